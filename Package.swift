@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "pipetop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pipetop", targets: ["pipetop"]),
+        .library(name: "PipetopClient", targets: ["PipetopClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // ncursesw with the wide-character API (see the shim header for why no pkg-config).
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // Pure model: jobs, phases, steps, the reducer, ETA. No I/O.
+        .target(name: "PipetopCore"),
+        // NDJSON codec for events, replies and the subscriber protocol.
+        .target(name: "PipetopWire", dependencies: ["PipetopCore"]),
+        // The tracker engine: Unix-socket server, subscriber fan-out.
+        .target(name: "PipetopEngine", dependencies: [
+            "PipetopCore", "PipetopWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // Cell grid, widgets, views, themes; the ncurses and in-memory backends.
+        .target(name: "PipetopUI", dependencies: ["PipetopCore", "CNCurses"]),
+        // Talking to an engine from outside: producers (emit, demo) and viewers (attach).
+        .target(name: "PipetopClient", dependencies: ["PipetopCore", "PipetopWire"]),
+        .executableTarget(name: "pipetop", dependencies: [
+            "PipetopCore", "PipetopWire", "PipetopEngine", "PipetopUI", "PipetopClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "PipetopCoreTests", dependencies: ["PipetopCore"]),
+        .testTarget(name: "PipetopWireTests", dependencies: ["PipetopWire"]),
+        .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient"]),
+        .testTarget(name: "PipetopUITests", dependencies: ["PipetopUI"], exclude: ["Golden"]),
+        // Drives the real binary in tmux; depending on the executable makes `swift test` build it.
+        .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "PipetopWire", "PipetopClient"]),
+    ]
+)

@@ -1,0 +1,45 @@
+// ncursesw for Swift. SwiftPM drops pkg-config's -D flags, so the wide-character
+// API is switched on here, before the ncurses header is read.
+#ifndef PIPETOP_CNCURSES_SHIM_H
+#define PIPETOP_CNCURSES_SHIM_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+
+#include <locale.h>
+#include <wchar.h>
+#include <langinfo.h>
+#include <ncursesw/ncurses.h>
+
+extern int wcwidth(wchar_t);
+
+// Macros are not imported into Swift: wrap the ones we use.
+static inline attr_t pt_a_normal(void) { return A_NORMAL; }
+static inline attr_t pt_a_bold(void) { return A_BOLD; }
+static inline attr_t pt_a_dim(void) { return A_DIM; }
+static inline attr_t pt_a_reverse(void) { return A_REVERSE; }
+static inline attr_t pt_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t pt_a_italic(void) { return A_ITALIC; }
+static inline int pt_colors(void) { return COLORS; }
+static inline int pt_color_pairs(void) { return COLOR_PAIRS; }
+static inline int pt_key_resize(void) { return KEY_RESIZE; }
+static inline int pt_true(void) { return TRUE; }
+static inline int pt_false(void) { return FALSE; }
+
+// One cell of text with attributes and an extended colour pair, written at (y, x).
+static inline int pt_put_cell(WINDOW *win, int y, int x, const wchar_t *text, attr_t attrs, int pair) {
+    cchar_t cell;
+    if (setcchar(&cell, text, attrs, 0, &pair) == ERR) return ERR;
+    return mvwadd_wch(win, y, x, &cell);
+}
+
+static inline WINDOW *pt_stdscr(void) { return stdscr; }
+static inline int pt_key_code_yes(void) { return KEY_CODE_YES; }
+
+static inline const char *pt_codeset(void) { return nl_langinfo(CODESET); }
+
+#endif

@@ -1,0 +1,75 @@
+import Foundation
+import PipetopCore
+import PipetopWire
+import Synchronization
+
+/// A viewer's side of the subscriber protocol: connects, subscribes, keeps the newest
+/// snapshot, and reconnects with backoff when the engine goes away. Runs on its own thread
+/// so the dashboard never blocks on the network.
+public final class SubscriptionFeed: Sendable {
+    public enum Link: Sendable, Equatable {
+        case connecting
+        case live
+        case lost(String)
+    }
+
+    public struct Latest: Sendable {
+        public var version: UInt64
+        public var hello: SubscriberMessage.Hello?
+        public var snapshot: SubscriberMessage.Snapshot?
+        public var link: Link
+    }
+
+    public let path: String
+    public let fps: Double
+    private let latest = Mutex(Latest(version: 0, hello: nil, snapshot: nil, link: .connecting))
+    private let stopped = Atomic(false)
+    private let onChange: @Sendable () -> Void
+
+    /// `onChange` is called (on the feed's thread) after every new snapshot or link change.
+    public init(path: String, fps: Double = 10, onChange: @escaping @Sendable () -> Void) {
+        self.path = path
+        self.fps = fps
+        self.onChange = onChange
+    }
+
+    public func start() {
+        let t = Thread { [self] in self.loop() }
+        t.name = "pipetop-feed"
+        t.start()
+    }
+
+    public func stop() { stopped.store(true, ordering: .releasing) }
+
+    public var current: Latest { latest.withLock { $0 } }
+
+    private func update(_ f: (inout Latest) -> Void) {
+        latest.withLock { l in f(&l); l.version &+= 1 }
+        onChange()
+    }
+
+    private func loop() {
+        var backoff = 0.25
+        while !stopped.load(ordering: .acquiring) {
+            do {
+                let conn = try EngineConnection(path: path)
+                defer { conn.close() }
+                try conn.send(JSONWriter.string(.object([("type", .string("subscribe")), ("fps", .double(fps))])) + "\n")
+                backoff = 0.25
+                while !stopped.load(ordering: .acquiring) {
+                    guard let line = try conn.readLine(timeout: 0.5) else { continue }
+                    guard let msg = try? SubscriberMessage.decode(Data(line.utf8)) else { continue }
+                    switch msg {
+                    case .hello(let h): update { $0.hello = h; $0.link = .live }
+                    case .snapshot(let s): update { $0.snapshot = s; $0.link = .live }
+                    }
+                }
+            } catch {
+                let why = (error as? ClientError)?.description ?? "\(error)"
+                update { $0.link = .lost(why) }
+                Thread.sleep(forTimeInterval: backoff)
+                backoff = min(5, backoff * 2)
+            }
+        }
+    }
+}

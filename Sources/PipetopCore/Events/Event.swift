@@ -1,0 +1,136 @@
+/// Everything that changes a job is an `Event`, applied by one reducer (`PipelineState.apply`).
+/// Events arrive from the socket, and later from the sampler, the store and recorded traces.
+public struct Event: Sendable, Equatable {
+    public var job: String
+    /// Producer's time (epoch seconds); the engine's clock is used when absent.
+    public var ts: Double?
+    /// Producer's sequence number, kept for ordering diagnostics.
+    public var seq: Int?
+    public var body: Body
+
+    public init(job: String, ts: Double? = nil, seq: Int? = nil, _ body: Body) {
+        self.job = job; self.ts = ts; self.seq = seq; self.body = body
+    }
+
+    public enum Body: Sendable, Equatable {
+        case jobStart(JobStart)
+        case phaseStart(PhaseStart)
+        case progress(Progress)
+        case step(StepUpdate)
+        case phaseEnd(PhaseEnd)
+        case checkpoint(Checkpoint)
+        case log(Log)
+        case metric(Metric)
+        case jobState(JobState)
+        case jobEnd(JobEnd)
+    }
+
+    /// The wire name of this event's type.
+    public var typeName: String {
+        switch body {
+        case .jobStart: return "job.start"
+        case .phaseStart: return "phase.start"
+        case .progress: return "progress"
+        case .step: return "step"
+        case .phaseEnd: return "phase.end"
+        case .checkpoint: return "checkpoint"
+        case .log: return "log"
+        case .metric: return "metric"
+        case .jobState: return "job.state"
+        case .jobEnd: return "job.end"
+        }
+    }
+
+    public struct PhaseDecl: Sendable, Equatable {
+        public var id: String
+        public var name: String?
+        public init(id: String, name: String? = nil) { self.id = id; self.name = name }
+    }
+
+    public struct JobStart: Sendable, Equatable {
+        public var name: String
+        public var phases: [PhaseDecl]
+        public var pid: Int32?
+        public var labels: [String: String]
+        public init(name: String, phases: [PhaseDecl] = [], pid: Int32? = nil, labels: [String: String] = [:]) {
+            self.name = name; self.phases = phases; self.pid = pid; self.labels = labels
+        }
+    }
+
+    public struct PhaseStart: Sendable, Equatable {
+        public var phase: String
+        public var name: String?
+        public var total: Int?
+        public var unit: String?
+        public init(phase: String, name: String? = nil, total: Int? = nil, unit: String? = nil) {
+            self.phase = phase; self.name = name; self.total = total; self.unit = unit
+        }
+    }
+
+    /// Counts are absolute (`done`), so a lost or merged update is harmless; `inc` adds to `done`.
+    public struct Progress: Sendable, Equatable {
+        public var phase: String
+        public var done: Int?
+        public var inc: Int?
+        public var failed: Int?
+        public var skipped: Int?
+        public var total: Int?
+        public init(phase: String, done: Int? = nil, inc: Int? = nil, failed: Int? = nil, skipped: Int? = nil, total: Int? = nil) {
+            self.phase = phase; self.done = done; self.inc = inc; self.failed = failed; self.skipped = skipped; self.total = total
+        }
+    }
+
+    public struct StepUpdate: Sendable, Equatable {
+        public var phase: String
+        public var step: String
+        public var state: StepState
+        public var detail: String?
+        public init(phase: String, step: String, state: StepState, detail: String? = nil) {
+            self.phase = phase; self.step = step; self.state = state; self.detail = detail
+        }
+    }
+
+    public struct PhaseEnd: Sendable, Equatable {
+        public var phase: String
+        public var status: PhaseState
+        public var error: String?
+        public init(phase: String, status: PhaseState, error: String? = nil) {
+            self.phase = phase; self.status = status; self.error = error
+        }
+    }
+
+    public struct Checkpoint: Sendable, Equatable {
+        public var name: String
+        public var phase: String?
+        public var data: JSONValue?
+        public init(name: String, phase: String? = nil, data: JSONValue? = nil) {
+            self.name = name; self.phase = phase; self.data = data
+        }
+    }
+
+    public struct Log: Sendable, Equatable {
+        public var level: LogLevel
+        public var message: String
+        public var phase: String?
+        public var category: String?
+        public init(level: LogLevel, message: String, phase: String? = nil, category: String? = nil) {
+            self.level = level; self.message = message; self.phase = phase; self.category = category
+        }
+    }
+
+    public struct Metric: Sendable, Equatable {
+        public var name: String
+        public var value: Double
+        public var kind: MetricKind
+        public var phase: String?
+        public init(name: String, value: Double, kind: MetricKind = .gauge, phase: String? = nil) {
+            self.name = name; self.value = value; self.kind = kind; self.phase = phase
+        }
+    }
+
+    public struct JobEnd: Sendable, Equatable {
+        public var status: JobState
+        public var error: String?
+        public init(status: JobState, error: String? = nil) { self.status = status; self.error = error }
+    }
+}

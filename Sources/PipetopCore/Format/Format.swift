@@ -1,0 +1,59 @@
+import Foundation
+
+/// Short human forms for durations, counts and rates, as a terminal column has room for.
+public enum Format {
+    /// "45s", "3m12s", "2h05m", "3d04h"; "-" for nil.
+    public static func duration(_ seconds: Double?) -> String {
+        guard let s = seconds, s.isFinite, s >= 0 else { return "-" }
+        let t = Int(s.rounded())
+        if t < 60 { return "\(t)s" }
+        if t < 3600 { return "\(t / 60)m\(pad(t % 60))s" }
+        if t < 86_400 { return "\(t / 3600)h\(pad(t % 3600 / 60))m" }
+        return "\(t / 86_400)d\(pad(t % 86_400 / 3600))h"
+    }
+
+    /// "950", "12.3k", "4.50M".
+    public static func count(_ n: Int) -> String {
+        let a = abs(n)
+        if a < 10_000 { return "\(n)" }
+        return scaled(Double(n))
+    }
+
+    /// "0.4/s", "12/s", "1.2k/s"; with a unit: "12 rows/s".
+    public static func rate(_ r: Double?, unit: String? = nil) -> String {
+        guard let r, r.isFinite, r >= 0 else { return "-" }
+        let n: String
+        if r < 10 { n = String(format: "%.1f", r) }
+        else if r < 1000 { n = String(format: "%.0f", r) }
+        else { n = scaled(r) }
+        if let unit, !unit.isEmpty { return "\(n) \(unit)/s" }
+        return "\(n)/s"
+    }
+
+    /// "42%", with no decimals; clamps to 0...100.
+    public static func percent(_ f: Double?) -> String {
+        guard let f, f.isFinite else { return "-" }
+        return "\(Int((min(1, max(0, f)) * 100).rounded(.down)))%"
+    }
+
+    /// Local wall-clock time "HH:MM:SS" for a Unix time.
+    public static func clock(_ t: Double) -> String {
+        var tt = time_t(t)
+        var tmv = tm()
+        localtime_r(&tt, &tmv)
+        return "\(pad(Int(tmv.tm_hour))):\(pad(Int(tmv.tm_min))):\(pad(Int(tmv.tm_sec)))"
+    }
+
+    private static func scaled(_ v: Double) -> String {
+        let units: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+        for (size, suffix) in units where abs(v) >= size {
+            let x = v / size
+            if abs(x) < 10 { return String(format: "%.2f%@", x, suffix) }
+            if abs(x) < 100 { return String(format: "%.1f%@", x, suffix) }
+            return String(format: "%.0f%@", x, suffix)
+        }
+        return String(format: "%.0f", v)
+    }
+
+    private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+}

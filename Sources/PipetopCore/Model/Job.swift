@@ -1,0 +1,108 @@
+/// One job (a run of a pipeline) as the engine knows it.
+public struct Job: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var state: JobState
+    public var labels: [String: String]
+    public var pid: Int32?
+    /// 1 for the first run under this id; a `job.start` after the job finished starts run 2.
+    public var run: Int
+    public var startedAt: Double
+    public var endedAt: Double?
+    /// Time of the last event applied to this job.
+    public var updatedAt: Double
+    public var error: String?
+    public var phases: [Phase]
+    public var checkpoints: [CheckpointRecord]
+    public var logs: [LogLine]
+    public var metrics: [MetricRecord]
+    /// Log lines at level error, across phases.
+    public var errorCount: Int
+
+    public static let maxLogLines = 200
+    public static let maxCheckpoints = 1_000
+    public static let maxMetrics = 256
+
+    public init(id: String, name: String, state: JobState = .running, labels: [String: String] = [:],
+                pid: Int32? = nil, run: Int = 1, at time: Double) {
+        self.id = id
+        self.name = name
+        self.state = state
+        self.labels = labels
+        self.pid = pid
+        self.run = run
+        self.startedAt = time
+        self.updatedAt = time
+        self.phases = []
+        self.checkpoints = []
+        self.logs = []
+        self.metrics = []
+        self.errorCount = 0
+    }
+
+    public func phaseIndex(_ id: String) -> Int? { phases.firstIndex { $0.id == id } }
+    public func phase(_ id: String) -> Phase? { phaseIndex(id).map { phases[$0] } }
+
+    /// The phase a person wants to see first: the running one, else the last that ended.
+    public var currentPhase: Phase? {
+        phases.first { $0.state == .running }
+            ?? phases.last { $0.state.isFinished && $0.state != .skipped }
+            ?? phases.first
+    }
+
+    /// Overall completion in 0...1: each phase weighs the same; a running phase counts by
+    /// its own fraction (0 when it has no total).
+    public var fraction: Double {
+        guard !phases.isEmpty else { return state == .completed ? 1 : 0 }
+        var sum = 0.0
+        for p in phases {
+            switch p.state {
+            case .done, .skipped: sum += 1
+            case .failed: sum += p.fraction ?? 0
+            case .running: sum += p.fraction ?? 0
+            case .pending: break
+            }
+        }
+        return min(1, sum / Double(phases.count))
+    }
+
+    public func elapsed(now: Double) -> Double { max(0, (endedAt ?? now) - startedAt) }
+}
+
+public struct CheckpointRecord: Sendable, Codable, Equatable {
+    public var name: String
+    public var at: Double
+    public var phase: String?
+    /// Items done in the job's phases when the checkpoint was taken.
+    public var done: Int
+    public var failed: Int
+    public var data: JSONValue?
+
+    public init(name: String, at: Double, phase: String?, done: Int, failed: Int, data: JSONValue?) {
+        self.name = name; self.at = at; self.phase = phase; self.done = done; self.failed = failed; self.data = data
+    }
+}
+
+public struct LogLine: Sendable, Codable, Equatable {
+    public var at: Double
+    public var level: LogLevel
+    public var message: String
+    public var phase: String?
+    public var category: String?
+
+    public init(at: Double, level: LogLevel, message: String, phase: String?, category: String?) {
+        self.at = at; self.level = level; self.message = message; self.phase = phase; self.category = category
+    }
+}
+
+public struct MetricRecord: Sendable, Codable, Equatable {
+    public var name: String
+    public var phase: String?
+    public var kind: MetricKind
+    public var value: Double
+    public var at: Double
+
+    public init(name: String, phase: String?, kind: MetricKind, value: Double, at: Double) {
+        self.name = name; self.phase = phase; self.kind = kind; self.value = value; self.at = at
+    }
+}

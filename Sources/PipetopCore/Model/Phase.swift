@@ -1,0 +1,140 @@
+/// One phase of a job: a stage of the pipeline with its own counts and sub-steps.
+public struct Phase: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var state: PhaseState
+    public var total: Int?
+    public var unit: String?
+    public var done: Int
+    public var failed: Int
+    public var skipped: Int
+    public var startedAt: Double?
+    public var endedAt: Double?
+    public var error: String?
+    /// Times this phase was started again after it failed.
+    public var retries: Int
+    /// Log lines at level error in this phase.
+    public var errorCount: Int
+    public var steps: StepList
+    public var rate: RateWindow
+
+    public init(id: String, name: String? = nil) {
+        self.id = id
+        self.name = name ?? id
+        self.state = .pending
+        self.done = 0
+        self.failed = 0
+        self.skipped = 0
+        self.retries = 0
+        self.errorCount = 0
+        self.steps = StepList()
+        self.rate = RateWindow()
+    }
+
+    /// Items accounted for: processed, failed or skipped.
+    public var accounted: Int { done + failed + skipped }
+
+    /// The total to show: the declared one, or the count so far when items outran it.
+    public var effectiveTotal: Int? { total.map { max($0, accounted) } }
+
+    public var fraction: Double? {
+        guard let t = effectiveTotal else { return state == .done ? 1 : nil }
+        if t == 0 { return state.isFinished ? 1 : 0 }
+        return min(1, Double(accounted) / Double(t))
+    }
+
+    public var remaining: Int? { effectiveTotal.map { max(0, $0 - accounted) } }
+
+    public func elapsed(now: Double) -> Double? {
+        guard let s = startedAt else { return nil }
+        return max(0, (endedAt ?? now) - s)
+    }
+}
+
+/// One sub-step inside a phase ("page 3", "shard 12", "sample NA12878").
+public struct Step: Sendable, Codable, Equatable {
+    public var id: String
+    public var state: StepState
+    public var startedAt: Double
+    public var endedAt: Double?
+    public var detail: String?
+
+    public init(id: String, state: StepState, startedAt: Double, endedAt: Double? = nil, detail: String? = nil) {
+        self.id = id; self.state = state; self.startedAt = startedAt; self.endedAt = endedAt; self.detail = detail
+    }
+
+    public func duration(now: Double) -> Double { max(0, (endedAt ?? now) - startedAt) }
+}
+
+/// The steps of a phase in the order they first appeared, with lookup by id, bounded:
+/// past `limit` the oldest finished steps are dropped (and counted) so that a phase with
+/// millions of steps does not grow without bound.
+public struct StepList: Sendable, Equatable, Codable {
+    public private(set) var items: [Step] = []
+    private var index: [String: Int] = [:]
+    /// Finished steps dropped to stay within the limit.
+    public private(set) var dropped: Int = 0
+    public static let limit = 20_000
+
+    public init() {}
+
+    public var count: Int { items.count }
+    public subscript(id: String) -> Step? { index[id].map { items[$0] } }
+
+    public var runningCount: Int { items.reduce(0) { $0 + ($1.state == .running ? 1 : 0) } }
+    public var failedCount: Int { items.reduce(0) { $0 + ($1.state == .failed ? 1 : 0) } }
+
+    /// Inserts or updates a step. Returns the step as stored.
+    @discardableResult
+    public mutating func upsert(id: String, state: StepState, detail: String?, at time: Double) -> Step {
+        if let i = index[id] {
+            var s = items[i]
+            if s.state != state {
+                if state == .running { s.startedAt = time; s.endedAt = nil } else { s.endedAt = time }
+                s.state = state
+            }
+            if let d = detail { s.detail = d }
+            items[i] = s
+            return s
+        }
+        let s = Step(id: id, state: state, startedAt: time, endedAt: state == .running ? nil : time, detail: detail)
+        items.append(s)
+        index[id] = items.count - 1
+        if items.count > Self.limit { trim() }
+        return s
+    }
+
+    /// Drops the oldest finished steps down to 90% of the limit; running ones are kept.
+    private mutating func trim() {
+        let target = Self.limit * 9 / 10
+        var excess = items.count - target
+        var kept: [Step] = []
+        kept.reserveCapacity(target + 16)
+        for s in items {
+            if excess > 0 && s.state != .running { excess -= 1; dropped += 1; continue }
+            kept.append(s)
+        }
+        items = kept
+        reindex()
+    }
+
+    private mutating func reindex() {
+        index.removeAll(keepingCapacity: true)
+        for (i, s) in items.enumerated() { index[s.id] = i }
+    }
+
+    private enum CodingKeys: String, CodingKey { case items, dropped }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        items = try c.decode([Step].self, forKey: .items)
+        dropped = try c.decodeIfPresent(Int.self, forKey: .dropped) ?? 0
+        reindex()
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(dropped, forKey: .dropped)
+    }
+
+    public static func == (a: StepList, b: StepList) -> Bool { a.items == b.items && a.dropped == b.dropped }
+}

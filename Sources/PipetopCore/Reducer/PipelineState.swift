@@ -1,0 +1,23 @@
+/// Everything the engine knows: every job with its phases, steps, logs and checkpoints.
+/// A value: viewers receive copies (snapshots); only `apply` changes it.
+public struct PipelineState: Sendable, Codable, Equatable {
+    public internal(set) var jobs: [String: Job] = [:]
+    /// Job ids in the order they first started (re-runs keep their place).
+    public internal(set) var order: [String] = []
+
+    public init() {}
+
+    public subscript(job id: String) -> Job? { jobs[id] }
+
+    /// Jobs in arrival order.
+    public var orderedJobs: [Job] { order.compactMap { jobs[$0] } }
+
+    public func count(_ state: JobState) -> Int { jobs.values.reduce(0) { $0 + ($1.state == state ? 1 : 0) } }
+}
+
+/// Why an event was refused. The reducer leaves the state untouched when it throws.
+public struct ApplyError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

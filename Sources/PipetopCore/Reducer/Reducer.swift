@@ -1,0 +1,221 @@
+/// The one way in: every change to `PipelineState` is an event applied here.
+///
+/// Rules, in short (docs/PROTOCOL.md has the full list):
+/// - `job.start` creates a job; for an unfinished job it resumes it (phases merged, counts
+///   kept); for a finished job it starts a new run under the same id.
+/// - Phases may appear after `job.start` (dynamic pipelines): `phase.start`, `progress` and
+///   `step` create a phase they do not know.
+/// - A finished job (completed, canceled, failed) refuses further phase events.
+/// - `job.state` and `job.end` follow `JobState.successors`.
+extension PipelineState {
+    /// Applies `event` at time `now` (the engine's clock); the event's own `ts` wins when given.
+    /// On error the state is unchanged.
+    public mutating func apply(_ event: Event, now: Double) throws(ApplyError) {
+        let t = event.ts ?? now
+        if case .jobStart(let start) = event.body {
+            startJob(event.job, start, at: t)
+            return
+        }
+        guard var job = jobs[event.job] else {
+            throw ApplyError("unknown job '\(event.job)': send job.start first")
+        }
+        try Self.reduce(&job, event.body, at: t)
+        job.updatedAt = max(job.updatedAt, t)
+        jobs[event.job] = job
+    }
+
+    private mutating func startJob(_ id: String, _ start: Event.JobStart, at t: Double) {
+        if var job = jobs[id], !job.state.isTerminal {
+            // Resume: the producer restarted; keep what we know and merge the declaration.
+            job.name = start.name
+            if let pid = start.pid { job.pid = pid }
+            job.labels.merge(start.labels) { _, new in new }
+            Self.declare(start.phases, in: &job)
+            if job.state == .pending { job.state = .running }
+            job.updatedAt = max(job.updatedAt, t)
+            jobs[id] = job
+            return
+        }
+        let run = (jobs[id]?.run ?? 0) + 1
+        var job = Job(id: id, name: start.name, state: .running, labels: start.labels, pid: start.pid, run: run, at: t)
+        Self.declare(start.phases, in: &job)
+        if jobs[id] == nil { order.append(id) }
+        jobs[id] = job
+    }
+
+    private static func declare(_ decls: [Event.PhaseDecl], in job: inout Job) {
+        for d in decls {
+            if let i = job.phaseIndex(d.id) {
+                if let n = d.name { job.phases[i].name = n }
+            } else {
+                job.phases.append(Phase(id: d.id, name: d.name))
+            }
+        }
+    }
+
+    static func reduce(_ job: inout Job, _ body: Event.Body, at t: Double) throws(ApplyError) {
+        switch body {
+        case .jobStart:
+            preconditionFailure("handled by startJob")
+
+        case .phaseStart(let e):
+            try requireLive(job, "phase.start")
+            let i = phaseSlot(&job, e.phase)
+            var p = job.phases[i]
+            switch p.state {
+            case .done, .skipped:
+                throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); it cannot start again")
+            case .failed:
+                p.retries += 1
+                p.error = nil
+                p.endedAt = nil
+                p.startedAt = t
+                p.rate = RateWindow()
+            case .pending:
+                p.startedAt = t
+            case .running:
+                break
+            }
+            p.state = .running
+            if let n = e.name { p.name = n }
+            if let total = e.total { p.total = total }
+            if let u = e.unit { p.unit = u }
+            if p.rate.samples.isEmpty { p.rate.record(p.done + p.failed, at: t) }
+            job.phases[i] = p
+            wake(&job)
+
+        case .progress(let e):
+            try requireLive(job, "progress")
+            let i = phaseSlot(&job, e.phase)
+            var p = job.phases[i]
+            if p.state.isFinished {
+                throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); progress after phase.end is refused")
+            }
+            if p.state == .pending { startImplicitly(&p, at: t) }
+            if let d = e.done { p.done = d }
+            if let inc = e.inc {
+                let (sum, overflow) = p.done.addingReportingOverflow(inc)
+                if overflow || sum < 0 { throw ApplyError("inc \(inc) takes done out of range") }
+                p.done = sum
+            }
+            if let f = e.failed { p.failed = f }
+            if let s = e.skipped { p.skipped = s }
+            if let total = e.total { p.total = total }
+            p.rate.record(p.done + p.failed, at: t)
+            job.phases[i] = p
+            wake(&job)
+
+        case .step(let e):
+            try requireLive(job, "step")
+            let i = phaseSlot(&job, e.phase)
+            if job.phases[i].state == .pending { startImplicitly(&job.phases[i], at: t) }
+            job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
+            wake(&job)
+
+        case .phaseEnd(let e):
+            try requireLive(job, "phase.end")
+            guard e.status.isFinished else {
+                throw ApplyError("phase.end status must be done, failed or skipped, not \(e.status.rawValue)")
+            }
+            let i = phaseSlot(&job, e.phase)
+            var p = job.phases[i]
+            if p.state.isFinished {
+                if p.state == e.status { return }  // a repeated phase.end is harmless
+                throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); it cannot end again as \(e.status.rawValue)")
+            }
+            p.state = e.status
+            p.endedAt = t
+            if p.startedAt == nil { p.startedAt = t }
+            if let err = e.error { p.error = err }
+            job.phases[i] = p
+
+        case .checkpoint(let e):
+            let done = job.phases.reduce(0) { $0 + $1.done }
+            let failed = job.phases.reduce(0) { $0 + $1.failed }
+            job.checkpoints.append(CheckpointRecord(name: e.name, at: t, phase: e.phase, done: done, failed: failed, data: e.data))
+            if job.checkpoints.count > Job.maxCheckpoints { job.checkpoints.removeFirst(job.checkpoints.count - Job.maxCheckpoints) }
+
+        case .log(let e):
+            job.logs.append(LogLine(at: t, level: e.level, message: e.message, phase: e.phase, category: e.category))
+            if job.logs.count > Job.maxLogLines { job.logs.removeFirst(job.logs.count - Job.maxLogLines) }
+            if e.level == .error {
+                job.errorCount += 1
+                if let ph = e.phase, let i = job.phaseIndex(ph) { job.phases[i].errorCount += 1 }
+            }
+
+        case .metric(let e):
+            if let i = job.metrics.firstIndex(where: { $0.name == e.name && $0.phase == e.phase }) {
+                var m = job.metrics[i]
+                m.value = e.value
+                m.kind = e.kind
+                m.at = t
+                job.metrics[i] = m
+            } else if job.metrics.count < Job.maxMetrics {
+                job.metrics.append(MetricRecord(name: e.name, phase: e.phase, kind: e.kind, value: e.value, at: t))
+            } else {
+                throw ApplyError("job '\(job.id)' already has \(Job.maxMetrics) metrics; metric '\(e.name)' refused")
+            }
+
+        case .jobState(let next):
+            try move(&job, to: next, at: t)
+
+        case .jobEnd(let e):
+            guard e.status.isTerminal else {
+                throw ApplyError("job.end status must be completed, failed or canceled, not \(e.status.rawValue)")
+            }
+            try move(&job, to: e.status, at: t)
+            if let err = e.error { job.error = err }
+        }
+    }
+
+    /// Changes the job's state if the transition is legal; entering a terminal state closes
+    /// the phases left open.
+    static func move(_ job: inout Job, to next: JobState, at t: Double) throws(ApplyError) {
+        if job.state == next { return }
+        guard job.state.canMove(to: next) else {
+            let allowed = job.state.successors.map(\.rawValue).sorted().joined(separator: ", ")
+            throw ApplyError("illegal transition \(job.state.rawValue) → \(next.rawValue) for job '\(job.id)'"
+                + (allowed.isEmpty ? " (the job has finished)" : " (allowed: \(allowed))"))
+        }
+        job.state = next
+        if next.isTerminal {
+            job.endedAt = t
+            for i in job.phases.indices {
+                switch job.phases[i].state {
+                case .running:
+                    job.phases[i].state = next == .completed ? .done : .failed
+                    job.phases[i].endedAt = t
+                    if next != .completed && job.phases[i].error == nil { job.phases[i].error = "job \(next.rawValue)" }
+                case .pending:
+                    job.phases[i].state = .skipped
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    private static func requireLive(_ job: Job, _ what: String) throws(ApplyError) {
+        if job.state.isTerminal {
+            throw ApplyError("job '\(job.id)' is \(job.state.rawValue); \(what) refused (send job.start to begin a new run)")
+        }
+    }
+
+    /// Index of the phase, creating it when the pipeline did not declare it.
+    private static func phaseSlot(_ job: inout Job, _ id: String) -> Int {
+        if let i = job.phaseIndex(id) { return i }
+        job.phases.append(Phase(id: id))
+        return job.phases.count - 1
+    }
+
+    private static func startImplicitly(_ p: inout Phase, at t: Double) {
+        p.state = .running
+        p.startedAt = t
+        p.rate.record(p.done + p.failed, at: t)
+    }
+
+    /// The first sign of work moves a pending job to running.
+    private static func wake(_ job: inout Job) {
+        if job.state == .pending { job.state = .running }
+    }
+}

@@ -1,0 +1,81 @@
+import NIOCore
+import PipetopCore
+import PipetopWire
+
+/// One client connection: decodes each line, applies events, answers errors and syncs.
+/// Lines are handled in order on the connection's event loop, so a `sync` reply means every
+/// earlier line of this connection has been applied.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = LineFramer.Framed
+    typealias OutboundOut = ByteBuffer
+
+    private let engine: Engine
+    private let hub: SubscriberHub
+    private var lineNumber = 0
+    private var pendingFlush = false
+    /// Error replies not sent because the client does not read them (it keeps its socket full).
+    private(set) var droppedReplies = 0
+
+    init(engine: Engine, hub: SubscriberHub) {
+        self.engine = engine
+        self.hub = hub
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lineNumber += 1
+        switch unwrapInboundIn(data) {
+        case .tooLong(let bytes):
+            engine.countRefusedLine()
+            reply(context, .error(line: lineNumber, reason: "line too long (\(bytes) bytes; the limit is \(maxLineBytes))"))
+        case .line(let buffer):
+            if buffer.readableBytes == 0 || buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                return  // blank lines are harmless
+            }
+            let decoded = buffer.withUnsafeReadableBytes { EventDecoder.decode($0) }
+            switch decoded {
+            case .failure(let e):
+                engine.countRefusedLine()
+                reply(context, .error(line: lineNumber, reason: e.reason))
+            case .success(.event(let event)):
+                if let refused = engine.apply(event) {
+                    reply(context, .error(line: lineNumber, reason: refused.reason))
+                } else {
+                    hub.changed()
+                }
+            case .success(.sync(let id)):
+                reply(context, .synced(id: id, line: lineNumber), mustSend: true)
+            case .success(.subscribe(let s)):
+                hub.add(context.channel, fps: s.fps)
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if pendingFlush {
+            pendingFlush = false
+            context.flush()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        hub.remove(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A reset connection is a client going away; nothing to do but close our end.
+        context.close(promise: nil)
+    }
+
+    private func reply(_ context: ChannelHandlerContext, _ r: Reply, mustSend: Bool = false) {
+        // Never queue without bound for a client that does not read its replies.
+        guard mustSend || context.channel.isWritable else {
+            droppedReplies += 1
+            return
+        }
+        var buf = context.channel.allocator.buffer(capacity: 96)
+        buf.writeString(r.line)
+        context.write(wrapOutboundOut(buf), promise: nil)
+        pendingFlush = true
+    }
+}

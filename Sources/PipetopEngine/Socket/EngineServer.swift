@@ -1,0 +1,67 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import PipetopCore
+import PipetopWire
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The tracker engine's listening socket. Starts on a Unix socket path, refuses to take over
+/// a live engine's socket, replaces a stale one, and leaves the socket at mode 0600.
+public final class EngineServer: @unchecked Sendable {
+    public let engine: Engine
+    public let socketPath: String
+    public let hub: SubscriberHub
+    private let group: MultiThreadedEventLoopGroup
+    public let host = ProcessInfo.processInfo.hostName
+    private var channel: Channel?
+
+    public init(engine: Engine, socketPath: String, threads: Int = System.coreCount) {
+        self.engine = engine
+        self.socketPath = socketPath
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        let host = ProcessInfo.processInfo.hostName
+        self.hub = SubscriberHub(engine: engine, hello: .init(engine: "pipetop \(pipetopVersion)", host: host, socket: socketPath),
+                                 loop: group.next())
+    }
+
+    public func start() throws {
+        switch SocketPath.probe(socketPath) {
+        case .live:
+            throw SocketPathError("an engine is already listening on \(socketPath) (attach with `pipetop`, or choose another --socket)")
+        case .blocked(let why):
+            throw SocketPathError("cannot listen on \(socketPath): \(why)")
+        case .stale:
+            unlink(socketPath)
+        case .absent:
+            break
+        }
+        try SocketPath.prepareDirectory(for: socketPath)
+        let engine = self.engine, hub = self.hub
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer()))
+                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(engine: engine, hub: hub))
+                }
+            }
+        // The socket file is created by bind(); a tight umask means it is never readable by others.
+        let old = umask(0o177)
+        defer { umask(old) }
+        channel = try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
+        chmod(socketPath, 0o600)
+    }
+
+    /// Stops listening, closes every connection, and removes the socket file.
+    public func stop() {
+        try? channel?.close().wait()
+        channel = nil
+        unlink(socketPath)
+        try? group.syncShutdownGracefully()
+    }
+}
+
+public let pipetopVersion = "0.1.0"

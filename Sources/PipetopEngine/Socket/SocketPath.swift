@@ -1,0 +1,89 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the engine's socket lives, and whether an engine is already there.
+public enum SocketPath {
+    /// `--socket`, else `$PIPETOP_SOCKET`, else `$XDG_RUNTIME_DIR/pipetop/pipetop.sock`,
+    /// else `/tmp/pipetop-UID/pipetop.sock`.
+    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let p = explicit, !p.isEmpty { return p }
+        if let p = environment["PIPETOP_SOCKET"], !p.isEmpty { return p }
+        if let dir = environment["XDG_RUNTIME_DIR"], !dir.isEmpty { return dir + "/pipetop/pipetop.sock" }
+        return "/tmp/pipetop-\(getuid())/pipetop.sock"
+    }
+
+    public enum Status: Equatable, Sendable {
+        /// Nothing at the path.
+        case absent
+        /// A socket file nobody listens on (an engine died): safe to replace.
+        case stale
+        /// An engine answers there.
+        case live
+        /// Something else is in the way (a regular file, no permission...).
+        case blocked(String)
+    }
+
+    /// Tells a live engine from a stale socket file by connecting to it.
+    public static func probe(_ path: String) -> Status {
+        var st = stat()
+        if lstat(path, &st) != 0 { return errno == ENOENT ? .absent : .blocked(String(cString: strerror(errno))) }
+        if (st.st_mode & S_IFMT) != S_IFSOCK { return .blocked("\(path) exists and is not a socket") }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return .blocked(String(cString: strerror(errno))) }
+        defer { close(fd) }
+        guard var addr = sockaddr(forUnixPath: path) else { return .blocked("socket path too long: \(path)") }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if rc == 0 { return .live }
+        switch errno {
+        case ECONNREFUSED, ENOENT: return .stale
+        case EACCES, EPERM: return .blocked("permission denied on \(path)")
+        default: return .stale
+        }
+    }
+
+    /// Creates the socket's directory (mode 0700) when missing; refuses a directory that
+    /// another user owns or that others can write to, since a socket there could be swapped.
+    public static func prepareDirectory(for path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        guard !dir.isEmpty else { return }
+        var st = stat()
+        if stat(dir, &st) != 0 {
+            guard errno == ENOENT else { throw SocketPathError("cannot use \(dir): \(String(cString: strerror(errno)))") }
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            chmod(dir, 0o700)
+            return
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw SocketPathError("\(dir) is not a directory") }
+        // Only the directory we create by default must be private; a user-chosen one is theirs.
+        if dir.hasPrefix("/tmp/pipetop-") {
+            if st.st_uid != getuid() { throw SocketPathError("\(dir) belongs to another user; set PIPETOP_SOCKET or --socket") }
+            if st.st_mode & 0o077 != 0 { chmod(dir, 0o700) }
+        }
+    }
+}
+
+public struct SocketPathError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+extension sockaddr_un {
+    /// nil when the path does not fit in `sun_path`.
+    init?(unixPath path: String) {
+        self.init()
+        sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: sun_path)
+        guard bytes.count < capacity else { return nil }
+        withUnsafeMutableBytes(of: &sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+    }
+}
+
+func sockaddr(forUnixPath path: String) -> sockaddr_un? { sockaddr_un(unixPath: path) }

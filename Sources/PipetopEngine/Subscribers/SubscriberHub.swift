@@ -1,0 +1,138 @@
+import Foundation
+import NIOCore
+import PipetopCore
+import PipetopWire
+import Synchronization
+
+/// Fans the engine's state out to viewers. Event-driven, so an idle engine does not wake:
+/// a change schedules one send per viewer no sooner than its frame interval allows, and a
+/// viewer that is not reading (its socket full) is skipped until it drains, then gets the
+/// newest snapshot: coalesced, never an unbounded queue.
+public final class SubscriberHub: Sendable {
+    public static let defaultFPS = 10.0
+    public static let maxFPS = 30.0
+
+    private let engine: Engine
+    private let hello: SubscriberMessage.Hello
+    private let subscribers = Mutex<[ObjectIdentifier: Subscriber]>([:])
+    private let flushScheduled = Atomic<Bool>(false)
+
+    private struct Subscriber {
+        /// A socket viewer gets bytes; an in-process viewer (the local dashboard) a nudge.
+        enum Sink { case channel(Channel), local(@Sendable () -> Void) }
+        let sink: Sink
+        let interval: Double
+        var sentVersion: UInt64?
+        var sentAt: Double = 0
+        /// Keeps a local subscriber's identity alive while it is registered.
+        var token: AnyObject? = nil
+
+        var isWritable: Bool {
+            if case .channel(let c) = sink { return c.isWritable }
+            return true
+        }
+    }
+
+    /// The loop that runs flushes (any of the server's loops will do).
+    private let loop: EventLoop
+
+    init(engine: Engine, hello: SubscriberMessage.Hello, loop: EventLoop) {
+        self.engine = engine
+        self.hello = hello
+        self.loop = loop
+    }
+
+    public var count: Int { subscribers.withLock { $0.count } }
+
+    func add(_ channel: Channel, fps: Double?) {
+        let f = min(Self.maxFPS, max(0.5, fps ?? Self.defaultFPS))
+        subscribers.withLock { $0[ObjectIdentifier(channel)] = Subscriber(sink: .channel(channel), interval: 1 / f) }
+        if let line = try? SubscriberMessage.hello(hello).line() {
+            send(line, to: channel)
+        }
+        // Writability changes tell us when a slow viewer drained its socket.
+        _ = channel.pipeline.addHandler(WritabilityWatcher(hub: self), position: .first)
+        schedule(after: 0, on: channel.eventLoop)
+    }
+
+    /// An in-process viewer: `notify` runs (on an event loop) when a new version is due; the
+    /// viewer then reads `engine.snapshot()` itself. Returns a token for `removeLocal`.
+    public func addLocal(fps: Double, notify: @escaping @Sendable () -> Void) -> ObjectIdentifier {
+        let token = LocalToken()
+        let id = ObjectIdentifier(token)
+        subscribers.withLock { $0[id] = Subscriber(sink: .local(notify), interval: 1 / min(Self.maxFPS, max(0.5, fps)), token: token) }
+        schedule(after: 0, on: loop)
+        return id
+    }
+
+    public func removeLocal(_ id: ObjectIdentifier) {
+        subscribers.withLock { _ = $0.removeValue(forKey: id) }
+    }
+
+    private final class LocalToken: Sendable {}
+
+    func remove(_ channel: Channel) {
+        subscribers.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    /// Called after every applied event. Cheap when a flush is already on its way.
+    func changed() {
+        if subscribers.withLock({ $0.isEmpty }) { return }
+        schedule(after: 0, on: loop)
+    }
+
+    private func schedule(after delay: Double, on loop: EventLoop) {
+        guard flushScheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        loop.scheduleTask(in: .nanoseconds(Int64(max(0, delay) * 1e9))) { [self] in
+            flushScheduled.store(false, ordering: .releasing)
+            flush(on: loop)
+        }
+    }
+
+    /// Sends the newest snapshot to every viewer that is due, and reschedules for the rest.
+    func flush(on loop: EventLoop) {
+        let now = engine.clock.now()
+        let (version, state) = engine.snapshot()
+        var due: [Channel] = []
+        var nudges: [@Sendable () -> Void] = []
+        var nextDelay: Double?
+        subscribers.withLock { subs in
+            for (key, var s) in subs where s.sentVersion != version {
+                let wait = s.sentAt + s.interval - now
+                if wait > 0 {
+                    nextDelay = min(nextDelay ?? wait, wait)
+                    continue
+                }
+                guard s.isWritable else { continue }  // resumed by WritabilityWatcher
+                s.sentVersion = version
+                s.sentAt = now
+                subs[key] = s
+                switch s.sink {
+                case .channel(let c): due.append(c)
+                case .local(let f): nudges.append(f)
+                }
+            }
+        }
+        if !due.isEmpty, let line = try? SubscriberMessage.snapshot(.init(version: version, now: now, state: state)).line() {
+            for ch in due { send(line, to: ch) }
+        }
+        for f in nudges { f() }
+        if let d = nextDelay { schedule(after: d, on: loop) }
+    }
+
+    private func send(_ data: Data, to channel: Channel) {
+        var buf = channel.allocator.buffer(capacity: data.count)
+        buf.writeBytes(data)
+        channel.writeAndFlush(buf, promise: nil)
+    }
+
+    private final class WritabilityWatcher: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let hub: SubscriberHub
+        init(hub: SubscriberHub) { self.hub = hub }
+        func channelWritabilityChanged(context: ChannelHandlerContext) {
+            if context.channel.isWritable { hub.schedule(after: 0, on: context.eventLoop) }
+            context.fireChannelWritabilityChanged()
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import PipetopCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The dashboard's loop on the main thread: wait for a key, a new snapshot, a resize or the
+/// next second; redraw only then, and at most `maxFPS` times a second for snapshots.
+public final class Dashboard {
+    public let source: SnapshotSource
+    public let glyphs: Glyphs
+    public let theme: Theme
+    public let maxFPS: Double
+    /// Ends the loop from another thread (the signal watcher: SIGINT, SIGTERM, SIGHUP).
+    public let stopper = StopSignal()
+    private var model: DashboardModel
+
+    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10) {
+        self.source = source
+        self.glyphs = glyphs
+        self.theme = theme
+        self.maxFPS = maxFPS
+        model = DashboardModel(state: PipelineState(), now: Date().timeIntervalSince1970, host: "", socket: "", link: .connecting)
+    }
+
+
+    public func run(on terminal: NCursesTerminal) {
+        var shownVersion: UInt64? = nil
+        var lastDraw = 0.0
+        var lastSecond = -1
+        var needsDraw = true
+        var snapshotAt = (engine: 0.0, local: 0.0)
+        while !stopper.isSet {
+            let localNow = Date().timeIntervalSince1970
+            if let snap = source.current(), snap.version != shownVersion || snap.link != model.link {
+                let frameGap = 1 / maxFPS
+                if needsDraw || localNow - lastDraw >= frameGap || shownVersion == nil {
+                    shownVersion = snap.version
+                    model.state = snap.state
+                    model.host = snap.host
+                    model.socket = snap.socket
+                    model.link = snap.link
+                    snapshotAt = (snap.engineNow, localNow)
+                    needsDraw = true
+                }
+            }
+            // The engine's clock, moved on by the time since the snapshot, so elapsed times tick.
+            model.now = snapshotAt.engine == 0 ? localNow : snapshotAt.engine + (localNow - snapshotAt.local)
+            let second = Int(localNow)
+            if second != lastSecond { lastSecond = second; needsDraw = true }
+            if needsDraw {
+                let (w, h) = terminal.size
+                terminal.present(OverviewView.render(model, width: w, height: h, glyphs: glyphs, theme: theme))
+                lastDraw = localNow
+                needsDraw = false
+            }
+            // Sleep until a key, a snapshot, or the next second (the clock on screen).
+            let untilSecond = Int32(max(1, min(1000, (1 - localNow.truncatingRemainder(dividingBy: 1)) * 1000)))
+            let pending = shownVersion != source.current()?.version
+            let timeout = pending ? Int32(max(1, (lastDraw + 1 / maxFPS - Date().timeIntervalSince1970) * 1000)) : untilSecond
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: source.wakeFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: stopper.wakeFD, events: Int16(POLLIN), revents: 0)]
+            let n = poll(&fds, 3, timeout)
+            if n > 0 && fds[1].revents != 0 { source.drainWake() }
+            if n > 0 && fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break }  // the terminal went away
+            // Keys (and KEY_RESIZE after SIGWINCH, which also interrupts poll).
+            while let key = terminal.readKey() {
+                needsDraw = true
+                if key == .resize { terminal.invalidate(); continue }
+                guard let action = KeyTable.action(for: key) else { continue }
+                if handle(action) == false { return }
+            }
+        }
+    }
+
+    /// Applies an action to the view state; false means quit.
+    private func handle(_ action: Action) -> Bool {
+        switch action {
+        case .quit: return false
+        case .moveUp: model.moveSelection(by: -1)
+        case .moveDown: model.moveSelection(by: 1)
+        case .pageUp: model.moveSelection(by: -10)
+        case .pageDown: model.moveSelection(by: 10)
+        case .top: model.moveSelection(by: -Int.max / 2)
+        case .bottom: model.moveSelection(by: Int.max / 2)
+        }
+        if model.selectedJob == nil { model.selectedJob = model.selected?.id }
+        return true
+    }
+}
+
+/// A flag another thread sets to end the dashboard's loop, waking it from `poll`.
+public final class StopSignal: Sendable {
+    private let flag = Atomic(false)
+    private let pipe = WakePipe()
+    public init() {}
+    public var isSet: Bool { flag.load(ordering: .acquiring) }
+    public var wakeFD: Int32 { pipe.readFD }
+    public func set() {
+        flag.store(true, ordering: .releasing)
+        pipe.wake()
+    }
+}

@@ -1,0 +1,87 @@
+/// One character cell on screen. A wide character occupies its cell and a `continuation`
+/// cell to its right, which backends skip.
+public struct Cell: Sendable, Equatable {
+    public var text: String
+    public var style: Style
+    public var continuation: Bool
+
+    public init(_ text: String = " ", _ style: Style = .plain, continuation: Bool = false) {
+        self.text = text; self.style = style; self.continuation = continuation
+    }
+
+    public static let blank = Cell()
+}
+
+public struct Rect: Sendable, Equatable {
+    public var x: Int, y: Int, width: Int, height: Int
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x; self.y = y; self.width = max(0, width); self.height = max(0, height)
+    }
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public func row(_ dy: Int) -> Rect { Rect(x: x, y: y + dy, width: width, height: 1) }
+    public func inset(dx: Int, dy: Int) -> Rect { Rect(x: x + dx, y: y + dy, width: width - 2 * dx, height: height - 2 * dy) }
+}
+
+/// The screen as data: views draw into a grid, backends put a grid on a terminal.
+public struct Grid: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int, fill: Style = .plain) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: Cell(" ", fill), count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * width + x] }
+        set { cells[y * width + x] = newValue }
+    }
+
+    /// Writes text from (x, y), clipped at `limit` (default: the grid's right edge).
+    /// Control characters are shown as visible text. Returns the columns written.
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
+        guard y >= 0, y < height, x < width else { return 0 }
+        let end = min(width, limit ?? width)
+        var col = x
+        for ch in TextWidth.visible(text) {
+            let w = TextWidth.columns(ch)
+            if w == 0 { continue }
+            if col + w > end { break }
+            if col >= 0 {
+                self[col, y] = Cell(String(ch), style)
+                if w == 2 { self[col + 1, y] = Cell("", style, continuation: true) }
+            }
+            col += w
+        }
+        return max(0, col - x)
+    }
+
+    /// Paints `style` over a rectangle (keeping the characters).
+    public mutating func paint(_ r: Rect, _ style: Style) {
+        for y in max(0, r.y)..<min(height, r.maxY) {
+            for x in max(0, r.x)..<min(width, r.maxX) { self[x, y].style = style }
+        }
+    }
+
+    /// Fills a rectangle with blanks in `style`.
+    public mutating func fill(_ r: Rect, _ style: Style = .plain, char: String = " ") {
+        for y in max(0, r.y)..<min(height, r.maxY) {
+            for x in max(0, r.x)..<min(width, r.maxX) { self[x, y] = Cell(char, style) }
+        }
+    }
+
+    /// The grid as plain text, one line per row, trailing spaces kept (golden screens).
+    public var text: String {
+        var lines: [String] = []
+        for y in 0..<height {
+            var line = ""
+            for x in 0..<width where !self[x, y].continuation { line += self[x, y].text }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,174 @@
+import CNCurses
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Puts grids on a real terminal through ncursesw and reads keys.
+///
+/// Only cells that changed since the last frame are written into curses' virtual screen;
+/// `doupdate` then sends only what differs. The real screen is never cleared per frame.
+public final class NCursesTerminal {
+    public enum StartError: Error, CustomStringConvertible {
+        case notATerminal
+        case unknownTerminal(String)
+
+        public var description: String {
+            switch self {
+            case .notATerminal:
+                return "the dashboard needs a terminal, and stdin/stdout is not one (run `pipetop daemon` for the engine alone)"
+            case .unknownTerminal(let t):
+                return "terminal type '\(t)' is unknown to terminfo; try TERM=xterm-256color"
+            }
+        }
+    }
+
+    public let depth: ColorDepth
+    public let asciiOnly: Bool
+    private let screen: OpaquePointer
+    private let win: UnsafeMutablePointer<WINDOW>
+    private var last: Grid?
+    private var pairs: [PairKey: Int32] = [:]
+    private var nextPair: Int32 = 1
+    private var isShutDown = false
+
+    private struct PairKey: Hashable { let fg: Int32, bg: Int32 }
+
+    /// Starts curses on the process's terminal. `depth` overrides colour detection.
+    public init(depth override: ColorDepth?, asciiOnly: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard isatty(0) == 1, isatty(1) == 1 else { throw StartError.notATerminal }
+        let term = environment["TERM"] ?? ""
+        guard let out = fdopen(dup(1), "w"), let inp = fdopen(dup(0), "r") else { throw StartError.notATerminal }
+        guard let scr = newterm(nil, out, inp) else { throw StartError.unknownTerminal(term) }
+        screen = scr
+        set_term(scr)
+        win = pt_stdscr()
+        self.asciiOnly = asciiOnly
+        set_escdelay(25)
+        cbreak()
+        noecho()
+        nonl()
+        intrflush(win, false)
+        keypad(win, true)
+        curs_set(0)
+        leaveok(win, true)
+        var detected = ColorDepth.detect(environment: environment, terminalColors: Int(pt_colors()), hasColors: has_colors())
+        if let o = override { detected = (o == .none || detected != .none) ? o : .none }
+        depth = detected
+        if depth != .none {
+            start_color()
+            use_default_colors()
+        }
+    }
+
+    /// Columns and rows now.
+    public var size: (width: Int, height: Int) { (Int(getmaxx(win)), Int(getmaxy(win))) }
+
+    /// Writes the cells that changed since the last frame and updates the screen.
+    public func present(_ grid: Grid) {
+        let full = last.map { $0.width != grid.width || $0.height != grid.height } ?? true
+        if full { werase(win) }
+        for y in 0..<grid.height {
+            for x in 0..<grid.width {
+                let cell = grid[x, y]
+                if !full, let l = last, l[x, y] == cell { continue }
+                if cell.continuation {
+                    if asciiOnly { write("?", cell.style, x, y) }
+                    continue
+                }
+                write(cell.text, cell.style, x, y)
+            }
+        }
+        last = grid
+        wnoutrefresh(win)
+        doupdate()
+    }
+
+    /// Forgets what is on screen so the next frame is written whole (after a resize).
+    public func invalidate() { last = nil }
+
+    private func write(_ text: String, _ style: Style, _ x: Int, _ y: Int) {
+        var chars: [wchar_t] = []
+        for u in text.unicodeScalars.prefix(4) {
+            chars.append(asciiOnly && u.value > 0x7E ? wchar_t(UInt8(ascii: "?")) : wchar_t(bitPattern: u.value))
+        }
+        if chars.isEmpty { chars.append(wchar_t(UInt8(ascii: " "))) }
+        chars.append(0)
+        let attrs = attributes(style.attrs)
+        let pair = pairFor(style)
+        _ = chars.withUnsafeBufferPointer { pt_put_cell(win, Int32(y), Int32(x), $0.baseAddress, attrs, pair) }
+    }
+
+    private func attributes(_ a: Attr) -> attr_t {
+        var r = pt_a_normal()
+        if a.contains(.bold) { r |= pt_a_bold() }
+        if a.contains(.dim) { r |= pt_a_dim() }
+        if a.contains(.reverse) { r |= pt_a_reverse() }
+        if a.contains(.underline) { r |= pt_a_underline() }
+        if a.contains(.italic) { r |= pt_a_italic() }
+        return r
+    }
+
+    private func pairFor(_ s: Style) -> Int32 {
+        guard depth != .none else { return 0 }
+        let key = PairKey(fg: ColorMapper.number(s.fg, depth: depth), bg: ColorMapper.number(s.bg, depth: depth))
+        if key.fg == -1 && key.bg == -1 { return 0 }
+        if let p = pairs[key] { return p }
+        guard nextPair < pt_color_pairs() else { return 0 }
+        let p = nextPair
+        nextPair += 1
+        init_extended_pair(p, key.fg, key.bg)
+        pairs[key] = p
+        return p
+    }
+
+    /// Reads one key if one is waiting (never blocks; wait with `poll` on stdin first).
+    public func readKey() -> Key? {
+        wtimeout(win, 0)
+        var ch: wint_t = 0
+        let rc = wget_wch(win, &ch)
+        if rc == ERR { return nil }
+        if rc == pt_key_code_yes() {
+            switch Int32(ch) {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_PPAGE: return .pageUp
+            case KEY_NPAGE: return .pageDown
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case pt_key_resize(): return .resize
+            default: return nil
+            }
+        }
+        switch ch {
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 9: return .tab
+        default:
+            guard let u = Unicode.Scalar(UInt32(ch)) else { return nil }
+            return .char(Character(u))
+        }
+    }
+
+    /// Gives the terminal back as it was. Safe to call more than once.
+    public func shutdown() {
+        guard !isShutDown else { return }
+        isShutDown = true
+        curs_set(1)
+        endwin()
+        delscreen(screen)
+    }
+
+    deinit { shutdown() }
+}
+
+/// True when the locale's character set is UTF-8 (after `setlocale(LC_ALL, "")`).
+public func localeIsUTF8() -> Bool {
+    let cs = String(cString: pt_codeset()).uppercased()
+    return cs == "UTF-8" || cs == "UTF8"
+}

@@ -1,0 +1,59 @@
+import PipetopCore
+
+/// The characters the dashboard draws with, in two tiers: UTF-8 (block bars, round symbols,
+/// box lines) and ASCII for terminals or locales that cannot show them.
+public struct Glyphs: Sendable, Equatable {
+    public enum Tier: String, Sendable { case utf8, ascii }
+    public let tier: Tier
+
+    public init(_ tier: Tier) { self.tier = tier }
+
+    public static let utf8 = Glyphs(.utf8)
+    public static let ascii = Glyphs(.ascii)
+
+    private var u: Bool { tier == .utf8 }
+
+    public func phase(_ s: PhaseState) -> String {
+        switch s {
+        case .pending: return u ? "○" : "."
+        case .running: return u ? "◐" : ">"
+        case .done: return u ? "●" : "+"
+        case .failed: return u ? "✗" : "X"
+        case .skipped: return u ? "⊘" : "-"
+        }
+    }
+
+    public func job(_ s: JobState) -> String {
+        switch s {
+        case .pending: return u ? "○" : "."
+        case .running, .completing: return u ? "◐" : ">"
+        case .pausing, .paused: return u ? "‖" : "="
+        case .canceling, .canceled: return u ? "⊘" : "-"
+        case .completed: return u ? "●" : "+"
+        case .failed: return u ? "✗" : "X"
+        }
+    }
+
+    public func step(_ s: StepState) -> String {
+        switch s {
+        case .running: return u ? "◐" : ">"
+        case .done: return u ? "●" : "+"
+        case .failed: return u ? "✗" : "X"
+        }
+    }
+
+    public var ellipsis: String { u ? "…" : "~" }
+    public var selected: String { u ? "▶" : ">" }
+    public var flowArrow: String { u ? "─▶" : "->" }
+    public var horizontal: String { u ? "─" : "-" }
+    public var vertical: String { u ? "│" : "|" }
+    public var dot: String { u ? "·" : "|" }
+    public var stepIndent: String { u ? "↳" : "`" }
+    public var up: String { u ? "↑" : "^" }
+    public var down: String { u ? "↓" : "v" }
+    /// Partial-cell fills for smooth bars, from 1/8 to 8/8.
+    public var barEighths: [String] { u ? ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"] : ["#", "#", "#", "#", "#", "#", "#", "#"] }
+    public var barEmpty: String { u ? " " : "." }
+    public var barLeft: String { u ? "▕" : "[" }
+    public var barRight: String { u ? "▏" : "]" }
+}

@@ -1,0 +1,100 @@
+import PipetopCore
+
+/// Colours and attributes by role. Views ask for roles, never for colours.
+public struct Theme: Sendable, Equatable {
+    public var name: String
+    public var text: Style
+    public var dim: Style
+    public var title: Style
+    public var header: Style
+    public var headerAccent: Style
+    public var selection: Style
+    public var border: Style
+    public var footerKey: Style
+    public var footerText: Style
+    public var barFill: Style
+    public var barEmpty: Style
+    public var pending: Style
+    public var running: Style
+    public var done: Style
+    public var failed: Style
+    public var skipped: Style
+    public var paused: Style
+    public var warn: Style
+    public var error: Style
+
+    /// A dark theme that reads well on the usual dark terminal.
+    public static let defaultDark = Theme(
+        name: "default",
+        text: Style(),
+        dim: Style(fg: .rgb(0x8a, 0x8f, 0x98)),
+        title: Style(fg: .rgb(0xe6, 0xe6, 0xe6), attrs: .bold),
+        header: Style(fg: .rgb(0xe6, 0xe6, 0xe6), bg: .rgb(0x26, 0x32, 0x48)),
+        headerAccent: Style(fg: .rgb(0x7d, 0xcf, 0xff), bg: .rgb(0x26, 0x32, 0x48), attrs: .bold),
+        selection: Style(bg: .rgb(0x33, 0x3d, 0x52), attrs: .bold),
+        border: Style(fg: .rgb(0x5c, 0x63, 0x70)),
+        footerKey: Style(fg: .rgb(0x1a, 0x1b, 0x26), bg: .rgb(0x7d, 0xcf, 0xff), attrs: .bold),
+        footerText: Style(fg: .rgb(0xa9, 0xb1, 0xd6)),
+        barFill: Style(fg: .rgb(0x7a, 0xa2, 0xf7)),
+        barEmpty: Style(fg: .rgb(0x3b, 0x42, 0x61)),
+        pending: Style(fg: .rgb(0x8a, 0x8f, 0x98)),
+        running: Style(fg: .rgb(0x7d, 0xcf, 0xff), attrs: .bold),
+        done: Style(fg: .rgb(0x9e, 0xce, 0x6a)),
+        failed: Style(fg: .rgb(0xf7, 0x76, 0x8e), attrs: .bold),
+        skipped: Style(fg: .rgb(0xe0, 0xaf, 0x68), attrs: .dim),
+        paused: Style(fg: .rgb(0xe0, 0xaf, 0x68)),
+        warn: Style(fg: .rgb(0xe0, 0xaf, 0x68)),
+        error: Style(fg: .rgb(0xf7, 0x76, 0x8e), attrs: .bold)
+    )
+
+    /// No colour at all: states are told apart by symbol and attribute.
+    public static let monochrome = Theme(
+        name: "mono",
+        text: Style(), dim: Style(attrs: .dim), title: Style(attrs: .bold),
+        header: Style(attrs: .reverse), headerAccent: Style(attrs: [.reverse, .bold]),
+        selection: Style(attrs: .reverse), border: Style(attrs: .dim),
+        footerKey: Style(attrs: .reverse), footerText: Style(),
+        barFill: Style(), barEmpty: Style(attrs: .dim),
+        pending: Style(attrs: .dim), running: Style(attrs: .bold), done: Style(),
+        failed: Style(attrs: [.bold, .underline]), skipped: Style(attrs: .dim), paused: Style(attrs: .underline),
+        warn: Style(attrs: .bold), error: Style(attrs: [.bold, .underline])
+    )
+
+    public func phase(_ s: PhaseState) -> Style {
+        switch s {
+        case .pending: return pending
+        case .running: return running
+        case .done: return done
+        case .failed: return failed
+        case .skipped: return skipped
+        }
+    }
+
+    public func job(_ s: JobState) -> Style {
+        switch s {
+        case .pending: return pending
+        case .running, .completing: return running
+        case .pausing, .paused: return paused
+        case .canceling, .canceled: return skipped
+        case .completed: return done
+        case .failed: return failed
+        }
+    }
+
+    public func step(_ s: StepState) -> Style {
+        switch s {
+        case .running: return running
+        case .done: return done
+        case .failed: return failed
+        }
+    }
+
+    public func log(_ l: LogLevel) -> Style {
+        switch l {
+        case .debug: return dim
+        case .info: return text
+        case .warn: return warn
+        case .error: return error
+        }
+    }
+}

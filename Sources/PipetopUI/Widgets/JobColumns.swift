@@ -1,0 +1,92 @@
+import PipetopCore
+
+/// Column layout of the job list, computed once per frame from the width.
+struct JobColumns {
+    let width: Int
+    let nameWidth: Int
+    let stripWidth: Int
+    let barWidth: Int
+    let showElapsed: Bool
+    static let pct = 5, rate = 9, elapsed = 8, eta = 11
+
+    init(width: Int, jobs: [Job]) {
+        self.width = width
+        let maxPhases = jobs.map(\.phases.count).max() ?? 0
+        stripWidth = max(4, min(16, maxPhases))
+        showElapsed = width >= 72
+        let fixed = 4 + 1 + stripWidth + 1 + 1 + Self.pct + Self.rate + (showElapsed ? Self.elapsed : 0) + Self.eta
+        var name = max(10, min(32, width / 5))
+        var bar = width - fixed - name
+        if bar > 50 { name = min(60, name + bar - 50); bar = width - fixed - name }
+        if bar > 50 { bar = 50 }
+        if bar < 4 { name = max(6, name - (4 - bar)); bar = max(0, width - fixed - name) }
+        nameWidth = name
+        barWidth = bar
+    }
+
+    private var xName: Int { 4 }
+    private var xStrip: Int { xName + nameWidth + 1 }
+    private var xBar: Int { xStrip + stripWidth + 1 }
+    private var xPct: Int { xBar + barWidth + 1 }
+    private var xRate: Int { xPct + Self.pct }
+    private var xElapsed: Int { xRate + Self.rate }
+    private var xEta: Int { xElapsed + (showElapsed ? Self.elapsed : 0) }
+
+    func titles(_ g: inout Grid, y: Int, theme: Theme) {
+        let s = theme.dim.with(.bold)
+        g.put("JOB", x: xName, y: y, style: s)
+        g.put("PHASES", x: xStrip, y: y, style: s, limit: xStrip + stripWidth)
+        g.put("PROGRESS", x: xBar, y: y, style: s, limit: xBar + barWidth)
+        g.put(TextWidth.fit("RATE", Self.rate - 1, alignRight: true), x: xRate, y: y, style: s)
+        if showElapsed { g.put(TextWidth.fit("ELAPSED", Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: s) }
+        g.put(TextWidth.fit("ETA", Self.eta - 1, alignRight: true), x: xEta, y: y, style: s)
+    }
+
+    func row(_ g: inout Grid, y: Int, job: Job, selected: Bool, now: Double, glyphs: Glyphs, theme: Theme) {
+        if selected { g.paint(Rect(x: 0, y: y, width: width, height: 1), theme.selection) }
+        let base = selected ? theme.selection : Style.plain
+        func st(_ s: Style) -> Style { selected ? Style(fg: s.fg, bg: theme.selection.bg, attrs: s.attrs.union(theme.selection.attrs)) : s }
+        if selected { g.put(glyphs.selected, x: 0, y: y, style: st(theme.title)) }
+        g.put(glyphs.job(job.state), x: 2, y: y, style: st(theme.job(job.state)))
+        g.put(TextWidth.truncate(job.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: xName, y: y, style: st(theme.text))
+        // One cell per phase, coloured and shaped by its state.
+        var x = xStrip
+        for (i, p) in job.phases.enumerated() {
+            if i == stripWidth - 1 && job.phases.count > stripWidth {
+                g.put(glyphs.ellipsis, x: x, y: y, style: st(theme.dim)); break
+            }
+            x += g.put(glyphs.phase(p.state), x: x, y: y, style: st(theme.phase(p.state)))
+        }
+        ProgressBar(fraction: job.fraction, fill: st(theme.job(job.state == .completed ? .completed : job.state == .failed ? .failed : .running)),
+                    empty: st(theme.barEmpty))
+            .draw(into: &g, x: xBar, y: y, width: barWidth, glyphs: glyphs)
+        g.put(TextWidth.fit(Format.percent(job.fraction), Self.pct - 1, alignRight: true), x: xPct, y: y, style: base)
+        let phase = job.currentPhase
+        let rate = phase.flatMap { $0.state == .running ? $0.rate.rate(now: now) : nil }
+        g.put(TextWidth.fit(Format.rate(rate), Self.rate - 1, alignRight: true), x: xRate, y: y, style: st(theme.dim))
+        if showElapsed {
+            g.put(TextWidth.fit(Format.duration(job.elapsed(now: now)), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
+        }
+        let (eta, etaStyle) = Self.etaText(job, now: now, theme: theme)
+        g.put(TextWidth.fit(eta, Self.eta - 1, alignRight: true), x: xEta, y: y, style: st(etaStyle))
+    }
+
+    /// What the ETA column says: a time, a stall, or how the job ended.
+    static func etaText(_ job: Job, now: Double, theme: Theme) -> (String, Style) {
+        switch job.state {
+        case .completed: return ("done", theme.done)
+        case .failed: return ("failed", theme.failed)
+        case .canceled: return ("canceled", theme.skipped)
+        case .paused: return ("paused", theme.paused)
+        default: break
+        }
+        guard let p = job.phases.first(where: { $0.state == .running }) else { return ("-", theme.dim) }
+        if let idle = ETA.idle(p, now: now), idle >= stallAfter {
+            return ("stall \(Format.duration(idle))", theme.warn)
+        }
+        return (Format.duration(ETA.phase(p, now: now)), theme.text)
+    }
+
+    /// A running phase with no progress for this long is shown as stalled.
+    static let stallAfter = 30.0
+}

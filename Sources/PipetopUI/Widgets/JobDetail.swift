@@ -1,0 +1,158 @@
+import PipetopCore
+
+/// The selected job under the list: a title rule, the phase flow, a row per phase, the
+/// running sub-steps and the newest log lines, as room allows.
+enum JobDetail {
+    static func draw(into g: inout Grid, job: Job, rect r: Rect, now: Double, glyphs: Glyphs, theme: Theme) {
+        guard r.height >= 2 else { return }
+        var y = r.y
+        titleRule(&g, job: job, x: r.x, y: y, width: r.width, now: now, glyphs: glyphs, theme: theme)
+        y += 1
+        flow(&g, job: job, x: r.x + 1, y: y, width: r.width - 2, glyphs: glyphs, theme: theme)
+        y += 1
+        let nameWidth = min(24, max(8, job.phases.map { TextWidth.columns($0.name) }.max() ?? 8))
+        let phaseRows = min(job.phases.count, r.maxY - y)
+        // Show the running phase when the list of phases does not fit.
+        let running = job.phases.firstIndex { $0.state == .running } ?? 0
+        let first = max(0, min(running - phaseRows / 2, job.phases.count - phaseRows))
+        for i in 0..<phaseRows {
+            phaseRow(&g, job.phases[first + i], x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
+            y += 1
+        }
+        if job.error != nil, y < r.maxY {
+            g.put(" \(glyphs.phase(.failed)) job failed: \(job.error!)", x: r.x, y: y, style: theme.error, limit: r.maxX)
+            y += 1
+        }
+        // Sub-steps still running, then the most recent failure.
+        var steps: [(Phase, Step)] = []
+        for p in job.phases where p.state == .running {
+            for s in p.steps.items.reversed() where s.state == .running { steps.append((p, s)); if steps.count >= 3 { break } }
+        }
+        if let failedStep = job.phases.lazy.flatMap({ p in p.steps.items.reversed().lazy.filter { $0.state == .failed }.map { (p, $0) } }).first {
+            steps.append(failedStep)
+        }
+        let logRoom = max(0, r.maxY - y - min(steps.count, 3))
+        for (p, s) in steps.prefix(max(0, r.maxY - y - min(logRoom, 2))) where y < r.maxY {
+            stepRow(&g, phase: p, step: s, x: r.x, y: y, width: r.width, now: now, glyphs: glyphs, theme: theme)
+            y += 1
+        }
+        let logs = job.logs.suffix(max(0, r.maxY - y))
+        for l in logs where y < r.maxY {
+            var x = r.x + 1
+            x += g.put(Format.clock(l.at) + " ", x: x, y: y, style: theme.dim)
+            x += g.put(TextWidth.fit(l.level.rawValue.uppercased(), 5), x: x, y: y, style: theme.log(l.level))
+            if let ph = l.phase { x += g.put(" " + ph, x: x, y: y, style: theme.dim, limit: x + 17) }
+            g.put(" " + l.message, x: x, y: y, style: theme.log(l.level) == theme.error ? theme.error : theme.text, limit: r.maxX)
+            y += 1
+        }
+    }
+
+    static func titleRule(_ g: inout Grid, job: Job, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+        for i in 0..<width { g.put(glyphs.horizontal, x: x + i, y: y, style: theme.border) }
+        var cx = x + 1
+        cx += g.put(" \(job.name) ", x: cx, y: y, style: theme.title, limit: x + width)
+        var facts = [job.state.rawValue]
+        if job.run > 1 { facts.append("run \(job.run)") }
+        facts.append(Format.duration(job.elapsed(now: now)))
+        if let pid = job.pid { facts.append("pid \(pid)") }
+        if job.id != job.name { facts.append("id \(job.id)") }
+        let text = " " + facts.joined(separator: " \(glyphs.dot) ") + " "
+        g.put(text, x: cx, y: y, style: theme.job(job.state), limit: x + width)
+    }
+
+    /// "● fetch ─▶ ◐ parse ─▶ ○ load". When it does not fit, phases far from the running one
+    /// lose their names (the symbols stay), then the line is cut.
+    static func flow(_ g: inout Grid, job: Job, x: Int, y: Int, width: Int, glyphs: Glyphs, theme: Theme) {
+        guard !job.phases.isEmpty else {
+            g.put("no phases yet", x: x, y: y, style: theme.dim)
+            return
+        }
+        let focus = job.phases.firstIndex { $0.state == .running } ?? job.phases.lastIndex { $0.state.isFinished } ?? 0
+        var named = Array(repeating: true, count: job.phases.count)
+        func length() -> Int {
+            var n = 0
+            for (i, p) in job.phases.enumerated() {
+                if i > 0 { n += TextWidth.columns(glyphs.flowArrow) + 2 }
+                n += 1 + (named[i] ? 1 + TextWidth.columns(p.name) : 0)
+            }
+            return n
+        }
+        // Drop names farthest from the focus first.
+        let byDistance = job.phases.indices.sorted { abs($0 - focus) > abs($1 - focus) }
+        var k = 0
+        while length() > width && k < byDistance.count {
+            if byDistance[k] != focus { named[byDistance[k]] = false }
+            k += 1
+        }
+        var cx = x
+        let end = x + width
+        for (i, p) in job.phases.enumerated() {
+            if i > 0 { cx += g.put(" \(glyphs.flowArrow) ", x: cx, y: y, style: theme.border, limit: end) }
+            cx += g.put(glyphs.phase(p.state), x: cx, y: y, style: theme.phase(p.state), limit: end)
+            if named[i] {
+                cx += g.put(" " + p.name, x: cx, y: y, style: i == focus ? theme.phase(p.state).with(.bold) : theme.phase(p.state), limit: end)
+            }
+            if cx >= end { break }
+        }
+    }
+
+    static func phaseRow(_ g: inout Grid, _ p: Phase, x: Int, y: Int, width: Int, nameWidth: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+        let style = theme.phase(p.state)
+        var cx = x + 1
+        cx += g.put(glyphs.phase(p.state), x: cx, y: y, style: style)
+        cx += 1
+        g.put(TextWidth.truncate(p.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: cx, y: y, style: p.state == .running ? theme.title : theme.text)
+        cx += nameWidth + 1
+        let counts: String = {
+            let unit = p.unit.map { " " + $0 } ?? ""
+            if let t = p.effectiveTotal { return "\(Format.count(p.accounted))/\(Format.count(t))\(unit)" }
+            return p.accounted > 0 ? "\(Format.count(p.accounted))\(unit)" : ""
+        }()
+        let countW = 16, pctW = 5, rateW = 10, elapsedW = 8, etaW = 12
+        let tail = countW + pctW + rateW + elapsedW + etaW
+        let barW = min(60, max(0, x + width - cx - tail - 1))
+        ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: style, empty: theme.barEmpty)
+            .draw(into: &g, x: cx, y: y, width: barW, glyphs: glyphs)
+        cx += barW + 1
+        g.put(TextWidth.fit(counts, countW - 1, ellipsis: glyphs.ellipsis, alignRight: true), x: cx, y: y, style: theme.text)
+        cx += countW
+        g.put(TextWidth.fit(p.fraction.map { Format.percent($0) } ?? "", pctW - 1, alignRight: true), x: cx, y: y, style: theme.text)
+        cx += pctW
+        if p.state == .failed {
+            let why = p.error ?? "failed"
+            g.put(" " + why, x: cx, y: y, style: theme.error, limit: x + width)
+            return
+        }
+        let rate = p.state == .running ? p.rate.rate(now: now) : nil
+        let extra = p.failed > 0 ? "\(p.failed) failed" : ""
+        g.put(TextWidth.fit(p.state == .running ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
+              style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
+        cx += rateW
+        g.put(TextWidth.fit(Format.duration(p.elapsed(now: now)), elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
+        cx += elapsedW
+        var etaText = ""
+        var etaStyle = theme.text
+        if p.state == .running {
+            if let idle = ETA.idle(p, now: now), idle >= JobColumns.stallAfter {
+                etaText = "stall \(Format.duration(idle))"; etaStyle = theme.warn
+            } else {
+                etaText = "ETA " + Format.duration(ETA.phase(p, now: now))
+            }
+        } else if p.state == .skipped {
+            etaText = "skipped"; etaStyle = theme.skipped
+        }
+        g.put(TextWidth.fit(etaText, etaW - 1, alignRight: true), x: cx, y: y, style: etaStyle)
+    }
+
+    static func stepRow(_ g: inout Grid, phase: Phase, step: Step, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+        var cx = x + 3
+        cx += g.put(glyphs.stepIndent + " ", x: cx, y: y, style: theme.dim)
+        cx += g.put(phase.name + ": ", x: cx, y: y, style: theme.dim, limit: x + width)
+        cx += g.put(glyphs.step(step.state) + " ", x: cx, y: y, style: theme.step(step.state))
+        cx += g.put(step.id, x: cx, y: y, style: step.state == .failed ? theme.error : theme.text, limit: x + width)
+        cx += g.put(" " + Format.duration(step.duration(now: now)), x: cx, y: y, style: theme.dim, limit: x + width)
+        if let d = step.detail {
+            g.put("  " + d, x: cx, y: y, style: step.state == .failed ? theme.error : theme.dim, limit: x + width)
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import PipetopCore
+
+/// Turns one protocol line into a `WireMessage`, or says exactly what is wrong with it.
+/// Unknown fields are ignored; unknown types, missing fields and wrong value types are not.
+public enum EventDecoder {
+    public static let maxIdBytes = 256
+
+    public static func decode(_ line: UnsafeRawBufferPointer) -> Result<WireMessage, WireError> {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(line)
+        } catch {
+            return .failure(WireError("invalid JSON at column \(error.column): \(error.message)"))
+        }
+        do {
+            return .success(try message(json))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    public static func decode(_ line: String) -> Result<WireMessage, WireError> {
+        var bytes = Array(line.utf8)
+        return bytes.withUnsafeMutableBytes { decode(UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func message(_ json: JSONValue) throws(WireError) -> WireMessage {
+        guard case .object = json else {
+            throw WireError("a line must be a JSON object, not \(json.typeName)")
+        }
+        let f = Fields(json)
+        if let v = try f.optionalInt("v"), v != protocolVersion {
+            throw WireError("unsupported protocol version \(v) (this engine speaks \(protocolVersion))")
+        }
+        let type = try f.requiredString("type")
+        switch type {
+        case "sync":
+            return .sync(id: json["id"] ?? .null)
+        case "subscribe":
+            return .subscribe(.init(fps: try f.optionalDouble("fps")))
+        default:
+            break
+        }
+        let job = try f.id("job")
+        let ts = try f.optionalDouble("ts")
+        if let ts, ts < 0 { throw WireError("field 'ts' must be seconds since the epoch, not negative") }
+        let seq = try f.optionalInt("seq")
+        let body: Event.Body
+        switch type {
+        case "job.start":
+            body = .jobStart(.init(name: try f.optionalString("name") ?? job,
+                                   phases: try phaseDecls(f),
+                                   pid: try f.optionalPid("pid"),
+                                   labels: try f.labels("labels")))
+        case "phase.start":
+            body = .phaseStart(.init(phase: try f.id("phase"), name: try f.optionalString("name"),
+                                     total: try f.optionalCount("total"), unit: try f.optionalString("unit")))
+        case "progress":
+            let p = Event.Progress(phase: try f.id("phase"), done: try f.optionalCount("done"),
+                                   inc: try f.optionalInt("inc"), failed: try f.optionalCount("failed"),
+                                   skipped: try f.optionalCount("skipped"), total: try f.optionalCount("total"))
+            if p.done == nil && p.inc == nil && p.failed == nil && p.skipped == nil && p.total == nil {
+                throw WireError("progress needs at least one of done, inc, failed, skipped, total")
+            }
+            if p.done != nil && p.inc != nil { throw WireError("progress takes either 'done' or 'inc', not both") }
+            body = .progress(p)
+        case "step":
+            body = .step(.init(phase: try f.id("phase"), step: try f.id("step"),
+                               state: try f.requiredEnum("state", StepState.self),
+                               detail: try f.optionalString("detail")))
+        case "phase.end":
+            let status = try f.optionalEnum("status", PhaseState.self) ?? .done
+            guard status.isFinished else {
+                throw WireError("field 'status' must be one of done, failed, skipped; got '\(status.rawValue)'")
+            }
+            body = .phaseEnd(.init(phase: try f.id("phase"), status: status, error: try f.optionalString("error")))
+        case "checkpoint":
+            body = .checkpoint(.init(name: try f.requiredString("name"), phase: try f.optionalString("phase"), data: json["data"]))
+        case "log":
+            let levelText = try f.optionalString("level") ?? "info"
+            guard let level = LogLevel(wire: levelText) else {
+                throw WireError("field 'level' must be one of debug, info, warn, error; got '\(levelText)'")
+            }
+            body = .log(.init(level: level, message: try f.requiredString("message"),
+                              phase: try f.optionalString("phase"), category: try f.optionalString("category")))
+        case "metric":
+            body = .metric(.init(name: try f.requiredString("name"), value: try f.requiredDouble("value"),
+                                 kind: try f.optionalEnum("kind", MetricKind.self) ?? .gauge,
+                                 phase: try f.optionalString("phase")))
+        case "job.state":
+            body = .jobState(try f.requiredEnum("state", JobState.self))
+        case "job.end":
+            let status = try f.optionalEnum("status", JobState.self) ?? .completed
+            guard status.isTerminal else {
+                throw WireError("field 'status' must be one of completed, failed, canceled; got '\(status.rawValue)'")
+            }
+            body = .jobEnd(.init(status: status, error: try f.optionalString("error")))
+        default:
+            throw WireError("unknown type '\(type)'")
+        }
+        return .event(Event(job: job, ts: ts, seq: seq, body))
+    }
+
+    private static func phaseDecls(_ f: Fields) throws(WireError) -> [Event.PhaseDecl] {
+        guard let raw = f.json["phases"], raw != .null else { return [] }
+        guard case .array(let items) = raw else { throw WireError("field 'phases' must be an array, got \(raw.typeName)") }
+        var out: [Event.PhaseDecl] = []
+        var seen = Set<String>()
+        for (k, item) in items.enumerated() {
+            let decl: Event.PhaseDecl
+            switch item {
+            case .string(let id):
+                decl = .init(id: try Fields.checkId(id, "phases[\(k)]"))
+            case .object:
+                let g = Fields(item)
+                decl = .init(id: try g.id("id", path: "phases[\(k)]."), name: try g.optionalString("name", path: "phases[\(k)]."))
+            default:
+                throw WireError("phases[\(k)] must be a string or an object {id, name}, got \(item.typeName)")
+            }
+            if !seen.insert(decl.id).inserted { throw WireError("phases[\(k)]: phase '\(decl.id)' is declared twice") }
+            out.append(decl)
+        }
+        return out
+    }
+}
+
+/// Typed access to an object's fields with errors that name the field and the problem.
+struct Fields {
+    let json: JSONValue
+    init(_ json: JSONValue) { self.json = json }
+
+    private func present(_ key: String) -> JSONValue? {
+        guard let v = json[key], v != .null else { return nil }
+        return v
+    }
+
+    static func checkId(_ s: String, _ name: String) throws(WireError) -> String {
+        if s.isEmpty { throw WireError("field '\(name)' must not be empty") }
+        if s.utf8.count > EventDecoder.maxIdBytes {
+            throw WireError("field '\(name)' is longer than \(EventDecoder.maxIdBytes) bytes")
+        }
+        return s
+    }
+
+    func id(_ key: String, path: String = "") throws(WireError) -> String {
+        try Self.checkId(try requiredString(key, path: path), path + key)
+    }
+
+    func requiredString(_ key: String, path: String = "") throws(WireError) -> String {
+        guard let v = present(key) else { throw WireError("missing required field '\(path + key)'") }
+        guard case .string(let s) = v else { throw WireError("field '\(path + key)' must be a string, got \(v.typeName)") }
+        return s
+    }
+
+    func optionalString(_ key: String, path: String = "") throws(WireError) -> String? {
+        guard let v = present(key) else { return nil }
+        guard case .string(let s) = v else { throw WireError("field '\(path + key)' must be a string, got \(v.typeName)") }
+        return s
+    }
+
+    func optionalInt(_ key: String) throws(WireError) -> Int? {
+        guard let v = present(key) else { return nil }
+        switch v {
+        case .int(let i): return i
+        case .double(let d):
+            if d == d.rounded(), abs(d) < 9.0e15 { return Int(d) }
+            if d == d.rounded() { throw WireError("field '\(key)' is too large (at most \(Int.max))") }
+            throw WireError("field '\(key)' must be a whole number, got \(JSONWriter.number(d))")
+        default:
+            throw WireError("field '\(key)' must be an integer, got \(v.typeName)")
+        }
+    }
+
+    /// A count of items: a whole number, zero or more.
+    func optionalCount(_ key: String) throws(WireError) -> Int? {
+        guard let n = try optionalInt(key) else { return nil }
+        if n < 0 { throw WireError("field '\(key)' must not be negative, got \(n)") }
+        return n
+    }
+
+    func optionalPid(_ key: String) throws(WireError) -> Int32? {
+        guard let n = try optionalInt(key) else { return nil }
+        guard n > 0, n <= Int(Int32.max) else { throw WireError("field '\(key)' must be a process id (1...\(Int32.max)), got \(n)") }
+        return Int32(n)
+    }
+
+    func optionalDouble(_ key: String) throws(WireError) -> Double? {
+        guard let v = present(key) else { return nil }
+        switch v {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: throw WireError("field '\(key)' must be a number, got \(v.typeName)")
+        }
+    }
+
+    func requiredDouble(_ key: String) throws(WireError) -> Double {
+        guard let d = try optionalDouble(key) else { throw WireError("missing required field '\(key)'") }
+        return d
+    }
+
+    func optionalEnum<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(WireError) -> E? where E.RawValue == String {
+        guard let s = try optionalString(key) else { return nil }
+        guard let e = E(rawValue: s) else {
+            let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+            throw WireError("field '\(key)' must be one of \(allowed); got '\(s)'")
+        }
+        return e
+    }
+
+    func requiredEnum<E: RawRepresentable & CaseIterable>(_ key: String, _ t: E.Type) throws(WireError) -> E where E.RawValue == String {
+        guard let e = try optionalEnum(key, t) else { throw WireError("missing required field '\(key)'") }
+        return e
+    }
+
+    /// Labels: an object of scalars; numbers and booleans become their text.
+    func labels(_ key: String) throws(WireError) -> [String: String] {
+        guard let v = present(key) else { return [:] }
+        guard case .object(let members) = v else { throw WireError("field '\(key)' must be an object, got \(v.typeName)") }
+        var out: [String: String] = [:]
+        for (k, value) in members {
+            switch value {
+            case .string(let s): out[k] = s
+            case .int, .double, .bool: out[k] = JSONWriter.string(value)
+            default: throw WireError("label '\(k)' must be a string, number or boolean, got \(value.typeName)")
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,79 @@
+import PipetopCore
+
+/// Writes events as protocol lines: what `pipetop emit`, the demo and the Swift client send.
+public enum EventEncoder {
+    public static func line(_ e: Event) -> String { JSONWriter.string(json(e)) + "\n" }
+
+    public static func json(_ e: Event) -> JSONValue {
+        var m: [(String, JSONValue)] = [("type", .string(e.typeName)), ("job", .string(e.job))]
+        if let ts = e.ts { m.append(("ts", .double(ts))) }
+        if let seq = e.seq { m.append(("seq", .int(seq))) }
+        func put(_ k: String, _ v: String?) { if let v { m.append((k, .string(v))) } }
+        func put(_ k: String, _ v: Int?) { if let v { m.append((k, .int(v))) } }
+        switch e.body {
+        case .jobStart(let s):
+            put("name", s.name)
+            m.append(("phases", .array(s.phases.map { d in
+                d.name.map { .object([("id", .string(d.id)), ("name", .string($0))]) } ?? .string(d.id)
+            })))
+            put("pid", s.pid.map(Int.init))
+            if !s.labels.isEmpty {
+                m.append(("labels", .object(s.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+            }
+        case .phaseStart(let s):
+            put("phase", s.phase); put("name", s.name); put("total", s.total); put("unit", s.unit)
+        case .progress(let p):
+            put("phase", p.phase); put("done", p.done); put("inc", p.inc)
+            put("failed", p.failed); put("skipped", p.skipped); put("total", p.total)
+        case .step(let s):
+            put("phase", s.phase); put("step", s.step); put("state", s.state.rawValue); put("detail", s.detail)
+        case .phaseEnd(let p):
+            put("phase", p.phase); put("status", p.status.rawValue); put("error", p.error)
+        case .checkpoint(let c):
+            put("name", c.name); put("phase", c.phase)
+            if let d = c.data { m.append(("data", d)) }
+        case .log(let l):
+            put("level", l.level.rawValue); put("message", l.message); put("phase", l.phase); put("category", l.category)
+        case .metric(let x):
+            put("name", x.name); m.append(("value", .double(x.value))); put("kind", x.kind.rawValue); put("phase", x.phase)
+        case .jobState(let s):
+            put("state", s.rawValue)
+        case .jobEnd(let x):
+            put("status", x.status.rawValue); put("error", x.error)
+        }
+        return .object(m)
+    }
+}
+
+/// Lines the engine sends back to a producer.
+public enum Reply: Sendable, Equatable {
+    /// Line `line` (1-based, per connection) was refused for `reason`.
+    case error(line: Int, reason: String)
+    /// Every line before the `sync` with this id has been applied.
+    case synced(id: JSONValue, line: Int)
+
+    public var line: String {
+        switch self {
+        case .error(let n, let reason):
+            return JSONWriter.string(.object([("type", .string("error")), ("line", .int(n)), ("reason", .string(reason))])) + "\n"
+        case .synced(let id, let n):
+            return JSONWriter.string(.object([("type", .string("synced")), ("id", id), ("line", .int(n))])) + "\n"
+        }
+    }
+
+    /// Reads a reply line (what clients and tests do with the engine's answers).
+    public static func parse(_ text: String) -> Reply? {
+        guard let json = try? JSONParser.parse(text), case .string(let type)? = json["type"] else { return nil }
+        let n: Int
+        if case .int(let i)? = json["line"] { n = i } else { n = 0 }
+        switch type {
+        case "error":
+            guard case .string(let r)? = json["reason"] else { return nil }
+            return .error(line: n, reason: r)
+        case "synced":
+            return .synced(id: json["id"] ?? .null, line: n)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import PipetopCore
+
+/// The protocol's major version this engine speaks (`v` on a line, optional).
+public let protocolVersion = 1
+
+/// Longest line the engine accepts, newline excluded. Longer lines are refused whole.
+public let maxLineBytes = 64 * 1024
+
+/// One line a producer or viewer sent, decoded and validated.
+public enum WireMessage: Sendable, Equatable {
+    /// Something that changes a job.
+    case event(Event)
+    /// "Tell me when every earlier line of this connection is applied." The id is echoed.
+    case sync(id: JSONValue)
+    /// "Send me the state, then updates." Turns the connection into a viewer.
+    case subscribe(Subscribe)
+
+    public struct Subscribe: Sendable, Equatable {
+        /// Most snapshots per second the viewer wants (the engine caps it).
+        public var fps: Double?
+        public init(fps: Double? = nil) { self.fps = fps }
+    }
+}
+
+/// Why a line was refused; sent back as `{"type":"error","line":N,"reason":...}`.
+public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PipetopCore
+import PipetopEngine
+
+struct DaemonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run the tracker engine without a screen.",
+        discussion: """
+        For a tmux pane, systemd or CI. Jobs report to the socket; dashboards attach to it.
+        Stops cleanly on SIGINT, SIGTERM or SIGHUP and removes its socket.
+
+        Examples:
+          pipetop daemon
+          pipetop daemon --socket /tmp/ci-pipetop.sock &
+        """)
+
+    @OptionGroup var socketOptions: SocketOptions
+
+    func run() throws {
+        let path = socketOptions.resolved
+        let server = EngineServer(engine: Engine(), socketPath: path)
+        do {
+            try server.start()
+        } catch {
+            throw CLIError("\(error)")
+        }
+        print("pipetop engine \(pipetopVersion) listening on \(path)")
+        fflush(nil)
+        let done = DispatchSemaphore(value: 0)
+        let sources = SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _ in done.signal() }
+        done.wait()
+        _ = sources
+        server.stop()
+    }
+}
+
+/// An error whose text is the whole message (no usage dump).
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Signals handled as events on a queue, never in a raw handler: the signal is ignored at
+/// the process level and a dispatch source reports it.
+enum SignalWatch {
+    static func on(_ signals: [Int32], _ handler: @escaping @Sendable (Int32) -> Void) -> [DispatchSourceSignal] {
+        signals.map { sig in
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { handler(sig) }
+            s.resume()
+            return s
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import PipetopCore
+import PipetopEngine
+
+struct DashboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Show the dashboard (what `pipetop` with no subcommand does).",
+        discussion: """
+        Attaches to the engine on the socket if one is listening; otherwise starts an engine in
+        this process (it stops when you quit; use `pipetop daemon` for one that stays).
+
+        Keys: ↑↓ or j/k select a job, g/G first/last, PgUp/PgDn, q quits.
+        """)
+
+    @OptionGroup var socketOptions: SocketOptions
+    @OptionGroup var display: DisplayOptions
+
+    func run() throws {
+        let path = socketOptions.resolved
+        if SocketPath.probe(path) == .live {
+            try DashboardRunner.run(source: RemoteSource(path: path, fps: display.fps), display: display)
+            return
+        }
+        let server = EngineServer(engine: Engine(), socketPath: path)
+        do { try server.start() } catch { throw CLIError("pipetop: \(error)") }
+        defer { server.stop() }
+        try DashboardRunner.run(source: LocalSource(server: server, fps: display.fps), display: display)
+    }
+}

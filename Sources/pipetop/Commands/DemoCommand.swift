@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import PipetopCore
+import PipetopEngine
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Show the dashboard on a built-in simulated workload.",
+        discussion: """
+        Five pipelines of six phases with sub-steps, uneven rates, a failure, a stall and a
+        skipped phase, fed to an engine over its real socket. The demo's engine listens on a
+        private socket (shown in the footer) so your own engine is left alone; --socket
+        feeds the engine there instead (starting one if none is listening).
+
+        Examples:
+          pipetop demo
+          pipetop demo --ascii --color none
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("Feed the engine on this socket instead of a private one.", valueName: "path"))
+    var socket: String?
+
+    @OptionGroup var display: DisplayOptions
+
+    func run() throws {
+        let path = socket ?? (NSTemporaryDirectory() + "pipetop-demo-\(getpid()).sock")
+        let workload = DemoWorkload(socket: path)
+        if SocketPath.probe(path) == .live {
+            workload.start()
+            defer { workload.stop() }
+            try DashboardRunner.run(source: RemoteSource(path: path, fps: display.fps), display: display)
+            return
+        }
+        let server = EngineServer(engine: Engine(), socketPath: path)
+        do { try server.start() } catch { throw CLIError("pipetop demo: \(error)") }
+        defer { server.stop() }
+        workload.start()
+        defer { workload.stop() }
+        try DashboardRunner.run(source: LocalSource(server: server, fps: display.fps), display: display)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import PipetopUI
+import CNCurses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Puts the dashboard on the terminal and gives the terminal back, whatever happens:
+/// on `q`, on Ctrl-C/SIGTERM/SIGHUP (watched as events) and on a crash signal (restored
+/// from the handler, then the default action runs).
+enum DashboardRunner {
+    static func run(source: SnapshotSource, display: DisplayOptions) throws {
+        setlocale(LC_ALL, "")
+        let glyphs: Glyphs = (display.ascii || !localeIsUTF8()) ? .ascii : .utf8
+        let depth: ColorDepth?
+        switch display.color {
+        case "auto": depth = nil
+        case "truecolor": depth = .truecolor
+        case "256": depth = .c256
+        case "8": depth = .c8
+        default: depth = ColorDepth.none
+        }
+        CrashGuard.install()
+        let terminal: NCursesTerminal
+        do {
+            terminal = try NCursesTerminal(depth: depth, asciiOnly: glyphs.tier == .ascii)
+        } catch {
+            CrashGuard.uninstall()
+            throw CLIError("pipetop: \(error)")
+        }
+        let theme: Theme = terminal.depth == .none ? .monochrome : .defaultDark
+        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps)
+        let stopper = dashboard.stopper
+        let signals = SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _ in stopper.set() }
+        dashboard.run(on: terminal)
+        terminal.shutdown()
+        CrashGuard.uninstall()
+        for s in signals { s.cancel() }
+    }
+}
+
+/// Restores the terminal when the process is killed by a crash signal, then lets the
+/// signal's previous handler (or the default action) run.
+enum CrashGuard {
+    nonisolated(unsafe) static var previous: [Int32: sigaction] = [:]
+    static let signals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+
+    static func install() {
+        for sig in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                endwin()
+                if var old = CrashGuard.previous[sig] {
+                    sigaction(sig, &old, nil)
+                } else {
+                    signal(sig, SIG_DFL)
+                }
+                raise(sig)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = Int32(bitPattern: UInt32(truncatingIfNeeded: SA_RESETHAND))
+            var old = sigaction()
+            sigaction(sig, &action, &old)
+            previous[sig] = old
+        }
+    }
+
+    static func uninstall() {
+        for (sig, old) in previous {
+            var o = old
+            sigaction(sig, &o, nil)
+        }
+        previous.removeAll()
+    }
+}

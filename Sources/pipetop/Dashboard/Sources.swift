@@ -1,0 +1,66 @@
+import Foundation
+import PipetopClient
+import PipetopCore
+import PipetopEngine
+import PipetopUI
+
+/// The engine in this process: snapshots are read straight from it; the hub nudges us at
+/// the dashboard's frame rate.
+final class LocalSource: SnapshotSource {
+    let server: EngineServer
+    private let pipe = WakePipe()
+    private let token = LockedBox<ObjectIdentifier?>(nil)
+
+    init(server: EngineServer, fps: Double) {
+        self.server = server
+        let pipe = self.pipe
+        token.set(server.hub.addLocal(fps: fps) { pipe.wake() })
+    }
+
+    var wakeFD: Int32 { pipe.readFD }
+    func drainWake() { pipe.drain() }
+
+    func current() -> SourceSnapshot? {
+        let (version, state) = server.engine.snapshot()
+        return SourceSnapshot(version: version, state: state, engineNow: server.engine.clock.now(),
+                              host: server.host, socket: server.socketPath, link: .live)
+    }
+}
+
+/// An engine elsewhere (another process, or across ssh later): the subscriber protocol.
+final class RemoteSource: SnapshotSource {
+    let feed: SubscriptionFeed
+    private let pipe: WakePipe
+
+    init(path: String, fps: Double) {
+        let pipe = WakePipe()
+        self.pipe = pipe
+        feed = SubscriptionFeed(path: path, fps: fps) { pipe.wake() }
+        feed.start()
+    }
+
+    var wakeFD: Int32 { pipe.readFD }
+    func drainWake() { pipe.drain() }
+
+    func current() -> SourceSnapshot? {
+        let l = feed.current
+        let link: DashboardModel.Link
+        switch l.link {
+        case .connecting: link = .connecting
+        case .live: link = .live
+        case .lost(let why): link = .lost(why)
+        }
+        return SourceSnapshot(version: l.version, state: l.snapshot?.state ?? PipelineState(),
+                              engineNow: l.snapshot?.now ?? Date().timeIntervalSince1970,
+                              host: l.hello?.host ?? "?", socket: feed.path, link: link)
+    }
+}
+
+/// A value behind a lock, for the few places that need one outside an engine.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ v: T) { value = v }
+    func set(_ v: T) { lock.withLock { value = v } }
+    func get() -> T { lock.withLock { value } }
+}

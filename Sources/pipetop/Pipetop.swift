@@ -1,0 +1,55 @@
+import ArgumentParser
+import PipetopEngine
+
+struct Pipetop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipetop",
+        abstract: "top for pipelines: watch batch jobs phase by phase while they run.",
+        discussion: """
+        With no subcommand, pipetop shows the dashboard: it attaches to the engine listening on
+        the socket, or starts one in this process when none is there.
+
+        Examples:
+          pipetop                       # dashboard (starts an engine if needed)
+          pipetop demo                  # dashboard on a built-in simulated workload
+          pipetop daemon                # the engine alone, for a tmux pane or systemd
+          pipetop emit job.start --job j1 name=import phases='["fetch","load"]'
+          pipetop emit progress --job j1 --phase fetch done=120 total=1000
+        """,
+        version: pipetopVersion,
+        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, DemoCommand.self],
+        defaultSubcommand: DashboardCommand.self
+    )
+}
+
+/// Where the engine's socket is: every subcommand takes the same option.
+struct SocketOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The engine's Unix socket.",
+        discussion: "Default: $PIPETOP_SOCKET, else $XDG_RUNTIME_DIR/pipetop/pipetop.sock, else /tmp/pipetop-UID/pipetop.sock.",
+        valueName: "path"))
+    var socket: String?
+
+    var resolved: String { SocketPath.resolve(explicit: socket) }
+}
+
+/// How the dashboard draws: every command that shows it takes these.
+struct DisplayOptions: ParsableArguments {
+    @Flag(name: .long, help: "Draw with ASCII only (the default when the locale is not UTF-8).")
+    var ascii = false
+
+    @Option(name: .long, help: ArgumentHelp("Colours: auto, truecolor, 256, 8 or none (NO_COLOR also turns them off).", valueName: "depth"))
+    var color: String = "auto"
+
+    @Option(name: .long, help: ArgumentHelp("Most redraws per second while data changes.", valueName: "n"))
+    var fps: Double = 10
+
+    func validate() throws {
+        guard color == "auto" || ColorChoice(rawValue: color) != nil else {
+            throw ValidationError("--color must be auto, truecolor, 256, 8 or none (got '\(color)')")
+        }
+        guard fps >= 1 && fps <= 60 else { throw ValidationError("--fps must be between 1 and 60") }
+    }
+}
+
+enum ColorChoice: String { case truecolor, c256 = "256", c8 = "8", none }

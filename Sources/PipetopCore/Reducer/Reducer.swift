@@ -168,8 +168,9 @@ extension PipelineState {
         }
     }
 
-    /// Changes the job's state if the transition is legal; entering a terminal state closes
-    /// the phases left open.
+    /// Changes the job's state if the transition is legal. Entering a terminal state closes
+    /// the phases left running; pending phases of a completed job become skipped, those of a
+    /// failed or canceled job stay pending (they never ran).
     static func move(_ job: inout Job, to next: JobState, at t: Double) throws(ApplyError) {
         if job.state == next { return }
         guard job.state.canMove(to: next) else {
@@ -186,7 +187,8 @@ extension PipelineState {
                     job.phases[i].state = next == .completed ? .done : .failed
                     job.phases[i].endedAt = t
                     if next != .completed && job.phases[i].error == nil { job.phases[i].error = "job \(next.rawValue)" }
-                case .pending:
+                case .pending where next == .completed:
+                    // The job finished without them: they were not needed.
                     job.phases[i].state = .skipped
                 default:
                     break

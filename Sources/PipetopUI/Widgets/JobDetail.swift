@@ -103,12 +103,16 @@ enum JobDetail {
         cx += 1
         g.put(TextWidth.truncate(p.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: cx, y: y, style: p.state == .running ? theme.title : theme.text)
         cx += nameWidth + 1
+        let countW = 17, pctW = 5, rateW = 10, elapsedW = 8, etaW = 12
         let counts: String = {
-            let unit = p.unit.map { " " + $0 } ?? ""
-            if let t = p.effectiveTotal { return "\(Format.count(p.accounted))/\(Format.count(t))\(unit)" }
-            return p.accounted > 0 ? "\(Format.count(p.accounted))\(unit)" : ""
+            let figures: String
+            if let t = p.effectiveTotal { figures = "\(Format.count(p.accounted))/\(Format.count(t))" }
+            else if p.accounted > 0 { figures = Format.count(p.accounted) }
+            else { return "" }
+            // The unit goes when it does not fit; the figures never do.
+            let withUnit = figures + (p.unit.map { " " + $0 } ?? "")
+            return TextWidth.columns(withUnit) <= countW - 1 ? withUnit : figures
         }()
-        let countW = 16, pctW = 5, rateW = 10, elapsedW = 8, etaW = 12
         let tail = countW + pctW + rateW + elapsedW + etaW
         let barW = min(60, max(0, x + width - cx - tail - 1))
         ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: style, empty: theme.barEmpty)
@@ -128,7 +132,7 @@ enum JobDetail {
         g.put(TextWidth.fit(p.state == .running ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
               style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
         cx += rateW
-        g.put(TextWidth.fit(Format.duration(p.elapsed(now: now)), elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
+        g.put(TextWidth.fit(p.elapsed(now: now).map { Format.duration($0) } ?? "", elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
         cx += elapsedW
         var etaText = ""
         var etaStyle = theme.text

@@ -85,7 +85,8 @@ public struct JSONParser {
         if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
             skipSpace()
-            guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted member name") }
+            guard i < b.count else { throw fail("unexpected end of line inside an object") }
+            guard b[i] == UInt8(ascii: "\"") else { throw fail("expected a quoted member name") }
             let key = try string()
             skipSpace()
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }

@@ -94,7 +94,7 @@ public struct Event: Sendable, Equatable {
         public var phase: String
         public var status: PhaseState
         public var error: String?
-        public init(phase: String, status: PhaseState, error: String? = nil) {
+        public init(phase: String, status: PhaseState = .done, error: String? = nil) {
             self.phase = phase; self.status = status; self.error = error
         }
     }

@@ -125,7 +125,8 @@ extension PipelineState {
             }
             p.state = e.status
             p.endedAt = t
-            if p.startedAt == nil { p.startedAt = t }
+            // A phase skipped before it ran has no duration; one that ends unstarted otherwise took no time.
+            if p.startedAt == nil && e.status != .skipped { p.startedAt = t }
             if let err = e.error { p.error = err }
             job.phases[i] = p
 

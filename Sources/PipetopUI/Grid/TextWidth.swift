@@ -61,8 +61,9 @@ public enum TextWidth {
 
     /// Cuts `s` to at most `width` columns, ending with `ellipsis` when cut. Never splits a
     /// wide character.
-    public static func truncate(_ s: String, to width: Int, ellipsis: String = "…") -> String {
+    public static func truncate(_ raw: String, to width: Int, ellipsis: String = "…") -> String {
         guard width > 0 else { return "" }
+        let s = visible(raw)
         if columns(s) <= width { return s }
         let ew = columns(ellipsis)
         var out = ""

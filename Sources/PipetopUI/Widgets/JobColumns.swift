@@ -7,18 +7,22 @@ struct JobColumns {
     let stripWidth: Int
     let barWidth: Int
     let showElapsed: Bool
-    static let pct = 5, rate = 9, elapsed = 8, eta = 11
+    /// Wide terminals get a column with the current phase and its counts.
+    let nowWidth: Int
+    static let pct = 5, rate = 9, elapsed = 8, eta = 12
 
     init(width: Int, jobs: [Job]) {
         self.width = width
         let maxPhases = jobs.map(\.phases.count).max() ?? 0
-        stripWidth = max(4, min(16, maxPhases))
+        stripWidth = max(6, min(16, maxPhases))
         showElapsed = width >= 72
+        nowWidth = width >= 120 ? min(36, 16 + (width - 120) / 4) : 0
         let fixed = 4 + 1 + stripWidth + 1 + 1 + Self.pct + Self.rate + (showElapsed ? Self.elapsed : 0) + Self.eta
+            + (nowWidth > 0 ? nowWidth + 1 : 0)
         var name = max(10, min(32, width / 5))
         var bar = width - fixed - name
-        if bar > 50 { name = min(60, name + bar - 50); bar = width - fixed - name }
-        if bar > 50 { bar = 50 }
+        if bar > 60 { name = min(48, name + bar - 60); bar = width - fixed - name }
+        if bar > 80 { bar = 80 }
         if bar < 4 { name = max(6, name - (4 - bar)); bar = max(0, width - fixed - name) }
         nameWidth = name
         barWidth = bar
@@ -26,7 +30,8 @@ struct JobColumns {
 
     private var xName: Int { 4 }
     private var xStrip: Int { xName + nameWidth + 1 }
-    private var xBar: Int { xStrip + stripWidth + 1 }
+    private var xNow: Int { xStrip + stripWidth + 1 }
+    private var xBar: Int { xNow + (nowWidth > 0 ? nowWidth + 1 : 0) }
     private var xPct: Int { xBar + barWidth + 1 }
     private var xRate: Int { xPct + Self.pct }
     private var xElapsed: Int { xRate + Self.rate }
@@ -36,6 +41,7 @@ struct JobColumns {
         let s = theme.dim.with(.bold)
         g.put("JOB", x: xName, y: y, style: s)
         g.put("PHASES", x: xStrip, y: y, style: s, limit: xStrip + stripWidth)
+        if nowWidth > 0 { g.put("NOW", x: xNow, y: y, style: s) }
         g.put("PROGRESS", x: xBar, y: y, style: s, limit: xBar + barWidth)
         g.put(TextWidth.fit("RATE", Self.rate - 1, alignRight: true), x: xRate, y: y, style: s)
         if showElapsed { g.put(TextWidth.fit("ELAPSED", Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: s) }
@@ -56,6 +62,13 @@ struct JobColumns {
                 g.put(glyphs.ellipsis, x: x, y: y, style: st(theme.dim)); break
             }
             x += g.put(glyphs.phase(p.state), x: x, y: y, style: st(theme.phase(p.state)))
+        }
+        if nowWidth > 0, let p = job.currentPhase, job.state.isActive || job.state == .failed || job.state == .paused {
+            let counts = p.effectiveTotal.map { " \(Format.count(p.accounted))/\(Format.count($0))" } ?? ""
+            let nameRoom = max(4, nowWidth - TextWidth.columns(counts))
+            let label = TextWidth.truncate(p.name, to: nameRoom, ellipsis: glyphs.ellipsis)
+            let lx = xNow + g.put(label, x: xNow, y: y, style: st(theme.phase(p.state)))
+            g.put(counts, x: lx, y: y, style: st(theme.dim), limit: xNow + nowWidth)
         }
         ProgressBar(fraction: job.fraction, fill: st(theme.job(job.state == .completed ? .completed : job.state == .failed ? .failed : .running)),
                     empty: st(theme.barEmpty))

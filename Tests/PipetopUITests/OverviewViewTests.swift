@@ -1,0 +1,139 @@
+import Testing
+@testable import PipetopCore
+@testable import PipetopUI
+
+@Suite("Overview view")
+struct OverviewViewTests {
+    init() { _ = utc }
+
+    @Test(arguments: [(80, 24), (200, 60)], [Glyphs.Tier.utf8, .ascii])
+    func goldenScreens(size: (Int, Int), tier: Glyphs.Tier) throws {
+        let g = OverviewView.render(try Fixture.model(), width: size.0, height: size.1, glyphs: Glyphs(tier), theme: .defaultDark)
+        #expect(try matchesGolden(g.text, "overview-\(size.0)x\(size.1)-\(tier.rawValue)"))
+    }
+
+    @Test func failedJobsComeFirstThenRunningThenFinished() throws {
+        let m = try Fixture.model()
+        #expect(m.sortedJobs.map(\.id) == ["etl", "imp", "gen", "ml"])
+    }
+
+    @Test func selectionFollowsTheJobAndIsClamped() throws {
+        var m = try Fixture.model()
+        #expect(m.selected?.id == "etl")
+        m.moveSelection(by: 2)
+        #expect(m.selected?.id == "gen")
+        m.moveSelection(by: 100)
+        #expect(m.selected?.id == "ml")
+        m.moveSelection(by: -100)
+        #expect(m.selected?.id == "etl")
+    }
+
+    @Test func selectedJobShowsItsPhasesStepsAndErrors() throws {
+        let text = OverviewView.render(try Fixture.model(selected: "etl"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("● extract ─▶ ⊘ clean ─▶ ✗ enrich ─▶ ○ load ─▶ ○ publish"))
+        #expect(text.contains("lookup service: connection reset by peer"))
+        #expect(text.contains("✗ batch 4"))
+        #expect(text.contains("1233/1800 rows"))
+    }
+
+    @Test func aStalledPhaseSaysSo() throws {
+        let text = OverviewView.render(try Fixture.model(selected: "gen"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("stall 2m30s"))
+    }
+
+    @Test func escapeSequencesInNamesAreShownNotSent() throws {
+        let g = OverviewView.render(try Fixture.model(selected: "gen"), width: 120, height: 30, glyphs: .utf8, theme: .defaultDark)
+        #expect(!g.text.contains("\u{1B}"))
+        #expect(g.text.contains("genome-align ^[[31mNA12878"))
+    }
+
+    @Test func wideCharactersAreMeasuredInColumns() throws {
+        let g = OverviewView.render(try Fixture.model(), width: 80, height: 24, glyphs: .utf8, theme: .defaultDark)
+        for line in g.text.split(separator: "\n") { #expect(TextWidth.columns(String(line)) == 80) }
+        #expect(g.text.contains("学習ジョブ"))
+    }
+
+    @Test func tooSmallSaysWhatItNeeds() throws {
+        let g = OverviewView.render(try Fixture.model(), width: 30, height: 8, glyphs: .utf8, theme: .defaultDark)
+        #expect(g.text.contains("terminal too small"))
+        #expect(g.text.contains("need 40x10"))
+    }
+
+    @Test func emptyStateTellsWhereToSendEvents() {
+        let m = DashboardModel(state: PipelineState(), now: Fixture.t0, host: "h", socket: "/tmp/s.sock")
+        let text = OverviewView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("No jobs yet."))
+        #expect(text.contains("/tmp/s.sock"))
+        #expect(text.contains("0 jobs"))
+    }
+
+    @Test func lostLinkIsShownInTheFooter() throws {
+        var m = try Fixture.model()
+        m.link = .lost("the engine closed the connection")
+        let text = OverviewView.render(m, width: 100, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.split(separator: "\n").last?.contains("disconnected: the engine closed the connection") == true)
+    }
+}
+
+@Suite("Grid and text width")
+struct GridTests {
+    @Test func widths() {
+        #expect(TextWidth.columns("abc") == 3)
+        #expect(TextWidth.columns("日本") == 4)
+        #expect(TextWidth.columns("e\u{301}") == 1)
+        #expect(TextWidth.columns("🚀") == 2)
+    }
+
+    @Test func truncationNeverSplitsAWideCharacter() {
+        #expect(TextWidth.truncate("日本語テキスト", to: 6) == "日本…")
+        #expect(TextWidth.columns(TextWidth.truncate("日本語テキスト", to: 6)) <= 6)
+        #expect(TextWidth.truncate("short", to: 10) == "short")
+        #expect(TextWidth.fit("ab", 4, alignRight: true) == "  ab")
+    }
+
+    @Test func controlCharactersBecomeVisible() {
+        #expect(TextWidth.visible("a\u{1B}[2Jb\u{7}") == "a^[[2Jb^G")
+        #expect(TextWidth.visible("plain") == "plain")
+    }
+
+    @Test func wideCharactersTakeTwoCellsAndClipWhole() {
+        var g = Grid(width: 5, height: 1)
+        let used = g.put("a日本", x: 0, y: 0)
+        #expect(used == 5)
+        #expect(g[2, 0].continuation)
+        var h = Grid(width: 4, height: 1)
+        #expect(h.put("a日本", x: 0, y: 0) == 3)
+        #expect(h.text == "a日 ")
+    }
+
+    @Test func progressBarDrawsEighths() {
+        var g = Grid(width: 4, height: 1)
+        ProgressBar(fraction: 0.5 + 1.0 / 32, fill: .plain, empty: .plain).draw(into: &g, x: 0, y: 0, width: 4, glyphs: .utf8)
+        #expect(g.text == "██▏ ")
+        var a = Grid(width: 4, height: 1)
+        ProgressBar(fraction: 0.5, fill: .plain, empty: .plain).draw(into: &a, x: 0, y: 0, width: 4, glyphs: .ascii)
+        #expect(a.text == "##..")
+    }
+
+    @Test func coloursMapToTheTerminalsDepth() {
+        #expect(ColorMapper.number(.rgb(255, 0, 0), depth: .c256) == 196)
+        #expect(ColorMapper.number(.rgb(128, 128, 128), depth: .c256) == 244)
+        #expect(ColorMapper.number(.rgb(250, 10, 10), depth: .c8) == 1)
+        #expect(ColorMapper.number(.rgb(1, 2, 3), depth: .truecolor) == 0x010203)
+        #expect(ColorMapper.number(.default, depth: .c256) == -1)
+        #expect(ColorDepth.detect(environment: ["NO_COLOR": "1"], terminalColors: 256, hasColors: true) == .none)
+        #expect(ColorDepth.detect(environment: [:], terminalColors: 256, hasColors: true) == .c256)
+        #expect(ColorDepth.detect(environment: [:], terminalColors: 8, hasColors: true) == .c8)
+        #expect(ColorDepth.detect(environment: [:], terminalColors: 0, hasColors: false) == .none)
+    }
+
+    @Test func footerComesFromTheKeyTable() {
+        var g = Grid(width: 60, height: 1)
+        Footer.draw(into: &g, y: 0, width: 60, bindings: KeyTable.bindings, status: "s", statusStyle: .plain, glyphs: .ascii, theme: .monochrome)
+        for b in KeyTable.bindings where b.footer != nil { #expect(g.text.contains(b.footer!)) }
+        #expect(g.text.contains("^v/jk"))
+        #expect(KeyTable.action(for: .char("j")) == .moveDown)
+        #expect(KeyTable.action(for: .char("q")) == .quit)
+        #expect(KeyTable.action(for: .char("z")) == nil)
+    }
+}

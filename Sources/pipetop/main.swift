@@ -1,13 +1,24 @@
 import Foundation
 
-// A crash must not leave the terminal held by Swift's interactive backtracer: the runtime
-// reads SWIFT_BACKTRACE at start-up, so set it and start again once, before anything else.
-if ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil {
-    setenv("SWIFT_BACKTRACE", "interactive=no", 1)
-    let args = CommandLine.arguments
-    var cargs = args.map { strdup($0) } + [nil]
+// The dashboard owns the terminal. Swift's crash backtracer would catch a crash signal before
+// our handler can restore the terminal, so for commands that show the dashboard it is turned
+// off (unless SWIFT_BACKTRACE is set): the runtime reads it at start-up, hence the one re-exec.
+// `CrashGuard` then restores the terminal and says how to get a backtrace.
+let headless: Set<String> = ["daemon", "emit", "help", "--help", "-h", "--version"]
+if ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil,
+   CommandLine.arguments.count < 2 || !headless.contains(CommandLine.arguments[1]) {
+    setenv("SWIFT_BACKTRACE", "enable=no", 1)
+    var cargs = CommandLine.arguments.map { strdup($0) } + [nil]
     execv("/proc/self/exe", &cargs)
-    // execv only returns on failure: carry on without the setting.
+    // execv only returns on failure: carry on with the backtracer on.
 }
+
+// A parent may hand us blocked or ignored signals (test runners and some supervisors do).
+// The dashboard depends on SIGWINCH (resize) and on the stop signals: start from a clean mask.
+var unblock = sigset_t()
+sigemptyset(&unblock)
+for sig in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGCHLD] { sigaddset(&unblock, sig) }
+pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+signal(SIGWINCH, SIG_DFL)
 
 Pipetop.main()

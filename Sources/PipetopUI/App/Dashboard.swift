@@ -42,6 +42,10 @@ public final class Dashboard {
                     model.socket = snap.socket
                     model.link = snap.link
                     snapshotAt = (snap.engineNow, localNow)
+                    // Pin what is shown as selected, so a job arriving on top does not steal it.
+                    if model.selectedJob == nil || model.state[job: model.selectedJob!] == nil {
+                        model.selectedJob = model.selected?.id
+                    }
                     needsDraw = true
                 }
             }

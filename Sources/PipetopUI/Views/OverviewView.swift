@@ -36,8 +36,7 @@ public enum OverviewView {
             cols.row(&g, y: 2 + row, job: job, selected: job.id == selected?.id, now: m.now, glyphs: glyphs, theme: theme)
         }
         if jobs.count > listRows {
-            let more = "\(first + 1)-\(first + listRows) of \(jobs.count)"
-            g.put(more, x: width - TextWidth.columns(more) - 1, y: 1, style: theme.dim)
+            g.put("JOB \(first + 1)-\(first + listRows) of \(jobs.count)", x: 4, y: 1, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)
         }
         if let job = selected {
             let top = 2 + listRows

@@ -50,6 +50,9 @@ enum CrashGuard {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
                 endwin()
+                // Only async-signal-safe calls from here on.
+                let note = "\npipetop crashed; the terminal was restored. Run with SWIFT_BACKTRACE=enable=yes for a backtrace.\n"
+                _ = note.withCString { write(2, $0, strlen($0)) }
                 if var old = CrashGuard.previous[sig] {
                     sigaction(sig, &old, nil)
                 } else {

@@ -43,7 +43,7 @@ enum DemoScript {
             DemoPhase(id: "load", name: "load", total: 1_800, unit: "rows", rate: 1_000),
             DemoPhase(id: "reconcile", name: "reconcile", total: 10, rate: 2),
             DemoPhase(id: "publish", name: "publish", total: 1, rate: 1),
-        ], startedAgo: 0, restartAfter: 90),
+        ], startedAgo: 1.5, restartAfter: 90),
         DemoJob(id: "nightly-import", name: "nightly-import", labels: ["env": "prod"], phases: [
             DemoPhase(id: "fetch", name: "fetch", total: 12_000, unit: "pages", rate: 60, stepSize: 400, stepLabel: "page-range"),
             DemoPhase(id: "validate", name: "validate", total: 12_000, unit: "pages", rate: 240, stepSize: 2_000),

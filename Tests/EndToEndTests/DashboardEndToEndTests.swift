@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+@testable import PipetopClient
+@testable import PipetopWire
+
+/// Prints the terminal's line modes after the dashboard exits: "MODES icanon echo" when restored.
+let modes = #"stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(icanon|echo)' | tr '\n' ' ' | sed 's/^/MODES /'; echo"#
+
+@Suite("pipetop in a real terminal (tmux)", .serialized)
+struct DashboardEndToEndTests {
+    @Test func jobsSentToTheSocketAppearAndMove() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/p.sock"
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(sock); echo EXIT=$?; \(modes)", env: ["LANG": "C.UTF-8"])
+        let (empty, s0) = pane.waitFor { $0.contains("No jobs yet.") }
+        #expect(empty, "\(s0)")
+        #expect(waitForEngine(sock))
+
+        let c = try EngineConnection(path: sock)
+        try c.send(#"{"type":"job.start","job":"j1","name":"import","phases":["fetch","load"]}"# + "\n"
+                   + #"{"type":"progress","job":"j1","phase":"fetch","done":400,"total":1000}"# + "\n")
+        #expect(try c.sync().isEmpty)
+        let (shown, s1) = pane.waitFor { $0.contains("import") && $0.contains("400/1000") && $0.contains("◐ fetch ─▶ ○ load") }
+        #expect(shown, "\(s1)")
+
+        // Garbage is answered with errors and changes nothing on screen.
+        try c.send("garbage\n{\"type\":\"progress\",\"job\":\"j1\"}\n")
+        let errors = try c.sync()
+        #expect(errors.count == 2)
+        try c.send(#"{"type":"progress","job":"j1","phase":"fetch","done":900}"# + "\n")
+        #expect(try c.sync().isEmpty)
+        let (moved, s2) = pane.waitFor { $0.contains("900/1000") && $0.contains(" 45%") }
+        #expect(moved, "\(s2)")
+
+        // A new job lands on top without stealing the selection; k moves to it; q quits and
+        // gives the terminal back.
+        try c.send(#"{"type":"job.start","job":"j2","name":"second"}"# + "\n")
+        _ = try c.sync()
+        let (listed, s5) = pane.waitFor { $0.contains("second") }
+        #expect(listed && s5.contains("─ import "), "\(s5)")
+        try pane.keys("k")
+        let (selected, s3) = pane.waitFor { $0.contains("─ second ") }
+        #expect(selected, "\(s3)")
+        try pane.keys("q")
+        let (exited, s4) = pane.waitFor { $0.contains("EXIT=0") && $0.contains("MODES") }
+        #expect(exited, "\(s4)")
+        #expect(s4.contains("MODES icanon echo"), "terminal modes not restored:\n\(s4)")
+        #expect(!FileManager.default.fileExists(atPath: sock), "the in-process engine left its socket behind")
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP])
+    func signalsEndTheDashboardCleanly(_ sig: Int32) throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/p.sock"
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(sock); echo EXIT=$?; \(modes)", env: ["LANG": "C.UTF-8"])
+        #expect(pane.waitFor { $0.contains("No jobs yet.") }.0)
+        let pid = try #require(pidOf(commandContaining: sock))
+        kill(pid, sig)
+        let (exited, s) = pane.waitFor { $0.contains("EXIT=") && $0.contains("MODES") }
+        #expect(exited, "\(s)")
+        #expect(s.contains("EXIT=0"), "\(s)")
+        #expect(s.contains("MODES icanon echo"), "terminal modes not restored:\n\(s)")
+        #expect(!FileManager.default.fileExists(atPath: sock))
+    }
+
+    @Test func aCrashStillRestoresTheTerminal() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/p.sock"
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(sock); echo EXIT=$?; \(modes)", env: ["LANG": "C.UTF-8"])
+        #expect(pane.waitFor { $0.contains("No jobs yet.") }.0)
+        let pid = try #require(pidOf(commandContaining: sock))
+        kill(pid, SIGSEGV)
+        let (exited, s) = pane.waitFor { $0.contains("EXIT=") && $0.contains("MODES") }
+        #expect(exited, "\(s)")
+        #expect(s.contains("EXIT=139"), "\(s)")
+        #expect(s.contains("pipetop crashed; the terminal was restored"), "\(s)")
+        #expect(s.contains("MODES icanon echo"), "terminal modes not restored:\n\(s)")
+    }
+
+    @Test func ctrlCTypedAtTheKeyboardQuits() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(dir)/p.sock; echo EXIT=$?", env: ["LANG": "C.UTF-8"])
+        #expect(pane.waitFor { $0.contains("No jobs yet.") }.0)
+        try pane.keys("C-c")
+        let (exited, s) = pane.waitFor { $0.contains("EXIT=0") }
+        #expect(exited, "\(s)")
+    }
+
+    @Test func demoShowsEveryPhaseStateWithinThreeSeconds() throws {
+        let pane = try TmuxPane("\(pipetopBinary) demo", env: ["LANG": "C.UTF-8"])
+        let symbols = ["○", "◐", "●", "✗", "⊘"]
+        let (all, s) = pane.waitFor(3.5) { screen in symbols.allSatisfy { screen.contains($0) } && screen.contains("stall") }
+        #expect(all, "\(s)")
+        #expect(s.contains("failed"))
+        try pane.keys("q")
+    }
+
+    @Test func theCLocaleGetsPlainASCII() throws {
+        let pane = try TmuxPane("\(pipetopBinary) demo", env: ["LANG": "C", "LC_ALL": "C"])
+        let (ready, s) = pane.waitFor(5) { $0.contains("etl-orders") && $0.contains("X") }
+        #expect(ready, "\(s)")
+        #expect(s.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII under LANG=C:\n\(s)")
+        #expect(s.contains("->"))
+        try pane.keys("q")
+    }
+
+    @Test func resizeRedrawsAndTooSmallRecovers() throws {
+        let pane = try TmuxPane("\(pipetopBinary) demo", env: ["LANG": "C.UTF-8"])
+        #expect(pane.waitFor { $0.contains("etl-orders") }.0)
+        try TmuxPane.tmux(["-L", pane.server, "resize-window", "-t", "0", "-x", "30", "-y", "8"])
+        let (small, s1) = pane.waitFor { $0.contains("terminal too small") }
+        #expect(small, "\(s1)")
+        try TmuxPane.tmux(["-L", pane.server, "resize-window", "-t", "0", "-x", "120", "-y", "30"])
+        let (back, s2) = pane.waitFor { $0.contains("etl-orders") && $0.contains("NOW") }
+        #expect(back, "\(s2)")
+        try pane.keys("q")
+    }
+
+    @Test func anUnknownTerminalTypeGetsAClearMessage() throws {
+        let pane = try TmuxPane("TERM=no-such-term \(pipetopBinary) demo; echo EXIT=$?")
+        let (done, s) = pane.waitFor { $0.contains("EXIT=") }
+        #expect(done, "\(s)")
+        #expect(s.contains("'no-such-term' is unknown to terminfo"), "\(s)")
+        #expect(s.contains("EXIT=1"))
+    }
+}
+
+@Suite("pipetop without a terminal", .serialized)
+struct CommandLineEndToEndTests {
+    @Test func theDashboardRefusesANonTerminal() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runPipetop(["--socket", dir + "/p.sock"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("needs a terminal"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/p.sock"))
+    }
+
+    @Test func daemonAndEmitWorkTogether() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/d.sock"
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: pipetopBinary)
+        daemon.arguments = ["daemon", "--socket", sock]
+        daemon.standardOutput = FileHandle.nullDevice
+        try daemon.run()
+        defer { if daemon.isRunning { daemon.terminate() } }
+        #expect(waitForEngine(sock))
+
+        // A second engine on the same socket refuses, clearly.
+        let second = try runPipetop(["daemon", "--socket", sock])
+        #expect(second.status != 0)
+        #expect(second.err.contains("already listening"), "\(second.err)")
+
+        let ok = try runPipetop(["emit", "job.start", "--job", "j1", "name=import", #"phases=["fetch","load"]"#, "--socket", sock])
+        #expect(ok.status == 0, "\(ok.err)")
+        let p = try runPipetop(["emit", "progress", "--job", "j1", "--phase", "fetch", "done=12", "total=40", "--socket", sock])
+        #expect(p.status == 0, "\(p.err)")
+        let bad = try runPipetop(["emit", "progress", "--job", "nobody", "--phase", "fetch", "done=1", "--socket", sock])
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("unknown job 'nobody'"), "\(bad.err)")
+        let typed = try runPipetop(["emit", "progress", "--job", "j1", "--phase", "fetch", "done=many", "--socket", sock])
+        #expect(typed.err.contains("field 'done' must be an integer, got string"), "\(typed.err)")
+
+        // What the engine holds, read as a viewer would.
+        let viewer = try EngineConnection(path: sock)
+        try viewer.send(#"{"type":"subscribe"}"# + "\n")
+        var done: Int?
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, done == nil {
+            guard let l = try viewer.readLine(timeout: 1) else { continue }
+            if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(l.utf8)) { done = s.state[job: "j1"]?.phase("fetch")?.done }
+        }
+        #expect(done == 12)
+
+        daemon.terminate()
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: sock))
+    }
+
+    @Test func emitWithoutAnEngineSaysHowToStartOne() throws {
+        let r = try runPipetop(["emit", "log", "--job", "j", "message=hi", "--socket", "/tmp/pt-none-\(getpid()).sock"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("no engine at"), "\(r.err)")
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import PipetopClient
+
+/// The `pipetop` binary that `swift test` built beside the test bundle.
+let pipetopBinary: String = {
+    let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("pipetop").path
+}()
+
+/// A short private directory for sockets (Unix socket paths are limited to 107 bytes).
+func scratchDir() throws -> String {
+    let d = "/tmp/pt-e2e-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+}
+
+/// A private tmux server with one pane running a command: what a person at a terminal sees.
+final class TmuxPane: @unchecked Sendable {
+    let server = "pt-\(UUID().uuidString.prefix(8))"
+
+    init(_ command: String, width: Int = 80, height: Int = 24, env: [String: String] = [:]) throws {
+        var args = ["-L", server, "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)"]
+        for (k, v) in env.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(k)=\(v)"] }
+        args.append(command)
+        // The server this starts outlives the call: it must not inherit a pipe we read to the end.
+        try Self.tmux(args, capture: false)
+        try Self.tmux(["-L", server, "set-option", "-g", "remain-on-exit", "on"])
+    }
+
+    /// Runs tmux with posix_spawn and waitpid. (Foundation's Process never sees the
+    /// `new-session` client exit: the server it forks keeps an inherited descriptor open.)
+    @discardableResult
+    static func tmux(_ args: [String], capture: Bool = true) throws -> String {
+        let outPath = NSTemporaryDirectory() + "pt-tmux-\(UUID().uuidString)"
+        defer { unlink(outPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, capture ? outPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = (["tmux"] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        // The test runner's threads block signals; the tmux server and its panes must not
+        // inherit that mask (the dashboard would never see SIGWINCH).
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, "tmux", &actions, &attr, argv, environ)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard capture else { return "" }
+        return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    }
+
+    var screen: String { (try? Self.tmux(["-L", server, "capture-pane", "-p", "-S", "-50", "-t", "0"])) ?? "" }
+
+    func keys(_ k: String...) throws { try Self.tmux(["-L", server, "send-keys", "-t", "0"] + k) }
+
+    /// Waits until the screen satisfies `ok`; returns the last screen either way.
+    @discardableResult
+    func waitFor(_ seconds: Double = 10, _ ok: (String) -> Bool) -> (Bool, String) {
+        let deadline = Date().addingTimeInterval(seconds)
+        var s = screen
+        while Date() < deadline {
+            if ok(s) { return (true, s) }
+            Thread.sleep(forTimeInterval: 0.1)
+            s = screen
+        }
+        return (ok(s), s)
+    }
+
+    var paneDead: Bool { ((try? Self.tmux(["-L", server, "display-message", "-p", "-t", "0", "#{pane_dead}"])) ?? "").hasPrefix("1") }
+
+    deinit { _ = try? Self.tmux(["-L", server, "kill-server"]) }
+}
+
+/// Runs the binary to completion without a terminal.
+func runPipetop(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: pipetopBinary)
+    p.arguments = args
+    p.environment = ProcessInfo.processInfo.environment.merging(env) { _, n in n }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Waits until an engine answers on `path`.
+func waitForEngine(_ path: String, seconds: Double = 10) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if let c = try? EngineConnection(path: path) { c.close(); return true }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return false
+}
+
+/// The pid of the process whose command line contains `needle` (e.g. a unique socket path).
+func pidOf(commandContaining needle: String, seconds: Double = 5) -> pid_t? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), pid != getpid(),
+                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let parts = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if parts.first?.hasSuffix("/pipetop") == true && parts.contains(where: { $0.contains(needle) }) { return pid }
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return nil
+}

@@ -44,6 +44,11 @@ struct DisplayOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Most redraws per second while data changes.", valueName: "n"))
     var fps: Double = 10
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Colour theme: default, light, high-contrast, mono, a name under $XDG_CONFIG_HOME/pipetop/themes/, or a .theme file.",
+        valueName: "name|path"))
+    var theme: String = "default"
+
     func validate() throws {
         guard color == "auto" || ColorChoice(rawValue: color) != nil else {
             throw ValidationError("--color must be auto, truecolor, 256, 8 or none (got '\(color)')")

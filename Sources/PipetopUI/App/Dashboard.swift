@@ -16,12 +16,13 @@ public final class Dashboard {
     public let stopper = StopSignal()
     private var model: DashboardModel
 
-    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10) {
+    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10, notice: String? = nil) {
         self.source = source
         self.glyphs = glyphs
         self.theme = theme
         self.maxFPS = maxFPS
         model = DashboardModel(state: PipelineState(), now: Date().timeIntervalSince1970, host: "", socket: "", link: .connecting)
+        model.notice = notice
     }
 
 
@@ -72,6 +73,7 @@ public final class Dashboard {
             // Keys (and KEY_RESIZE after SIGWINCH, which also interrupts poll).
             while let key = terminal.readKey() {
                 needsDraw = true
+                if key != .resize { model.notice = nil }  // a notice stays until the next key
                 if key == .resize { terminal.invalidate(); continue }
                 guard let action = KeyTable.action(for: key) else { continue }
                 if handle(action) == false { return }

@@ -52,13 +52,15 @@ public final class NCursesTerminal {
         keypad(win, true)
         curs_set(0)
         leaveok(win, true)
-        var detected = ColorDepth.detect(environment: environment, terminalColors: Int(pt_colors()), hasColors: has_colors())
-        if let o = override { detected = (o == .none || detected != .none) ? o : .none }
-        depth = detected
-        if depth != .none {
+        // COLORS is only known after start_color().
+        let hasColors = has_colors()
+        if hasColors && environment["NO_COLOR"] == nil {
             start_color()
             use_default_colors()
         }
+        var detected = ColorDepth.detect(environment: environment, terminalColors: Int(pt_colors()), hasColors: hasColors)
+        if let o = override { detected = (o == .none || detected != .none) ? o : .none }
+        depth = detected
     }
 
     /// Columns and rows now.

@@ -47,6 +47,57 @@ public struct Theme: Sendable, Equatable {
         error: Style(fg: .rgb(0xf7, 0x76, 0x8e), attrs: .bold)
     )
 
+    /// For light terminal backgrounds.
+    public static let light = Theme(
+        name: "light",
+        text: Style(),
+        dim: Style(fg: .rgb(0x6b, 0x70, 0x7a)),
+        title: Style(fg: .rgb(0x1f, 0x23, 0x28), attrs: .bold),
+        header: Style(fg: .rgb(0x1f, 0x23, 0x28), bg: .rgb(0xd8, 0xde, 0xe9)),
+        headerAccent: Style(fg: .rgb(0x0b, 0x5c, 0xad), bg: .rgb(0xd8, 0xde, 0xe9), attrs: .bold),
+        selection: Style(bg: .rgb(0xe4, 0xe9, 0xf2), attrs: .bold),
+        border: Style(fg: .rgb(0x9a, 0xa0, 0xa6)),
+        footerKey: Style(fg: .rgb(0xff, 0xff, 0xff), bg: .rgb(0x0b, 0x5c, 0xad), attrs: .bold),
+        footerText: Style(fg: .rgb(0x44, 0x4b, 0x55)),
+        barFill: Style(fg: .rgb(0x0b, 0x5c, 0xad)),
+        barEmpty: Style(fg: .rgb(0xc8, 0xcd, 0xd4)),
+        pending: Style(fg: .rgb(0x8a, 0x8f, 0x98)),
+        running: Style(fg: .rgb(0x0b, 0x5c, 0xad), attrs: .bold),
+        done: Style(fg: .rgb(0x1a, 0x7f, 0x37)),
+        failed: Style(fg: .rgb(0xcf, 0x22, 0x2e), attrs: .bold),
+        skipped: Style(fg: .rgb(0x9a, 0x67, 0x00), attrs: .dim),
+        paused: Style(fg: .rgb(0x9a, 0x67, 0x00)),
+        warn: Style(fg: .rgb(0x9a, 0x67, 0x00)),
+        error: Style(fg: .rgb(0xcf, 0x22, 0x2e), attrs: .bold)
+    )
+
+    /// Strong contrast and no subtle greys, for bright rooms and tired eyes.
+    public static let highContrast = Theme(
+        name: "high-contrast",
+        text: Style(fg: .rgb(0xff, 0xff, 0xff)),
+        dim: Style(fg: .rgb(0xc0, 0xc0, 0xc0)),
+        title: Style(fg: .rgb(0xff, 0xff, 0xff), attrs: [.bold, .underline]),
+        header: Style(fg: .rgb(0x00, 0x00, 0x00), bg: .rgb(0xff, 0xff, 0xff)),
+        headerAccent: Style(fg: .rgb(0x00, 0x00, 0x00), bg: .rgb(0xff, 0xff, 0x00), attrs: .bold),
+        selection: Style(attrs: [.reverse, .bold]),
+        border: Style(fg: .rgb(0xff, 0xff, 0xff)),
+        footerKey: Style(fg: .rgb(0x00, 0x00, 0x00), bg: .rgb(0xff, 0xff, 0x00), attrs: .bold),
+        footerText: Style(fg: .rgb(0xff, 0xff, 0xff)),
+        barFill: Style(fg: .rgb(0x00, 0xff, 0xff)),
+        barEmpty: Style(fg: .rgb(0x80, 0x80, 0x80)),
+        pending: Style(fg: .rgb(0xc0, 0xc0, 0xc0)),
+        running: Style(fg: .rgb(0x00, 0xff, 0xff), attrs: .bold),
+        done: Style(fg: .rgb(0x00, 0xff, 0x00), attrs: .bold),
+        failed: Style(fg: .rgb(0xff, 0x00, 0x00), attrs: [.bold, .underline]),
+        skipped: Style(fg: .rgb(0xff, 0xff, 0x00)),
+        paused: Style(fg: .rgb(0xff, 0xff, 0x00), attrs: .underline),
+        warn: Style(fg: .rgb(0xff, 0xff, 0x00), attrs: .bold),
+        error: Style(fg: .rgb(0xff, 0x00, 0x00), attrs: [.bold, .underline])
+    )
+
+    /// The themes that ship with pipetop, by name; `Themes/NAME.theme` holds each as a file.
+    public static let builtIn: [Theme] = [.defaultDark, .light, .highContrast, .monochrome]
+
     /// No colour at all: states are told apart by symbol and attribute.
     public static let monochrome = Theme(
         name: "mono",

@@ -16,6 +16,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var socket: String
     public var link: Link
     public var selectedJob: String?
+    /// A message for the person (a bad theme file...), shown in the footer until a key.
+    public var notice: String?
 
     public init(state: PipelineState, now: Double, host: String, socket: String, link: Link = .live, selectedJob: String? = nil) {
         self.state = state; self.now = now; self.host = host; self.socket = socket; self.link = link; self.selectedJob = selectedJob

@@ -67,6 +67,7 @@ public enum OverviewView {
     }
 
     static func linkStatus(_ m: DashboardModel) -> String {
+        if let n = m.notice { return n + " " }
         switch m.link {
         case .live: return m.socket + " "
         case .connecting: return "connecting to \(m.socket) "
@@ -75,6 +76,7 @@ public enum OverviewView {
     }
 
     static func linkStyle(_ m: DashboardModel, _ theme: Theme) -> Style {
+        if m.notice != nil { return theme.warn }
         if case .lost = m.link { return theme.error }
         return theme.footerText
     }

@@ -4,7 +4,8 @@ public struct Footer {
                             statusStyle: Style, glyphs: Glyphs, theme: Theme) {
         g.fill(Rect(x: 0, y: y, width: width, height: 1), theme.footerText)
         var x = 0
-        let statusWidth = min(TextWidth.columns(status), max(0, width / 2))
+        // The status may take all but room for the first key or two.
+        let statusWidth = min(TextWidth.columns(status), max(0, width - 24))
         let keysEnd = width - statusWidth - 1
         for b in bindings {
             guard let text = b.footer else { continue }

@@ -28,8 +28,10 @@ enum DashboardRunner {
             CrashGuard.uninstall()
             throw CLIError("pipetop: \(error)")
         }
-        let theme: Theme = terminal.depth == .none ? .monochrome : .defaultDark
-        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps)
+        let (chosen, problem) = ThemeChoice.resolve(display.theme)
+        // Without colours only attributes tell states apart: the monochrome theme is made for that.
+        let theme: Theme = terminal.depth == .none ? .monochrome : chosen
+        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem)
         let stopper = dashboard.stopper
         let signals = SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _ in stopper.set() }
         dashboard.run(on: terminal)
@@ -74,5 +76,27 @@ enum CrashGuard {
             sigaction(sig, &o, nil)
         }
         previous.removeAll()
+    }
+}
+
+/// Finds the theme `--theme` names; on any problem, the default theme and what went wrong.
+enum ThemeChoice {
+    static func resolve(_ spec: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> (Theme, String?) {
+        if let t = Theme.builtIn.first(where: { $0.name == spec }) { return (t, nil) }
+        var path = spec
+        if !spec.contains("/") && !spec.hasSuffix(".theme") {
+            let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
+            path = "\(config)/pipetop/themes/\(spec).theme"
+            if !FileManager.default.fileExists(atPath: path) {
+                let names = Theme.builtIn.map(\.name).joined(separator: ", ")
+                return (.defaultDark, "theme '\(spec)' not found (built in: \(names); or put \(path)); using default")
+            }
+        }
+        do {
+            return (try ThemeFile.load(path: path), nil)
+        } catch {
+            return (.defaultDark, "\(error); using the default theme")
+        }
     }
 }

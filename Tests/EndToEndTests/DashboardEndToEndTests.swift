@@ -78,6 +78,42 @@ struct DashboardEndToEndTests {
         #expect(s.contains("pipetop crashed; the terminal was restored"), "\(s)")
     }
 
+    @Test func attachesToARunningEngineAndSurvivesItsRestart() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/d.sock"
+        func startDaemon() throws -> Process {
+            let d = Process()
+            d.executableURL = URL(fileURLWithPath: pipetopBinary)
+            d.arguments = ["daemon", "--socket", sock]
+            d.standardOutput = FileHandle.nullDevice
+            try d.run()
+            return d
+        }
+        var daemon = try startDaemon()
+        defer { if daemon.isRunning { daemon.terminate(); daemon.waitUntilExit() } }
+        #expect(waitForEngine(sock))
+        let c = try EngineConnection(path: sock)
+        _ = try send(c, [#"{"type":"job.start","job":"j1","name":"remote-job","phases":["a"]}"#])
+
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(sock)", env: ["LANG": "C.UTF-8"])
+        let (shown, s1) = pane.waitFor { $0.contains("remote-job") }
+        #expect(shown, "\(s1)")
+
+        daemon.terminate()
+        daemon.waitUntilExit()
+        let (lost, s2) = pane.waitFor { $0.contains("disconnected:") }
+        #expect(lost, "\(s2)")
+
+        daemon = try startDaemon()
+        #expect(waitForEngine(sock))
+        let c2 = try EngineConnection(path: sock)
+        _ = try send(c2, [#"{"type":"job.start","job":"j2","name":"after-restart"}"#])
+        let (back, s3) = pane.waitFor { $0.contains("after-restart") && !$0.contains("disconnected:") }
+        #expect(back, "\(s3)")
+        try pane.keys("q")
+    }
+
     @Test func ctrlCTypedAtTheKeyboardQuits() throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

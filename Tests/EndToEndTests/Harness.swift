@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PipetopClient
+@testable import PipetopWire
 
 /// The `pipetop` binary that `swift test` built beside the test bundle.
 let pipetopBinary: String = {
@@ -122,4 +123,10 @@ func pidOf(commandContaining needle: String, seconds: Double = 5) -> pid_t? {
         Thread.sleep(forTimeInterval: 0.05)
     }
     return nil
+}
+
+/// Sends lines and waits until the engine applied them; returns the error replies.
+func send(_ conn: EngineConnection, _ lines: [String]) throws -> [Reply] {
+    try conn.send(lines.map { $0 + "\n" }.joined())
+    return try conn.sync()
 }

@@ -43,7 +43,7 @@ struct EventDecoderTests {
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "sync", "subscribe", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "ack", "sync", "subscribe", "synced", "error"]
         #expect(types == all)
     }
 
@@ -89,6 +89,9 @@ struct EventDecoderTests {
         (#"{"type":"metric","job":"j","name":"m"}"#, "missing required field 'value'"),
         (#"{"type":"progress","job":"j","phase":"p","done":1,"v":2}"#, "unsupported protocol version 2"),
         (#"{"type":"progress","job":"j","phase":"p","done":1,"ts":-4}"#, "field 'ts' must be seconds since the epoch"),
+        (#"{"type":"alert","job":"j","message":"m","severity":"loud"}"#, "field 'severity' must be one of info, warning, critical"),
+        (#"{"type":"alert","job":"j","message":"m","resolved":"yes"}"#, "field 'resolved' must be true or false"),
+        (#"{"type":"ack","job":"j","by":"me"}"#, "missing required field 'alert'"),
     ])
     func badLinesAreRefusedWithTheReason(_ line: String, _ expected: String) {
         let r = reason(line)
@@ -113,6 +116,8 @@ struct EventDecoderTests {
             Event(job: "j", .metric(.init(name: "m", value: 2.5, kind: .counter, phase: "a"))),
             Event(job: "j", .jobState(.paused)),
             Event(job: "j", .jobEnd(.init(status: .canceled, error: "by user"))),
+            Event(job: "j", .alert(.init(severity: .critical, message: "m", phase: "a", name: "n", resolved: true))),
+            Event(job: "j", .ack(.init(alert: "j/a/phase-failed#1", by: "u@h", comment: "seen"))),
         ]
         for e in events {
             let line = EventEncoder.line(e)

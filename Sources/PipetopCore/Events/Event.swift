@@ -23,6 +23,8 @@ public struct Event: Sendable, Equatable {
         case metric(Metric)
         case jobState(JobState)
         case jobEnd(JobEnd)
+        case alert(AlertEvent)
+        case ack(Ack)
     }
 
     /// The wire name of this event's type.
@@ -38,6 +40,8 @@ public struct Event: Sendable, Equatable {
         case .metric: return "metric"
         case .jobState: return "job.state"
         case .jobEnd: return "job.end"
+        case .alert: return "alert"
+        case .ack: return "ack"
         }
     }
 
@@ -126,6 +130,27 @@ public struct Event: Sendable, Equatable {
         public init(name: String, value: Double, kind: MetricKind = .gauge, phase: String? = nil) {
             self.name = name; self.value = value; self.kind = kind; self.phase = phase
         }
+    }
+
+    /// An alert a job raises itself. `name` groups repeats (default: the message); `resolved`
+    /// closes the alert of that name.
+    public struct AlertEvent: Sendable, Equatable {
+        public var severity: Alert.Severity
+        public var message: String
+        public var phase: String?
+        public var name: String?
+        public var resolved: Bool
+        public init(severity: Alert.Severity = .warning, message: String, phase: String? = nil, name: String? = nil, resolved: Bool = false) {
+            self.severity = severity; self.message = message; self.phase = phase; self.name = name; self.resolved = resolved
+        }
+    }
+
+    /// "Seen": stops an alert from asking for attention until it resolves.
+    public struct Ack: Sendable, Equatable {
+        public var alert: String
+        public var by: String
+        public var comment: String?
+        public init(alert: String, by: String, comment: String? = nil) { self.alert = alert; self.by = by; self.comment = comment }
     }
 
     public struct JobEnd: Sendable, Equatable {

@@ -4,6 +4,7 @@ public struct PipelineState: Sendable, Codable, Equatable {
     public internal(set) var jobs: [String: Job] = [:]
     /// Job ids in the order they first started (re-runs keep their place).
     public internal(set) var order: [String] = []
+    public internal(set) var alerts = AlertBook()
 
     public init() {}
 

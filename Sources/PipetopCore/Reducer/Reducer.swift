@@ -19,9 +19,48 @@ extension PipelineState {
         guard var job = jobs[event.job] else {
             throw ApplyError("unknown job '\(event.job)': send job.start first")
         }
+        if case .ack(let a) = event.body {
+            guard let alert = alerts[a.alert], alert.job == event.job else {
+                throw ApplyError("no alert '\(a.alert)' for job '\(event.job)'")
+            }
+            _ = alerts.acknowledge(id: alert.id, by: a.by, comment: a.comment, at: t)
+            return
+        }
+        let before = job
         try Self.reduce(&job, event.body, at: t)
         job.updatedAt = max(job.updatedAt, t)
         jobs[event.job] = job
+        raiseAlerts(before: before, after: job, event: event.body, at: t)
+    }
+
+    /// Alerts follow from what changed: a phase or job that failed, an error logged, an alert
+    /// the job raised. A retried phase or a new run resolves what no longer holds.
+    private mutating func raiseAlerts(before: Job, after job: Job, event: Event.Body, at t: Double) {
+        switch event {
+        case .log(let l) where l.level == .error:
+            alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: l.message, at: t)
+        case .alert(let a):
+            let kind = "event:" + (a.name ?? a.message)
+            if a.resolved {
+                alerts.resolve(job: job.id, phase: a.phase, kind: kind, at: t)
+            } else {
+                alerts.raise(job: job.id, phase: a.phase, kind: kind, severity: a.severity, message: a.message, at: t)
+            }
+        case .phaseStart(let p) where before.phase(p.phase)?.state == .failed:
+            alerts.resolve(job: job.id, phase: p.phase, kind: "phase-failed", at: t)
+        default:
+            break
+        }
+        // Phases closed because the job ended are covered by the job's own alert.
+        let jobJustEnded = job.state.isTerminal && !before.state.isTerminal
+        for p in job.phases where !jobJustEnded && p.state == .failed && before.phase(p.id)?.state != .failed {
+            alerts.raise(job: job.id, phase: p.id, kind: "phase-failed", severity: .critical,
+                         message: "phase \(p.name) failed" + (p.error.map { ": \($0)" } ?? ""), at: t)
+        }
+        if job.state == .failed && before.state != .failed {
+            alerts.raise(job: job.id, phase: nil, kind: "job-failed", severity: .critical,
+                         message: "job \(job.name) failed" + (job.error.map { ": \($0)" } ?? ""), at: t)
+        }
     }
 
     private mutating func startJob(_ id: String, _ start: Event.JobStart, at t: Double) {
@@ -36,6 +75,8 @@ extension PipelineState {
             jobs[id] = job
             return
         }
+        // A new run: what was wrong with the last one no longer holds.
+        if jobs[id] != nil { alerts.resolve(job: id, at: t) }
         let run = (jobs[id]?.run ?? 0) + 1
         var job = Job(id: id, name: start.name, state: .running, labels: start.labels, pid: start.pid, run: run, at: t)
         Self.declare(start.phases, in: &job)
@@ -159,6 +200,9 @@ extension PipelineState {
 
         case .jobState(let next):
             try move(&job, to: next, at: t)
+
+        case .alert, .ack:
+            break  // alerts live beside the jobs; see PipelineState.apply
 
         case .jobEnd(let e):
             guard e.status.isTerminal else {

@@ -95,6 +95,12 @@ public enum EventDecoder {
                 throw WireError("field 'status' must be one of completed, failed, canceled; got '\(status.rawValue)'")
             }
             body = .jobEnd(.init(status: status, error: try f.optionalString("error")))
+        case "alert":
+            body = .alert(.init(severity: try f.optionalEnum("severity", Alert.Severity.self) ?? .warning,
+                                message: try f.requiredString("message"), phase: try f.optionalString("phase"),
+                                name: try f.optionalString("name"), resolved: try f.optionalBool("resolved") ?? false))
+        case "ack":
+            body = .ack(.init(alert: try f.requiredString("alert"), by: try f.requiredString("by"), comment: try f.optionalString("comment")))
         default:
             throw WireError("unknown type '\(type)'")
         }
@@ -182,6 +188,12 @@ struct Fields {
         guard let n = try optionalInt(key) else { return nil }
         guard n > 0, n <= Int(Int32.max) else { throw WireError("field '\(key)' must be a process id (1...\(Int32.max)), got \(n)") }
         return Int32(n)
+    }
+
+    func optionalBool(_ key: String) throws(WireError) -> Bool? {
+        guard let v = present(key) else { return nil }
+        guard case .bool(let b) = v else { throw WireError("field '\(key)' must be true or false, got \(v.typeName)") }
+        return b
     }
 
     func optionalDouble(_ key: String) throws(WireError) -> Double? {

@@ -40,6 +40,11 @@ public enum EventEncoder {
             put("state", s.rawValue)
         case .jobEnd(let x):
             put("status", x.status.rawValue); put("error", x.error)
+        case .alert(let a):
+            put("severity", a.severity.rawValue); put("message", a.message); put("phase", a.phase); put("name", a.name)
+            if a.resolved { m.append(("resolved", .bool(true))) }
+        case .ack(let a):
+            put("alert", a.alert); put("by", a.by); put("comment", a.comment)
         }
         return .object(m)
     }

@@ -1,0 +1,111 @@
+/// Something that needs a person: a failed phase or job, an error logged, or an alert a job
+/// raised itself. The same cause (job, phase, kind) is one alert with a repeat count, until it
+/// resolves; a fresh occurrence after that is a new alert.
+public struct Alert: Sendable, Codable, Equatable, Identifiable {
+    public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
+        case info, warning, critical
+
+        private var rank: Int { Severity.allCases.firstIndex(of: self)! }
+        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+    }
+
+    public struct Ack: Sendable, Codable, Equatable {
+        /// Who acknowledged, as `user@host`.
+        public var by: String
+        public var at: Double
+        public var comment: String?
+        public init(by: String, at: Double, comment: String?) { self.by = by; self.at = at; self.comment = comment }
+    }
+
+    /// `job/phase/kind#n`: stable while the alert lives, unique across occurrences.
+    public var id: String
+    public var job: String
+    public var phase: String?
+    /// What raised it: `phase-failed`, `job-failed`, `error-log`, or `event:NAME`.
+    public var kind: String
+    public var severity: Severity
+    public var message: String
+    public var firstAt: Double
+    public var lastAt: Double
+    /// Times the same cause fired while this alert was open.
+    public var count: Int
+    public var resolvedAt: Double?
+    public var ack: Ack?
+
+    public var isOpen: Bool { resolvedAt == nil }
+    /// Open and nobody has said "seen".
+    public var needsAttention: Bool { isOpen && ack == nil }
+    public var fingerprint: String { Alert.fingerprint(job: job, phase: phase, kind: kind) }
+
+    public static func fingerprint(job: String, phase: String?, kind: String) -> String {
+        "\(job)/\(phase ?? "-")/\(kind)"
+    }
+}
+
+/// The engine's alerts: open ones by fingerprint, and a bounded history of resolved ones.
+public struct AlertBook: Sendable, Codable, Equatable {
+    public private(set) var all: [Alert] = []
+    private var occurrences: [String: Int] = [:]
+    public static let maxResolved = 500
+
+    public init() {}
+
+    /// Raises (or repeats) the alert for this cause.
+    public mutating func raise(job: String, phase: String?, kind: String, severity: Alert.Severity, message: String, at t: Double) {
+        let fp = Alert.fingerprint(job: job, phase: phase, kind: kind)
+        if let i = all.lastIndex(where: { $0.isOpen && $0.fingerprint == fp }) {
+            all[i].count += 1
+            all[i].lastAt = max(all[i].lastAt, t)
+            all[i].message = message
+            all[i].severity = max(all[i].severity, severity)
+            return
+        }
+        let n = (occurrences[fp] ?? 0) + 1
+        occurrences[fp] = n
+        all.append(Alert(id: "\(fp)#\(n)", job: job, phase: phase, kind: kind, severity: severity, message: message,
+                         firstAt: t, lastAt: t, count: 1, resolvedAt: nil, ack: nil))
+    }
+
+    /// Resolves the open alerts of a job that match (all of its kinds when `kind` is nil).
+    public mutating func resolve(job: String, phase: String? = nil, kind: String? = nil, at t: Double) {
+        for i in all.indices where all[i].isOpen && all[i].job == job
+            && (phase == nil || all[i].phase == phase) && (kind == nil || all[i].kind == kind) {
+            all[i].resolvedAt = t
+        }
+        trim()
+    }
+
+    /// Records an acknowledgement. Acknowledging again keeps the first one.
+    public mutating func acknowledge(id: String, by: String, comment: String?, at t: Double) -> Bool {
+        guard let i = all.firstIndex(where: { $0.id == id }) else { return false }
+        if all[i].ack == nil { all[i].ack = Alert.Ack(by: by, at: t, comment: comment) }
+        return true
+    }
+
+    public subscript(id: String) -> Alert? { all.first { $0.id == id } }
+
+    /// Open alerts nobody acknowledged.
+    public var unacknowledged: Int { all.reduce(0) { $0 + ($1.needsAttention ? 1 : 0) } }
+
+    /// How a person wants them listed: open before resolved, unacknowledged before
+    /// acknowledged, most severe first, newest first.
+    public var sorted: [Alert] {
+        all.sorted { a, b in
+            if a.isOpen != b.isOpen { return a.isOpen }
+            if (a.ack == nil) != (b.ack == nil) { return a.ack == nil }
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.lastAt != b.lastAt { return a.lastAt > b.lastAt }
+            return a.id < b.id
+        }
+    }
+
+    private mutating func trim() {
+        let resolved = all.filter { !$0.isOpen }.count
+        guard resolved > Self.maxResolved else { return }
+        var drop = resolved - Self.maxResolved
+        all.removeAll { a in
+            if drop > 0 && !a.isOpen { drop -= 1; return true }
+            return false
+        }
+    }
+}

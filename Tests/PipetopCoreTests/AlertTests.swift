@@ -1,0 +1,74 @@
+import Testing
+@testable import PipetopCore
+
+@Suite("Alerts")
+struct AlertTests {
+    @Test func aFailedPhaseAndJobRaiseCriticalAlerts() throws {
+        var s = try started()
+        try s.apply(ev(.phaseEnd(.init(phase: "fetch", status: .failed, error: "HTTP 503"))), now: 110)
+        try s.apply(ev(.jobEnd(.init(status: .failed, error: "fetch failed"))), now: 111)
+        let open = s.alerts.sorted
+        #expect(open.map(\.id) == ["j1/-/job-failed#1", "j1/fetch/phase-failed#1"])
+        #expect(open.allSatisfy { $0.severity == .critical && $0.needsAttention })
+        #expect(open[1].message == "phase fetch failed: HTTP 503")
+        #expect(s.alerts.unacknowledged == 2)
+    }
+
+    @Test func repeatedErrorsAreOneAlertWithACount() throws {
+        var s = try started()
+        for k in 0..<3 { try s.apply(ev(.log(.init(level: .error, message: "timeout \(k)", phase: "fetch"))), now: 100 + Double(k)) }
+        try s.apply(ev(.log(.init(level: .warn, message: "just a warning"))), now: 104)
+        #expect(s.alerts.all.count == 1)
+        let a = try #require(s.alerts.all.first)
+        #expect(a.count == 3)
+        #expect(a.firstAt == 100 && a.lastAt == 102)
+        #expect(a.message == "timeout 2")
+    }
+
+    @Test func acknowledgementRecordsWhoAndWhenAndKeepsTheAlert() throws {
+        var s = try started()
+        try s.apply(ev(.alert(.init(severity: .warning, message: "quota at 90%", name: "quota"))), now: 100)
+        let id = try #require(s.alerts.all.first?.id)
+        try s.apply(ev(.ack(.init(alert: id, by: "ana@h", comment: "fine"))), now: 105)
+        try s.apply(ev(.ack(.init(alert: id, by: "bob@h"))), now: 106)
+        let a = try #require(s.alerts[id])
+        #expect(a.ack == Alert.Ack(by: "ana@h", at: 105, comment: "fine"))
+        #expect(a.isOpen && !a.needsAttention)
+        #expect(s.alerts.unacknowledged == 0)
+        #expect(throws: ApplyError.self) { try s.apply(ev(.ack(.init(alert: "nope#1", by: "x"))), now: 107) }
+    }
+
+    @Test func resolvingAndRecurringMakesANewAlert() throws {
+        var s = try started()
+        try s.apply(ev(.alert(.init(message: "quota", name: "q"))), now: 100)
+        try s.apply(ev(.alert(.init(message: "quota", name: "q", resolved: true))), now: 101)
+        try s.apply(ev(.alert(.init(message: "quota again", name: "q"))), now: 102)
+        #expect(s.alerts.all.map(\.id) == ["j1/-/event:q#1", "j1/-/event:q#2"])
+        #expect(s.alerts.all[0].resolvedAt == 101)
+        #expect(s.alerts.sorted.first?.id == "j1/-/event:q#2")
+    }
+
+    @Test func retryingAPhaseOrStartingANewRunResolves() throws {
+        var s = try started()
+        try s.apply(ev(.phaseEnd(.init(phase: "fetch", status: .failed))), now: 101)
+        try s.apply(ev(.phaseStart(.init(phase: "fetch"))), now: 102)
+        #expect(s.alerts.all.first?.resolvedAt == 102)
+        try s.apply(ev(.log(.init(level: .error, message: "x"))), now: 103)
+        try s.apply(ev(.jobEnd(.init(status: .failed))), now: 104)
+        #expect(s.alerts.unacknowledged == 2)
+        try s.apply(ev(.jobStart(.init(name: "import"))), now: 200)
+        #expect(s.alerts.unacknowledged == 0)
+        #expect(s.alerts.all.allSatisfy { !$0.isOpen })
+    }
+
+    @Test func sortingPutsOpenUnacknowledgedSevereNewFirst() {
+        var book = AlertBook()
+        book.raise(job: "a", phase: nil, kind: "k1", severity: .info, message: "", at: 10)
+        book.raise(job: "a", phase: nil, kind: "k2", severity: .critical, message: "", at: 5)
+        book.raise(job: "a", phase: nil, kind: "k3", severity: .critical, message: "", at: 8)
+        book.raise(job: "a", phase: nil, kind: "k4", severity: .critical, message: "", at: 9)
+        _ = book.acknowledge(id: "a/-/k4#1", by: "x", comment: nil, at: 11)
+        book.resolve(job: "a", kind: "k1", at: 12)
+        #expect(book.sorted.map(\.kind) == ["k3", "k2", "k4", "k1"])
+    }
+}

@@ -24,6 +24,8 @@ public final class SubscriptionFeed: Sendable {
     public let fps: Double
     private let latest = Mutex(Latest(version: 0, hello: nil, snapshot: nil, link: .connecting))
     private let stopped = Atomic(false)
+    /// The live connection, for `send` from the dashboard's thread.
+    private let connection = Mutex<EngineConnection?>(nil)
     private let onChange: @Sendable () -> Void
 
     /// `onChange` is called (on the feed's thread) after every new snapshot or link change.
@@ -43,6 +45,16 @@ public final class SubscriptionFeed: Sendable {
 
     public var current: Latest { latest.withLock { $0 } }
 
+    /// Sends events on the subscription's connection (acknowledgements). Dropped while the
+    /// engine is unreachable: the alert is still there to acknowledge once it is back.
+    public func send(_ events: [Event]) {
+        let text = events.map(EventEncoder.line).joined()
+        connection.withLock { c in
+            guard let c else { return }
+            try? c.send(text)
+        }
+    }
+
     private func update(_ f: (inout Latest) -> Void) {
         latest.withLock { l in f(&l); l.version &+= 1 }
         onChange()
@@ -53,7 +65,11 @@ public final class SubscriptionFeed: Sendable {
         while !stopped.load(ordering: .acquiring) {
             do {
                 let conn = try EngineConnection(path: path)
-                defer { conn.close() }
+                connection.withLock { $0 = conn }
+                defer {
+                    connection.withLock { $0 = nil }
+                    conn.close()
+                }
                 try conn.send(JSONWriter.string(.object([("type", .string("subscribe")), ("fps", .double(fps))])) + "\n")
                 backoff = 0.25
                 while !stopped.load(ordering: .acquiring) {

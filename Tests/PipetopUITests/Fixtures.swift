@@ -23,6 +23,7 @@ enum Fixture {
         try at(3, "etl", .log(.init(level: .error, message: "lookup service: connection reset by peer", phase: "enrich")))
         try at(3, "etl", .phaseEnd(.init(phase: "enrich", status: .failed, error: "lookup service: connection reset by peer")))
         try at(3, "etl", .jobEnd(.init(status: .failed, error: "enrich failed")))
+        try at(4, "etl", .ack(.init(alert: "etl/-/job-failed#1", by: "bob@laptop")))
 
         try at(-200, "imp", .jobStart(.init(name: "nightly-import", phases: ["fetch", "validate", "transform", "load"].map { .init(id: $0) }, pid: 4242)))
         try at(-200, "imp", .phaseStart(.init(phase: "fetch", total: 12000, unit: "pages")))
@@ -32,6 +33,8 @@ enum Fixture {
         for k in 1...20 { try at(-100 + Double(k * 5), "imp", .progress(.init(phase: "validate", done: k * 2_500))) }
         try at(-5, "imp", .step(.init(phase: "validate", step: "shard 6", state: .running, detail: "records 50000-60000")))
         try at(-2, "imp", .log(.init(level: .warn, message: "slow shard: 3 retries", phase: "validate")))
+        try at(-1, "imp", .alert(.init(severity: .warning, message: "API quota at 90%", phase: "fetch", name: "quota")))
+        try at(-1, "imp", .checkpoint(.init(name: "validated 50000", phase: "validate")))
 
         try at(-300, "gen", .jobStart(.init(name: "genome-align \u{1B}[31mNA12878", phases: ["fastqc", "align", "sort"].map { .init(id: $0) })))
         try at(-300, "gen", .phaseStart(.init(phase: "fastqc", total: 48)))
@@ -51,8 +54,10 @@ enum Fixture {
     }
 
     static func model(selected: String? = nil) throws -> DashboardModel {
-        DashboardModel(state: try state(), now: t0, host: "build-3", socket: "/run/user/1000/pipetop/pipetop.sock",
-                       link: .live, selectedJob: selected)
+        var m = DashboardModel(state: try state(), now: t0 + 10, host: "build-3", socket: "/run/user/1000/pipetop/pipetop.sock",
+                               link: .live, user: "ana@build-3")
+        m.nav.selectedJob = selected
+        return m
     }
 }
 

@@ -6,30 +6,44 @@ import Testing
 struct OverviewViewTests {
     init() { _ = utc }
 
-    @Test(arguments: [(80, 24), (200, 60)], [Glyphs.Tier.utf8, .ascii])
-    func goldenScreens(size: (Int, Int), tier: Glyphs.Tier) throws {
-        let g = OverviewView.render(try Fixture.model(), width: size.0, height: size.1, glyphs: Glyphs(tier), theme: .defaultDark)
-        #expect(try matchesGolden(g.text, "overview-\(size.0)x\(size.1)-\(tier.rawValue)"))
+    /// Every screen, at the smallest usual size and a large one, in both glyph tiers.
+    @Test(arguments: ["overview", "job", "phase", "alerts", "help"], [(80, 24), (200, 60)])
+    func goldenScreens(screen: String, size: (Int, Int)) throws {
+        for tier in [Glyphs.Tier.utf8, .ascii] {
+            var m = try Fixture.model()
+            let keys: [Key]
+            switch screen {
+            case "job": keys = [.enter]                       // etl-orders, sorted first
+            case "phase": keys = [.enter, .down, .down, .enter] // its failed phase
+            case "alerts": keys = [.char("!")]
+            case "help": keys = [.char("?")]
+            default: keys = []
+            }
+            for k in keys { _ = m.nav.handle(k, state: m.state, pageSize: 10) }
+            let g = DashboardView.render(m, width: size.0, height: size.1, glyphs: Glyphs(tier), theme: .defaultDark)
+            #expect(try matchesGolden(g.text, "\(screen)-\(size.0)x\(size.1)-\(tier.rawValue)"))
+        }
     }
 
     @Test func failedJobsComeFirstThenRunningThenFinished() throws {
         let m = try Fixture.model()
+        // Failed or alerting first (newest first among them), then running, then finished.
         #expect(m.sortedJobs.map(\.id) == ["etl", "imp", "gen", "ml"])
     }
 
     @Test func selectionFollowsTheJobAndIsClamped() throws {
         var m = try Fixture.model()
         #expect(m.selected?.id == "etl")
-        m.moveSelection(by: 2)
+        for _ in 0..<2 { _ = m.nav.handle(.char("j"), state: m.state, pageSize: 10) }
         #expect(m.selected?.id == "gen")
-        m.moveSelection(by: 100)
+        _ = m.nav.handle(.char("G"), state: m.state, pageSize: 10)
         #expect(m.selected?.id == "ml")
-        m.moveSelection(by: -100)
+        _ = m.nav.handle(.pageUp, state: m.state, pageSize: 10)
         #expect(m.selected?.id == "etl")
     }
 
     @Test func selectedJobShowsItsPhasesStepsAndErrors() throws {
-        let text = OverviewView.render(try Fixture.model(selected: "etl"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        let text = DashboardView.render(try Fixture.model(selected: "etl"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
         #expect(text.contains("● extract ─▶ ⊘ clean ─▶ ✗ enrich ─▶ ○ load ─▶ ○ publish"))
         #expect(text.contains("lookup service: connection reset by peer"))
         #expect(text.contains("✗ batch 4"))
@@ -37,31 +51,31 @@ struct OverviewViewTests {
     }
 
     @Test func aStalledPhaseSaysSo() throws {
-        let text = OverviewView.render(try Fixture.model(selected: "gen"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
-        #expect(text.contains("stall 2m30s"))
+        let text = DashboardView.render(try Fixture.model(selected: "gen"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("stall 2m40s"))
     }
 
     @Test func escapeSequencesInNamesAreShownNotSent() throws {
-        let g = OverviewView.render(try Fixture.model(selected: "gen"), width: 120, height: 30, glyphs: .utf8, theme: .defaultDark)
+        let g = DashboardView.render(try Fixture.model(selected: "gen"), width: 120, height: 30, glyphs: .utf8, theme: .defaultDark)
         #expect(!g.text.contains("\u{1B}"))
         #expect(g.text.contains("genome-align ^[[31mNA12878"))
     }
 
     @Test func wideCharactersAreMeasuredInColumns() throws {
-        let g = OverviewView.render(try Fixture.model(), width: 80, height: 24, glyphs: .utf8, theme: .defaultDark)
+        let g = DashboardView.render(try Fixture.model(), width: 80, height: 24, glyphs: .utf8, theme: .defaultDark)
         for line in g.text.split(separator: "\n") { #expect(TextWidth.columns(String(line)) == 80) }
         #expect(g.text.contains("学習ジョブ"))
     }
 
     @Test func tooSmallSaysWhatItNeeds() throws {
-        let g = OverviewView.render(try Fixture.model(), width: 30, height: 8, glyphs: .utf8, theme: .defaultDark)
+        let g = DashboardView.render(try Fixture.model(), width: 30, height: 8, glyphs: .utf8, theme: .defaultDark)
         #expect(g.text.contains("terminal too small"))
         #expect(g.text.contains("need 40x10"))
     }
 
     @Test func emptyStateTellsWhereToSendEvents() {
         let m = DashboardModel(state: PipelineState(), now: Fixture.t0, host: "h", socket: "/tmp/s.sock")
-        let text = OverviewView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        let text = DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
         #expect(text.contains("No jobs yet."))
         #expect(text.contains("/tmp/s.sock"))
         #expect(text.contains("0 jobs"))
@@ -70,7 +84,7 @@ struct OverviewViewTests {
     @Test func lostLinkIsShownInTheFooter() throws {
         var m = try Fixture.model()
         m.link = .lost("the engine closed the connection")
-        let text = OverviewView.render(m, width: 100, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        let text = DashboardView.render(m, width: 100, height: 24, glyphs: .utf8, theme: .defaultDark).text
         #expect(text.split(separator: "\n").last?.contains("disconnected: the engine closed the connection") == true)
     }
 }
@@ -128,12 +142,15 @@ struct GridTests {
     }
 
     @Test func footerComesFromTheKeyTable() {
-        var g = Grid(width: 60, height: 1)
-        Footer.draw(into: &g, y: 0, width: 60, bindings: KeyTable.bindings, status: "s", statusStyle: .plain, glyphs: .ascii, theme: .monochrome)
-        for b in KeyTable.bindings where b.footer != nil { #expect(g.text.contains(b.footer!)) }
+        var g = Grid(width: 120, height: 1)
+        let shown = KeyTable.footer(for: .overview)
+        Footer.draw(into: &g, y: 0, width: 120, bindings: shown, status: "s", statusStyle: .plain, glyphs: .ascii, theme: .monochrome)
+        for b in shown { #expect(g.text.contains(b.footer!)) }
         #expect(g.text.contains("^v/jk"))
-        #expect(KeyTable.action(for: .char("j")) == .moveDown)
-        #expect(KeyTable.action(for: .char("q")) == .quit)
-        #expect(KeyTable.action(for: .char("z")) == nil)
+        #expect(KeyTable.action(for: .char("j"), in: .overview) == .moveDown)
+        #expect(KeyTable.action(for: .char("q"), in: .overview) == .quit)
+        #expect(KeyTable.action(for: .char("q"), in: .phase) == .back)
+        #expect(KeyTable.action(for: .char("n"), in: .overview) == nil)
+        #expect(KeyTable.action(for: .char("z"), in: .job) == nil)
     }
 }

@@ -76,7 +76,7 @@ public final class SubscriberHub: Sendable {
     }
 
     /// Called after every applied event. Cheap when a flush is already on its way.
-    func changed() {
+    public func changed() {
         if subscribers.withLock({ $0.isEmpty }) { return }
         schedule(after: 0, on: loop)
     }

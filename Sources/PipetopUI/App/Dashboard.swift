@@ -16,12 +16,13 @@ public final class Dashboard {
     public let stopper = StopSignal()
     private var model: DashboardModel
 
-    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10, notice: String? = nil) {
+    /// `user` (`user@host`) is who acknowledgements are recorded as.
+    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10, notice: String? = nil, user: String) {
         self.source = source
         self.glyphs = glyphs
         self.theme = theme
         self.maxFPS = maxFPS
-        model = DashboardModel(state: PipelineState(), now: Date().timeIntervalSince1970, host: "", socket: "", link: .connecting)
+        model = DashboardModel(state: PipelineState(), now: Date().timeIntervalSince1970, host: "", socket: "", link: .connecting, user: user)
         model.notice = notice
     }
 
@@ -32,6 +33,7 @@ public final class Dashboard {
         var lastSecond = -1
         var needsDraw = true
         var snapshotAt = (engine: 0.0, local: 0.0)
+        var pageSize = 10
         while !stopper.isSet {
             let localNow = Date().timeIntervalSince1970
             if let snap = source.current(), snap.version != shownVersion || snap.link != model.link {
@@ -44,8 +46,8 @@ public final class Dashboard {
                     model.link = snap.link
                     snapshotAt = (snap.engineNow, localNow)
                     // Pin what is shown as selected, so a job arriving on top does not steal it.
-                    if model.selectedJob == nil || model.state[job: model.selectedJob!] == nil {
-                        model.selectedJob = model.selected?.id
+                    if model.nav.selectedJob == nil || model.state[job: model.nav.selectedJob!] == nil {
+                        model.nav.selectedJob = model.selected?.id
                     }
                     needsDraw = true
                 }
@@ -56,7 +58,8 @@ public final class Dashboard {
             if second != lastSecond { lastSecond = second; needsDraw = true }
             if needsDraw {
                 let (w, h) = terminal.size
-                terminal.present(OverviewView.render(model, width: w, height: h, glyphs: glyphs, theme: theme))
+                terminal.present(DashboardView.render(model, width: w, height: h, glyphs: glyphs, theme: theme))
+                pageSize = max(1, h - 8)
                 lastDraw = localNow
                 needsDraw = false
             }
@@ -75,26 +78,15 @@ public final class Dashboard {
                 needsDraw = true
                 if key != .resize { model.notice = nil }  // a notice stays until the next key
                 if key == .resize { terminal.invalidate(); continue }
-                guard let action = KeyTable.action(for: key) else { continue }
-                if handle(action) == false { return }
+                switch model.nav.handle(key, state: model.state, pageSize: pageSize) {
+                case .none: break
+                case .quit: return
+                case .send(let events): source.send(events)
+                }
             }
         }
     }
 
-    /// Applies an action to the view state; false means quit.
-    private func handle(_ action: Action) -> Bool {
-        switch action {
-        case .quit: return false
-        case .moveUp: model.moveSelection(by: -1)
-        case .moveDown: model.moveSelection(by: 1)
-        case .pageUp: model.moveSelection(by: -10)
-        case .pageDown: model.moveSelection(by: 10)
-        case .top: model.moveSelection(by: -Int.max / 2)
-        case .bottom: model.moveSelection(by: Int.max / 2)
-        }
-        if model.selectedJob == nil { model.selectedJob = model.selected?.id }
-        return true
-    }
 }
 
 /// A flag another thread sets to end the dashboard's loop, waking it from `poll`.

@@ -9,6 +9,8 @@ public protocol SnapshotSource: AnyObject, Sendable {
     func drainWake()
     /// The newest snapshot, or nil before the first one arrived.
     func current() -> SourceSnapshot?
+    /// Sends events to the engine (acknowledgements); never blocks the dashboard for long.
+    func send(_ events: [Event])
 }
 
 public struct SourceSnapshot: Sendable {

@@ -43,6 +43,17 @@ public struct Glyphs: Sendable, Equatable {
     }
 
     public var ellipsis: String { u ? "…" : "~" }
+    public var alertMark: String { u ? "⚑" : "!" }
+    public var ackMark: String { u ? "✓" : "v" }
+    public var checkpoint: String { u ? "◆" : "*" }
+
+    public func severity(_ s: Alert.Severity) -> String {
+        switch s {
+        case .info: return u ? "ℹ" : "i"
+        case .warning: return u ? "▲" : "!"
+        case .critical: return u ? "✖" : "X"
+        }
+    }
     public var selected: String { u ? "▶" : ">" }
     public var flowArrow: String { u ? "─▶" : "->" }
     public var horizontal: String { u ? "─" : "-" }

@@ -140,6 +140,14 @@ public struct Theme: Sendable, Equatable {
         }
     }
 
+    public func severity(_ s: Alert.Severity) -> Style {
+        switch s {
+        case .info: return text
+        case .warning: return warn
+        case .critical: return error
+        }
+    }
+
     public func log(_ l: LogLevel) -> Style {
         switch l {
         case .debug: return dim

@@ -1,11 +1,12 @@
 /// The bottom line: the key table's footer entries on the left, a status on the right.
 public struct Footer {
     public static func draw(into g: inout Grid, y: Int, width: Int, bindings: [Binding], status: String,
-                            statusStyle: Style, glyphs: Glyphs, theme: Theme) {
+                            statusStyle: Style, urgent: Bool = false, glyphs: Glyphs, theme: Theme) {
         g.fill(Rect(x: 0, y: y, width: width, height: 1), theme.footerText)
         var x = 0
-        // The status may take all but room for the first key or two.
-        let statusWidth = min(TextWidth.columns(status), max(0, width - 24))
+        // The status takes a third of the line, or all but room for the first keys when it
+        // is a message for the person.
+        let statusWidth = min(TextWidth.columns(status), max(0, urgent ? width - 24 : width / 3))
         let keysEnd = width - statusWidth - 1
         for b in bindings {
             guard let text = b.footer else { continue }

@@ -48,12 +48,13 @@ struct JobColumns {
         g.put(TextWidth.fit("ETA", Self.eta - 1, alignRight: true), x: xEta, y: y, style: s)
     }
 
-    func row(_ g: inout Grid, y: Int, job: Job, selected: Bool, now: Double, glyphs: Glyphs, theme: Theme) {
+    func row(_ g: inout Grid, y: Int, job: Job, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
         if selected { g.paint(Rect(x: 0, y: y, width: width, height: 1), theme.selection) }
         let base = selected ? theme.selection : Style.plain
         func st(_ s: Style) -> Style { selected ? Style(fg: s.fg, bg: theme.selection.bg, attrs: s.attrs.union(theme.selection.attrs)) : s }
         if selected { g.put(glyphs.selected, x: 0, y: y, style: st(theme.title)) }
         g.put(glyphs.job(job.state), x: 2, y: y, style: st(theme.job(job.state)))
+        if alerting { g.put(glyphs.alertMark, x: 1, y: y, style: st(theme.error)) }
         g.put(TextWidth.truncate(job.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: xName, y: y, style: st(theme.text))
         // One cell per phase, coloured and shaped by its state.
         var x = xStrip

@@ -31,7 +31,7 @@ enum DashboardRunner {
         let (chosen, problem) = ThemeChoice.resolve(display.theme)
         // Without colours only attributes tell states apart: the monochrome theme is made for that.
         let theme: Theme = terminal.depth == .none ? .monochrome : chosen
-        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem)
+        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem, user: userAtHost())
         let stopper = dashboard.stopper
         let signals = SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _ in stopper.set() }
         dashboard.run(on: terminal)
@@ -99,4 +99,11 @@ enum ThemeChoice {
             return (.defaultDark, "\(error); using the default theme")
         }
     }
+}
+
+/// Who acknowledges alerts from this dashboard: `user@host`.
+func userAtHost() -> String {
+    let user = getpwuid(getuid()).flatMap { String(validatingCString: $0.pointee.pw_name) }
+        ?? ProcessInfo.processInfo.environment["USER"] ?? "uid\(getuid())"
+    return "\(user)@\(ProcessInfo.processInfo.hostName)"
 }

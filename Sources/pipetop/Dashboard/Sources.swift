@@ -20,6 +20,11 @@ final class LocalSource: SnapshotSource {
     var wakeFD: Int32 { pipe.readFD }
     func drainWake() { pipe.drain() }
 
+    func send(_ events: [Event]) {
+        for e in events { server.engine.apply(e) }
+        server.hub.changed()
+    }
+
     func current() -> SourceSnapshot? {
         let (version, state) = server.engine.snapshot()
         return SourceSnapshot(version: version, state: state, engineNow: server.engine.clock.now(),
@@ -41,6 +46,8 @@ final class RemoteSource: SnapshotSource {
 
     var wakeFD: Int32 { pipe.readFD }
     func drainWake() { pipe.drain() }
+
+    func send(_ events: [Event]) { feed.send(events) }
 
     func current() -> SourceSnapshot? {
         let l = feed.current

@@ -1,0 +1,46 @@
+import PipetopCore
+
+/// The rows of each list, in the order shown and after the `/` filter: one place, so the
+/// views that draw them and the navigator that moves through them always agree.
+public enum Lists {
+    /// Jobs: failed or alerting first, then the ones still going, then the finished ones;
+    /// newest first inside each group.
+    public static func jobs(_ s: PipelineState, filter: String?) -> [Job] {
+        let alerting = Set(s.alerts.all.filter(\.needsAttention).map(\.job))
+        func rank(_ j: Job) -> Int {
+            if j.state == .failed || alerting.contains(j.id) { return 0 }
+            return j.state.isTerminal ? 2 : 1
+        }
+        return s.jobs.values
+            .filter { matches(filter, $0.name, $0.id, $0.state.rawValue) }
+            .sorted { a, b in
+                let ra = rank(a), rb = rank(b)
+                if ra != rb { return ra < rb }
+                if a.startedAt != b.startedAt { return a.startedAt > b.startedAt }
+                return a.id < b.id
+            }
+    }
+
+    public static func phases(_ job: Job, filter: String?) -> [Phase] {
+        job.phases.filter { matches(filter, $0.name, $0.id, $0.state.rawValue) }
+    }
+
+    public static func steps(_ phase: Phase, filter: String?) -> [Step] {
+        guard let f = filter, !f.isEmpty else { return phase.steps.items }
+        return phase.steps.items.filter { matches(f, $0.id, $0.state.rawValue, $0.detail ?? "") }
+    }
+
+    /// Alerts for a job (or all), in the order a person wants them.
+    public static func alerts(_ s: PipelineState, job: String? = nil, phase: String? = nil, filter: String?) -> [Alert] {
+        s.alerts.sorted.filter {
+            (job == nil || $0.job == job) && (phase == nil || $0.phase == phase)
+                && matches(filter, $0.message, $0.job, $0.phase ?? "", $0.severity.rawValue, s.jobs[$0.job]?.name ?? "")
+        }
+    }
+
+    /// Case-insensitive substring match on any of the fields; no filter matches everything.
+    static func matches(_ filter: String?, _ fields: String...) -> Bool {
+        guard let f = filter?.lowercased(), !f.isEmpty else { return true }
+        return fields.contains { $0.lowercased().contains(f) }
+    }
+}

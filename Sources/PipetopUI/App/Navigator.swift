@@ -1,0 +1,260 @@
+import PipetopCore
+
+/// Where the person is and what they selected; turns keys into moves and into events for
+/// the engine (acknowledgements). Pure: it takes the state and returns effects, so every
+/// key path is testable without a terminal.
+public struct Navigator: Sendable, Equatable {
+    public enum Screen: Sendable, Equatable {
+        case overview
+        case job(String)
+        case phase(job: String, phase: String)
+        case alerts
+    }
+
+    public enum Effect: Sendable, Equatable {
+        case none
+        case quit
+        case send([Event])
+    }
+
+    /// A question in the footer, answered with y or n.
+    public struct Confirm: Sendable, Equatable {
+        public var question: String
+        public var onYes: [Event]
+    }
+
+    public private(set) var stack: [Screen] = [.overview]
+    public var selectedJob: String?
+    public var selectedPhase: [String: String] = [:]
+    public var stepCursor: [String: Int] = [:]
+    public var selectedAlert: String?
+    /// On the overview and job screens, Tab moves the cursor into the alerts pane.
+    public var alertsFocused = false
+    public var filters: [String: String] = [:]
+    public var editingFilter = false
+    public var helpShown = false
+    public var confirm: Confirm?
+    /// Who acknowledges (`user@host`).
+    public var user: String
+
+    public init(user: String) { self.user = user }
+
+    public var screen: Screen { stack.last ?? .overview }
+
+    public var context: Context {
+        switch screen {
+        case .overview: return .overview
+        case .job: return .job
+        case .phase: return .phase
+        case .alerts: return .alerts
+        }
+    }
+
+    /// Each screen (and each job's, each phase's) list keeps its own filter.
+    public var filterKey: String {
+        switch screen {
+        case .overview: return alertsFocused ? "alerts-pane" : "jobs"
+        case .job(let j): return alertsFocused ? "alerts-pane" : "phases:\(j)"
+        case .phase(let j, let p): return "steps:\(j)/\(p)"
+        case .alerts: return "alerts"
+        }
+    }
+
+    public var filter: String? { filters[filterKey].flatMap { $0.isEmpty ? nil : $0 } }
+
+    // MARK: what is selected, resolved against the current state
+
+    public func job(in s: PipelineState) -> Job? {
+        switch screen {
+        case .job(let id), .phase(let id, _): return s[job: id]
+        default:
+            let jobs = Lists.jobs(s, filter: filters["jobs"])
+            return jobs.first { $0.id == selectedJob } ?? jobs.first
+        }
+    }
+
+    public func phase(in s: PipelineState) -> Phase? {
+        guard let job = job(in: s) else { return nil }
+        if case .phase(_, let p) = screen { return job.phase(p) }
+        let phases = Lists.phases(job, filter: filters["phases:\(job.id)"])
+        return phases.first { $0.id == selectedPhase[job.id] } ?? phases.first { $0.state == .running } ?? phases.first
+    }
+
+    /// Alerts in the pane or list on this screen.
+    public func alertScope(in s: PipelineState) -> [Alert] {
+        let f = filters[alertsFocused ? "alerts-pane" : "alerts"]
+        switch screen {
+        case .overview: return Lists.alerts(s, filter: f)
+        case .job(let j): return Lists.alerts(s, job: j, filter: f)
+        case .phase(let j, _): return Lists.alerts(s, job: j, filter: nil)
+        case .alerts: return Lists.alerts(s, filter: filters["alerts"])
+        }
+    }
+
+    public func alert(in s: PipelineState) -> Alert? {
+        let list = alertScope(in: s)
+        return list.first { $0.id == selectedAlert } ?? list.first
+    }
+
+    public func stepIndex(in s: PipelineState) -> Int {
+        guard case .phase(let j, let p) = screen else { return 0 }
+        return stepCursor["\(j)/\(p)"] ?? 0
+    }
+
+    // MARK: keys
+
+    public mutating func handle(_ key: Key, state s: PipelineState, pageSize: Int) -> Effect {
+        if helpShown {
+            helpShown = false  // any key closes help
+            return .none
+        }
+        if let c = confirm {
+            confirm = nil
+            return key == .char("y") || key == .char("Y") ? .send(c.onYes) : .none
+        }
+        if editingFilter { return editFilter(key) }
+        if alertsFocused && key == .escape {
+            alertsFocused = false
+            return .none
+        }
+        guard let action = KeyTable.action(for: key, in: context) else { return .none }
+        switch action {
+        case .quit:
+            if stack.count == 1 && !alertsFocused { return .quit }
+            back()
+        case .back: back()
+        case .help: helpShown = true
+        case .filter:
+            editingFilter = true
+            if filters[filterKey] == nil { filters[filterKey] = "" }
+        case .moveUp: move(by: -1, s)
+        case .moveDown: move(by: 1, s)
+        case .pageUp: move(by: -max(1, pageSize), s)
+        case .pageDown: move(by: max(1, pageSize), s)
+        case .top: move(by: Int.min / 2, s)
+        case .bottom: move(by: Int.max / 2, s)
+        case .drill: drill(s)
+        case .alerts:
+            alertsFocused = false
+            if screen != .alerts { stack.append(.alerts) }
+        case .focusAlerts:
+            alertsFocused.toggle()
+        case .nextFailed: jumpToFailed(forward: true, s)
+        case .previousFailed: jumpToFailed(forward: false, s)
+        case .acknowledge:
+            guard let a = ackTarget(s) else { return .none }
+            return .send([Event(job: a.job, .ack(.init(alert: a.id, by: user)))])
+        case .acknowledgeAll:
+            let open = alertScope(in: s).filter(\.needsAttention)
+            guard !open.isEmpty else { return .none }
+            confirm = Confirm(question: "Acknowledge \(open.count) alert\(open.count == 1 ? "" : "s")? (y/n)",
+                              onYes: open.map { Event(job: $0.job, .ack(.init(alert: $0.id, by: user))) })
+        }
+        return .none
+    }
+
+    private mutating func editFilter(_ key: Key) -> Effect {
+        var text = filters[filterKey] ?? ""
+        switch key {
+        case .enter: editingFilter = false
+        case .escape:
+            editingFilter = false
+            text = ""
+        case .backspace: if !text.isEmpty { text.removeLast() }
+        case .char(let c): text.append(c)
+        default: break
+        }
+        filters[filterKey] = text
+        return .none
+    }
+
+    private mutating func back() {
+        if alertsFocused { alertsFocused = false; return }
+        if stack.count > 1 { stack.removeLast() }
+    }
+
+    /// The alert `a` acts on: the selected one in an alerts list or pane; elsewhere the
+    /// newest unacknowledged alert of the selected phase, else of the selected job.
+    func ackTarget(_ s: PipelineState) -> Alert? {
+        if screen == .alerts || alertsFocused { return alert(in: s) }
+        guard let job = job(in: s) else { return nil }
+        let open = Lists.alerts(s, job: job.id, filter: nil).filter(\.needsAttention)
+        if context != .overview, let p = phase(in: s), let a = open.first(where: { $0.phase == p.id }) { return a }
+        return open.first
+    }
+
+    private mutating func drill(_ s: PipelineState) {
+        if screen == .alerts || alertsFocused {
+            guard let a = alert(in: s), s[job: a.job] != nil else { return }
+            alertsFocused = false
+            if screen == .alerts { stack.removeLast() }
+            selectedJob = a.job
+            stack = [.overview, .job(a.job)]
+            if let p = a.phase, s[job: a.job]?.phase(p) != nil {
+                selectedPhase[a.job] = p
+                stack.append(.phase(job: a.job, phase: p))
+            }
+            return
+        }
+        switch screen {
+        case .overview:
+            guard let j = job(in: s) else { return }
+            selectedJob = j.id
+            stack.append(.job(j.id))
+        case .job(let j):
+            guard let p = phase(in: s) else { return }
+            selectedPhase[j] = p.id
+            stack.append(.phase(job: j, phase: p.id))
+        default:
+            break
+        }
+    }
+
+    private mutating func move(by delta: Int, _ s: PipelineState) {
+        if screen == .alerts || alertsFocused {
+            let list = alertScope(in: s)
+            selectedAlert = Self.step(list.map(\.id), from: alert(in: s)?.id, by: delta)
+            return
+        }
+        switch screen {
+        case .overview:
+            let ids = Lists.jobs(s, filter: filter).map(\.id)
+            selectedJob = Self.step(ids, from: job(in: s)?.id, by: delta)
+        case .job(let j):
+            guard let job = s[job: j] else { return }
+            let ids = Lists.phases(job, filter: filter).map(\.id)
+            selectedPhase[j] = Self.step(ids, from: phase(in: s)?.id, by: delta)
+        case .phase(let j, let p):
+            guard let phase = s[job: j]?.phase(p) else { return }
+            let count = Lists.steps(phase, filter: filter).count
+            let current = stepCursor["\(j)/\(p)"] ?? 0
+            stepCursor["\(j)/\(p)"] = max(0, min(max(0, count - 1), Self.clampAdd(current, delta)))
+        case .alerts:
+            break
+        }
+    }
+
+    private mutating func jumpToFailed(forward: Bool, _ s: PipelineState) {
+        guard case .phase(let j, let p) = screen, let phase = s[job: j]?.phase(p) else { return }
+        let steps = Lists.steps(phase, filter: filter)
+        guard !steps.isEmpty else { return }
+        let current = stepCursor["\(j)/\(p)"] ?? 0
+        let n = steps.count
+        for k in 1...n {
+            let i = ((forward ? current + k : current - k) % n + n) % n
+            if steps[i].state == .failed { stepCursor["\(j)/\(p)"] = i; return }
+        }
+    }
+
+    /// The id `delta` rows away from `current` in `ids`, clamped to the ends.
+    static func step(_ ids: [String], from current: String?, by delta: Int) -> String? {
+        guard !ids.isEmpty else { return nil }
+        let i = current.flatMap { ids.firstIndex(of: $0) } ?? 0
+        return ids[max(0, min(ids.count - 1, clampAdd(i, delta)))]
+    }
+
+    static func clampAdd(_ a: Int, _ b: Int) -> Int {
+        let (r, o) = a.addingReportingOverflow(b)
+        return o ? (b > 0 ? Int.max : Int.min) : r
+    }
+}

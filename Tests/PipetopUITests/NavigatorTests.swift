@@ -1,0 +1,134 @@
+import Testing
+@testable import PipetopCore
+@testable import PipetopUI
+
+@Suite("Navigator: keys to places and events")
+struct NavigatorTests {
+    init() { _ = utc }
+
+    func press(_ m: inout DashboardModel, _ keys: Key...) -> [Navigator.Effect] {
+        keys.map { m.nav.handle($0, state: m.state, pageSize: 5) }
+    }
+
+    @Test func enterDrillsFromJobToPhaseAndEscGoesBack() throws {
+        var m = try Fixture.model(selected: "etl")
+        _ = press(&m, .enter)
+        #expect(m.nav.screen == .job("etl"))
+        _ = press(&m, .down, .down, .enter)
+        #expect(m.nav.screen == .phase(job: "etl", phase: "enrich"))
+        _ = press(&m, .escape)
+        #expect(m.nav.screen == .job("etl"))
+        _ = press(&m, .char("q"))
+        #expect(m.nav.screen == .overview)
+        #expect(press(&m, .char("q")) == [.quit])
+    }
+
+    @Test func filterNarrowsTheListAndEscClearsIt() throws {
+        var m = try Fixture.model()
+        _ = press(&m, .char("/"), .char("g"), .char("e"), .char("n"))
+        #expect(m.nav.editingFilter)
+        #expect(m.sortedJobs.map(\.id) == ["gen"])
+        _ = press(&m, .enter)
+        #expect(!m.nav.editingFilter)
+        #expect(m.selected?.id == "gen")
+        _ = press(&m, .char("/"), .escape)
+        #expect(m.sortedJobs.count == 4)
+    }
+
+    @Test func filtersMatchStatesToo() throws {
+        var m = try Fixture.model(selected: "etl")
+        _ = press(&m, .enter, .char("/"))
+        for c in "pending" { _ = press(&m, .char(c)) }
+        _ = press(&m, .enter)
+        let job = try #require(m.state[job: "etl"])
+        #expect(Lists.phases(job, filter: m.nav.filter).map(\.id) == ["load", "publish"])
+    }
+
+    @Test func nJumpsToFailedSteps() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "p")]))), now: 0)
+        for i in 0..<100 {
+            try s.apply(Event(job: "j", .step(.init(phase: "p", step: "s\(i)", state: i % 40 == 17 ? .failed : .done))), now: Double(i))
+        }
+        var m = DashboardModel(state: s, now: 100, host: "h", socket: "/s")
+        _ = press(&m, .enter, .enter)
+        #expect(m.nav.screen == .phase(job: "j", phase: "p"))
+        _ = press(&m, .char("n"))
+        #expect(m.nav.stepIndex(in: s) == 17)
+        _ = press(&m, .char("n"))
+        #expect(m.nav.stepIndex(in: s) == 57)
+        _ = press(&m, .char("n"))
+        #expect(m.nav.stepIndex(in: s) == 97)
+        _ = press(&m, .char("n"))
+        #expect(m.nav.stepIndex(in: s) == 17)  // wraps
+        _ = press(&m, .char("N"))
+        #expect(m.nav.stepIndex(in: s) == 97)
+        _ = press(&m, .char("G"))
+        #expect(m.nav.stepIndex(in: s) == 99)
+    }
+
+    @Test func aAcknowledgesTheSelectedJobsNewestAlertAsTheUser() throws {
+        var m = try Fixture.model(selected: "etl")
+        let effects = press(&m, .char("a"))
+        #expect(effects == [.send([Event(job: "etl", .ack(.init(alert: "etl/enrich/phase-failed#1", by: "ana@build-3")))])])
+    }
+
+    @Test func capitalAAsksFirstAndSendsOneAckPerAlert() throws {
+        var m = try Fixture.model()
+        _ = press(&m, .char("!"))
+        #expect(m.nav.screen == .alerts)
+        #expect(press(&m, .char("A")) == [.none])
+        let question = try #require(m.nav.confirm?.question)
+        #expect(question == "Acknowledge 3 alerts? (y/n)")  // the fourth is acknowledged already
+        guard case .send(let events) = press(&m, .char("y")).first else { Issue.record("nothing sent"); return }
+        #expect(events.count == 3)
+        #expect(events.allSatisfy { if case .ack(let a) = $0.body { return a.by == "ana@build-3" } else { return false } })
+        // "n" sends nothing.
+        _ = press(&m, .char("A"))
+        #expect(press(&m, .char("n")) == [.none])
+    }
+
+    @Test func enterOnAnAlertGoesToItsPhase() throws {
+        var m = try Fixture.model()
+        _ = press(&m, .char("!"))
+        let first = try #require(m.nav.alert(in: m.state))
+        _ = press(&m, .enter)
+        #expect(m.nav.screen == .phase(job: first.job, phase: first.phase!))
+        _ = press(&m, .escape)
+        #expect(m.nav.screen == .job(first.job))
+    }
+
+    @Test func tabMovesIntoTheAlertsPane() throws {
+        var m = try Fixture.model()
+        _ = press(&m, .tab)
+        #expect(m.nav.alertsFocused)
+        _ = press(&m, .down)
+        let second = Lists.alerts(m.state, filter: nil)[1]
+        #expect(m.nav.alert(in: m.state)?.id == second.id)
+        _ = press(&m, .escape)
+        #expect(!m.nav.alertsFocused)
+        #expect(m.nav.screen == .overview)
+    }
+
+    @Test func helpOpensAndAnyKeyClosesIt() throws {
+        var m = try Fixture.model()
+        _ = press(&m, .char("?"))
+        #expect(m.nav.helpShown)
+        #expect(press(&m, .char("q")) == [.none])  // closes help, does not quit
+        #expect(!m.nav.helpShown)
+    }
+
+    @Test func everyBindingIsReachableAndTheHelpListsIt() throws {
+        let m = try Fixture.model()
+        var nav = m.nav
+        nav.helpShown = true
+        var model = m
+        model.nav = nav
+        let text = DashboardView.render(model, width: 120, height: 40, glyphs: .utf8, theme: .defaultDark).text
+        for b in KeyTable.bindings { #expect(text.contains(b.help), "help lacks: \(b.help)") }
+        for c in Context.allCases {
+            let footer = KeyTable.footer(for: c)
+            #expect(footer.first?.action == .help, "\(c): help must come first in the footer")
+        }
+    }
+}

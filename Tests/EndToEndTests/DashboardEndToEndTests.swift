@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PipetopClient
+@testable import PipetopCore
 @testable import PipetopWire
 
 /// Prints the terminal's line modes after the dashboard exits: "MODES icanon echo" when restored.
@@ -222,5 +223,85 @@ struct CommandLineEndToEndTests {
         let r = try runPipetop(["emit", "log", "--job", "j", "message=hi", "--socket", "/tmp/pt-none-\(getpid()).sock"])
         #expect(r.status != 0)
         #expect(r.err.contains("no engine at"), "\(r.err)")
+    }
+}
+
+@Suite("Drilling down and acknowledging, by keystrokes", .serialized)
+struct NavigationEndToEndTests {
+    /// The new-user path: find the failed job, drill into its failed phase, see the failed
+    /// step and why, go back, filter, acknowledge its alert and see the count drop; the
+    /// engine (read from a second connection) has the acknowledgement with user@host.
+    @Test func drillFilterAndAcknowledgeThroughTheEngine() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/p.sock"
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(sock)", env: ["LANG": "C.UTF-8"])
+        #expect(pane.waitFor { $0.contains("No jobs yet.") }.0)
+        let c = try EngineConnection(path: sock)
+        #expect(try send(c, [
+            #"{"type":"job.start","job":"ok","name":"healthy-job","phases":["a"]}"#,
+            #"{"type":"job.start","job":"bad","name":"broken-job","phases":["fetch","load"]}"#,
+            #"{"type":"phase.start","job":"bad","phase":"fetch","total":10}"#,
+            #"{"type":"step","job":"bad","phase":"fetch","step":"page-1","state":"done"}"#,
+            #"{"type":"step","job":"bad","phase":"fetch","step":"page-2","state":"failed","detail":"HTTP 503 from api"}"#,
+            #"{"type":"phase.end","job":"bad","phase":"fetch","status":"failed","error":"too many 503s"}"#,
+        ]).isEmpty)
+        let (listed, s0) = pane.waitFor { $0.contains("broken-job") && $0.contains("1 alert") }
+        #expect(listed, "\(s0)")
+
+        // The failed job is listed first and selected: Enter opens it, Enter again its first phase.
+        try pane.keys("Enter")
+        #expect(pane.waitFor { $0.contains("─ broken-job ") && $0.contains("PHASE") }.0)
+        try pane.keys("Enter")
+        let (phase, s1) = pane.waitFor { $0.contains("broken-job ─▶ fetch") && $0.contains("HTTP 503 from api") }
+        #expect(phase, "\(s1)")
+        try pane.keys("n")
+        #expect(pane.waitFor { $0.contains("row 2 of 2") }.0)
+
+        // Filter the steps by state.
+        try pane.keys("/")
+        try pane.keys("-l", "done")
+        try pane.keys("Enter")
+        let (filtered, s2) = pane.waitFor { $0.contains("page-1") && !$0.contains("page-2") && $0.contains("filter: done") }
+        #expect(filtered, "\(s2)")
+
+        // Back to the overview and acknowledge.
+        try pane.keys("Escape")
+        try pane.keys("Escape")
+        #expect(pane.waitFor { $0.contains("JOB") && $0.contains("healthy-job") }.0)
+        try pane.keys("a")
+        let (acked, s3) = pane.waitFor { $0.contains("no alerts") }
+        #expect(acked, "\(s3)")
+
+        // A second connection sees the acknowledgement in the engine's state.
+        let viewer = try EngineConnection(path: sock)
+        try viewer.send(#"{"type":"subscribe"}"# + "\n")
+        var ack: Alert.Ack?
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, ack == nil {
+            guard let l = try viewer.readLine(timeout: 1) else { continue }
+            if case .snapshot(let snap)? = try? SubscriberMessage.decode(Data(l.utf8)) {
+                ack = snap.state.alerts.all.first { $0.job == "bad" }?.ack
+            }
+        }
+        let who = try #require(ack?.by)
+        #expect(who.hasSuffix("@" + ProcessInfo.processInfo.hostName))
+        try pane.keys("q")
+    }
+
+    /// The same dashboard under the terminal types people have, and the C locale.
+    @Test(arguments: ["xterm-256color", "screen", "tmux-256color", "vt100"], ["C.UTF-8", "C"])
+    func everyTerminalTypeAndLocale(term: String, lang: String) throws {
+        let pane = try TmuxPane("TERM=\(term) \(pipetopBinary) demo", env: ["LANG": lang, "LC_ALL": lang])
+        let failedMark = lang == "C" ? "X etl-orders" : "✗ etl-orders"
+        let (ok, s) = pane.waitFor(6) { $0.contains(failedMark) && $0.contains("help") }
+        #expect(ok, "TERM=\(term) LANG=\(lang):\n\(s)")
+        if lang == "C" { #expect(s.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII under LANG=C, TERM=\(term):\n\(s)") }
+        try pane.keys("Enter")
+        let (drilled, s2) = pane.waitFor { $0.contains("PHASE") && $0.contains("checkpoints") }
+        #expect(drilled, "TERM=\(term) LANG=\(lang):\n\(s2)")
+        try pane.keys("Escape")
+        try pane.keys("q")
+        #expect(pane.waitFor { _ in pane.paneDead }.0, "TERM=\(term): did not quit")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PipetopEngine
 
 struct Pipetop: ParsableCommand {
@@ -26,35 +27,45 @@ struct Pipetop: ParsableCommand {
 struct SocketOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The engine's Unix socket.",
-        discussion: "Default: $PIPETOP_SOCKET, else $XDG_RUNTIME_DIR/pipetop/pipetop.sock, else /tmp/pipetop-UID/pipetop.sock.",
+        discussion: "Default: $PIPETOP_SOCKET, else `socket` in the config file, else $XDG_RUNTIME_DIR/pipetop/pipetop.sock, else /tmp/pipetop-UID/pipetop.sock.",
         valueName: "path"))
     var socket: String?
 
-    var resolved: String { SocketPath.resolve(explicit: socket) }
+    var resolved: String {
+        let env = ProcessInfo.processInfo.environment
+        if socket == nil, env["PIPETOP_SOCKET"]?.isEmpty ?? true, let fromConfig = Config.load().0.socket {
+            return fromConfig
+        }
+        return SocketPath.resolve(explicit: socket)
+    }
 }
 
-/// How the dashboard draws: every command that shows it takes these.
+/// How the dashboard draws: every command that shows it takes these. Unset options come from
+/// the config file (`Config`), then the defaults.
 struct DisplayOptions: ParsableArguments {
     @Flag(name: .long, help: "Draw with ASCII only (the default when the locale is not UTF-8).")
     var ascii = false
 
-    @Option(name: .long, help: ArgumentHelp("Colours: auto, truecolor, 256, 8 or none (NO_COLOR also turns them off).", valueName: "depth"))
-    var color: String = "auto"
+    @Option(name: .long, help: ArgumentHelp("Colours: auto, truecolor, 256, 8 or none (NO_COLOR also turns them off). Default: auto.", valueName: "depth"))
+    var color: String?
 
-    @Option(name: .long, help: ArgumentHelp("Most redraws per second while data changes.", valueName: "n"))
-    var fps: Double = 10
+    @Option(name: .long, help: ArgumentHelp("Most redraws per second while data changes. Default: 10.", valueName: "n"))
+    var fps: Double?
 
     @Option(name: .long, help: ArgumentHelp(
         "Colour theme: default, light, high-contrast, mono, a name under $XDG_CONFIG_HOME/pipetop/themes/, or a .theme file.",
         valueName: "name|path"))
-    var theme: String = "default"
+    var theme: String?
 
     func validate() throws {
-        guard color == "auto" || ColorChoice(rawValue: color) != nil else {
+        if let color, !["auto", "truecolor", "256", "8", "none"].contains(color) {
             throw ValidationError("--color must be auto, truecolor, 256, 8 or none (got '\(color)')")
         }
-        guard fps >= 1 && fps <= 60 else { throw ValidationError("--fps must be between 1 and 60") }
+        if let fps, !(fps >= 1 && fps <= 60) { throw ValidationError("--fps must be between 1 and 60") }
+    }
+
+    /// The settings in force: flags, then the config file, then the defaults.
+    func effective(_ config: Config) -> (ascii: Bool, color: String, fps: Double, theme: String) {
+        (ascii || (config.ascii ?? false), color ?? config.color ?? "auto", fps ?? config.fps ?? 10, theme ?? config.theme ?? "default")
     }
 }
-
-enum ColorChoice: String { case truecolor, c256 = "256", c8 = "8", none }

@@ -20,12 +20,12 @@ struct DashboardCommand: ParsableCommand {
     func run() throws {
         let path = socketOptions.resolved
         if SocketPath.probe(path) == .live {
-            try DashboardRunner.run(source: RemoteSource(path: path, fps: display.fps), display: display)
+            try DashboardRunner.run(source: RemoteSource(path: path, fps: display.effective(Config.load().0).fps), display: display)
             return
         }
         let server = EngineServer(engine: Engine(), socketPath: path)
         do { try server.start() } catch { throw CLIError("pipetop: \(error)") }
         defer { server.stop() }
-        try DashboardRunner.run(source: LocalSource(server: server, fps: display.fps), display: display)
+        try DashboardRunner.run(source: LocalSource(server: server, fps: display.effective(Config.load().0).fps), display: display)
     }
 }

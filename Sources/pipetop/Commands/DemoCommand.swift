@@ -29,7 +29,7 @@ struct DemoCommand: ParsableCommand {
         if SocketPath.probe(path) == .live {
             workload.start()
             defer { workload.stop() }
-            try DashboardRunner.run(source: RemoteSource(path: path, fps: display.fps), display: display)
+            try DashboardRunner.run(source: RemoteSource(path: path, fps: display.effective(Config.load().0).fps), display: display)
             return
         }
         let server = EngineServer(engine: Engine(), socketPath: path)
@@ -37,6 +37,6 @@ struct DemoCommand: ParsableCommand {
         defer { server.stop() }
         workload.start()
         defer { workload.stop() }
-        try DashboardRunner.run(source: LocalSource(server: server, fps: display.fps), display: display)
+        try DashboardRunner.run(source: LocalSource(server: server, fps: display.effective(Config.load().0).fps), display: display)
     }
 }

@@ -9,8 +9,10 @@ import Glibc
 /// on `q`, on Ctrl-C/SIGTERM/SIGHUP (watched as events) and on a crash signal (restored
 /// from the handler, then the default action runs).
 enum DashboardRunner {
-    static func run(source: SnapshotSource, display: DisplayOptions) throws {
+    static func run(source: SnapshotSource, display options: DisplayOptions) throws {
         setlocale(LC_ALL, "")
+        let (config, configProblem) = Config.load()
+        let display = options.effective(config)
         let glyphs: Glyphs = (display.ascii || !localeIsUTF8()) ? .ascii : .utf8
         let depth: ColorDepth?
         switch display.color {
@@ -28,7 +30,8 @@ enum DashboardRunner {
             CrashGuard.uninstall()
             throw CLIError("pipetop: \(error)")
         }
-        let (chosen, problem) = ThemeChoice.resolve(display.theme)
+        let (chosen, themeProblem) = ThemeChoice.resolve(display.theme)
+        let problem = [configProblem, themeProblem].compactMap { $0 }.first
         // Without colours only attributes tell states apart: the monochrome theme is made for that.
         let theme: Theme = terminal.depth == .none ? .monochrome : chosen
         let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem, user: userAtHost())

@@ -69,3 +69,15 @@ struct DisplayOptions: ParsableArguments {
         (ascii || (config.ascii ?? false), color ?? config.color ?? "auto", fps ?? config.fps ?? 10, theme ?? config.theme ?? "default")
     }
 }
+
+/// Options of the engine itself, for the commands that run one.
+struct EngineOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Seconds between /proc samples of the host and the jobs' process trees; 0 turns sampling off.", valueName: "seconds"))
+    var sampleInterval: Double = 1
+
+    func validate() throws {
+        guard sampleInterval == 0 || (sampleInterval >= 0.1 && sampleInterval <= 60) else {
+            throw ValidationError("--sample-interval must be 0 (off) or between 0.1 and 60 seconds")
+        }
+    }
+}

@@ -36,6 +36,16 @@ public enum Format {
         return "\(Int((min(1, max(0, f)) * 100).rounded(.down)))%"
     }
 
+    /// "512B", "3.4K", "1.2G" (binary units, as top and htop print memory).
+    public static func bytes(_ n: Int) -> String {
+        let units = ["B", "K", "M", "G", "T", "P"]
+        var v = Double(max(0, n))
+        var i = 0
+        while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
+        if i == 0 { return "\(Int(v))B" }
+        return v < 10 ? String(format: "%.1f%@", v, units[i]) : String(format: "%.0f%@", v, units[i])
+    }
+
     /// Local wall-clock time "HH:MM:SS" for a Unix time.
     public static func clock(_ t: Double) -> String {
         var tt = time_t(t)

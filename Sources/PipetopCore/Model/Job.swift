@@ -18,6 +18,8 @@ public struct Job: Sendable, Codable, Equatable {
     public var metrics: [MetricRecord]
     /// Log lines at level error, across phases.
     public var errorCount: Int
+    /// CPU and memory of the job's process tree, once the sampler has seen it.
+    public var resources: JobResources?
 
     public static let maxLogLines = 200
     public static let maxCheckpoints = 1_000

@@ -17,6 +17,8 @@ public struct Phase: Sendable, Codable, Equatable {
     public var errorCount: Int
     public var steps: StepList
     public var rate: RateWindow
+    /// What the phase used while it ran (CPU time, peaks, I/O), from the sampler.
+    public var usage: PhaseUsage?
 
     public init(id: String, name: String? = nil) {
         self.id = id

@@ -17,13 +17,19 @@ public final class EngineServer: @unchecked Sendable {
     public let host = ProcessInfo.processInfo.hostName
     private var channel: Channel?
 
-    public init(engine: Engine, socketPath: String, threads: Int = System.coreCount) {
+    /// Samples /proc for the host and each job's process tree (nil when sampling is off).
+    public let sampler: Sampler?
+
+    /// `sampleInterval` 0 turns sampling off.
+    public init(engine: Engine, socketPath: String, threads: Int = System.coreCount, sampleInterval: Double = 0) {
         self.engine = engine
         self.socketPath = socketPath
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let host = ProcessInfo.processInfo.hostName
-        self.hub = SubscriberHub(engine: engine, hello: .init(engine: "pipetop \(pipetopVersion)", host: host, socket: socketPath),
-                                 loop: group.next())
+        let hub = SubscriberHub(engine: engine, hello: .init(engine: "pipetop \(pipetopVersion)", host: host, socket: socketPath),
+                                loop: group.next())
+        self.hub = hub
+        sampler = sampleInterval > 0 ? Sampler(engine: engine, interval: sampleInterval) { hub.changed() } : nil
     }
 
     public func start() throws {
@@ -53,10 +59,12 @@ public final class EngineServer: @unchecked Sendable {
         defer { umask(old) }
         channel = try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
         chmod(socketPath, 0o600)
+        sampler?.start()
     }
 
     /// Stops listening, closes every connection, and removes the socket file.
     public func stop() {
+        sampler?.stop()
         try? channel?.close().wait()
         channel = nil
         unlink(socketPath)

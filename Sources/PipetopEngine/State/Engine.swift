@@ -39,6 +39,14 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Applies a sampler reading (host and process-tree figures).
+    public func apply(_ reading: SamplerReading) {
+        inner.withLock { s in
+            s.state.apply(reading)
+            s.version &+= 1
+        }
+    }
+
     /// Counts a line refused before it reached the reducer (bad JSON, bad field...).
     public func countRefusedLine() { inner.withLock { $0.refused &+= 1 } }
 

@@ -80,7 +80,10 @@ enum Header {
         let summary = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
         let unacked = m.state.alerts.unacknowledged
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
-        let right = " \(Format.clock(m.now)) "
+        var right = " \(Format.clock(m.now)) "
+        if let h = m.state.host.last, g.width >= 70 {
+            right = " cpu \(Int(h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
+        }
         let alertX = g.width - TextWidth.columns(right) - TextWidth.columns(alertText)
         x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: 0, style: theme.header, limit: alertX)
         g.put(summary, x: x, y: 0, style: theme.header, limit: alertX - 1)

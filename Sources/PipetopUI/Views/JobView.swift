@@ -108,9 +108,11 @@ struct PhaseTable {
         nameWidth = min(24, max(8, phases.map { TextWidth.columns($0.name) }.max() ?? 8))
         var cols = [Column(title: "DONE", width: 8), Column(title: "FAILED", width: 7), Column(title: "SKIPPED", width: 8),
                     Column(title: "TOTAL", width: 8), Column(title: "%", width: 5), Column(title: "RATE", width: 9),
-                    Column(title: "ELAPSED", width: 8), Column(title: "ETA", width: 11), Column(title: "ERR", width: 5)]
+                    Column(title: "ELAPSED", width: 8), Column(title: "ETA", width: 11), Column(title: "ERR", width: 5),
+                    Column(title: "CPU%", width: 6), Column(title: "CPU-S", width: 8), Column(title: "RSS", width: 7),
+                    Column(title: "READ", width: 7), Column(title: "WRITE", width: 7)]
         // Least needed first to go when the bar would get too short.
-        for drop in ["SKIPPED", "ERR", "ELAPSED", "FAILED"] {
+        for drop in ["READ", "WRITE", "CPU-S", "SKIPPED", "RSS", "CPU%", "ERR", "ELAPSED", "FAILED"] {
             if width - 5 - nameWidth - cols.reduce(0) { $0 + $1.width } >= 10 { break }
             cols.removeAll { $0.title == drop }
         }
@@ -169,6 +171,12 @@ struct PhaseTable {
             case .pending: return ("", theme.dim)
             }
         case "ERR": return (p.errorCount > 0 ? "\(p.errorCount)" : "-", p.errorCount > 0 ? theme.error : theme.dim)
+        // Per-phase accounting from the sampler: average CPU%, CPU seconds, peak RSS, I/O.
+        case "CPU%": return (p.usage?.averageCPU.map { "\(Int($0.rounded()))" } ?? "-", theme.dim)
+        case "CPU-S": return (p.usage.map { String(format: "%.1f", $0.cpuSeconds) } ?? "-", theme.dim)
+        case "RSS": return (p.usage.map { Format.bytes($0.peakRSS) } ?? "-", theme.dim)
+        case "READ": return (p.usage.map { Format.bytes($0.readBytes) } ?? "-", theme.dim)
+        case "WRITE": return (p.usage.map { Format.bytes($0.writeBytes) } ?? "-", theme.dim)
         default: return ("", theme.text)
         }
     }
@@ -198,14 +206,43 @@ enum Checkpoints {
 
 /// The job's CPU and memory over time, or an honest note that there is nothing to draw.
 enum Resources {
-    static func hasSamples(_ job: Job) -> Bool { false }
+    static func hasSamples(_ job: Job) -> Bool { (job.resources?.cpu.count ?? 0) > 0 }
 
     static func draw(into g: inout Grid, job: Job, rect r: Rect, glyphs: Glyphs, theme: Theme) {
-        TitleRule.draw(into: &g, x: r.x, y: r.y, width: r.width, title: "resources", facts: [], factStyle: theme.dim, glyphs: glyphs, theme: theme)
-        let note = job.pid == nil
-            ? "no samples: the job named no pid, so there is no process tree to sample"
-            : "no samples yet for pid \(job.pid!): the engine has not sampled this job's processes"
-        g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX)
+        guard let res = job.resources, let last = res.last, r.height >= 3 else {
+            TitleRule.draw(into: &g, x: r.x, y: r.y, width: r.width, title: "resources", facts: [], factStyle: theme.dim, glyphs: glyphs, theme: theme)
+            let note = job.pid == nil
+                ? "no samples: the job named no pid, so there is no process tree to sample"
+                : "no samples yet for pid \(job.pid!) (sampled every second while the job runs)"
+            g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX)
+            return
+        }
+        let facts = ["cpu \(Int(last.cpuPercent.rounded()))%", "rss \(Format.bytes(last.rss)) (peak \(Format.bytes(res.peakRSS)))",
+                     "\(last.processes) proc \(last.threads) thr", "\(String(format: "%.1f", res.cpuSeconds)) cpu-s",
+                     "read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes))"]
+        TitleRule.draw(into: &g, x: r.x, y: r.y, width: r.width, title: "resources", facts: facts, factStyle: theme.text, glyphs: glyphs, theme: theme)
+        TwinGraphs.draw(into: &g, rect: Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1),
+                        left: ("cpu%", res.cpu, max(100, res.cpu.max)), right: ("rss", res.rss, max(1, res.rss.max)),
+                        rightLabel: Format.bytes(Int(res.rss.max)), glyphs: glyphs, theme: theme)
+    }
+}
+
+/// Two graphs side by side with their scale on the left: CPU and memory.
+enum TwinGraphs {
+    static func draw(into g: inout Grid, rect r: Rect, left: (String, Timeline, Double), right: (String, Timeline, Double),
+                     rightLabel: String, glyphs: Glyphs, theme: Theme) {
+        guard r.height >= 1, r.width >= 20 else { return }
+        let half = r.width / 2
+        func one(_ x: Int, _ w: Int, _ name: String, _ series: Timeline, _ top: Double, _ topLabel: String, _ style: Style) {
+            let label = TextWidth.fit(topLabel, 6, alignRight: true)
+            g.put(label, x: x, y: r.y, style: theme.dim)
+            g.put(TextWidth.fit(name, 6, alignRight: true), x: x, y: r.maxY - 1, style: theme.dim)
+            let area = Rect(x: x + 7, y: r.y, width: w - 8, height: r.height)
+            let points = glyphs.tier == .utf8 ? area.width * 2 : area.width
+            Graph(values: series.recent(points), maxValue: top, style: style).draw(into: &g, rect: area, glyphs: glyphs)
+        }
+        one(r.x, half, left.0, left.1, left.2, "\(Int(left.2))%", theme.running)
+        one(r.x + half, r.width - half, right.0, right.1, right.2, rightLabel, theme.done)
     }
 }
 

@@ -33,9 +33,22 @@ public enum OverviewView {
             g.put("JOB \(first + 1)-\(first + listRows) of \(jobs.count)", x: 4, y: r.y, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)
         }
         let top = r.y + 1 + listRows
+        // The host's CPU and memory take the room the selected job does not need.
+        let hostRows = m.state.host.cpu.count > 0 ? min(8, max(0, r.maxY - pane - top - detailWants - 1)) : 0
         if let job = selected {
-            JobDetail.draw(into: &g, job: job, rect: Rect(x: r.x, y: top, width: r.width, height: r.maxY - pane - top),
+            JobDetail.draw(into: &g, job: job, rect: Rect(x: r.x, y: top, width: r.width, height: r.maxY - pane - hostRows - top),
                            now: m.now, glyphs: glyphs, theme: theme)
+        }
+        if hostRows >= 3, let h = m.state.host.last {
+            let y = r.maxY - pane - hostRows
+            var facts = ["cpu \(Int(h.cpuPercent.rounded()))% of \(h.perCore.count) cores",
+                         "mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))",
+                         "load \(String(format: "%.2f %.2f %.2f", h.load1, h.load5, h.load15))"]
+            if h.swapTotal > 0 { facts.append("swap \(Format.bytes(h.swapTotal - h.swapFree))") }
+            TitleRule.draw(into: &g, x: r.x, y: y, width: r.width, title: m.host, facts: facts, factStyle: theme.text, glyphs: glyphs, theme: theme)
+            TwinGraphs.draw(into: &g, rect: Rect(x: r.x, y: y + 1, width: r.width, height: hostRows - 1),
+                            left: ("cpu%", m.state.host.cpu, 100), right: ("mem%", m.state.host.mem, 100),
+                            rightLabel: "100%", glyphs: glyphs, theme: theme)
         }
         if pane > 0 {
             AlertPane.draw(into: &g, alerts: alerts, selected: m.nav.alert(in: m.state)?.id, focused: m.nav.alertsFocused,

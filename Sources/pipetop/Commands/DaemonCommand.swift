@@ -18,10 +18,11 @@ struct DaemonCommand: ParsableCommand {
         """)
 
     @OptionGroup var socketOptions: SocketOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     func run() throws {
         let path = socketOptions.resolved
-        let server = EngineServer(engine: Engine(), socketPath: path)
+        let server = EngineServer(engine: Engine(), socketPath: path, sampleInterval: engineOptions.sampleInterval)
         do {
             try server.start()
         } catch {

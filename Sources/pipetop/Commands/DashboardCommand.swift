@@ -16,6 +16,7 @@ struct DashboardCommand: ParsableCommand {
 
     @OptionGroup var socketOptions: SocketOptions
     @OptionGroup var display: DisplayOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     func run() throws {
         let path = socketOptions.resolved
@@ -23,7 +24,7 @@ struct DashboardCommand: ParsableCommand {
             try DashboardRunner.run(source: RemoteSource(path: path, fps: display.effective(Config.load().0).fps), display: display)
             return
         }
-        let server = EngineServer(engine: Engine(), socketPath: path)
+        let server = EngineServer(engine: Engine(), socketPath: path, sampleInterval: engineOptions.sampleInterval)
         do { try server.start() } catch { throw CLIError("pipetop: \(error)") }
         defer { server.stop() }
         try DashboardRunner.run(source: LocalSource(server: server, fps: display.effective(Config.load().0).fps), display: display)

@@ -22,6 +22,7 @@ struct DemoCommand: ParsableCommand {
     var socket: String?
 
     @OptionGroup var display: DisplayOptions
+    @OptionGroup var engineOptions: EngineOptions
 
     func run() throws {
         let path = socket ?? (NSTemporaryDirectory() + "pipetop-demo-\(getpid()).sock")
@@ -32,7 +33,7 @@ struct DemoCommand: ParsableCommand {
             try DashboardRunner.run(source: RemoteSource(path: path, fps: display.effective(Config.load().0).fps), display: display)
             return
         }
-        let server = EngineServer(engine: Engine(), socketPath: path)
+        let server = EngineServer(engine: Engine(), socketPath: path, sampleInterval: engineOptions.sampleInterval)
         do { try server.start() } catch { throw CLIError("pipetop demo: \(error)") }
         defer { server.stop() }
         workload.start()

@@ -15,6 +15,7 @@ struct EmitCommand: ParsableCommand {
 
         Examples:
           pipetop emit job.start --job j1 name=import phases='["fetch","parse","load"]'
+                                        # pid defaults to the calling script's, so its processes are sampled
           pipetop emit phase.start --job j1 --phase fetch total=1000 unit=rows
           pipetop emit progress --job j1 --phase fetch done=250
           pipetop emit step --job j1 --phase fetch step=page-3 state=done
@@ -47,6 +48,10 @@ struct EmitCommand: ParsableCommand {
             let key = String(f[..<eq])
             members.removeAll { $0.0 == key }
             members.append((key, Self.typedValue(String(f[f.index(after: eq)...]))))
+        }
+        // A job started from a script is that script: sample its process tree.
+        if type == "job.start" && !members.contains(where: { $0.0 == "pid" }) {
+            members.append(("pid", .int(Int(getppid()))))
         }
         let line = JSONWriter.string(.object(members))
         let conn: EngineConnection

@@ -1,0 +1,121 @@
+/// What the sampler read from /proc in one tick. Applied by the reducer like every other
+/// change (`PipelineState.apply(_ reading:)`).
+public struct SamplerReading: Sendable, Equatable {
+    public var at: Double
+    public var host: HostSample?
+    /// Per job id: its process tree now.
+    public var jobs: [String: TreeSample]
+    public init(at: Double, host: HostSample?, jobs: [String: TreeSample]) { self.at = at; self.host = host; self.jobs = jobs }
+}
+
+/// The machine: CPU% (100% = all cores busy), per core, memory, swap, load.
+public struct HostSample: Sendable, Codable, Equatable {
+    public var cpuPercent: Double
+    public var perCore: [Double]
+    public var memTotal: Int
+    public var memAvailable: Int
+    public var swapTotal: Int
+    public var swapFree: Int
+    public var load1: Double, load5: Double, load15: Double
+    public var memUsed: Int { max(0, memTotal - memAvailable) }
+    public var memPercent: Double { memTotal > 0 ? Double(memUsed) / Double(memTotal) * 100 : 0 }
+
+    public init(cpuPercent: Double, perCore: [Double], memTotal: Int, memAvailable: Int, swapTotal: Int, swapFree: Int,
+                load1: Double, load5: Double, load15: Double) {
+        self.cpuPercent = cpuPercent; self.perCore = perCore; self.memTotal = memTotal; self.memAvailable = memAvailable
+        self.swapTotal = swapTotal; self.swapFree = swapFree; self.load1 = load1; self.load5 = load5; self.load15 = load15
+    }
+}
+
+/// A job's process tree: CPU% as htop counts it (100% = one core), memory, I/O.
+public struct TreeSample: Sendable, Codable, Equatable {
+    public var cpuPercent: Double
+    /// CPU seconds used by the tree during this tick.
+    public var cpuSeconds: Double
+    public var rss: Int
+    public var processes: Int
+    public var threads: Int
+    /// Bytes read and written during this tick (from /proc/PID/io, when readable).
+    public var readBytes: Int
+    public var writeBytes: Int
+    /// Seconds since the previous reading.
+    public var interval: Double
+
+    public init(cpuPercent: Double, cpuSeconds: Double, rss: Int, processes: Int, threads: Int, readBytes: Int, writeBytes: Int, interval: Double) {
+        self.cpuPercent = cpuPercent; self.cpuSeconds = cpuSeconds; self.rss = rss; self.processes = processes
+        self.threads = threads; self.readBytes = readBytes; self.writeBytes = writeBytes; self.interval = interval
+    }
+}
+
+/// A job's resources over time, and its totals.
+public struct JobResources: Sendable, Codable, Equatable {
+    public var cpu = Timeline()
+    public var rss = Timeline()
+    public var last: TreeSample?
+    public var cpuSeconds: Double = 0
+    public var peakRSS: Int = 0
+    public var readBytes: Int = 0
+    public var writeBytes: Int = 0
+    public init() {}
+}
+
+/// What one phase used, as Nextflow's trace reports per task.
+public struct PhaseUsage: Sendable, Codable, Equatable {
+    public var cpuSeconds: Double = 0
+    /// Seconds the phase was sampled while running (the wall time the CPU figures cover).
+    public var sampledSeconds: Double = 0
+    public var peakCPU: Double = 0
+    public var peakRSS: Int = 0
+    public var readBytes: Int = 0
+    public var writeBytes: Int = 0
+    public init() {}
+
+    /// Average CPU% over the sampled wall time (100% = one core).
+    public var averageCPU: Double? { sampledSeconds > 0 ? cpuSeconds / sampledSeconds * 100 : nil }
+}
+
+/// The host over time.
+public struct HostResources: Sendable, Codable, Equatable {
+    public var cpu = Timeline()
+    public var mem = Timeline()
+    public var last: HostSample?
+    public var hostname: String?
+    public init() {}
+}
+
+extension PipelineState {
+    /// Applies one sampler tick: the host's figures and each sampled job's tree. Running
+    /// phases are charged with the tree's CPU time and I/O, split evenly when several run.
+    public mutating func apply(_ r: SamplerReading) {
+        if let h = r.host {
+            host.last = h
+            host.cpu.append(h.cpuPercent, at: r.at)
+            host.mem.append(h.memPercent, at: r.at)
+        }
+        for (id, sample) in r.jobs {
+            guard var job = jobs[id], !job.state.isTerminal else { continue }
+            var res = job.resources ?? JobResources()
+            res.last = sample
+            res.cpu.append(sample.cpuPercent, at: r.at)
+            res.rss.append(Double(sample.rss), at: r.at)
+            res.cpuSeconds += sample.cpuSeconds
+            res.peakRSS = max(res.peakRSS, sample.rss)
+            res.readBytes += sample.readBytes
+            res.writeBytes += sample.writeBytes
+            job.resources = res
+            let running = job.phases.indices.filter { job.phases[$0].state == .running }
+            let share = running.isEmpty ? 0 : 1 / Double(running.count)
+            for i in running {
+                var u = job.phases[i].usage ?? PhaseUsage()
+                u.cpuSeconds += sample.cpuSeconds * share
+                u.sampledSeconds += sample.interval
+                u.peakCPU = max(u.peakCPU, sample.cpuPercent)
+                u.peakRSS = max(u.peakRSS, sample.rss)
+                u.readBytes += Int(Double(sample.readBytes) * share)
+                u.writeBytes += Int(Double(sample.writeBytes) * share)
+                job.phases[i].usage = u
+            }
+            jobs[id] = job
+        }
+    }
+}

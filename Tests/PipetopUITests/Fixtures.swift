@@ -43,6 +43,17 @@ enum Fixture {
         try at(-250, "gen", .phaseStart(.init(phase: "align", total: 2000, unit: "Mreads")))
         try at(-150, "gen", .progress(.init(phase: "align", done: 1240)))
 
+        // Sixty seconds of sampler readings: the host, and the import job's process tree.
+        for k in 0..<60 {
+            let t = t0 - 60 + Double(k)
+            let wave = Double(k % 20) / 20
+            s.apply(SamplerReading(at: t, host: HostSample(cpuPercent: 20 + 60 * wave, perCore: [10 + 80 * wave, 30 + 40 * wave],
+                                                           memTotal: 8 << 30, memAvailable: (5 << 30) - k * (16 << 20), swapTotal: 0, swapFree: 0,
+                                                           load1: 1.5, load5: 1.2, load15: 0.9),
+                                   jobs: ["imp": TreeSample(cpuPercent: 95 * wave, cpuSeconds: 0.95 * wave, rss: (200 << 20) + k * (4 << 20),
+                                                            processes: 3, threads: 9, readBytes: 1 << 20, writeBytes: 2 << 20, interval: 1)]))
+        }
+
         try at(-900, "ml", .jobStart(.init(name: "学習ジョブ resnet50 training run", phases: ["prepare", "train"].map { .init(id: $0) })))
         try at(-900, "ml", .phaseStart(.init(phase: "prepare", total: 100)))
         try at(-800, "ml", .progress(.init(phase: "prepare", done: 100)))

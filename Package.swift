@@ -33,6 +33,8 @@ let package = Package(
             "PipetopCore", "PipetopWire", "PipetopEngine", "PipetopUI", "PipetopClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Figures for docs/PERFORMANCE.md: `swift run -c release pipetop-bench`.
+        .executableTarget(name: "pipetop-bench", dependencies: ["PipetopEngine"], path: "Benchmarks/pipetop-bench"),
         .testTarget(name: "PipetopCoreTests", dependencies: ["PipetopCore"]),
         .testTarget(name: "PipetopWireTests", dependencies: ["PipetopWire"]),
         .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient"]),

@@ -16,9 +16,10 @@ struct Pipetop: ParsableCommand {
           pipetop daemon                # the engine alone, for a tmux pane or systemd
           pipetop emit job.start --job j1 name=import phases='["fetch","load"]'
           pipetop emit progress --job j1 --phase fetch done=120 total=1000
+          pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
         """,
         version: pipetopVersion,
-        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, DemoCommand.self],
+        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, DemoCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }

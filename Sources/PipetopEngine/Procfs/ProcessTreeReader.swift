@@ -7,8 +7,8 @@ import Glibc
 /// Samples one job's process tree: the root pid and everything below it, found through the
 /// kernel's per-thread `children` files (no scan of all of /proc). Each process's stat file
 /// is kept open, so a pid that dies and is reused is never mistaken for the old process.
-final class ProcessTreeReader {
-    let root: Int32
+public final class ProcessTreeReader {
+    public let root: Int32
     private var known: [Int32: Tracked] = [:]
     private var lastAt: Double?
     static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -26,10 +26,10 @@ final class ProcessTreeReader {
         }
     }
 
-    init(root: Int32) { self.root = root }
+    public init(root: Int32) { self.root = root }
 
     /// The tree's figures since the last call; nil when the root process is gone.
-    func sample(at now: Double) -> TreeSample? {
+    public func sample(at now: Double) -> TreeSample? {
         let pids = tree()
         guard pids.contains(root) else { return nil }
         let first = lastAt == nil
@@ -101,5 +101,5 @@ final class ProcessTreeReader {
     }
 
     /// Processes currently tracked (for tests and the benchmark).
-    var trackedCount: Int { known.count }
+    public var trackedCount: Int { known.count }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import PipetopCore
+import PipetopWire
+
+/// Reads progress from a command's output lines (`pipetop run --progress-from`):
+///
+/// - `PIPETOP {json}`: a protocol event, sent as is (the job is filled in when missing);
+/// - a tqdm bar: `45%|████▌     | 45/100 [00:01<00:01, 44.2it/s]`;
+/// - `N/M` (e.g. `processed 120/1000 files`): done and total;
+/// - `NN%` (e.g. `copying... 42%`): a percentage, as done out of 100.
+enum ProgressParser {
+    enum Found: Equatable {
+        case event(JSONValue)
+        case counts(done: Int, total: Int)
+        case percent(Double)
+    }
+
+    static func parse(_ raw: String) -> Found? {
+        // tqdm redraws with carriage returns: the last segment is the current state.
+        let line = raw.split(separator: "\r").last.map(String.init) ?? raw
+        if let r = line.range(of: "PIPETOP ") {
+            let json = line[r.upperBound...]
+            if let v = try? JSONParser.parse(String(json)), case .object = v { return .event(v) }
+        }
+        // tqdm: "...| 45/100 [" — the counts after the bar are exact.
+        if let bar = line.range(of: "|", options: .backwards), let m = firstCounts(String(line[bar.upperBound...])) { return m }
+        if let m = firstCounts(line) { return m }
+        if let p = firstPercent(line) { return .percent(p) }
+        return nil
+    }
+
+    private static let countsPattern = try! NSRegularExpression(pattern: #"(?<![\w./])(\d{1,15})\s*/\s*(\d{1,15})(?![\w/])"#)
+    private static let percentPattern = try! NSRegularExpression(pattern: #"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%"#)
+
+    private static func firstCounts(_ s: String) -> Found? {
+        let ns = s as NSString
+        guard let m = countsPattern.firstMatch(in: s, range: NSRange(location: 0, length: ns.length)),
+              let done = Int(ns.substring(with: m.range(at: 1))), let total = Int(ns.substring(with: m.range(at: 2))),
+              total > 0, done <= total else { return nil }
+        return .counts(done: done, total: total)
+    }
+
+    private static func firstPercent(_ s: String) -> Double? {
+        let ns = s as NSString
+        guard let m = percentPattern.firstMatch(in: s, range: NSRange(location: 0, length: ns.length)),
+              let v = Double(ns.substring(with: m.range(at: 1))), v <= 100 else { return nil }
+        return v
+    }
+}

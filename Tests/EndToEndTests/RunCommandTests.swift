@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import pipetop
+@testable import PipetopClient
+@testable import PipetopCore
+@testable import PipetopWire
+
+/// The newest state of the engine at `sock`, read as a viewer.
+func engineState(_ sock: String, until ok: (PipelineState) -> Bool = { _ in true }) throws -> PipelineState? {
+    let viewer = try EngineConnection(path: sock)
+    defer { viewer.close() }
+    try viewer.send(#"{"type":"subscribe","fps":30}"# + "\n")
+    var last: PipelineState?
+    let deadline = Date().addingTimeInterval(5)
+    while Date() < deadline {
+        guard let l = try viewer.readLine(timeout: 0.5) else { continue }
+        if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(l.utf8)) {
+            last = s.state
+            if ok(s.state) { break }
+        }
+    }
+    return last
+}
+
+/// A daemon on a private socket for the length of a test.
+final class Daemon {
+    let dir: String
+    let sock: String
+    let process = Process()
+    init() throws {
+        dir = try scratchDir()
+        sock = dir + "/d.sock"
+        process.executableURL = URL(fileURLWithPath: pipetopBinary)
+        process.arguments = ["daemon", "--socket", sock, "--sample-interval", "0.2"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        guard waitForEngine(sock) else { throw ClientError("daemon did not start") }
+    }
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
+
+@Suite("pipetop run", .serialized)
+struct RunCommandTests {
+    @Test func exitStatusProgressAndFinalStateGoThrough() throws {
+        let d = try Daemon()
+        let r = try runPipetop(["run", "--socket", d.sock, "--job", "r1", "--name", "counter", "--progress-from", "stdout", "--",
+                                "sh", "-c", #"for i in 1 2 3 4; do echo "item $i/4"; sleep 0.1; done; echo 'PIPETOP {"type":"log","level":"warn","message":"from inside"}'; exit 3"#])
+        #expect(r.status == 3)
+        #expect(r.out.contains("item 4/4"), "output must pass through: \(r.out)")
+        let s = try #require(try engineState(d.sock) { $0[job: "r1"]?.state == .failed })
+        let job = try #require(s[job: "r1"])
+        #expect(job.state == .failed)
+        #expect(job.error == "exit status 3")
+        #expect(job.phase("run")?.done == 4)
+        #expect(job.phase("run")?.total == 4)
+        #expect(job.logs.contains { $0.message == "from inside" && $0.level == .warn })
+        #expect(job.labels["command"]?.hasPrefix("sh -c") == true)
+    }
+
+    @Test func aSuccessfulCommandCompletesWithItsEnvironment() throws {
+        let d = try Daemon()
+        let r = try runPipetop(["run", "--socket", d.sock, "--job", "r2", "--phases", "build,test", "--",
+                                "sh", "-c", #"echo "$PIPETOP_JOB $PIPETOP_SOCKET"; sleep 0.6"#])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("r2 \(d.sock)"))
+        let s = try #require(try engineState(d.sock) { $0[job: "r2"]?.state == .completed })
+        let job = try #require(s[job: "r2"])
+        #expect(job.state == .completed)
+        #expect(job.phases.map(\.id) == ["build", "test"])
+        #expect(job.phase("build")?.state == .done)
+        #expect(job.pid != nil)
+        #expect((job.resources?.peakRSS ?? 0) > 0, "the command's tree should have been sampled")
+    }
+
+    @Test func sigtermIsForwardedAndTheExitStatusPassedOn() throws {
+        let d = try Daemon()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: pipetopBinary)
+        p.arguments = ["run", "--socket", d.sock, "--job", "r3", "--", "sh", "-c", "trap 'echo got-term; kill $! 2>/dev/null; exit 143' TERM; sleep 30 & wait"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        #expect(try engineState(d.sock) { $0[job: "r3"]?.state == .running } != nil)
+        p.terminate()  // SIGTERM to pipetop run
+        p.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("got-term"), "the command did not get SIGTERM: \(text)")
+        #expect(p.terminationStatus == 143)
+        let s = try #require(try engineState(d.sock) { $0[job: "r3"]?.state.isTerminal == true })
+        #expect(s[job: "r3"]?.state == .failed)
+        #expect(s[job: "r3"]?.error == "exit status 143")
+    }
+
+    @Test func withoutAnEngineTheCommandStillRuns() throws {
+        let r = try runPipetop(["run", "--socket", "/tmp/pt-none-\(getpid()).sock", "--", "sh", "-c", "echo ran; exit 7"])
+        #expect(r.status == 7)
+        #expect(r.out.contains("ran"))
+        #expect(r.err.contains("running the command without reporting"))
+        #expect(r.err.components(separatedBy: "pipetop run:").count == 2, "warn once: \(r.err)")
+    }
+
+    @Test func aLogFileTakesTheOutput() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runPipetop(["run", "--socket", dir + "/none.sock", "--log", dir + "/out.log", "--", "sh", "-c", "echo to-log; echo err-to-log >&2"])
+        #expect(r.status == 0)
+        #expect(!r.out.contains("to-log"))
+        let log = try String(contentsOfFile: dir + "/out.log", encoding: .utf8)
+        #expect(log.contains("to-log") && log.contains("err-to-log"))
+    }
+}
+
+@Suite("Progress read from output")
+struct ProgressParserTests {
+    @Test(arguments: [
+        ("processed 120/1000 files", ProgressParser.Found.counts(done: 120, total: 1000)),
+        (" 45%|████▌     | 45/100 [00:01<00:01, 44.2it/s]", .counts(done: 45, total: 100)),
+        ("\r 10%|█  | 10/100 [00:00<00:09]\r 11%|█  | 11/100 [00:00<00:09]", .counts(done: 11, total: 100)),
+        ("copying... 42%", .percent(42)),
+        ("done 99.5 %", .percent(99.5)),
+        (#"PIPETOP {"type":"progress","phase":"p","done":3}"#, .event(.object([("type", .string("progress")), ("phase", .string("p")), ("done", .int(3))]))),
+    ])
+    func recognises(_ line: String, _ expected: ProgressParser.Found) {
+        #expect(ProgressParser.parse(line) == expected)
+    }
+
+    @Test(arguments: ["2024/11/23 12:00 started", "see /usr/lib/x86_64", "ratio 5/3 is odd", "no numbers here", "300% more"])
+    func ignoresWhatIsNotProgress(_ line: String) {
+        #expect(ProgressParser.parse(line) == nil, "\(line) -> \(String(describing: ProgressParser.parse(line)))")
+    }
+}

@@ -117,6 +117,14 @@ struct EngineSocketTests {
         #expect(e.engine.snapshot().state[job: "j2"] == nil)
     }
 
+    @Test func aJobThatNamesNoPidGetsTheConnectingProcess() throws {
+        let e = try RunningEngine()
+        let c = try e.connect()
+        #expect(try send(c, [#"{"type":"job.start","job":"mine"}"#, #"{"type":"job.start","job":"named","pid":1}"#]).isEmpty)
+        #expect(e.engine.snapshot().state[job: "mine"]?.pid == getpid())
+        #expect(e.engine.snapshot().state[job: "named"]?.pid == 1)
+    }
+
     @Test func syncEchoesItsIdAndLine() throws {
         let e = try RunningEngine()
         let c = try e.connect()

@@ -1,4 +1,7 @@
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 import PipetopCore
 import PipetopWire
 
@@ -13,12 +16,23 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let hub: SubscriberHub
     private var lineNumber = 0
     private var pendingFlush = false
+    /// The connecting process (SO_PEERCRED): the job's pid when `job.start` names none.
+    private(set) var peerPID: Int32?
     /// Error replies not sent because the client does not read them (it keeps its socket full).
     private(set) var droppedReplies = 0
 
     init(engine: Engine, hub: SubscriberHub) {
         self.engine = engine
         self.hub = hub
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let provider = context.channel as? SocketOptionProvider {
+            let cred: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET),
+                                                                                name: SocketOptionName(SO_PEERCRED))
+            cred.whenSuccess { [weak self] (c: PeerCredentials) in if c.pid > 0 { self?.peerPID = c.pid } }
+        }
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -36,7 +50,11 @@ final class ConnectionHandler: ChannelInboundHandler {
             case .failure(let e):
                 engine.countRefusedLine()
                 reply(context, .error(line: lineNumber, reason: e.reason))
-            case .success(.event(let event)):
+            case .success(.event(var event)):
+                if case .jobStart(var start) = event.body, start.pid == nil, let peer = peerPID {
+                    start.pid = peer
+                    event.body = .jobStart(start)
+                }
                 if let refused = engine.apply(event) {
                     reply(context, .error(line: lineNumber, reason: refused.reason))
                 } else {
@@ -78,4 +96,11 @@ final class ConnectionHandler: ChannelInboundHandler {
         context.write(wrapOutboundOut(buf), promise: nil)
         pendingFlush = true
     }
+}
+
+/// Linux's `struct ucred` (glibc hides it without _GNU_SOURCE): what SO_PEERCRED returns.
+struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
 }

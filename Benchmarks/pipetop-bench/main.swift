@@ -43,7 +43,7 @@ func sampling() throws {
         let reader = ProcessTreeReader(root: tree.processIdentifier)
         // Wait until every child exists.
         var seen = 0
-        for _ in 0..<400 {
+        for _ in 0..<1200 {
             seen = reader.sample(at: now())?.processes ?? 0
             if seen >= n { break }
             Thread.sleep(forTimeInterval: 0.025)

@@ -2,7 +2,7 @@ import PipetopCore
 
 /// The machine's CPU, memory and load, from three kept-open files.
 final class HostReader {
-    private let stat = ProcFile("/proc/stat", capacity: 16_384)
+    private let stat = ProcFile("/proc/stat", capacity: 16_384, multiPage: true)
     private let meminfo = ProcFile("/proc/meminfo", capacity: 8_192)
     private let loadavg = ProcFile("/proc/loadavg", capacity: 256)
     private var previous: [ProcParse.CPUTimes] = []

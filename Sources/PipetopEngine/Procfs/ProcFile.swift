@@ -9,29 +9,36 @@ final class ProcFile {
     let path: String
     private let fd: Int32
     private var buffer: [UInt8]
+    /// Whether the file may come in more than one read (see `read`).
+    private let multiPage: Bool
 
-    init?(_ path: String, capacity: Int = 4096) {
+    init?(_ path: String, capacity: Int = 4096, multiPage: Bool = false) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         self.path = path
         self.fd = fd
+        self.multiPage = multiPage
         buffer = [UInt8](repeating: 0, count: capacity)
     }
 
     deinit { close(fd) }
 
     /// Calls `body` with the file's current contents; nil when the file can no longer be read
-    /// (the process is gone, or permission was lost).
+    /// (the process is gone, or permission was lost). Files the kernel produces a page at a
+    /// time (`children` lists, /proc/stat on many cores) are read until end of file; the
+    /// others fit one read.
     func read<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        var filled = 0
         while true {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(filled)) }
             if n < 0 { return nil }
-            if n == buffer.count {
-                // The file outgrew the buffer (a machine with many cores): grow and read again.
-                buffer = [UInt8](repeating: 0, count: buffer.count * 2)
+            filled += n
+            if filled == buffer.count {
+                buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))  // grow and read on
                 continue
             }
-            return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            if n == 0 || !multiPage { break }
         }
+        return buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<filled])) }
     }
 }

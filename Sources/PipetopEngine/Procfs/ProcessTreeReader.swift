@@ -21,6 +21,8 @@ public final class ProcessTreeReader {
         var ticks: UInt64
         var read: UInt64
         var write: UInt64
+        var childFiles: [ProcFile]?
+        var threadCount = 0
         init(stat: ProcFile, io: ProcFile?, startTime: UInt64, ticks: UInt64, read: UInt64, write: UInt64) {
             self.stat = stat; self.io = io; self.startTime = startTime; self.ticks = ticks; self.read = read; self.write = write
         }
@@ -29,16 +31,18 @@ public final class ProcessTreeReader {
     public init(root: Int32) { self.root = root }
 
     /// The tree's figures since the last call; nil when the root process is gone.
+    /// One walk from the root: each process's stat (kept open) gives its figures and its
+    /// thread count, and its threads' `children` files (kept open, re-listed only when the
+    /// thread count changes) give the next processes to visit.
     public func sample(at now: Double) -> TreeSample? {
-        let pids = tree()
-        guard pids.contains(root) else { return nil }
         let first = lastAt == nil
         let interval = lastAt.map { max(0.001, now - $0) } ?? 0
         var ticks: UInt64 = 0, read: UInt64 = 0, write: UInt64 = 0
         var rss = 0, threads = 0, processes = 0
         var seen = Set<Int32>()
-        for pid in pids {
-            guard let (t, s, isNew) = track(pid) else { continue }
+        var queue: [Int32] = [root]
+        while let pid = queue.popLast() {
+            guard !seen.contains(pid), let (t, s, isNew) = track(pid) else { continue }
             seen.insert(pid)
             // A process first seen after the first tick started during this interval: all of
             // its CPU time is new. On the first tick everything is the baseline.
@@ -46,7 +50,7 @@ public final class ProcessTreeReader {
             ticks += s.ticks &- min(base, s.ticks)
             t.ticks = s.ticks
             if let io = t.io, let (r, w) = io.read({ ProcParse.io($0) }) {
-                let (br, bw) = isNew && first ? (r, w) : (isNew ? (0, 0) : (t.read, t.write))
+                let (br, bw) = isNew ? (first ? (r, w) : (0, 0)) : (t.read, t.write)
                 read += r &- min(br, r)
                 write += w &- min(bw, w)
                 t.read = r
@@ -55,10 +59,11 @@ public final class ProcessTreeReader {
             rss += s.rssPages * Self.pageSize
             threads += s.threads
             processes += 1
+            queue.append(contentsOf: children(of: pid, t, threads: s.threads))
         }
         for pid in known.keys where !seen.contains(pid) { known[pid] = nil }  // exited
         lastAt = now
-        guard known[root] != nil else { return nil }
+        guard seen.contains(root) else { return nil }
         let cpuSeconds = Double(ticks) / Self.ticksPerSecond
         return TreeSample(cpuPercent: interval > 0 ? cpuSeconds / interval * 100 : 0, cpuSeconds: cpuSeconds, rss: rss,
                           processes: processes, threads: threads, readBytes: Int(read), writeBytes: Int(write), interval: interval)
@@ -77,25 +82,25 @@ public final class ProcessTreeReader {
         return (t, s, true)
     }
 
-    /// The root and its descendants, from the children files of every thread.
-    private func tree() -> [Int32] {
-        var out: [Int32] = []
-        var queue: [Int32] = [root]
-        var visited = Set<Int32>()
-        while let pid = queue.popLast() {
-            guard visited.insert(pid).inserted else { continue }
-            guard let tasks = opendir("/proc/\(pid)/task") else { continue }
-            out.append(pid)
-            while let entry = readdir(tasks) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    /// The pids the process's threads have started, from their kept-open `children` files.
+    private func children(of pid: Int32, _ t: Tracked, threads: Int) -> [Int32] {
+        if t.childFiles == nil || t.threadCount != threads {
+            t.threadCount = threads
+            var files: [ProcFile] = []
+            if let tasks = opendir("/proc/\(pid)/task") {
+                while let entry = readdir(tasks) {
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+                    if let tid = Int32(name), let f = ProcFile("/proc/\(pid)/task/\(tid)/children", capacity: 4096, multiPage: true) { files.append(f) }
                 }
-                guard let tid = Int32(name) else { continue }
-                guard let f = ProcFile("/proc/\(pid)/task/\(tid)/children", capacity: 4096),
-                      let kids = f.read({ b in ProcParse.integers(b, from: 0, to: b.count) }) else { continue }
-                queue.append(contentsOf: kids.map { Int32(truncatingIfNeeded: $0) })
+                closedir(tasks)
             }
-            closedir(tasks)
+            t.childFiles = files
+        }
+        var out: [Int32] = []
+        for f in t.childFiles ?? [] {
+            if let kids = f.read({ b in ProcParse.integers(b, from: 0, to: b.count) }) {
+                out.append(contentsOf: kids.map { Int32(truncatingIfNeeded: $0) })
+            }
         }
         return out
     }

@@ -148,6 +148,10 @@ struct JobSimulation {
         if p.stepSize > 0 {
             while (stepIndex + 1) * p.stepSize <= now {
                 emit(.step(.init(phase: p.id, step: stepName(p, stepIndex), state: .done)), at: t)
+                emit(.log(.init(level: .info, message: "\(stepName(p, stepIndex)) done: \(p.stepSize) \(p.unit ?? "items")", phase: p.id)), at: t)
+                if stepIndex % 7 == 3 {
+                    emit(.log(.init(level: .warn, message: "\(stepName(p, stepIndex)) needed 2 retries (timeout)", phase: p.id)), at: t)
+                }
                 stepIndex += 1
                 if stepIndex * p.stepSize < p.total {
                     let from = stepIndex * p.stepSize

@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // ncursesw with the wide-character API (see the shim header for why no pkg-config).
@@ -19,9 +20,13 @@ let package = Package(
         .target(name: "PipetopCore"),
         // NDJSON codec for events, replies and the subscriber protocol.
         .target(name: "PipetopWire", dependencies: ["PipetopCore"]),
-        // The tracker engine: Unix-socket server, subscriber fan-out.
+        // History in SQLite (GRDB, WAL): the journal of applied events and state snapshots.
+        .target(name: "PipetopStore", dependencies: [
+            "PipetopCore", "PipetopWire", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The tracker engine: Unix-socket server, subscriber fan-out, sampler.
         .target(name: "PipetopEngine", dependencies: [
-            "PipetopCore", "PipetopWire",
+            "PipetopCore", "PipetopWire", "PipetopStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -30,14 +35,14 @@ let package = Package(
         // Talking to an engine from outside: producers (emit, demo) and viewers (attach).
         .target(name: "PipetopClient", dependencies: ["PipetopCore", "PipetopWire"]),
         .executableTarget(name: "pipetop", dependencies: [
-            "PipetopCore", "PipetopWire", "PipetopEngine", "PipetopUI", "PipetopClient",
+            "PipetopCore", "PipetopWire", "PipetopEngine", "PipetopUI", "PipetopClient", "PipetopStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Figures for docs/PERFORMANCE.md: `swift run -c release pipetop-bench`.
         .executableTarget(name: "pipetop-bench", dependencies: ["PipetopEngine"], path: "Benchmarks/pipetop-bench"),
         .testTarget(name: "PipetopCoreTests", dependencies: ["PipetopCore"]),
         .testTarget(name: "PipetopWireTests", dependencies: ["PipetopWire"]),
-        .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient"]),
+        .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient", "PipetopStore"]),
         .testTarget(name: "PipetopUITests", dependencies: ["PipetopUI"], exclude: ["Golden"]),
         // Drives the real binary in tmux; depending on the executable makes `swift test` build it.
         .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "PipetopWire", "PipetopClient"]),

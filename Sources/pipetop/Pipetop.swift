@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipetopEngine
+import PipetopStore
 
 struct Pipetop: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,7 @@ struct Pipetop: ParsableCommand {
           pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
         """,
         version: pipetopVersion,
-        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, DemoCommand.self],
+        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, DemoCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }
@@ -73,6 +74,22 @@ struct DisplayOptions: ParsableArguments {
 
 /// Options of the engine itself, for the commands that run one.
 struct EngineOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The SQLite file that keeps the engine's history; :memory: keeps nothing. Default: $PIPETOP_DB, else $XDG_STATE_HOME/pipetop/pipetop.db (else ~/.local/state/pipetop/pipetop.db); the demo keeps nothing unless given one.",
+        valueName: "path"))
+    var db: String?
+
+    /// The engine, with its history from the database (restart recovery) unless :memory:.
+    func makeEngine(keepByDefault: Bool = true) throws -> Engine {
+        let env = ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let path = db ?? (keepByDefault ? env ?? Store.defaultPath() : nil), path != ":memory:" else { return Engine() }
+        do {
+            return try Engine(store: try Store(path: path))
+        } catch {
+            throw CLIError("pipetop: cannot use the database \(path): \(error)")
+        }
+    }
+
     @Option(name: .long, help: ArgumentHelp("Seconds between /proc samples of the host and the jobs' process trees; 0 turns sampling off.", valueName: "seconds"))
     var sampleInterval: Double = 1
 

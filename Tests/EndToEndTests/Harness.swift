@@ -3,8 +3,11 @@ import Testing
 @testable import PipetopClient
 @testable import PipetopWire
 
-/// The `pipetop` binary that `swift test` built beside the test bundle.
+/// The `pipetop` binary that `swift test` built beside the test bundle. Engines started by
+/// the tests keep no history (PIPETOP_DB=:memory:) unless a test gives --db: they must not
+/// share, or read, the user's database.
 let pipetopBinary: String = {
+    setenv("PIPETOP_DB", ":memory:", 1)
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("pipetop").path
 }()

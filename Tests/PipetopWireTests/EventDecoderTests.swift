@@ -39,11 +39,12 @@ struct EventDecoderTests {
             case .success(.event(let e)): types.insert(e.typeName)
             case .success(.sync): types.insert("sync")
             case .success(.subscribe): types.insert("subscribe")
+            case .success(.resume): types.insert("resume")
             case .failure(let e): Issue.record("example refused: \(line): \(e.reason)")
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "alert", "ack", "sync", "subscribe", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "ack", "sync", "subscribe", "resume", "synced", "error"]
         #expect(types == all)
     }
 

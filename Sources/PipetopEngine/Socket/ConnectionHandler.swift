@@ -55,13 +55,33 @@ final class ConnectionHandler: ChannelInboundHandler {
                     start.pid = peer
                     event.body = .jobStart(start)
                 }
-                if let refused = engine.apply(event) {
+                let line = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes)
+                if let refused = engine.apply(event, line: line) {
                     reply(context, .error(line: lineNumber, reason: refused.reason))
                 } else {
                     hub.changed()
                 }
             case .success(.sync(let id)):
-                reply(context, .synced(id: id, line: lineNumber), mustSend: true)
+                // The reply waits until every earlier line of the connection is on disk.
+                let reply = Reply.synced(id: id, line: lineNumber)
+                if let journal = engine.journal {
+                    let channel = context.channel
+                    journal.whenCommitted(through: engine.lastSeq) {
+                        channel.eventLoop.execute {
+                            var buf = channel.allocator.buffer(capacity: 64)
+                            buf.writeString(reply.line)
+                            channel.writeAndFlush(buf, promise: nil)
+                        }
+                    }
+                } else {
+                    self.reply(context, reply, mustSend: true)
+                }
+            case .success(.resume(let job)):
+                let answer = JSONWriter.string(ResumeReply.json(job: job, state: engine.snapshot().state)) + "\n"
+                var buf = context.channel.allocator.buffer(capacity: answer.utf8.count)
+                buf.writeString(answer)
+                context.write(wrapOutboundOut(buf), promise: nil)
+                pendingFlush = true
             case .success(.subscribe(let s)):
                 hub.add(context.channel, fps: s.fps)
             }

@@ -69,6 +69,7 @@ public final class EngineServer: @unchecked Sendable {
         channel = nil
         unlink(socketPath)
         try? group.syncShutdownGracefully()
+        engine.close()
     }
 }
 

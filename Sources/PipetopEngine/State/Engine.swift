@@ -1,33 +1,69 @@
+import Foundation
 import PipetopCore
+import PipetopStore
+import PipetopWire
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The engine's state and the one door into it. Socket handlers on several NIO threads
 /// apply events here; viewers copy snapshots out. Every applied event moves `version`.
 public final class Engine: Sendable {
     public let clock: any Clock
     private let inner: Mutex<Inner>
+    /// Where applied events go to disk (nil: nothing is kept).
+    public let journal: Journal?
 
     private struct Inner {
         var state = PipelineState()
         var version: UInt64 = 0
         var applied: UInt64 = 0
         var refused: UInt64 = 0
+        /// Sequence number of the last event given to the journal.
+        var seq: Int64 = 0
     }
 
     public init(clock: any Clock = SystemClock(), state: PipelineState = PipelineState()) {
         self.clock = clock
         self.inner = Mutex(Inner(state: state))
+        journal = nil
     }
 
-    /// Applies one event; returns why it was refused, or nil.
+    /// An engine that keeps its history in `store`: the state is rebuilt from the store's
+    /// newest snapshot and the journal after it, then every applied event is journaled.
+    /// Jobs whose process died while no engine was running are ended as failed.
+    public init(clock: any Clock = SystemClock(), store: Store, snapshotEvery: Double = 60) throws {
+        self.clock = clock
+        let (state, lastSeq) = try store.restoreState()
+        inner = Mutex(Inner(state: state, seq: lastSeq))
+        let journal = Journal(store: store, committedThrough: lastSeq, snapshotEvery: snapshotEvery)
+        self.journal = journal
+        journal.snapshotSource = { [unowned self] in self.inner.withLock { ($0.state, $0.seq) } }
+        journal.start()
+        for job in state.jobs.values where !job.state.isTerminal {
+            guard let pid = job.pid, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            apply(Event(job: job.id, .jobEnd(.init(status: .failed, error: "its process (pid \(pid)) ended while no engine was running"))))
+        }
+    }
+
+    /// Commits the journal and stops its writer.
+    public func close() { journal?.close() }
+
+    /// Applies one event; returns why it was refused, or nil. `line` is the event as it came
+    /// on the wire (journaled as is); events made in-process are encoded for the journal.
     @discardableResult
-    public func apply(_ event: Event) -> ApplyError? {
+    public func apply(_ event: Event, line: String? = nil) -> ApplyError? {
         let now = clock.now()
         return inner.withLock { s -> ApplyError? in
             do {
                 try s.state.apply(event, now: now)
                 s.version &+= 1
                 s.applied &+= 1
+                if let journal {
+                    s.seq += 1
+                    journal.enqueue(Store.Entry(seq: s.seq, at: now, job: event.job, line: line ?? String(EventEncoder.line(event).dropLast())))
+                }
                 return nil
             } catch let error as ApplyError {
                 s.refused &+= 1
@@ -51,6 +87,9 @@ public final class Engine: Sendable {
     public func countRefusedLine() { inner.withLock { $0.refused &+= 1 } }
 
     public var version: UInt64 { inner.withLock { $0.version } }
+
+    /// The journal sequence number of the last applied event (what a `sync` waits for).
+    public var lastSeq: Int64 { inner.withLock { $0.seq } }
 
     /// A copy of the state and its version (cheap: the state is copy-on-write).
     public func snapshot() -> (version: UInt64, state: PipelineState) {

@@ -38,6 +38,8 @@ public enum EventDecoder {
             return .sync(id: json["id"] ?? .null)
         case "subscribe":
             return .subscribe(.init(fps: try f.optionalDouble("fps")))
+        case "resume":
+            return .resume(job: try f.id("job"))
         default:
             break
         }

@@ -82,3 +82,22 @@ public enum Reply: Sendable, Equatable {
         }
     }
 }
+
+/// The answer to `resume`: the job's state and last checkpoint (nil when it has none or the
+/// engine does not know the job).
+public enum ResumeReply {
+    public static func json(job: String, state: PipelineState) -> JSONValue {
+        guard let j = state[job: job] else {
+            return .object([("type", .string("resume")), ("job", .string(job)), ("known", .bool(false)), ("checkpoint", .null)])
+        }
+        var checkpoint: JSONValue = .null
+        if let c = j.checkpoints.last {
+            var m: [(String, JSONValue)] = [("name", .string(c.name)), ("at", .double(c.at)), ("done", .int(c.done)), ("failed", .int(c.failed))]
+            if let p = c.phase { m.append(("phase", .string(p))) }
+            if let d = c.data { m.append(("data", d)) }
+            checkpoint = .object(m)
+        }
+        return .object([("type", .string("resume")), ("job", .string(job)), ("known", .bool(true)), ("state", .string(j.state.rawValue)),
+                        ("run", .int(j.run)), ("checkpoint", checkpoint)])
+    }
+}

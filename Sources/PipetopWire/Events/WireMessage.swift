@@ -14,6 +14,8 @@ public enum WireMessage: Sendable, Equatable {
     case sync(id: JSONValue)
     /// "Send me the state, then updates." Turns the connection into a viewer.
     case subscribe(Subscribe)
+    /// "Where should this job continue from?" Answered with its last checkpoint.
+    case resume(job: String)
 
     public struct Subscribe: Sendable, Equatable {
         /// Most snapshots per second the viewer wants (the engine caps it).

@@ -22,7 +22,7 @@ struct DaemonCommand: ParsableCommand {
 
     func run() throws {
         let path = socketOptions.resolved
-        let server = EngineServer(engine: Engine(), socketPath: path, sampleInterval: engineOptions.sampleInterval)
+        let server = EngineServer(engine: try engineOptions.makeEngine(keepByDefault: true), socketPath: path, sampleInterval: engineOptions.sampleInterval)
         do {
             try server.start()
         } catch {

@@ -1,0 +1,101 @@
+import Foundation
+import PipetopCore
+import PipetopStore
+import Synchronization
+
+/// Writes applied events to the store in batches, off the ingest path: the socket never
+/// waits for the disk, except a client that asked with `sync` (its reply waits for the commit
+/// of everything before it). Fire-and-forget risks at most one batch window (`window`).
+/// Every `snapshotEvery` seconds the state is snapshotted and the journal before it dropped.
+public final class Journal: @unchecked Sendable {
+    public let store: Store
+    public let window: Double
+    public let snapshotEvery: Double
+    private let pending = Mutex<[Store.Entry]>([])
+    private let committed = Atomic<Int64>(0)
+    private let waiters = Mutex<[(seq: Int64, run: @Sendable () -> Void)]>([])
+    private let stopped = Atomic(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private var thread: Thread?
+    /// Supplies (state, journal seq it covers) for snapshots; set by the engine.
+    var snapshotSource: (@Sendable () -> (PipelineState, Int64))?
+
+    public init(store: Store, committedThrough: Int64, window: Double = 0.05, snapshotEvery: Double = 60) {
+        self.store = store
+        self.window = window
+        self.snapshotEvery = snapshotEvery
+        committed.store(committedThrough, ordering: .relaxed)
+    }
+
+    func enqueue(_ e: Store.Entry) { pending.withLock { $0.append(e) } }
+
+    /// Runs `body` once every entry up to `seq` is on disk (at once if it already is).
+    func whenCommitted(through seq: Int64, _ body: @escaping @Sendable () -> Void) {
+        if committed.load(ordering: .acquiring) >= seq { body(); return }
+        waiters.withLock { $0.append((seq, body)) }
+        // The writer may have committed between the check and the append.
+        if committed.load(ordering: .acquiring) >= seq { fireWaiters() }
+    }
+
+    public var committedThrough: Int64 { committed.load(ordering: .acquiring) }
+
+    func start() {
+        let t = Thread { [self] in
+            var lastSnapshot = Date().timeIntervalSince1970
+            while !stopped.load(ordering: .acquiring) {
+                Thread.sleep(forTimeInterval: window)
+                flush()
+                if Date().timeIntervalSince1970 - lastSnapshot >= snapshotEvery {
+                    snapshot()
+                    lastSnapshot = Date().timeIntervalSince1970
+                }
+            }
+            flush()
+            snapshot()
+            finished.signal()
+        }
+        t.name = "pipetop-journal"
+        thread = t
+        t.start()
+    }
+
+    /// Commits what is pending, then wakes the `sync` replies it covers.
+    public func flush() {
+        let batch = pending.withLock { p -> [Store.Entry] in defer { p.removeAll(keepingCapacity: true) }; return p }
+        guard !batch.isEmpty else { return }
+        do {
+            try store.append(batch)
+            committed.store(batch.last!.seq, ordering: .releasing)
+        } catch {
+            // Keep the batch for the next try rather than lose it.
+            pending.withLock { $0.insert(contentsOf: batch, at: 0) }
+            FileHandle.standardError.write(Data("pipetop: writing \(store.path) failed: \(error)\n".utf8))
+            return
+        }
+        fireWaiters()
+    }
+
+    private func fireWaiters() {
+        let done = committed.load(ordering: .acquiring)
+        let ready = waiters.withLock { w -> [@Sendable () -> Void] in
+            let r = w.filter { $0.seq <= done }.map(\.run)
+            w.removeAll { $0.seq <= done }
+            return r
+        }
+        for r in ready { r() }
+    }
+
+    private func snapshot() {
+        guard let source = snapshotSource else { return }
+        let (state, seq) = source()
+        flush()
+        guard seq <= committed.load(ordering: .acquiring), seq > 0 else { return }
+        try? store.saveSnapshot(state, through: seq, at: Date().timeIntervalSince1970)
+    }
+
+    /// Stops the writer after a last commit and snapshot.
+    public func close() {
+        guard thread != nil, !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        finished.wait()
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import PipetopCore
+import PipetopWire
+
+/// The engine's memory on disk: a journal of every applied event (as its wire line, with the
+/// engine time it was applied at) and, now and then, a snapshot of the whole state; restart
+/// = the newest snapshot + the journal after it, through the same reducer.
+///
+/// SQLite through GRDB in WAL mode; the schema is created and migrated by GRDB's migrator.
+public final class Store: @unchecked Sendable {
+    public let path: String
+    private let db: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path`; ":memory:" keeps it in memory.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.label = "pipetop"
+        if path == ":memory:" {
+            db = try DatabaseQueue(configuration: config)
+        } else {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+            // The file holds everything jobs reported: only its user reads it.
+            let old = umask(0o077)
+            defer { umask(old) }
+            db = try DatabasePool(path: path, configuration: config)
+            chmod(path, 0o600)
+        }
+        try Self.migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "event") { t in
+                t.primaryKey("seq", .integer)          // the engine's order of application
+                t.column("at", .double).notNull()      // engine time it was applied at
+                t.column("job", .text).notNull()
+                t.column("line", .text).notNull()      // the event as a wire line
+            }
+            try db.create(table: "snapshot") { t in
+                t.primaryKey("through", .integer)      // every event with seq <= through is in it
+                t.column("at", .double).notNull()
+                t.column("state", .blob).notNull()     // PipelineState as JSON
+            }
+        }
+        return m
+    }
+
+    public struct Entry: Sendable, Equatable {
+        public var seq: Int64
+        public var at: Double
+        public var job: String
+        public var line: String
+        public init(seq: Int64, at: Double, job: String, line: String) { self.seq = seq; self.at = at; self.job = job; self.line = line }
+    }
+
+    /// Appends journal entries in one transaction (one disk commit for the batch).
+    public func append(_ entries: [Entry]) throws {
+        guard !entries.isEmpty else { return }
+        try db.write { db in
+            let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line) VALUES (?, ?, ?, ?)")
+            for e in entries { try stmt.execute(arguments: [e.seq, e.at, e.job, e.line]) }
+        }
+    }
+
+    /// Stores `state` as of journal entry `through` and drops the entries it covers.
+    public func saveSnapshot(_ state: PipelineState, through: Int64, at: Double) throws {
+        let data = try JSONEncoder().encode(state)
+        try db.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO snapshot (through, at, state) VALUES (?, ?, ?)", arguments: [through, at, data])
+            try db.execute(sql: "DELETE FROM snapshot WHERE through < ?", arguments: [through])
+            try db.execute(sql: "DELETE FROM event WHERE seq <= ?", arguments: [through])
+        }
+    }
+
+    public struct Loaded: Sendable {
+        public var snapshot: PipelineState?
+        public var snapshotThrough: Int64
+        public var entries: [Entry]
+        /// The next sequence number to use.
+        public var nextSeq: Int64
+    }
+
+    /// The newest snapshot and the journal after it.
+    public func load() throws -> Loaded {
+        try db.read { db in
+            var state: PipelineState?
+            var through: Int64 = 0
+            if let row = try Row.fetchOne(db, sql: "SELECT through, state FROM snapshot ORDER BY through DESC LIMIT 1") {
+                through = row["through"]
+                let data: Data = row["state"]
+                state = try JSONDecoder().decode(PipelineState.self, from: data)
+            }
+            let entries = try Row.fetchAll(db, sql: "SELECT seq, at, job, line FROM event WHERE seq > ? ORDER BY seq", arguments: [through])
+                .map { Entry(seq: $0["seq"], at: $0["at"], job: $0["job"], line: $0["line"]) }
+            let maxSeq = max(through, entries.last?.seq ?? 0)
+            return Loaded(snapshot: state, snapshotThrough: through, entries: entries, nextSeq: maxSeq + 1)
+        }
+    }
+
+    /// The state the journal describes: the newest snapshot with the events after it applied
+    /// through the reducer at the engine times they were first applied at.
+    public func restoreState() throws -> (state: PipelineState, lastSeq: Int64) {
+        let loaded = try load()
+        var state = loaded.snapshot ?? PipelineState()
+        for e in loaded.entries {
+            if case .success(.event(let event)) = EventDecoder.decode(e.line) { try? state.apply(event, now: e.at) }
+        }
+        return (state, loaded.nextSeq - 1)
+    }
+
+    /// "ok" when SQLite finds the file sound.
+    public func integrityCheck() throws -> String {
+        try db.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    public func eventCount() throws -> Int {
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0 }
+    }
+
+    /// The default file: $XDG_STATE_HOME/pipetop/pipetop.db, else ~/.local/state/pipetop/pipetop.db.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        return base + "/pipetop/pipetop.db"
+    }
+}

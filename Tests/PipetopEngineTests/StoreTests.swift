@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import PipetopClient
+@testable import PipetopCore
+@testable import PipetopEngine
+@testable import PipetopStore
+@testable import PipetopWire
+
+func tempDB() -> (dir: String, path: String) {
+    let dir = NSTemporaryDirectory() + "pt-db-\(UUID().uuidString.prefix(8))"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return (dir, dir + "/p.db")
+}
+
+@Suite("History in SQLite", .serialized)
+struct StoreTests {
+    @Test func aRestartedEngineHasTheSameState() throws {
+        let (dir, path) = tempDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let clock = ManualClock(1_000)
+        var first = try Engine(clock: clock, store: try Store(path: path))
+        first.apply(Event(job: "j", .jobStart(.init(name: "import", phases: [.init(id: "a"), .init(id: "b")]))))
+        clock.advance(by: 5)
+        first.apply(Event(job: "j", .progress(.init(phase: "a", done: 40, total: 100))))
+        first.apply(Event(job: "j", .checkpoint(.init(name: "page-40", data: .object([("cursor", .string("x"))])))))
+        first.apply(Event(job: "j", .log(.init(level: .error, message: "boom"))))
+        let before = first.snapshot().state
+        first.close()
+        first = try Engine(clock: clock, store: try Store(path: path))
+        defer { first.close() }
+        let after = first.snapshot().state
+        #expect(after == before)
+        #expect(after[job: "j"]?.phase("a")?.startedAt == 1_005)  // engine time kept, not replay time
+        #expect(try Store(path: path).integrityCheck() == "ok")
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func snapshotsCompactTheJournalAndRestoreTheSame() throws {
+        let (dir, path) = tempDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(path: path)
+        let e = try Engine(store: store, snapshotEvery: 0.1)
+        e.apply(Event(job: "j", .jobStart(.init(name: "n", phases: [.init(id: "a")]))))
+        for k in 1...500 { e.apply(Event(job: "j", .progress(.init(phase: "a", done: k)))) }
+        Thread.sleep(forTimeInterval: 0.4)  // at least one snapshot
+        e.apply(Event(job: "j", .progress(.init(phase: "a", done: 501))))
+        let before = e.snapshot().state
+        e.close()
+        #expect(try store.eventCount() < 10, "the journal before the snapshot should be gone")
+        let again = try Engine(store: try Store(path: path))
+        defer { again.close() }
+        #expect(again.snapshot().state[job: "j"]?.phase("a")?.done == 501)
+        #expect(again.snapshot().state.jobs.keys.sorted() == before.jobs.keys.sorted())
+    }
+
+    @Test func aJobWhoseProcessDiedWhileNoEngineRanIsEnded() throws {
+        let (dir, path) = tempDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        var e = try Engine(store: try Store(path: path))
+        e.apply(Event(job: "dead", .jobStart(.init(name: "d", pid: gone.processIdentifier))))
+        e.apply(Event(job: "alive", .jobStart(.init(name: "a", pid: getpid()))))
+        e.close()
+        e = try Engine(store: try Store(path: path))
+        defer { e.close() }
+        let s = e.snapshot().state
+        #expect(s[job: "dead"]?.state == .failed)
+        #expect(s[job: "dead"]?.error?.contains("ended while no engine was running") == true)
+        #expect(s[job: "alive"]?.state == .running)
+    }
+
+    @Test func reopeningAFileOfTheFirstSchemaKeepsItsData() throws {
+        let (dir, path) = tempDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Store(path: path).append([Store.Entry(seq: 1, at: 5, job: "j", line: #"{"type":"job.start","job":"j"}"#)])
+        // The migrator finds v1 applied and leaves the data alone.
+        let again = try Store(path: path)
+        #expect(try again.eventCount() == 1)
+        #expect(try again.restoreState().state[job: "j"] != nil)
+    }
+
+    @Test func syncWaitsForTheDiskAndResumeAnswersOverTheSocket() throws {
+        let (dir, path) = tempDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/s.sock"
+        let server = EngineServer(engine: try Engine(store: try Store(path: path)), socketPath: sock, threads: 1)
+        try server.start()
+        let c = try EngineConnection(path: sock)
+        try c.send(#"{"type":"job.start","job":"j"}"# + "\n" + #"{"type":"checkpoint","job":"j","name":"c1","data":{"page":7}}"# + "\n")
+        #expect(try c.sync().isEmpty)
+        // Synced means on disk: a second reader of the file sees the lines now.
+        #expect(try Store(path: path).restoreState().state[job: "j"]?.checkpoints.last?.name == "c1")
+        try c.send(#"{"type":"resume","job":"j"}"# + "\n")
+        let answer = try #require(try c.readLine(timeout: 5))
+        let v = try JSONParser.parse(answer)
+        #expect(v["checkpoint"]?["data"] == .object([("page", .int(7))]))
+        #expect(v["state"] == .string("running"))
+        server.stop()
+    }
+}

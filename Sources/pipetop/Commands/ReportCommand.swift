@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import PipetopClient
+import PipetopCore
+import PipetopStore
+import PipetopWire
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Report jobs as text, detailed text, JSON or CSV.",
+        discussion: """
+        From the engine on the socket, or straight from the database file when no engine runs.
+        JSON and CSV fields are documented in docs/REPORTS.md; CSV has one row per phase.
+
+        Examples:
+          pipetop report                      # every job, one paragraph each
+          pipetop report import-42 --format detailed
+          pipetop report --format csv > phases.csv
+          pipetop report --format json | jq '.jobs[].phases[].duration_s'
+        """)
+
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, detailed, json, csv }
+
+    @Argument(help: "Job ids (default: every job).")
+    var jobs: [String] = []
+
+    @Option(name: .long, help: "text, detailed, json or csv.")
+    var format: ReportFormat = .text
+
+    @OptionGroup var socketOptions: SocketOptions
+
+    @Option(name: .long, help: ArgumentHelp("The database to read when no engine is running. Default: as for the engine.", valueName: "path"))
+    var db: String?
+
+    func run() throws {
+        let (state, now) = try liveState() ?? fileState()
+        var selected = state.orderedJobs
+        if !jobs.isEmpty {
+            for id in jobs where state[job: id] == nil { throw CLIError("pipetop report: no job '\(id)'") }
+            selected = jobs.compactMap { state[job: $0] }
+        }
+        switch format {
+        case .json: print(JSONWriter.string(Report.json(state, jobs: selected, now: now)))
+        case .csv: print(Report.csv(state, jobs: selected, now: now), terminator: "")
+        case .text: print(Report.text(state, jobs: selected, now: now, detailed: false), terminator: "")
+        case .detailed: print(Report.text(state, jobs: selected, now: now, detailed: true), terminator: "")
+        }
+    }
+
+    private func liveState() throws -> (PipelineState, Double)? {
+        guard let c = try? EngineConnection(path: socketOptions.resolved) else { return nil }
+        defer { c.close() }
+        try c.send(#"{"type":"subscribe","fps":1}"# + "\n")
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            guard let line = try c.readLine(timeout: 1) else { continue }
+            if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(line.utf8)) { return (s.state, s.now) }
+        }
+        throw CLIError("pipetop report: the engine sent no state")
+    }
+
+    private func fileState() throws -> (PipelineState, Double) {
+        let path = db ?? ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? Store.defaultPath()
+        guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
+            throw CLIError("pipetop report: no engine on the socket and no database at \(path)")
+        }
+        return (try Store(path: path).restoreState().state, Date().timeIntervalSince1970)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import PipetopCore
+
+/// Reports of jobs in four formats, all from a `PipelineState` (a live engine's snapshot or
+/// the database), as pure functions. docs/REPORTS.md documents the JSON and CSV fields.
+enum Report {
+    static let schemaVersion = 1
+
+    // MARK: JSON
+
+    static func json(_ s: PipelineState, jobs: [Job], now: Double) -> JSONValue {
+        .object([
+            ("schema", .string("pipetop.report/\(schemaVersion)")),
+            ("generated_at", .string(iso(now))),
+            ("jobs", .array(jobs.map { job(s, $0, now: now) })),
+        ])
+    }
+
+    static func job(_ s: PipelineState, _ j: Job, now: Double) -> JSONValue {
+        var m: [(String, JSONValue)] = [
+            ("id", .string(j.id)), ("name", .string(j.name)), ("run", .int(j.run)), ("status", .string(j.state.rawValue)),
+            ("started_at", .string(iso(j.startedAt))), ("ended_at", j.endedAt.map { .string(iso($0)) } ?? .null),
+            ("duration_s", .double(round3(j.elapsed(now: now)))), ("progress", .double(round3(j.fraction))),
+            ("error", j.error.map(JSONValue.string) ?? .null), ("pid", j.pid.map { .int(Int($0)) } ?? .null),
+            ("labels", .object(j.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ("phases", .array(j.phases.map { phase($0, now: now) })),
+            ("checkpoints", .array(j.checkpoints.map { c in
+                .object([("name", .string(c.name)), ("at", .string(iso(c.at))), ("done", .int(c.done)), ("failed", .int(c.failed)),
+                         ("data", c.data ?? .null)])
+            })),
+            ("alerts", .array(s.alerts.all.filter { $0.job == j.id }.map(alert))),
+        ]
+        if let r = j.resources {
+            m.append(("resources", .object([
+                ("cpu_seconds", .double(round3(r.cpuSeconds))), ("peak_rss_bytes", .int(r.peakRSS)),
+                ("read_bytes", .int(r.readBytes)), ("write_bytes", .int(r.writeBytes)),
+                ("cpu_percent_now", r.last.map { .double(round3($0.cpuPercent)) } ?? .null),
+                ("rss_bytes_now", r.last.map { .int($0.rss) } ?? .null),
+            ])))
+        } else {
+            m.append(("resources", .null))
+        }
+        return .object(m)
+    }
+
+    static func phase(_ p: Phase, now: Double) -> JSONValue {
+        let u = p.usage
+        return .object([
+            ("id", .string(p.id)), ("name", .string(p.name)), ("status", .string(p.state.rawValue)),
+            ("done", .int(p.done)), ("failed", .int(p.failed)), ("skipped", .int(p.skipped)),
+            ("total", p.total.map(JSONValue.int) ?? .null), ("unit", p.unit.map(JSONValue.string) ?? .null),
+            ("started_at", p.startedAt.map { .string(iso($0)) } ?? .null), ("ended_at", p.endedAt.map { .string(iso($0)) } ?? .null),
+            ("duration_s", p.elapsed(now: now).map { .double(round3($0)) } ?? .null),
+            ("rate_per_s", rate(p, now: now).map { .double(round3($0)) } ?? .null),
+            ("eta_s", ETA.phase(p, now: now).map { .double(round3($0)) } ?? .null),
+            ("errors", .int(p.errorCount)), ("retries", .int(p.retries)), ("error", p.error.map(JSONValue.string) ?? .null),
+            ("steps", .object([("kept", .int(p.steps.count)), ("failed", .int(p.steps.failedCount)), ("dropped", .int(p.steps.dropped))])),
+            ("cpu_seconds", u.map { .double(round3($0.cpuSeconds)) } ?? .null),
+            ("cpu_percent_avg", u?.averageCPU.map { .double(round3($0)) } ?? .null),
+            ("cpu_percent_peak", u.map { .double(round3($0.peakCPU)) } ?? .null),
+            ("peak_rss_bytes", u.map { .int($0.peakRSS) } ?? .null),
+            ("read_bytes", u.map { .int($0.readBytes) } ?? .null), ("write_bytes", u.map { .int($0.writeBytes) } ?? .null),
+        ])
+    }
+
+    static func alert(_ a: Alert) -> JSONValue {
+        .object([
+            ("id", .string(a.id)), ("severity", .string(a.severity.rawValue)), ("phase", a.phase.map(JSONValue.string) ?? .null),
+            ("kind", .string(a.kind)), ("message", .string(a.message)), ("count", .int(a.count)),
+            ("first_at", .string(iso(a.firstAt))), ("last_at", .string(iso(a.lastAt))),
+            ("resolved_at", a.resolvedAt.map { .string(iso($0)) } ?? .null),
+            ("acknowledged_by", a.ack.map { .string($0.by) } ?? .null),
+            ("acknowledged_at", a.ack.map { .string(iso($0.at)) } ?? .null),
+        ])
+    }
+
+    // MARK: CSV
+
+    /// Header and one row per phase; names follow Nextflow's trace where they mean the same
+    /// (`status`, `realtime`, `%cpu`, `peak_rss`, `read_bytes`, `write_bytes`).
+    static let csvColumns = ["job", "job_name", "run", "phase", "phase_name", "status", "start", "complete", "realtime",
+                             "done", "failed", "skipped", "total", "unit", "rate_per_s", "%cpu", "cpu_seconds", "peak_rss",
+                             "read_bytes", "write_bytes", "errors", "error"]
+
+    static func csv(_ s: PipelineState, jobs: [Job], now: Double) -> String {
+        var out = csvColumns.joined(separator: ",") + "\n"
+        for j in jobs {
+            for p in j.phases {
+                let u = p.usage
+                let fields: [String] = [
+                    j.id, j.name, "\(j.run)", p.id, p.name, p.state.rawValue,
+                    p.startedAt.map(iso) ?? "", p.endedAt.map(iso) ?? "", p.elapsed(now: now).map { num($0) } ?? "",
+                    "\(p.done)", "\(p.failed)", "\(p.skipped)", p.total.map(String.init) ?? "", p.unit ?? "",
+                    rate(p, now: now).map { num($0) } ?? "", u?.averageCPU.map { num($0) } ?? "", u.map { num($0.cpuSeconds) } ?? "",
+                    u.map { "\($0.peakRSS)" } ?? "", u.map { "\($0.readBytes)" } ?? "", u.map { "\($0.writeBytes)" } ?? "",
+                    "\(p.errorCount)", p.error ?? "",
+                ]
+                out += fields.map(csvField).joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    /// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled.
+    static func csvField(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: text
+
+    static func text(_ s: PipelineState, jobs: [Job], now: Double, detailed: Bool) -> String {
+        var out = ""
+        for j in jobs {
+            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), \(Format.percent(j.fraction)), "
+            out += "\(Format.duration(j.elapsed(now: now)))" + (j.error.map { ", error: \($0)" } ?? "") + "\n"
+            for p in j.phases {
+                var line = "  \(p.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"
+                if let t = p.effectiveTotal { line += "  \(p.accounted)/\(t)" + (p.unit.map { " " + $0 } ?? "") }
+                else if p.accounted > 0 { line += "  \(p.accounted)" }
+                if p.failed > 0 { line += ", \(p.failed) failed" }
+                if let e = p.elapsed(now: now) { line += ", \(Format.duration(e))" }
+                if let r = rate(p, now: now) { line += ", \(Format.rate(r, unit: p.unit))" }
+                if p.state == .running, let eta = ETA.phase(p, now: now) { line += ", ETA \(Format.duration(eta))" }
+                if let err = p.error { line += ", error: \(err)" }
+                out += line + "\n"
+                if detailed, let u = p.usage {
+                    out += "           cpu \(String(format: "%.1f", u.cpuSeconds)) s (avg \(Int((u.averageCPU ?? 0).rounded()))%, peak \(Int(u.peakCPU.rounded()))%), "
+                    out += "peak rss \(Format.bytes(u.peakRSS)), read \(Format.bytes(u.readBytes)), write \(Format.bytes(u.writeBytes))\n"
+                }
+                if detailed {
+                    for step in p.steps.items where step.state == .failed {
+                        out += "           failed step \(step.id)" + (step.detail.map { ": \($0)" } ?? "") + "\n"
+                    }
+                }
+            }
+            if detailed {
+                if let c = j.checkpoints.last { out += "  last checkpoint: \(c.name) at \(iso(c.at)), \(c.done) done\n" }
+                for a in s.alerts.all where a.job == j.id {
+                    out += "  alert \(a.severity.rawValue): \(a.message)" + (a.count > 1 ? " (×\(a.count))" : "")
+                    out += a.resolvedAt != nil ? " [resolved]" : a.ack.map { " [acknowledged by \($0.by)]" } ?? ""
+                    out += "\n"
+                }
+                for l in j.logs.suffix(10) { out += "  \(iso(l.at)) \(l.level.rawValue) \(l.message)\n" }
+            }
+        }
+        return out
+    }
+
+    // MARK: helpers
+
+    /// Items per second over the phase's whole run (what a report wants; the dashboard shows the recent rate).
+    static func rate(_ p: Phase, now: Double) -> Double? {
+        guard let e = p.elapsed(now: now), e > 0, p.done + p.failed > 0 else { return nil }
+        return Double(p.done + p.failed) / e
+    }
+
+    static func iso(_ t: Double) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date(timeIntervalSince1970: t))
+    }
+
+    static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+    static func num(_ v: Double) -> String { String(format: "%.3f", v) }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import pipetop
+@testable import PipetopClient
+@testable import PipetopCore
+@testable import PipetopWire
+
+/// A known pipeline: one finished job, one failed with an alert and odd characters.
+func reportFixture() throws -> PipelineState {
+    var s = PipelineState()
+    let t0 = 1_763_900_000.0
+    func at(_ dt: Double, _ job: String, _ b: Event.Body) throws { try s.apply(Event(job: job, b), now: t0 + dt) }
+    try at(0, "ok", .jobStart(.init(name: "nightly", phases: [.init(id: "fetch"), .init(id: "load")], labels: ["env": "prod"])))
+    try at(0, "ok", .phaseStart(.init(phase: "fetch", total: 100, unit: "pages")))
+    try at(10, "ok", .progress(.init(phase: "fetch", done: 100)))
+    try at(10, "ok", .phaseEnd(.init(phase: "fetch")))
+    try at(10, "ok", .phaseStart(.init(phase: "load", total: 50)))
+    try at(15, "ok", .progress(.init(phase: "load", done: 48, failed: 2)))
+    try at(15, "ok", .checkpoint(.init(name: "loaded", data: .object([("rows", .int(48))]))))
+    try at(15, "ok", .jobEnd(.init(status: .completed)))
+    try at(0, "bad", .jobStart(.init(name: "etl, \"quoted\"", phases: [.init(id: "x")])))
+    try at(1, "bad", .step(.init(phase: "x", step: "s1", state: .failed, detail: "HTTP 503")))
+    try at(2, "bad", .phaseEnd(.init(phase: "x", status: .failed, error: "line one,\nline two")))
+    try at(3, "bad", .jobEnd(.init(status: .failed, error: "x failed")))
+    return s
+}
+
+@Suite("Reports")
+struct ReportTests {
+    let now = 1_763_900_000.0 + 20
+
+    @Test func jsonHasTheFiguresAndFollowsTheDocumentedSchema() throws {
+        let s = try reportFixture()
+        let v = Report.json(s, jobs: s.orderedJobs, now: now)
+        let ok = try #require(v["jobs"].flatMap { if case .array(let a) = $0 { return a.first } else { return nil } })
+        #expect(ok["status"] == .string("completed"))
+        #expect(ok["duration_s"] == .double(15))
+        guard case .array(let phases)? = ok["phases"] else { Issue.record("no phases"); return }
+        #expect(phases[0]["duration_s"] == .double(10) && phases[0]["rate_per_s"] == .double(10))
+        #expect(phases[1]["failed"] == .int(2) && phases[1]["total"] == .int(50))
+        #expect(ok["checkpoints"] != .array([]))
+
+        // Validate against the JSON Schema in docs/REPORTS.md with Python's jsonschema.
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try JSONWriter.string(v).write(toFile: dir + "/r.json", atomically: false, encoding: .utf8)
+        let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/REPORTS.md").path
+        let script = """
+        import json, re, sys, jsonschema
+        doc = open(sys.argv[1]).read()
+        schema = json.loads(re.search(r"```json\\n(.*?)\\n```", doc, re.S).group(1))
+        jsonschema.validate(json.load(open(sys.argv[2])), schema)
+        print("valid")
+        """
+        let r = try runProcess("/usr/bin/env", ["python3", "-c", script, doc, dir + "/r.json"])
+        #expect(r.out.contains("valid"), "\(r.err)")
+    }
+
+    @Test func csvHasOneRowPerPhaseAndParsesBack() throws {
+        let s = try reportFixture()
+        let text = Report.csv(s, jobs: s.orderedJobs, now: now)
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try text.write(toFile: dir + "/r.csv", atomically: false, encoding: .utf8)
+        let script = """
+        import csv, json, sys
+        rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+        print(json.dumps(rows))
+        """
+        let r = try runProcess("/usr/bin/env", ["python3", "-c", script, dir + "/r.csv"])
+        let rows = try JSONParser.parse(r.out)
+        guard case .array(let list) = rows else { Issue.record("not rows: \(r.out) \(r.err)"); return }
+        #expect(list.count == 3)
+        #expect(list[0]["phase"] == .string("fetch") && list[0]["realtime"] == .string("10.000") && list[0]["done"] == .string("100"))
+        #expect(list[2]["job_name"] == .string("etl, \"quoted\""))
+        #expect(list[2]["error"] == .string("line one,\nline two"))
+        #expect(text.hasPrefix(Report.csvColumns.joined(separator: ",") + "\n"))
+    }
+
+    @Test func textAndDetailedSayWhatHappened() throws {
+        let s = try reportFixture()
+        let t = Report.text(s, jobs: s.orderedJobs, now: now, detailed: false)
+        #expect(t.contains("nightly (ok): completed, 100%, 15s"))
+        #expect(t.contains("  done     fetch  100/100 pages, 10s, 10 pages/s"))
+        #expect(t.contains("failed   x") && t.contains("error: line one,"))
+        let d = Report.text(s, jobs: s.orderedJobs, now: now, detailed: true)
+        #expect(d.contains("failed step s1: HTTP 503"))
+        #expect(d.contains("last checkpoint: loaded"))
+        #expect(d.contains("alert critical: job etl, \"quoted\" failed: x failed"))
+    }
+
+    @Test func theCommandReadsTheEngineOrTheFile() throws {
+        let d = try Daemon()
+        let c = try EngineConnection(path: d.sock)
+        _ = try send(c, [#"{"type":"job.start","job":"r","name":"rep","phases":["a"]}"#, #"{"type":"progress","job":"r","phase":"a","done":3,"total":4}"#])
+        let live = try runPipetop(["report", "--format", "csv", "--socket", d.sock])
+        #expect(live.status == 0, "\(live.err)")
+        #expect(live.out.contains("r,rep,1,a,a,running"))
+        let missing = try runPipetop(["report", "nope", "--socket", d.sock])
+        #expect(missing.status != 0 && missing.err.contains("no job 'nope'"))
+        let none = try runPipetop(["report", "--socket", d.dir + "/none.sock", "--db", d.dir + "/none.db"])
+        #expect(none.status != 0 && none.err.contains("no engine on the socket and no database"))
+    }
+}
+
+func runProcess(_ exe: String, _ args: [String]) throws -> (out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: exe)
+    p.arguments = args
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}

@@ -4,7 +4,7 @@ import Foundation
 // our handler can restore the terminal, so for commands that show the dashboard it is turned
 // off (unless SWIFT_BACKTRACE is set): the runtime reads it at start-up, hence the one re-exec.
 // `CrashGuard` then restores the terminal and says how to get a backtrace.
-let headless: Set<String> = ["daemon", "emit", "run", "resume", "report", "help", "--help", "-h", "--version"]
+let headless: Set<String> = ["daemon", "emit", "run", "resume", "report", "history", "help", "--help", "-h", "--version"]
 if ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil,
    CommandLine.arguments.count < 2 || !headless.contains(CommandLine.arguments[1]) {
     setenv("SWIFT_BACKTRACE", "enable=no", 1)
@@ -20,5 +20,12 @@ sigemptyset(&unblock)
 for sig in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGCHLD] { sigaddset(&unblock, sig) }
 pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
 signal(SIGWINCH, SIG_DFL)
+
+// The sampler keeps /proc files open per tracked process: allow as many as the system does.
+var limit = rlimit()
+if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 && limit.rlim_cur < limit.rlim_max {
+    limit.rlim_cur = limit.rlim_max
+    setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+}
 
 Pipetop.main()

@@ -72,3 +72,52 @@ struct AlertTests {
         #expect(book.sorted.map(\.kind) == ["k3", "k2", "k4", "k1"])
     }
 }
+
+@Suite("History and bounds")
+struct HistoryTests {
+    @Test func finishedRunsAreKeptPerPipelineWithPhaseDurations() throws {
+        var s = PipelineState()
+        for run in 0..<3 {
+            let t = Double(run * 1000)
+            try s.apply(Event(job: "j", .jobStart(.init(name: "import", phases: [.init(id: "a"), .init(id: "b")]))), now: t)
+            try s.apply(Event(job: "j", .phaseStart(.init(phase: "a"))), now: t)
+            try s.apply(Event(job: "j", .phaseEnd(.init(phase: "a"))), now: t + Double(10 * (run + 1)))
+            try s.apply(Event(job: "j", .jobEnd(.init(status: run == 2 ? .failed : .completed))), now: t + 100)
+        }
+        let runs = try #require(s.history["import"])
+        #expect(runs.map(\.run) == [1, 2, 3])
+        #expect(runs.map(\.status) == [.completed, .completed, .failed])
+        #expect(runs[1].phases.first?.duration == 20)
+        // Only completed runs count for the comparison.
+        #expect(s.pastDurations(pipeline: "import", phase: "a") == [10, 20])
+        #expect(percentile([10, 20, 30, 40], 50) == 20)
+        #expect(percentile([10, 20, 30, 40], 95) == 40)
+        #expect(percentile([], 50) == nil)
+    }
+
+    @Test func aPipelineLabelGroupsRunsOfDifferentNames() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "x", .jobStart(.init(name: "import 2026-11-22", labels: ["pipeline": "import"]))), now: 0)
+        try s.apply(Event(job: "x", .jobEnd(.init(status: .completed))), now: 5)
+        #expect(s.history["import"]?.count == 1)
+    }
+
+    @Test func phasesPerJobAreBounded() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "j"))), now: 0)
+        for i in 0..<PipelineState.maxPhases { try s.apply(Event(job: "j", .phaseStart(.init(phase: "p\(i)"))), now: 1) }
+        #expect(throws: ApplyError.self) { try s.apply(Event(job: "j", .phaseStart(.init(phase: "one-too-many"))), now: 2) }
+    }
+
+    @Test func alertsAreBoundedAndFoldIntoOne() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "j"))), now: 0)
+        for i in 0..<(AlertBook.maxAlerts + 50) {
+            try s.apply(Event(job: "j", .alert(.init(message: "cause \(i)"))), now: Double(i))
+        }
+        #expect(s.alerts.all.count <= AlertBook.maxAlerts + 1)  // the fold-in alert itself
+        let overflow = try #require(s.alerts.all.first { $0.kind == "overflow" })
+        #expect(overflow.count >= 50)
+        #expect(overflow.job == "j")
+    }
+}

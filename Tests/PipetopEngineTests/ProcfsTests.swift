@@ -13,7 +13,7 @@ struct ProcParseTests {
         // A command name with spaces and a ')' inside, as a hostile or odd process may have.
         let line = "4242 (my (weird) cmd) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 567 0 0 20 0 7 0 98765 123456789 2048 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"
         let s = try #require(withBytes(line) { ProcParse.procStat($0) })
-        #expect(s == ProcParse.ProcStat(ppid: 1, ticks: 1234 + 567, threads: 7, startTime: 98765, rssPages: 2048))
+        #expect(s == ProcParse.ProcStat(ppid: 1, ticks: 1234 + 567, childTicks: 0, threads: 7, startTime: 98765, rssPages: 2048))
     }
 
     @Test func statGivesBusyAndTotalPerCPU() {
@@ -138,6 +138,19 @@ struct ProcessTreeTests {
         }
         #expect(after.processes <= 2, "\(after)")  // the shell (and at most its final sleep)
         #expect(after.rss < full.rss)
+    }
+
+    @Test func shortLivedChildrenAreCounted() throws {
+        // A shell that runs many short busy children one after another: each lives less than
+        // the sampling interval; their CPU reaches the shell's cutime when reaped.
+        let shell = try Child("while :; do sh -c 'j=0; while [ $j -lt 20000 ]; do j=$((j+1)); done'; done")
+        defer { shell.stop() }
+        let reader = ProcessTreeReader(root: shell.pid)
+        _ = reader.sample(at: Date().timeIntervalSince1970)
+        Thread.sleep(forTimeInterval: 1.5)
+        let s = try #require(reader.sample(at: Date().timeIntervalSince1970))
+        // The children (25 ms each) keep about one core busy; most are never seen alive.
+        #expect(s.cpuPercent > 20, "short-lived children's CPU should count, got \(s.cpuPercent)%")
     }
 
     @Test func aGoneRootEndsTheTree() throws {

@@ -148,3 +148,21 @@ struct EventDecoderTests {
         #expect(try SubscriberMessage.decode(line.dropLast()) == msg)
     }
 }
+
+@Suite("Counts that could overflow")
+struct OverflowTests {
+    @Test func countsAboveTwoToThe53AreRefused() {
+        let r = reason(#"{"type":"progress","job":"j","phase":"a","done":9223372036854775807,"failed":1}"#)
+        #expect(r?.contains("field 'done' is too large") == true, "\(r ?? "accepted")")
+        #expect(reason(#"{"type":"progress","job":"j","phase":"a","inc":9007199254740993}"#)?.contains("too large") == true)
+    }
+
+    @Test func theLargestCountsSumWithoutTrapping() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "j"))), now: 0)
+        let big = 1 << 53
+        try s.apply(Event(job: "j", .progress(.init(phase: "a", done: big, failed: big, skipped: big, total: big))), now: 1)
+        try s.apply(Event(job: "j", .checkpoint(.init(name: "c"))), now: 2)
+        #expect(s[job: "j"]?.phase("a")?.accounted == 3 * big)
+    }
+}

@@ -47,6 +47,7 @@ public struct AlertBook: Sendable, Codable, Equatable {
     public private(set) var all: [Alert] = []
     private var occurrences: [String: Int] = [:]
     public static let maxResolved = 500
+    public static let maxAlerts = 2_000
 
     public init() {}
 
@@ -59,6 +60,15 @@ public struct AlertBook: Sendable, Codable, Equatable {
             all[i].message = message
             all[i].severity = max(all[i].severity, severity)
             return
+        }
+        // A bounded book: past the limit the oldest resolved alerts go first, then new
+        // causes are folded into one "too many alerts" alert of the job.
+        if all.count >= Self.maxAlerts && kind != "overflow" {
+            trim(to: Self.maxAlerts - 1)
+            if all.count >= Self.maxAlerts {
+                raise(job: job, phase: nil, kind: "overflow", severity: .warning, message: "more than \(Self.maxAlerts) alerts; new causes are folded here", at: t)
+                return
+            }
         }
         let n = (occurrences[fp] ?? 0) + 1
         occurrences[fp] = n
@@ -99,13 +109,17 @@ public struct AlertBook: Sendable, Codable, Equatable {
         }
     }
 
-    private mutating func trim() {
+    private mutating func trim(to limit: Int? = nil) {
         let resolved = all.filter { !$0.isOpen }.count
-        guard resolved > Self.maxResolved else { return }
-        var drop = resolved - Self.maxResolved
+        let keepResolved = limit.map { max(0, resolved - (all.count - $0)) } ?? Self.maxResolved
+        guard resolved > keepResolved else { return }
+        var drop = resolved - keepResolved
         all.removeAll { a in
             if drop > 0 && !a.isOpen { drop -= 1; return true }
             return false
         }
+        // Occurrence counters of causes with no alert left are not needed any more.
+        let live = Set(all.map(\.fingerprint))
+        occurrences = occurrences.filter { live.contains($0.key) }
     }
 }

@@ -34,7 +34,7 @@ public struct Phase: Sendable, Codable, Equatable {
     }
 
     /// Items accounted for: processed, failed or skipped.
-    public var accounted: Int { done + failed + skipped }
+    public var accounted: Int { done &+ failed &+ skipped }
 
     /// The total to show: the declared one, or the count so far when items outran it.
     public var effectiveTotal: Int? { total.map { max($0, accounted) } }

@@ -5,6 +5,8 @@ public struct PipelineState: Sendable, Codable, Equatable {
     /// Job ids in the order they first started (re-runs keep their place).
     public internal(set) var order: [String] = []
     public internal(set) var alerts = AlertBook()
+    /// Finished runs per pipeline (see `RunSummary`).
+    public internal(set) var history: [String: [RunSummary]] = [:]
     /// The machine the engine runs on, as the sampler sees it.
     public internal(set) var host = HostResources()
 

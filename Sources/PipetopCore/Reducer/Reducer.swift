@@ -31,6 +31,7 @@ extension PipelineState {
         job.updatedAt = max(job.updatedAt, t)
         jobs[event.job] = job
         raiseAlerts(before: before, after: job, event: event.body, at: t)
+        if job.state.isTerminal && !before.state.isTerminal { record(job, at: t) }
     }
 
     /// Alerts follow from what changed: a phase or job that failed, an error logged, an alert
@@ -101,7 +102,7 @@ extension PipelineState {
 
         case .phaseStart(let e):
             try requireLive(job, "phase.start")
-            let i = phaseSlot(&job, e.phase)
+            let i = try phaseSlot(&job, e.phase)
             var p = job.phases[i]
             switch p.state {
             case .done, .skipped:
@@ -127,7 +128,7 @@ extension PipelineState {
 
         case .progress(let e):
             try requireLive(job, "progress")
-            let i = phaseSlot(&job, e.phase)
+            let i = try phaseSlot(&job, e.phase)
             var p = job.phases[i]
             if p.state.isFinished {
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); progress after phase.end is refused")
@@ -136,7 +137,7 @@ extension PipelineState {
             if let d = e.done { p.done = d }
             if let inc = e.inc {
                 let (sum, overflow) = p.done.addingReportingOverflow(inc)
-                if overflow || sum < 0 { throw ApplyError("inc \(inc) takes done out of range") }
+                if overflow || sum < 0 || sum > 1 << 53 { throw ApplyError("inc \(inc) takes done out of range") }
                 p.done = sum
             }
             if let f = e.failed { p.failed = f }
@@ -148,7 +149,7 @@ extension PipelineState {
 
         case .step(let e):
             try requireLive(job, "step")
-            let i = phaseSlot(&job, e.phase)
+            let i = try phaseSlot(&job, e.phase)
             if job.phases[i].state == .pending { startImplicitly(&job.phases[i], at: t) }
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
             wake(&job)
@@ -158,7 +159,7 @@ extension PipelineState {
             guard e.status.isFinished else {
                 throw ApplyError("phase.end status must be done, failed or skipped, not \(e.status.rawValue)")
             }
-            let i = phaseSlot(&job, e.phase)
+            let i = try phaseSlot(&job, e.phase)
             var p = job.phases[i]
             if p.state.isFinished {
                 if p.state == e.status { return }  // a repeated phase.end is harmless
@@ -172,8 +173,8 @@ extension PipelineState {
             job.phases[i] = p
 
         case .checkpoint(let e):
-            let done = job.phases.reduce(0) { $0 + $1.done }
-            let failed = job.phases.reduce(0) { $0 + $1.failed }
+            let done = job.phases.reduce(0) { $0 &+ $1.done }
+            let failed = job.phases.reduce(0) { $0 &+ $1.failed }
             job.checkpoints.append(CheckpointRecord(name: e.name, at: t, phase: e.phase, done: done, failed: failed, data: e.data))
             if job.checkpoints.count > Job.maxCheckpoints { job.checkpoints.removeFirst(job.checkpoints.count - Job.maxCheckpoints) }
 
@@ -248,9 +249,16 @@ extension PipelineState {
         }
     }
 
+    /// Most phases one job may have: beyond it a new phase id is refused, so a runaway or
+    /// hostile producer cannot grow a job without bound.
+    public static let maxPhases = 1_000
+
     /// Index of the phase, creating it when the pipeline did not declare it.
-    private static func phaseSlot(_ job: inout Job, _ id: String) -> Int {
+    private static func phaseSlot(_ job: inout Job, _ id: String) throws(ApplyError) -> Int {
         if let i = job.phaseIndex(id) { return i }
+        guard job.phases.count < maxPhases else {
+            throw ApplyError("job '\(job.id)' already has \(maxPhases) phases; phase '\(id)' refused")
+        }
         job.phases.append(Phase(id: id))
         return job.phases.count - 1
     }

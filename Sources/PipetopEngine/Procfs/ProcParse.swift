@@ -87,6 +87,8 @@ enum ProcParse {
     struct ProcStat: Equatable {
         var ppid: Int32
         var ticks: UInt64  // utime + stime
+        /// cutime + cstime: CPU of children it has reaped (they may have lived between samples).
+        var childTicks: UInt64 = 0
         var threads: Int
         var startTime: UInt64
         var rssPages: Int
@@ -115,8 +117,8 @@ enum ProcParse {
             while j < b.count, b[j] >= 0x30, b[j] <= 0x39 { v = v &* 10 &+ UInt64(b[j] - 0x30); j += 1 }
             return v
         }
-        return ProcStat(ppid: Int32(truncatingIfNeeded: num(4)), ticks: num(14) + num(15), threads: Int(num(20)),
-                        startTime: num(22), rssPages: Int(num(24)))
+        return ProcStat(ppid: Int32(truncatingIfNeeded: num(4)), ticks: num(14) + num(15), childTicks: num(16) + num(17),
+                        threads: Int(num(20)), startTime: num(22), rssPages: Int(num(24)))
     }
 
     /// /proc/PID/io: the bytes that reached storage (read_bytes, write_bytes).

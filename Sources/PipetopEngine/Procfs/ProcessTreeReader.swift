@@ -11,6 +11,7 @@ public final class ProcessTreeReader {
     public let root: Int32
     private var known: [Int32: Tracked] = [:]
     private var lastAt: Double?
+    private var rootStart: UInt64?
     static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
     static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
@@ -19,6 +20,7 @@ public final class ProcessTreeReader {
         let io: ProcFile?
         let startTime: UInt64
         var ticks: UInt64
+        var childTicks: UInt64 = 0
         var read: UInt64
         var write: UInt64
         var childFiles: [ProcFile]?
@@ -37,18 +39,27 @@ public final class ProcessTreeReader {
     public func sample(at now: Double) -> TreeSample? {
         let first = lastAt == nil
         let interval = lastAt.map { max(0.001, now - $0) } ?? 0
-        var ticks: UInt64 = 0, read: UInt64 = 0, write: UInt64 = 0
+        var ticks: UInt64 = 0, read: UInt64 = 0, write: UInt64 = 0, reaped: UInt64 = 0
         var rss = 0, threads = 0, processes = 0
         var seen = Set<Int32>()
         var queue: [Int32] = [root]
         while let pid = queue.popLast() {
             guard !seen.contains(pid), let (t, s, isNew) = track(pid) else { continue }
+            if pid == root {
+                // The job's process is gone and its pid reused: that is not the job.
+                if let start = rootStart, start != s.startTime { known[pid] = nil; return nil }
+                rootStart = s.startTime
+            }
             seen.insert(pid)
             // A process first seen after the first tick started during this interval: all of
             // its CPU time is new. On the first tick everything is the baseline.
             let base = isNew ? (first ? s.ticks : 0) : t.ticks
             ticks += s.ticks &- min(base, s.ticks)
             t.ticks = s.ticks
+            // Children reaped since the last sample add to cutime/cstime: short-lived ones
+            // (make -j, shell loops) would otherwise never be counted.
+            if !isNew { reaped += s.childTicks &- min(t.childTicks, s.childTicks) }
+            t.childTicks = s.childTicks
             if let io = t.io, let (r, w) = io.read({ ProcParse.io($0) }) {
                 let (br, bw) = isNew ? (first ? (r, w) : (0, 0)) : (t.read, t.write)
                 read += r &- min(br, r)
@@ -61,7 +72,14 @@ public final class ProcessTreeReader {
             processes += 1
             queue.append(contentsOf: children(of: pid, t, threads: s.threads))
         }
-        for pid in known.keys where !seen.contains(pid) { known[pid] = nil }  // exited
+        // Exited: what they used while we watched them was counted already, so it comes off
+        // the reaped total their parent now carries.
+        var counted: UInt64 = 0
+        for (pid, t) in known where !seen.contains(pid) {
+            counted += t.ticks + t.childTicks
+            known[pid] = nil
+        }
+        ticks += reaped &- min(counted, reaped)
         lastAt = now
         guard seen.contains(root) else { return nil }
         let cpuSeconds = Double(ticks) / Self.ticksPerSecond
@@ -100,6 +118,8 @@ public final class ProcessTreeReader {
         for f in t.childFiles ?? [] {
             if let kids = f.read({ b in ProcParse.integers(b, from: 0, to: b.count) }) {
                 out.append(contentsOf: kids.map { Int32(truncatingIfNeeded: $0) })
+            } else {
+                t.childFiles = nil  // a thread ended: list the threads again next time
             }
         }
         return out

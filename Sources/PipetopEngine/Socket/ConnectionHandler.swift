@@ -16,6 +16,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let hub: SubscriberHub
     private var lineNumber = 0
     private var pendingFlush = false
+    /// Answers (sync, resume) were written since the socket was last writable.
+    private var answersPending = false
     /// The connecting process (SO_PEERCRED): the job's pid when `job.start` names none.
     private(set) var peerPID: Int32?
     /// Error replies not sent because the client does not read them (it keeps its socket full).
@@ -62,6 +64,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                     hub.changed()
                 }
             case .success(.sync(let id)):
+                answersPending = true
                 // The reply waits until every earlier line of the connection is on disk.
                 let reply = Reply.synced(id: id, line: lineNumber)
                 if let journal = engine.journal {
@@ -77,6 +80,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                     self.reply(context, reply, mustSend: true)
                 }
             case .success(.resume(let job)):
+                answersPending = true
                 let answer = JSONWriter.string(ResumeReply.json(job: job, state: engine.snapshot().state)) + "\n"
                 var buf = context.channel.allocator.buffer(capacity: answer.utf8.count)
                 buf.writeString(answer)
@@ -93,6 +97,21 @@ final class ConnectionHandler: ChannelInboundHandler {
             pendingFlush = false
             context.flush()
         }
+        // A client that asks (sync, resume) but does not read its answers is not read from
+        // until it drains them: answers never pile up without bound.
+        // (Error replies to a full socket are dropped instead, so fire-and-forget producers
+        // that never read are never slowed down.)
+        if answersPending && !context.channel.isWritable {
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            answersPending = false
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -15,7 +15,8 @@ public final class SubscriberHub: Sendable {
     private let engine: Engine
     private let hello: SubscriberMessage.Hello
     private let subscribers = Mutex<[ObjectIdentifier: Subscriber]>([:])
-    private let flushScheduled = Atomic<Bool>(false)
+    /// When the next flush is due (nil: none scheduled).
+    private let nextFlush = Mutex<Double?>(nil)
 
     private struct Subscriber {
         /// A socket viewer gets bytes; an in-process viewer (the local dashboard) a nudge.
@@ -46,7 +47,17 @@ public final class SubscriberHub: Sendable {
 
     func add(_ channel: Channel, fps: Double?) {
         let f = min(Self.maxFPS, max(0.5, fps ?? Self.defaultFPS))
-        subscribers.withLock { $0[ObjectIdentifier(channel)] = Subscriber(sink: .channel(channel), interval: 1 / f) }
+        // A second subscribe on the same connection only changes its rate.
+        let already = subscribers.withLock { subs -> Bool in
+            let key = ObjectIdentifier(channel)
+            if let old = subs[key] {
+                subs[key] = Subscriber(sink: old.sink, interval: 1 / f, sentVersion: old.sentVersion, sentAt: old.sentAt)
+                return true
+            }
+            subs[key] = Subscriber(sink: .channel(channel), interval: 1 / f)
+            return false
+        }
+        if already { return }
         if let line = try? SubscriberMessage.hello(hello).line() {
             send(line, to: channel)
         }
@@ -81,11 +92,23 @@ public final class SubscriberHub: Sendable {
         schedule(after: 0, on: loop)
     }
 
+    /// Schedules a flush `delay` seconds from now unless one is already due no later; an
+    /// earlier request (a fast viewer, a new one) is never held back by a later one.
     private func schedule(after delay: Double, on loop: EventLoop) {
-        guard flushScheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        let due = engine.clock.now() + max(0, delay)
+        let go = nextFlush.withLock { next -> Bool in
+            if let n = next, n <= due { return false }
+            next = due
+            return true
+        }
+        guard go else { return }
         loop.scheduleTask(in: .nanoseconds(Int64(max(0, delay) * 1e9))) { [self] in
-            flushScheduled.store(false, ordering: .releasing)
-            flush(on: loop)
+            let mine = nextFlush.withLock { next -> Bool in
+                guard let n = next, n <= engine.clock.now() + 0.001 else { return false }
+                next = nil
+                return true
+            }
+            if mine { flush(on: loop) }
         }
     }
 

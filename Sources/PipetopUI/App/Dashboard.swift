@@ -65,7 +65,8 @@ public final class Dashboard {
             }
             // Sleep until a key, a snapshot, or the next second (the clock on screen).
             let untilSecond = Int32(max(1, min(1000, (1 - localNow.truncatingRemainder(dividingBy: 1)) * 1000)))
-            let pending = shownVersion != source.current()?.version
+            let latest = source.current()
+            let pending = shownVersion != latest?.version || latest?.link != model.link
             let timeout = pending ? Int32(max(1, (lastDraw + 1 / maxFPS - Date().timeIntervalSince1970) * 1000)) : untilSecond
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: source.wakeFD, events: Int16(POLLIN), revents: 0),

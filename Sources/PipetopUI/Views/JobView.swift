@@ -28,7 +28,9 @@ public enum JobView {
         let pane = AlertPane.height(for: alerts.count, in: r, focused: m.nav.alertsFocused)
         let bottom = r.maxY - pane
         let phases = Lists.phases(job, filter: m.nav.filters["phases:\(job.id)"])
-        let table = PhaseTable(width: r.width, phases: phases)
+        var table = PhaseTable(width: r.width, phases: phases)
+        let pipeline = RunSummary.pipeline(of: job)
+        table.past = Dictionary(uniqueKeysWithValues: job.phases.map { ($0.id, m.state.pastDurations(pipeline: pipeline, phase: $0.id)) })
         table.titles(&g, y: y, theme: theme)
         y += 1
         // Keep room below for the checkpoints, resources and log sections when there is some.
@@ -102,6 +104,8 @@ struct PhaseTable {
     let nameWidth: Int
     let barWidth: Int
     let columns: [Column]
+    /// Durations of each phase in the pipeline's past completed runs.
+    var past: [String: [Double]] = [:]
 
     init(width: Int, phases: [Phase]) {
         self.width = width
@@ -109,10 +113,10 @@ struct PhaseTable {
         var cols = [Column(title: "DONE", width: 8), Column(title: "FAILED", width: 7), Column(title: "SKIPPED", width: 8),
                     Column(title: "TOTAL", width: 8), Column(title: "%", width: 5), Column(title: "RATE", width: 9),
                     Column(title: "ELAPSED", width: 8), Column(title: "ETA", width: 11), Column(title: "ERR", width: 5),
-                    Column(title: "CPU%", width: 6), Column(title: "CPU-S", width: 8), Column(title: "RSS", width: 7),
+                    Column(title: "PAST p50/p95", width: 14), Column(title: "CPU%", width: 6), Column(title: "CPU-S", width: 8), Column(title: "RSS", width: 7),
                     Column(title: "READ", width: 7), Column(title: "WRITE", width: 7)]
         // Least needed first to go when the bar would get too short.
-        for drop in ["READ", "WRITE", "CPU-S", "SKIPPED", "RSS", "CPU%", "ERR", "ELAPSED", "FAILED"] {
+        for drop in ["READ", "WRITE", "CPU-S", "SKIPPED", "RSS", "CPU%", "ERR", "PAST p50/p95", "ELAPSED", "FAILED"] {
             if width - 5 - nameWidth - cols.reduce(0) { $0 + $1.width } >= 10 { break }
             cols.removeAll { $0.title == drop }
         }
@@ -171,6 +175,12 @@ struct PhaseTable {
             case .pending: return ("", theme.dim)
             }
         case "ERR": return (p.errorCount > 0 ? "\(p.errorCount)" : "-", p.errorCount > 0 ? theme.error : theme.dim)
+        case "PAST p50/p95":
+            // How this phase did in earlier runs; a running phase already past p95 stands out.
+            let d = past[p.id] ?? []
+            guard let p50 = percentile(d, 50), let p95 = percentile(d, 95) else { return ("-", theme.dim) }
+            let slow = p.state == .running && (p.elapsed(now: now) ?? 0) > p95
+            return ("\(Format.duration(p50))/\(Format.duration(p95))", slow ? theme.warn : theme.dim)
         // Per-phase accounting from the sampler: average CPU%, CPU seconds, peak RSS, I/O.
         case "CPU%": return (p.usage?.averageCPU.map { "\(Int($0.rounded()))" } ?? "-", theme.dim)
         case "CPU-S": return (p.usage.map { String(format: "%.1f", $0.cpuSeconds) } ?? "-", theme.dim)

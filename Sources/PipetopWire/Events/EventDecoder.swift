@@ -59,7 +59,9 @@ public enum EventDecoder {
                                      total: try f.optionalCount("total"), unit: try f.optionalString("unit")))
         case "progress":
             let p = Event.Progress(phase: try f.id("phase"), done: try f.optionalCount("done"),
-                                   inc: try f.optionalInt("inc"), failed: try f.optionalCount("failed"),
+                                   inc: try f.optionalInt("inc").map { v throws(WireError) -> Int in
+                                       guard abs(v) <= Fields.maxCount else { throw WireError("field 'inc' is too large (at most \(Fields.maxCount))") }
+                                       return v }, failed: try f.optionalCount("failed"),
                                    skipped: try f.optionalCount("skipped"), total: try f.optionalCount("total"))
             if p.done == nil && p.inc == nil && p.failed == nil && p.skipped == nil && p.total == nil {
                 throw WireError("progress needs at least one of done, inc, failed, skipped, total")
@@ -180,9 +182,14 @@ struct Fields {
     }
 
     /// A count of items: a whole number, zero or more.
+    /// Counts above this are refused: sums of several stay far from overflow, and every count
+    /// is exact as a JSON number in any language (2^53).
+    static let maxCount = 1 << 53
+
     func optionalCount(_ key: String) throws(WireError) -> Int? {
         guard let n = try optionalInt(key) else { return nil }
         if n < 0 { throw WireError("field '\(key)' must not be negative, got \(n)") }
+        if n > Self.maxCount { throw WireError("field '\(key)' is too large (at most \(Self.maxCount))") }
         return n
     }
 

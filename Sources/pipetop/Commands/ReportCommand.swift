@@ -34,7 +34,7 @@ struct ReportCommand: ParsableCommand {
     var db: String?
 
     func run() throws {
-        let (state, now) = try liveState() ?? fileState()
+        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: db, command: "report")
         var selected = state.orderedJobs
         if !jobs.isEmpty {
             for id in jobs where state[job: id] == nil { throw CLIError("pipetop report: no job '\(id)'") }
@@ -48,22 +48,25 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    private func liveState() throws -> (PipelineState, Double)? {
-        guard let c = try? EngineConnection(path: socketOptions.resolved) else { return nil }
-        defer { c.close() }
-        try c.send(#"{"type":"subscribe","fps":1}"# + "\n")
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            guard let line = try c.readLine(timeout: 1) else { continue }
-            if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(line.utf8)) { return (s.state, s.now) }
-        }
-        throw CLIError("pipetop report: the engine sent no state")
-    }
+}
 
-    private func fileState() throws -> (PipelineState, Double) {
+/// The engine's state for the commands that print it: from the engine on the socket (a
+/// snapshot), or from the database file when no engine runs.
+enum StateReader {
+    static func read(socket: String, db: String?, command: String) throws -> (PipelineState, Double) {
+        if let c = try? EngineConnection(path: socket) {
+            defer { c.close() }
+            try c.send(#"{"type":"subscribe","fps":1}"# + "\n")
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline {
+                guard let line = try c.readLine(timeout: 1) else { continue }
+                if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(line.utf8)) { return (s.state, s.now) }
+            }
+            throw CLIError("pipetop \(command): the engine sent no state")
+        }
         let path = db ?? ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? Store.defaultPath()
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
-            throw CLIError("pipetop report: no engine on the socket and no database at \(path)")
+            throw CLIError("pipetop \(command): no engine on the socket and no database at \(path)")
         }
         return (try Store(path: path).restoreState().state, Date().timeIntervalSince1970)
     }

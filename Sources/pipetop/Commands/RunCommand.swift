@@ -70,17 +70,26 @@ struct RunCommand: ParsableCommand {
         }
         let watched: Int32? = progressFrom == "stdout" ? 1 : progressFrom == "stderr" ? 2 : nil
         var pipeFDs: [Int32] = [-1, -1]
-        if watched != nil { pipe(&pipeFDs) }
+        // Close-on-exec: the command must not hold the read end (it would never see SIGPIPE).
+        if watched != nil { makePipe(&pipeFDs, nonBlockingWrite: false) }
+        // A closed reader of our own output (| head) must not kill pipetop before job.end;
+        // the command gets SIGPIPE's default back through posix_spawn.
+        signal(SIGPIPE, SIG_IGN)
 
         let env = ProcessInfo.processInfo.environment.merging(["PIPETOP_SOCKET": socket, "PIPETOP_JOB": jobID]) { _, n in n }
-        let child = try Self.spawn(argv, env: env, logFD: logFD, watched: watched, pipeWrite: pipeFDs[1])
-        if watched != nil { close(pipeFDs[1]) }
-
-        reporter.send(Event(job: jobID, .jobStart(.init(name: jobName, phases: phaseList.map { .init(id: $0) }, pid: child,
-                                                         labels: ["command": argv.joined(separator: " ")]))))
+        // The job exists before the command runs, so its own first events are never refused.
+        let start = Event.JobStart(name: jobName, phases: phaseList.map { .init(id: $0) }, labels: ["command": argv.joined(separator: " ")])
+        reporter.send(Event(job: jobID, .jobStart(start)))
         let firstPhase = phaseList.first ?? "run"
         reporter.send(Event(job: jobID, .phaseStart(.init(phase: firstPhase))))
-        SignalForwarder.start(child: child)
+        reporter.sync()
+        let forwarder = SignalForwarder.install()
+        let child = try Self.spawn(argv, env: env, logFD: logFD, watched: watched, pipeWrite: pipeFDs[1])
+        if watched != nil { close(pipeFDs[1]) }
+        forwarder.forward(to: child)
+        var withPid = start
+        withPid.pid = child
+        reporter.send(Event(job: jobID, .jobStart(withPid)))  // resumes the job with its pid
 
         var reader: Thread?
         if let stream = watched {
@@ -93,7 +102,10 @@ struct RunCommand: ParsableCommand {
 
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 && errno == EINTR {}
-        while let r = reader, !r.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        // Output still open in a background grandchild must not hold the job open: wait a
+        // moment for the last lines, then end the job.
+        let relayDeadline = Date().addingTimeInterval(1)
+        while let r = reader, !r.isFinished, Date() < relayDeadline { Thread.sleep(forTimeInterval: 0.01) }
 
         let code: Int32
         let end: Event.JobEnd
@@ -140,6 +152,19 @@ struct RunCommand: ParsableCommand {
         return pid
     }
 
+    /// Writes all `n` bytes, through short writes and interruptions.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ n: Int) {
+        var off = 0
+        while off < n {
+            let w = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, n - off) }
+            if w < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return  // the reader went away: the command's output has nowhere to go
+            }
+            off += w
+        }
+    }
+
     /// Passes the watched stream through line by line, reporting the progress it finds.
     static func relay(from fd: Int32, to out: Int32, reporter: Reporter, phase: String) {
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -149,7 +174,7 @@ struct RunCommand: ParsableCommand {
             let n = read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
-            _ = buffer.withUnsafeBytes { write(out, $0.baseAddress, n) }
+            writeAll(out, buffer, n)
             pending.append(contentsOf: buffer[0..<n])
             while let nl = pending.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
                 let line = String(decoding: pending[..<nl], as: UTF8.self)
@@ -210,6 +235,11 @@ final class Reporter: @unchecked Sendable {
         }
     }
 
+    /// Waits (briefly) until the engine has applied everything sent so far.
+    func sync() {
+        lock.withLock { _ = try? connection?.sync(timeout: 3) }
+    }
+
     /// Waits (briefly) until the engine has applied everything sent.
     func finish() {
         lock.withLock {
@@ -220,37 +250,69 @@ final class Reporter: @unchecked Sendable {
     }
 }
 
-/// Passes SIGINT, SIGTERM and SIGHUP on to the command. A SIGINT typed at the terminal
-/// already reached the command (same process group), so only one sent to pipetop by
-/// another process (kill) is passed on; pipetop itself waits for the command to end.
-enum SignalForwarder {
+/// Passes SIGINT, SIGTERM, SIGHUP and SIGQUIT on to the command. Handlers are installed
+/// before the command starts, so no signal in between kills pipetop and orphans it. A signal
+/// the terminal generated (Ctrl-C, Ctrl-\, hangup) already reached the command (same process
+/// group), so only those sent to pipetop by another process (kill) are passed on; pipetop
+/// itself waits for the command to end.
+final class SignalForwarder: @unchecked Sendable {
     nonisolated(unsafe) static var writeFD: Int32 = -1
+    private let readFD: Int32
+    private let lock = NSLock()
+    private var child: pid_t?
+    private var early: [Int32] = []
 
-    static func start(child: pid_t) {
+    private init(readFD: Int32) { self.readFD = readFD }
+
+    static func install() -> SignalForwarder {
         var fds: [Int32] = [-1, -1]
-        pipe(&fds)
+        makePipe(&fds, nonBlockingWrite: true)
         writeFD = fds[1]
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        let f = SignalForwarder(readFD: fds[0])
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             var action = sigaction()
             action.__sigaction_handler.sa_sigaction = { sig, info, _ in
                 // Async-signal-safe: record the signal and whether a terminal sent it.
+                let saved = errno
                 var msg: (Int32, Int32) = (sig, info?.pointee.si_code ?? 0)
                 _ = withUnsafeBytes(of: &msg) { write(SignalForwarder.writeFD, $0.baseAddress, $0.count) }
+                errno = saved
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_SIGINFO | SA_RESTART
             sigaction(sig, &action, nil)
         }
-        let readFD = fds[0]
-        let t = Thread {
-            var msg: (Int32, Int32) = (0, 0)
-            while withUnsafeMutableBytes(of: &msg, { read(readFD, $0.baseAddress, $0.count) }) == MemoryLayout<(Int32, Int32)>.size {
-                let (sig, code) = msg
-                let fromTerminal = code == 0x80  // SI_KERNEL: generated by the tty driver
-                if sig == SIGINT && fromTerminal { continue }
-                kill(child, sig)
-            }
-        }
+        let t = Thread { f.loop() }
         t.start()
+        return f
     }
+
+    func forward(to pid: pid_t) {
+        let pending = lock.withLock { () -> [Int32] in
+            child = pid
+            defer { early.removeAll() }
+            return early
+        }
+        for sig in pending { kill(pid, sig) }
+    }
+
+    private func loop() {
+        var msg: (Int32, Int32) = (0, 0)
+        while withUnsafeMutableBytes(of: &msg, { read(readFD, $0.baseAddress, $0.count) }) == MemoryLayout<(Int32, Int32)>.size {
+            let (sig, code) = msg
+            if code == 0x80 { continue }  // SI_KERNEL: the terminal's, already delivered
+            let target = lock.withLock { () -> pid_t? in
+                if child == nil { early.append(sig) }
+                return child
+            }
+            if let pid = target { kill(pid, sig) }
+        }
+    }
+}
+
+/// A pipe whose ends close on exec (glibc hides pipe2 without _GNU_SOURCE).
+func makePipe(_ fds: inout [Int32], nonBlockingWrite: Bool) {
+    pipe(&fds)
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    if nonBlockingWrite { _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK) }
 }

@@ -1,0 +1,70 @@
+/// A finished run, kept per pipeline so later runs can be compared with it (and, later,
+/// estimated from it).
+public struct RunSummary: Sendable, Codable, Equatable {
+    public struct PhaseSummary: Sendable, Codable, Equatable {
+        public var id: String
+        public var name: String
+        public var status: PhaseState
+        public var duration: Double?
+        public var done: Int
+        public var failed: Int
+        public var skipped: Int
+    }
+
+    public var pipeline: String
+    public var job: String
+    public var run: Int
+    public var status: JobState
+    public var startedAt: Double
+    public var endedAt: Double
+    public var done: Int
+    public var failed: Int
+    public var error: String?
+    public var phases: [PhaseSummary]
+
+    public var duration: Double { max(0, endedAt - startedAt) }
+
+    /// The pipeline a job belongs to: its `pipeline` label, else its name.
+    public static func pipeline(of job: Job) -> String { job.labels["pipeline"] ?? job.name }
+
+    public init(_ job: Job, endedAt: Double) {
+        pipeline = Self.pipeline(of: job)
+        self.job = job.id
+        run = job.run
+        status = job.state
+        startedAt = job.startedAt
+        self.endedAt = endedAt
+        done = job.phases.reduce(0) { $0 + $1.done }
+        failed = job.phases.reduce(0) { $0 + $1.failed }
+        error = job.error
+        phases = job.phases.map {
+            PhaseSummary(id: $0.id, name: $0.name, status: $0.state, duration: $0.elapsed(now: endedAt), done: $0.done, failed: $0.failed, skipped: $0.skipped)
+        }
+    }
+}
+
+extension PipelineState {
+    /// Finished runs kept per pipeline (the newest last).
+    public static let runsKept = 50
+
+    /// Past durations of a phase in this pipeline's completed runs, for p50/p95.
+    public func pastDurations(pipeline: String, phase: String) -> [Double] {
+        (history[pipeline] ?? []).filter { $0.status == .completed }
+            .compactMap { $0.phases.first { $0.id == phase && $0.status == .done }?.duration }
+    }
+
+    mutating func record(_ job: Job, at t: Double) {
+        var runs = history[RunSummary.pipeline(of: job)] ?? []
+        runs.append(RunSummary(job, endedAt: job.endedAt ?? t))
+        if runs.count > Self.runsKept { runs.removeFirst(runs.count - Self.runsKept) }
+        history[RunSummary.pipeline(of: job)] = runs
+    }
+}
+
+/// The value below which `p` of the values fall (nearest rank); nil for none.
+public func percentile(_ values: [Double], _ p: Double) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[max(0, min(sorted.count - 1, rank))]
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import PipetopCore
+import PipetopWire
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List the finished runs of a pipeline (or of every pipeline).",
+        discussion: """
+        A pipeline is a job's `pipeline` label, else its name. The engine keeps the last 50 runs
+        of each; each with its status, duration, items and per-phase durations.
+
+        Examples:
+          pipetop history
+          pipetop history "nightly import" --json
+        """)
+
+    @Argument(help: "The pipeline (default: all).")
+    var pipeline: String?
+
+    @Flag(name: .long, help: "Print JSON: {pipeline: [runs]} with per-phase durations.")
+    var json = false
+
+    @OptionGroup var socketOptions: SocketOptions
+
+    @Option(name: .long, help: ArgumentHelp("The database to read when no engine is running.", valueName: "path"))
+    var db: String?
+
+    func run() throws {
+        let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: db, command: "history")
+        var history = state.history
+        if let p = pipeline {
+            guard let runs = history[p] else { throw CLIError("pipetop history: no finished runs of '\(p)'") }
+            history = [p: runs]
+        }
+        if json {
+            let data = try JSONEncoder().encode(history)
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        for (name, runs) in history.sorted(by: { $0.key < $1.key }) {
+            print("\(name): \(runs.count) run\(runs.count == 1 ? "" : "s")")
+            for r in runs.reversed() {
+                let phases = r.phases.map { "\($0.name) \(Format.duration($0.duration))" }.joined(separator: ", ")
+                print("  \(Report.iso(r.startedAt))  \(r.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
+                      + "\(Format.duration(r.duration).padding(toLength: 7, withPad: " ", startingAt: 0)) \(r.done) done"
+                      + (r.failed > 0 ? ", \(r.failed) failed" : "") + "  [\(phases)]" + (r.error.map { "  \($0)" } ?? ""))
+            }
+        }
+    }
+}

@@ -66,13 +66,47 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    /// Stores `state` as of journal entry `through` and drops the entries it covers.
+    /// Stores `state` as of journal entry `through`: a restart then replays only what came
+    /// after it. The journal itself stays (for `export`) until retention prunes it.
     public func saveSnapshot(_ state: PipelineState, through: Int64, at: Double) throws {
         let data = try JSONEncoder().encode(state)
         try db.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO snapshot (through, at, state) VALUES (?, ?, ?)", arguments: [through, at, data])
             try db.execute(sql: "DELETE FROM snapshot WHERE through < ?", arguments: [through])
-            try db.execute(sql: "DELETE FROM event WHERE seq <= ?", arguments: [through])
+        }
+    }
+
+    /// Retention: drops journal entries older than `before` (engine time) and, while the
+    /// file is larger than `maxBytes`, the oldest tenth of what is left, never an entry the
+    /// newest snapshot does not cover (a restart needs those). Returns the entries dropped.
+    @discardableResult
+    public func prune(before: Double, maxBytes: Int?) throws -> Int {
+        var dropped = 0
+        try db.write { db in
+            let through = try Int64.fetchOne(db, sql: "SELECT MAX(through) FROM snapshot") ?? 0
+            try db.execute(sql: "DELETE FROM event WHERE at < ? AND seq <= ?", arguments: [before, through])
+            dropped += db.changesCount
+            guard let cap = maxBytes else { return }
+            for _ in 0..<10 {
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                guard (pages - free) * size > cap else { break }
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE seq <= ?", arguments: [through]) ?? 0
+                guard count > 0 else { break }
+                try db.execute(sql: "DELETE FROM event WHERE seq IN (SELECT seq FROM event WHERE seq <= ? ORDER BY seq LIMIT ?)",
+                               arguments: [through, max(1, count / 10)])
+                dropped += db.changesCount
+            }
+        }
+        return dropped
+    }
+
+    /// Every journal entry of one job, oldest first (what `pipetop export` writes).
+    public func entries(job: String) throws -> [Entry] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, at, job, line FROM event WHERE job = ? ORDER BY seq", arguments: [job])
+                .map { Entry(seq: $0["seq"], at: $0["at"], job: $0["job"], line: $0["line"]) }
         }
     }
 

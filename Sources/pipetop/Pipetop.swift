@@ -20,7 +20,7 @@ struct Pipetop: ParsableCommand {
           pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
         """,
         version: pipetopVersion,
-        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, DemoCommand.self],
+        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, ExportCommand.self, ReplayCommand.self, DemoCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }
@@ -79,12 +79,19 @@ struct EngineOptions: ParsableArguments {
         valueName: "path"))
     var db: String?
 
+    @Option(name: .long, help: ArgumentHelp("Days of events the database keeps (0: forever).", valueName: "days"))
+    var keepDays: Double = 30
+
+    @Option(name: .long, help: ArgumentHelp("Size the database is pruned to, in MB, oldest events first (0: no cap).", valueName: "MB"))
+    var maxDbMB: Int = 512
+
     /// The engine, with its history from the database (restart recovery) unless :memory:.
     func makeEngine(keepByDefault: Bool = true) throws -> Engine {
         let env = ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 }
         guard let path = db ?? (keepByDefault ? env ?? Store.defaultPath() : nil), path != ":memory:" else { return Engine() }
         do {
-            return try Engine(store: try Store(path: path))
+            return try Engine(store: try Store(path: path), keepDays: keepDays > 0 ? keepDays : nil,
+                              maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil)
         } catch {
             throw CLIError("pipetop: cannot use the database \(path): \(error)")
         }

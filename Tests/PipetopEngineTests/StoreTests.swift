@@ -47,7 +47,8 @@ struct StoreTests {
         e.apply(Event(job: "j", .progress(.init(phase: "a", done: 501))))
         let before = e.snapshot().state
         e.close()
-        #expect(try store.eventCount() < 10, "the journal before the snapshot should be gone")
+        #expect(try store.load().entries.count < 10, "a restart should replay only what came after the snapshot")
+        #expect(try store.eventCount() == 502, "the journal stays for export until retention prunes it")
         let again = try Engine(store: try Store(path: path))
         defer { again.close() }
         #expect(again.snapshot().state[job: "j"]?.phase("a")?.done == 501)
@@ -71,6 +72,18 @@ struct StoreTests {
         #expect(s[job: "dead"]?.state == .failed)
         #expect(s[job: "dead"]?.error?.contains("ended while no engine was running") == true)
         #expect(s[job: "alive"]?.state == .running)
+    }
+
+    @Test func retentionPrunesOldEventsButNeverWhatARestartNeeds() throws {
+        let (dir, path) = tempDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(path: path)
+        try store.append((1...100).map { Store.Entry(seq: Int64($0), at: Double($0), job: "j", line: #"{"type":"job.start","job":"j"}"#) })
+        try store.saveSnapshot(PipelineState(), through: 60, at: 60)
+        #expect(try store.prune(before: 80, maxBytes: nil) == 60)   // 1...60: old and covered
+        #expect(try store.eventCount() == 40)                       // 61...79 are old but needed
+        #expect(try store.prune(before: 1_000, maxBytes: 1) == 0)   // nothing covered is left
+        #expect(try store.load().entries.count == 40)
     }
 
     @Test func reopeningAFileOfTheFirstSchemaKeepsItsData() throws {

@@ -33,11 +33,14 @@ public final class Engine: Sendable {
     /// An engine that keeps its history in `store`: the state is rebuilt from the store's
     /// newest snapshot and the journal after it, then every applied event is journaled.
     /// Jobs whose process died while no engine was running are ended as failed.
-    public init(clock: any Clock = SystemClock(), store: Store, snapshotEvery: Double = 60) throws {
+    public init(clock: any Clock = SystemClock(), store: Store, snapshotEvery: Double = 60,
+                keepDays: Double? = 30, maxBytes: Int? = 512 << 20) throws {
         self.clock = clock
         let (state, lastSeq) = try store.restoreState()
         inner = Mutex(Inner(state: state, seq: lastSeq))
         let journal = Journal(store: store, committedThrough: lastSeq, snapshotEvery: snapshotEvery)
+        journal.keepDays = keepDays
+        journal.maxBytes = maxBytes
         self.journal = journal
         journal.snapshotSource = { [unowned self] in self.inner.withLock { ($0.state, $0.seq) } }
         journal.start()

@@ -20,6 +20,13 @@ public final class Journal: @unchecked Sendable {
     /// Supplies (state, journal seq it covers) for snapshots; set by the engine.
     var snapshotSource: (@Sendable () -> (PipelineState, Int64))?
 
+    /// Retention: journal entries older than this many days are pruned (nil: kept).
+    public var keepDays: Double? = 30
+    /// Retention: the journal is pruned from its oldest entries while the file is larger.
+    public var maxBytes: Int? = 512 << 20
+    /// How often retention runs (seconds).
+    public var pruneEvery: Double = 600
+
     public init(store: Store, committedThrough: Int64, window: Double = 0.05, snapshotEvery: Double = 60) {
         self.store = store
         self.window = window
@@ -42,12 +49,19 @@ public final class Journal: @unchecked Sendable {
     func start() {
         let t = Thread { [self] in
             var lastSnapshot = Date().timeIntervalSince1970
+            var lastPrune = 0.0
             while !stopped.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: window)
                 flush()
-                if Date().timeIntervalSince1970 - lastSnapshot >= snapshotEvery {
+                let now = Date().timeIntervalSince1970
+                if now - lastSnapshot >= snapshotEvery {
                     snapshot()
-                    lastSnapshot = Date().timeIntervalSince1970
+                    lastSnapshot = now
+                }
+                // Retention runs here, on the writer's thread: ingest never waits for it.
+                if now - lastPrune >= pruneEvery {
+                    lastPrune = now
+                    _ = try? store.prune(before: keepDays.map { now - $0 * 86_400 } ?? 0, maxBytes: maxBytes)
                 }
             }
             flush()

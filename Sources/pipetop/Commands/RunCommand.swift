@@ -57,6 +57,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         guard !argv.isEmpty else { throw ValidationError("give the command after --") }
+        // First of all: from here on a SIGINT/SIGTERM/SIGHUP is kept for the command.
+        let forwarder = SignalForwarder.install()
         let jobName = name ?? (argv[0] as NSString).lastPathComponent
         let jobID = job ?? "\(jobName)-\(getpid())"
         let phaseList = phases?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
@@ -83,7 +85,6 @@ struct RunCommand: ParsableCommand {
         let firstPhase = phaseList.first ?? "run"
         reporter.send(Event(job: jobID, .phaseStart(.init(phase: firstPhase))))
         reporter.sync()
-        let forwarder = SignalForwarder.install()
         let child = try Self.spawn(argv, env: env, logFD: logFD, watched: watched, pipeWrite: pipeFDs[1])
         if watched != nil { close(pipeFDs[1]) }
         forwarder.forward(to: child)

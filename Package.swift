@@ -42,7 +42,8 @@ let package = Package(
         .executableTarget(name: "pipetop-bench", dependencies: ["PipetopEngine"], path: "Benchmarks/pipetop-bench"),
         .testTarget(name: "PipetopCoreTests", dependencies: ["PipetopCore"]),
         .testTarget(name: "PipetopWireTests", dependencies: ["PipetopWire"]),
-        .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient", "PipetopStore"]),
+        .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient", "PipetopStore",
+                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PipetopUITests", dependencies: ["PipetopUI"], exclude: ["Golden"]),
         // Drives the real binary in tmux; depending on the executable makes `swift test` build it.
         .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "PipetopWire", "PipetopClient"]),

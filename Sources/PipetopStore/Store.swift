@@ -31,9 +31,16 @@ public final class Store: @unchecked Sendable {
         try Self.migrator.migrate(db)
     }
 
-    static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator { migrator(upTo: nil) }
+
+    /// The schema's history; `upTo` stops after that migration (tests build old files).
+    static func migrator(upTo last: String?) -> DatabaseMigrator {
         var m = DatabaseMigrator()
-        m.registerMigration("v1") { db in
+        func register(_ name: String, _ body: @escaping @Sendable (Database) throws -> Void) {
+            if let last, m.migrations.contains(last) { return }
+            m.registerMigration(name, migrate: body)
+        }
+        register("v1") { db in
             try db.create(table: "event") { t in
                 t.primaryKey("seq", .integer)          // the engine's order of application
                 t.column("at", .double).notNull()      // engine time it was applied at
@@ -45,6 +52,12 @@ public final class Store: @unchecked Sendable {
                 t.column("at", .double).notNull()
                 t.column("state", .blob).notNull()     // PipelineState as JSON
             }
+        }
+        // v2: the event's type, so old progress can be thinned without parsing every line.
+        register("v2") { db in
+            try db.alter(table: "event") { t in t.add(column: "type", .text) }
+            try db.execute(sql: "UPDATE event SET type = json_extract(line, '$.type')")
+            try db.create(index: "event_job", on: "event", columns: ["job", "seq"])
         }
         return m
     }
@@ -61,8 +74,8 @@ public final class Store: @unchecked Sendable {
     public func append(_ entries: [Entry]) throws {
         guard !entries.isEmpty else { return }
         try db.write { db in
-            let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line) VALUES (?, ?, ?, ?)")
-            for e in entries { try stmt.execute(arguments: [e.seq, e.at, e.job, e.line]) }
+            let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line, type) VALUES (?, ?, ?, ?, json_extract(?, '$.type'))")
+            for e in entries { try stmt.execute(arguments: [e.seq, e.at, e.job, e.line, e.line]) }
         }
     }
 
@@ -85,6 +98,15 @@ public final class Store: @unchecked Sendable {
         try db.write { db in
             let through = try Int64.fetchOne(db, sql: "SELECT MAX(through) FROM snapshot") ?? 0
             try db.execute(sql: "DELETE FROM event WHERE at < ? AND seq <= ?", arguments: [before, through])
+            dropped += db.changesCount
+            // Compact progress older than an hour: the last update of each phase per minute
+            // is enough history (counts are absolute, so nothing is lost but resolution).
+            let hourAgo = (try Double.fetchOne(db, sql: "SELECT MAX(at) FROM event") ?? 0) - 3_600
+            try db.execute(sql: """
+                DELETE FROM event WHERE type = 'progress' AND seq <= ?1 AND at < ?2 AND seq NOT IN (
+                  SELECT MAX(seq) FROM event WHERE type = 'progress' AND seq <= ?1 AND at < ?2
+                  GROUP BY job, json_extract(line, '$.phase'), CAST(at / 60 AS INTEGER))
+                """, arguments: [through, hourAgo])
             dropped += db.changesCount
             guard let cap = maxBytes else { return }
             for _ in 0..<10 {

@@ -5,6 +5,7 @@ import Testing
 @testable import PipetopEngine
 @testable import PipetopStore
 @testable import PipetopWire
+import GRDB
 
 func tempDB() -> (dir: String, path: String) {
     let dir = NSTemporaryDirectory() + "pt-db-\(UUID().uuidString.prefix(8))"
@@ -86,14 +87,39 @@ struct StoreTests {
         #expect(try store.load().entries.count == 40)
     }
 
-    @Test func reopeningAFileOfTheFirstSchemaKeepsItsData() throws {
+    @Test func aFileOfTheFirstSchemaIsMigratedWithItsData() throws {
         let (dir, path) = tempDB()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Store(path: path).append([Store.Entry(seq: 1, at: 5, job: "j", line: #"{"type":"job.start","job":"j"}"#)])
-        // The migrator finds v1 applied and leaves the data alone.
-        let again = try Store(path: path)
-        #expect(try again.eventCount() == 1)
-        #expect(try again.restoreState().state[job: "j"] != nil)
+        // Build a v1 file by hand, as the first release wrote it.
+        let old = try DatabaseQueue(path: path)
+        try Store.migrator(upTo: "v1").migrate(old)
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO event (seq, at, job, line) VALUES (1, 5, 'j', ?)", arguments: [#"{"type":"job.start","job":"j"}"#])
+            try db.execute(sql: "INSERT INTO event (seq, at, job, line) VALUES (2, 6, 'j', ?)", arguments: [#"{"type":"progress","job":"j","phase":"a","done":3}"#])
+        }
+        try old.close()
+        let store = try Store(path: path)
+        #expect(try store.eventCount() == 2)
+        #expect(try store.restoreState().state[job: "j"]?.phase("a")?.done == 3)
+        let types = try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT type FROM event ORDER BY seq") }
+        #expect(types == ["job.start", "progress"])
+    }
+
+    @Test func oldProgressIsThinnedToOnePerPhaseAndMinute() throws {
+        let (dir, path) = tempDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store(path: path)
+        var entries = [Store.Entry(seq: 1, at: 0, job: "j", line: #"{"type":"job.start","job":"j"}"#)]
+        for k in 1...600 {  // ten minutes of updates, two hours ago
+            entries.append(Store.Entry(seq: Int64(k + 1), at: Double(k), job: "j", line: #"{"type":"progress","job":"j","phase":"a","done":\#(k)}"#))
+        }
+        entries.append(Store.Entry(seq: 602, at: 7_800, job: "j", line: #"{"type":"log","job":"j","message":"now"}"#))
+        try store.append(entries)
+        try store.saveSnapshot(PipelineState(), through: 602, at: 7_800)
+        try store.prune(before: 0, maxBytes: nil)
+        #expect(try store.eventCount() == 1 + 11 + 1)  // start, one per minute (0-59, 60-119, ..., 600), the log
+        let last = try store.entries(job: "j").dropLast().last?.line
+        #expect(last?.contains("\"done\":600") == true)
     }
 
     @Test func syncWaitsForTheDiskAndResumeAnswersOverTheSocket() throws {

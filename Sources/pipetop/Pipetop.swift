@@ -8,8 +8,7 @@ struct Pipetop: ParsableCommand {
         commandName: "pipetop",
         abstract: "top for pipelines: watch batch jobs phase by phase while they run.",
         discussion: """
-        With no subcommand, pipetop shows the dashboard: it attaches to the engine listening on
-        the socket, or starts one in this process when none is there.
+        With no subcommand, pipetop shows the dashboard: it attaches to the engine listening on the socket, or starts one in this process when none is there.
 
         Examples:
           pipetop                       # dashboard (starts an engine if needed)

@@ -45,7 +45,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
 
 extension PipelineState {
     /// Finished runs kept per pipeline (the newest last).
-    public static let runsKept = 50
+    public static let runsKept = 200
 
     /// Past durations of a phase in this pipeline's completed runs, for p50/p95.
     public func pastDurations(pipeline: String, phase: String) -> [Double] {

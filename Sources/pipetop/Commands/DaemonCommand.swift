@@ -9,8 +9,7 @@ struct DaemonCommand: ParsableCommand {
         commandName: "daemon",
         abstract: "Run the tracker engine without a screen.",
         discussion: """
-        For a tmux pane, systemd or CI. Jobs report to the socket; dashboards attach to it.
-        Stops cleanly on SIGINT, SIGTERM or SIGHUP and removes its socket.
+        For a tmux pane, systemd or CI. Jobs report to the socket; dashboards attach to it. Stops cleanly on SIGINT, SIGTERM or SIGHUP and removes its socket.
 
         Examples:
           pipetop daemon

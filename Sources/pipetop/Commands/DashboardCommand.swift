@@ -8,10 +8,9 @@ struct DashboardCommand: ParsableCommand {
         commandName: "dashboard",
         abstract: "Show the dashboard (what `pipetop` with no subcommand does).",
         discussion: """
-        Attaches to the engine on the socket if one is listening; otherwise starts an engine in
-        this process (it stops when you quit; use `pipetop daemon` for one that stays).
+        Attaches to the engine on the socket if one is listening; otherwise starts an engine in this process (it stops when you quit; use `pipetop daemon` for one that stays).
 
-        Keys: ↑↓ or j/k select a job, g/G first/last, PgUp/PgDn, q quits.
+        Keys: ↑↓ or j/k move, Enter opens a job or phase, Esc goes back, / filters, a acknowledges, ! lists alerts, ? shows every key, q quits.
         """)
 
     @OptionGroup var socketOptions: SocketOptions

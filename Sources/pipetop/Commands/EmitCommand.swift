@@ -9,13 +9,10 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Send one event to the engine (for shell scripts).",
         discussion: """
-        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays,
-        objects, "quoted strings"), else taken as text. The command waits until the engine has
-        applied the event and exits non-zero with the engine's reason when it was refused.
+        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The command waits until the engine has applied the event and exits non-zero with the engine's reason when it was refused. A job.start without pid= names the calling script, so its processes are sampled.
 
         Examples:
           pipetop emit job.start --job j1 name=import phases='["fetch","parse","load"]'
-                                        # pid defaults to the calling script's, so its processes are sampled
           pipetop emit phase.start --job j1 --phase fetch total=1000 unit=rows
           pipetop emit progress --job j1 --phase fetch done=250
           pipetop emit step --job j1 --phase fetch step=page-3 state=done

@@ -10,8 +10,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a job's whole record, every event, as JSON lines.",
         discussion: """
-        Reads the database (the engine may be running). Each line is a protocol event with `ts`
-        set to when the engine applied it, so `pipetop replay` rebuilds the job as it was.
+        Reads the database (the engine may be running). Each line is a protocol event with `ts` set to when the engine applied it, so `pipetop replay` rebuilds the job as it was.
 
         Examples:
           pipetop export import-42 > import-42.jsonl
@@ -53,9 +52,7 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Send recorded events (JSON lines, e.g. from export) to the engine.",
         discussion: """
-        As fast as the engine takes them, or paced by their timestamps with --speed (1 = as
-        they happened, 10 = ten times faster). Refused lines are reported with their line
-        number; the exit status is non-zero when any was.
+        As fast as the engine takes them, or paced by their timestamps with --speed (1 = as they happened, 10 = ten times faster). Refused lines are reported with their line number; the exit status is non-zero when any was.
 
         Examples:
           pipetop replay import-42.jsonl

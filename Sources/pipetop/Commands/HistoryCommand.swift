@@ -8,8 +8,7 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "List the finished runs of a pipeline (or of every pipeline).",
         discussion: """
-        A pipeline is a job's `pipeline` label, else its name. The engine keeps the last 50 runs
-        of each; each with its status, duration, items and per-phase durations.
+        A pipeline is a job's `pipeline` label, else its name. The engine keeps the last 200 runs of each; each with its status, duration, items and per-phase durations.
 
         Examples:
           pipetop history

@@ -10,8 +10,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Report jobs as text, detailed text, JSON or CSV.",
         discussion: """
-        From the engine on the socket, or straight from the database file when no engine runs.
-        JSON and CSV fields are documented in docs/REPORTS.md; CSV has one row per phase.
+        From the engine on the socket, or straight from the database file when no engine runs. JSON and CSV fields are documented in docs/REPORTS.md; CSV has one row per phase.
 
         Examples:
           pipetop report                      # every job, one paragraph each

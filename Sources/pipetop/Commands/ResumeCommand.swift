@@ -11,9 +11,7 @@ struct ResumeCommand: ParsableCommand {
         commandName: "resume",
         abstract: "Print where a job can continue from: its last checkpoint.",
         discussion: """
-        Asks the engine on the socket; when none is running, reads the database file. Prints the
-        checkpoint's data (JSON) so a script can pick it up, or with --json the whole answer.
-        Exit status 1 when the job has no checkpoint.
+        Asks the engine on the socket; when none is running, reads the database file. Prints the checkpoint's data (JSON) so a script can pick it up, or with --json the whole answer. Exit status 1 when the job has no checkpoint.
 
         Examples:
           cursor=$(pipetop resume import-42)        # e.g. {"cursor":"c2VjcmV0","page":500}

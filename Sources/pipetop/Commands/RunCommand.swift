@@ -12,14 +12,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a command as a pipetop job, with no change to the command.",
         discussion: """
-        The command's process tree is sampled (CPU, memory, I/O), and the job ends completed or
-        failed from its exit status; pipetop's exit status is the command's. SIGINT, SIGTERM and
-        SIGHUP sent to pipetop are passed on. The command gets PIPETOP_SOCKET and PIPETOP_JOB,
-        so a pipetop client inside it reports into the same job. Without an engine the command
-        still runs (pipetop warns once).
+        The command's process tree is sampled (CPU, memory, I/O), and the job ends completed or failed from its exit status; pipetop's exit status is the command's. SIGINT, SIGTERM and SIGHUP sent to pipetop are passed on. The command gets PIPETOP_SOCKET and PIPETOP_JOB, so a pipetop client inside it reports into the same job. Without an engine the command still runs (pipetop warns once).
 
-        --progress-from reads progress from the command's output (the lines still pass
-        through): "PIPETOP {json event}" lines, tqdm bars, "N/M" counts and "NN%".
+        --progress-from reads progress from the command's output (the lines still pass through): "PIPETOP {json event}" lines, tqdm bars, "N/M" counts and "NN%".
 
         Examples:
           pipetop run -- ./import.sh
@@ -45,7 +40,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var socketOptions: SocketOptions
 
-    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after --).")
+    @Argument(parsing: .postTerminator, help: "The command and its arguments (after --).")
     var command: [String] = []
 
     func validate() throws {

@@ -84,7 +84,9 @@ struct RunCommandTests {
         let out = Pipe()
         p.standardOutput = out
         try p.run()
-        #expect(try engineState(d.sock) { $0[job: "r3"]?.state == .running } != nil)
+        // Once the command runs (the job has its pid) and its shell has set its trap:
+        #expect(try engineState(d.sock) { $0[job: "r3"]?.pid != nil } != nil)
+        Thread.sleep(forTimeInterval: 0.3)
         p.terminate()  // SIGTERM to pipetop run
         p.waitUntilExit()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -95,11 +97,37 @@ struct RunCommandTests {
         #expect(s[job: "r3"]?.error == "exit status 143")
     }
 
+    @Test func anEngineThatComesLaterIsReportedTo() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/late.sock"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: pipetopBinary)
+        p.arguments = ["run", "--socket", sock, "--job", "late", "--progress-from", "stdout", "--",
+                       "sh", "-c", "sleep 1.5; echo 1/3; sleep 1.2; echo 2/3; sleep 0.3; echo 3/3"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let d = Process()
+        d.executableURL = URL(fileURLWithPath: pipetopBinary)
+        d.arguments = ["daemon", "--socket", sock, "--sample-interval", "0"]
+        d.standardOutput = FileHandle.nullDevice
+        try d.run()
+        defer { d.terminate(); d.waitUntilExit() }
+        #expect(waitForEngine(sock))
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let s = try #require(try engineState(sock) { $0[job: "late"]?.state == .completed })
+        #expect(s[job: "late"]?.state == .completed)
+        #expect((s[job: "late"]?.phase("run")?.done ?? 0) >= 2)
+    }
+
     @Test func withoutAnEngineTheCommandStillRuns() throws {
         let r = try runPipetop(["run", "--socket", "/tmp/pt-none-\(getpid()).sock", "--", "sh", "-c", "echo ran; exit 7"])
         #expect(r.status == 7)
         #expect(r.out.contains("ran"))
-        #expect(r.err.contains("running the command without reporting"))
+        #expect(r.err.contains("the command runs on"))
         #expect(r.err.components(separatedBy: "pipetop run:").count == 2, "warn once: \(r.err)")
     }
 

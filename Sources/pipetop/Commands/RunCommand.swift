@@ -86,6 +86,7 @@ struct RunCommand: ParsableCommand {
         var withPid = start
         withPid.pid = child
         reporter.send(Event(job: jobID, .jobStart(withPid)))  // resumes the job with its pid
+        reporter.preamble = [Event(job: jobID, .jobStart(withPid)), Event(job: jobID, .phaseStart(.init(phase: firstPhase)))]
 
         var reader: Thread?
         if let stream = watched {
@@ -203,13 +204,14 @@ final class Reporter: @unchecked Sendable {
     init(socket: String, job: String) {
         self.socket = socket
         self.job = job
+        lastAttempt = Date().timeIntervalSince1970
         do { connection = try EngineConnection(path: socket) } catch { warn("\(error)") }
     }
 
     private func warn(_ why: String) {
         guard !warned else { return }
         warned = true
-        FileHandle.standardError.write(Data("pipetop run: \(why); running the command without reporting\n".utf8))
+        FileHandle.standardError.write(Data("pipetop run: \(why); the command runs on, reported again when an engine answers\n".utf8))
     }
 
     func send(_ e: Event) { write(EventEncoder.line(e)) }
@@ -221,8 +223,21 @@ final class Reporter: @unchecked Sendable {
         write(JSONWriter.string(.object(members)) + "\n")
     }
 
+    private var lastAttempt = 0.0
+    /// Sent first on every new connection, so an engine that was not there (or restarted
+    /// without history) learns the job before its progress.
+    var preamble: [Event] = []
+
     private func write(_ line: String) {
         lock.withLock {
+            // An engine that restarted (or started late) is picked up again, at most once a second.
+            if connection == nil, Date().timeIntervalSince1970 - lastAttempt >= 1 {
+                lastAttempt = Date().timeIntervalSince1970
+                connection = try? EngineConnection(path: socket)
+                if let c = connection, !preamble.isEmpty {
+                    try? c.send(preamble.map(EventEncoder.line).joined())
+                }
+            }
             guard let c = connection else { return }
             do { try c.send(line) } catch {
                 connection = nil

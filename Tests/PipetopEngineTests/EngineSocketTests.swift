@@ -119,10 +119,23 @@ struct EngineSocketTests {
 
     @Test func aJobThatNamesNoPidGetsTheConnectingProcess() throws {
         let e = try RunningEngine()
-        let c = try e.connect()
-        #expect(try send(c, [#"{"type":"job.start","job":"mine"}"#, #"{"type":"job.start","job":"named","pid":1}"#]).isEmpty)
-        #expect(e.engine.snapshot().state[job: "mine"]?.pid == getpid())
+        // Another process reports (this one is the engine's: its own jobs get no pid).
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        client.arguments = ["python3", "-c", """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+            s.sendall(b'{"type":"job.start","job":"theirs"}\\n{"type":"job.start","job":"named","pid":1}\\n{"type":"sync","id":1}\\n')
+            s.recv(100)
+            """, e.path]
+        try client.run()
+        client.waitUntilExit()
+        #expect(client.terminationStatus == 0)
+        #expect(e.engine.snapshot().state[job: "theirs"]?.pid == client.processIdentifier)
         #expect(e.engine.snapshot().state[job: "named"]?.pid == 1)
+        let c = try e.connect()
+        #expect(try send(c, [#"{"type":"job.start","job":"mine"}"#]).isEmpty)
+        #expect(e.engine.snapshot().state[job: "mine"]?.pid == nil)
     }
 
     @Test func syncEchoesItsIdAndLine() throws {

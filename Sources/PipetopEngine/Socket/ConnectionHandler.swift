@@ -32,7 +32,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         if let provider = context.channel as? SocketOptionProvider {
             let cred: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET),
                                                                                 name: SocketOptionName(SO_PEERCRED))
-            cred.whenSuccess { [weak self] (c: PeerCredentials) in if c.pid > 0 { self?.peerPID = c.pid } }
+            // The engine's own process (the demo's workload, an in-process client) is not a job.
+            cred.whenSuccess { [weak self] (c: PeerCredentials) in if c.pid > 0 && c.pid != getpid() { self?.peerPID = c.pid } }
         }
         context.fireChannelActive()
     }

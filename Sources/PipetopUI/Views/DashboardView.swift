@@ -81,7 +81,7 @@ enum Header {
         let unacked = m.state.alerts.unacknowledged
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
         var right = " \(Format.clock(m.now)) "
-        if let h = m.state.host.last, g.width >= 70 {
+        if let h = m.state.host.last, g.width >= 100 {
             right = " cpu \(Int(h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
         }
         let alertX = g.width - TextWidth.columns(right) - TextWidth.columns(alertText)

@@ -80,3 +80,48 @@ struct FormatTests {
         #expect(Format.percent(1.5) == "100%")
     }
 }
+
+@Suite("Whole-job ETA")
+struct JobETATests {
+    /// A pipeline with two completed runs in history: fetch took 100 and 120 s, load 50 and 70 s.
+    func stateWithHistory() throws -> PipelineState {
+        var s = PipelineState()
+        for (run, (f, l)) in [(100.0, 50.0), (120.0, 70.0)].enumerated() {
+            let t = Double(run) * 10_000
+            try s.apply(Event(job: "j", .jobStart(.init(name: "import", phases: [.init(id: "fetch"), .init(id: "load"), .init(id: "index")]))), now: t)
+            try s.apply(Event(job: "j", .phaseStart(.init(phase: "fetch"))), now: t)
+            try s.apply(Event(job: "j", .phaseEnd(.init(phase: "fetch"))), now: t + f)
+            try s.apply(Event(job: "j", .phaseStart(.init(phase: "load"))), now: t + f)
+            try s.apply(Event(job: "j", .phaseEnd(.init(phase: "load"))), now: t + f + l)
+            try s.apply(Event(job: "j", .phaseEnd(.init(phase: "index", status: .skipped))), now: t + f + l)
+            try s.apply(Event(job: "j", .jobEnd(.init(status: .completed))), now: t + f + l)
+        }
+        return s
+    }
+
+    @Test func phasesAheadCountWithTheirUsualDuration() throws {
+        var s = try stateWithHistory()
+        let t = 50_000.0
+        try s.apply(Event(job: "j", .jobStart(.init(name: "import", phases: [.init(id: "fetch"), .init(id: "load"), .init(id: "index")]))), now: t)
+        try s.apply(Event(job: "j", .phaseStart(.init(phase: "fetch", total: 100))), now: t)
+        for k in 1...10 { try s.apply(Event(job: "j", .progress(.init(phase: "fetch", done: k * 5))), now: t + Double(k)) }
+        // fetch: 50 left at 5/s = 10 s; load: p50 of [50, 70] = 50 s; index: never ran, no history.
+        let job = try #require(s[job: "j"])
+        let eta = try #require(JobETA.estimate(job, history: s, now: t + 10))
+        #expect(abs(eta.seconds - 60) < 1e-6)
+        #expect(!eta.complete)  // index has no history: at least 60 s
+    }
+
+    @Test func withoutAnyHistoryOnlyTheRunningPhaseCounts() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "n", .jobStart(.init(name: "new", phases: [.init(id: "a"), .init(id: "b")]))), now: 0)
+        try s.apply(Event(job: "n", .phaseStart(.init(phase: "a", total: 10))), now: 0)
+        try s.apply(Event(job: "n", .progress(.init(phase: "a", done: 5))), now: 5)
+        let running = try #require(s[job: "n"])
+        let eta = try #require(JobETA.estimate(running, history: s, now: 5))
+        #expect(eta.seconds == 5 && !eta.complete)
+        try s.apply(Event(job: "n", .jobEnd(.init(status: .completed))), now: 6)
+        let ended = try #require(s[job: "n"])
+        #expect(JobETA.estimate(ended, history: s, now: 6) == nil)
+    }
+}

@@ -22,7 +22,7 @@ public enum OverviewView {
         let first = max(0, min(selIndex - listRows / 2, jobs.count - listRows))
         for row in 0..<listRows where first + row < jobs.count {
             let job = jobs[first + row]
-            cols.row(&g, y: r.y + 1 + row, job: job, selected: job.id == selected?.id && !m.nav.alertsFocused,
+            cols.row(&g, y: r.y + 1 + row, job: job, state: m.state, selected: job.id == selected?.id && !m.nav.alertsFocused,
                      alerting: m.state.alerts.all.contains { $0.job == job.id && $0.needsAttention },
                      now: m.now, glyphs: glyphs, theme: theme)
         }

@@ -48,7 +48,7 @@ struct JobColumns {
         g.put(TextWidth.fit("ETA", Self.eta - 1, alignRight: true), x: xEta, y: y, style: s)
     }
 
-    func row(_ g: inout Grid, y: Int, job: Job, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
+    func row(_ g: inout Grid, y: Int, job: Job, state: PipelineState, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
         if selected { g.paint(Rect(x: 0, y: y, width: width, height: 1), theme.selection) }
         let base = selected ? theme.selection : Style.plain
         func st(_ s: Style) -> Style { selected ? Style(fg: s.fg, bg: theme.selection.bg, attrs: s.attrs.union(theme.selection.attrs)) : s }
@@ -81,12 +81,12 @@ struct JobColumns {
         if showElapsed {
             g.put(TextWidth.fit(Format.duration(job.elapsed(now: now)), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
         }
-        let (eta, etaStyle) = Self.etaText(job, now: now, theme: theme)
+        let (eta, etaStyle) = Self.etaText(job, state: state, now: now, theme: theme)
         g.put(TextWidth.fit(eta, Self.eta - 1, alignRight: true), x: xEta, y: y, style: st(etaStyle))
     }
 
     /// What the ETA column says: a time, a stall, or how the job ended.
-    static func etaText(_ job: Job, now: Double, theme: Theme) -> (String, Style) {
+    static func etaText(_ job: Job, state: PipelineState, now: Double, theme: Theme) -> (String, Style) {
         switch job.state {
         case .completed: return ("done", theme.done)
         case .failed: return ("failed", theme.failed)
@@ -94,11 +94,12 @@ struct JobColumns {
         case .paused: return ("paused", theme.paused)
         default: break
         }
-        guard let p = job.phases.first(where: { $0.state == .running }) else { return ("-", theme.dim) }
-        if let idle = ETA.idle(p, now: now), idle >= stallAfter {
+        if let p = job.phases.first(where: { $0.state == .running }), let idle = ETA.idle(p, now: now), idle >= stallAfter {
             return ("stall \(Format.duration(idle))", theme.warn)
         }
-        return (Format.duration(ETA.phase(p, now: now)), theme.text)
+        // The whole job; "≥" when phases ahead have no history to go by.
+        guard let eta = JobETA.estimate(job, history: state, now: now) else { return ("-", theme.dim) }
+        return ((eta.complete ? "" : ">") + Format.duration(eta.seconds), theme.text)
     }
 
     /// A running phase with no progress for this long is shown as stalled.

@@ -27,11 +27,11 @@ final class Daemon {
     let dir: String
     let sock: String
     let process = Process()
-    init() throws {
+    init(keepHistory: Bool = false) throws {
         dir = try scratchDir()
         sock = dir + "/d.sock"
         process.executableURL = URL(fileURLWithPath: pipetopBinary)
-        process.arguments = ["daemon", "--socket", sock, "--sample-interval", "0.2"]
+        process.arguments = ["daemon", "--socket", sock, "--sample-interval", "0.2"] + (keepHistory ? ["--db", dir + "/d.db"] : [])
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         guard waitForEngine(sock) else { throw ClientError("daemon did not start") }
@@ -159,5 +159,30 @@ struct ProgressParserTests {
     @Test(arguments: ["2024/11/23 12:00 started", "see /usr/lib/x86_64", "ratio 5/3 is odd", "no numbers here", "300% more"])
     func ignoresWhatIsNotProgress(_ line: String) {
         #expect(ProgressParser.parse(line) == nil, "\(line) -> \(String(describing: ProgressParser.parse(line)))")
+    }
+}
+
+@Suite("pipetop bridge")
+struct BridgeTests {
+    /// With history kept, the sync answer waits for the disk: it must still arrive after the
+    /// bridge closed its sending side.
+    @Test(arguments: [false, true])
+    func carriesTheProtocolBothWays(keepHistory: Bool) throws {
+        let d = try Daemon(keepHistory: keepHistory)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: pipetopBinary)
+        p.arguments = ["bridge", "--socket", d.sock]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        let lines = [#"{"type":"job.start","job":"via-bridge","name":"bridged"}"#, "not json", #"{"type":"sync","id":"b"}"#]
+        input.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        try input.fileHandleForWriting.close()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(out.contains(#""line":2"#) && out.contains("invalid JSON"), "\(out)")
+        #expect(out.contains(#"{"type":"synced","id":"b","line":3}"#), "\(out)")
+        #expect(try engineState(d.sock) { $0[job: "via-bridge"] != nil }?[job: "via-bridge"]?.name == "bridged")
     }
 }

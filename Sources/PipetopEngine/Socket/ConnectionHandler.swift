@@ -70,11 +70,15 @@ final class ConnectionHandler: ChannelInboundHandler {
                 let reply = Reply.synced(id: id, line: lineNumber)
                 if let journal = engine.journal {
                     let channel = context.channel
+                    outstanding += 1
+                    let me = NIOLoopBound(self, eventLoop: context.eventLoop)
                     journal.whenCommitted(through: engine.lastSeq) {
                         channel.eventLoop.execute {
                             var buf = channel.allocator.buffer(capacity: 64)
                             buf.writeString(reply.line)
                             channel.writeAndFlush(buf, promise: nil)
+                            me.value.outstanding -= 1
+                            me.value.closeIfDone(channel)
                         }
                     }
                 } else {
@@ -113,6 +117,26 @@ final class ConnectionHandler: ChannelInboundHandler {
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// Answers still waiting for the disk, and whether the client has stopped sending.
+    private var outstanding = 0
+    private var inputClosed = false
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? ChannelEvent, e == .inputClosed {
+            // The client finished sending: close once its last answers are out.
+            inputClosed = true
+            if pendingFlush { pendingFlush = false; context.flush() }
+            closeIfDone(context.channel)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    fileprivate func closeIfDone(_ channel: Channel) {
+        guard inputClosed, outstanding == 0 else { return }
+        channel.close(mode: .all, promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -13,11 +13,13 @@ public final class Dashboard {
     public let theme: Theme
     public let maxFPS: Double
     /// Ends the loop from another thread (the signal watcher: SIGINT, SIGTERM, SIGHUP).
-    public let stopper = StopSignal()
+    public let stopper: StopSignal
     private var model: DashboardModel
 
     /// `user` (`user@host`) is who acknowledgements are recorded as.
-    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10, notice: String? = nil, user: String) {
+    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10, notice: String? = nil, user: String,
+                stopper: StopSignal = StopSignal()) {
+        self.stopper = stopper
         self.source = source
         self.glyphs = glyphs
         self.theme = theme

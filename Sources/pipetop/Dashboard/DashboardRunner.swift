@@ -23,6 +23,10 @@ enum DashboardRunner {
         default: depth = ColorDepth.none
         }
         CrashGuard.install()
+        // Watch the stop signals before curses starts: ncurses then leaves them to us, and no
+        // Ctrl-C in between is lost.
+        let stopper = StopSignal()
+        SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _ in stopper.set() }
         let terminal: NCursesTerminal
         do {
             terminal = try NCursesTerminal(depth: depth, asciiOnly: glyphs.tier == .ascii)
@@ -34,13 +38,11 @@ enum DashboardRunner {
         let problem = [configProblem, themeProblem].compactMap { $0 }.first
         // Without colours only attributes tell states apart: the monochrome theme is made for that.
         let theme: Theme = terminal.depth == .none ? .monochrome : chosen
-        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem, user: userAtHost())
-        let stopper = dashboard.stopper
-        let signals = SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _ in stopper.set() }
+        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem, user: userAtHost(),
+                                  stopper: stopper)
         dashboard.run(on: terminal)
         terminal.shutdown()
         CrashGuard.uninstall()
-        for s in signals { s.cancel() }
     }
 }
 

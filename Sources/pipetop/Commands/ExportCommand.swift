@@ -20,14 +20,13 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "The job's id.")
     var job: String
 
-    @Option(name: .long, help: ArgumentHelp("The database (default: as for the engine).", valueName: "path"))
-    var db: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     func run() throws {
-        let path = db ?? ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? Store.defaultPath()
+        let path = database.path
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
             throw CLIError("pipetop export: no database at \(path) (an engine started with --db :memory: keeps no record)")
         }

@@ -23,11 +23,10 @@ struct HistoryCommand: ParsableCommand {
 
     @OptionGroup var socketOptions: SocketOptions
 
-    @Option(name: .long, help: ArgumentHelp("The database to read when no engine is running.", valueName: "path"))
-    var db: String?
+    @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: db, command: "history")
+        let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "history")
         var history = state.history
         if let p = pipeline {
             guard let runs = history[p] else { throw CLIError("pipetop history: no finished runs of '\(p)'") }

@@ -29,11 +29,10 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var socketOptions: SocketOptions
 
-    @Option(name: .long, help: ArgumentHelp("The database to read when no engine is running. Default: as for the engine.", valueName: "path"))
-    var db: String?
+    @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: db, command: "report")
+        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "report")
         var selected = state.orderedJobs
         if !jobs.isEmpty {
             for id in jobs where state[job: id] == nil { throw CLIError("pipetop report: no job '\(id)'") }
@@ -52,7 +51,7 @@ struct ReportCommand: ParsableCommand {
 /// The engine's state for the commands that print it: from the engine on the socket (a
 /// snapshot), or from the database file when no engine runs.
 enum StateReader {
-    static func read(socket: String, db: String?, command: String) throws -> (PipelineState, Double) {
+    static func read(socket: String, db path: String, command: String) throws -> (PipelineState, Double) {
         if let c = try? EngineConnection(path: socket) {
             defer { c.close() }
             try c.send(#"{"type":"subscribe","fps":1}"# + "\n")
@@ -63,7 +62,6 @@ enum StateReader {
             }
             throw CLIError("pipetop \(command): the engine sent no state")
         }
-        let path = db ?? ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? Store.defaultPath()
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
             throw CLIError("pipetop \(command): no engine on the socket and no database at \(path)")
         }

@@ -26,8 +26,7 @@ struct ResumeCommand: ParsableCommand {
 
     @OptionGroup var socketOptions: SocketOptions
 
-    @Option(name: .long, help: ArgumentHelp("The database to read when no engine is running. Default: as for the engine.", valueName: "path"))
-    var db: String?
+    @OptionGroup var database: DatabaseOptions
 
     func run() throws {
         let answer = try fromEngine() ?? fromDatabase()
@@ -53,7 +52,7 @@ struct ResumeCommand: ParsableCommand {
     }
 
     private func fromDatabase() throws -> JSONValue {
-        let path = db ?? ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? Store.defaultPath()
+        let path = database.path
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
             throw CLIError("pipetop resume: no engine on the socket and no database at \(path)")
         }

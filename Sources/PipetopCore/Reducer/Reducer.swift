@@ -52,9 +52,9 @@ extension PipelineState {
         default:
             break
         }
-        // Phases closed because the job ended are covered by the job's own alert.
-        let jobJustEnded = job.state.isTerminal && !before.state.isTerminal
-        for p in job.phases where !jobJustEnded && p.state == .failed && before.phase(p.id)?.state != .failed {
+        // Only phase.end fails a phase on its own (phases closed because the job ended are
+        // covered by the job's alert), so only it is looked at: no scan of every phase per event.
+        if case .phaseEnd(let e) = event, e.status == .failed, before.phase(e.phase)?.state != .failed, let p = job.phase(e.phase) {
             alerts.raise(job: job.id, phase: p.id, kind: "phase-failed", severity: .critical,
                          message: "phase \(p.name) failed" + (p.error.map { ": \($0)" } ?? ""), at: t)
         }

@@ -58,7 +58,8 @@ final class ConnectionHandler: ChannelInboundHandler {
                     start.pid = peer
                     event.body = .jobStart(start)
                 }
-                let line = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes)
+                // The line is kept as sent only when there is a journal to keep it in.
+                let line = engine.journal == nil ? nil : buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes)
                 if let refused = engine.apply(event, line: line) {
                     reply(context, .error(line: lineNumber, reason: refused.reason))
                 } else {

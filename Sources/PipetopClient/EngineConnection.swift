@@ -50,9 +50,6 @@ public final class EngineConnection: @unchecked Sendable {
         Glibc.close(fd)
     }
 
-    /// Closes the sending side only: the engine sees end-of-stream, replies still arrive.
-    public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
-
     /// Writes raw text (must end with a newline to be a line).
     public func send(_ text: String) throws {
         var bytes = Array(text.utf8)

@@ -13,15 +13,7 @@ struct CrashSafetyTests {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = dir + "/p.db", sock = dir + "/p.sock"
-        func startEngine() throws -> Process {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: pipetopBinary)
-            p.arguments = ["daemon", "--socket", sock, "--db", db, "--sample-interval", "0"]
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            guard waitForEngine(sock) else { throw ClientError("engine did not start") }
-            return p
-        }
+        func startEngine() throws -> Process { try startDaemon(sock, ["--db", db, "--sample-interval", "0"]) }
         var synced = 0
         for cycle in 0..<3 {
             let engine = try startEngine()

@@ -83,15 +83,7 @@ struct DashboardEndToEndTests {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sock = dir + "/d.sock"
-        func startDaemon() throws -> Process {
-            let d = Process()
-            d.executableURL = URL(fileURLWithPath: pipetopBinary)
-            d.arguments = ["daemon", "--socket", sock]
-            d.standardOutput = FileHandle.nullDevice
-            try d.run()
-            return d
-        }
-        var daemon = try startDaemon()
+        var daemon = try startDaemon(sock)
         defer { if daemon.isRunning { daemon.terminate(); daemon.waitUntilExit() } }
         #expect(waitForEngine(sock))
         let c = try EngineConnection(path: sock)
@@ -106,7 +98,7 @@ struct DashboardEndToEndTests {
         let (lost, s2) = pane.waitFor { $0.contains("disconnected:") }
         #expect(lost, "\(s2)")
 
-        daemon = try startDaemon()
+        daemon = try startDaemon(sock)
         #expect(waitForEngine(sock))
         let c2 = try EngineConnection(path: sock)
         _ = try send(c2, [#"{"type":"job.start","job":"j2","name":"after-restart"}"#])
@@ -179,11 +171,7 @@ struct CommandLineEndToEndTests {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sock = dir + "/d.sock"
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: pipetopBinary)
-        daemon.arguments = ["daemon", "--socket", sock]
-        daemon.standardOutput = FileHandle.nullDevice
-        try daemon.run()
+        let daemon = try startDaemon(sock)
         defer { if daemon.isRunning { daemon.terminate() } }
         #expect(waitForEngine(sock))
 

@@ -133,3 +133,14 @@ func send(_ conn: EngineConnection, _ lines: [String]) throws -> [Reply] {
     try conn.send(lines.map { $0 + "\n" }.joined())
     return try conn.sync()
 }
+
+/// Starts `pipetop daemon` on `sock` (plus `extra` arguments) and waits until it answers.
+func startDaemon(_ sock: String, _ extra: [String] = []) throws -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: pipetopBinary)
+    p.arguments = ["daemon", "--socket", sock] + extra
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    guard waitForEngine(sock) else { throw ClientError("the daemon on \(sock) did not start") }
+    return p
+}

@@ -10,11 +10,7 @@ struct HistoryEndToEndTests {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = dir + "/a.db", sockA = dir + "/a.sock"
-        let a = Process()
-        a.executableURL = URL(fileURLWithPath: pipetopBinary)
-        a.arguments = ["daemon", "--socket", sockA, "--db", db, "--sample-interval", "0"]
-        a.standardOutput = FileHandle.nullDevice
-        try a.run()
+        let a = try startDaemon(sockA, ["--db", db, "--sample-interval", "0"])
         defer { a.terminate(); a.waitUntilExit() }
         #expect(waitForEngine(sockA))
         let c = try EngineConnection(path: sockA)
@@ -40,11 +36,7 @@ struct HistoryEndToEndTests {
 
         // Replay into a second engine that keeps nothing.
         let sockB = dir + "/b.sock"
-        let b = Process()
-        b.executableURL = URL(fileURLWithPath: pipetopBinary)
-        b.arguments = ["daemon", "--socket", sockB, "--db", ":memory:", "--sample-interval", "0"]
-        b.standardOutput = FileHandle.nullDevice
-        try b.run()
+        let b = try startDaemon(sockB, ["--db", ":memory:", "--sample-interval", "0"])
         defer { b.terminate(); b.waitUntilExit() }
         #expect(waitForEngine(sockB))
         let r = try runPipetop(["replay", dir + "/imp.jsonl", "--socket", sockB])

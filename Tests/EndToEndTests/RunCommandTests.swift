@@ -26,15 +26,11 @@ func engineState(_ sock: String, until ok: (PipelineState) -> Bool = { _ in true
 final class Daemon {
     let dir: String
     let sock: String
-    let process = Process()
+    let process: Process
     init(keepHistory: Bool = false) throws {
         dir = try scratchDir()
         sock = dir + "/d.sock"
-        process.executableURL = URL(fileURLWithPath: pipetopBinary)
-        process.arguments = ["daemon", "--socket", sock, "--sample-interval", "0.2"] + (keepHistory ? ["--db", dir + "/d.db"] : [])
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        guard waitForEngine(sock) else { throw ClientError("daemon did not start") }
+        process = try startDaemon(sock, ["--sample-interval", "0.2"] + (keepHistory ? ["--db", dir + "/d.db"] : []))
     }
     deinit {
         process.terminate()
@@ -109,11 +105,7 @@ struct RunCommandTests {
         p.standardError = FileHandle.nullDevice
         try p.run()
         Thread.sleep(forTimeInterval: 0.5)
-        let d = Process()
-        d.executableURL = URL(fileURLWithPath: pipetopBinary)
-        d.arguments = ["daemon", "--socket", sock, "--sample-interval", "0"]
-        d.standardOutput = FileHandle.nullDevice
-        try d.run()
+        let d = try startDaemon(sock, ["--sample-interval", "0"])
         defer { d.terminate(); d.waitUntilExit() }
         #expect(waitForEngine(sock))
         p.waitUntilExit()

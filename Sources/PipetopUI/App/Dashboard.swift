@@ -38,7 +38,9 @@ public final class Dashboard {
         var pageSize = 10
         while !stopper.isSet {
             let localNow = Date().timeIntervalSince1970
-            if let snap = source.current(), snap.version != shownVersion || snap.link != model.link {
+            // One copy of the newest snapshot per turn of the loop.
+            let latest = source.current()
+            if let snap = latest, snap.version != shownVersion || snap.link != model.link {
                 let frameGap = 1 / maxFPS
                 if needsDraw || localNow - lastDraw >= frameGap || shownVersion == nil {
                     shownVersion = snap.version
@@ -67,7 +69,6 @@ public final class Dashboard {
             }
             // Sleep until a key, a snapshot, or the next second (the clock on screen).
             let untilSecond = Int32(max(1, min(1000, (1 - localNow.truncatingRemainder(dividingBy: 1)) * 1000)))
-            let latest = source.current()
             let pending = shownVersion != latest?.version || latest?.link != model.link
             let timeout = pending ? Int32(max(1, (lastDraw + 1 / maxFPS - Date().timeIntervalSince1970) * 1000)) : untilSecond
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),

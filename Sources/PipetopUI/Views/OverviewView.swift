@@ -11,6 +11,7 @@ public enum OverviewView {
         }
         let selected = m.nav.job(in: m.state)
         let cols = JobColumns(width: r.width, jobs: jobs)
+        let alerting = Set(m.state.alerts.all.lazy.filter(\.needsAttention).map(\.job))
         let alerts = m.nav.alertScope(in: m.state)
         let pane = AlertPane.height(for: alerts.count, in: r, focused: m.nav.alertsFocused)
         let available = r.height - 1 - pane
@@ -23,7 +24,7 @@ public enum OverviewView {
         for row in 0..<listRows where first + row < jobs.count {
             let job = jobs[first + row]
             cols.row(&g, y: r.y + 1 + row, job: job, state: m.state, selected: job.id == selected?.id && !m.nav.alertsFocused,
-                     alerting: m.state.alerts.all.contains { $0.job == job.id && $0.needsAttention },
+                     alerting: alerting.contains(job.id),
                      now: m.now, glyphs: glyphs, theme: theme)
         }
         if jobs.isEmpty {

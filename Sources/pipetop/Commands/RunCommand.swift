@@ -267,37 +267,24 @@ final class Reporter: @unchecked Sendable {
 /// group), so only those sent to pipetop by another process (kill) are passed on; pipetop
 /// itself waits for the command to end.
 final class SignalForwarder: @unchecked Sendable {
-    nonisolated(unsafe) static var writeFD: Int32 = -1
-    private let readFD: Int32
     private let lock = NSLock()
     private var child: pid_t?
     private var early: [Int32] = []
 
-    private init(readFD: Int32) { self.readFD = readFD }
-
     static func install() -> SignalForwarder {
-        var fds: [Int32] = [-1, -1]
-        makePipe(&fds, nonBlockingWrite: true)
-        writeFD = fds[1]
-        let f = SignalForwarder(readFD: fds[0])
-        for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_sigaction = { sig, info, _ in
-                // Async-signal-safe: record the signal and whether a terminal sent it.
-                let saved = errno
-                var msg: (Int32, Int32) = (sig, info?.pointee.si_code ?? 0)
-                _ = withUnsafeBytes(of: &msg) { write(SignalForwarder.writeFD, $0.baseAddress, $0.count) }
-                errno = saved
+        let f = SignalForwarder()
+        SignalWatch.on([SIGINT, SIGTERM, SIGHUP, SIGQUIT]) { sig, fromTerminal in
+            if fromTerminal { return }  // the command got it from the terminal already
+            let target = f.lock.withLock { () -> pid_t? in
+                if f.child == nil { f.early.append(sig) }
+                return f.child
             }
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = SA_SIGINFO | SA_RESTART
-            sigaction(sig, &action, nil)
+            if let pid = target { kill(pid, sig) }
         }
-        let t = Thread { f.loop() }
-        t.start()
         return f
     }
 
+    /// From now on signals go to `pid`; those that came before it started go now.
     func forward(to pid: pid_t) {
         let pending = lock.withLock { () -> [Int32] in
             child = pid
@@ -306,24 +293,4 @@ final class SignalForwarder: @unchecked Sendable {
         }
         for sig in pending { kill(pid, sig) }
     }
-
-    private func loop() {
-        var msg: (Int32, Int32) = (0, 0)
-        while withUnsafeMutableBytes(of: &msg, { read(readFD, $0.baseAddress, $0.count) }) == MemoryLayout<(Int32, Int32)>.size {
-            let (sig, code) = msg
-            if code == 0x80 { continue }  // SI_KERNEL: the terminal's, already delivered
-            let target = lock.withLock { () -> pid_t? in
-                if child == nil { early.append(sig) }
-                return child
-            }
-            if let pid = target { kill(pid, sig) }
-        }
-    }
-}
-
-/// A pipe whose ends close on exec (glibc hides pipe2 without _GNU_SOURCE).
-func makePipe(_ fds: inout [Int32], nonBlockingWrite: Bool) {
-    pipe(&fds)
-    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    if nonBlockingWrite { _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK) }
 }

@@ -26,7 +26,7 @@ enum DashboardRunner {
         // Watch the stop signals before curses starts: ncurses then leaves them to us, and no
         // Ctrl-C in between is lost.
         let stopper = StopSignal()
-        SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _ in stopper.set() }
+        SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _, _ in stopper.set() }
         let terminal: NCursesTerminal
         do {
             terminal = try NCursesTerminal(depth: depth, asciiOnly: glyphs.tier == .ascii)

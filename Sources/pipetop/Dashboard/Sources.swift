@@ -9,12 +9,11 @@ import PipetopUI
 final class LocalSource: SnapshotSource {
     let server: EngineServer
     private let pipe = WakePipe()
-    private let token = LockedBox<ObjectIdentifier?>(nil)
 
     init(server: EngineServer, fps: Double) {
         self.server = server
         let pipe = self.pipe
-        token.set(server.hub.addLocal(fps: fps) { pipe.wake() })
+        _ = server.hub.addLocal(fps: fps) { pipe.wake() }  // for the life of the process
     }
 
     var wakeFD: Int32 { pipe.readFD }
@@ -61,13 +60,4 @@ final class RemoteSource: SnapshotSource {
                               engineNow: l.snapshot?.now ?? Date().timeIntervalSince1970,
                               host: l.hello?.host ?? "?", socket: feed.path, link: link)
     }
-}
-
-/// A value behind a lock, for the few places that need one outside an engine.
-final class LockedBox<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-    init(_ v: T) { value = v }
-    func set(_ v: T) { lock.withLock { value = v } }
-    func get() -> T { lock.withLock { value } }
 }

@@ -1,7 +1,7 @@
 // pipetop-bench: figures for docs/PERFORMANCE.md. Each figure is printed beside a baseline
 // measured in the same run, so the ratio holds on a noisy machine.
 //
-//   swift run -c release pipetop-bench [sampling]
+//   swift run -c release pipetop-bench [sampling | eta [--quick]]
 import Foundation
 import PipetopEngine
 
@@ -66,7 +66,14 @@ func sampling() throws {
 let what = CommandLine.arguments.dropFirst().first ?? "sampling"
 switch what {
 case "sampling": try sampling()
+case "eta":
+    let args = Array(CommandLine.arguments.dropFirst(2))
+    if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
+        ETABench.show(kind, runs: 6)
+    } else {
+        ETABench.main(quick: args.contains("--quick"))
+    }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | eta [--quick | --show KIND]]\n".utf8))
     exit(2)
 }

@@ -159,3 +159,16 @@ public struct Event: Sendable, Equatable {
         public init(status: JobState, error: String? = nil) { self.status = status; self.error = error }
     }
 }
+
+extension Event.Body {
+    /// The phase a phase-level event is about.
+    public var phaseID: String? {
+        switch self {
+        case .phaseStart(let e): return e.phase
+        case .progress(let e): return e.phase
+        case .step(let e): return e.phase
+        case .phaseEnd(let e): return e.phase
+        default: return nil
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A finished run, kept per pipeline so later runs can be compared with it (and, later,
 /// estimated from it).
 public struct RunSummary: Sendable, Codable, Equatable {
@@ -9,6 +11,15 @@ public struct RunSummary: Sendable, Codable, Equatable {
         public var done: Int
         public var failed: Int
         public var skipped: Int
+        /// Seconds worked, pauses excluded (nil in records from before it was kept).
+        public var active: Double?
+        /// See `Phase.curve`.
+        public var curve: [Double]?
+        /// The longest recent wait between progress updates (see `RateWindow.usualGap`).
+        public var gap: Double?
+
+        /// Seconds worked, for comparing runs.
+        public var workSeconds: Double? { active ?? duration }
     }
 
     public var pipeline: String
@@ -21,6 +32,11 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var failed: Int
     public var error: String?
     public var phases: [PhaseSummary]
+    /// Seconds worked, pauses excluded.
+    public var active: Double?
+    /// ln(estimated / actual time left) of the estimate made when the run was 10%, 20%...
+    /// 90% through: what calibrates the range shown for later runs.
+    public var etaErrors: [Double?]?
 
     public var duration: Double { max(0, endedAt - startedAt) }
 
@@ -38,7 +54,16 @@ public struct RunSummary: Sendable, Codable, Equatable {
         failed = job.phases.reduce(0) { $0 + $1.failed }
         error = job.error
         phases = job.phases.map {
-            PhaseSummary(id: $0.id, name: $0.name, status: $0.state, duration: $0.elapsed(now: endedAt), done: $0.done, failed: $0.failed, skipped: $0.skipped)
+            PhaseSummary(id: $0.id, name: $0.name, status: $0.state, duration: $0.elapsed(now: endedAt), done: $0.done, failed: $0.failed,
+                         skipped: $0.skipped, active: $0.activeElapsed(in: job, now: endedAt), curve: $0.curve?.count == 21 ? $0.curve : nil,
+                         gap: $0.rate.recentMaxGap > 0 ? $0.rate.recentMaxGap : nil)
+        }
+        let worked = job.activeElapsed(now: endedAt)
+        active = worked
+        if job.state == .completed, let marks = job.eta?.marks {
+            etaErrors = marks.map { m in
+                m.map { log(max(1, $0.predicted) / max(1, worked - $0.elapsed)) }
+            }
         }
     }
 }
@@ -51,6 +76,17 @@ extension PipelineState {
     public func pastDurations(pipeline: String, phase: String) -> [Double] {
         (history[pipeline] ?? []).filter { $0.status == .completed }
             .compactMap { $0.phases.first { $0.id == phase && $0.status == .done }?.duration }
+    }
+
+    /// The longest wait between progress updates a phase usually shows (median over past runs).
+    func usualGap(pipeline: String, phase: String) -> Double {
+        median(pastRuns(pipeline: pipeline).compactMap { $0.phase(phase)?.gap }) ?? 0
+    }
+
+    /// The newest completed runs of a pipeline (at most `limit`): what estimates learn from.
+    public func pastRuns(pipeline: String, limit: Int = Estimator.runsUsed) -> ArraySlice<RunSummary> {
+        let done = (history[pipeline] ?? []).filter { $0.status == .completed }
+        return done.suffix(limit)
     }
 
     mutating func record(_ job: Job, at t: Double) {

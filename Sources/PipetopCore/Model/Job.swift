@@ -20,6 +20,11 @@ public struct Job: Sendable, Codable, Equatable {
     public var errorCount: Int
     /// CPU and memory of the job's process tree, once the sampler has seen it.
     public var resources: JobResources?
+    /// Time spent paused (nil: never paused); see `activeTime`.
+    public var pause: PauseRecord?
+    /// The estimate of time left, as shown, and what calibrates later runs (kept by the
+    /// engine, refreshed about once a second).
+    public var eta: ETATrack?
 
     public static let maxLogLines = 200
     public static let maxCheckpoints = 1_000
@@ -69,6 +74,25 @@ public struct Job: Sendable, Codable, Equatable {
     }
 
     public func elapsed(now: Double) -> Double { max(0, (endedAt ?? now) - startedAt) }
+
+    /// The job's clock with the time spent paused taken out: rates, stalls and estimates run
+    /// on it, so a pause never reads as slowness. Stands still while the job is paused.
+    public func activeTime(_ t: Double) -> Double { t - (pause?.paused(through: t) ?? 0) }
+
+    /// Time worked so far (or in all, once ended), pauses excluded.
+    public func activeElapsed(now: Double) -> Double {
+        max(0, activeTime(endedAt ?? now) - activeTime(startedAt))
+    }
+}
+
+/// How long a job has been paused: finished pauses summed, plus the one under way.
+public struct PauseRecord: Sendable, Codable, Equatable {
+    public var total: Double = 0
+    public var since: Double?
+
+    public init() {}
+
+    public func paused(through t: Double) -> Double { total + (since.map { max(0, t - $0) } ?? 0) }
 }
 
 public struct CheckpointRecord: Sendable, Codable, Equatable {

@@ -19,6 +19,11 @@ public struct Phase: Sendable, Codable, Equatable {
     public var rate: RateWindow
     /// What the phase used while it ran (CPU time, peaks, I/O), from the sampler.
     public var usage: PhaseUsage?
+    /// The job's active time (`Job.activeTime`) when the phase started.
+    public var activeStart: Double?
+    /// Active seconds from the start until 0%, 5%, ... 100% of the total was accounted for:
+    /// the shape of this run's progress, which later runs are estimated from.
+    public var curve: [Double]?
 
     public init(id: String, name: String? = nil) {
         self.id = id
@@ -50,6 +55,27 @@ public struct Phase: Sendable, Codable, Equatable {
     public func elapsed(now: Double) -> Double? {
         guard let s = startedAt else { return nil }
         return max(0, (endedAt ?? now) - s)
+    }
+
+    /// Seconds worked in this phase (pauses excluded), given the job it belongs to.
+    public func activeElapsed(in job: Job, now: Double) -> Double? {
+        guard let a = activeStart ?? startedAt.map(job.activeTime) else { return nil }
+        return max(0, job.activeTime(endedAt ?? now) - a)
+    }
+
+    /// Notes the active time at which each further 5% of the total was reached.
+    mutating func extendCurve(activeElapsed e: Double) {
+        guard let f = fraction else { return }
+        var c = curve ?? [0]
+        while c.count < 21 && f + 1e-9 >= Double(c.count) / 20 { c.append(e) }
+        curve = c
+    }
+
+    /// A phase that ended done reached 100% when it ended, whatever its counts said.
+    mutating func finishCurve(activeElapsed e: Double) {
+        guard var c = curve else { return }
+        while c.count < 21 { c.append(e) }
+        curve = c
     }
 }
 

@@ -29,6 +29,13 @@ extension PipelineState {
         let before = job
         try Self.reduce(&job, event.body, at: t)
         job.updatedAt = max(job.updatedAt, t)
+        if let id = event.body.phaseID, before.phase(id)?.state != .running, let i = job.phaseIndex(id), job.phases[i].state == .running {
+            // A phase (re)starts: tell its rate what waits earlier runs showed.
+            job.phases[i].rate.usualGap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
+        }
+        if !job.state.isTerminal, t - (job.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
+            refreshEstimate(&job, now: t)
+        }
         jobs[event.job] = job
         raiseAlerts(before: before, after: job, event: event.body, at: t)
         if job.state.isTerminal && !before.state.isTerminal { record(job, at: t) }
@@ -112,9 +119,12 @@ extension PipelineState {
                 p.error = nil
                 p.endedAt = nil
                 p.startedAt = t
+                p.activeStart = job.activeTime(t)
                 p.rate = RateWindow()
+                p.curve = nil
             case .pending:
                 p.startedAt = t
+                p.activeStart = job.activeTime(t)
             case .running:
                 break
             }
@@ -122,7 +132,7 @@ extension PipelineState {
             if let n = e.name { p.name = n }
             if let total = e.total { p.total = total }
             if let u = e.unit { p.unit = u }
-            if p.rate.samples.isEmpty { p.rate.record(p.done + p.failed, at: t) }
+            if p.rate.samples.isEmpty { p.rate.record(p.done + p.failed, at: job.activeTime(t), total: p.effectiveTotal) }
             job.phases[i] = p
             wake(&job)
 
@@ -133,7 +143,7 @@ extension PipelineState {
             if p.state.isFinished {
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); progress after phase.end is refused")
             }
-            if p.state == .pending { startImplicitly(&p, at: t) }
+            if p.state == .pending { startImplicitly(&p, in: job, at: t) }
             if let d = e.done { p.done = d }
             if let inc = e.inc {
                 let (sum, overflow) = p.done.addingReportingOverflow(inc)
@@ -143,14 +153,16 @@ extension PipelineState {
             if let f = e.failed { p.failed = f }
             if let s = e.skipped { p.skipped = s }
             if let total = e.total { p.total = total }
-            p.rate.record(p.done + p.failed, at: t)
+            let a = job.activeTime(t)
+            p.rate.record(p.done + p.failed, at: a, total: p.effectiveTotal)
+            p.extendCurve(activeElapsed: a - (p.activeStart ?? a))
             job.phases[i] = p
             wake(&job)
 
         case .step(let e):
             try requireLive(job, "step")
             let i = try phaseSlot(&job, e.phase)
-            if job.phases[i].state == .pending { startImplicitly(&job.phases[i], at: t) }
+            if job.phases[i].state == .pending { startImplicitly(&job.phases[i], in: job, at: t) }
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
             wake(&job)
 
@@ -168,7 +180,8 @@ extension PipelineState {
             p.state = e.status
             p.endedAt = t
             // A phase skipped before it ran has no duration; one that ends unstarted otherwise took no time.
-            if p.startedAt == nil && e.status != .skipped { p.startedAt = t }
+            if p.startedAt == nil && e.status != .skipped { p.startedAt = t; p.activeStart = job.activeTime(t) }
+            if e.status == .done, let start = p.activeStart { p.finishCurve(activeElapsed: job.activeTime(t) - start) }
             if let err = e.error { p.error = err }
             job.phases[i] = p
 
@@ -224,6 +237,16 @@ extension PipelineState {
             throw ApplyError("illegal transition \(job.state.rawValue) → \(next.rawValue) for job '\(job.id)'"
                 + (allowed.isEmpty ? " (the job has finished)" : " (allowed: \(allowed))"))
         }
+        // Time in `paused` is not work: the job's active clock stops (see Job.activeTime).
+        if next == .paused {
+            var pause = job.pause ?? PauseRecord()
+            pause.since = t
+            job.pause = pause
+        } else if job.state == .paused, var pause = job.pause, let since = pause.since {
+            pause.total += max(0, t - since)
+            pause.since = nil
+            job.pause = pause
+        }
         job.state = next
         if next.isTerminal {
             job.endedAt = t
@@ -232,6 +255,9 @@ extension PipelineState {
                 case .running:
                     job.phases[i].state = next == .completed ? .done : .failed
                     job.phases[i].endedAt = t
+                    if next == .completed, let start = job.phases[i].activeStart {
+                        job.phases[i].finishCurve(activeElapsed: job.activeTime(t) - start)
+                    }
                     if next != .completed && job.phases[i].error == nil { job.phases[i].error = "job \(next.rawValue)" }
                 case .pending where next == .completed:
                     // The job finished without them: they were not needed.
@@ -263,10 +289,11 @@ extension PipelineState {
         return job.phases.count - 1
     }
 
-    private static func startImplicitly(_ p: inout Phase, at t: Double) {
+    private static func startImplicitly(_ p: inout Phase, in job: Job, at t: Double) {
         p.state = .running
         p.startedAt = t
-        p.rate.record(p.done + p.failed, at: t)
+        p.activeStart = job.activeTime(t)
+        p.rate.record(p.done + p.failed, at: job.activeTime(t), total: p.effectiveTotal)
     }
 
     /// The first sign of work moves a pending job to running.

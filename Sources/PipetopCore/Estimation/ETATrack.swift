@@ -1,0 +1,85 @@
+/// The estimate a job shows, kept steady, and the record that calibrates later runs.
+///
+/// The shown estimate moves only when the new one differs materially (its finish time by more
+/// than `materialChange` of the time left), or when the job stalls, pauses or resumes, so the
+/// screen does not jitter; between moves it counts down.
+public struct ETATrack: Sendable, Codable, Equatable {
+    /// What viewers show (nil until something can be said).
+    public var shown: Estimate?
+    /// When the estimate was last worked out (wall time).
+    public var refreshedAt: Double
+    /// The raw estimate when the run was first 10%, 20%... 90% through (by time): compared
+    /// with what really happened when the run completes (`RunSummary.etaErrors`).
+    public var marks: [Mark?]
+    /// How much fresh estimates move between refreshes (a share of the time left, smoothed):
+    /// changes within a few times this are noise, not news.
+    public var wobble: Double?
+    var lastFinish: Double?
+
+    public struct Mark: Sendable, Codable, Equatable {
+        /// Active seconds into the run, and the seconds it then predicted were left.
+        public var elapsed: Double
+        public var predicted: Double
+    }
+
+    /// The shown finish moves when a fresh one differs by more than this share of the time
+    /// left; less for a steady estimate (three times its wobble, at least 1%).
+    public static let materialChange = 0.10
+    /// How often an estimate is worked out while events arrive (seconds).
+    public static let refreshEvery = 1.0
+
+    public init(at t: Double) {
+        refreshedAt = t
+        marks = Array(repeating: nil, count: 9)
+    }
+
+    /// Takes a fresh estimate: notes progress marks, and replaces the shown one when the
+    /// change matters.
+    mutating func update(_ fresh: Estimate?, worked: Double, at t: Double) {
+        refreshedAt = t
+        guard let fresh else { shown = nil; return }
+        if fresh.complete && !fresh.paused {
+            let progress = worked / max(1e-9, worked + fresh.raw)
+            for d in 0..<9 where marks[d] == nil && progress >= Double(d + 1) / 10 {
+                marks[d] = Mark(elapsed: worked, predicted: fresh.raw)
+            }
+        }
+        if let lastFinish {
+            let step = min(1, abs(fresh.finish - lastFinish) / max(fresh.remaining, 1))
+            wobble = (wobble ?? step) * 0.9 + step * 0.1
+        }
+        lastFinish = fresh.finish
+        guard let old = shown else { shown = fresh; return }
+        let threshold = min(Self.materialChange, max(0.01, 3 * (wobble ?? Self.materialChange)))
+        let material = abs(fresh.finish - old.finish) > threshold * max(fresh.remaining, 1)
+        let kindChanged = (old.stalledFor == nil) != (fresh.stalledFor == nil) || old.paused != fresh.paused
+            || old.complete != fresh.complete || old.calibrated != fresh.calibrated
+        if kindChanged || material && fresh.stalledFor == nil {
+            shown = fresh
+        } else if fresh.stalledFor != nil {
+            // Stalled: keep the work left as it was when progress stopped (how long an
+            // outage lasts cannot be known); only the stall's length counts up.
+            shown?.stalledFor = fresh.stalledFor
+        }
+    }
+}
+
+extension PipelineState {
+    /// Works out a fresh estimate for every unfinished job (the engine calls this about once
+    /// a second, so a stall shows even when no event arrives).
+    public mutating func refreshEstimates(now: Double) {
+        for id in order {
+            guard var job = jobs[id], !job.state.isTerminal else { continue }
+            refreshEstimate(&job, now: now)
+            jobs[id] = job
+        }
+    }
+
+    /// Refreshes one job's estimate.
+    func refreshEstimate(_ job: inout Job, now: Double) {
+        let fresh = Estimator.job(job, past: pastRuns(pipeline: RunSummary.pipeline(of: job)), now: now)
+        var track = job.eta ?? ETATrack(at: now)
+        track.update(fresh, worked: job.activeElapsed(now: now), at: now)
+        job.eta = track
+    }
+}

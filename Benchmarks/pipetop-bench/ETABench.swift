@@ -1,5 +1,6 @@
 import Foundation
 import PipetopCore
+import PipetopWire
 
 /// What one estimator said once a second through one run.
 struct Series {
@@ -128,6 +129,19 @@ enum ETABench {
                       + " " + range.padding(toLength: 18, withPad: " ", startingAt: 0) + r.series.dropFirst().map { c($0.predicted[i]) }.joined())
             }
         }
+    }
+
+    /// Writes every run of every kind as protocol lines (`DIR/KIND-N.jsonl`), for
+    /// `pipetop replay --eta-trace`.
+    static func write(to dir: String, runs: Int) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for kind in TraceKind.allCases {
+            for trace in TraceGenerator.traces(kind: kind, runs: runs, seed: 42) {
+                let text = trace.events.map { EventEncoder.line($0) }.joined()
+                try text.write(toFile: "\(dir)/\(trace.job).jsonl", atomically: false, encoding: .utf8)
+            }
+        }
+        print("wrote \(TraceKind.allCases.count * runs) runs to \(dir)")
     }
 
     static func main(quick: Bool) {

@@ -4,6 +4,7 @@
 //   swift run -c release pipetop-bench [sampling | eta [--quick]]
 import Foundation
 import PipetopEngine
+import PipetopWire
 
 func now() -> Double { Date().timeIntervalSince1970 }
 
@@ -70,10 +71,12 @@ case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
     if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
         ETABench.show(kind, runs: 6)
+    } else if let i = args.firstIndex(of: "--write"), i + 1 < args.count {
+        try ETABench.write(to: args[i + 1], runs: 6)
     } else {
         ETABench.main(quick: args.contains("--quick"))
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | eta [--quick | --show KIND]]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | eta [--quick | --show KIND | --write DIR]]\n".utf8))
     exit(2)
 }

@@ -23,7 +23,7 @@ struct EstimationTests {
     @Test func burstsDoNotPushHistoryOut() {
         var w = RateWindow()
         w.record(0, at: 0)
-        for i in 1...10_000 { w.record(i, at: 1 + Double(i) * 0.0001) }
+        for i in 1...10_000 { w.record(i, at: 5 + Double(i) * 0.0001) }
         #expect(w.samples.count <= 4)
         #expect(w.samples.first?.t == 0)
     }
@@ -37,15 +37,26 @@ struct EstimationTests {
         #expect(w.rate(now: 12) == nil)
     }
 
-    @Test func etaIsRemainingOverRate() throws {
+    /// A job with one phase of `total` items, started at 0.
+    func started(total: Int = 1000, phases: [String] = ["p"]) throws -> PipelineState {
         var s = PipelineState()
-        try s.apply(Event(job: "j", .jobStart(.init(name: "j"))), now: 0)
-        try s.apply(Event(job: "j", .phaseStart(.init(phase: "p", total: 1000))), now: 0)
+        try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: phases.map { .init(id: $0) }))), now: 0)
+        try s.apply(Event(job: "j", .phaseStart(.init(phase: phases[0], total: total))), now: 0)
+        return s
+    }
+
+    func estimate(_ s: PipelineState, now: Double) throws -> Estimate {
+        let job = try #require(s[job: "j"])
+        return try #require(Estimator.job(job, past: s.pastRuns(pipeline: "j"), now: now))
+    }
+
+    @Test func etaIsRemainingOverRate() throws {
+        var s = try started()
         for t in 1...10 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 50))), now: Double(t)) }
-        let p = try #require(s[job: "j"]?.phase("p"))
-        let eta = try #require(ETA.phase(p, now: 10))
-        #expect(abs(eta - 10) < 1e-9)  // 500 left at 50/s
-        #expect(ETA.idle(p, now: 14) == 4)
+        let e = try estimate(s, now: 10)
+        #expect(abs(e.remaining - 10) < 1e-6)  // 500 left at 50/s
+        #expect(!e.calibrated && e.complete)  // no earlier runs: a rough range
+        #expect(e.lo < 10 && e.hi > 10)
     }
 
     @Test func noTotalMeansNoETA() throws {
@@ -53,7 +64,135 @@ struct EstimationTests {
         try s.apply(Event(job: "j", .jobStart(.init(name: "j"))), now: 0)
         try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 5))), now: 1)
         try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 10))), now: 2)
-        #expect(ETA.phase(try #require(s[job: "j"]?.phase("p")), now: 2) == nil)
+        let job = try #require(s[job: "j"])
+        #expect(Estimator.job(job, past: [], now: 2) == nil)
+    }
+
+    @Test func aStallIsShownAndTheEstimateStandsStill() throws {
+        var s = try started()
+        for t in 1...10 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 50))), now: Double(t)) }
+        let job = try #require(s[job: "j"])
+        #expect(Estimator.stall(job, now: 35) == nil)  // 25 s: not yet
+        #expect(Estimator.stall(job, now: 50) == 40)
+        s.refreshEstimates(now: 50)
+        let shown = try #require(s[job: "j"]?.eta?.shown)
+        #expect(shown.stalledFor == 40)
+        // Work left at the pace before the stall, not counting down while nothing moves.
+        #expect(abs(shown.remaining - 10) < 1e-6)
+        #expect(shown.left(now: 80).eta == shown.remaining)
+    }
+
+    @Test func slowUpdatesAreNotAStall() throws {
+        var s = try started()
+        for k in 1...6 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: k * 10))), now: Double(k) * 20) }
+        let job = try #require(s[job: "j"])
+        #expect(Estimator.stall(job, now: 120 + 90) == nil)  // gaps of 20 s: 90 s is within five of them
+        #expect(Estimator.stall(job, now: 120 + 101) == 101)
+    }
+
+    @Test func timePausedIsNotWork() throws {
+        var s = try started()
+        for t in 1...10 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 50))), now: Double(t)) }
+        try s.apply(Event(job: "j", .jobState(.paused)), now: 10)
+        let paused = try estimate(s, now: 500)
+        #expect(paused.paused)
+        try s.apply(Event(job: "j", .jobState(.running)), now: 1000)
+        try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 550))), now: 1001)
+        let job = try #require(s[job: "j"])
+        #expect(job.activeElapsed(now: 1001) == 11)
+        let phase = try #require(job.phase("p"))
+        #expect(abs((job.rate(of: phase, now: 1001) ?? 0) - 50) < 1e-6)
+        #expect(abs(try estimate(s, now: 1001).remaining - 9) < 1e-6)  // 450 left at 50/s
+    }
+
+    @Test func itemsFoundDoneAreNotSpeed() throws {
+        // A resumed run reports 300 items done at once, then works at 10/s.
+        var s = try started()
+        try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 300))), now: 0.2)
+        for t in 1...30 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 300 + t * 10))), now: 0.2 + Double(t)) }
+        #expect(abs(try estimate(s, now: 30.2).remaining - 40) < 1e-6)  // 400 left at 10/s
+    }
+
+    @Test func skippedItemsShortenTheWorkButAreNotSpeed() throws {
+        var s = try started()
+        try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 0, skipped: 500))), now: 1)
+        for t in 2...21 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: (t - 1) * 10, skipped: 500))), now: Double(t)) }
+        // 300 left (1000 - 200 done - 500 skipped) at 200 items in 21 s; counting the skipped
+        // ones as speed would say 9 s.
+        #expect(abs(try estimate(s, now: 21).remaining - 300 / (200.0 / 21)) < 0.01)
+    }
+
+    @Test func aChangeOfPaceCutsTheLookBack() throws {
+        var s = try started(total: 100_000)
+        for t in 1...200 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 10))), now: Double(t)) }
+        for t in 1...120 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 2000 + t * 2))), now: 200 + Double(t)) }
+        let job = try #require(s[job: "j"])
+        let phase = try #require(job.phase("p"))
+        let live = try #require(Estimator.liveRate(phase.rate, now: 320, remainingItems: 100_000 - 2240))
+        #expect(abs(live.rate - 2) < 0.2)  // the new pace, not the average of both (7.0)
+    }
+
+    @Test func theShownEstimateMovesOnlyWhenTheChangeMatters() {
+        func estimate(_ remaining: Double, at t: Double) -> Estimate {
+            Estimate(at: t, remaining: remaining, lo: remaining / 2, hi: remaining * 2, raw: remaining, complete: true, calibrated: false, stalledFor: nil, paused: false)
+        }
+        var track = ETATrack(at: 0)
+        track.update(estimate(100, at: 0), worked: 0, at: 0)
+        track.update(estimate(96, at: 1), worked: 1, at: 1)  // finish 97 vs 100: 3% of what is left
+        #expect(track.shown?.finish == 100)
+        track.update(estimate(120, at: 2), worked: 2, at: 2)  // finish 122: material
+        #expect(track.shown?.finish == 122)
+    }
+}
+
+@Suite("ETA from history")
+struct HistoryETATests {
+    /// Runs `runs` completed runs of a steady 1,000-item pipeline (10 items/s), then starts one more.
+    func pipeline(runs: Int, speed: (Int) -> Double = { _ in 10 }) throws -> PipelineState {
+        var s = PipelineState()
+        for r in 0...runs {
+            let t0 = Double(r) * 10_000
+            try s.apply(Event(job: "j", .jobStart(.init(name: "steady", phases: [.init(id: "p")]))), now: t0)
+            try s.apply(Event(job: "j", .phaseStart(.init(phase: "p", total: 1000))), now: t0)
+            let v = speed(r)
+            let last = r == runs ? 50 : 100  // the last run stops halfway
+            for k in 1...last {
+                try s.apply(Event(job: "j", .progress(.init(phase: "p", done: k * 10))), now: t0 + Double(k) * 10 / v)
+                s.refreshEstimates(now: t0 + Double(k) * 10 / v)
+            }
+            if r < runs { try s.apply(Event(job: "j", .jobEnd(.init(status: .completed))), now: t0 + 1000 / v) }
+        }
+        return s
+    }
+
+    @Test func runsKeepTheirCurveAndTheErrorsOfTheirEstimates() throws {
+        let s = try pipeline(runs: 2)
+        let run = try #require(s.history["steady"]?.last)
+        let curve = try #require(run.phase("p")?.curve)
+        #expect(curve.count == 21 && abs(curve[10] - 50) < 1e-6 && abs(curve[20] - 100) < 1e-6)
+        let errors = try #require(run.etaErrors)
+        #expect(errors.count == 9 && errors.allSatisfy { $0 != nil && abs($0!) < 0.05 })
+    }
+
+    @Test func enoughAgreeingRunsGiveACalibratedNarrowRange() throws {
+        let s = try pipeline(runs: 4, speed: { 10 * (1 + 0.02 * Double($0 % 3)) })
+        let job = try #require(s[job: "j"])
+        let now = 40_000 + 50.0
+        let e = try #require(Estimator.job(job, past: s.pastRuns(pipeline: "steady"), now: now))
+        #expect(e.calibrated)
+        #expect(abs(e.remaining - 50) < 2.5)
+        #expect(e.lo <= 50 && e.hi >= 50 && e.hi / e.lo < 1.5)
+    }
+
+    @Test func historyAloneEstimatesAPhaseBeforeItsRateIsKnown() throws {
+        var s = try pipeline(runs: 3)
+        let t0 = 50_000.0
+        try s.apply(Event(job: "k", .jobStart(.init(name: "steady", phases: [.init(id: "p")]))), now: t0)
+        try s.apply(Event(job: "k", .phaseStart(.init(phase: "p", total: 1000))), now: t0)
+        let job = try #require(s[job: "k"])
+        let e = try #require(Estimator.job(job, past: s.pastRuns(pipeline: "steady"), now: t0 + 1))
+        #expect(abs(e.remaining - 100) < 2)  // past runs took 100 s
+        #expect(!e.calibrated)  // nothing of this run known yet: rough
     }
 }
 
@@ -105,11 +244,11 @@ struct JobETATests {
         try s.apply(Event(job: "j", .jobStart(.init(name: "import", phases: [.init(id: "fetch"), .init(id: "load"), .init(id: "index")]))), now: t)
         try s.apply(Event(job: "j", .phaseStart(.init(phase: "fetch", total: 100))), now: t)
         for k in 1...10 { try s.apply(Event(job: "j", .progress(.init(phase: "fetch", done: k * 5))), now: t + Double(k)) }
-        // fetch: 50 left at 5/s = 10 s; load: p50 of [50, 70] = 50 s; index: never ran, no history.
+        // fetch: 50 left at 5/s = 10 s; load: median of [50, 70] = 60 s; index: never ran, no history.
         let job = try #require(s[job: "j"])
-        let eta = try #require(JobETA.estimate(job, history: s, now: t + 10))
-        #expect(abs(eta.seconds - 60) < 1e-6)
-        #expect(!eta.complete)  // index has no history: at least 60 s
+        let eta = try #require(Estimator.job(job, past: s.pastRuns(pipeline: "import"), now: t + 10))
+        #expect(abs(eta.raw - 70) < 1e-6)
+        #expect(!eta.complete)  // index has no history: at least 70 s
     }
 
     @Test func withoutAnyHistoryOnlyTheRunningPhaseCounts() throws {
@@ -118,10 +257,10 @@ struct JobETATests {
         try s.apply(Event(job: "n", .phaseStart(.init(phase: "a", total: 10))), now: 0)
         try s.apply(Event(job: "n", .progress(.init(phase: "a", done: 5))), now: 5)
         let running = try #require(s[job: "n"])
-        let eta = try #require(JobETA.estimate(running, history: s, now: 5))
-        #expect(eta.seconds == 5 && !eta.complete)
+        let eta = try #require(Estimator.job(running, past: [], now: 5))
+        #expect(abs(eta.remaining - 5) < 1e-6 && !eta.complete)
         try s.apply(Event(job: "n", .jobEnd(.init(status: .completed))), now: 6)
         let ended = try #require(s[job: "n"])
-        #expect(JobETA.estimate(ended, history: s, now: 6) == nil)
+        #expect(Estimator.job(ended, past: [], now: 6) == nil)
     }
 }

@@ -52,7 +52,7 @@ struct OverviewViewTests {
 
     @Test func aStalledPhaseSaysSo() throws {
         let text = DashboardView.render(try Fixture.model(selected: "gen"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
-        #expect(text.contains("stall 2m40s"))
+        #expect(text.contains("stalled 2m40s"))
     }
 
     @Test func escapeSequencesInNamesAreShownNotSent() throws {

@@ -83,3 +83,20 @@ extension PipelineState {
         job.eta = track
     }
 }
+
+extension PipelineState {
+    /// Seconds left in one running phase of `job` (for per-phase columns; the job's own
+    /// figure is `job.eta`).
+    public func phaseETA(_ p: Phase, of job: Job, now: Double) -> Double? {
+        guard p.state == .running else { return nil }
+        let past = pastRuns(pipeline: RunSummary.pipeline(of: job))
+        return Estimator.running(p, in: job, past: past, pace: Estimator.pace(job, past: past, now: now), now: now)?.seconds
+    }
+}
+
+extension Job {
+    /// A running phase's current rate (items per second), on the job's active clock.
+    public func rate(of p: Phase, now: Double) -> Double? {
+        p.state == .running ? p.rate.rate(now: activeTime(now)) : nil
+    }
+}

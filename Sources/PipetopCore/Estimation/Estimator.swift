@@ -194,7 +194,8 @@ public enum Estimator {
                     }
                 }
                 guesses.append(max(0, total - at) * scale)
-            } else {
+            } else if live == nil {
+                // No curve to place this run on: only worth something while nothing else is.
                 guesses.append(max(0, total * pace - elapsed))
             }
         }
@@ -252,7 +253,9 @@ public enum Estimator {
         let progress = raw + worked > 0 ? worked / (raw + worked) : 0
         var remaining = raw, sigma = max(0.05, modelVar.squareRoot()), calibrated = false
         let errors = pastErrors(past, progress: progress)
-        if errors.count >= 3 * calibrationRuns - 2 {
+        // Before a twentieth of the way nothing of this run is known yet: earlier runs' errors
+        // (made with their own rates measured) would claim too much.
+        if progress >= 0.05 && errors.count >= 3 * calibrationRuns - 2 {
             let n = Double(errors.count)
             let mean = errors.reduce(0, +) / n
             let sd = (errors.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()

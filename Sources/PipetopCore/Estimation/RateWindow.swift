@@ -51,7 +51,7 @@ public struct RateWindow: Sendable, Codable, Equatable {
     static let peakSpan = 5.0
     /// A first report this soon after the start that carries this share of the total is work
     /// found done (a resumed run), not speed.
-    static let anchorDelay = 10.0
+    static let anchorDelay = 2.0
     static let anchorShare = 0.02
 
     public init() {}
@@ -98,7 +98,7 @@ public struct RateWindow: Sendable, Codable, Equatable {
             if !anchored {
                 anchored = true
                 let jump = n - l.n
-                let share = total.map { $0 > 0 ? Double(jump) / Double($0) : 0 } ?? 1
+                let share = total.map { $0 > 0 ? Double(jump) / Double($0) : 0 } ?? 0
                 if t - samples[0].t <= Self.anchorDelay && share >= Self.anchorShare {
                     // Found done, not done now: the rate starts from here.
                     samples = [Sample(t: t, n: n)]

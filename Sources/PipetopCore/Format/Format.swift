@@ -54,6 +54,18 @@ public enum Format {
         return "\(pad(Int(tmv.tm_hour))):\(pad(Int(tmv.tm_min))):\(pad(Int(tmv.tm_sec)))"
     }
 
+    /// When something will happen: local "14:32" within a day of `now`, else "Nov 25 14:32".
+    public static func finish(_ t: Double, now: Double) -> String {
+        guard t.isFinite, abs(t) < 1e12 else { return "-" }
+        var tt = time_t(t)
+        var tmv = tm()
+        localtime_r(&tt, &tmv)
+        let hm = "\(pad(Int(tmv.tm_hour))):\(pad(Int(tmv.tm_min)))"
+        if t - now < 20 * 3600 { return hm }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(months[Int(tmv.tm_mon) % 12]) \(tmv.tm_mday) " + hm
+    }
+
     private static func scaled(_ v: Double) -> String {
         let units: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
         for (size, suffix) in units where abs(v) >= size {

@@ -77,11 +77,12 @@ public struct Job: Sendable, Codable, Equatable {
 
     /// The job's clock with the time spent paused taken out: rates, stalls and estimates run
     /// on it, so a pause never reads as slowness. Stands still while the job is paused.
+    /// (Valid for times since the last pause began; earlier moments are kept as active times.)
     public func activeTime(_ t: Double) -> Double { t - (pause?.paused(through: t) ?? 0) }
 
     /// Time worked so far (or in all, once ended), pauses excluded.
     public func activeElapsed(now: Double) -> Double {
-        max(0, activeTime(endedAt ?? now) - activeTime(startedAt))
+        max(0, activeTime(endedAt ?? now) - startedAt)
     }
 }
 

@@ -16,6 +16,7 @@ public final class EngineServer: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     public let host = ProcessInfo.processInfo.hostName
     private var channel: Channel?
+    private var estimates: RepeatedTask?
 
     /// Samples /proc for the host and each job's process tree (nil when sampling is off).
     public let sampler: Sampler?
@@ -62,10 +63,15 @@ public final class EngineServer: @unchecked Sendable {
         channel = try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
         chmod(socketPath, 0o600)
         sampler?.start()
+        // Estimates move with time, not only with events: a stall must show though nothing comes.
+        estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            if engine.refreshEstimates() { hub.changed() }
+        }
     }
 
     /// Stops listening, closes every connection, and removes the socket file.
     public func stop() {
+        estimates?.cancel()
         sampler?.stop()
         try? channel?.close().wait()
         channel = nil

@@ -86,6 +86,20 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Works out fresh estimates for the unfinished jobs; true when any shown one changed.
+    @discardableResult
+    public func refreshEstimates() -> Bool {
+        let now = clock.now()
+        return inner.withLock { s in
+            let before = s.state.jobs.values.filter { !$0.state.isTerminal }.map(\.eta?.shown)
+            s.state.refreshEstimates(now: now)
+            let after = s.state.jobs.values.filter { !$0.state.isTerminal }.map(\.eta?.shown)
+            guard before != after else { return false }
+            s.version &+= 1
+            return true
+        }
+    }
+
     /// Counts a line refused before it reached the reducer (bad JSON, bad field...).
     public func countRefusedLine() { inner.withLock { $0.refused &+= 1 } }
 

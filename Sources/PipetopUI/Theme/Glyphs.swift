@@ -43,6 +43,11 @@ public struct Glyphs: Sendable, Equatable {
     }
 
     public var ellipsis: String { u ? "…" : "~" }
+    /// Before an estimate with too little history to calibrate its range.
+    public var rough: String { u ? "≈" : "~" }
+    /// Before an estimate that is a lower bound (phases ahead unknown).
+    public var atLeast: String { u ? "≥" : ">" }
+    public var rangeDash: String { u ? "–" : "-" }
     public var alertMark: String { u ? "⚑" : "!" }
     public var ackMark: String { u ? "✓" : "v" }
     public var checkpoint: String { u ? "◆" : "*" }

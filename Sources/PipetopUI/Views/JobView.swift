@@ -15,6 +15,11 @@ public enum JobView {
         facts.append(Format.duration(job.elapsed(now: m.now)))
         if let pid = job.pid { facts.append("pid \(pid)") }
         if job.errorCount > 0 { facts.append("\(job.errorCount) error\(job.errorCount == 1 ? "" : "s")") }
+        if !job.state.isTerminal {
+            // Time left, its 80% range, the clock time it comes to, and how sure that is.
+            let (eta, _) = ETAText.job(job, now: m.now, form: r.width >= 100 ? .full : .withRange, glyphs: glyphs, theme: theme)
+            facts.append(eta.first?.isNumber == true || eta.hasPrefix(glyphs.rough) || eta.hasPrefix(glyphs.atLeast) ? "ETA " + eta : eta)
+        }
         TitleRule.draw(into: &g, x: r.x, y: y, width: r.width, title: job.name, facts: facts, factStyle: theme.job(job.state),
                        glyphs: glyphs, theme: theme)
         y += 1
@@ -28,7 +33,7 @@ public enum JobView {
         let pane = AlertPane.height(for: alerts.count, in: r, focused: m.nav.alertsFocused)
         let bottom = r.maxY - pane
         let phases = Lists.phases(job, filter: m.nav.filters["phases:\(job.id)"])
-        var table = PhaseTable(width: r.width, phases: phases)
+        var table = PhaseTable(width: r.width, phases: phases, job: job, state: m.state)
         let pipeline = RunSummary.pipeline(of: job)
         table.past = Dictionary(uniqueKeysWithValues: job.phases.map { ($0.id, m.state.pastDurations(pipeline: pipeline, phase: $0.id)) })
         table.titles(&g, y: y, theme: theme)
@@ -106,13 +111,18 @@ struct PhaseTable {
     let columns: [Column]
     /// Durations of each phase in the pipeline's past completed runs.
     var past: [String: [Double]] = [:]
+    /// The job the phases belong to and the state around it (for rates and estimates).
+    let job: Job
+    let state: PipelineState
 
-    init(width: Int, phases: [Phase]) {
+    init(width: Int, phases: [Phase], job: Job, state: PipelineState) {
         self.width = width
+        self.job = job
+        self.state = state
         nameWidth = min(24, max(8, phases.map { TextWidth.columns($0.name) }.max() ?? 8))
         var cols = [Column(title: "DONE", width: 8), Column(title: "FAILED", width: 7), Column(title: "SKIPPED", width: 8),
                     Column(title: "TOTAL", width: 8), Column(title: "%", width: 5), Column(title: "RATE", width: 9),
-                    Column(title: "ELAPSED", width: 8), Column(title: "ETA", width: 11), Column(title: "ERR", width: 5),
+                    Column(title: "ELAPSED", width: 8), Column(title: "ETA", width: 14), Column(title: "ERR", width: 5),
                     Column(title: "PAST p50/p95", width: 14), Column(title: "CPU%", width: 6), Column(title: "CPU-S", width: 8), Column(title: "RSS", width: 7),
                     Column(title: "READ", width: 7), Column(title: "WRITE", width: 7)]
         // Least needed first to go when the bar would get too short.
@@ -162,13 +172,12 @@ struct PhaseTable {
         case "SKIPPED": return (p.skipped > 0 ? Format.count(p.skipped) : "-", theme.dim)
         case "TOTAL": return (p.effectiveTotal.map(Format.count) ?? "?", theme.dim)
         case "%": return (p.fraction.map(Format.percent) ?? "", theme.text)
-        case "RATE": return (p.state == .running ? Format.rate(p.rate.rate(now: now)) : "", theme.dim)
+        case "RATE": return (Format.rate(job.rate(of: p, now: now)), theme.dim)
         case "ELAPSED": return (p.elapsed(now: now).map(Format.duration) ?? "", theme.dim)
         case "ETA":
             switch p.state {
             case .running:
-                if let idle = ETA.idle(p, now: now), idle >= JobColumns.stallAfter { return ("stall \(Format.duration(idle))", theme.warn) }
-                return (Format.duration(ETA.phase(p, now: now)), theme.text)
+                return ETAText.phase(p, of: job, state: state, now: now, theme: theme)
             case .failed: return ("failed", theme.failed)
             case .skipped: return ("skipped", theme.skipped)
             case .done: return ("done", theme.done)

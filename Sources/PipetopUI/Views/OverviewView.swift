@@ -37,7 +37,7 @@ public enum OverviewView {
         // The host's CPU and memory take the room the selected job does not need.
         let hostRows = m.state.host.cpu.count > 0 ? min(8, max(0, r.maxY - pane - top - detailWants - 1)) : 0
         if let job = selected {
-            JobDetail.draw(into: &g, job: job, rect: Rect(x: r.x, y: top, width: r.width, height: r.maxY - pane - hostRows - top),
+            JobDetail.draw(into: &g, job: job, state: m.state, rect: Rect(x: r.x, y: top, width: r.width, height: r.maxY - pane - hostRows - top),
                            now: m.now, glyphs: glyphs, theme: theme)
         }
         if hostRows >= 3, let h = m.state.host.last {

@@ -16,7 +16,12 @@ public enum PhaseView {
         if p.failed > 0 { facts.append("\(Format.count(p.failed)) failed") }
         if p.retries > 0 { facts.append("retry \(p.retries)") }
         if let e = p.elapsed(now: m.now) { facts.append(Format.duration(e)) }
-        if p.state == .running, let eta = ETA.phase(p, now: m.now) { facts.append("ETA " + Format.duration(eta)) }
+        if p.state == .running {
+            let (eta, _) = ETAText.phase(p, of: job, state: m.state, now: m.now, theme: theme)
+            facts.append(eta.hasPrefix("stalled") ? eta : "ETA " + eta)
+            if let r = job.rate(of: p, now: m.now) { facts.append(Format.rate(r, unit: p.unit)) }
+            if p.rate.peak > 0 { facts.append("peak " + Format.rate(p.rate.peak, unit: p.unit)) }
+        }
         TitleRule.draw(into: &g, x: r.x, y: y, width: r.width, title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts,
                        factStyle: theme.phase(p.state), glyphs: glyphs, theme: theme)
         y += 1

@@ -9,7 +9,9 @@ struct JobColumns {
     let showElapsed: Bool
     /// Wide terminals get a column with the current phase and its counts.
     let nowWidth: Int
-    static let pct = 5, rate = 9, elapsed = 8, eta = 12
+    /// Wide terminals show the ETA's range too.
+    let etaWidth: Int
+    static let pct = 5, rate = 9, elapsed = 8, eta = 14, etaWide = 24
 
     init(width: Int, jobs: [Job]) {
         self.width = width
@@ -17,7 +19,8 @@ struct JobColumns {
         stripWidth = max(6, min(16, maxPhases))
         showElapsed = width >= 72
         nowWidth = width >= 120 ? min(36, 16 + (width - 120) / 4) : 0
-        let fixed = 4 + 1 + stripWidth + 1 + 1 + Self.pct + Self.rate + (showElapsed ? Self.elapsed : 0) + Self.eta
+        etaWidth = width >= 120 ? Self.etaWide : Self.eta
+        let fixed = 4 + 1 + stripWidth + 1 + 1 + Self.pct + Self.rate + (showElapsed ? Self.elapsed : 0) + etaWidth
             + (nowWidth > 0 ? nowWidth + 1 : 0)
         var name = max(10, min(32, width / 5))
         var bar = width - fixed - name
@@ -45,7 +48,7 @@ struct JobColumns {
         g.put("PROGRESS", x: xBar, y: y, style: s, limit: xBar + barWidth)
         g.put(TextWidth.fit("RATE", Self.rate - 1, alignRight: true), x: xRate, y: y, style: s)
         if showElapsed { g.put(TextWidth.fit("ELAPSED", Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: s) }
-        g.put(TextWidth.fit("ETA", Self.eta - 1, alignRight: true), x: xEta, y: y, style: s)
+        g.put(TextWidth.fit("ETA", etaWidth - 1, alignRight: true), x: xEta, y: y, style: s)
     }
 
     func row(_ g: inout Grid, y: Int, job: Job, state: PipelineState, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
@@ -76,32 +79,18 @@ struct JobColumns {
             .draw(into: &g, x: xBar, y: y, width: barWidth, glyphs: glyphs)
         g.put(TextWidth.fit(Format.percent(job.fraction), Self.pct - 1, alignRight: true), x: xPct, y: y, style: base)
         let phase = job.currentPhase
-        let rate = phase.flatMap { $0.state == .running ? $0.rate.rate(now: now) : nil }
+        let rate = phase.flatMap { job.rate(of: $0, now: now) }
         g.put(TextWidth.fit(Format.rate(rate), Self.rate - 1, alignRight: true), x: xRate, y: y, style: st(theme.dim))
         if showElapsed {
             g.put(TextWidth.fit(Format.duration(job.elapsed(now: now)), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
         }
-        let (eta, etaStyle) = Self.etaText(job, state: state, now: now, theme: theme)
-        g.put(TextWidth.fit(eta, Self.eta - 1, alignRight: true), x: xEta, y: y, style: st(etaStyle))
+        let (eta, etaStyle) = etaText(job, now: now, glyphs: glyphs, theme: theme)
+        g.put(TextWidth.fit(eta, etaWidth - 1, alignRight: true), x: xEta, y: y, style: st(etaStyle))
     }
 
-    /// What the ETA column says: a time, a stall, or how the job ended.
-    static func etaText(_ job: Job, state: PipelineState, now: Double, theme: Theme) -> (String, Style) {
-        switch job.state {
-        case .completed: return ("done", theme.done)
-        case .failed: return ("failed", theme.failed)
-        case .canceled: return ("canceled", theme.skipped)
-        case .paused: return ("paused", theme.paused)
-        default: break
-        }
-        if let p = job.phases.first(where: { $0.state == .running }), let idle = ETA.idle(p, now: now), idle >= stallAfter {
-            return ("stall \(Format.duration(idle))", theme.warn)
-        }
-        // The whole job; "≥" when phases ahead have no history to go by.
-        guard let eta = JobETA.estimate(job, history: state, now: now) else { return ("-", theme.dim) }
-        return ((eta.complete ? "" : ">") + Format.duration(eta.seconds), theme.text)
+    /// What the ETA column says: a time (with its range on wide screens), a stall, or how
+    /// the job ended.
+    func etaText(_ job: Job, now: Double, glyphs: Glyphs, theme: Theme) -> (String, Style) {
+        ETAText.job(job, now: now, form: etaWidth > Self.eta ? .withRange : .short, glyphs: glyphs, theme: theme)
     }
-
-    /// A running phase with no progress for this long is shown as stalled.
-    static let stallAfter = 30.0
 }

@@ -3,7 +3,7 @@ import PipetopCore
 /// The selected job under the list: a title rule, the phase flow, a row per phase, the
 /// running sub-steps and the newest log lines, as room allows.
 enum JobDetail {
-    static func draw(into g: inout Grid, job: Job, rect r: Rect, now: Double, glyphs: Glyphs, theme: Theme) {
+    static func draw(into g: inout Grid, job: Job, state: PipelineState, rect r: Rect, now: Double, glyphs: Glyphs, theme: Theme) {
         guard r.height >= 2 else { return }
         var y = r.y
         titleRule(&g, job: job, x: r.x, y: y, width: r.width, now: now, glyphs: glyphs, theme: theme)
@@ -16,7 +16,7 @@ enum JobDetail {
         let running = job.phases.firstIndex { $0.state == .running } ?? 0
         let first = max(0, min(running - phaseRows / 2, job.phases.count - phaseRows))
         for i in 0..<phaseRows {
-            phaseRow(&g, job.phases[first + i], x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
+            phaseRow(&g, job.phases[first + i], of: job, state: state, x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
             y += 1
         }
         if job.error != nil, y < r.maxY {
@@ -96,7 +96,7 @@ enum JobDetail {
         }
     }
 
-    static func phaseRow(_ g: inout Grid, _ p: Phase, x: Int, y: Int, width: Int, nameWidth: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+    static func phaseRow(_ g: inout Grid, _ p: Phase, of job: Job, state: PipelineState, x: Int, y: Int, width: Int, nameWidth: Int, now: Double, glyphs: Glyphs, theme: Theme) {
         let style = theme.phase(p.state)
         var cx = x + 1
         cx += g.put(glyphs.phase(p.state), x: cx, y: y, style: style)
@@ -127,7 +127,7 @@ enum JobDetail {
             g.put(" " + why, x: cx, y: y, style: theme.error, limit: x + width)
             return
         }
-        let rate = p.state == .running ? p.rate.rate(now: now) : nil
+        let rate = job.rate(of: p, now: now)
         let extra = p.failed > 0 ? "\(p.failed) failed" : ""
         g.put(TextWidth.fit(p.state == .running ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
               style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
@@ -137,11 +137,8 @@ enum JobDetail {
         var etaText = ""
         var etaStyle = theme.text
         if p.state == .running {
-            if let idle = ETA.idle(p, now: now), idle >= JobColumns.stallAfter {
-                etaText = "stall \(Format.duration(idle))"; etaStyle = theme.warn
-            } else {
-                etaText = "ETA " + Format.duration(ETA.phase(p, now: now))
-            }
+            (etaText, etaStyle) = ETAText.phase(p, of: job, state: state, now: now, theme: theme)
+            if etaStyle == theme.text { etaText = "ETA " + etaText }
         } else if p.state == .skipped {
             etaText = "skipped"; etaStyle = theme.skipped
         }

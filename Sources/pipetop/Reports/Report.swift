@@ -23,7 +23,8 @@ enum Report {
             ("duration_s", .double(round3(j.elapsed(now: now)))), ("progress", .double(round3(j.fraction))),
             ("error", j.error.map(JSONValue.string) ?? .null), ("pid", j.pid.map { .int(Int($0)) } ?? .null),
             ("labels", .object(j.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-            ("phases", .array(j.phases.map { phase($0, now: now) })),
+            ("eta", eta(j, now: now)),
+            ("phases", .array(j.phases.map { phase($0, of: j, state: s, now: now) })),
             ("checkpoints", .array(j.checkpoints.map { c in
                 .object([("name", .string(c.name)), ("at", .string(iso(c.at))), ("done", .int(c.done)), ("failed", .int(c.failed)),
                          ("data", c.data ?? .null)])
@@ -43,16 +44,32 @@ enum Report {
         return .object(m)
     }
 
-    static func phase(_ p: Phase, now: Double) -> JSONValue {
+    /// The job's estimate as shown: time left, its 80% range, when that is, how sure.
+    static func eta(_ j: Job, now: Double) -> JSONValue {
+        guard !j.state.isTerminal, let e = j.eta?.shown else { return .null }
+        let left = e.left(now: now)
+        let confidence = !e.complete ? "lower-bound" : e.calibrated ? "calibrated" : "rough"
+        let stalled: JSONValue = Estimator.stall(j, now: now).map { .double(round3($0)) } ?? .null
+        let fields: [(String, JSONValue)] = [
+            ("remaining_s", .double(round3(left.eta))), ("low_s", .double(round3(left.lo))), ("high_s", .double(round3(left.hi))),
+            ("finish_at", .string(iso(now + left.eta))), ("confidence", .string(confidence)),
+            ("stalled_s", stalled), ("paused", .bool(e.paused)),
+        ]
+        return .object(fields)
+    }
+
+    static func phase(_ p: Phase, of j: Job, state s: PipelineState, now: Double) -> JSONValue {
         let u = p.usage
-        return .object([
+        let eta: JSONValue = s.phaseETA(p, of: j, now: now).map { .double(round3($0)) } ?? .null
+        let peak: JSONValue = p.rate.peak > 0 ? .double(round3(p.rate.peak)) : .null
+        let fields: [(String, JSONValue)] = [
             ("id", .string(p.id)), ("name", .string(p.name)), ("status", .string(p.state.rawValue)),
             ("done", .int(p.done)), ("failed", .int(p.failed)), ("skipped", .int(p.skipped)),
             ("total", p.total.map(JSONValue.int) ?? .null), ("unit", p.unit.map(JSONValue.string) ?? .null),
             ("started_at", p.startedAt.map { .string(iso($0)) } ?? .null), ("ended_at", p.endedAt.map { .string(iso($0)) } ?? .null),
             ("duration_s", p.elapsed(now: now).map { .double(round3($0)) } ?? .null),
             ("rate_per_s", rate(p, now: now).map { .double(round3($0)) } ?? .null),
-            ("eta_s", ETA.phase(p, now: now).map { .double(round3($0)) } ?? .null),
+            ("eta_s", eta), ("peak_rate_per_s", peak),
             ("errors", .int(p.errorCount)), ("retries", .int(p.retries)), ("error", p.error.map(JSONValue.string) ?? .null),
             ("steps", .object([("kept", .int(p.steps.count)), ("failed", .int(p.steps.failedCount)), ("dropped", .int(p.steps.dropped))])),
             ("cpu_seconds", u.map { .double(round3($0.cpuSeconds)) } ?? .null),
@@ -60,7 +77,8 @@ enum Report {
             ("cpu_percent_peak", u.map { .double(round3($0.peakCPU)) } ?? .null),
             ("peak_rss_bytes", u.map { .int($0.peakRSS) } ?? .null),
             ("read_bytes", u.map { .int($0.readBytes) } ?? .null), ("write_bytes", u.map { .int($0.writeBytes) } ?? .null),
-        ])
+        ]
+        return .object(fields)
     }
 
     static func alert(_ a: Alert) -> JSONValue {
@@ -113,7 +131,7 @@ enum Report {
         var out = ""
         for j in jobs {
             out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), \(Format.percent(j.fraction)), "
-            out += "\(Format.duration(j.elapsed(now: now)))" + (j.error.map { ", error: \($0)" } ?? "") + "\n"
+            out += "\(Format.duration(j.elapsed(now: now)))" + etaText(j, now: now) + (j.error.map { ", error: \($0)" } ?? "") + "\n"
             for p in j.phases {
                 var line = "  \(p.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"
                 if let t = p.effectiveTotal { line += "  \(p.accounted)/\(t)" + (p.unit.map { " " + $0 } ?? "") }
@@ -121,7 +139,10 @@ enum Report {
                 if p.failed > 0 { line += ", \(p.failed) failed" }
                 if let e = p.elapsed(now: now) { line += ", \(Format.duration(e))" }
                 if let r = rate(p, now: now) { line += ", \(Format.rate(r, unit: p.unit))" }
-                if p.state == .running, let eta = ETA.phase(p, now: now) { line += ", ETA \(Format.duration(eta))" }
+                if p.state == .running {
+                    if let idle = Estimator.stall(p, in: j, now: now) { line += ", stalled \(Format.duration(idle))" }
+                    else if let eta = s.phaseETA(p, of: j, now: now) { line += ", ETA \(Format.duration(eta))" }
+                }
                 if let err = p.error { line += ", error: \(err)" }
                 out += line + "\n"
                 if detailed, let u = p.usage {
@@ -145,6 +166,18 @@ enum Report {
             }
         }
         return out
+    }
+
+    /// ", ETA 12m (8m-15m, 80%), done about 14:32"; ", stalled 3m"; "" when none.
+    static func etaText(_ j: Job, now: Double) -> String {
+        guard !j.state.isTerminal else { return "" }
+        if j.state == .paused { return ", paused" }
+        if let idle = Estimator.stall(j, now: now) { return ", stalled \(Format.duration(idle))" }
+        guard let e = j.eta?.shown else { return "" }
+        let left = e.left(now: now)
+        guard e.complete else { return ", ETA at least \(Format.duration(left.eta)) (phases ahead unknown)" }
+        return ", ETA \(Format.duration(left.eta)) (\(Format.duration(left.lo))-\(Format.duration(left.hi)), "
+            + (e.calibrated ? "80%" : "rough") + "), done about \(Format.finish(now + left.eta, now: now))"
     }
 
     // MARK: helpers

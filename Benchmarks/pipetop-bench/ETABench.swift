@@ -144,9 +144,8 @@ enum ETABench {
         print("wrote \(TraceKind.allCases.count * runs) runs to \(dir)")
     }
 
-    static func main(quick: Bool) {
-        let runs = quick ? 3 : 6
-        let seed: UInt64 = 42
+    static func main(quick: Bool, seed: UInt64) {
+        let runs = quick ? 3 : 8
         var state = PipelineState()
         var cost: [Double] = []
         var byKind: [(TraceKind, [Score])] = []
@@ -164,7 +163,7 @@ enum ETABench {
     static func report(_ byKind: [(TraceKind, [Score])], runs: Int, seed: UInt64, cost: [Double]) {
         func f(_ x: Double) -> String { x.isNaN ? "-" : String(format: "%.3f", x) }
         func row(_ label: String, _ cells: [String]) -> String {
-            label.padding(toLength: 12, withPad: " ", startingAt: 0) + cells.map { String(repeating: " ", count: max(0, 10 - $0.count)) + $0 }.joined()
+            label.padding(toLength: 12, withPad: " ", startingAt: 0) + cells.map { String(repeating: " ", count: max(1, 11 - $0.count)) + $0 }.joined()
         }
         let short = ["pipetop", "overall", "tqdm", "rich30s", "seeds"]
         print("ETA estimators: \(byKind.count) kinds of trace x \(runs) runs each (seed \(seed)); one progress bar over the whole job for the others")

@@ -70,13 +70,14 @@ case "sampling": try sampling()
 case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
     if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
-        ETABench.show(kind, runs: 6)
+        ETABench.show(kind, runs: 8)
     } else if let i = args.firstIndex(of: "--write"), i + 1 < args.count {
-        try ETABench.write(to: args[i + 1], runs: 6)
+        try ETABench.write(to: args[i + 1], runs: 8)
     } else {
-        ETABench.main(quick: args.contains("--quick"))
+        let seed = args.firstIndex(of: "--seed").flatMap { $0 + 1 < args.count ? UInt64(args[$0 + 1]) : nil } ?? 42
+        ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | eta [--quick | --show KIND | --write DIR]]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

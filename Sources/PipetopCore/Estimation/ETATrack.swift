@@ -23,7 +23,7 @@ public struct ETATrack: Sendable, Codable, Equatable {
     }
 
     /// The shown finish moves when a fresh one differs by more than this share of the time
-    /// left; less for a steady estimate (three times its wobble, at least 1%).
+    /// left; less for a steady estimate (three times its wobble, at least 0.5%).
     public static let materialChange = 0.10
     /// How often an estimate is worked out while events arrive (seconds).
     public static let refreshEvery = 1.0
@@ -50,7 +50,7 @@ public struct ETATrack: Sendable, Codable, Equatable {
         }
         lastFinish = fresh.finish
         guard let old = shown else { shown = fresh; return }
-        let threshold = min(Self.materialChange, max(0.01, 3 * (wobble ?? Self.materialChange)))
+        let threshold = min(Self.materialChange, max(0.005, 3 * (wobble ?? Self.materialChange)))
         let material = abs(fresh.finish - old.finish) > threshold * max(fresh.remaining, 1)
         let kindChanged = (old.stalledFor == nil) != (fresh.stalledFor == nil) || old.paused != fresh.paused
             || old.complete != fresh.complete || old.calibrated != fresh.calibrated

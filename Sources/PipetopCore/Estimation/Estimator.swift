@@ -175,7 +175,7 @@ public enum Estimator {
             let seconds = Double(rem) / live.rate
             // Trust falls as the look-back gets short against the time ahead.
             let reach = min(20, max(1, seconds / max(1, live.seconds)))
-            liveGuess = Part(seconds: seconds, logVar: live.logVar + 0.005 + 0.03 * (reach - 1) + 1 / max(4, live.items) / 4)
+            liveGuess = Part(seconds: seconds, logVar: live.logVar + 0.005 + 0.015 * (reach - 1) + 1 / max(4, live.items) / 4)
         }
 
         var guesses: [Double] = []
@@ -255,15 +255,17 @@ public enum Estimator {
         let errors = pastErrors(past, progress: progress)
         // Before a twentieth of the way nothing of this run is known yet: earlier runs' errors
         // (made with their own rates measured) would claim too much.
-        if progress >= 0.05 && errors.count >= 3 * calibrationRuns - 2 {
+        if progress >= 0.05 && errors.count >= 3 * calibrationRuns - 2, let mid = median(errors) {
+            // Robust: one run that went badly must not set the range of all that follow.
             let n = Double(errors.count)
-            let mean = errors.reduce(0, +) / n
-            let sd = (errors.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+            let sd = max(0.02, 1.4826 * (median(errors.map { abs($0 - mid) }) ?? 0))
             // Correct the bias only as far as the errors show one beyond chance (shrunk toward
-            // none, James–Stein style); widen the range for small samples.
-            let shrink = mean == 0 ? 0 : max(0, 1 - sd * sd / n / (mean * mean))
-            remaining = raw * exp(-mean * shrink)
-            sigma = max(0.02, sd) * studentFactor(errors.count)
+            // none, James–Stein style), and then only half of it: part of a past run's error
+            // came from its own situation (where it stood in a rate-limit cycle, say), which
+            // this run does not share. (Half is what the ETA benchmark favours; docs/ETA.md.)
+            let shrink = mid == 0 ? 0 : max(0, 1 - sd * sd / n / (mid * mid))
+            remaining = raw * exp(-0.5 * mid * shrink)
+            sigma = sd * studentFactor(errors.count)
             calibrated = true
         }
         let spread = exp(z80 * sigma)

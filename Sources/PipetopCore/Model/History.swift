@@ -91,7 +91,11 @@ extension PipelineState {
 
     mutating func record(_ job: Job, at t: Double) {
         var runs = history[RunSummary.pipeline(of: job)] ?? []
-        runs.append(RunSummary(job, endedAt: job.endedAt ?? t))
+        var summary = RunSummary(job, endedAt: job.endedAt ?? t)
+        // A first run was estimated without history, unlike every later one: its errors
+        // would miscalibrate theirs.
+        if !runs.contains(where: { $0.status == .completed }) { summary.etaErrors = nil }
+        runs.append(summary)
         if runs.count > Self.runsKept { runs.removeFirst(runs.count - Self.runsKept) }
         history[RunSummary.pipeline(of: job)] = runs
     }

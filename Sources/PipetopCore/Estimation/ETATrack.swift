@@ -99,4 +99,12 @@ extension Job {
     public func rate(of p: Phase, now: Double) -> Double? {
         p.state == .running ? p.rate.rate(now: activeTime(now)) : nil
     }
+
+    /// A phase's throughput over its run so far (or its whole run, once ended) in `buckets`
+    /// equal slices, items per second each: what its sparkline shows.
+    public func throughput(of p: Phase, buckets: Int, now: Double) -> [Double] {
+        guard p.state != .pending, let first = p.rate.first, let last = p.rate.last else { return [] }
+        let end = p.state == .running ? activeTime(now) : last.t + p.rate.offset
+        return p.rate.history(now: end, span: max(1, end - p.rate.offset - first.t), buckets: buckets)
+    }
 }

@@ -220,7 +220,7 @@ public enum Estimator {
         var items = 0.0, seconds = 0.0
         for q in job.phases where q.id != p.id && q.unit == p.unit && q.state != .pending {
             guard let s = q.activeElapsed(in: job, now: now), s > 0 else { continue }
-            items += Double(q.done + q.failed)
+            items += Double(q.done)
             seconds += s
         }
         guard items > 0 else { return nil }

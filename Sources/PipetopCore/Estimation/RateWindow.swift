@@ -3,8 +3,8 @@
 /// updates.
 ///
 /// Times are the job's *active* time (`Job.activeTime`): a pause does not exist here, so it
-/// never counts as slowness. Counts are items processed (done + failed); skipped items and
-/// items a resumed run finds already done do not count as speed.
+/// never counts as slowness. Counts are items processed (`done`); failed and skipped items,
+/// and items a resumed run finds already done, shorten the work left but are not speed.
 ///
 /// Fixed memory: at most `capacity` samples. Bursts closer than `spacing` overwrite the newest
 /// sample; when full, the older half is thinned to every other sample, so resolution fades with

@@ -132,7 +132,7 @@ extension PipelineState {
             if let n = e.name { p.name = n }
             if let total = e.total { p.total = total }
             if let u = e.unit { p.unit = u }
-            if p.rate.samples.isEmpty { p.rate.record(p.done + p.failed, at: job.activeTime(t), total: p.effectiveTotal) }
+            if p.rate.samples.isEmpty { p.rate.record(p.done, at: job.activeTime(t), total: p.effectiveTotal) }
             job.phases[i] = p
             wake(&job)
 
@@ -154,7 +154,7 @@ extension PipelineState {
             if let s = e.skipped { p.skipped = s }
             if let total = e.total { p.total = total }
             let a = job.activeTime(t)
-            p.rate.record(p.done + p.failed, at: a, total: p.effectiveTotal)
+            p.rate.record(p.done, at: a, total: p.effectiveTotal)
             p.extendCurve(activeElapsed: a - (p.activeStart ?? a))
             job.phases[i] = p
             wake(&job)
@@ -293,7 +293,7 @@ extension PipelineState {
         p.state = .running
         p.startedAt = t
         p.activeStart = job.activeTime(t)
-        p.rate.record(p.done + p.failed, at: job.activeTime(t), total: p.effectiveTotal)
+        p.rate.record(p.done, at: job.activeTime(t), total: p.effectiveTotal)
     }
 
     /// The first sign of work moves a pending job to running.

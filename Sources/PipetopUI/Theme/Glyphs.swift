@@ -70,6 +70,20 @@ public struct Glyphs: Sendable, Equatable {
     /// Partial-cell fills for smooth bars, from 1/8 to 8/8.
     public var barEighths: [String] { u ? ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"] : ["#", "#", "#", "#", "#", "#", "#", "#"] }
     public var barEmpty: String { u ? " " : "." }
+    /// Sparkline levels from nothing to full (9 steps).
+    public var sparkLevels: [String] { u ? [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : [" ", ".", ".", ":", ":", "=", "=", "#", "#"] }
+
+    /// A sparkline of `values`, each scaled to the largest (one cell per value).
+    public func sparkline(_ values: [Double]) -> String {
+        let top = values.max() ?? 0
+        let levels = sparkLevels
+        guard top > 0 else { return String(repeating: levels[0], count: values.count) }
+        return values.map { v in
+            // Any work at all shows at least the lowest mark.
+            let i = v <= 0 ? 0 : max(1, Int((v / top * Double(levels.count - 1)).rounded()))
+            return levels[min(levels.count - 1, i)]
+        }.joined()
+    }
     public var barLeft: String { u ? "▕" : "[" }
     public var barRight: String { u ? "▏" : "]" }
 }

@@ -137,10 +137,10 @@ struct EstimationTests {
             Estimate(at: t, remaining: remaining, lo: remaining / 2, hi: remaining * 2, raw: remaining, complete: true, calibrated: false, stalledFor: nil, paused: false)
         }
         var track = ETATrack(at: 0)
-        track.update(estimate(100, at: 0), worked: 0, at: 0)
-        track.update(estimate(96, at: 1), worked: 1, at: 1)  // finish 97 vs 100: 3% of what is left
+        track.update(estimate(100, at: 0), worked: 0, phase: "p", at: 0)
+        track.update(estimate(96, at: 1), worked: 1, phase: "p", at: 1)  // finish 97 vs 100: 3% of what is left
         #expect(track.shown?.finish == 100)
-        track.update(estimate(120, at: 2), worked: 2, at: 2)  // finish 122: material
+        track.update(estimate(120, at: 2), worked: 2, phase: "p", at: 2)  // finish 122: material
         #expect(track.shown?.finish == 122)
     }
 }

@@ -15,6 +15,18 @@ public struct ETATrack: Sendable, Codable, Equatable {
     /// changes within a few times this are noise, not news.
     public var wobble: Double?
     var lastFinish: Double?
+    /// The phase running when the baseline was taken, and the finish then predicted: how far
+    /// the estimate has slipped since the phase began (`slip`).
+    var baselinePhase: String?
+    var baselineFinish: Double?
+    var baselineAt: Double?
+
+    /// How much later (%) the finish is now estimated than when the running phase began,
+    /// relative to the time that was then left.
+    public var slip: Double? {
+        guard let f = shown?.finish, let b = baselineFinish, let at = baselineAt else { return nil }
+        return max(0, f - b) / max(60, b - at) * 100
+    }
 
     public struct Mark: Sendable, Codable, Equatable {
         /// Active seconds into the run, and the seconds it then predicted were left.
@@ -35,9 +47,14 @@ public struct ETATrack: Sendable, Codable, Equatable {
 
     /// Takes a fresh estimate: notes progress marks, and replaces the shown one when the
     /// change matters.
-    mutating func update(_ fresh: Estimate?, worked: Double, at t: Double) {
+    mutating func update(_ fresh: Estimate?, worked: Double, phase: String?, at t: Double) {
         refreshedAt = t
         guard let fresh else { shown = nil; return }
+        if phase != baselinePhase, fresh.complete {
+            baselinePhase = phase
+            baselineFinish = fresh.finish
+            baselineAt = t
+        }
         if fresh.complete && !fresh.paused {
             let progress = worked / max(1e-9, worked + fresh.raw)
             for d in 0..<9 where marks[d] == nil && progress >= Double(d + 1) / 10 {
@@ -79,7 +96,7 @@ extension PipelineState {
     func refreshEstimate(_ job: inout Job, now: Double) {
         let fresh = Estimator.job(job, past: pastRuns(pipeline: RunSummary.pipeline(of: job)), now: now)
         var track = job.eta ?? ETATrack(at: now)
-        track.update(fresh, worked: job.activeElapsed(now: now), at: now)
+        track.update(fresh, worked: job.activeElapsed(now: now), phase: job.phases.first { $0.state == .running }?.id, at: now)
         job.eta = track
     }
 }

@@ -25,7 +25,16 @@ public struct Event: Sendable, Equatable {
         case jobEnd(JobEnd)
         case alert(AlertEvent)
         case ack(Ack)
+        /// A rule the job declares for itself.
+        case rule(Rule)
+        /// Mutes alerts for a while (job `*`: any job).
+        case silence(SilenceRequest)
+        /// Forgets resolved alerts (job `*`: of every job).
+        case clearAlerts
     }
+
+    /// The job id that addresses every job (silence, alerts.clear).
+    public static let anyJob = "*"
 
     /// The wire name of this event's type.
     public var typeName: String {
@@ -42,6 +51,9 @@ public struct Event: Sendable, Equatable {
         case .jobEnd: return "job.end"
         case .alert: return "alert"
         case .ack: return "ack"
+        case .rule: return "rule"
+        case .silence: return "silence"
+        case .clearAlerts: return "alerts.clear"
         }
     }
 
@@ -56,6 +68,8 @@ public struct Event: Sendable, Equatable {
         public var phases: [PhaseDecl]
         public var pid: Int32?
         public var labels: [String: String]
+        /// Rules the job declares for itself (see `Rule.parse`).
+        public var rules: [Rule] = []
         public init(name: String, phases: [PhaseDecl] = [], pid: Int32? = nil, labels: [String: String] = [:]) {
             self.name = name; self.phases = phases; self.pid = pid; self.labels = labels
         }
@@ -142,6 +156,19 @@ public struct Event: Sendable, Equatable {
         public var resolved: Bool
         public init(severity: Alert.Severity = .warning, message: String, phase: String? = nil, name: String? = nil, resolved: Bool = false) {
             self.severity = severity; self.message = message; self.phase = phase; self.name = name; self.resolved = resolved
+        }
+    }
+
+    /// Mutes the alerts of a rule, of a job (the event's job, unless `*`), or of jobs whose
+    /// labels match, for `seconds`.
+    public struct SilenceRequest: Sendable, Equatable {
+        public var rule: String?
+        public var match: [String: String]
+        public var seconds: Double
+        public var by: String
+        public var comment: String?
+        public init(rule: String? = nil, match: [String: String] = [:], seconds: Double, by: String, comment: String? = nil) {
+            self.rule = rule; self.match = match; self.seconds = seconds; self.by = by; self.comment = comment
         }
     }
 

@@ -31,10 +31,17 @@ public struct Alert: Sendable, Codable, Equatable, Identifiable {
     public var count: Int
     public var resolvedAt: Double?
     public var ack: Ack?
+    /// The rule's labels (rule alerts only).
+    public var labels: [String: String]?
+    /// Muted by a silence until then.
+    public var silencedUntil: Double?
 
     public var isOpen: Bool { resolvedAt == nil }
-    /// Open and nobody has said "seen".
-    public var needsAttention: Bool { isOpen && ack == nil }
+    public var isSilenced: Bool { silencedUntil != nil }
+    /// Open, not silenced, and nobody has said "seen".
+    public var needsAttention: Bool { isOpen && ack == nil && silencedUntil == nil }
+    /// The rule that raised it: `stalled` for `rule:stalled`, else the kind itself.
+    public var ruleName: String { kind.hasPrefix("rule:") ? String(kind.dropFirst(5)) : kind }
     public var fingerprint: String { Alert.fingerprint(job: job, phase: phase, kind: kind) }
 
     public static func fingerprint(job: String, phase: String?, kind: String) -> String {
@@ -52,7 +59,8 @@ public struct AlertBook: Sendable, Codable, Equatable {
     public init() {}
 
     /// Raises (or repeats) the alert for this cause.
-    public mutating func raise(job: String, phase: String?, kind: String, severity: Alert.Severity, message: String, at t: Double) {
+    public mutating func raise(job: String, phase: String?, kind: String, severity: Alert.Severity, message: String,
+                               labels: [String: String]? = nil, at t: Double) {
         let fp = Alert.fingerprint(job: job, phase: phase, kind: kind)
         if let i = all.lastIndex(where: { $0.isOpen && $0.fingerprint == fp }) {
             all[i].count += 1
@@ -73,7 +81,23 @@ public struct AlertBook: Sendable, Codable, Equatable {
         let n = (occurrences[fp] ?? 0) + 1
         occurrences[fp] = n
         all.append(Alert(id: "\(fp)#\(n)", job: job, phase: phase, kind: kind, severity: severity, message: message,
-                         firstAt: t, lastAt: t, count: 1, resolvedAt: nil, ack: nil))
+                         firstAt: t, lastAt: t, count: 1, resolvedAt: nil, ack: nil, labels: labels?.isEmpty == false ? labels : nil))
+    }
+
+    /// Sets each open alert's silence (nil: not muted).
+    mutating func mute(_ until: (Alert) -> Double?) {
+        for i in all.indices where all[i].isOpen {
+            let u = until(all[i])
+            if all[i].silencedUntil != u { all[i].silencedUntil = u }
+        }
+    }
+
+    /// Forgets resolved alerts (of one job, or all); returns how many.
+    @discardableResult
+    mutating func clearResolved(job: String? = nil) -> Int {
+        let before = all.count
+        all.removeAll { !$0.isOpen && (job == nil || $0.job == job) }
+        return before - all.count
     }
 
     /// Resolves the open alerts of a job that match (all of its kinds when `kind` is nil).

@@ -20,6 +20,10 @@ public struct Job: Sendable, Codable, Equatable {
     public var errorCount: Int
     /// CPU and memory of the job's process tree, once the sampler has seen it.
     public var resources: JobResources?
+    /// When the sampler found the job's process gone while the job had not ended.
+    public var lostAt: Double?
+    /// Items and errors over the last minutes (for error-rate rules).
+    public var errorTrail: ErrorTrail?
     /// Time spent paused (nil: never paused); see `activeTime`.
     public var pause: PauseRecord?
     /// The estimate of time left, as shown, and what calibrates later runs (kept by the

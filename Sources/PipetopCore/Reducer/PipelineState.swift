@@ -9,8 +9,21 @@ public struct PipelineState: Sendable, Codable, Equatable {
     public internal(set) var history: [String: [RunSummary]] = [:]
     /// The machine the engine runs on, as the sampler sees it.
     public internal(set) var host = HostResources()
+    /// Alert rules, where each stands, and silences.
+    public internal(set) var alertRules = AlertRules()
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey { case jobs, order, alerts, history, host, alertRules }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        jobs = try c.decode([String: Job].self, forKey: .jobs)
+        order = try c.decode([String].self, forKey: .order)
+        alerts = try c.decodeIfPresent(AlertBook.self, forKey: .alerts) ?? AlertBook()
+        history = try c.decodeIfPresent([String: [RunSummary]].self, forKey: .history) ?? [:]
+        host = try c.decodeIfPresent(HostResources.self, forKey: .host) ?? HostResources()
+        alertRules = try c.decodeIfPresent(AlertRules.self, forKey: .alertRules) ?? AlertRules()
+    }
 
     public subscript(job id: String) -> Job? { jobs[id] }
 

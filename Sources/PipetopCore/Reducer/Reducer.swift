@@ -12,9 +12,21 @@ extension PipelineState {
     /// On error the state is unchanged.
     public mutating func apply(_ event: Event, now: Double) throws(ApplyError) {
         let t = event.ts ?? now
-        if case .jobStart(let start) = event.body {
-            startJob(event.job, start, at: t)
+        switch event.body {
+        case .jobStart(let start):
+            try startJob(event.job, start, at: t)
             return
+        case .silence(let s):
+            try silence(s, job: event.job, at: t)
+            return
+        case .clearAlerts:
+            guard event.job == Event.anyJob || jobs[event.job] != nil else {
+                throw ApplyError("unknown job '\(event.job)' (use \"*\" for every job)")
+            }
+            alerts.clearResolved(job: event.job == Event.anyJob ? nil : event.job)
+            return
+        default:
+            break
         }
         guard var job = jobs[event.job] else {
             throw ApplyError("unknown job '\(event.job)': send job.start first")
@@ -24,6 +36,10 @@ extension PipelineState {
                 throw ApplyError("no alert '\(a.alert)' for job '\(event.job)'")
             }
             _ = alerts.acknowledge(id: alert.id, by: a.by, comment: a.comment, at: t)
+            return
+        }
+        if case .rule(let rule) = event.body {
+            try alertRules.declare(rule, job: job.id)
             return
         }
         let before = job
@@ -36,16 +52,46 @@ extension PipelineState {
         if !job.state.isTerminal, t - (job.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
             refreshEstimate(&job, now: t)
         }
+        switch event.body {
+        case .progress, .log, .phaseEnd:
+            // Items and errors over time, for error-rate rules.
+            var trail = job.errorTrail ?? ErrorTrail()
+            let failed = job.phases.reduce(0) { $0 &+ $1.failed }
+            trail.note(items: job.phases.reduce(0) { $0 &+ $1.done } &+ failed, errors: failed &+ job.errorCount, at: t)
+            job.errorTrail = trail
+        default:
+            break
+        }
         jobs[event.job] = job
         raiseAlerts(before: before, after: job, event: event.body, at: t)
         if job.state.isTerminal && !before.state.isTerminal { record(job, at: t) }
+    }
+
+    /// Records a silence: of a rule, a job (unless `*`), or jobs whose labels match.
+    private mutating func silence(_ s: Event.SilenceRequest, job: String, at t: Double) throws(ApplyError) {
+        guard job == Event.anyJob || jobs[job] != nil else { throw ApplyError("unknown job '\(job)' (use \"*\" for every job)") }
+        guard s.seconds > 0 && s.seconds <= 30 * 86_400 else { throw ApplyError("silence for must be 1 s to 30 days, not \(s.seconds)") }
+        if let r = s.rule, !alertRules.rules.contains(where: { $0.name == r }) && !AlertRules.eventKinds.contains(r) && !r.hasPrefix("event:") {
+            throw ApplyError("no rule '\(r)' (rules: \((alertRules.rules.map(\.name) + AlertRules.eventKinds).sorted().joined(separator: ", ")))")
+        }
+        if job == Event.anyJob && s.rule == nil && s.match.isEmpty {
+            throw ApplyError("a silence names a rule, a job, or labels to match; this one would mute everything")
+        }
+        var list = alertRules.silences
+        list.removeAll { $0.until <= t }
+        guard list.count < AlertRules.maxSilences else { throw ApplyError("already \(AlertRules.maxSilences) silences") }
+        let id = "s\(Int(t * 1000) % 100_000_000)-\(list.count + 1)"
+        list.append(Silence(id: id, rule: s.rule, job: job == Event.anyJob ? nil : job, match: s.match, until: t + s.seconds,
+                            by: s.by, comment: s.comment, createdAt: t))
+        alertRules.silences = list
+        applySilences(at: t)
     }
 
     /// Alerts follow from what changed: a phase or job that failed, an error logged, an alert
     /// the job raised. A retried phase or a new run resolves what no longer holds.
     private mutating func raiseAlerts(before: Job, after job: Job, event: Event.Body, at t: Double) {
         switch event {
-        case .log(let l) where l.level == .error:
+        case .log(let l) where l.level == .error && alertRules.isOn("error-log"):
             alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: l.message, at: t)
         case .alert(let a):
             let kind = "event:" + (a.name ?? a.message)
@@ -61,21 +107,30 @@ extension PipelineState {
         }
         // Only phase.end fails a phase on its own (phases closed because the job ended are
         // covered by the job's alert), so only it is looked at: no scan of every phase per event.
-        if case .phaseEnd(let e) = event, e.status == .failed, before.phase(e.phase)?.state != .failed, let p = job.phase(e.phase) {
+        if case .phaseEnd(let e) = event, e.status == .failed, before.phase(e.phase)?.state != .failed, let p = job.phase(e.phase),
+           alertRules.isOn("phase-failed") {
             alerts.raise(job: job.id, phase: p.id, kind: "phase-failed", severity: .critical,
                          message: "phase \(p.name) failed" + (p.error.map { ": \($0)" } ?? ""), at: t)
         }
-        if job.state == .failed && before.state != .failed {
+        if job.state == .failed && before.state != .failed && alertRules.isOn("job-failed") {
             alerts.raise(job: job.id, phase: nil, kind: "job-failed", severity: .critical,
                          message: "job \(job.name) failed" + (job.error.map { ": \($0)" } ?? ""), at: t)
         }
     }
 
-    private mutating func startJob(_ id: String, _ start: Event.JobStart, at t: Double) {
+    private mutating func startJob(_ id: String, _ start: Event.JobStart, at t: Double) throws(ApplyError) {
+        guard id != Event.anyJob else { throw ApplyError("'*' means every job and cannot be a job's id") }
+        guard start.rules.count <= AlertRules.maxJobRules else {
+            throw ApplyError("a job may declare at most \(AlertRules.maxJobRules) rules, not \(start.rules.count)")
+        }
+        var declared = alertRules
+        if jobs[id].map({ $0.state.isTerminal }) ?? true { declared.forgetJobRules(id) }
+        for r in start.rules { try declared.declare(r, job: id) }
+        alertRules = declared
         if var job = jobs[id], !job.state.isTerminal {
             // Resume: the producer restarted; keep what we know and merge the declaration.
             job.name = start.name
-            if let pid = start.pid { job.pid = pid }
+            if let pid = start.pid { job.pid = pid; job.lostAt = nil }
             job.labels.merge(start.labels) { _, new in new }
             Self.declare(start.phases, in: &job)
             if job.state == .pending { job.state = .running }
@@ -215,8 +270,8 @@ extension PipelineState {
         case .jobState(let next):
             try move(&job, to: next, at: t)
 
-        case .alert, .ack:
-            break  // alerts live beside the jobs; see PipelineState.apply
+        case .alert, .ack, .rule, .silence, .clearAlerts:
+            break  // alerts and rules live beside the jobs; see PipelineState.apply
 
         case .jobEnd(let e):
             guard e.status.isTerminal else {

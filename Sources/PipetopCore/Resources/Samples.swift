@@ -5,7 +5,11 @@ public struct SamplerReading: Sendable, Equatable {
     public var host: HostSample?
     /// Per job id: its process tree now.
     public var jobs: [String: TreeSample]
-    public init(at: Double, host: HostSample?, jobs: [String: TreeSample]) { self.at = at; self.host = host; self.jobs = jobs }
+    /// Jobs whose process is gone though they have not ended.
+    public var gone: Set<String>
+    public init(at: Double, host: HostSample?, jobs: [String: TreeSample], gone: Set<String> = []) {
+        self.at = at; self.host = host; self.jobs = jobs; self.gone = gone
+    }
 }
 
 /// The machine: CPU% (100% = all cores busy), per core, memory, swap, load.
@@ -91,6 +95,11 @@ extension PipelineState {
             host.last = h
             host.cpu.append(h.cpuPercent, at: r.at)
             host.mem.append(h.memPercent, at: r.at)
+        }
+        for id in r.gone {
+            guard var job = jobs[id], !job.state.isTerminal, job.lostAt == nil else { continue }
+            job.lostAt = r.at
+            jobs[id] = job
         }
         for (id, sample) in r.jobs {
             guard var job = jobs[id], !job.state.isTerminal else { continue }

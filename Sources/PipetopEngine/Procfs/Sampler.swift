@@ -40,6 +40,7 @@ public final class Sampler: @unchecked Sendable {
         let state = engine.snapshot().state
         var jobs: [String: TreeSample] = [:]
         var live = Set<String>()
+        var gone = Set<String>()
         for job in state.jobs.values where !job.state.isTerminal {
             guard let pid = job.pid else { continue }
             live.insert(job.id)
@@ -49,9 +50,10 @@ public final class Sampler: @unchecked Sendable {
                 trees[job.id] = reader
             }
             if let s = reader.sample(at: now), s.interval > 0 { jobs[job.id] = s }
+            if job.lostAt == nil, kill(pid, 0) != 0, errno == ESRCH { gone.insert(job.id) }
         }
         for id in trees.keys where !live.contains(id) { trees[id] = nil }
-        engine.apply(SamplerReading(at: now, host: host.sample(), jobs: jobs))
+        engine.apply(SamplerReading(at: now, host: host.sample(), jobs: jobs, gone: gone))
         onChange()
     }
 }

@@ -65,7 +65,7 @@ public final class EngineServer: @unchecked Sendable {
         sampler?.start()
         // Estimates move with time, not only with events: a stall must show though nothing comes.
         estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            if engine.refreshEstimates() { hub.changed() }
+            if engine.tick() { hub.changed() }
         }
     }
 

@@ -86,17 +86,28 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Works out fresh estimates for the unfinished jobs; true when any shown one changed.
+    /// What moves with time rather than with events, about once a second: fresh estimates for
+    /// the unfinished jobs, and every alert rule evaluated. True when anything shown changed.
     @discardableResult
-    public func refreshEstimates() -> Bool {
+    public func tick() -> Bool {
         let now = clock.now()
         return inner.withLock { s in
             let before = s.state.jobs.values.filter { !$0.state.isTerminal }.map(\.eta?.shown)
+            let alertsBefore = s.state.alerts
             s.state.refreshEstimates(now: now)
+            s.state.evaluateRules(now: now)
             let after = s.state.jobs.values.filter { !$0.state.isTerminal }.map(\.eta?.shown)
-            guard before != after else { return false }
+            guard before != after || alertsBefore != s.state.alerts else { return false }
             s.version &+= 1
             return true
+        }
+    }
+
+    /// Installs the configured alert rules (built-ins named in `off` are switched off).
+    public func configureRules(_ rules: [Rule], off: Set<String>) {
+        inner.withLock { s in
+            s.state.configureRules(rules, off: off)
+            s.version &+= 1
         }
     }
 

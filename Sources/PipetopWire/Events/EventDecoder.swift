@@ -50,10 +50,12 @@ public enum EventDecoder {
         let body: Event.Body
         switch type {
         case "job.start":
-            body = .jobStart(.init(name: try f.optionalString("name") ?? job,
-                                   phases: try phaseDecls(f),
-                                   pid: try f.optionalPid("pid"),
-                                   labels: try f.labels("labels")))
+            var start = Event.JobStart(name: try f.optionalString("name") ?? job,
+                                       phases: try phaseDecls(f),
+                                       pid: try f.optionalPid("pid"),
+                                       labels: try f.labels("labels"))
+            start.rules = try rules(f)
+            body = .jobStart(start)
         case "phase.start":
             body = .phaseStart(.init(phase: try f.id("phase"), name: try f.optionalString("name"),
                                      total: try f.optionalCount("total"), unit: try f.optionalString("unit")))
@@ -105,10 +107,31 @@ public enum EventDecoder {
                                 name: try f.optionalString("name"), resolved: try f.optionalBool("resolved") ?? false))
         case "ack":
             body = .ack(.init(alert: try f.requiredString("alert"), by: try f.requiredString("by"), comment: try f.optionalString("comment")))
+        case "rule":
+            guard case .object(let fields)? = f.json["rule"] else { throw WireError("field 'rule' must be an object with the rule's fields") }
+            do { body = .rule(try Rule.parse(fields)) } catch { throw WireError("field 'rule': \(error)") }
+        case "silence":
+            guard let seconds = try f.optionalDouble("for") else { throw WireError("missing field 'for' (seconds)") }
+            body = .silence(.init(rule: try f.optionalString("rule"), match: try f.labels("match"), seconds: seconds,
+                                  by: try f.requiredString("by"), comment: try f.optionalString("comment")))
+        case "alerts.clear":
+            body = .clearAlerts
         default:
             throw WireError("unknown type '\(type)'")
         }
         return .event(Event(job: job, ts: ts, seq: seq, body))
+    }
+
+    /// `rules` of a job.start: each checked, errors naming the rule and the field.
+    private static func rules(_ f: Fields) throws(WireError) -> [Rule] {
+        guard let raw = f.json["rules"], raw != .null else { return [] }
+        guard case .array(let items) = raw else { throw WireError("field 'rules' must be an array, got \(raw.typeName)") }
+        var out: [Rule] = []
+        for (k, item) in items.enumerated() {
+            guard case .object(let fields) = item else { throw WireError("field 'rules[\(k)]' must be an object") }
+            do { out.append(try Rule.parse(fields)) } catch { throw WireError("field 'rules[\(k)]': \(error)") }
+        }
+        return out
     }
 
     private static func phaseDecls(_ f: Fields) throws(WireError) -> [Event.PhaseDecl] {

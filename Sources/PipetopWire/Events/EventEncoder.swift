@@ -20,6 +20,7 @@ public enum EventEncoder {
             if !s.labels.isEmpty {
                 m.append(("labels", .object(s.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
             }
+            if !s.rules.isEmpty { m.append(("rules", .array(s.rules.map(rule)))) }
         case .phaseStart(let s):
             put("phase", s.phase); put("name", s.name); put("total", s.total); put("unit", s.unit)
         case .progress(let p):
@@ -45,9 +46,34 @@ public enum EventEncoder {
             if a.resolved { m.append(("resolved", .bool(true))) }
         case .ack(let a):
             put("alert", a.alert); put("by", a.by); put("comment", a.comment)
+        case .rule(let r):
+            m.append(("rule", rule(r)))
+        case .silence(let x):
+            put("rule", x.rule)
+            if !x.match.isEmpty { m.append(("match", strings(x.match))) }
+            m.append(("for", .double(x.seconds))); put("by", x.by); put("comment", x.comment)
+        case .clearAlerts:
+            break
         }
         return .object(m)
     }
+
+    /// A rule's fields, as `Rule.parse` reads them.
+    public static func rule(_ r: Rule) -> JSONValue {
+        var m: [(String, JSONValue)] = [("name", .string(r.name)), ("metric", .string(r.metric.description)), ("op", .string(r.op.rawValue)),
+                                        ("value", .double(r.value))]
+        if r.clear != r.value { m.append(("clear", .double(r.clear))) }
+        if r.forSeconds > 0 { m.append(("for", .double(r.forSeconds))) }
+        m.append(("severity", .string(r.severity.rawValue)))
+        if !r.labels.isEmpty { m.append(("labels", strings(r.labels))) }
+        if !r.match.isEmpty { m.append(("match", strings(r.match))) }
+        if r.window != 300 { m.append(("window", .double(r.window))) }
+        if !r.enabled { m.append(("enabled", .bool(false))) }
+        if let msg = r.message { m.append(("message", .string(msg))) }
+        return .object(m)
+    }
+
+    static func strings(_ d: [String: String]) -> JSONValue { .object(d.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }) }
 }
 
 /// Lines the engine sends back to a producer.

@@ -150,7 +150,7 @@ struct ReplayCommand: ParsableCommand {
     /// One line per unfinished job at trace time `t`.
     func writeTrace(_ engine: Engine, clock: ManualClock, at t: Double, to out: FileHandle) {
         clock.set(t)
-        engine.refreshEstimates()
+        engine.tick()
         let state = engine.snapshot().state
         var text = ""
         for job in state.orderedJobs where !job.state.isTerminal && job.state != .pending {

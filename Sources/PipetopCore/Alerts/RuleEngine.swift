@@ -1,0 +1,202 @@
+/// The rules in force, where each stands for each job and phase, and the silences.
+public struct AlertRules: Sendable, Codable, Equatable {
+    /// Built-in and configured rules, then those jobs declared (scoped to their job).
+    public internal(set) var rules: [Rule] = AlertRules.builtins
+    /// Names of built-in checks switched off (threshold rules and the event-driven ones:
+    /// `phase-failed`, `job-failed`, `error-log`).
+    public internal(set) var off: Set<String> = []
+    /// Per rule, job and phase (`RuleState.key`).
+    public internal(set) var states: [String: RuleState] = [:]
+    public internal(set) var silences: [Silence] = []
+
+    /// More changes than this within `flapWindow` make an alert "flapping": it stays open as
+    /// one alert instead of firing and resolving again and again.
+    public static let flapLimit = 6
+    public static let flapWindow = 600.0
+    /// Rules a job may declare for itself.
+    public static let maxJobRules = 32
+    public static let maxSilences = 500
+
+    public init() {}
+
+    /// The checks every pipeline gets, each switchable off by name (docs/ALERTS.md).
+    public static let builtins: [Rule] = [
+        Rule(name: "stalled", metric: .stalled, op: .above, value: 0, forSeconds: 30, severity: .warning,
+             inhibitedByFailure: true, builtin: true, message: "no progress for longer than its usual gaps"),
+        Rule(name: "error-rate", metric: .errorRate, op: .above, value: 10, clear: 5, forSeconds: 60, severity: .warning,
+             window: 300, builtin: true, message: "more than 10% of items failing"),
+        Rule(name: "slow", metric: .p95Share, op: .above, value: 100, forSeconds: 0, severity: .warning,
+             inhibitedByFailure: true, builtin: true, message: "running past its p95 of past runs"),
+        Rule(name: "eta-slip", metric: .etaSlip, op: .above, value: 50, clear: 25, forSeconds: 120, severity: .info,
+             inhibitedByFailure: true, builtin: true, message: "finish estimate slipped by more than half since the phase began"),
+        Rule(name: "memory", metric: .rssShare, op: .above, value: 90, clear: 80, forSeconds: 15, severity: .critical,
+             builtin: true, message: "using more than 90% of the host's memory"),
+        Rule(name: "host-memory", metric: .hostMemory, op: .above, value: 95, clear: 90, forSeconds: 60, severity: .warning,
+             builtin: true, message: "host memory above 95%"),
+        Rule(name: "lost", metric: .lost, op: .above, value: 0, forSeconds: 0, severity: .critical,
+             builtin: true, message: "its process ended without job.end"),
+    ]
+    /// Event-driven built-ins (raised by the reducer), switchable off too.
+    public static let eventKinds = ["phase-failed", "job-failed", "error-log"]
+
+    public func isOn(_ name: String) -> Bool { !off.contains(name) }
+
+    /// Replaces the configured rules (built-ins stay unless switched off; job rules stay).
+    public mutating func configure(rules configured: [Rule], off: Set<String>) {
+        self.off = off
+        let jobRules = self.rules.filter { $0.job != nil && !$0.builtin && $0.declaredByJob }
+        self.rules = Self.builtins.map { var r = $0; r.enabled = !off.contains(r.name); return r } + configured + jobRules
+    }
+
+    /// Adds or replaces a rule a job declared for itself.
+    mutating func declare(_ rule: Rule, job: String) throws(ApplyError) {
+        var r = rule
+        r.job = job
+        r.declaredByJob = true
+        if let i = rules.firstIndex(where: { $0.name == r.name && $0.job == job && $0.declaredByJob }) {
+            rules[i] = r
+            return
+        }
+        guard rules.filter({ $0.job == job && $0.declaredByJob }).count < Self.maxJobRules else {
+            throw ApplyError("job '\(job)' already has \(Self.maxJobRules) rules; rule '\(rule.name)' refused")
+        }
+        rules.append(r)
+    }
+
+    /// Forgets the rules a job declared (its new run declares them again).
+    mutating func forgetJobRules(_ job: String) { rules.removeAll { $0.job == job && $0.declaredByJob } }
+}
+
+/// Where one rule stands for one subject (a job, a phase, or the host).
+public struct RuleState: Sendable, Codable, Equatable {
+    /// Since when the condition has held, while `for` runs.
+    public var pendingSince: Double?
+    public var firing = false
+    /// Times it fired or cleared recently (for flapping).
+    public var changes: [Double] = []
+    public var flapping = false
+    public var lastValue: Double?
+
+    static func key(rule: String, job: String, phase: String?) -> String { "\(rule)|\(job)|\(phase ?? "")" }
+}
+
+/// Mutes alerts that match for a while: by rule, by job, or by job labels.
+public struct Silence: Sendable, Codable, Equatable, Identifiable {
+    public var id: String
+    public var rule: String?
+    public var job: String?
+    public var match: [String: String]
+    public var until: Double
+    public var by: String
+    public var comment: String?
+    public var createdAt: Double
+
+    public init(id: String, rule: String?, job: String?, match: [String: String], until: Double, by: String, comment: String?, createdAt: Double) {
+        self.id = id; self.rule = rule; self.job = job; self.match = match; self.until = until; self.by = by; self.comment = comment
+        self.createdAt = createdAt
+    }
+
+    public func mutes(_ alert: Alert, jobLabels: [String: String], at t: Double) -> Bool {
+        guard t < until else { return false }
+        if let rule, rule != alert.ruleName { return false }
+        if let job, job != alert.job { return false }
+        return match.allSatisfy { jobLabels[$0.key] == $0.value }
+    }
+}
+
+extension PipelineState {
+    /// Installs the rules from the configuration (the engine does this at start).
+    public mutating func configureRules(_ configured: [Rule], off: Set<String>) {
+        alertRules.configure(rules: configured, off: off)
+    }
+
+    /// Evaluates every rule against the state at `now`: conditions start pending, fire after
+    /// their `for`, clear past their clear threshold; subjects that went away resolve. Silences
+    /// are applied to the open alerts. The engine calls this about once a second.
+    public mutating func evaluateRules(now t: Double) {
+        var seen = Set<String>()
+        let rules = alertRules.rules
+        for rule in rules where rule.enabled && alertRules.isOn(rule.name) {
+            switch rule.metric.scope {
+            case .host:
+                if let v = MetricValues.host(rule.metric, self) { step(rule, job: "host", phase: nil, value: v, at: t, seen: &seen) }
+            case .job, .phase:
+                for id in order {
+                    guard let job = jobs[id], !job.state.isTerminal, rule.applies(to: job) else { continue }
+                    if rule.inhibitedByFailure && job.lostAt != nil { continue }  // inhibited: resolved below
+                    if rule.metric.scope == .job {
+                        if let v = MetricValues.job(rule, job, state: self, now: t) { step(rule, job: id, phase: nil, value: v, at: t, seen: &seen) }
+                    } else {
+                        for p in job.phases where p.state == .running {
+                            if let v = MetricValues.phase(rule.metric, p, job: job, state: self, now: t) {
+                                step(rule, job: id, phase: p.id, value: v, at: t, seen: &seen)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Subjects no longer measured (phase ended, job finished or inhibited, rule removed):
+        // their alerts resolve, unless flapping keeps them open until calm.
+        for (key, st) in alertRules.states where !seen.contains(key) {
+            if st.firing || st.flapping {
+                let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+                alerts.resolve(job: parts[1], phase: parts[2].isEmpty ? nil : parts[2], kind: "rule:" + parts[0], at: t)
+            }
+            alertRules.states[key] = nil
+        }
+        applySilences(at: t)
+    }
+
+    private mutating func step(_ rule: Rule, job: String, phase: String?, value: Double, at t: Double, seen: inout Set<String>) {
+        let key = RuleState.key(rule: rule.name, job: job, phase: phase)
+        seen.insert(key)
+        var st = alertRules.states[key] ?? RuleState()
+        st.lastValue = value
+        st.changes.removeAll { $0 < t - AlertRules.flapWindow }
+        if !st.firing {
+            if rule.op.holds(value, rule.value) {
+                let since = st.pendingSince ?? t
+                st.pendingSince = since
+                if t - since >= rule.forSeconds {
+                    st.firing = true
+                    st.pendingSince = nil
+                    st.changes.append(t)
+                    if st.changes.count > AlertRules.flapLimit { st.flapping = true }
+                    alerts.raise(job: job, phase: phase, kind: rule.kind, severity: rule.severity,
+                                 message: Self.describe(rule, value: value, flapping: st.flapping ? st.changes.count : nil),
+                                 labels: rule.labels, at: t)
+                }
+            } else {
+                st.pendingSince = nil
+            }
+        } else if !rule.op.holds(value, rule.clear) {
+            st.firing = false
+            st.changes.append(t)
+            if st.changes.count > AlertRules.flapLimit { st.flapping = true }
+            if !st.flapping { alerts.resolve(job: job, phase: phase, kind: rule.kind, at: t) }
+        }
+        // Flapping ends after a calm window; then a cleared condition resolves at last.
+        if st.flapping && (st.changes.last ?? t) < t - AlertRules.flapWindow / 2 {
+            st.flapping = false
+            if !st.firing { alerts.resolve(job: job, phase: phase, kind: rule.kind, at: t) }
+        }
+        alertRules.states[key] = st
+    }
+
+    static func describe(_ rule: Rule, value: Double, flapping: Int?) -> String {
+        let what = rule.message ?? "\(rule.metric) \(rule.op.rawValue) \(MetricValues.format(rule.value, rule.metric))"
+        let now = "\(rule.metric) = \(MetricValues.format(value, rule.metric))"
+        if let n = flapping { return "\(rule.name) flapping: \(n) changes in \(Int(AlertRules.flapWindow / 60))m (\(what))" }
+        return "\(what) (\(now))"
+    }
+
+    /// Marks open alerts muted by a silence, unmarks the rest; drops expired silences.
+    mutating func applySilences(at t: Double) {
+        alertRules.silences.removeAll { $0.until <= t }
+        alerts.mute { alert in
+            let labels = jobs[alert.job]?.labels ?? [:]
+            return alertRules.silences.first { $0.mutes(alert, jobLabels: labels, at: t) }?.until
+        }
+    }
+}

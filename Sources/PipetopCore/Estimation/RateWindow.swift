@@ -46,6 +46,8 @@ public struct RateWindow: Sendable, Codable, Equatable {
     public static let window = 30.0
     static let gapsKept = 16
     static let gapMemory = 600.0
+    /// Gaps seen before a long wait can be told from the work's rhythm (an outage).
+    static let rhythmSeen = 3
     /// Gaps shorter than this are a busy producer, not waiting.
     static let gapFloor = 0.25
     static let peakSpan = 5.0
@@ -84,7 +86,7 @@ public struct RateWindow: Sendable, Codable, Equatable {
                 lastIncrease = li > o.at ? li + o.seconds : li
                 noteGap(o.seconds, at: t)
                 outage = nil
-            } else if gap >= Self.stallThreshold(expectedGap) {
+            } else if gap >= Self.stallThreshold(expectedGap) && (gaps.count >= Self.rhythmSeen || usualGap > 0) {
                 // Work resumed after a stall: an outage, not the pace of the work. Leave its
                 // length out from here on.
                 let length = t - max(li, l.t)

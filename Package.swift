@@ -46,6 +46,6 @@ let package = Package(
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PipetopUITests", dependencies: ["PipetopUI"], exclude: ["Golden"]),
         // Drives the real binary in tmux; depending on the executable makes `swift test` build it.
-        .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "PipetopWire", "PipetopClient"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "PipetopWire", "PipetopClient", "PipetopCore", "PipetopEngine"]),
     ]
 )

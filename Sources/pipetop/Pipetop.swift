@@ -19,7 +19,7 @@ struct Pipetop: ParsableCommand {
           pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
         """,
         version: pipetopVersion,
-        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],
+        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }
@@ -98,6 +98,22 @@ struct EngineOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Seconds between /proc samples of the host and the jobs' process trees; 0 turns sampling off.", valueName: "seconds"))
     var sampleInterval: Double = 1
+
+    /// The engine and its socket server, with the alert rules and notifications of the config
+    /// file. A config file that cannot be used is reported on standard error and ignored.
+    func makeServer(socketPath: String, keepByDefault: Bool) throws -> EngineServer {
+        let engine = try makeEngine(keepByDefault: keepByDefault)
+        let (config, problem) = Config.load()
+        if let problem { FileHandle.standardError.write(Data("pipetop: \(problem)\n".utf8)) }
+        engine.configureRules(config.alerts.rules, off: config.alerts.off)
+        var notifier: Notifier?
+        if !config.alerts.notify.isEmpty {
+            notifier = Notifier(targets: config.alerts.notify, host: ProcessInfo.processInfo.hostName) { [weak engine] target, why in
+                engine?.raiseOwnAlert(kind: "notify", severity: .warning, message: "\(target.name): \(why)")
+            }
+        }
+        return EngineServer(engine: engine, socketPath: socketPath, sampleInterval: sampleInterval, notifier: notifier)
+    }
 
     func validate() throws {
         guard sampleInterval == 0 || (sampleInterval >= 0.1 && sampleInterval <= 60) else {

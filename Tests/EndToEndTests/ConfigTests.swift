@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import PipetopCore
+import PipetopEngine
 @testable import pipetop
 @testable import PipetopUI
 
@@ -17,15 +19,55 @@ struct ConfigTests {
         #expect(c == Config(theme: "light", color: "256", ascii: true, fps: 5, socket: "/tmp/x.sock"))
     }
 
+    @Test func readsAlertRulesAndNotifications() throws {
+        let c = try Config.parse("""
+            [alerts]
+            off = ["eta-slip", "error-log"]
+            bell = false
+
+            [[rule]]
+            name = "slow-load"      # a phase below 100 rows/s for two minutes
+            metric = "phase.rate"
+            op = "<"
+            value = 100
+            clear = 150
+            for = 120
+            severity = "critical"
+            labels = { team = "data", page = "yes" }
+            match = { pipeline = "nightly" }
+
+            [[notify]]
+            type = "webhook"
+            url = "http://127.0.0.1:9000/hook"
+
+            [[notify]]
+            type = "command"
+            command = "cat >> /tmp/alerts.jsonl"
+            min_severity = "critical"
+            """, file: "c.toml")
+        #expect(c.alerts.off == ["eta-slip", "error-log"] && !c.alerts.bell)
+        let rule = try #require(c.alerts.rules.first)
+        #expect(rule == Rule(name: "slow-load", metric: .phaseRate, op: .below, value: 100, clear: 150, forSeconds: 120, severity: .critical,
+                             labels: ["team": "data", "page": "yes"], match: ["pipeline": "nightly"]))
+        #expect(c.alerts.notify == [NotifyTarget(kind: .webhook, url: "http://127.0.0.1:9000/hook"),
+                                    NotifyTarget(kind: .command, command: "cat >> /tmp/alerts.jsonl", minSeverity: .critical)])
+    }
+
     @Test(arguments: [
         ("colour = \"256\"", "c.toml:1: unknown key 'colour'"),
         ("\nfps = 0", "c.toml:2: key 'fps' must be a number from 1 to 60"),
-        ("theme = light", "c.toml:1: key 'theme' needs a quoted string"),
-        ("ascii = yes", "c.toml:1: key 'ascii' must be true or false"),
+        ("theme = light", "c.toml:1: key 'theme': cannot read value light (strings need quotes)"),
+        ("ascii = yes", "c.toml:1: key 'ascii': cannot read value yes"),
+        ("ascii = 1", "c.toml:1: key 'ascii' must be true or false"),
+        ("[alerts]\noff = [\"stall\"]", "c.toml:2: key 'off': \"stall\" is not a built-in check"),
+        ("[[rule]]\nname = \"x\"\nmetric = \"job.cpu\"", "c.toml:1: rule 'x': value: required"),
+        ("[[notify]]\ntype = \"webhook\"", "c.toml:1: notify: url: required"),
+        ("[jobs]", "c.toml:1: unknown section [jobs]"),
         ("color = \"16\"", "c.toml:1: key 'color' must be auto"),
         ("just text", "c.toml:1: expected key = value"),
     ])
     func badFilesNameTheLineAndKey(_ text: String, _ message: String) {
+        // (Rules and notify targets are named by the line their table starts on.)
         do {
             _ = try Config.parse(text, file: "c.toml")
             Issue.record("accepted \(text)")

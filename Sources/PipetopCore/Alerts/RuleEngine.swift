@@ -191,6 +191,14 @@ extension PipelineState {
         return "\(what) (\(now))"
     }
 
+    /// The job id of alerts about pipetop itself.
+    public static let ownJob = "pipetop"
+
+    /// Raises an alert about pipetop itself (not about a job).
+    public mutating func raiseOwnAlert(kind: String, severity: Alert.Severity, message: String, at t: Double) {
+        alerts.raise(job: Self.ownJob, phase: nil, kind: kind, severity: severity, message: message, at: t)
+    }
+
     /// Marks open alerts muted by a silence, unmarks the rest; drops expired silences.
     mutating func applySilences(at t: Double) {
         alertRules.silences.removeAll { $0.until <= t }

@@ -21,9 +21,13 @@ public final class EngineServer: @unchecked Sendable {
     /// Samples /proc for the host and each job's process tree (nil when sampling is off).
     public let sampler: Sampler?
 
+    /// Sends alerts to webhooks, commands, Alertmanager (nil: none configured).
+    public let notifier: Notifier?
+
     /// `sampleInterval` 0 turns sampling off.
-    public init(engine: Engine, socketPath: String, threads: Int = System.coreCount, sampleInterval: Double = 0) {
+    public init(engine: Engine, socketPath: String, threads: Int = System.coreCount, sampleInterval: Double = 0, notifier: Notifier? = nil) {
         self.engine = engine
+        self.notifier = notifier
         self.socketPath = socketPath
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let host = ProcessInfo.processInfo.hostName
@@ -64,14 +68,17 @@ public final class EngineServer: @unchecked Sendable {
         chmod(socketPath, 0o600)
         sampler?.start()
         // Estimates move with time, not only with events: a stall must show though nothing comes.
+        let notifier = self.notifier
         estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             if engine.tick() { hub.changed() }
+            notifier?.observe(engine.snapshot().state, now: engine.clock.now())
         }
     }
 
     /// Stops listening, closes every connection, and removes the socket file.
     public func stop() {
         estimates?.cancel()
+        notifier?.stop()
         sampler?.stop()
         try? channel?.close().wait()
         channel = nil

@@ -103,6 +103,15 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Raises an alert about pipetop itself (a notification given up, say): job `pipetop`.
+    public func raiseOwnAlert(kind: String, severity: Alert.Severity, message: String) {
+        let now = clock.now()
+        inner.withLock { s in
+            s.state.raiseOwnAlert(kind: kind, severity: severity, message: message, at: now)
+            s.version &+= 1
+        }
+    }
+
     /// Installs the configured alert rules (built-ins named in `off` are switched off).
     public func configureRules(_ rules: [Rule], off: Set<String>) {
         inner.withLock { s in

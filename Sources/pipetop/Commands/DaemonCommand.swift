@@ -21,7 +21,7 @@ struct DaemonCommand: ParsableCommand {
 
     func run() throws {
         let path = socketOptions.resolved
-        let server = EngineServer(engine: try engineOptions.makeEngine(keepByDefault: true), socketPath: path, sampleInterval: engineOptions.sampleInterval)
+        let server = try engineOptions.makeServer(socketPath: path, keepByDefault: true)
         do {
             try server.start()
         } catch {

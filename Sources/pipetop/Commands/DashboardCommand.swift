@@ -23,7 +23,7 @@ struct DashboardCommand: ParsableCommand {
             try DashboardRunner.run(source: RemoteSource(path: path, fps: display.effective(Config.load().0).fps), display: display)
             return
         }
-        let server = EngineServer(engine: try engineOptions.makeEngine(keepByDefault: true), socketPath: path, sampleInterval: engineOptions.sampleInterval)
+        let server = try engineOptions.makeServer(socketPath: path, keepByDefault: true)
         do { try server.start() } catch { throw CLIError("pipetop: \(error)") }
         defer { server.stop() }
         try DashboardRunner.run(source: LocalSource(server: server, fps: display.effective(Config.load().0).fps), display: display)

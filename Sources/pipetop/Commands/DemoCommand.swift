@@ -30,7 +30,7 @@ struct DemoCommand: ParsableCommand {
             try DashboardRunner.run(source: RemoteSource(path: path, fps: display.effective(Config.load().0).fps), display: display)
             return
         }
-        let server = EngineServer(engine: try engineOptions.makeEngine(keepByDefault: false), socketPath: path, sampleInterval: engineOptions.sampleInterval)
+        let server = try engineOptions.makeServer(socketPath: path, keepByDefault: false)
         do { try server.start() } catch { throw CLIError("pipetop demo: \(error)") }
         defer { server.stop() }
         workload.start()

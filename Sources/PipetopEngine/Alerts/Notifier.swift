@@ -1,0 +1,277 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import PipetopCore
+import PipetopWire
+import Synchronization
+
+/// Sends alerts that start firing, keep firing unacknowledged, or resolve, to the configured
+/// targets. `observe` only compares and queues (it runs on the engine's timer); each target
+/// has its own thread, a bounded queue, and retries with backoff, so a slow or dead receiver
+/// never slows the engine. A notification that fails every attempt is given up and recorded.
+public final class Notifier: Sendable {
+    public let targets: [NotifyTarget]
+    private let couriers: [Courier]
+    private let host: String
+    private let seen = Mutex<[String: Seen]>([:])
+
+    /// What was last sent for an alert.
+    private struct Seen {
+        var firingSent = false
+        var lastSent = 0.0
+    }
+
+    /// `giveUp` is told (from a courier thread) about every notification given up.
+    public init(targets: [NotifyTarget], host: String, giveUp: @escaping @Sendable (NotifyTarget, String) -> Void = { _, _ in }) {
+        self.targets = targets
+        self.host = host
+        couriers = targets.map { Courier(target: $0, giveUp: giveUp) }
+        for c in couriers { c.start() }
+    }
+
+    public func stop() { for c in couriers { c.stop() } }
+
+    /// Counters per target, for `pipetop alerts` and tests.
+    public var stats: [Courier.Stats] { couriers.map(\.stats) }
+
+    /// Compares the alerts with what was sent and queues what is due.
+    public func observe(_ state: PipelineState, now: Double) {
+        var due: [(Alert, String)] = []  // alert, status
+        seen.withLock { seen in
+            var live = Set<String>()
+            for a in state.alerts.all {
+                live.insert(a.id)
+                var s = seen[a.id] ?? Seen()
+                if a.isOpen {
+                    // Silenced: nothing goes out (it will when the silence ends, if still open).
+                    guard !a.isSilenced else { seen[a.id] = s; continue }
+                    if !s.firingSent {
+                        due.append((a, "firing"))
+                        s.firingSent = true
+                        s.lastSent = now
+                    } else if now - s.lastSent >= 1 {
+                        due.append((a, "repeat"))  // each courier decides if a repeat is due for it
+                    }
+                } else if s.firingSent {
+                    due.append((a, "resolved"))
+                    s.firingSent = false
+                }
+                seen[a.id] = s
+            }
+            for id in seen.keys where !live.contains(id) { seen[id] = nil }
+        }
+        guard !due.isEmpty else { return }
+        for (alert, status) in due {
+            let job = state.jobs[alert.job]
+            for c in couriers where alert.severity >= c.target.minSeverity {
+                if status == "repeat" && !c.repeatDue(alert, now: now) { continue }
+                c.enqueue(Delivery(alert: alert, status: status == "repeat" ? "firing" : status, jobName: job?.name,
+                                   pipeline: job.map(RunSummary.pipeline(of:)), host: host, at: now))
+            }
+        }
+    }
+}
+
+/// One notification to deliver.
+public struct Delivery: Sendable {
+    public var alert: Alert
+    /// firing or resolved.
+    public var status: String
+    public var jobName: String?
+    public var pipeline: String?
+    public var host: String
+    public var at: Double
+
+    /// The JSON a webhook or command receives (docs/ALERTS.md).
+    public var json: JSONValue {
+        let a = alert
+        func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return .object([
+            ("source", .string("pipetop")), ("status", .string(status)), ("host", .string(host)),
+            ("alert", .object([
+                ("id", .string(a.id)), ("job", .string(a.job)), ("job_name", opt(jobName)), ("pipeline", opt(pipeline)),
+                ("phase", opt(a.phase)), ("kind", .string(a.kind)), ("rule", .string(a.ruleName)),
+                ("severity", .string(a.severity.rawValue)), ("message", .string(a.message)), ("count", .int(a.count)),
+                ("first_at", .string(iso(a.firstAt))), ("last_at", .string(iso(a.lastAt))), ("resolved_at", a.resolvedAt.map { .string(iso($0)) } ?? .null),
+                ("acknowledged_by", opt(a.ack?.by)),
+                ("labels", .object((a.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ])),
+        ])
+    }
+
+    /// What Alertmanager's POST /api/v2/alerts takes: one alert with labels, annotations,
+    /// startsAt and endsAt (in the past once resolved; a few minutes ahead while firing, so an
+    /// alert pipetop stops re-sending expires).
+    public var alertmanagerJSON: JSONValue {
+        let a = alert
+        var labels: [(String, JSONValue)] = [("alertname", .string(a.ruleName)), ("job", .string(a.job)),
+                                             ("severity", .string(a.severity.rawValue)), ("instance", .string(host))]
+        if let p = a.phase { labels.append(("phase", .string(p))) }
+        if let p = pipeline { labels.append(("pipeline", .string(p))) }
+        for (k, v) in (a.labels ?? [:]).sorted(by: { $0.key < $1.key }) where !labels.contains(where: { $0.0 == k }) {
+            labels.append((k, .string(v)))
+        }
+        let ends = a.resolvedAt ?? (at + 300)
+        return .array([.object([
+            ("labels", .object(labels)),
+            ("annotations", .object([("summary", .string(a.message)), ("pipetop_id", .string(a.id))])),
+            ("startsAt", .string(iso(a.firstAt))), ("endsAt", .string(iso(ends))),
+        ])])
+    }
+}
+
+func iso(_ t: Double) -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return f.string(from: Date(timeIntervalSince1970: t))
+}
+
+/// Delivers to one target on its own thread.
+public final class Courier: @unchecked Sendable {
+    public let target: NotifyTarget
+    public static let queueLimit = 1_000
+    private let giveUp: @Sendable (NotifyTarget, String) -> Void
+    private let lock = NSCondition()
+    private var queue: [Delivery] = []
+    private var stopped = false
+    private var lastSent: [String: Double] = [:]
+    private var counters = Stats(target: "")
+
+    public struct Stats: Sendable, Equatable {
+        public var target: String
+        public var sent = 0
+        public var failedAttempts = 0
+        public var givenUp = 0
+        public var dropped = 0
+        public var lastError: String?
+    }
+
+    init(target: NotifyTarget, giveUp: @escaping @Sendable (NotifyTarget, String) -> Void) {
+        self.target = target
+        self.giveUp = giveUp
+        counters.target = target.name
+    }
+
+    var stats: Stats { lock.withLock { counters } }
+
+    func start() {
+        let t = Thread { [self] in run() }
+        t.name = "pipetop-notify"
+        t.start()
+    }
+
+    func stop() {
+        lock.withLock { stopped = true; lock.broadcast() }
+    }
+
+    /// Whether an unacknowledged firing alert is due to be sent again to this target.
+    func repeatDue(_ a: Alert, now: Double) -> Bool {
+        guard target.kind == .alertmanager || a.ack == nil else { return false }
+        return lock.withLock { now - (lastSent[a.id] ?? 0) >= target.repeatEvery }
+    }
+
+    func enqueue(_ d: Delivery) {
+        lock.withLock {
+            lastSent[d.alert.id] = d.at
+            if d.status == "resolved" { lastSent[d.alert.id] = nil }
+            // A full queue drops the oldest: a receiver that is down must not hold memory.
+            if queue.count >= Self.queueLimit { queue.removeFirst(); counters.dropped += 1 }
+            queue.append(d)
+            lock.signal()
+        }
+    }
+
+    private func run() {
+        while true {
+            var next: Delivery?
+            lock.withLock {
+                while queue.isEmpty && !stopped { lock.wait() }
+                if !queue.isEmpty { next = queue.removeFirst() }
+            }
+            guard let d = next else { return }
+            var backoff = 1.0
+            for attempt in 1...max(1, target.attempts) {
+                if lock.withLock({ stopped }) { return }
+                do {
+                    try deliver(d)
+                    lock.withLock { counters.sent += 1 }
+                    break
+                } catch {
+                    lock.withLock { counters.failedAttempts += 1; counters.lastError = "\(error)" }
+                    if attempt == target.attempts {
+                        lock.withLock { counters.givenUp += 1 }
+                        giveUp(target, "\(d.status) \(d.alert.id) not delivered after \(attempt) attempts: \(error)")
+                        break
+                    }
+                    // Sleep, but wake at once on stop.
+                    lock.withLock { _ = lock.wait(until: Date(timeIntervalSinceNow: backoff)) }
+                    backoff = min(60, backoff * 2)
+                }
+            }
+        }
+    }
+
+    struct DeliveryError: Error, CustomStringConvertible { var description: String }
+
+    private func deliver(_ d: Delivery) throws {
+        switch target.kind {
+        case .webhook:
+            try post(target.url!, body: JSONWriter.string(d.json))
+        case .alertmanager:
+            let base = target.url!.hasSuffix("/") ? String(target.url!.dropLast()) : target.url!
+            try post(base + "/api/v2/alerts", body: JSONWriter.string(d.alertmanagerJSON))
+        case .command:
+            try run(target.command!, input: JSONWriter.string(d.json) + "\n", status: d.status)
+        }
+    }
+
+    private func post(_ url: String, body: String) throws {
+        guard let u = URL(string: url) else { throw DeliveryError(description: "bad URL \(url)") }
+        var request = URLRequest(url: u, timeoutInterval: target.timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("pipetop", forHTTPHeaderField: "User-Agent")
+        request.httpBody = Data(body.utf8)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Int, any Error>?>(nil)
+        let task = URLSession.shared.dataTask(with: request) { _, response, error in
+            outcome.withLock { $0 = error.map { .failure($0) } ?? .success((response as? HTTPURLResponse)?.statusCode ?? 0) }
+            done.signal()
+        }
+        task.resume()
+        if done.wait(timeout: .now() + target.timeout + 1) == .timedOut {
+            task.cancel()
+            throw DeliveryError(description: "no answer from \(url) in \(target.timeout) s")
+        }
+        switch outcome.withLock({ $0 }) {
+        case .success(let code)? where (200..<300).contains(code): return
+        case .success(let code)?: throw DeliveryError(description: "\(url) answered HTTP \(code)")
+        case .failure(let e)?: throw DeliveryError(description: "\(url): \(e.localizedDescription)")
+        case nil: throw DeliveryError(description: "\(url): no answer")
+        }
+    }
+
+    private func run(_ command: String, input: String, status: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        var env = ProcessInfo.processInfo.environment
+        env["PIPETOP_ALERT_STATUS"] = status
+        p.environment = env
+        let stdin = Pipe()
+        p.standardInput = stdin
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try? stdin.fileHandleForWriting.close()
+        let deadline = Date(timeIntervalSinceNow: target.timeout)
+        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if p.isRunning {
+            p.terminate()
+            throw DeliveryError(description: "command did not finish in \(target.timeout) s")
+        }
+        guard p.terminationStatus == 0 else { throw DeliveryError(description: "command exited with status \(p.terminationStatus)") }
+    }
+}

@@ -1,0 +1,78 @@
+import PipetopCore
+
+/// Where alerts are sent: a webhook, a command, or a Prometheus Alertmanager
+/// (`[[notify]]` in the config file; docs/ALERTS.md).
+public struct NotifyTarget: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case webhook, command, alertmanager }
+
+    public var kind: Kind
+    /// The webhook's URL, or the Alertmanager's base URL (`/api/v2/alerts` is added).
+    public var url: String?
+    /// Run with `/bin/sh -c`, the alert as JSON on standard input.
+    public var command: String?
+    /// Alerts less severe than this are not sent.
+    public var minSeverity: Alert.Severity
+    /// Seconds one attempt may take.
+    public var timeout: Double
+    /// Attempts before giving up on one notification (backing off 1 s, 2 s, 4 s...).
+    public var attempts: Int
+    /// While an alert fires and nobody acknowledged it, send it again this often (seconds;
+    /// Alertmanager needs it: an alert not re-sent expires there).
+    public var repeatEvery: Double
+
+    public init(kind: Kind, url: String? = nil, command: String? = nil, minSeverity: Alert.Severity = .warning, timeout: Double = 10,
+                attempts: Int = 5, repeatEvery: Double? = nil) {
+        self.kind = kind; self.url = url; self.command = command; self.minSeverity = minSeverity; self.timeout = timeout
+        self.attempts = attempts; self.repeatEvery = repeatEvery ?? (kind == .alertmanager ? 60 : 4 * 3600)
+    }
+
+    public var name: String {
+        switch kind {
+        case .webhook, .alertmanager: return "\(kind.rawValue) \(url ?? "")"
+        case .command: return "command \(command ?? "")"
+        }
+    }
+
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// Reads a `[[notify]]` table: type, url, command, min_severity, timeout, attempts, repeat.
+    public static func parse(_ fields: [(String, JSONValue)]) throws(ParseError) -> NotifyTarget {
+        var map: [String: JSONValue] = [:]
+        for (k, v) in fields { map[k] = v }
+        func fail(_ field: String, _ reason: String) -> ParseError { ParseError(description: "notify: \(field): \(reason)") }
+        let known: Set<String> = ["type", "url", "command", "min_severity", "timeout", "attempts", "repeat"]
+        if let unknown = map.keys.sorted().first(where: { !known.contains($0) }) {
+            throw fail(unknown, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        guard case .string(let t)? = map["type"], let kind = Kind(rawValue: t) else { throw fail("type", "webhook, command or alertmanager") }
+        func number(_ key: String, _ range: ClosedRange<Double>) throws(ParseError) -> Double? {
+            switch map[key] {
+            case nil: return nil
+            case .int(let i)? where range.contains(Double(i)): return Double(i)
+            case .double(let d)? where range.contains(d): return d
+            default: throw fail(key, "a number from \(range.lowerBound) to \(range.upperBound)")
+            }
+        }
+        var target = NotifyTarget(kind: kind)
+        switch kind {
+        case .webhook, .alertmanager:
+            guard case .string(let u)? = map["url"], u.hasPrefix("http://") || u.hasPrefix("https://") else {
+                throw fail("url", "required: an http:// or https:// URL")
+            }
+            target.url = u
+        case .command:
+            guard case .string(let c)? = map["command"], !c.isEmpty else { throw fail("command", "required: a shell command") }
+            target.command = c
+        }
+        if let v = map["min_severity"] {
+            guard case .string(let s) = v, let sev = Alert.Severity(rawValue: s) else { throw fail("min_severity", "info, warning or critical") }
+            target.minSeverity = sev
+        }
+        if let t = try number("timeout", 0.1...300) { target.timeout = t }
+        if let a = try number("attempts", 1...100) { target.attempts = Int(a) }
+        if let r = try number("repeat", 10...604_800) { target.repeatEvery = r }
+        return target
+    }
+}

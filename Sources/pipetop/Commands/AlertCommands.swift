@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import PipetopClient
+import PipetopCore
+import PipetopWire
+
+struct AlertsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alerts",
+        abstract: "List the alerts: open ones (with --all, resolved ones too), and the silences.",
+        discussion: """
+        Reads the running engine (else the database). Open alerts first, unacknowledged before acknowledged, most severe first. docs/ALERTS.md explains the rules behind them.
+
+        Examples:
+          pipetop alerts
+          pipetop alerts --all --json | jq '.alerts[] | select(.severity == "critical")'
+        """)
+
+    @Flag(name: .long, help: "Resolved alerts too.")
+    var all = false
+
+    @Flag(name: .long, help: "JSON instead of text.")
+    var json = false
+
+    @OptionGroup var socketOptions: SocketOptions
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "alerts")
+        let alerts = state.alerts.sorted.filter { all || $0.isOpen }
+        if json {
+            let out: JSONValue = .object([
+                ("alerts", .array(alerts.map { a in
+                    var m: [(String, JSONValue)] = []
+                    if case .object(let fields) = Report.alert(a) { m = fields }
+                    m.append(("rule", .string(a.ruleName)))
+                    m.append(("silenced_until", a.silencedUntil.map { .string(Report.iso($0)) } ?? .null))
+                    m.append(("labels", .object((a.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+                    return .object(m)
+                })),
+                ("silences", .array(state.alertRules.silences.filter { $0.until > now }.map { s in
+                    .object([("id", .string(s.id)), ("rule", s.rule.map(JSONValue.string) ?? .null), ("job", s.job.map(JSONValue.string) ?? .null),
+                             ("match", .object(s.match.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                             ("until", .string(Report.iso(s.until))), ("by", .string(s.by)), ("comment", s.comment.map(JSONValue.string) ?? .null)])
+                })),
+            ])
+            print(JSONWriter.string(out))
+            return
+        }
+        if alerts.isEmpty { print(all ? "no alerts" : "no open alerts") }
+        for a in alerts {
+            var line = "\(a.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(a.id)  \(a.message)"
+            if a.count > 1 { line += " (x\(a.count))" }
+            var notes: [String] = []
+            if let r = a.resolvedAt { notes.append("resolved \(Format.clock(r))") }
+            if let ack = a.ack { notes.append("acknowledged by \(ack.by)" + (ack.comment.map { ": \($0)" } ?? "")) }
+            if let s = a.silencedUntil { notes.append("silenced until \(Format.clock(s))") }
+            notes.append("since \(Format.clock(a.firstAt))")
+            print(line + "  [" + notes.joined(separator: ", ") + "]")
+        }
+        for s in state.alertRules.silences where s.until > now {
+            let what = [s.rule.map { "rule \($0)" }, s.job.map { "job \($0)" },
+                        s.match.isEmpty ? nil : s.match.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")]
+                .compactMap { $0 }.joined(separator: " ")
+            print("silence \(s.id): \(what) until \(Format.clock(s.until)) by \(s.by)" + (s.comment.map { ": \($0)" } ?? ""))
+        }
+    }
+}
+
+struct AckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ack",
+        abstract: "Acknowledge an alert: it stops asking for attention (and being re-sent) until it resolves.",
+        discussion: """
+        Examples:
+          pipetop ack 'import-42/fetch/rule:stalled#1' --comment "API down, on it"
+        """)
+
+    @Argument(help: "The alert's id (from `pipetop alerts`).")
+    var id: String
+
+    @Option(name: .long, help: "Why, or what is being done.")
+    var comment: String?
+
+    @OptionGroup var socketOptions: SocketOptions
+
+    func run() throws {
+        let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: ":memory:", command: "ack")
+        guard let alert = state.alerts[id] else {
+            let near = state.alerts.all.filter(\.isOpen).map(\.id).prefix(5).joined(separator: ", ")
+            throw CLIError("pipetop ack: no alert '\(id)'" + (near.isEmpty ? "" : " (open: \(near))"))
+        }
+        try EngineRequest.send(Event(job: alert.job, .ack(.init(alert: alert.id, by: userAtHost(), comment: comment))),
+                               socket: socketOptions.resolved, command: "ack")
+        print("acknowledged \(alert.id)")
+    }
+}
+
+struct SilenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "silence",
+        abstract: "Mute alerts for a while: of a rule, of a job, or of jobs with a label.",
+        discussion: """
+        Silenced alerts are still tracked and listed, but send no notification and do not count as needing attention.
+
+        Examples:
+          pipetop silence --rule stalled --for 1h
+          pipetop silence --job import-42 --for 30m --comment "maintenance"
+          pipetop silence --match team=data --rule slow --for 2h
+        """)
+
+    @Option(name: .long, help: "The rule (e.g. stalled, error-rate, or a configured rule's name).")
+    var rule: String?
+
+    @Option(name: .long, help: "The job's id.")
+    var job: String?
+
+    @Option(name: .long, help: ArgumentHelp("Jobs whose label KEY is VALUE (repeatable).", valueName: "KEY=VALUE"))
+    var match: [String] = []
+
+    @Option(name: .customLong("for"), help: ArgumentHelp("How long: 90s, 30m, 2h, 1d.", valueName: "duration"))
+    var duration: String
+
+    @Option(name: .long, help: "Why.")
+    var comment: String?
+
+    @OptionGroup var socketOptions: SocketOptions
+
+    /// "90s", "30m", "2h", "1d" or plain seconds.
+    static func seconds(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let u = text.last, let scale = units[u], let n = Double(text.dropLast()), n > 0 { return n * scale }
+        return Double(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    func validate() throws {
+        if rule == nil && job == nil && match.isEmpty { throw ValidationError("name a --rule, a --job or a --match") }
+        if Self.seconds(duration) == nil { throw ValidationError("--for takes a duration like 90s, 30m, 2h or 1d") }
+        for m in match where !m.contains("=") { throw ValidationError("--match takes KEY=VALUE, not '\(m)'") }
+    }
+
+    func run() throws {
+        var labels: [String: String] = [:]
+        for m in match {
+            let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
+            labels[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        let seconds = Self.seconds(duration)!
+        try EngineRequest.send(Event(job: job ?? Event.anyJob, .silence(.init(rule: rule, match: labels, seconds: seconds, by: userAtHost(), comment: comment))),
+                               socket: socketOptions.resolved, command: "silence")
+        print("silenced for \(Format.duration(seconds))")
+    }
+}
+
+/// Sends one event to the engine and waits for its answer.
+enum EngineRequest {
+    static func send(_ event: Event, socket: String, command: String) throws {
+        let conn: EngineConnection
+        do { conn = try EngineConnection(path: socket) } catch { throw CLIError("pipetop \(command): \(error)") }
+        defer { conn.close() }
+        try conn.send(event)
+        for case .error(_, let reason) in try conn.sync(timeout: 10) { throw CLIError("pipetop \(command): \(reason)") }
+    }
+}

@@ -135,10 +135,11 @@ func send(_ conn: EngineConnection, _ lines: [String]) throws -> [Reply] {
 }
 
 /// Starts `pipetop daemon` on `sock` (plus `extra` arguments) and waits until it answers.
-func startDaemon(_ sock: String, _ extra: [String] = []) throws -> Process {
+func startDaemon(_ sock: String, _ extra: [String] = [], env: [String: String] = [:]) throws -> Process {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: pipetopBinary)
     p.arguments = ["daemon", "--socket", sock] + extra
+    if !env.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new } }
     p.standardOutput = FileHandle.nullDevice
     try p.run()
     guard waitForEngine(sock) else { throw ClientError("the daemon on \(sock) did not start") }

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PipetopCore
 import PipetopWire
 import Synchronization
@@ -227,29 +224,7 @@ public final class Courier: @unchecked Sendable {
     }
 
     private func post(_ url: String, body: String) throws {
-        guard let u = URL(string: url) else { throw DeliveryError(description: "bad URL \(url)") }
-        var request = URLRequest(url: u, timeoutInterval: target.timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("pipetop", forHTTPHeaderField: "User-Agent")
-        request.httpBody = Data(body.utf8)
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<Int, any Error>?>(nil)
-        let task = URLSession.shared.dataTask(with: request) { _, response, error in
-            outcome.withLock { $0 = error.map { .failure($0) } ?? .success((response as? HTTPURLResponse)?.statusCode ?? 0) }
-            done.signal()
-        }
-        task.resume()
-        if done.wait(timeout: .now() + target.timeout + 1) == .timedOut {
-            task.cancel()
-            throw DeliveryError(description: "no answer from \(url) in \(target.timeout) s")
-        }
-        switch outcome.withLock({ $0 }) {
-        case .success(let code)? where (200..<300).contains(code): return
-        case .success(let code)?: throw DeliveryError(description: "\(url) answered HTTP \(code)")
-        case .failure(let e)?: throw DeliveryError(description: "\(url): \(e.localizedDescription)")
-        case nil: throw DeliveryError(description: "\(url): no answer")
-        }
+        try HTTPPost.post(url, body: body, timeout: target.timeout)
     }
 
     private func run(_ command: String, input: String, status: String) throws {

@@ -1,0 +1,122 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One HTTP POST, blocking the calling (courier) thread for at most `timeout` seconds in all.
+///
+/// http:// is spoken directly over a socket: Foundation's URLSession on Linux spins a core
+/// while a server keeps a connection open without answering (measured: 98% CPU), which is the
+/// very case a notifier must shrug off. https:// goes through curl(1), which must be installed.
+enum HTTPPost {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func post(_ url: String, body: String, timeout: Double) throws {
+        if url.hasPrefix("https://") { return try viaCurl(url, body: body, timeout: timeout) }
+        guard url.hasPrefix("http://") else { throw Failure(description: "unsupported URL \(url)") }
+        let rest = url.dropFirst(7)
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authority = String(rest[..<slash])
+        let path = slash == rest.endIndex ? "/" : String(rest[slash...])
+        var host = authority, port = "80"
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {  // [::1]:8080
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") { port = String(after.dropFirst()) }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = String(authority[..<colon])
+            port = String(authority[authority.index(after: colon)...])
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        let fd = try connect(host: host, port: port, deadline: deadline)
+        defer { close(fd) }
+        let request = "POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nUser-Agent: pipetop\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
+        var bytes = Array(request.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            try wait(fd, events: Int16(POLLOUT), deadline: deadline)
+            let n = bytes[sent...].withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; throw Failure(description: "\(url): \(String(cString: strerror(errno)))") }
+            sent += n
+        }
+        // The status line is all we need.
+        var reply = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 1024)
+        while !reply.contains(10) {
+            try wait(fd, events: Int16(POLLIN), deadline: deadline)
+            let n = read(fd, &buf, buf.count)
+            if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; throw Failure(description: "\(url): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            reply += buf[0..<n]
+        }
+        let status = String(decoding: reply, as: UTF8.self).split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        guard (200..<300).contains(status) else {
+            throw Failure(description: status == 0 ? "\(url): no HTTP answer" : "\(url) answered HTTP \(status)")
+        }
+    }
+
+    /// A non-blocking socket connected to host:port before the deadline.
+    private static func connect(host: String, port: String, deadline: Date) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, port, &hints, &list) == 0, let first = list else { throw Failure(description: "cannot resolve \(host)") }
+        defer { freeaddrinfo(list) }
+        var lastError = "no address"
+        var ai: UnsafeMutablePointer<addrinfo>? = first
+        while let a = ai {
+            ai = a.pointee.ai_next
+            let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), a.pointee.ai_protocol)
+            if fd < 0 { continue }
+            if Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 { return fd }
+            if errno == EINPROGRESS {
+                do {
+                    try wait(fd, events: Int16(POLLOUT), deadline: deadline)
+                    var err: Int32 = 0
+                    var len = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
+                    if err == 0 { return fd }
+                    lastError = String(cString: strerror(err))
+                } catch {
+                    lastError = "\(error)"
+                }
+            } else {
+                lastError = String(cString: strerror(errno))
+            }
+            close(fd)
+        }
+        throw Failure(description: "cannot connect to \(host):\(port): \(lastError)")
+    }
+
+    private static func wait(_ fd: Int32, events: Int16, deadline: Date) throws {
+        while true {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { throw Failure(description: "timed out") }
+            var p = pollfd(fd: fd, events: events, revents: 0)
+            let r = poll(&p, 1, Int32(min(left, 3600) * 1000) + 1)
+            if r > 0 { return }
+            if r < 0 && errno != EINTR { throw Failure(description: String(cString: strerror(errno))) }
+        }
+    }
+
+    private static func viaCurl(_ url: String, body: String, timeout: Double) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["curl", "--fail", "--silent", "--show-error", "--max-time", String(format: "%.1f", timeout),
+                       "-H", "Content-Type: application/json", "-H", "User-Agent: pipetop", "--data-binary", "@-", url]
+        let input = Pipe(), errors = Pipe()
+        p.standardInput = input
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = errors
+        do { try p.run() } catch { throw Failure(description: "https needs curl(1): \(error)") }
+        input.fileHandleForWriting.write(Data(body.utf8))
+        try? input.fileHandleForWriting.close()
+        let why = errors.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            let text = String(decoding: why, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw Failure(description: p.terminationStatus == 127 ? "https needs curl(1), not found" : "\(url): \(text)")
+        }
+    }
+}

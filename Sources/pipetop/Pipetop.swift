@@ -58,6 +58,9 @@ struct DisplayOptions: ParsableArguments {
         valueName: "name|path"))
     var theme: String?
 
+    @Flag(name: .customLong("no-bell"), help: "Do not ring the terminal bell on a new critical alert (config: [alerts] bell = false).")
+    var noBell = false
+
     func validate() throws {
         if let color, !["auto", "truecolor", "256", "8", "none"].contains(color) {
             throw ValidationError("--color must be auto, truecolor, 256, 8 or none (got '\(color)')")

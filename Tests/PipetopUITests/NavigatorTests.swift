@@ -88,6 +88,40 @@ struct NavigatorTests {
         #expect(press(&m, .char("n")) == [.none])
     }
 
+    @Test func sOffersDurationsAndSilencesTheAlertsRuleForItsJob() throws {
+        var m = try Fixture.model(selected: "etl")
+        #expect(press(&m, .char("s")) == [.none])
+        let question = try #require(m.nav.confirm?.question)
+        #expect(question.hasPrefix("Silence phase-failed for etl-orders: 1 15m  2 1h  3 4h  4 24h"), "\(question)")
+        #expect(press(&m, .char("2")) == [.send([Event(job: "etl", .silence(.init(rule: "phase-failed", seconds: 3600, by: "ana@build-3")))])])
+        // Any other key answers no.
+        _ = press(&m, .char("s"))
+        #expect(press(&m, .char("q")) == [.none])
+        #expect(m.nav.confirm == nil && m.nav.screen == .overview)
+    }
+
+    @Test func xClearsResolvedAlertsOfTheJobOrAll() throws {
+        var m = try Fixture.model(selected: "etl")
+        #expect(press(&m, .char("x")) == [.send([Event(job: "etl", .clearAlerts)])])
+        _ = press(&m, .char("!"))
+        #expect(press(&m, .char("x")) == [.send([Event(job: "*", .clearAlerts)])])
+    }
+
+    @Test func theBellRingsForANewCriticalAlertOnly() throws {
+        var bell = AlertBell()
+        var s = try Fixture.state()
+        var rang = bell.ring(for: s)
+        #expect(!rang)  // open at start: no ring
+        try s.apply(Event(job: "imp", .alert(.init(severity: .warning, message: "slowish", name: "w"))), now: Fixture.t0 + 20)
+        rang = bell.ring(for: s)
+        #expect(!rang)
+        try s.apply(Event(job: "imp", .alert(.init(severity: .critical, message: "disk full", name: "c"))), now: Fixture.t0 + 21)
+        rang = bell.ring(for: s)
+        #expect(rang)
+        rang = bell.ring(for: s)
+        #expect(!rang)  // once
+    }
+
     @Test func enterOnAnAlertGoesToItsPhase() throws {
         var m = try Fixture.model()
         _ = press(&m, .char("!"))
@@ -124,8 +158,15 @@ struct NavigatorTests {
         nav.helpShown = true
         var model = m
         model.nav = nav
-        let text = DashboardView.render(model, width: 120, height: 40, glyphs: .utf8, theme: .defaultDark).text
-        for b in KeyTable.bindings { #expect(text.contains(b.help), "help lacks: \(b.help)") }
+        // Every binding is listed, on 80x24 too: its own help, or the line it shares with its opposite.
+        for (w, h) in [(120, 40), (80, 24)] {
+            let text = DashboardView.render(model, width: w, height: h, glyphs: .utf8, theme: .defaultDark).text
+            for b in KeyTable.bindings {
+                let pair = HelpOverlay.pairs.first { $0.0 == b.action || $0.1 == b.action }
+                let shown = pair?.2 ?? String(b.help.prefix(w / 2))
+                #expect(text.contains(shown), "help at \(w)x\(h) lacks: \(shown)")
+            }
+        }
         for c in Context.allCases {
             let footer = KeyTable.footer(for: c)
             #expect(footer.first?.action == .help, "\(c): help must come first in the footer")

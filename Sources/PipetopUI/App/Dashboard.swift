@@ -14,12 +14,16 @@ public final class Dashboard {
     public let maxFPS: Double
     /// Ends the loop from another thread (the signal watcher: SIGINT, SIGTERM, SIGHUP).
     public let stopper: StopSignal
+    /// Ring the terminal bell on a new critical alert (tmux flags the window).
+    public let bell: Bool
     private var model: DashboardModel
+    private var bellWatch = AlertBell()
 
     /// `user` (`user@host`) is who acknowledgements are recorded as.
     public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10, notice: String? = nil, user: String,
-                stopper: StopSignal = StopSignal()) {
+                bell: Bool = true, stopper: StopSignal = StopSignal()) {
         self.stopper = stopper
+        self.bell = bell
         self.source = source
         self.glyphs = glyphs
         self.theme = theme
@@ -49,6 +53,7 @@ public final class Dashboard {
                     model.socket = snap.socket
                     model.link = snap.link
                     snapshotAt = (snap.engineNow, localNow)
+                    if bellWatch.ring(for: snap.state) && bell { terminal.bell() }
                     // Pin what is shown as selected, so a job arriving on top does not steal it.
                     if model.nav.selectedJob == nil || model.state[job: model.nav.selectedJob!] == nil {
                         model.nav.selectedJob = model.selected?.id
@@ -103,5 +108,20 @@ public final class StopSignal: Sendable {
     public func set() {
         flag.store(true, ordering: .releasing)
         pipe.wake()
+    }
+}
+
+/// When to ring: a critical alert that needs attention and was not there before (not for the
+/// alerts already open when the dashboard starts).
+public struct AlertBell {
+    private var known: Set<String>?
+
+    public init() {}
+
+    public mutating func ring(for state: PipelineState) -> Bool {
+        let now = Set(state.alerts.all.filter { $0.severity == .critical && $0.needsAttention }.map(\.id))
+        defer { known = now }
+        guard let known else { return false }
+        return !now.subtracting(known).isEmpty
     }
 }

@@ -18,10 +18,16 @@ public struct Navigator: Sendable, Equatable {
     }
 
     /// A question in the footer, answered with y or n.
+    /// A question on the footer line: y/n, or one key per choice (silence durations).
     public struct Confirm: Sendable, Equatable {
         public var question: String
         public var onYes: [Event]
+        /// When set, these keys answer instead of y/n.
+        public var choices: [Character: [Event]] = [:]
     }
+
+    /// Durations `s` offers, by key.
+    public static let silenceChoices: [(Character, String, Double)] = [("1", "15m", 900), ("2", "1h", 3600), ("3", "4h", 14_400), ("4", "24h", 86_400)]
 
     public private(set) var stack: [Screen] = [.overview]
     public var selectedJob: String?
@@ -110,6 +116,10 @@ public struct Navigator: Sendable, Equatable {
         }
         if let c = confirm {
             confirm = nil
+            if !c.choices.isEmpty {
+                if case .char(let ch) = key, let events = c.choices[ch] { return .send(events) }
+                return .none
+            }
             return key == .char("y") || key == .char("Y") ? .send(c.onYes) : .none
         }
         if editingFilter { return editFilter(key) }
@@ -149,6 +159,23 @@ public struct Navigator: Sendable, Equatable {
             guard !open.isEmpty else { return .none }
             confirm = Confirm(question: "Acknowledge \(open.count) alert\(open.count == 1 ? "" : "s")? (y/n)",
                               onYes: open.map { Event(job: $0.job, .ack(.init(alert: $0.id, by: user))) })
+        case .silence:
+            // The selected alert's rule, for its job (an alert about the host or pipetop itself
+            // is silenced for every job).
+            guard let a = silenceTarget(s) else { return .none }
+            let target = s[job: a.job] != nil ? a.job : Event.anyJob
+            var choices: [Character: [Event]] = [:]
+            for (k, _, seconds) in Self.silenceChoices {
+                choices[k] = [Event(job: target, .silence(.init(rule: a.ruleName, seconds: seconds, by: user)))]
+            }
+            let options = Self.silenceChoices.map { "\($0.0) \($0.1)" }.joined(separator: "  ")
+            confirm = Confirm(question: "Silence \(a.ruleName)\(target == Event.anyJob ? "" : " for \(s[job: target]?.name ?? target)"): \(options)  (other key: no)",
+                              onYes: [], choices: choices)
+        case .clearResolved:
+            // On the alerts screen all resolved alerts go; elsewhere those of the selected job.
+            if screen == .alerts { return .send([Event(job: Event.anyJob, .clearAlerts)]) }
+            guard let j = job(in: s) else { return .none }
+            return .send([Event(job: j.id, .clearAlerts)])
         }
         return .none
     }
@@ -171,6 +198,15 @@ public struct Navigator: Sendable, Equatable {
     private mutating func back() {
         if alertsFocused { alertsFocused = false; return }
         if stack.count > 1 { stack.removeLast() }
+    }
+
+    /// The alert `s` silences: the selected one in an alerts list, else the newest open alert
+    /// of the selected job (acknowledged ones included: silencing is about the future).
+    func silenceTarget(_ s: PipelineState) -> Alert? {
+        if screen == .alerts || alertsFocused { return alert(in: s) }
+        if let a = ackTarget(s) { return a }
+        guard let job = job(in: s) else { return nil }
+        return Lists.alerts(s, job: job.id, filter: nil).first { $0.isOpen }
     }
 
     /// The alert `a` acts on: the selected one in an alerts list or pane; elsewhere the

@@ -37,7 +37,7 @@ public enum Context: String, Sendable, CaseIterable {
 public enum Action: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, top, bottom
     case drill, back, filter, help, quit
-    case acknowledge, acknowledgeAll, alerts, focusAlerts
+    case acknowledge, acknowledgeAll, silence, clearResolved, alerts, focusAlerts
     case nextFailed, previousFailed
 }
 
@@ -87,6 +87,8 @@ public enum KeyTable {
         Binding([.char("N")], .previousFailed, in: [.phase], help: "jump to the previous failed step"),
         Binding([.char("a")], .acknowledge, footer: "ack", help: "acknowledge the selected alert (or the selected job's newest)"),
         Binding([.char("A")], .acknowledgeAll, help: "acknowledge every alert shown (asks first)"),
+        Binding([.char("s")], .silence, help: "silence the selected alert's rule for its job (pick how long)"),
+        Binding([.char("x")], .clearResolved, help: "clear resolved alerts (of the job, or all on the alerts screen)"),
         Binding([.tab], .focusAlerts, in: [.overview, .job], help: "move between the list and the alerts pane"),
         Binding([.char("!")], .alerts, in: [.overview, .job, .phase], footer: "alerts", help: "all alerts, full screen"),
         Binding([.char("?")], .help, footer: "help", help: "this help"),

@@ -89,6 +89,9 @@ public final class NCursesTerminal {
     /// Forgets what is on screen so the next frame is written whole (after a resize).
     public func invalidate() { last = nil }
 
+    /// The terminal bell (BEL): tmux marks the window, terminals flash or beep.
+    public func bell() { _ = beep() }
+
     private func write(_ text: String, _ style: Style, _ x: Int, _ y: Int) {
         var chars: [wchar_t] = []
         for u in text.unicodeScalars.prefix(4) {

@@ -89,15 +89,29 @@ public enum AlertsView {
 
 /// `?`: every key from the key table, and what the symbols mean.
 enum HelpOverlay {
+    /// Bindings shown on one line, with the line's text.
+    static let pairs: [(Action, Action, String)] = [
+        (.moveUp, .moveDown, "move up / down"), (.pageUp, .pageDown, "a page up / down"), (.top, .bottom, "first / last row"),
+        (.nextFailed, .previousFailed, "next / previous failed step"),
+    ]
+
     static func draw(into g: inout Grid, context: Context, glyphs: Glyphs, theme: Theme) {
         var lines: [(String, String, Bool)] = []
-        for b in KeyTable.bindings {
-            let keys = b.keys.map { k -> String in
+        var bindings = KeyTable.bindings[...]
+        while let b = bindings.popFirst() {
+            // Opposite moves share a line, so every key fits on an 80x24 screen.
+            var keys = b.keys
+            var help = b.help
+            if let pair = pairs.first(where: { $0.0 == b.action }), let next = bindings.first, next.action == pair.1 {
+                bindings.removeFirst()
+                keys += next.keys
+                help = pair.2
+            }
+            let text = keys.map { k -> String in
                 let l = k.label
                 return l == " " ? "Space" : l
             }.joined(separator: " ")
-            let shown = Binding(b.keys, b.action, help: b.help, label: keys).shownKeys(glyphs)
-            var help = b.help
+            let shown = Binding(keys, b.action, help: help, label: text).shownKeys(glyphs)
             if !b.contexts.isEmpty { help += " (" + Context.allCases.filter { b.contexts.contains($0) }.map(\.rawValue).joined(separator: ", ") + ")" }
             lines.append((shown, help, b.applies(in: context)))
         }

@@ -153,7 +153,8 @@ struct NotifyTests {
         let labels = try #require(a["labels"] as? [String: String])
         #expect(labels["job"] == "j" && labels["severity"] == "critical" && labels["team"] == "data")
         #expect(((a["status"] as? [String: Any])?["state"] as? String) == "active")
-        #expect(((a["annotations"] as? [String: String])?["summary"] ?? "").contains("temp"))
+        let summary = (a["annotations"] as? [String: String])?["summary"] ?? ""
+        #expect(summary.contains("temp"), "\(summary)")
 
         try d.send([temp(10)])
         #expect(poll(seconds: 15) { hot(active()) == nil }, "alertmanager still has it active after it resolved")

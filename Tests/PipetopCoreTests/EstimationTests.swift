@@ -65,7 +65,7 @@ struct EstimationTests {
         try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 5))), now: 1)
         try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 10))), now: 2)
         let job = try #require(s[job: "j"])
-        #expect(Estimator.job(job, past: [], now: 2) == nil)
+        #expect(Estimator.job(job, past: PastRuns(), now: 2) == nil)
     }
 
     @Test func aStallIsShownAndTheEstimateStandsStill() throws {
@@ -130,6 +130,62 @@ struct EstimationTests {
         let phase = try #require(job.phase("p"))
         let live = try #require(Estimator.liveRate(phase.rate, now: 320, remainingItems: 100_000 - 2240))
         #expect(abs(live.rate - 2) < 0.2)  // the new pace, not the average of both (7.0)
+    }
+
+    @Test func anAbsurdTimestampDoesNotCrashTheEstimate() throws {
+        var s = try started()
+        try s.apply(Event(job: "j", ts: 1, .progress(.init(phase: "p", done: 1))), now: 1)
+        try s.apply(Event(job: "j", ts: 1e300, .progress(.init(phase: "p", done: 2))), now: 2)
+        s.refreshEstimates(now: 3)
+    }
+
+    @Test func aPauseAfterAPhaseEndedDoesNotShortenIt() throws {
+        var s = try started(phases: ["a", "b"])
+        try s.apply(Event(job: "j", .progress(.init(phase: "a", done: 1000))), now: 100)
+        try s.apply(Event(job: "j", .phaseEnd(.init(phase: "a"))), now: 100)
+        try s.apply(Event(job: "j", .jobState(.paused)), now: 110)
+        try s.apply(Event(job: "j", .jobState(.running)), now: 410)
+        let job = try #require(s[job: "j"])
+        #expect(job.phase("a")?.activeElapsed(in: job, now: 500) == 100)
+    }
+
+    @Test func workCaughtUpAfterALostConnectionTookItsTime() throws {
+        // 10 items/s reported every second; then nothing for 5 minutes; then the count shows
+        // the 3,000 items done meanwhile (the reports were lost, not the work).
+        var s = try started(total: 100_000)
+        for t in 1...120 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 10))), now: Double(t)) }
+        try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 1200 + 3000))), now: 420)
+        try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 1200 + 3010))), now: 421)
+        let job = try #require(s[job: "j"])
+        let phase = try #require(job.phase("p"))
+        let live = try #require(Estimator.liveRate(phase.rate, now: 421, remainingItems: 100_000 - 4210))
+        #expect(abs(live.rate - 10) < 0.5, "\(live)")
+    }
+
+    @Test func anOutageWithTheSameCountRepeatedIsLeftOut() throws {
+        // 10 items/s, then 300 s stuck while the producer keeps reporting the same count, then 10/s again.
+        var s = try started(total: 100_000)
+        for t in 1...120 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 10))), now: Double(t)) }
+        for t in 121...420 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 1200))), now: Double(t)) }
+        for t in 421...430 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 1200 + (t - 420) * 10))), now: Double(t)) }
+        let job = try #require(s[job: "j"])
+        let phase = try #require(job.phase("p"))
+        let live = try #require(Estimator.liveRate(phase.rate, now: 430, remainingItems: 100_000 - 1300))
+        #expect(abs(live.rate - 10) < 1, "\(live)")
+    }
+
+    @Test func failedItemsTookTimeToo() throws {
+        // Half the items fail; both halves go at 5/s each: 10 items a second are worked through.
+        var s = try started()
+        for t in 1...20 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 5, failed: t * 5))), now: Double(t)) }
+        #expect(abs(try estimate(s, now: 20).remaining - 80) < 1e-6)  // 800 left at 10/s
+    }
+
+    @Test func calibrationMarksOnlyTheTenthReached() {
+        var track = ETATrack(at: 0)
+        let late = Estimate(at: 50, remaining: 50, lo: 40, hi: 60, raw: 50, complete: true, calibrated: false, stalledFor: nil, paused: false)
+        track.update(late, worked: 50, phase: "p", at: 50)  // first known half way
+        #expect(track.marks.map { $0 != nil } == [false, false, false, false, true, false, false, false, false])
     }
 
     @Test func theShownEstimateMovesOnlyWhenTheChangeMatters() {
@@ -257,10 +313,10 @@ struct JobETATests {
         try s.apply(Event(job: "n", .phaseStart(.init(phase: "a", total: 10))), now: 0)
         try s.apply(Event(job: "n", .progress(.init(phase: "a", done: 5))), now: 5)
         let running = try #require(s[job: "n"])
-        let eta = try #require(Estimator.job(running, past: [], now: 5))
+        let eta = try #require(Estimator.job(running, past: PastRuns(), now: 5))
         #expect(abs(eta.remaining - 5) < 1e-6 && !eta.complete)
         try s.apply(Event(job: "n", .jobEnd(.init(status: .completed))), now: 6)
         let ended = try #require(s[job: "n"])
-        #expect(Estimator.job(ended, past: [], now: 6) == nil)
+        #expect(Estimator.job(ended, past: PastRuns(), now: 6) == nil)
     }
 }

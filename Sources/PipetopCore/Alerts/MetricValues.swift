@@ -40,9 +40,7 @@ enum MetricValues {
         case .idle: return p.rate.idle(now: job.activeTime(now))
         case .stalled: return Estimator.stall(p, in: job, now: now) ?? 0
         case .p95Share:
-            let past = state.pastRuns(pipeline: RunSummary.pipeline(of: job)).compactMap { run in
-                run.phase(p.id).flatMap { $0.status == .done ? $0.workSeconds : nil }
-            }
+            let past = state.pastRuns(pipeline: RunSummary.pipeline(of: job)).phase(p.id).compactMap(\.workSeconds)
             guard past.count >= 3, let p95 = percentile(past, 95), p95 > 0, let e = p.activeElapsed(in: job, now: now) else { return nil }
             return e / p95 * 100
         case .custom(let name): return job.metrics.last { $0.name == name && $0.phase == p.id }?.value

@@ -124,11 +124,12 @@ extension PipelineState {
                 for id in order {
                     guard let job = jobs[id], !job.state.isTerminal, rule.applies(to: job) else { continue }
                     if rule.inhibitedByFailure && job.lostAt != nil { continue }  // inhibited: resolved below
+                    let jt = job.ownTime(t)  // the job's own clock, as its events' ts are
                     if rule.metric.scope == .job {
-                        if let v = MetricValues.job(rule, job, state: self, now: t) { step(rule, job: id, phase: nil, value: v, at: t, seen: &seen) }
+                        if let v = MetricValues.job(rule, job, state: self, now: jt) { step(rule, job: id, phase: nil, value: v, at: t, seen: &seen) }
                     } else {
                         for p in job.phases where p.state == .running {
-                            if let v = MetricValues.phase(rule.metric, p, job: job, state: self, now: t) {
+                            if let v = MetricValues.phase(rule.metric, p, job: job, state: self, now: jt) {
                                 step(rule, job: id, phase: p.id, value: v, at: t, seen: &seen)
                             }
                         }

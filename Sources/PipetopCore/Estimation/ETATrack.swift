@@ -57,7 +57,9 @@ public struct ETATrack: Sendable, Codable, Equatable {
         }
         if fresh.complete && !fresh.paused {
             let progress = worked / max(1e-9, worked + fresh.raw)
-            for d in 0..<9 where marks[d] == nil && progress >= Double(d + 1) / 10 {
+            // Only the tenth just reached: one first known at 50% says nothing about 10%.
+            let d = Int((progress * 10).rounded(.down)) - 1
+            if d >= 0 && d < 9 && marks[d] == nil && (d == 8 || progress < Double(d + 2) / 10) {
                 marks[d] = Mark(elapsed: worked, predicted: fresh.raw)
             }
         }
@@ -87,7 +89,7 @@ extension PipelineState {
     public mutating func refreshEstimates(now: Double) {
         for id in order {
             guard var job = jobs[id], !job.state.isTerminal else { continue }
-            refreshEstimate(&job, now: now)
+            refreshEstimate(&job, now: job.ownTime(now))
             jobs[id] = job
         }
     }

@@ -107,7 +107,7 @@ public enum Estimator {
         var relativeSD: Double
 
         init(_ w: RateWindow, from a: Double, to b: Double, minWindow: Double) {
-            let k = min(16, max(4, Int((b - a) / max(5, minWindow / 2))))
+            let k = Int(min(16, max(4, (b - a) / max(5, minWindow / 2))))
             slice = (b - a) / Double(k)
             var rates: [Double] = []
             for i in 0..<k {
@@ -150,18 +150,18 @@ public enum Estimator {
 
     /// This run's pace against history: the median ratio of its finished phases' working
     /// times to their usual ones (1 when there is nothing to compare).
-    static func pace(_ job: Job, past: ArraySlice<RunSummary>, now: Double) -> Double {
+    static func pace(_ job: Job, past: PastRuns, now: Double) -> Double {
         var ratios: [Double] = []
         for p in job.phases where p.state == .done {
             guard let mine = p.activeElapsed(in: job, now: now), mine > 0,
-                  let usual = median(past.compactMap { $0.phase(p.id)?.workSeconds }), usual > 0 else { continue }
+                  let usual = median(past.phase(p.id).compactMap(\.workSeconds)), usual > 0 else { continue }
             ratios.append(log(mine / usual))
         }
         return exp(median(ratios) ?? 0)
     }
 
     /// Time left in a running phase, or nil when neither its rate nor history can say.
-    static func running(_ p: Phase, in job: Job, past: ArraySlice<RunSummary>, pace: Double, now: Double) -> Part? {
+    static func running(_ p: Phase, in job: Job, past: PastRuns, pace: Double, now: Double) -> Part? {
         // In a stall, the work left at the pace before it (how long a stall lasts cannot be
         // known; the shown estimate stands still until work resumes).
         let a = stall(p, in: job, now: now) != nil ? p.rate.lastIncreaseActive ?? job.activeTime(now) : job.activeTime(now)
@@ -180,8 +180,8 @@ public enum Estimator {
 
         var guesses: [Double] = []
         let f = p.fraction
-        for run in past {
-            guard let ps = run.phase(p.id), ps.status == .done, let total = ps.workSeconds else { continue }
+        for ps in past.phase(p.id) {
+            guard let total = ps.workSeconds else { continue }
             if let curve = ps.curve, curve.count == 21, let f, let tot = p.effectiveTotal, tot > 0 {
                 let at = interpolate(curve, f)
                 var scale = pace
@@ -210,8 +210,8 @@ public enum Estimator {
 
     /// Time a phase not yet started will take: its usual working time scaled by this run's
     /// pace, else its total at the rate this run has shown on items of the same unit.
-    static func ahead(_ p: Phase, in job: Job, past: ArraySlice<RunSummary>, pace: Double, now: Double) -> Part? {
-        let durations = past.compactMap { run in run.phase(p.id).flatMap { $0.status == .done ? $0.workSeconds : nil } }
+    static func ahead(_ p: Phase, in job: Job, past: PastRuns, pace: Double, now: Double) -> Part? {
+        let durations = past.phase(p.id).compactMap(\.workSeconds)
         if let mid = median(durations) {
             let spread = logSpread(durations, around: mid)
             return Part(seconds: mid * pace, logVar: spread * spread + 0.02 + 0.09 / Double(durations.count))
@@ -220,7 +220,7 @@ public enum Estimator {
         var items = 0.0, seconds = 0.0
         for q in job.phases where q.id != p.id && q.unit == p.unit && q.state != .pending {
             guard let s = q.activeElapsed(in: job, now: now), s > 0 else { continue }
-            items += Double(q.done)
+            items += Double(q.done + q.failed)
             seconds += s
         }
         guard items > 0 else { return nil }
@@ -230,7 +230,7 @@ public enum Estimator {
     // MARK: The job
 
     /// The estimate for a job at `now`, before the shown value's hysteresis (see `ETATrack`).
-    public static func job(_ job: Job, past: ArraySlice<RunSummary>, now: Double) -> Estimate? {
+    public static func job(_ job: Job, past: PastRuns, now: Double) -> Estimate? {
         guard !job.state.isTerminal else { return nil }
         let pace = pace(job, past: past, now: now)
         var parts: [Part] = []
@@ -252,10 +252,10 @@ public enum Estimator {
         let worked = job.activeElapsed(now: now)
         let progress = raw + worked > 0 ? worked / (raw + worked) : 0
         var remaining = raw, sigma = max(0.05, modelVar.squareRoot()), calibrated = false
-        let errors = pastErrors(past, progress: progress)
+        let (errors, runs) = pastErrors(past, progress: progress)
         // Before a twentieth of the way nothing of this run is known yet: earlier runs' errors
         // (made with their own rates measured) would claim too much.
-        if progress >= 0.05 && errors.count >= 3 * calibrationRuns - 2, let mid = median(errors) {
+        if progress >= 0.05 && runs >= calibrationRuns, let mid = median(errors) {
             // Robust: one run that went badly must not set the range of all that follow.
             let n = Double(errors.count)
             let sd = max(0.02, 1.4826 * (median(errors.map { abs($0 - mid) }) ?? 0))
@@ -276,12 +276,16 @@ public enum Estimator {
 
     /// The raw estimate's log errors on earlier runs at this point of progress.
     /// (Pooled with the neighbouring tenths, for three times the sample.)
-    static func pastErrors(_ past: ArraySlice<RunSummary>, progress: Double) -> [Double] {
+    static func pastErrors(_ past: PastRuns, progress: Double) -> (errors: [Double], runs: Int) {
         let i = min(8, max(0, Int((progress * 10).rounded()) - 1))
-        return past.flatMap { run -> [Double] in
+        var runs = 0
+        let errors = past.runs.flatMap { run -> [Double] in
             guard let e = run.etaErrors, e.count == 9 else { return [] }
-            return (max(0, i - 1)...min(8, i + 1)).compactMap { e[$0] }
+            let mine = (max(0, i - 1)...min(8, i + 1)).compactMap { e[$0] }
+            if !mine.isEmpty { runs += 1 }
+            return mine
         }
+        return (errors, runs)
     }
 
     /// t(0.90, n-1) / z(0.90): how much wider a range from n errors must be.

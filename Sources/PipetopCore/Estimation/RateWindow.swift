@@ -3,8 +3,9 @@
 /// updates.
 ///
 /// Times are the job's *active* time (`Job.activeTime`): a pause does not exist here, so it
-/// never counts as slowness. Counts are items processed (`done`); failed and skipped items,
-/// and items a resumed run finds already done, shorten the work left but are not speed.
+/// never counts as slowness. Counts are items worked on (done + failed: a failed item took its
+/// time too); skipped items, and items a resumed run finds already done, shorten the work left
+/// but are not speed.
 ///
 /// Fixed memory: at most `capacity` samples. Bursts closer than `spacing` overwrite the newest
 /// sample; when full, the older half is thinned to every other sample, so resolution fades with
@@ -65,13 +66,16 @@ public struct RateWindow: Sendable, Codable, Equatable {
     /// opening jump from work.
     public mutating func record(_ n: Int, at activeTime: Double, total: Int? = nil) {
         var t = activeTime - offset
-        guard let l = samples.last else {
+        guard var l = samples.last else {
             samples.append(Sample(t: t, n: n))
             return
         }
         if n < l.n {
-            // Counts went back (a reset): old history no longer applies.
+            // Counts went back (a reset): old history no longer applies; what earlier runs
+            // showed about its rhythm still does.
+            let usual = usualGap
             self = RateWindow()
+            usualGap = usual
             samples.append(Sample(t: activeTime, n: n))
             return
         }
@@ -87,14 +91,23 @@ public struct RateWindow: Sendable, Codable, Equatable {
                 noteGap(o.seconds, at: t)
                 outage = nil
             } else if gap >= Self.stallThreshold(expectedGap) && (gaps.count >= Self.rhythmSeen || usualGap > 0) {
-                // Work resumed after a stall: an outage, not the pace of the work. Leave its
-                // length out from here on.
-                let length = t - max(li, l.t)
-                outage = Gap(at: max(li, l.t), seconds: length)
-                offset += length
-                t -= length
-                lastIncrease = t
+                // Work resumed after a stall. If it brings no more than the pace before it
+                // would in a usual wait, nothing happened meanwhile: an outage, left out from
+                // here on but for one usual gap. A catch-up (far more items) means the work
+                // went on unseen (a lost connection): the time counts.
+                let usualStep = max(expectedGap, 1)
+                let look = max(Self.window, 4 * expectedGap)
+                let paceBefore = (count(at: li) - count(at: li - look)) / look
+                if Double(n - l.n) <= max(3, paceBefore * usualStep * 3) {
+                    let length = max(0, gap - usualStep)
+                    // Reports of the same count during the stall collapse onto its start.
+                    for i in samples.indices where samples[i].t > li { samples[i].t = li }
+                    outage = Gap(at: li, seconds: length)
+                    offset += length
+                    t -= length
+                }
             }
+            l = samples[samples.count - 1]  // moved above
         }
         if n > l.n {
             if !anchored {
@@ -111,7 +124,10 @@ public struct RateWindow: Sendable, Codable, Equatable {
             if let li = lastIncrease, t - li >= Self.gapFloor, t - li > 0 { noteGap(t - li, at: t) }
             lastIncrease = t
         }
-        if t - l.t < Self.spacing, samples.count > 1 {
+        let flat = n == l.n && samples.count > 1 && samples[samples.count - 2].n == n
+        if (t - l.t < Self.spacing || flat), samples.count > 1 {
+            // A burst, or the same count again: move the newest sample instead of adding one,
+            // so neither pushes older history out.
             samples[samples.count - 1] = Sample(t: max(t, l.t), n: n)
         } else {
             if samples.count == Self.capacity { thin() }

@@ -68,6 +68,23 @@ public struct RunSummary: Sendable, Codable, Equatable {
     }
 }
 
+/// The newest completed runs of one pipeline, and each phase's records in them.
+public struct PastRuns: Sendable, Equatable {
+    public private(set) var runs: ArraySlice<RunSummary> = []
+    /// Per phase id, its records in those runs (oldest first), the done ones only.
+    private var phases: [String: [RunSummary.PhaseSummary]] = [:]
+
+    public init() {}
+
+    init(_ runs: ArraySlice<RunSummary>) {
+        self.runs = runs
+        for r in runs { for p in r.phases where p.status == .done { phases[p.id, default: []].append(p) } }
+    }
+
+    /// The phase's records in past runs where it finished done.
+    public func phase(_ id: String) -> [RunSummary.PhaseSummary] { phases[id] ?? [] }
+}
+
 extension PipelineState {
     /// Finished runs kept per pipeline (the newest last).
     public static let runsKept = 200
@@ -80,13 +97,18 @@ extension PipelineState {
 
     /// The longest wait between progress updates a phase usually shows (median over past runs).
     func usualGap(pipeline: String, phase: String) -> Double {
-        median(pastRuns(pipeline: pipeline).compactMap { $0.phase(phase)?.gap }) ?? 0
+        median(pastRuns(pipeline: pipeline).phase(phase).compactMap(\.gap)) ?? 0
     }
 
-    /// The newest completed runs of a pipeline (at most `limit`): what estimates learn from.
-    public func pastRuns(pipeline: String, limit: Int = Estimator.runsUsed) -> ArraySlice<RunSummary> {
-        let done = (history[pipeline] ?? []).filter { $0.status == .completed }
-        return done.suffix(limit)
+    /// The newest completed runs of a pipeline: what estimates and rules learn from (kept
+    /// ready, as they are read for every job many times a second).
+    public func pastRuns(pipeline: String) -> PastRuns { pastIndex[pipeline] ?? PastRuns() }
+
+    mutating func reindexHistory(_ pipeline: String? = nil) {
+        for name in pipeline.map({ [$0] }) ?? Array(history.keys) {
+            let runs = (history[name] ?? []).filter { $0.status == .completed }.suffix(Estimator.runsUsed)
+            pastIndex[name] = runs.isEmpty ? nil : PastRuns(runs)
+        }
     }
 
     mutating func record(_ job: Job, at t: Double) {
@@ -98,6 +120,7 @@ extension PipelineState {
         runs.append(summary)
         if runs.count > Self.runsKept { runs.removeFirst(runs.count - Self.runsKept) }
         history[RunSummary.pipeline(of: job)] = runs
+        reindexHistory(RunSummary.pipeline(of: job))
     }
 }
 

@@ -22,6 +22,11 @@ public struct Job: Sendable, Codable, Equatable {
     public var resources: JobResources?
     /// When the sampler found the job's process gone while the job had not ended.
     public var lostAt: Double?
+    /// Engine time minus the producer's `ts` at its last event (nil: it sends none): the
+    /// engine's timed refreshes look at the job on its own clock.
+    public var clockSkew: Double?
+    /// The job's clock at engine time `now`.
+    public func ownTime(_ now: Double) -> Double { now - (clockSkew ?? 0) }
     /// Items and errors over the last minutes (for error-rate rules).
     public var errorTrail: ErrorTrail?
     /// Time spent paused (nil: never paused); see `activeTime`.

@@ -19,8 +19,10 @@ public struct Phase: Sendable, Codable, Equatable {
     public var rate: RateWindow
     /// What the phase used while it ran (CPU time, peaks, I/O), from the sampler.
     public var usage: PhaseUsage?
-    /// The job's active time (`Job.activeTime`) when the phase started.
+    /// The job's active time (`Job.activeTime`) when the phase started, and when it ended
+    /// (kept, as pauses after the end must not shorten it).
     public var activeStart: Double?
+    public var activeEnd: Double?
     /// Active seconds from the start until 0%, 5%, ... 100% of the total was accounted for:
     /// the shape of this run's progress, which later runs are estimated from.
     public var curve: [Double]?
@@ -60,6 +62,7 @@ public struct Phase: Sendable, Codable, Equatable {
     /// Seconds worked in this phase (pauses excluded), given the job it belongs to.
     public func activeElapsed(in job: Job, now: Double) -> Double? {
         guard let a = activeStart ?? startedAt.map(job.activeTime) else { return nil }
+        if endedAt != nil, let e = activeEnd { return max(0, e - a) }
         return max(0, job.activeTime(endedAt ?? now) - a)
     }
 

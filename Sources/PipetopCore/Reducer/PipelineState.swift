@@ -11,6 +11,8 @@ public struct PipelineState: Sendable, Codable, Equatable {
     public internal(set) var host = HostResources()
     /// Alert rules, where each stands, and silences.
     public internal(set) var alertRules = AlertRules()
+    /// `history` indexed for the estimator (derived; not stored).
+    var pastIndex: [String: PastRuns] = [:]
 
     public init() {}
 
@@ -23,6 +25,7 @@ public struct PipelineState: Sendable, Codable, Equatable {
         history = try c.decodeIfPresent([String: [RunSummary]].self, forKey: .history) ?? [:]
         host = try c.decodeIfPresent(HostResources.self, forKey: .host) ?? HostResources()
         alertRules = try c.decodeIfPresent(AlertRules.self, forKey: .alertRules) ?? AlertRules()
+        reindexHistory()
     }
 
     public subscript(job id: String) -> Job? { jobs[id] }

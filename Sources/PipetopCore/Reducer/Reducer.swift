@@ -45,7 +45,10 @@ extension PipelineState {
         let before = job
         try Self.reduce(&job, event.body, at: t)
         job.updatedAt = max(job.updatedAt, t)
-        if let id = event.body.phaseID, before.phase(id)?.state != .running, let i = job.phaseIndex(id), job.phases[i].state == .running {
+        // How far the producer's clock is from the engine's: timed refreshes use the job's own.
+        if let ts = event.ts { job.clockSkew = now - ts }
+        if let id = event.body.phaseID, let i = job.phaseIndex(id), job.phases[i].state == .running,
+           i >= before.phases.count || before.phases[i].state != .running {
             // A phase (re)starts: tell its rate what waits earlier runs showed.
             job.phases[i].rate.usualGap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
         }
@@ -175,6 +178,7 @@ extension PipelineState {
                 p.endedAt = nil
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)
+                p.activeEnd = nil
                 p.rate = RateWindow()
                 p.curve = nil
             case .pending:
@@ -187,7 +191,7 @@ extension PipelineState {
             if let n = e.name { p.name = n }
             if let total = e.total { p.total = total }
             if let u = e.unit { p.unit = u }
-            if p.rate.samples.isEmpty { p.rate.record(p.done, at: job.activeTime(t), total: p.effectiveTotal) }
+            if p.rate.samples.isEmpty { p.rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal) }
             job.phases[i] = p
             wake(&job)
 
@@ -209,7 +213,7 @@ extension PipelineState {
             if let s = e.skipped { p.skipped = s }
             if let total = e.total { p.total = total }
             let a = job.activeTime(t)
-            p.rate.record(p.done, at: a, total: p.effectiveTotal)
+            p.rate.record(p.done &+ p.failed, at: a, total: p.effectiveTotal)
             p.extendCurve(activeElapsed: a - (p.activeStart ?? a))
             job.phases[i] = p
             wake(&job)
@@ -234,6 +238,7 @@ extension PipelineState {
             }
             p.state = e.status
             p.endedAt = t
+            p.activeEnd = job.activeTime(t)
             // A phase skipped before it ran has no duration; one that ends unstarted otherwise took no time.
             if p.startedAt == nil && e.status != .skipped { p.startedAt = t; p.activeStart = job.activeTime(t) }
             if e.status == .done, let start = p.activeStart { p.finishCurve(activeElapsed: job.activeTime(t) - start) }
@@ -310,6 +315,7 @@ extension PipelineState {
                 case .running:
                     job.phases[i].state = next == .completed ? .done : .failed
                     job.phases[i].endedAt = t
+                    job.phases[i].activeEnd = job.activeTime(t)
                     if next == .completed, let start = job.phases[i].activeStart {
                         job.phases[i].finishCurve(activeElapsed: job.activeTime(t) - start)
                     }
@@ -348,7 +354,7 @@ extension PipelineState {
         p.state = .running
         p.startedAt = t
         p.activeStart = job.activeTime(t)
-        p.rate.record(p.done, at: job.activeTime(t), total: p.effectiveTotal)
+        p.rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal)
     }
 
     /// The first sign of work moves a pending job to running.

@@ -35,7 +35,7 @@ enum AlertPane {
             let a = alerts[first + row]
             let y = r.y + row
             let isSel = a.id == selected
-            // Acknowledged and resolved alerts stay, dimmed, so the history is visible.
+            // Acknowledged, silenced and resolved alerts stay, dimmed, so the history is visible.
             var base = a.needsAttention ? theme.text : theme.dim
             if isSel { g.paint(Rect(x: r.x, y: y, width: r.width, height: 1), theme.selection); base = base.on(theme.selection.bg).with(theme.selection.attrs) }
             func st(_ s: Style) -> Style { isSel ? s.on(theme.selection.bg).with(theme.selection.attrs) : (a.needsAttention ? s : theme.dim) }
@@ -50,6 +50,7 @@ enum AlertPane {
             if a.count > 1 { tail = " ×\(a.count)" + tail }
             if !a.isOpen { tail += " \(glyphs.dot) resolved" }
             else if let ack = a.ack { tail += " \(glyphs.dot) \(glyphs.ackMark) \(ack.by)" }
+            if a.isOpen, let until = a.silencedUntil { tail += " \(glyphs.dot) silenced \(Format.duration(until - now))" }
             let tailWidth = TextWidth.columns(tail)
             let msgEnd = r.maxX - tailWidth - 1
             g.put(a.message, x: x, y: y, style: a.severity == .critical && a.needsAttention ? st(theme.error) : base, limit: msgEnd)

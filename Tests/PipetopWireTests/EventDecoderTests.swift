@@ -44,7 +44,7 @@ struct EventDecoderTests {
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "alert", "ack", "sync", "subscribe", "resume", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "sync", "subscribe", "resume", "synced", "error"]
         #expect(types == all)
     }
 

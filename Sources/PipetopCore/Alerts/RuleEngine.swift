@@ -186,10 +186,10 @@ extension PipelineState {
     }
 
     static func describe(_ rule: Rule, value: Double, flapping: Int?) -> String {
-        let what = rule.message ?? "\(rule.metric) \(rule.op.rawValue) \(MetricValues.format(rule.value, rule.metric))"
         let now = "\(rule.metric) = \(MetricValues.format(value, rule.metric))"
-        if let n = flapping { return "\(rule.name) flapping: \(n) changes in \(Int(AlertRules.flapWindow / 60))m (\(what))" }
-        return "\(what) (\(now))"
+        let what = rule.message ?? "\(rule.name): \(rule.metric) \(rule.op.rawValue) \(MetricValues.format(rule.value, rule.metric))"
+        if let n = flapping { return "\(rule.name) flapping: \(n) changes in \(Int(AlertRules.flapWindow / 60))m (\(now))" }
+        return rule.message == nil ? "\(what), now \(MetricValues.format(value, rule.metric))" : "\(what) (\(now))"
     }
 
     /// The job id of alerts about pipetop itself.

@@ -80,7 +80,7 @@ public enum AlertsView {
         let alerts = m.nav.alertScope(in: m.state)
         let open = alerts.filter(\.needsAttention).count
         TitleRule.draw(into: &g, x: r.x, y: r.y, width: r.width, title: "alerts",
-                       facts: ["\(open) need\(open == 1 ? "s" : "") attention", "\(alerts.count) shown", "a ack", "A ack all", "Enter go to"],
+                       facts: ["\(open) need\(open == 1 ? "s" : "") attention", "\(alerts.count) shown", "a ack", "A ack all", "s silence", "x clear resolved", "Enter go to"],
                        factStyle: open > 0 ? theme.error : theme.dim, glyphs: glyphs, theme: theme)
         AlertPane.list(into: &g, alerts: alerts, selected: m.nav.alert(in: m.state)?.id, state: m.state,
                        rect: Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), now: m.now, glyphs: glyphs, theme: theme)

@@ -107,6 +107,36 @@ struct DashboardEndToEndTests {
         try pane.keys("q")
     }
 
+    @Test func aNewCriticalAlertRingsTheBellAndTmuxFlagsTheWindow() throws {
+        let dir = try scratchDir()
+        let sock = dir + "/d.sock"
+        let daemon = try startDaemon(sock, ["--sample-interval", "0"])
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let c = try EngineConnection(path: sock)
+        defer { c.close() }
+        _ = try send(c, [#"{"type":"job.start","job":"j","name":"furnace","phases":["heat"]}"#,
+                         #"{"type":"alert","job":"j","severity":"critical","message":"already open","name":"old"}"#])
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(sock)", env: ["LANG": "C.UTF-8"])
+        let (shown, s1) = pane.waitFor { $0.contains("furnace") }
+        #expect(shown, "\(s1)")
+        // Another window is in front, as when pipetop runs in a background tmux window.
+        _ = try TmuxPane.tmux(["-L", pane.server, "new-window", "-d"])
+        _ = try TmuxPane.tmux(["-L", pane.server, "select-window", "-t", "1"])
+        func bellFlag() -> String {
+            ((try? TmuxPane.tmux(["-L", pane.server, "display-message", "-p", "-t", ":0", "#{window_bell_flag}"])) ?? "")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        Thread.sleep(forTimeInterval: 1)
+        #expect(bellFlag() == "0")  // the alert open at start does not ring
+        _ = try send(c, [#"{"type":"alert","job":"j","severity":"warning","message":"just a warning","name":"w"}"#])
+        Thread.sleep(forTimeInterval: 1)
+        #expect(bellFlag() == "0")  // nor does a warning
+        _ = try send(c, [#"{"type":"alert","job":"j","severity":"critical","message":"disk full","name":"disk"}"#])
+        #expect(poll(seconds: 5) { bellFlag() == "1" }, "window_bell_flag never set")
+        _ = try TmuxPane.tmux(["-L", pane.server, "select-window", "-t", "0"])
+        try pane.keys("q")
+    }
+
     @Test func ctrlCTypedAtTheKeyboardQuits() throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

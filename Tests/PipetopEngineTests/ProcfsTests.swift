@@ -9,6 +9,24 @@ func withBytes<T>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
 
 @Suite("/proc parsers")
 struct ProcParseTests {
+    @Test func theLowestCgroupMemoryLimitOnThePathApplies() throws {
+        let root = NSTemporaryDirectory() + "cg-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func write(_ path: String, _ value: String) throws {
+            try FileManager.default.createDirectory(atPath: root + path, withIntermediateDirectories: true)
+            try value.write(toFile: root + path + (path.contains("/memory/") || path == "/memory" ? "/memory.limit_in_bytes" : "/memory.max"), atomically: false, encoding: .utf8)
+        }
+        // cgroup v2: the job's group is unlimited, its parent is not.
+        try write("/batch.slice", "8589934592\n")
+        try write("/batch.slice/job-7.scope", "max\n")
+        #expect(ProcessTreeReader.memoryLimit(cgroupFile: "0::/batch.slice/job-7.scope\n", root: root) == 8_589_934_592)
+        // cgroup v1: "no limit" is written as about 2^63.
+        try write("/memory/docker/abc", "2147483648\n")
+        try write("/memory/docker", "9223372036854771712\n")
+        #expect(ProcessTreeReader.memoryLimit(cgroupFile: "4:memory:/docker/abc\n1:cpu:/\n", root: root) == 2_147_483_648)
+        #expect(ProcessTreeReader.memoryLimit(cgroupFile: "0::/elsewhere\n", root: root) == nil)
+    }
+
     @Test func procStatCountsFieldsFromTheLastParenthesis() throws {
         // A command name with spaces and a ')' inside, as a hostile or odd process may have.
         let line = "4242 (my (weird) cmd) S 1 4242 4242 0 -1 4194560 500 0 0 0 1234 567 0 0 20 0 7 0 98765 123456789 2048 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n"

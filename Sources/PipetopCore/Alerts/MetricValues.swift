@@ -23,8 +23,11 @@ enum MetricValues {
         case .rss:
             return job.resources?.last.map { Double($0.rss) }
         case .rssShare:
-            guard let rss = job.resources?.last?.rss, let total = state.host.last?.memTotal, total > 0 else { return nil }
-            return Double(rss) / Double(total) * 100
+            // Of the host's memory, or of the job's cgroup limit when that is lower.
+            guard let last = job.resources?.last else { return nil }
+            let limits = [state.host.last?.memTotal, last.memoryLimit].compactMap { $0 }.filter { $0 > 0 }
+            guard let limit = limits.min() else { return nil }
+            return Double(last.rss) / Double(limit) * 100
         case .lost:
             return job.lostAt == nil ? 0 : 1
         case .custom(let name):

@@ -81,7 +81,8 @@ public enum RuleMetric: Sendable, Equatable, Hashable, Codable, CustomStringConv
     case cpu
     /// Resident memory of the job's process tree, bytes.
     case rss
-    /// The job's resident memory as a share (%) of the host's memory.
+    /// The job's resident memory as a share (%) of the host's memory, or of its cgroup's
+    /// memory limit when that is lower.
     case rssShare
     /// Host memory in use, %.
     case hostMemory

@@ -44,6 +44,8 @@ public struct TreeSample: Sendable, Codable, Equatable {
     public var writeBytes: Int
     /// Seconds since the previous reading.
     public var interval: Double
+    /// The memory limit of the job's cgroup (the lowest `memory.max` on its path), if any.
+    public var memoryLimit: Int?
 
     public init(cpuPercent: Double, cpuSeconds: Double, rss: Int, processes: Int, threads: Int, readBytes: Int, writeBytes: Int, interval: Double) {
         self.cpuPercent = cpuPercent; self.cpuSeconds = cpuSeconds; self.rss = rss; self.processes = processes

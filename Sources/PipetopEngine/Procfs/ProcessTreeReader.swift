@@ -32,6 +32,39 @@ public final class ProcessTreeReader {
 
     public init(root: Int32) { self.root = root }
 
+    /// The cgroup memory limit of the root process, read once (cgroup v2; nil when none).
+    private lazy var memoryLimit: Int? = Self.cgroupMemoryLimit(of: root)
+
+    /// The memory limit that applies to a process: the lowest one on its cgroup's path
+    /// (`memory.max` in cgroup v2, `memory.limit_in_bytes` in v1); nil when unlimited.
+    static func cgroupMemoryLimit(of pid: Int32) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/cgroup", encoding: .utf8) else { return nil }
+        return memoryLimit(cgroupFile: text, root: "/sys/fs/cgroup")
+    }
+
+    static func memoryLimit(cgroupFile text: String, root: String) -> Int? {
+        var candidates: [(dir: String, file: String)] = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { continue }
+            if parts[0] == "0" && parts[1].isEmpty { candidates.append((root + "/unified" + parts[2], "memory.max")); candidates.append((root + parts[2], "memory.max")) }
+            if parts[1].split(separator: ",").contains("memory") { candidates.append((root + "/memory" + parts[2], "memory.limit_in_bytes")) }
+        }
+        var lowest: Int?
+        for (start, file) in candidates {
+            var dir = start
+            while true {
+                if let v = try? String(contentsOfFile: dir + "/" + file, encoding: .utf8),
+                   let n = Int(v.trimmingCharacters(in: .whitespacesAndNewlines)), n < 1 << 60 {  // v1 writes "no limit" as ~2^63
+                    lowest = min(lowest ?? n, n)
+                }
+                guard let cut = dir.lastIndex(of: "/"), dir.count > root.count else { break }
+                dir = String(dir[..<cut])
+            }
+        }
+        return lowest
+    }
+
     /// The tree's figures since the last call; nil when the root process is gone.
     /// One walk from the root: each process's stat (kept open) gives its figures and its
     /// thread count, and its threads' `children` files (kept open, re-listed only when the
@@ -83,8 +116,10 @@ public final class ProcessTreeReader {
         lastAt = now
         guard seen.contains(root) else { return nil }
         let cpuSeconds = Double(ticks) / Self.ticksPerSecond
-        return TreeSample(cpuPercent: interval > 0 ? cpuSeconds / interval * 100 : 0, cpuSeconds: cpuSeconds, rss: rss,
-                          processes: processes, threads: threads, readBytes: Int(read), writeBytes: Int(write), interval: interval)
+        var sample = TreeSample(cpuPercent: interval > 0 ? cpuSeconds / interval * 100 : 0, cpuSeconds: cpuSeconds, rss: rss,
+                                processes: processes, threads: threads, readBytes: Int(read), writeBytes: Int(write), interval: interval)
+        sample.memoryLimit = memoryLimit
+        return sample
     }
 
     /// Reads a process's stat through its kept-open file (opening it when new, or when the

@@ -38,6 +38,10 @@ struct AlertsCommand: ParsableCommand {
                     m.append(("labels", .object((a.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
                     return .object(m)
                 })),
+                ("pending", .array(Self.pending(state).map { p in
+                    .object([("rule", .string(p.rule)), ("job", .string(p.job)), ("phase", p.phase.map(JSONValue.string) ?? .null),
+                             ("since", .string(Report.iso(p.since))), ("for_s", .double(p.after))])
+                })),
                 ("silences", .array(state.alertRules.silences.filter { $0.until > now }.map { s in
                     .object([("id", .string(s.id)), ("rule", s.rule.map(JSONValue.string) ?? .null), ("job", s.job.map(JSONValue.string) ?? .null),
                              ("match", .object(s.match.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
@@ -58,12 +62,27 @@ struct AlertsCommand: ParsableCommand {
             notes.append("since \(Format.clock(a.firstAt))")
             print(line + "  [" + notes.joined(separator: ", ") + "]")
         }
+        for p in Self.pending(state) {
+            print("pending  \(p.rule) for \(p.job)\(p.phase.map { "/" + $0 } ?? "") since \(Format.clock(p.since)) (fires after \(Format.duration(p.after)))")
+        }
         for s in state.alertRules.silences where s.until > now {
             let what = [s.rule.map { "rule \($0)" }, s.job.map { "job \($0)" },
                         s.match.isEmpty ? nil : s.match.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")]
                 .compactMap { $0 }.joined(separator: " ")
             print("silence \(s.id): \(what) until \(Format.clock(s.until)) by \(s.by)" + (s.comment.map { ": \($0)" } ?? ""))
         }
+    }
+}
+
+extension AlertsCommand {
+    /// Rule conditions that hold but have not yet held for their `for`.
+    static func pending(_ state: PipelineState) -> [(rule: String, job: String, phase: String?, since: Double, after: Double)] {
+        state.alertRules.states.compactMap { key, st in
+            guard let since = st.pendingSince else { return nil }
+            let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3, let rule = state.alertRules.rules.first(where: { $0.name == parts[0] }) else { return nil }
+            return (parts[0], parts[1], parts[2].isEmpty ? nil : parts[2], since, rule.forSeconds)
+        }.sorted { $0.since < $1.since }
     }
 }
 

@@ -10,19 +10,68 @@ public struct ClientError: Error, CustomStringConvertible {
     public init(_ d: String) { description = d }
 }
 
-/// A plain blocking connection to an engine's socket: write lines, read replies.
-/// What `pipetop emit`, the demo workload and the tests use.
+/// A plain blocking connection to an engine: write lines, read replies. Either the engine's
+/// Unix socket, or a command whose standard input and output carry the protocol (`ssh HOST
+/// pipetop bridge`). What `pipetop emit`, the dashboard, `attach` and the tests use.
 public final class EngineConnection: @unchecked Sendable {
+    /// The socket path, or the command line.
     public let path: String
     public let fd: Int32
+    /// Where lines go: the socket, or the command's standard input.
+    private let writeFD: Int32
+    /// The command's process and its standard error (nil for a socket).
+    private var child: pid_t?
+    private var errorFD: Int32 = -1
     private var inbox: [UInt8] = []
     private var closed = false
     private var readBuffer = [UInt8](repeating: 0, count: 65536)
+    /// Bytes read so far (what crossed the link, for bandwidth figures).
+    public private(set) var bytesRead = 0
+
+    /// Runs `command` (searched in PATH) with its standard input, output and error on pipes.
+    public init(command: [String]) throws {
+        path = command.joined(separator: " ")
+        var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0], errors: [Int32] = [0, 0]
+        guard pipe(&toChild) == 0, pipe(&fromChild) == 0, pipe(&errors) == 0 else {
+            throw ClientError("pipe(): \(String(cString: strerror(errno)))")
+        }
+        // Our ends must not leak into other children.
+        for fd in [toChild[1], fromChild[0], errors[0]] { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+        // The child gets default signal handling and no blocked signals, whatever ours are.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var all = sigset_t(), none = sigset_t()
+        sigfillset(&all)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let argv = command.map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        let rc = posix_spawnp(&pid, command[0], &actions, &attr, argv, environ)
+        Glibc.close(toChild[0]); Glibc.close(fromChild[1]); Glibc.close(errors[1])
+        guard rc == 0 else {
+            Glibc.close(toChild[1]); Glibc.close(fromChild[0]); Glibc.close(errors[0])
+            throw ClientError("cannot run \(command[0]): \(String(cString: strerror(rc)))")
+        }
+        child = pid
+        fd = fromChild[0]
+        writeFD = toChild[1]
+        errorFD = errors[0]
+    }
 
     public init(path: String) throws {
         self.path = path
         // Close-on-exec: a command started by `pipetop run` must not inherit the connection.
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ClientError("socket(): \(String(cString: strerror(errno)))") }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
@@ -40,14 +89,53 @@ public final class EngineConnection: @unchecked Sendable {
             Glibc.close(fd)
             throw ClientError("no engine at \(path) (\(why)); start one with `pipetop` or `pipetop daemon`")
         }
+        self.fd = fd
+        writeFD = fd
     }
 
-    deinit { if !closed { Glibc.close(fd) } }
+    deinit { close() }
 
     public func close() {
         guard !closed else { return }
         closed = true
         Glibc.close(fd)
+        if writeFD != fd { Glibc.close(writeFD) }
+        if errorFD >= 0 { Glibc.close(errorFD) }
+        if let pid = child {
+            // Closing its input ends a bridge; a stuck ssh gets a TERM, then is reaped.
+            var status: Int32 = 0
+            for i in 0..<50 {
+                if waitpid(pid, &status, WNOHANG) != 0 { child = nil; break }
+                if i == 10 { kill(pid, SIGTERM) }
+                usleep(10_000)
+            }
+            if child != nil { kill(pid, SIGKILL); waitpid(pid, &status, 0); child = nil }
+        }
+    }
+
+    /// Why the command ended: its standard error and exit status (for a command connection).
+    private func commandEnded() -> String {
+        var text = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 4096)
+        if errorFD >= 0 {
+            var flags = fcntl(errorFD, F_GETFL)
+            flags |= O_NONBLOCK
+            _ = fcntl(errorFD, F_SETFL, flags)
+            while text.count < 8192 {
+                let n = read(errorFD, &buf, buf.count)
+                if n <= 0 { break }
+                text += buf[0..<n]
+            }
+        }
+        var status: Int32 = 0
+        var exit = ""
+        if let pid = child {
+            for _ in 0..<100 { if waitpid(pid, &status, WNOHANG) == pid { child = nil; break }; usleep(10_000) }
+            if child == nil { exit = (status & 0x7f) == 0 ? "exit status \((status >> 8) & 0xff)" : "killed by signal \(status & 0x7f)" }
+        }
+        let said = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            .split(separator: "\n").suffix(3).joined(separator: "; ")
+        return [said, exit].filter { !$0.isEmpty }.joined(separator: ", ")
     }
 
     /// Writes raw text (must end with a newline to be a line).
@@ -61,7 +149,10 @@ public final class EngineConnection: @unchecked Sendable {
     private func sendBytes(_ bytes: inout [UInt8]) throws {
         var off = 0
         while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                child == nil ? Glibc.send(fd, raw.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL))
+                    : Glibc.write(writeFD, raw.baseAddress! + off, bytes.count - off)  // SIGPIPE is ignored by commands that use this
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ClientError("write to \(path) failed: \(String(cString: strerror(errno)))")
@@ -86,13 +177,17 @@ public final class EngineConnection: @unchecked Sendable {
             let r = poll(&p, 1, Int32(left * 1000) + 1)
             if r < 0 && errno == EINTR { continue }
             if r <= 0 { continue }
-            let n = recv(fd, &readBuffer, readBuffer.count, 0)
-            if n == 0 { throw ClientError("the engine closed the connection") }
+            let n = read(fd, &readBuffer, readBuffer.count)
+            if n == 0 {
+                if child != nil || errorFD >= 0 { throw ClientError("\(path) ended" + { let w = commandEnded(); return w.isEmpty ? "" : ": " + w }()) }
+                throw ClientError("the engine closed the connection")
+            }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 throw ClientError("read from \(path) failed: \(String(cString: strerror(errno)))")
             }
             inbox.append(contentsOf: readBuffer[0..<n])
+            bytesRead += n
         }
     }
 

@@ -20,18 +20,36 @@ public final class SubscriptionFeed: Sendable {
         public var link: Link
     }
 
+    /// The socket path, or what the connector reaches (`ssh web1 pipetop bridge`).
     public let path: String
     public let fps: Double
+    private let connect: @Sendable () throws -> EngineConnection
+    /// Bytes received from the engine so far, over every connection (bandwidth figures).
+    public var bytesReceived: Int { received.withLock { $0 } }
+    private let received = Mutex(0)
     private let latest = Mutex(Latest(version: 0, hello: nil, snapshot: nil, link: .connecting))
     private let stopped = Atomic(false)
     /// The live connection, for `send` from the dashboard's thread.
     private let connection = Mutex<EngineConnection?>(nil)
     private let onChange: @Sendable () -> Void
+    /// Longest wait between reconnection attempts, seconds.
+    public var maxBackoff: Double { path.hasPrefix("/") ? 5 : 30 }
 
     /// `onChange` is called (on the feed's thread) after every new snapshot or link change.
     public init(path: String, fps: Double = 10, onChange: @escaping @Sendable () -> Void) {
         self.path = path
         self.fps = fps
+        self.onChange = onChange
+        connect = { try EngineConnection(path: path) }
+    }
+
+    /// A feed over a connection that `connect` opens (again after each loss): a command such as
+    /// `ssh HOST pipetop bridge` whose standard input and output carry the protocol.
+    public init(label: String, fps: Double = 10, connect: @escaping @Sendable () throws -> EngineConnection,
+                onChange: @escaping @Sendable () -> Void) {
+        path = label
+        self.fps = fps
+        self.connect = connect
         self.onChange = onChange
     }
 
@@ -64,8 +82,9 @@ public final class SubscriptionFeed: Sendable {
         var backoff = 0.25
         while !stopped.load(ordering: .acquiring) {
             do {
-                let conn = try EngineConnection(path: path)
+                let conn = try connect()
                 connection.withLock { $0 = conn }
+                var counted = 0
                 defer {
                     connection.withLock { $0 = nil }
                     conn.close()
@@ -73,7 +92,10 @@ public final class SubscriptionFeed: Sendable {
                 try conn.send(JSONWriter.string(.object([("type", .string("subscribe")), ("fps", .double(fps))])) + "\n")
                 backoff = 0.25
                 while !stopped.load(ordering: .acquiring) {
-                    guard let line = try conn.readLine(timeout: 0.5) else { continue }
+                    let line = try conn.readLine(timeout: 0.5)
+                    received.withLock { $0 += conn.bytesRead - counted }
+                    counted = conn.bytesRead
+                    guard let line else { continue }
                     guard let msg = try? SubscriberMessage.decode(Data(line.utf8)) else { continue }
                     switch msg {
                     case .hello(let h): update { $0.hello = h; $0.link = .live }
@@ -83,8 +105,10 @@ public final class SubscriptionFeed: Sendable {
             } catch {
                 let why = (error as? ClientError)?.description ?? "\(error)"
                 update { $0.link = .lost(why) }
-                Thread.sleep(forTimeInterval: backoff)
-                backoff = min(5, backoff * 2)
+                // Back off (up to 30 s for a remote host), waking early to stop.
+                let until = Date().addingTimeInterval(backoff)
+                while Date() < until && !stopped.load(ordering: .acquiring) { Thread.sleep(forTimeInterval: 0.05) }
+                backoff = min(maxBackoff, backoff * 2)
             }
         }
     }

@@ -19,7 +19,7 @@ struct Pipetop: ParsableCommand {
           pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
         """,
         version: pipetopVersion,
-        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],
+        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }

@@ -84,6 +84,9 @@ public struct AlertBook: Sendable, Codable, Equatable {
                          firstAt: t, lastAt: t, count: 1, resolvedAt: nil, ack: nil, labels: labels?.isEmpty == false ? labels : nil))
     }
 
+    /// Takes an alert as it is (merging hosts' views).
+    mutating func adopt(_ a: Alert) { all.append(a) }
+
     /// Sets each open alert's silence (nil: not muted).
     mutating func mute(_ until: (Alert) -> Double?) {
         for i in all.indices where all[i].isOpen {

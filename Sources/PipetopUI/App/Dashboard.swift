@@ -53,8 +53,8 @@ public final class Dashboard {
                     model.socket = snap.socket
                     model.link = snap.link
                     snapshotAt = (snap.engineNow, localNow)
-                    // Only a live engine's alerts count; after a reconnect, what is open is not news.
-                    if snap.link != .live { bellWatch = AlertBell() } else if bellWatch.ring(for: snap.state) && bell { terminal.bell() }
+                    // Nothing rings until the first real state: what is open then is not news.
+                    if snap.link == .connecting { bellWatch = AlertBell() } else if bellWatch.ring(for: snap.state) && bell { terminal.bell() }
                     // Pin what is shown as selected, so a job arriving on top does not steal it.
                     if model.nav.selectedJob == nil || model.state[job: model.nav.selectedJob!] == nil {
                         model.nav.selectedJob = model.selected?.id

@@ -3,6 +3,7 @@ import PipetopClient
 import PipetopCore
 import PipetopEngine
 import PipetopUI
+import Synchronization
 
 /// The engine in this process: snapshots are read straight from it; the hub nudges us at
 /// the dashboard's frame rate.
@@ -53,11 +54,62 @@ final class RemoteSource: SnapshotSource {
         let link: DashboardModel.Link
         switch l.link {
         case .connecting: link = .connecting
-        case .live: link = .live
+        case .live: link = l.snapshot == nil ? .connecting : .live  // greeted, but nothing to show yet
         case .lost(let why): link = .lost(why)
         }
         return SourceSnapshot(version: l.version, state: l.snapshot?.state ?? PipelineState(),
                               engineNow: l.snapshot?.now ?? Date().timeIntervalSince1970,
                               host: l.hello?.host ?? "?", socket: feed.path, link: link)
+    }
+}
+
+/// Engines on other hosts, each reached over its own connection (`ssh HOST pipetop bridge`),
+/// shown as one: jobs and alerts merged under `HOST:` ids (`PipelineState.merged`), actions
+/// routed back to their host. A host that drops shows as disconnected with the reason while
+/// the others keep updating; each reconnects on its own, with backoff.
+final class MultiSource: SnapshotSource {
+    let hosts: [(name: String, feed: SubscriptionFeed)]
+    private let pipe = WakePipe()
+    /// The merged state is rebuilt only when some host's version moved.
+    private let cache = Mutex<(versions: [UInt64], state: PipelineState)?>(nil)
+
+    init(hosts: [(name: String, connect: @Sendable () throws -> EngineConnection)], fps: Double) {
+        let pipe = self.pipe
+        self.hosts = hosts.map { h in (h.name, SubscriptionFeed(label: h.name, fps: fps, connect: h.connect) { pipe.wake() }) }
+        for h in self.hosts { h.feed.start() }
+    }
+
+    var wakeFD: Int32 { pipe.readFD }
+    func drainWake() { pipe.drain() }
+
+    func send(_ events: [Event]) {
+        for (name, feed) in hosts {
+            let mine = events.compactMap { HostRoute.event($0, for: name) }
+            if !mine.isEmpty { feed.send(mine) }
+        }
+    }
+
+    func current() -> SourceSnapshot? {
+        let latest = hosts.map { ($0.name, $0.feed.current) }
+        let versions = latest.map(\.1.version)
+        let state: PipelineState
+        if let c = cache.withLock({ $0 }), c.versions == versions {
+            state = c.state
+        } else {
+            state = PipelineState.merged(latest.compactMap { name, l in l.snapshot.map { (name, $0.state) } })
+            cache.withLock { $0 = (versions, state) }
+        }
+        // Live when every host is; otherwise say which is not, and why.
+        var link = DashboardModel.Link.live
+        let down = latest.compactMap { name, l -> String? in
+            if case .lost(let why) = l.link { return "\(name): \(why)" }
+            return nil
+        }
+        if !down.isEmpty { link = .lost(down.joined(separator: "; ")) }
+        else if latest.contains(where: { $0.1.link == .connecting || $0.1.snapshot == nil }) { link = .connecting }
+        let now = latest.compactMap { $0.1.snapshot?.now }.max() ?? Date().timeIntervalSince1970
+        let names = latest.map { name, l in l.link == .live ? name : name + "?" }.joined(separator: " ")
+        return SourceSnapshot(version: versions.reduce(0, &+), state: state, engineNow: now, host: names,
+                              socket: "ssh", link: link)
     }
 }

@@ -28,9 +28,14 @@ public final class EngineConnection: @unchecked Sendable {
     /// Bytes read so far (what crossed the link, for bandwidth figures).
     public private(set) var bytesRead = 0
 
+    /// Turns how a command ended (its last words and exit status) into a message.
+    private var explain: (@Sendable (String) -> String)?
+
     /// Runs `command` (searched in PATH) with its standard input, output and error on pipes.
-    public init(command: [String]) throws {
-        path = command.joined(separator: " ")
+    /// `label` names it in errors (a host name); `explain` rewords how it ended.
+    public init(command: [String], label: String? = nil, explain: (@Sendable (String) -> String)? = nil) throws {
+        path = label ?? command.joined(separator: " ")
+        self.explain = explain
         var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0], errors: [Int32] = [0, 0]
         guard pipe(&toChild) == 0, pipe(&fromChild) == 0, pipe(&errors) == 0 else {
             throw ClientError("pipe(): \(String(cString: strerror(errno)))")
@@ -179,7 +184,10 @@ public final class EngineConnection: @unchecked Sendable {
             if r <= 0 { continue }
             let n = read(fd, &readBuffer, readBuffer.count)
             if n == 0 {
-                if child != nil || errorFD >= 0 { throw ClientError("\(path) ended" + { let w = commandEnded(); return w.isEmpty ? "" : ": " + w }()) }
+                if child != nil || errorFD >= 0 {
+                    let how = commandEnded()
+                    throw ClientError(explain?(how) ?? "the connection ended" + (how.isEmpty ? "" : ": " + how))
+                }
                 throw ClientError("the engine closed the connection")
             }
             if n < 0 {

@@ -61,12 +61,13 @@ struct AttachCommand: ParsableCommand {
         s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+=:,@".contains($0) } ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// Turns ssh's last words into advice.
-    static func explain(_ why: String, host: String) -> String {
-        if why.contains("exit status 127") || why.contains("not found") {
-            return "pipetop is not installed on \(host) (or not on its PATH; --pipetop names it): \(why)"
+    /// Turns how ssh ended (its last words, its exit status) into advice.
+    static func explain(_ how: String) -> String {
+        if how.contains("exit status 127") || how.contains("not found") || how.contains("No such file") {
+            return "pipetop is not installed there (or not on its PATH; --pipetop names it): \(how)"
         }
-        return why
+        if how.contains("exit status 255") { return "ssh failed: \(how)" }
+        return "the bridge ended" + (how.isEmpty ? "" : ": " + how)
     }
 
     func run() throws {
@@ -77,9 +78,7 @@ struct AttachCommand: ParsableCommand {
         let source = MultiSource(hosts: hosts.map { spec in
             let name = Self.target(spec).name
             let command = Self.sshCommand(spec, options: options, pipetop: pipetop)
-            return (name, { @Sendable in
-                do { return try EngineConnection(command: command) } catch let e as ClientError { throw ClientError(Self.explain(e.description, host: name)) }
-            })
+            return (name, { @Sendable in try EngineConnection(command: command, label: name, explain: Self.explain) })
         }, fps: fps)
         try DashboardRunner.run(source: source, display: display)
         for h in source.hosts { h.feed.stop() }

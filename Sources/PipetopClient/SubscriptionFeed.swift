@@ -32,6 +32,8 @@ public final class SubscriptionFeed: Sendable {
     /// The live connection, for `send` from the dashboard's thread.
     private let connection = Mutex<EngineConnection?>(nil)
     private let onChange: @Sendable () -> Void
+    /// Seconds without any line from the engine before the link counts as dead.
+    public static let silenceLimit = 20.0
     /// Longest wait between reconnection attempts, seconds.
     public var maxBackoff: Double { path.hasPrefix("/") ? 5 : 30 }
 
@@ -89,17 +91,35 @@ public final class SubscriptionFeed: Sendable {
                     connection.withLock { $0 = nil }
                     conn.close()
                 }
-                try conn.send(JSONWriter.string(.object([("type", .string("subscribe")), ("fps", .double(fps))])) + "\n")
+                try conn.send(JSONWriter.string(.object([("type", .string("subscribe")), ("fps", .double(fps)), ("deltas", .bool(true))])) + "\n")
+                var heardAt = Date()
                 backoff = 0.25
                 while !stopped.load(ordering: .acquiring) {
                     let line = try conn.readLine(timeout: 0.5)
                     received.withLock { $0 += conn.bytesRead - counted }
                     counted = conn.bytesRead
-                    guard let line else { continue }
+                    guard let line else {
+                        // The engine sends at least a heartbeat every 5 s: silence is a dead link.
+                        if Date().timeIntervalSince(heardAt) > Self.silenceLimit {
+                            throw ClientError("no word from the engine for \(Int(Self.silenceLimit)) s")
+                        }
+                        continue
+                    }
+                    heardAt = Date()
                     guard let msg = try? SubscriberMessage.decode(Data(line.utf8)) else { continue }
                     switch msg {
                     case .hello(let h): update { $0.hello = h; $0.link = .live }
                     case .snapshot(let s): update { $0.snapshot = s; $0.link = .live }
+                    case .delta(let d):
+                        // Applied to the last snapshot; without one the engine resends a whole one.
+                        update { l in
+                            guard var s = l.snapshot else { return }
+                            s.state.apply(d.changes)
+                            s.version = d.version
+                            s.now = d.now
+                            l.snapshot = s
+                        }
+                    case .heartbeat: continue
                     }
                 }
             } catch {

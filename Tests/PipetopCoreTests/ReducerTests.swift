@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PipetopCore
 
@@ -253,5 +254,26 @@ struct JobStateTests {
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+}
+
+@Suite("State deltas for remote viewers")
+struct StateDeltaTests {
+    @Test func aDeltaCarriesOnlyWhatChangedAndRebuildsTheState() throws {
+        var s = PipelineState()
+        for id in ["a", "b", "c"] { try s.apply(Event(job: id, .jobStart(.init(name: id, phases: [.init(id: "p")]))), now: 0) }
+        let before = s
+        try s.apply(Event(job: "b", .progress(.init(phase: "p", done: 5))), now: 1)
+        try s.apply(Event(job: "d", .jobStart(.init(name: "d"))), now: 1)
+        try s.apply(Event(job: "c", .log(.init(level: .error, message: "boom"))), now: 1)
+        let d = s.delta(from: before)
+        #expect(Set(d.jobs.map(\.id)) == ["b", "c", "d"])  // a did not change
+        #expect(d.alerts != nil && d.order == ["a", "b", "c", "d"])
+        // Through JSON, as on the wire.
+        let wire = try JSONDecoder().decode(StateDelta.self, from: JSONEncoder().encode(d))
+        var viewer = before
+        viewer.apply(wire)
+        #expect(viewer == s)
+        #expect(s.delta(from: s).isEmpty)
     }
 }

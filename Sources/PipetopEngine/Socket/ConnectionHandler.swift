@@ -93,7 +93,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                 context.write(wrapOutboundOut(buf), promise: nil)
                 pendingFlush = true
             case .success(.subscribe(let s)):
-                hub.add(context.channel, fps: s.fps)
+                hub.add(context.channel, fps: s.fps, deltas: s.deltas)
             }
         }
     }

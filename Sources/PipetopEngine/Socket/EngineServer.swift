@@ -71,6 +71,7 @@ public final class EngineServer: @unchecked Sendable {
         let notifier = self.notifier
         estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             if engine.tick() { hub.changed() }
+            hub.heartbeat()
             notifier?.observe(engine.snapshot().state, now: engine.clock.now())
         }
     }

@@ -25,6 +25,11 @@ public final class SubscriberHub: Sendable {
         let interval: Double
         var sentVersion: UInt64?
         var sentAt: Double = 0
+        /// Sends deltas against `base` (the state it was last sent) after a first snapshot.
+        var deltas = false
+        var base: PipelineState?
+        /// When it last got a whole snapshot (one every `resyncEvery`, whatever happens).
+        var snapshotAt: Double = 0
         /// Keeps a local subscriber's identity alive while it is registered.
         var token: AnyObject? = nil
 
@@ -45,16 +50,27 @@ public final class SubscriberHub: Sendable {
 
     public var count: Int { subscribers.withLock { $0.count } }
 
-    func add(_ channel: Channel, fps: Double?) {
+    /// A viewer that sent nothing for this long gets a heartbeat (so it can tell a quiet engine
+    /// from a dead link).
+    public static let heartbeatEvery = 5.0
+    /// A delta viewer gets a whole snapshot at least this often.
+    public static let resyncEvery = 60.0
+
+    func add(_ channel: Channel, fps: Double?, deltas: Bool = false) {
         let f = min(Self.maxFPS, max(0.5, fps ?? Self.defaultFPS))
         // A second subscribe on the same connection only changes its rate.
         let already = subscribers.withLock { subs -> Bool in
             let key = ObjectIdentifier(channel)
             if let old = subs[key] {
-                subs[key] = Subscriber(sink: old.sink, interval: 1 / f, sentVersion: old.sentVersion, sentAt: old.sentAt)
+                var s = Subscriber(sink: old.sink, interval: 1 / f, sentVersion: old.sentVersion, sentAt: old.sentAt)
+                s.deltas = deltas
+                s.base = deltas ? old.base : nil
+                subs[key] = s
                 return true
             }
-            subs[key] = Subscriber(sink: .channel(channel), interval: 1 / f)
+            var s = Subscriber(sink: .channel(channel), interval: 1 / f)
+            s.deltas = deltas
+            subs[key] = s
             return false
         }
         if already { return }
@@ -112,11 +128,13 @@ public final class SubscriberHub: Sendable {
         }
     }
 
-    /// Sends the newest snapshot to every viewer that is due, and reschedules for the rest.
+    /// Sends the newest state to every viewer that is due (a snapshot, or to delta viewers what
+    /// changed since their last), and reschedules for the rest.
     func flush(on loop: EventLoop) {
         let now = engine.clock.now()
         let (version, state) = engine.snapshot()
         var due: [Channel] = []
+        var deltaDue: [(Channel, PipelineState?)] = []  // nil base: a whole snapshot
         var nudges: [@Sendable () -> Void] = []
         var nextDelay: Double?
         subscribers.withLock { subs in
@@ -129,18 +147,49 @@ public final class SubscriberHub: Sendable {
                 guard s.isWritable else { continue }  // resumed by WritabilityWatcher
                 s.sentVersion = version
                 s.sentAt = now
-                subs[key] = s
                 switch s.sink {
-                case .channel(let c): due.append(c)
+                case .channel(let c):
+                    if s.deltas {
+                        let resync = s.base == nil || now - s.snapshotAt >= Self.resyncEvery
+                        deltaDue.append((c, resync ? nil : s.base))
+                        if resync { s.snapshotAt = now }
+                        s.base = state
+                    } else {
+                        due.append(c)
+                    }
                 case .local(let f): nudges.append(f)
                 }
+                subs[key] = s
             }
         }
-        if !due.isEmpty, let line = try? SubscriberMessage.snapshot(.init(version: version, now: now, state: state)).line() {
+        let snapshot = SubscriberMessage.snapshot(.init(version: version, now: now, state: state))
+        if !due.isEmpty || deltaDue.contains(where: { $0.1 == nil }), let line = try? snapshot.line() {
             for ch in due { send(line, to: ch) }
+            for (ch, base) in deltaDue where base == nil { send(line, to: ch) }
+        }
+        for case let (ch, base?) in deltaDue {
+            if let line = try? SubscriberMessage.delta(.init(version: version, now: now, changes: state.delta(from: base))).line() {
+                send(line, to: ch)
+            }
         }
         for f in nudges { f() }
         if let d = nextDelay { schedule(after: d, on: loop) }
+    }
+
+    /// Tells viewers that heard nothing for `heartbeatEvery` that the engine is still there.
+    func heartbeat() {
+        let now = engine.clock.now()
+        var quiet: [Channel] = []
+        subscribers.withLock { subs in
+            for (key, var s) in subs where now - s.sentAt >= Self.heartbeatEvery {
+                guard case .channel(let c) = s.sink, s.isWritable else { continue }
+                s.sentAt = now
+                subs[key] = s
+                quiet.append(c)
+            }
+        }
+        guard !quiet.isEmpty, let line = try? SubscriberMessage.heartbeat(.init(now: now)).line() else { return }
+        for c in quiet { send(line, to: c) }
     }
 
     private func send(_ data: Data, to channel: Channel) {

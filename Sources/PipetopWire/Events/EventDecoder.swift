@@ -37,7 +37,7 @@ public enum EventDecoder {
         case "sync":
             return .sync(id: json["id"] ?? .null)
         case "subscribe":
-            return .subscribe(.init(fps: try f.optionalDouble("fps")))
+            return .subscribe(.init(fps: try f.optionalDouble("fps"), deltas: try f.optionalBool("deltas") ?? false))
         case "resume":
             return .resume(job: try f.id("job"))
         default:

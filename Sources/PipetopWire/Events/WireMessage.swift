@@ -20,7 +20,9 @@ public enum WireMessage: Sendable, Equatable {
     public struct Subscribe: Sendable, Equatable {
         /// Most snapshots per second the viewer wants (the engine caps it).
         public var fps: Double?
-        public init(fps: Double? = nil) { self.fps = fps }
+        /// The viewer applies deltas after the first snapshot (remote viewers: less to send).
+        public var deltas: Bool
+        public init(fps: Double? = nil, deltas: Bool = false) { self.fps = fps; self.deltas = deltas }
     }
 }
 

@@ -1,0 +1,49 @@
+/// What changed between two states, job by job: what the engine sends a remote viewer after
+/// the first snapshot, so a busy job costs the link its own record, not everyone's.
+public struct StateDelta: Sendable, Codable, Equatable {
+    /// Jobs added or changed, whole.
+    public var jobs: [Job] = []
+    /// Jobs gone.
+    public var removed: [String] = []
+    /// The job order, when it changed.
+    public var order: [String]?
+    public var alerts: AlertBook?
+    public var history: [String: [RunSummary]]?
+    public var host: HostResources?
+    public var alertRules: AlertRules?
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        jobs.isEmpty && removed.isEmpty && order == nil && alerts == nil && history == nil && host == nil && alertRules == nil
+    }
+}
+
+extension PipelineState {
+    /// The changes that turn `old` into this state.
+    public func delta(from old: PipelineState) -> StateDelta {
+        var d = StateDelta()
+        for id in order { if let j = jobs[id], old.jobs[id] != j { d.jobs.append(j) } }
+        d.removed = old.order.filter { jobs[$0] == nil }
+        if order != old.order { d.order = order }
+        if alerts != old.alerts { d.alerts = alerts }
+        if history != old.history { d.history = history }
+        if host != old.host { d.host = host }
+        if alertRules != old.alertRules { d.alertRules = alertRules }
+        return d
+    }
+
+    /// This state with `d` applied (what a viewer does with each delta).
+    public mutating func apply(_ d: StateDelta) {
+        for j in d.jobs {
+            if jobs[j.id] == nil && d.order == nil { order.append(j.id) }
+            jobs[j.id] = j
+        }
+        for id in d.removed { jobs[id] = nil }
+        if let o = d.order { order = o } else if !d.removed.isEmpty { order.removeAll { jobs[$0] == nil } }
+        if let a = d.alerts { alerts = a }
+        if let h = d.history { history = h; reindexHistory() }
+        if let h = d.host { host = h }
+        if let r = d.alertRules { alertRules = r }
+    }
+}

@@ -15,7 +15,7 @@ enum ETAText {
         case .paused: return ("paused", theme.paused)
         default: break
         }
-        if let idle = Estimator.stall(job, now: now) { return ("stalled \(Format.duration(idle))", theme.warn) }
+        if let idle = Estimator.stall(job, now: now) { return ("stalled " + stallTime(idle), theme.warn) }
         guard let e = job.eta?.shown else { return ("-", theme.dim) }
         let left = e.left(now: now)
         let mark = !e.complete ? glyphs.atLeast : e.calibrated ? "" : glyphs.rough
@@ -30,9 +30,14 @@ enum ETAText {
         return (text, theme.text)
     }
 
+    /// How long a stall has lasted, short enough for the ETA column ("3m12s", "28m", "2h05m").
+    static func stallTime(_ s: Double) -> String {
+        s >= 600 && s < 3600 ? "\(Int(s / 60))m" : Format.duration(s)
+    }
+
     /// A running phase: "ETA 4m", or "stalled 2m".
     static func phase(_ p: Phase, of job: Job, state: PipelineState, now: Double, theme: Theme) -> (String, Style) {
-        if let idle = Estimator.stall(p, in: job, now: now) { return ("stalled \(Format.duration(idle))", theme.warn) }
+        if let idle = Estimator.stall(p, in: job, now: now) { return ("stalled " + stallTime(idle), theme.warn) }
         return (Format.duration(state.phaseETA(p, of: job, now: now)), theme.text)
     }
 }

@@ -63,7 +63,7 @@ struct AttachCommand: ParsableCommand {
 
     /// Turns how ssh ended (its last words, its exit status) into advice.
     static func explain(_ how: String) -> String {
-        if how.contains("exit status 127") || how.contains("not found") || how.contains("No such file") {
+        if how.contains("exit status 127") {
             return "pipetop is not installed there (or not on its PATH; --pipetop names it): \(how)"
         }
         if how.contains("exit status 255") { return "ssh failed: \(how)" }

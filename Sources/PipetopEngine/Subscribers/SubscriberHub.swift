@@ -30,6 +30,8 @@ public final class SubscriberHub: Sendable {
         var base: PipelineState?
         /// When it last got a whole snapshot (one every `resyncEvery`, whatever happens).
         var snapshotAt: Double = 0
+        /// It fell behind (its socket was full): it gets a fresh snapshot when it drains.
+        var fellBehind = false
         /// Keeps a local subscriber's identity alive while it is registered.
         var token: AnyObject? = nil
 
@@ -144,13 +146,17 @@ public final class SubscriberHub: Sendable {
                     nextDelay = min(nextDelay ?? wait, wait)
                     continue
                 }
-                guard s.isWritable else { continue }  // resumed by WritabilityWatcher
+                guard s.isWritable else {  // resumed by WritabilityWatcher
+                    if !s.fellBehind { s.fellBehind = true; subs[key] = s }
+                    continue
+                }
                 s.sentVersion = version
                 s.sentAt = now
                 switch s.sink {
                 case .channel(let c):
                     if s.deltas {
-                        let resync = s.base == nil || now - s.snapshotAt >= Self.resyncEvery
+                        let resync = s.base == nil || s.fellBehind || now - s.snapshotAt >= Self.resyncEvery
+                        s.fellBehind = false
                         deltaDue.append((c, resync ? nil : s.base))
                         if resync { s.snapshotAt = now }
                         s.base = state

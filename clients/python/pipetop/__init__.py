@@ -1,0 +1,373 @@
+"""Report a pipeline's progress to pipetop, from Python, with the standard library only.
+
+    import pipetop
+
+    with pipetop.job("import", phases=["fetch", "parse", "load"]) as job:
+        with job.phase("fetch", total=len(pages)) as ph:
+            for page in pages:
+                fetch(page)
+                ph.advance()          # a few dozen nanoseconds: counts are sent 20 times a second
+        for row in pipetop.tqdm(rows, phase="parse", job=job):
+            parse(row)
+
+It never hurts the pipeline: without an engine nothing is raised and nothing blocks; messages
+wait in a bounded buffer and go out when an engine appears; a full buffer drops progress first
+(counts are absolute, so nothing is lost but resolution). It honours PIPETOP_SOCKET and
+PIPETOP_JOB (set by ``pipetop run``).
+"""
+
+import collections
+import json
+import os
+import socket
+import threading
+import time
+import traceback
+
+__all__ = ["job", "Job", "Phase", "tqdm", "socket_path", "flush"]
+__version__ = "0.1.0"
+
+#: Progress is sent at most this often per phase (seconds).
+PROGRESS_INTERVAL = 0.05
+#: Messages other than progress kept while no engine listens; the oldest go first past this.
+BUFFER_LIMIT = 10000
+
+
+def socket_path():
+    """Where the engine listens: $PIPETOP_SOCKET, else $XDG_RUNTIME_DIR/pipetop/pipetop.sock,
+    else /tmp/pipetop-UID/pipetop.sock (as the engine decides)."""
+    env = os.environ.get("PIPETOP_SOCKET")
+    if env:
+        return env
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime:
+        return os.path.join(runtime, "pipetop", "pipetop.sock")
+    return "/tmp/pipetop-%d/pipetop.sock" % os.getuid()
+
+
+class _Sender(object):
+    """One background thread per process: coalesces progress, buffers the rest, reconnects."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lock = threading.Lock()
+        self.queue = collections.deque()
+        self.phases = []          # live Phase objects, polled for their counts
+        self.jobs = []            # live Job objects, replayed after a reconnect
+        self.sock = None
+        self.dropped = 0
+        self.wake = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="pipetop-sender", daemon=True)
+        self.thread.start()
+
+    def send(self, message):
+        with self.lock:
+            if len(self.queue) >= BUFFER_LIMIT:
+                self.queue.popleft()
+                self.dropped += 1
+            self.queue.append(message)
+        self.wake.set()
+
+    def flush(self, timeout=2.0):
+        """Waits (at most `timeout` s) until everything queued so far went out."""
+        self.wake.set()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                pending = bool(self.queue) or any(p._sent != p._done for p in self.phases)
+            if not pending:
+                return True
+            if self.sock is None and not self.connectable():
+                return False  # no engine: do not wait for one
+            time.sleep(0.005)
+        return False
+
+    def connectable(self):
+        return os.path.exists(self.path)
+
+    def _connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(1.0)
+        s.connect(self.path)
+        s.settimeout(None)
+        s.setblocking(True)
+        self.sock = s
+        # A new engine (or a restarted one) learns the live jobs again: starting an unfinished
+        # job resumes it, and counts are absolute.
+        for j in list(self.jobs):
+            self._write(j._start_message())
+            for p in list(j._phases.values()):
+                if p._started and not p._ended:
+                    self._write(p._start_message())
+                    p._sent = None
+
+    def _write(self, message):
+        self.sock.sendall((json.dumps(message, separators=(",", ":")) + "\n").encode())
+
+    def _drain_replies(self):
+        # Error replies are not read by anybody; keep the socket's receive side empty.
+        try:
+            self.sock.setblocking(False)
+            while self.sock.recv(65536):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+        except OSError:
+            raise
+        finally:
+            if self.sock is not None:
+                self.sock.setblocking(True)
+
+    def _run(self):
+        backoff = 0.1
+        while True:
+            self.wake.wait(PROGRESS_INTERVAL)
+            self.wake.clear()
+            try:
+                if self.sock is None:
+                    self._connect()
+                    backoff = 0.1
+                while True:
+                    with self.lock:
+                        if not self.queue:
+                            break
+                        message = self.queue[0]
+                    self._write(message)
+                    with self.lock:
+                        if self.queue and self.queue[0] is message:
+                            self.queue.popleft()
+                for p in list(self.phases):
+                    done = p._done
+                    if p._sent != done and p._started and not p._ended:
+                        self._write({"type": "progress", "job": p.job.id, "phase": p.name, "done": done})
+                        p._sent = done
+                self._drain_replies()
+            except OSError:
+                if self.sock is not None:
+                    try:
+                        self.sock.close()
+                    except OSError:
+                        pass
+                    self.sock = None
+                time.sleep(backoff)
+                backoff = min(5.0, backoff * 2)
+
+
+_sender = None
+_sender_lock = threading.Lock()
+
+
+def _get_sender():
+    global _sender
+    with _sender_lock:
+        if _sender is None or _sender.path != socket_path():
+            _sender = _Sender(socket_path())
+        return _sender
+
+
+def flush(timeout=2.0):
+    """Waits until what was reported went out (e.g. before a short script exits)."""
+    return _get_sender().flush(timeout)
+
+
+class Phase(object):
+    """One phase of a job. ``advance`` only adds to a counter; the sender thread reads it."""
+
+    def __init__(self, job, name, total=None, unit=None):
+        self.job = job
+        self.name = name
+        self.total = total
+        self.unit = unit
+        self._done = 0
+        self._sent = None
+        self._started = False
+        self._ended = False
+
+    def _start_message(self):
+        m = {"type": "phase.start", "job": self.job.id, "phase": self.name}
+        if self.total is not None:
+            m["total"] = int(self.total)
+        if self.unit:
+            m["unit"] = self.unit
+        return m
+
+    def start(self):
+        if not self._started:
+            self._started = True
+            sender = self.job._sender
+            with sender.lock:
+                sender.phases.append(self)
+            sender.send(self._start_message())
+        return self
+
+    def advance(self, n=1):
+        """Counts `n` more items done."""
+        self._done += n
+
+    def set(self, done=None, total=None):
+        """Sets the count (absolute) or the total."""
+        if done is not None:
+            self._done = int(done)
+        if total is not None and total != self.total:
+            self.total = int(total)
+            self.job._sender.send({"type": "progress", "job": self.job.id, "phase": self.name, "total": self.total,
+                                   "done": self._done})
+
+    def step(self, step, state="running", detail=None):
+        """A sub-step: ``step("page 3")``, then ``step("page 3", "done")``."""
+        m = {"type": "step", "job": self.job.id, "phase": self.name, "step": str(step), "state": state}
+        if detail is not None:
+            m["detail"] = str(detail)
+        self.job._sender.send(m)
+
+    def end(self, status="done", error=None):
+        if self._ended:
+            return
+        self._ended = True
+        sender = self.job._sender
+        # The final count first, then the end.
+        sender.send({"type": "progress", "job": self.job.id, "phase": self.name, "done": self._done})
+        m = {"type": "phase.end", "job": self.job.id, "phase": self.name, "status": status}
+        if error:
+            m["error"] = str(error)
+        sender.send(m)
+        with sender.lock:
+            if self in sender.phases:
+                sender.phases.remove(self)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, kind, value, tb):
+        if kind is None:
+            self.end("done")
+        else:
+            self.end("failed", error="%s: %s" % (kind.__name__, value))
+        return False
+
+
+class Job(object):
+    """A job: its phases, checkpoints, metrics and log lines."""
+
+    def __init__(self, name, phases=None, id=None, labels=None):
+        self._sender = _get_sender()
+        inherited = os.environ.get("PIPETOP_JOB")
+        # Under `pipetop run` the job exists already: report into it, leave its end to `run`.
+        self.owned = id is not None or not inherited
+        self.id = id or inherited or "%s-%d-%d" % (name, os.getpid(), int(time.time()))
+        self.name = name
+        self.labels = dict(labels or {})
+        self._declared = list(phases or [])
+        self._phases = collections.OrderedDict()
+        self._ended = False
+
+    def _start_message(self):
+        m = {"type": "job.start", "job": self.id, "name": self.name, "phases": self._declared, "pid": os.getpid()}
+        if self.labels:
+            m["labels"] = self.labels
+        return m
+
+    def start(self):
+        with self._sender.lock:
+            self._sender.jobs.append(self)
+        self._sender.send(self._start_message())
+        return self
+
+    def phase(self, name, total=None, unit=None):
+        """The phase `name` (created on first use); use it in a ``with`` block, or call start()."""
+        p = self._phases.get(name)
+        if p is None:
+            p = Phase(self, name, total, unit)
+            self._phases[name] = p
+        elif total is not None:
+            p.total = total
+        return p
+
+    def checkpoint(self, name, data=None, phase=None):
+        m = {"type": "checkpoint", "job": self.id, "name": str(name)}
+        if phase:
+            m["phase"] = phase
+        if data is not None:
+            m["data"] = data
+        self._sender.send(m)
+
+    def metric(self, name, value, kind="gauge", phase=None):
+        m = {"type": "metric", "job": self.id, "name": str(name), "value": float(value), "kind": kind}
+        if phase:
+            m["phase"] = phase
+        self._sender.send(m)
+
+    def log(self, message, level="info", phase=None):
+        m = {"type": "log", "job": self.id, "level": level, "message": str(message)}
+        if phase:
+            m["phase"] = phase
+        self._sender.send(m)
+
+    def end(self, status="completed", error=None):
+        if self._ended:
+            return
+        self._ended = True
+        for p in list(self._phases.values()):
+            if p._started and not p._ended:
+                p.end("done" if status == "completed" else "failed", error)
+        if self.owned:
+            m = {"type": "job.end", "job": self.id, "status": status}
+            if error:
+                m["error"] = str(error)
+            self._sender.send(m)
+        with self._sender.lock:
+            if self in self._sender.jobs:
+                self._sender.jobs.remove(self)
+        self._sender.flush(1.0)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, kind, value, tb):
+        if kind is None:
+            self.end("completed")
+        else:
+            text = "%s: %s" % (kind.__name__, value)
+            self.log(text + "\n" + "".join(traceback.format_tb(tb))[-2000:], level="error")
+            self.end("failed", error=text)
+        return False
+
+
+def job(name, phases=None, id=None, labels=None):
+    """A job to use in a ``with`` block: completed when it ends, failed (with the exception's
+    text) when an exception leaves it."""
+    return Job(name, phases=phases, id=id, labels=labels)
+
+
+def tqdm(iterable=None, phase=None, job=None, total=None, **tqdm_kwargs):
+    """Iterates like tqdm (and draws tqdm's bar when tqdm is installed and stderr is a terminal),
+    reporting each item to pipetop as progress of `phase` in `job` (a job named after the phase
+    is started when none is given)."""
+    import sys
+
+    if total is None and iterable is not None and hasattr(iterable, "__len__"):
+        total = len(iterable)
+    name = phase or tqdm_kwargs.get("desc") or "items"
+    owner = None
+    if job is None:
+        owner = job = Job(name).start()
+    ph = job.phase(name, total=total)
+    ph.start()
+    bar = None
+    if sys.stderr.isatty():
+        try:
+            import tqdm as real
+
+            bar = real.tqdm(iterable, total=total, **tqdm_kwargs)
+        except ImportError:
+            bar = None
+    ok = False
+    try:
+        for item in (bar if bar is not None else iterable):
+            yield item
+            ph._done += 1
+        ok = True
+    finally:
+        ph.end("done" if ok else "failed", None if ok else "interrupted")
+        if owner is not None:
+            owner.end("completed" if ok else "failed")

@@ -1,0 +1,162 @@
+"""The Python client against the real engine binary ($PIPETOP_BIN)."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import pipetop  # noqa: E402
+
+BIN = os.environ.get("PIPETOP_BIN", os.path.join(os.path.dirname(__file__), "../../../.build/debug/pipetop"))
+
+
+@pytest.fixture()
+def engine(monkeypatch):
+    d = tempfile.mkdtemp(prefix="pt-py-", dir="/tmp")
+    sock = os.path.join(d, "e.sock")
+    env = dict(os.environ, PIPETOP_DB=":memory:")
+    p = subprocess.Popen([BIN, "daemon", "--socket", sock, "--sample-interval", "0"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.05)
+    monkeypatch.setenv("PIPETOP_SOCKET", sock)
+    monkeypatch.delenv("PIPETOP_JOB", raising=False)
+    yield sock
+    p.terminate()
+    p.wait()
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def state(sock, until=lambda s: True, seconds=5.0):
+    """The engine's state, read as a viewer does (waits until `until` holds)."""
+    deadline = time.time() + seconds
+    last = None
+    while time.time() < deadline:
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(sock)
+        except OSError:  # not up yet
+            s.close()
+            time.sleep(0.05)
+            continue
+        s.sendall(b'{"type":"subscribe","fps":30}\n')
+        f = s.makefile("r")
+        for line in f:
+            m = json.loads(line)
+            if m["type"] == "snapshot":
+                last = m["snapshot"]["state"]
+                break
+        s.close()
+        if until(last):
+            return last
+        time.sleep(0.05)
+    return last
+
+
+def test_a_job_with_phases_steps_and_its_records(engine):
+    with pipetop.job("import", phases=["fetch", "load"], id="imp") as job:
+        with job.phase("fetch", total=100) as ph:
+            for i in range(100):
+                ph.advance()
+            ph.step("page 3", detail="400 rows")
+        job.checkpoint("fetched", data={"page": 3})
+        job.metric("rows_rejected", 7)
+        job.log("fetch finished", level="warn")
+        with job.phase("load", total=10) as ld:
+            ld.advance(10)
+    s = state(engine, lambda s: s and s["jobs"].get("imp", {}).get("state") == "completed")
+    j = s["jobs"]["imp"]
+    assert j["state"] == "completed"
+    phases = {p["id"]: p for p in j["phases"]}
+    assert phases["fetch"]["done"] == 100 and phases["fetch"]["state"] == "done"
+    assert phases["load"]["done"] == 10
+    assert [st["id"] for st in phases["fetch"]["steps"]["items"]] == ["page 3"]
+    assert j["checkpoints"][0]["name"] == "fetched"
+    assert j["metrics"][0]["name"] == "rows_rejected" and j["metrics"][0]["value"] == 7
+    assert any(l["message"] == "fetch finished" and l["level"] == "warn" for l in j["logs"])
+
+
+def test_an_exception_fails_the_phase_and_the_job(engine):
+    with pytest.raises(ValueError):
+        with pipetop.job("etl", id="etl") as job:
+            with job.phase("parse", total=5) as ph:
+                ph.advance(2)
+                raise ValueError("bad row 3")
+    s = state(engine, lambda s: s and s["jobs"].get("etl", {}).get("state") == "failed")
+    j = s["jobs"]["etl"]
+    assert j["state"] == "failed" and "bad row 3" in j["error"]
+    p = j["phases"][0]
+    assert p["state"] == "failed" and "bad row 3" in p["error"] and p["done"] == 2
+
+
+def test_progress_is_coalesced_and_advance_is_cheap(engine):
+    n = 2000000
+    with pipetop.job("tight", id="tight") as job:
+        with job.phase("loop", total=n) as ph:
+            t = time.perf_counter()
+            for _ in range(n):
+                ph.advance()
+            per_call = (time.perf_counter() - t) / n
+            base = time.perf_counter()
+            for _ in range(n):
+                pass
+            empty = (time.perf_counter() - base) / n
+    s = state(engine, lambda s: s and s["jobs"].get("tight", {}).get("state") == "completed")
+    assert s["jobs"]["tight"]["phases"][0]["done"] == n
+    print("advance(): %.0f ns per call; empty loop %.0f ns" % (per_call * 1e9, empty * 1e9))
+    assert per_call < 5e-6  # a loose bound for a shared machine; the figure is printed
+
+
+def test_no_engine_no_exception_no_wait(monkeypatch, tmp_path):
+    monkeypatch.setenv("PIPETOP_SOCKET", str(tmp_path / "nobody.sock"))
+    t = time.time()
+    with pipetop.job("alone") as job:
+        with job.phase("p", total=3) as ph:
+            ph.advance(3)
+        job.log("hello")
+    assert time.time() - t < 1.5
+
+
+def test_an_engine_that_comes_later_gets_the_job(tmp_path, monkeypatch):
+    sock = str(tmp_path / "late.sock")
+    monkeypatch.setenv("PIPETOP_SOCKET", sock)
+    job = pipetop.job("late", id="late").start()
+    ph = job.phase("p", total=10).start()
+    ph.advance(4)
+    env = dict(os.environ, PIPETOP_DB=":memory:")
+    p = subprocess.Popen([BIN, "daemon", "--socket", sock, "--sample-interval", "0"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        s = state(sock, lambda s: s and s["jobs"].get("late", {}).get("phases", [{}])[0].get("done") == 4, seconds=10)
+        assert s["jobs"]["late"]["phases"][0]["done"] == 4
+        job.end()
+    finally:
+        p.terminate()
+        p.wait()
+
+
+def test_tqdm_drop_in_reports_each_item(engine):
+    with pipetop.job("t", id="tq") as job:
+        seen = [x for x in pipetop.tqdm(range(50), phase="rows", job=job)]
+    assert seen == list(range(50))
+    s = state(engine, lambda s: s and s["jobs"].get("tq", {}).get("state") == "completed")
+    p = s["jobs"]["tq"]["phases"][0]
+    assert p["id"] == "rows" and p["done"] == 50 and p["total"] == 50
+
+
+def test_under_pipetop_run_it_reports_into_that_job(engine, monkeypatch):
+    monkeypatch.setenv("PIPETOP_JOB", "outer")
+    with pipetop.job("inner") as job:
+        assert job.id == "outer"
+        with job.phase("work", total=2) as ph:
+            ph.advance(2)
+    s = state(engine, lambda s: s and "outer" in s["jobs"])
+    assert s["jobs"]["outer"]["state"] == "running"  # its end is left to `pipetop run`

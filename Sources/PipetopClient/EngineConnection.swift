@@ -199,6 +199,16 @@ public final class EngineConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads and drops whatever replies have arrived, without waiting (a producer that does not
+    /// look at error replies must still not let them pile up).
+    public func discardReplies() {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while poll(&p, 1, 0) > 0 {
+            let n = read(fd, &readBuffer, readBuffer.count)
+            if n <= 0 { return }
+        }
+    }
+
     /// Sends a `sync` and waits for its answer. Returns the error replies that arrived
     /// before it (for lines sent on this connection).
     public func sync(timeout: Double = 10) throws -> [Reply] {

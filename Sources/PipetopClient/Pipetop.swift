@@ -1,0 +1,270 @@
+import Foundation
+import PipetopCore
+import PipetopWire
+import Synchronization
+
+/// Reporting from Swift, the same shape as the Python client:
+///
+///     try await PipetopReport.job("import", phases: ["fetch", "load"]) { job in
+///         try job.phase("fetch", total: pages.count) { ph in
+///             for page in pages { try fetch(page); ph.advance() }
+///         }
+///     }
+///
+/// or step by step with `Job.start`, `phase(_:)`, `Phase.start/advance/end`, `Job.end`.
+/// It never hurts the program: no engine means no error and no wait; messages wait in a
+/// bounded buffer and go out when an engine appears (the live jobs are announced again after
+/// a reconnect); progress is a counter the sender reads 20 times a second.
+public enum PipetopReport {
+    /// Runs `body` as a job: completed when it returns, failed with the error's text when it
+    /// throws (the error is rethrown).
+    public static func job<T>(_ name: String, phases: [String] = [], id: String? = nil, labels: [String: String] = [:],
+                              _ body: (Job) throws -> T) rethrows -> T {
+        let job = Job(name, phases: phases, id: id, labels: labels).start()
+        do {
+            let result = try body(job)
+            job.end()
+            return result
+        } catch {
+            job.log("\(error)", level: .error)
+            job.end(status: .failed, error: "\(error)")
+            throw error
+        }
+    }
+
+    /// Waits (at most `timeout` s) until what was reported went out.
+    @discardableResult
+    public static func flush(timeout: Double = 2) -> Bool { ReportSender.shared.flush(timeout: timeout) }
+}
+
+/// One job of this process.
+public final class Job: @unchecked Sendable {
+    public let id: String
+    public let name: String
+    public let labels: [String: String]
+    let declared: [String]
+    /// False under `pipetop run` ($PIPETOP_JOB): the job is `run`'s, which ends it.
+    let owned: Bool
+    private let lock = NSLock()
+    private var phases: [String: Phase] = [:]
+    private var ended = false
+    let sender: ReportSender
+
+    public init(_ name: String, phases: [String] = [], id: String? = nil, labels: [String: String] = [:]) {
+        let inherited = ProcessInfo.processInfo.environment["PIPETOP_JOB"].flatMap { $0.isEmpty ? nil : $0 }
+        owned = id != nil || inherited == nil
+        self.id = id ?? inherited ?? "\(name)-\(getpid())-\(Int(Date().timeIntervalSince1970))"
+        self.name = name
+        self.labels = labels
+        declared = phases
+        sender = ReportSender.shared
+    }
+
+    var startEvent: Event {
+        Event(job: id, .jobStart(.init(name: name, phases: declared.map { .init(id: $0) }, pid: getpid(), labels: labels)))
+    }
+
+    @discardableResult
+    public func start() -> Job {
+        sender.register(self)
+        sender.send(startEvent)
+        return self
+    }
+
+    /// The phase `name` (created on first use).
+    public func phase(_ name: String, total: Int? = nil, unit: String? = nil) -> Phase {
+        lock.withLock {
+            if let p = phases[name] { if let total { p.total = total }; return p }
+            let p = Phase(job: self, name: name, total: total, unit: unit)
+            phases[name] = p
+            return p
+        }
+    }
+
+    /// Runs `body` in the phase: done when it returns, failed with the error's text when it throws.
+    public func phase<T>(_ name: String, total: Int? = nil, unit: String? = nil, _ body: (Phase) throws -> T) rethrows -> T {
+        let p = phase(name, total: total, unit: unit).start()
+        do {
+            let r = try body(p)
+            p.end()
+            return r
+        } catch {
+            p.end(status: .failed, error: "\(error)")
+            throw error
+        }
+    }
+
+    var livePhases: [Phase] { lock.withLock { Array(phases.values) } }
+
+    public func checkpoint(_ name: String, data: JSONValue? = nil, phase: String? = nil) {
+        sender.send(Event(job: id, .checkpoint(.init(name: name, phase: phase, data: data))))
+    }
+
+    public func metric(_ name: String, _ value: Double, kind: MetricKind = .gauge, phase: String? = nil) {
+        sender.send(Event(job: id, .metric(.init(name: name, value: value, kind: kind, phase: phase))))
+    }
+
+    public func log(_ message: String, level: LogLevel = .info, phase: String? = nil) {
+        sender.send(Event(job: id, .log(.init(level: level, message: message, phase: phase))))
+    }
+
+    /// Ends the job (and the phases still running); under `pipetop run` only its phases.
+    public func end(status: JobState = .completed, error: String? = nil) {
+        let first = lock.withLock { () -> Bool in
+            if ended { return false }
+            ended = true
+            return true
+        }
+        guard first else { return }
+        for p in livePhases where p.isRunning { p.end(status: status == .completed ? .done : .failed, error: error) }
+        if owned { sender.send(Event(job: id, .jobEnd(.init(status: status, error: error)))) }
+        sender.unregister(self)
+        _ = sender.flush(timeout: 1)
+    }
+}
+
+/// One phase. `advance` only adds to an atomic counter; the sender thread reads it.
+public final class Phase: @unchecked Sendable {
+    public unowned let job: Job
+    public let name: String
+    public internal(set) var total: Int?
+    public let unit: String?
+    private let done = Atomic<Int>(0)
+    /// What the sender last sent (-1: nothing), and whether the phase runs.
+    let sent = Atomic<Int>(-1)
+    private let state = Atomic<Int>(0)  // 0 pending, 1 running, 2 ended
+
+    init(job: Job, name: String, total: Int?, unit: String?) {
+        self.job = job; self.name = name; self.total = total; self.unit = unit
+    }
+
+    public var count: Int { done.load(ordering: .relaxed) }
+    var isRunning: Bool { state.load(ordering: .acquiring) == 1 }
+
+    var startEvent: Event { Event(job: job.id, .phaseStart(.init(phase: name, total: total, unit: unit))) }
+
+    @discardableResult
+    public func start() -> Phase {
+        guard state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged else { return self }
+        job.sender.send(startEvent)
+        job.sender.watch(self)
+        return self
+    }
+
+    /// `n` more items done.
+    @inline(__always)
+    public func advance(_ n: Int = 1) { done.wrappingAdd(n, ordering: .relaxed) }
+
+    /// Sets the count (absolute).
+    public func set(done d: Int) { done.store(d, ordering: .relaxed) }
+
+    /// A sub-step: `step("page 3")`, then `step("page 3", .done)`.
+    public func step(_ id: String, _ state: StepState = .running, detail: String? = nil) {
+        job.sender.send(Event(job: job.id, .step(.init(phase: name, step: id, state: state, detail: detail))))
+    }
+
+    public func end(status: PhaseState = .done, error: String? = nil) {
+        guard state.exchange(2, ordering: .acquiringAndReleasing) == 1 else { return }
+        job.sender.unwatch(self)
+        job.sender.send(Event(job: job.id, .progress(.init(phase: name, done: count))))
+        job.sender.send(Event(job: job.id, .phaseEnd(.init(phase: name, status: status, error: error))))
+    }
+}
+
+/// The process's one connection to the engine, on its own thread.
+final class ReportSender: @unchecked Sendable {
+    static let shared = ReportSender()
+    static let interval = 0.05
+    static let bufferLimit = 10_000
+
+    private let cond = NSCondition()
+    private var queue: [String] = []
+    private var jobs: [ObjectIdentifier: Job] = [:]
+    private var phases: [ObjectIdentifier: Phase] = [:]
+    private var connection: EngineConnection?
+    private(set) var dropped = 0
+    /// $PIPETOP_SOCKET, else $XDG_RUNTIME_DIR/pipetop/pipetop.sock, else /tmp/pipetop-UID/pipetop.sock
+    /// (as the engine decides).
+    private var path: String {
+        let env = ProcessInfo.processInfo.environment
+        if let s = env["PIPETOP_SOCKET"], !s.isEmpty { return s }
+        if let d = env["XDG_RUNTIME_DIR"], !d.isEmpty { return d + "/pipetop/pipetop.sock" }
+        return "/tmp/pipetop-\(getuid())/pipetop.sock"
+    }
+
+    private init() {
+        let t = Thread { [unowned self] in self.run() }
+        t.name = "pipetop-report"
+        t.start()
+    }
+
+    func register(_ j: Job) { cond.withLock { jobs[ObjectIdentifier(j)] = j } }
+    func unregister(_ j: Job) { cond.withLock { jobs[ObjectIdentifier(j)] = nil } }
+    func watch(_ p: Phase) { cond.withLock { phases[ObjectIdentifier(p)] = p } }
+    func unwatch(_ p: Phase) { cond.withLock { phases[ObjectIdentifier(p)] = nil } }
+
+    func send(_ e: Event) {
+        cond.withLock {
+            // A full buffer drops the oldest (progress is re-sent from the counters anyway).
+            if queue.count >= Self.bufferLimit { queue.removeFirst(); dropped += 1 }
+            queue.append(EventEncoder.line(e))
+            cond.signal()
+        }
+    }
+
+    func flush(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let (pending, connected) = cond.withLock { (!queue.isEmpty || phases.values.contains { $0.sent.load(ordering: .relaxed) != $0.count }, connection != nil) }
+            if !pending { return true }
+            if !connected && !FileManager.default.fileExists(atPath: path) { return false }  // no engine: do not wait
+            cond.withLock { cond.signal() }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return false
+    }
+
+    private func run() {
+        var backoff = 0.1
+        while true {
+            cond.withLock { _ = cond.wait(until: Date().addingTimeInterval(Self.interval)) }
+            do {
+                if connection == nil {
+                    let c = try EngineConnection(path: path)
+                    // A new or restarted engine learns the live jobs again (starting an
+                    // unfinished job resumes it; counts are absolute).
+                    let (liveJobs, livePhases) = cond.withLock { (Array(jobs.values), Array(phases.values)) }
+                    var text = liveJobs.map { EventEncoder.line($0.startEvent) }.joined()
+                    text += livePhases.map { EventEncoder.line($0.startEvent) }.joined()
+                    try c.send(text)
+                    for p in livePhases { p.sent.store(-1, ordering: .relaxed) }
+                    cond.withLock { connection = c }
+                    backoff = 0.1
+                }
+                guard let c = connection else { continue }
+                let batch = cond.withLock { () -> [String] in defer { queue.removeAll() }; return queue }
+                do {
+                    if !batch.isEmpty { try c.send(batch.joined()) }
+                } catch {
+                    cond.withLock { queue.insert(contentsOf: batch, at: 0) }
+                    throw error
+                }
+                var progress = ""
+                for p in cond.withLock({ Array(phases.values) }) where p.isRunning {
+                    let n = p.count
+                    if p.sent.load(ordering: .relaxed) != n {
+                        progress += EventEncoder.line(Event(job: p.job.id, .progress(.init(phase: p.name, done: n))))
+                        p.sent.store(n, ordering: .relaxed)
+                    }
+                }
+                if !progress.isEmpty { try c.send(progress) }
+                c.discardReplies()
+            } catch {
+                let dead = cond.withLock { () -> EngineConnection? in defer { connection = nil }; return connection }
+                dead?.close()
+                Thread.sleep(forTimeInterval: backoff)
+                backoff = min(5, backoff * 2)
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import PipetopClient
+import PipetopCore
+
+/// The Swift reporting API against a real engine. Serialized: the process has one sender,
+/// which follows $PIPETOP_SOCKET.
+@Suite("Swift client", .serialized)
+struct SwiftClientTests {
+    struct Boom: Error, CustomStringConvertible { var description: String { "bad row 3" } }
+
+    @Test func aJobItsPhasesAndAFailureReachTheEngine() throws {
+        let d = try Daemon()
+        setenv("PIPETOP_SOCKET", d.sock, 1)
+        defer { unsetenv("PIPETOP_SOCKET") }
+        let n = 2_000_000
+        var perCall = 0.0, empty = 0.0
+        PipetopReport.job("import", phases: ["fetch", "load"], id: "swift-imp") { job in
+            job.phase("fetch", total: n) { ph in
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<n { ph.advance() }
+                perCall = Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(n)
+                var sink = 0
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                for i in 0..<n { sink &+= i & 1 }
+                empty = Double(DispatchTime.now().uptimeNanoseconds - t1) / Double(n)
+                if sink == -1 { print(sink) }
+                ph.step("page 3", .done, detail: "400 rows")
+            }
+            job.checkpoint("fetched", data: .object([("page", .int(3))]))
+            job.metric("rows_rejected", 7)
+            job.log("fetch finished", level: .warn)
+        }
+        #expect(throws: Boom.self) {
+            try PipetopReport.job("etl", id: "swift-etl") { job in
+                try job.phase("parse", total: 5) { ph in
+                    ph.advance(2)
+                    throw Boom()
+                }
+            }
+        }
+        let s = try #require(try engineState(d.sock) { $0[job: "swift-imp"]?.state == .completed && $0[job: "swift-etl"]?.state == .failed })
+        let imp = try #require(s[job: "swift-imp"])
+        #expect(imp.state == .completed && imp.phase("fetch")?.done == n && imp.phase("load")?.state == .skipped)
+        #expect(imp.phase("fetch")?.steps["page 3"]?.state == .done)
+        #expect(imp.checkpoints.first?.name == "fetched" && imp.metrics.first?.value == 7)
+        let etl = try #require(s[job: "swift-etl"])
+        #expect(etl.state == .failed && etl.error == "bad row 3" && etl.phase("parse")?.state == .failed && etl.phase("parse")?.done == 2)
+        print(String(format: "swift client: advance() %.1f ns per call; empty loop %.1f ns", perCall, empty))
+    }
+
+    @Test func noEngineMeansNoErrorAndNoWait() throws {
+        setenv("PIPETOP_SOCKET", "/tmp/pt-nobody-\(UUID().uuidString.prefix(6)).sock", 1)
+        defer { unsetenv("PIPETOP_SOCKET") }
+        let t = Date()
+        PipetopReport.job("alone") { job in
+            job.phase("p", total: 3) { $0.advance(3) }
+            job.log("hello")
+        }
+        #expect(Date().timeIntervalSince(t) < 1.5)
+    }
+}

@@ -29,6 +29,7 @@ let package = Package(
             "PipetopCore", "PipetopWire", "PipetopStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // Cell grid, widgets, views, themes; the ncurses and in-memory backends.
         .target(name: "PipetopUI", dependencies: ["PipetopCore", "CNCurses"]),

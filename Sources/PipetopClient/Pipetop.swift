@@ -53,7 +53,9 @@ public final class Job: @unchecked Sendable {
     public init(_ name: String, phases: [String] = [], id: String? = nil, labels: [String: String] = [:]) {
         let inherited = ProcessInfo.processInfo.environment["PIPETOP_JOB"].flatMap { $0.isEmpty ? nil : $0 }
         owned = id != nil || inherited == nil
-        self.id = id ?? inherited ?? "\(name)-\(getpid())-\(Int(Date().timeIntervalSince1970))"
+        // The name is the id by default: each run is a new run of the same job (history,
+        // estimates and metrics follow it). Give `id` for jobs that run side by side.
+        self.id = id ?? inherited ?? name
         self.name = name
         self.labels = labels
         declared = phases

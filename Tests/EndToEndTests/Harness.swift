@@ -145,3 +145,35 @@ func startDaemon(_ sock: String, _ extra: [String] = [], env: [String: String] =
     guard waitForEngine(sock) else { throw ClientError("the daemon on \(sock) did not start") }
     return p
 }
+
+/// Starts a long-lived server for a test with posix_spawn (its standard error to `log`), to
+/// be stopped with `stopChild`. Foundation's Process reaps its children one at a time with a
+/// blocking wait, so a server that outlives other children would stall their reaping.
+func spawnServer(_ args: [String], log: String) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attr, &none)
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
+    let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+    defer { for a in argv { free(a) } }
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, args[0], &actions, &attr, argv, environ)
+    guard rc == 0 else { throw ClientError("cannot start \(args[0]): \(String(cString: strerror(rc)))") }
+    return pid
+}
+
+func stopChild(_ pid: pid_t) {
+    kill(pid, SIGTERM)
+    var status: Int32 = 0
+    for _ in 0..<300 { if waitpid(pid, &status, WNOHANG) == pid { return }; usleep(10_000) }
+    kill(pid, SIGKILL)
+    waitpid(pid, &status, 0)
+}

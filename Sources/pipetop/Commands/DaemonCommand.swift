@@ -19,6 +19,12 @@ struct DaemonCommand: ParsableCommand {
     @OptionGroup var socketOptions: SocketOptions
     @OptionGroup var engineOptions: EngineOptions
 
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464; give another host to listen beyond loopback).", valueName: "host:port"))
+    var metrics: String?
+
+    @Option(name: .customLong("metrics-textfile"), help: ArgumentHelp("Write the same metrics to this file every 15 s, atomically (node_exporter's textfile collector).", valueName: "path"))
+    var metricsTextfile: String?
+
     func run() throws {
         let path = socketOptions.resolved
         let server = try engineOptions.makeServer(socketPath: path, keepByDefault: true)
@@ -27,6 +33,19 @@ struct DaemonCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
+        var exporter: MetricsServer?
+        if metrics != nil || metricsTextfile != nil {
+            let m = MetricsServer(engine: server.engine, hub: server.hub)
+            do {
+                if let metrics { try m.listen(metrics) }
+                if let metricsTextfile { try m.writeTextfile(metricsTextfile) }
+            } catch {
+                server.stop()
+                throw CLIError("pipetop daemon: metrics: \(error)")
+            }
+            exporter = m
+        }
+        defer { exporter?.stop() }
         print("pipetop engine \(pipetopVersion) listening on \(path)")
         fflush(nil)
         let done = DispatchSemaphore(value: 0)

@@ -254,7 +254,9 @@ class Job(object):
         inherited = os.environ.get("PIPETOP_JOB")
         # Under `pipetop run` the job exists already: report into it, leave its end to `run`.
         self.owned = id is not None or not inherited
-        self.id = id or inherited or "%s-%d-%d" % (name, os.getpid(), int(time.time()))
+        # The name is the id by default: each run of it is a new run of the same job in pipetop
+        # (history, estimates and metrics follow it). Give `id` for jobs that run side by side.
+        self.id = id or inherited or name
         self.name = name
         self.labels = dict(labels or {})
         self._declared = list(phases or [])

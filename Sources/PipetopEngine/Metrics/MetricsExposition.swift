@@ -1,0 +1,118 @@
+import Foundation
+import PipetopCore
+
+/// The engine's state in Prometheus' text exposition format (version 0.0.4).
+///
+/// Naming follows Prometheus' rules: base units (seconds, bytes), `_total` for counters, no
+/// per-run ids as labels (a job is labelled by its id and pipeline, which repeat across runs;
+/// its run number is a value), bounded label values (ids are at most 256 bytes, the state is
+/// one of a few values). Finished jobs stay until the engine forgets them.
+public enum MetricsExposition {
+    public struct Counters: Sendable {
+        public var applied: UInt64
+        public var refused: UInt64
+        public var subscribers: Int
+        public init(applied: UInt64, refused: UInt64, subscribers: Int) {
+            self.applied = applied; self.refused = refused; self.subscribers = subscribers
+        }
+    }
+
+    public static func text(_ s: PipelineState, counters: Counters, now: Double) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
+            guard !samples.isEmpty else { return }
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (labels, value) in samples {
+                let l = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",") + "}"
+                out += "\(name)\(l) \(number(value))\n"
+            }
+        }
+        let jobs = s.orderedJobs
+        func jl(_ j: Job) -> [(String, String)] { [("job_id", j.id), ("pipeline", RunSummary.pipeline(of: j))] }
+        func pl(_ j: Job, _ p: Phase) -> [(String, String)] { jl(j) + [("phase", p.id)] }
+
+        family("pipetop_job_info", "gauge", "One per job; its state as a label (running, completed, failed, ...).",
+               jobs.map { (jl($0) + [("state", $0.state.rawValue)], 1) })
+        family("pipetop_job_run", "gauge", "The job's run number (1 for the first run under its id).", jobs.map { (jl($0), Double($0.run)) })
+        family("pipetop_job_progress_ratio", "gauge", "How far along the job is, 0 to 1.", jobs.map { (jl($0), $0.fraction) })
+        family("pipetop_job_duration_seconds", "gauge", "Time since the job started (to its end once ended).",
+               jobs.map { (jl($0), $0.elapsed(now: now)) })
+        family("pipetop_job_eta_seconds", "gauge", "Estimated time left for the job (docs/ETA.md).", jobs.compactMap { j in
+            guard !j.state.isTerminal, let e = j.eta?.shown else { return nil }
+            return (jl(j), e.left(now: now).eta)
+        })
+        family("pipetop_job_stalled", "gauge", "1 while the job is stalled.", jobs.filter { !$0.state.isTerminal }.map {
+            (jl($0), Estimator.stall($0, now: now) == nil ? 0 : 1)
+        })
+        family("pipetop_job_errors_total", "counter", "Error log lines of the job.", jobs.map { (jl($0), Double($0.errorCount)) })
+        family("pipetop_job_cpu_seconds_total", "counter", "CPU time of the job's process tree while sampled.",
+               jobs.compactMap { j in j.resources.map { (jl(j), $0.cpuSeconds) } })
+        family("pipetop_job_resident_memory_bytes", "gauge", "Resident memory of the job's process tree.",
+               jobs.compactMap { j in j.resources?.last.map { (jl(j), Double($0.rss)) } })
+
+        var items: [(labels: [(String, String)], value: Double)] = []
+        var failed: [(labels: [(String, String)], value: Double)] = []
+        var skipped: [(labels: [(String, String)], value: Double)] = []
+        var totals: [(labels: [(String, String)], value: Double)] = []
+        var rates: [(labels: [(String, String)], value: Double)] = []
+        var durations: [(labels: [(String, String)], value: Double)] = []
+        var states: [(labels: [(String, String)], value: Double)] = []
+        for j in jobs {
+            for p in j.phases {
+                let l = pl(j, p)
+                states.append((l + [("state", p.state.rawValue)], 1))
+                items.append((l, Double(p.done)))
+                failed.append((l, Double(p.failed)))
+                skipped.append((l, Double(p.skipped)))
+                if let t = p.effectiveTotal { totals.append((l, Double(t))) }
+                if let r = j.rate(of: p, now: now) { rates.append((l, r)) }
+                if let d = p.elapsed(now: now) { durations.append((l, d)) }
+            }
+        }
+        family("pipetop_phase_info", "gauge", "One per phase; its state as a label.", states)
+        family("pipetop_phase_items_done_total", "counter", "Items the phase has done.", items)
+        family("pipetop_phase_items_failed_total", "counter", "Items of the phase that failed.", failed)
+        family("pipetop_phase_items_skipped_total", "counter", "Items of the phase that were skipped.", skipped)
+        family("pipetop_phase_items", "gauge", "The phase's total item count, when known.", totals)
+        family("pipetop_phase_rate_items_per_second", "gauge", "Items per second of a running phase (recent).", rates)
+        family("pipetop_phase_duration_seconds", "gauge", "Time since the phase started (to its end once ended).", durations)
+
+        var bySeverity: [Alert.Severity: Int] = [:]
+        for a in s.alerts.all where a.isOpen && !a.isSilenced { bySeverity[a.severity, default: 0] += 1 }
+        family("pipetop_alerts_firing", "gauge", "Open, unsilenced alerts by severity.",
+               Alert.Severity.allCases.map { ([("severity", $0.rawValue)], Double(bySeverity[$0] ?? 0)) })
+        family("pipetop_alerts_unacknowledged", "gauge", "Open alerts nobody has acknowledged (and not silenced).",
+               [([], Double(s.alerts.unacknowledged))])
+        family("pipetop_engine_events_applied_total", "counter", "Events the engine applied.", [([], Double(counters.applied))])
+        family("pipetop_engine_events_refused_total", "counter", "Lines the engine refused.", [([], Double(counters.refused))])
+        family("pipetop_engine_viewers", "gauge", "Viewers subscribed.", [([], Double(counters.subscribers))])
+        family("pipetop_engine_jobs", "gauge", "Jobs the engine knows, by state.", JobState.allCases.map { st in
+            ([("state", st.rawValue)], Double(jobs.filter { $0.state == st }.count))
+        })
+        return out
+    }
+
+    /// Label values escape backslash, double quote and newline.
+    static func escape(_ v: String) -> String {
+        v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    static func number(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
+        return String(v)
+    }
+
+    /// Writes the exposition to `path` atomically (a temporary file renamed over it), as
+    /// node_exporter's textfile collector wants.
+    public static func writeTextfile(_ text: String, to path: String) throws {
+        let tmp = path + ".tmp.\(getpid())"
+        try text.write(toFile: tmp, atomically: false, encoding: .utf8)
+        guard rename(tmp, path) == 0 else {
+            let why = String(cString: strerror(errno))
+            unlink(tmp)
+            throw NSError(domain: "pipetop", code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "rename to \(path): \(why)"])
+        }
+    }
+}

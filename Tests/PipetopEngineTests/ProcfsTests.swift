@@ -136,9 +136,13 @@ struct ProcessTreeTests {
         // Three children that live until their file is removed, then exit.
         let shell = try Child("for i in 1 2 3; do touch \(dir)/$i; (while [ -e \(dir)/$i ]; do sleep 0.05; done) & done; wait; sleep 30")
         defer { shell.stop() }
+        // All three started (a loaded machine can be slow to get there).
+        for _ in 0..<200 where !(1...3).allSatisfy({ FileManager.default.fileExists(atPath: "\(dir)/\($0)") }) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         let reader = ProcessTreeReader(root: shell.pid)
         var s = reader.sample(at: Date().timeIntervalSince1970)
-        for _ in 0..<50 where (s?.processes ?? 0) < 4 {
+        for _ in 0..<100 where (s?.processes ?? 0) < 4 {
             Thread.sleep(forTimeInterval: 0.05)
             s = reader.sample(at: Date().timeIntervalSince1970)
         }

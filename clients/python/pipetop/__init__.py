@@ -150,7 +150,7 @@ class _Sender(object):
                         pass
                     self.sock = None
                 time.sleep(backoff)
-                backoff = min(5.0, backoff * 2)
+                backoff = min(2.0, backoff * 2)  # a local socket: trying is cheap
 
 
 _sender = None

@@ -135,8 +135,11 @@ def test_an_engine_that_comes_later_gets_the_job(tmp_path, monkeypatch):
     p = subprocess.Popen([BIN, "daemon", "--socket", sock, "--sample-interval", "0"], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        s = state(sock, lambda s: s and s["jobs"].get("late", {}).get("phases", [{}])[0].get("done") == 4, seconds=10)
-        assert s["jobs"]["late"]["phases"][0]["done"] == 4
+        def phase_done(s):
+            phases = (s or {}).get("jobs", {}).get("late", {}).get("phases") or [{}]
+            return phases[0].get("done")
+        s = state(sock, lambda s: phase_done(s) == 4, seconds=20)
+        assert phase_done(s) == 4, s
         job.end()
     finally:
         p.terminate()

@@ -15,7 +15,7 @@ build:
 # swift-argument-parser writes the man pages from the commands' own help.
 man: build
 	mkdir -p .build/man
-	swift package --allow-writing-to-directory .build/man generate-manual pipetop --multi-page --output-directory .build/man --authors "the pipetop developers"
+	swift package --allow-writing-to-directory .build/man generate-manual --multi-page --output-directory .build/man --authors "the pipetop developers"
 
 install: build man
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/man/man1 $(SHARE)/pipetop/themes \

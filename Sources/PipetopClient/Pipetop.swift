@@ -32,6 +32,12 @@ public enum PipetopReport {
         }
     }
 
+    /// Where to report (nil: $PIPETOP_SOCKET, else the engine's default); set before the first job.
+    public static var socket: String? {
+        get { ReportSender.override.withLock { $0 } }
+        set { ReportSender.override.withLock { $0 = newValue } }
+    }
+
     /// Waits (at most `timeout` s) until what was reported went out.
     @discardableResult
     public static func flush(timeout: Double = 2) -> Bool { ReportSender.shared.flush(timeout: timeout) }
@@ -187,7 +193,10 @@ final class ReportSender: @unchecked Sendable {
     private(set) var dropped = 0
     /// $PIPETOP_SOCKET, else $XDG_RUNTIME_DIR/pipetop/pipetop.sock, else /tmp/pipetop-UID/pipetop.sock
     /// (as the engine decides).
+    static let override = Mutex<String?>(nil)
+
     private var path: String {
+        if let p = Self.override.withLock({ $0 }) { return p }
         let env = ProcessInfo.processInfo.environment
         if let s = env["PIPETOP_SOCKET"], !s.isEmpty { return s }
         if let d = env["XDG_RUNTIME_DIR"], !d.isEmpty { return d + "/pipetop/pipetop.sock" }

@@ -11,8 +11,9 @@ struct SwiftClientTests {
 
     @Test func aJobItsPhasesAndAFailureReachTheEngine() throws {
         let d = try Daemon()
-        setenv("PIPETOP_SOCKET", d.sock, 1)
-        defer { unsetenv("PIPETOP_SOCKET") }
+        // Not through the environment: other suites start children at the same time.
+        PipetopReport.socket = d.sock
+        defer { PipetopReport.socket = nil }
         let n = 2_000_000
         var perCall = 0.0, empty = 0.0
         PipetopReport.job("import", phases: ["fetch", "load"], id: "swift-imp") { job in
@@ -50,8 +51,8 @@ struct SwiftClientTests {
     }
 
     @Test func noEngineMeansNoErrorAndNoWait() throws {
-        setenv("PIPETOP_SOCKET", "/tmp/pt-nobody-\(UUID().uuidString.prefix(6)).sock", 1)
-        defer { unsetenv("PIPETOP_SOCKET") }
+        PipetopReport.socket = "/tmp/pt-nobody-\(UUID().uuidString.prefix(6)).sock"
+        defer { PipetopReport.socket = nil }
         let t = Date()
         PipetopReport.job("alone") { job in
             job.phase("p", total: 3) { $0.advance(3) }

@@ -26,7 +26,7 @@ struct AlertsCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "alerts")
+        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "alerts", preferDatabase: database.db != nil)
         let alerts = state.alerts.sorted.filter { all || $0.isOpen }
         if json {
             let out: JSONValue = .object([

@@ -26,7 +26,7 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "history")
+        let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "history", preferDatabase: database.db != nil)
         var history = state.history
         if let p = pipeline {
             guard let runs = history[p] else { throw CLIError("pipetop history: no finished runs of '\(p)'") }

@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "report")
+        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "report", preferDatabase: database.db != nil)
         var selected = state.orderedJobs
         if !jobs.isEmpty {
             for id in jobs where state[job: id] == nil { throw CLIError("pipetop report: no job '\(id)'") }
@@ -51,8 +51,10 @@ struct ReportCommand: ParsableCommand {
 /// The engine's state for the commands that print it: from the engine on the socket (a
 /// snapshot), or from the database file when no engine runs.
 enum StateReader {
-    static func read(socket: String, db path: String, command: String) throws -> (PipelineState, Double) {
-        if let c = try? EngineConnection(path: socket) {
+    /// The running engine's state, else the database's. `preferDatabase` (an explicit --db)
+    /// reads the database even when an engine runs.
+    static func read(socket: String, db path: String, command: String, preferDatabase: Bool = false) throws -> (PipelineState, Double) {
+        if !preferDatabase, let c = try? EngineConnection(path: socket) {
             defer { c.close() }
             try c.send(#"{"type":"subscribe","fps":1}"# + "\n")
             let deadline = Date().addingTimeInterval(5)

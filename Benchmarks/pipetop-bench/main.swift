@@ -67,6 +67,7 @@ func sampling() throws {
 let what = CommandLine.arguments.dropFirst().first ?? "sampling"
 switch what {
 case "sampling": try sampling()
+case "ingest": try IngestBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
     if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
@@ -78,6 +79,6 @@ case "eta":
         ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | ingest [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

@@ -1,0 +1,113 @@
+import Foundation
+import PipetopClient
+import PipetopCore
+import PipetopEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Events per second the engine applies (decoded, validated, reduced) from 1 and from 8
+/// clients writing progress lines as fast as they can, beside the raw limit: the same bytes
+/// through the same kind of socket into a reader that only counts newlines.
+enum IngestBench {
+    /// `count` progress lines for one client's job, as bytes.
+    static func lines(client: Int, count: Int) -> [UInt8] {
+        var text = #"{"type":"job.start","job":"bench-\#(client)","name":"bench-\#(client)","phases":["p"]}"# + "\n"
+        text += #"{"type":"phase.start","job":"bench-\#(client)","phase":"p","total":\#(count)}"# + "\n"
+        for i in 1...count { text += #"{"type":"progress","job":"bench-\#(client)","phase":"p","done":\#(i)}"# + "\n" }
+        return Array(text.utf8)
+    }
+
+    /// Writes every client's bytes at once (one thread each) to `path`; seconds until the last
+    /// client's `sync` (or, for the raw reader, until all bytes were counted).
+    static func push(_ buffers: [[UInt8]], to path: String, sync: Bool, counted: (() -> Int)? = nil, expected: Int = 0) throws -> Double {
+        let conns = try buffers.map { _ in try EngineConnection(path: path) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let group = DispatchGroup()
+        for (i, c) in conns.enumerated() {
+            group.enter()
+            Thread {
+                var off = 0
+                let b = buffers[i]
+                while off < b.count {
+                    let n = b[off...].withUnsafeBytes { Glibc.send(c.fd, $0.baseAddress, min($0.count, 1 << 20), Int32(MSG_NOSIGNAL)) }
+                    if n <= 0 { break }
+                    off += n
+                }
+                if sync { _ = try? c.sync(timeout: 120) }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        if let counted { while counted() < expected { usleep(200) } }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        for c in conns { c.close() }
+        return seconds
+    }
+
+    /// A Unix socket server that only counts the newlines it receives.
+    final class NewlineCounter: @unchecked Sendable {
+        let path: String
+        private let fd: Int32
+        private let lock = NSLock()
+        private var lines = 0
+        var count: Int { lock.withLock { lines } }
+
+        init(path: String) throws {
+            self.path = path
+            unlink(path)
+            fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_un()
+            addr.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &addr.sun_path) { raw in raw.copyBytes(from: Array(path.utf8)); raw[path.utf8.count] = 0 }
+            let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+            guard ok == 0, listen(fd, 64) == 0 else { throw NSError(domain: "bench", code: 1) }
+            Thread { [self] in
+                while true {
+                    let c = accept(fd, nil, nil)
+                    if c < 0 { return }
+                    Thread { [self] in
+                        var buf = [UInt8](repeating: 0, count: 1 << 16)
+                        while true {
+                            let n = read(c, &buf, buf.count)
+                            if n <= 0 { break }
+                            var mine = 0
+                            for i in 0..<n where buf[i] == 10 { mine += 1 }
+                            let m = mine
+                            lock.withLock { lines += m }
+                        }
+                        close(c)
+                    }.start()
+                }
+            }.start()
+        }
+
+        func reset() { lock.withLock { lines = 0 } }
+        func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd); unlink(path) }
+    }
+
+    static func main(quick: Bool) throws {
+        let perClient = quick ? 50_000 : 1_000_000
+        let dir = "/tmp/pt-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let raw = try NewlineCounter(path: dir + "/raw.sock")
+        defer { raw.stop() }
+        print("Ingest: progress events applied per second (decoded, validated, reduced; no database, no sampler)")
+        print("clients        pipetop     raw socket    ratio")
+        for clients in [1, 8] {
+            let buffers = (0..<clients).map { lines(client: $0, count: perClient / clients) }
+            let events = buffers.reduce(0) { $0 + $1.filter { $0 == 10 }.count }
+            raw.reset()
+            let rawSeconds = try push(buffers, to: raw.path, sync: false, counted: { raw.count }, expected: events)
+            let engine = Engine()
+            let server = EngineServer(engine: engine, socketPath: dir + "/e\(clients).sock")
+            try server.start()
+            let seconds = try push(buffers, to: server.socketPath, sync: true)
+            let applied = engine.counters.applied
+            server.stop()
+            let ours = Double(applied) / seconds, limit = Double(events) / rawSeconds
+            print(String(format: "%-8d %12.0f/s %12.0f/s %7.1f%%", clients, ours, limit, ours / limit * 100))
+        }
+    }
+}

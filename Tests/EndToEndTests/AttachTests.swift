@@ -91,7 +91,10 @@ struct AttachTests {
                 b = s.recv(65536)
                 if not b: break
                 os.write(1, b); total[1] += len(b)
-                open(sys.argv[2], "w").write("%d %d" % (total[0], total[1]))
+                tmp = sys.argv[2] + ".tmp"
+                with open(tmp, "w") as f:
+                    f.write("%d %d" % (total[0], total[1]))
+                os.replace(tmp, sys.argv[2])  # readers never see a half-written count
             """.write(toFile: relay, atomically: false, encoding: .utf8)
         let options = ssh.options + ["ProxyCommand=python3 \(relay) \(ssh.port) \(counts)"]
         let command = ["ssh", "-T", "-C", "-o", "BatchMode=yes"] + options.flatMap { ["-o", $0] } + ["--", "127.0.0.1", "exec \(pipetopBinary) bridge --socket \(d.sock)"]
@@ -100,7 +103,7 @@ struct AttachTests {
         defer { feedOverSSH.stop() }
         #expect(poll(seconds: 15) { feedOverSSH.current.snapshot?.state[job: "busy"] != nil }, "no snapshot over ssh")
         func linkBytes() -> Int {
-            let parts = ((try? String(contentsOfFile: counts, encoding: .utf8)) ?? "0 0").split(separator: " ").compactMap { Int($0) }
+            let parts = ((try? String(contentsOfFile: counts, encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int($0) }
             return parts.count == 2 ? parts[1] : 0
         }
         let c = try EngineConnection(path: d.sock)

@@ -34,23 +34,26 @@ public final class SubscriptionFeed: Sendable {
     private let onChange: @Sendable () -> Void
     /// Seconds without any line from the engine before the link counts as dead.
     public static let silenceLimit = 20.0
-    /// Longest wait between reconnection attempts, seconds.
-    public var maxBackoff: Double { path.hasPrefix("/") ? 5 : 30 }
+    /// Longest wait between reconnection attempts, seconds (5 for a local socket; remote
+    /// hosts are given more).
+    public let maxBackoff: Double
 
     /// `onChange` is called (on the feed's thread) after every new snapshot or link change.
     public init(path: String, fps: Double = 10, onChange: @escaping @Sendable () -> Void) {
         self.path = path
         self.fps = fps
         self.onChange = onChange
+        maxBackoff = 5
         connect = { try EngineConnection(path: path) }
     }
 
     /// A feed over a connection that `connect` opens (again after each loss): a command such as
     /// `ssh HOST pipetop bridge` whose standard input and output carry the protocol.
-    public init(label: String, fps: Double = 10, connect: @escaping @Sendable () throws -> EngineConnection,
+    public init(label: String, fps: Double = 10, maxBackoff: Double = 30, connect: @escaping @Sendable () throws -> EngineConnection,
                 onChange: @escaping @Sendable () -> Void) {
         path = label
         self.fps = fps
+        self.maxBackoff = maxBackoff
         self.connect = connect
         self.onChange = onChange
     }

@@ -88,8 +88,13 @@ final class TmuxPane: @unchecked Sendable {
 
 /// Runs the binary to completion without a terminal.
 func runPipetop(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    try runProcess(pipetopBinary, args, env: env)
+}
+
+/// Runs a program to its end (standard input empty): its status and output.
+func runProcess(_ exe: String, _ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: pipetopBinary)
+    p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = args
     p.environment = ProcessInfo.processInfo.environment.merging(env) { _, n in n }
     let out = Pipe(), err = Pipe()
@@ -146,6 +151,39 @@ func startDaemon(_ sock: String, _ extra: [String] = [], env: [String: String] =
     return p
 }
 
+/// A TCP socket listening on 127.0.0.1 at a free port (nothing accepts unless the caller does).
+func loopbackListener() throws -> (fd: Int32, port: UInt16) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    guard bound == 0, listen(fd, 16) == 0 else { close(fd); throw ClientError("cannot listen on loopback: \(String(cString: strerror(errno)))") }
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return (fd, UInt16(bigEndian: addr.sin_port))
+}
+
+/// A TCP port free on loopback just now.
+func freePort() throws -> UInt16 {
+    let (fd, port) = try loopbackListener()
+    close(fd)
+    return port
+}
+
+/// Whether something accepts connections on 127.0.0.1:`port`.
+func acceptsConnections(port: UInt16) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = port.bigEndian
+    return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
+}
+
 /// Starts a long-lived server for a test with posix_spawn (its standard error to `log`), to
 /// be stopped with `stopChild`. Foundation's Process reaps its children one at a time with a
 /// blocking wait, so a server that outlives other children would stall their reaping.
@@ -155,6 +193,7 @@ func spawnServer(_ args: [String], log: String) throws -> pid_t {
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    // No descriptor of ours may be inherited (a test reading a pipe to its end would hang).
     var attr = posix_spawnattr_t()
     posix_spawnattr_init(&attr)
     defer { posix_spawnattr_destroy(&attr) }

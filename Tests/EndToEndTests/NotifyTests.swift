@@ -162,16 +162,9 @@ struct NotifyTests {
 
     @Test func aDeadWebhookDoesNotHoldUpIngestion() throws {
         // A listener that never answers: every delivery waits for its timeout.
-        let dead = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (dead, deadPort) = try loopbackListener()
         defer { close(dead) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(dead, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        listen(dead, 1)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(dead, $0, &len) } }
-        let deadURL = "http://127.0.0.1:\(UInt16(bigEndian: addr.sin_port))/hook"
+        let deadURL = "http://127.0.0.1:\(deadPort)/hook"
 
         func ingest(into d: ConfiguredDaemon, events: Int) throws -> Double {
             var lines = [#"{"type":"job.start","job":"j","name":"j"}"#, #"{"type":"phase.start","job":"j","phase":"p","total":\#(events)}"#]
@@ -193,19 +186,6 @@ struct NotifyTests {
         let hindered = try ingest(into: withDead, events: events)
         print("ingest with no notifier: \(Int(plain)) events/s; with a dead webhook: \(Int(hindered)) events/s")
     }
-}
-
-/// A TCP port free on loopback just now.
-func freePort() throws -> UInt16 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    return UInt16(bigEndian: addr.sin_port)
 }
 
 /// Polls until `ok` or the time is up.

@@ -102,16 +102,3 @@ struct ReportTests {
         #expect(none.status != 0 && none.err.contains("no engine on the socket and no database"))
     }
 }
-
-func runProcess(_ exe: String, _ args: [String]) throws -> (out: String, err: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: exe)
-    p.arguments = args
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-}

@@ -6,8 +6,7 @@ import Foundation
 final class SSHServer {
     let dir: String
     let port: UInt16
-    /// Started with posix_spawn and reaped here: Foundation's Process reaps its children one
-    /// at a time with a blocking wait, and a long-lived sshd stalled the reaping of others.
+    /// Started with `spawnServer` (not Foundation's Process: see there).
     private let pid: pid_t
 
     static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") }
@@ -37,34 +36,8 @@ final class SSHServer {
             """.write(toFile: "\(dir)/sshd_config", atomically: false, encoding: .utf8)
         // sshd run as root wants its privilege-separation directory.
         if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 2, "\(dir)/sshd.log", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
-        let args: [String] = ["/usr/sbin/sshd", "-D", "-e", "-f", dir + "/sshd_config"]
-        let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var child: pid_t = 0
-        guard posix_spawn(&child, "/usr/sbin/sshd", &actions, &attr, argv, environ) == 0 else {
-            throw NSError(domain: "SSHServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "cannot start sshd"])
-        }
-        pid = child
-        let ready = poll(seconds: 10) {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            addr.sin_port = port.bigEndian
-            return withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
-        }
+        pid = try spawnServer(["/usr/sbin/sshd", "-D", "-e", "-f", dir + "/sshd_config"], log: dir + "/sshd.log")
+        let ready = poll(seconds: 10) { acceptsConnections(port: port) }
         if !ready { throw NSError(domain: "SSHServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "sshd did not start"]) }
     }
 
@@ -77,9 +50,7 @@ final class SSHServer {
     var attachArguments: [String] { options.flatMap { ["--ssh-option", $0] } + ["--pipetop", pipetopBinary] }
 
     deinit {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        stopChild(pid)
         try? FileManager.default.removeItem(atPath: dir)
     }
 }

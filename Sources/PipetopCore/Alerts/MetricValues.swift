@@ -15,7 +15,7 @@ enum MetricValues {
         case .errors:
             return Double(job.errorCount + job.phases.reduce(0) { $0 + $1.failed })
         case .errorRate:
-            return (job.errorTrail ?? ErrorTrail()).percent(window: rule.window, now: now)
+            return (job.errorTrail ?? ErrorTrail()).percent(window: rule.window, now: now, items: job.itemsWorked, errors: job.errorsSoFar)
         case .etaSlip:
             return job.eta?.slip
         case .cpu:
@@ -63,7 +63,7 @@ enum MetricValues {
     }
 }
 
-/// A job's items and errors over the last minutes, sampled at most every `spacing` seconds,
+/// A job's items and errors over the last minutes, a mark at most every `spacing` seconds,
 /// for error rates over a window.
 public struct ErrorTrail: Sendable, Codable, Equatable {
     public struct Mark: Sendable, Codable, Equatable {
@@ -78,22 +78,30 @@ public struct ErrorTrail: Sendable, Codable, Equatable {
 
     public init() {}
 
+    /// Whether a new mark is due at `t` (marks are `spacing` apart; the newest figures are
+    /// read from the job when the rate is wanted, so events in between cost nothing).
+    func isDue(at t: Double) -> Bool { marks.last.map { t - $0.t >= Self.spacing } ?? true }
+
     mutating func note(items: Int, errors: Int, at t: Double) {
         if let l = marks.last, l.items == items, l.errors == errors { return }
-        if let l = marks.last, t - l.t < Self.spacing, marks.count > 1 {
-            marks[marks.count - 1] = Mark(t: max(l.t, t), items: items, errors: errors)
-        } else {
-            marks.append(Mark(t: t, items: items, errors: errors))
-            if marks.count > Self.kept { marks.removeFirst(marks.count - Self.kept) }
-        }
+        marks.append(Mark(t: t, items: items, errors: errors))
+        if marks.count > Self.kept { marks.removeFirst(marks.count - Self.kept) }
     }
 
-    /// Errors per item (%) over the last `window` seconds; 0 for fewer than three errors.
-    func percent(window: Double, now: Double) -> Double {
-        guard let last = marks.last else { return 0 }
-        let base = marks.last { $0.t <= now - window } ?? marks.first!
-        let errors = last.errors - base.errors, items = last.items - base.items
+    /// Errors per item (%) over the last `window` seconds, up to the job's figures now;
+    /// 0 for fewer than three errors.
+    func percent(window: Double, now: Double, items nowItems: Int, errors nowErrors: Int) -> Double {
+        guard let first = marks.first else { return 0 }
+        let base = marks.last { $0.t <= now - window } ?? first
+        let errors = nowErrors - base.errors, items = nowItems - base.items
         guard errors >= 3 else { return 0 }
         return min(100, Double(errors) / Double(max(1, items)) * 100)
     }
+}
+
+extension Job {
+    /// Items worked on (done or failed) in all phases.
+    var itemsWorked: Int { phases.reduce(0) { $0 &+ $1.done &+ $1.failed } }
+    /// Failed items plus error log lines.
+    var errorsSoFar: Int { phases.reduce(0) { $0 &+ $1.failed } &+ errorCount }
 }

@@ -54,6 +54,13 @@ public enum Format {
         return "\(pad(Int(tmv.tm_hour))):\(pad(Int(tmv.tm_min))):\(pad(Int(tmv.tm_sec)))"
     }
 
+    /// "2026-11-23T14:32:05.123Z": a time in reports, notifications and exports.
+    public static func iso8601(_ t: Double) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date(timeIntervalSince1970: t))
+    }
+
     /// When something will happen: local "14:32" within a day of `now`, else "Nov 25 14:32".
     public static func finish(_ t: Double, now: Double) -> String {
         guard t.isFinite, abs(t) < 1e12 else { return "-" }

@@ -57,10 +57,10 @@ extension PipelineState {
         }
         switch event.body {
         case .progress, .log, .phaseEnd:
-            // Items and errors over time, for error-rate rules.
+            // Items and errors over time, for error-rate rules: a mark every few seconds.
+            guard job.errorTrail?.isDue(at: t) ?? true else { break }
             var trail = job.errorTrail ?? ErrorTrail()
-            let failed = job.phases.reduce(0) { $0 &+ $1.failed }
-            trail.note(items: job.phases.reduce(0) { $0 &+ $1.done } &+ failed, errors: failed &+ job.errorCount, at: t)
+            trail.note(items: job.itemsWorked, errors: job.errorsSoFar, at: t)
             job.errorTrail = trail
         default:
             break

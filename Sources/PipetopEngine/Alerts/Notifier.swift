@@ -90,7 +90,7 @@ public struct Delivery: Sendable {
                 ("id", .string(a.id)), ("job", .string(a.job)), ("job_name", opt(jobName)), ("pipeline", opt(pipeline)),
                 ("phase", opt(a.phase)), ("kind", .string(a.kind)), ("rule", .string(a.ruleName)),
                 ("severity", .string(a.severity.rawValue)), ("message", .string(a.message)), ("count", .int(a.count)),
-                ("first_at", .string(iso(a.firstAt))), ("last_at", .string(iso(a.lastAt))), ("resolved_at", a.resolvedAt.map { .string(iso($0)) } ?? .null),
+                ("first_at", .string(Format.iso8601(a.firstAt))), ("last_at", .string(Format.iso8601(a.lastAt))), ("resolved_at", a.resolvedAt.map { .string(Format.iso8601($0)) } ?? .null),
                 ("acknowledged_by", opt(a.ack?.by)),
                 ("labels", .object((a.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ])),
@@ -113,15 +113,9 @@ public struct Delivery: Sendable {
         return .array([.object([
             ("labels", .object(labels)),
             ("annotations", .object([("summary", .string(a.message)), ("pipetop_id", .string(a.id))])),
-            ("startsAt", .string(iso(a.firstAt))), ("endsAt", .string(iso(ends))),
+            ("startsAt", .string(Format.iso8601(a.firstAt))), ("endsAt", .string(Format.iso8601(ends))),
         ])])
     }
-}
-
-func iso(_ t: Double) -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return f.string(from: Date(timeIntervalSince1970: t))
 }
 
 /// Delivers to one target on its own thread.

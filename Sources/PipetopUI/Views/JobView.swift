@@ -17,8 +17,7 @@ public enum JobView {
         if job.errorCount > 0 { facts.append("\(job.errorCount) error\(job.errorCount == 1 ? "" : "s")") }
         if !job.state.isTerminal {
             // Time left, its 80% range, the clock time it comes to, and how sure that is.
-            let (eta, _) = ETAText.job(job, now: m.now, form: r.width >= 100 ? .full : .withRange, glyphs: glyphs, theme: theme)
-            facts.append(eta.first?.isNumber == true || eta.hasPrefix(glyphs.rough) || eta.hasPrefix(glyphs.atLeast) ? "ETA " + eta : eta)
+            facts.append(ETAText.job(job, now: m.now, form: r.width >= 100 ? .full : .withRange, label: "ETA ", glyphs: glyphs, theme: theme).0)
         }
         TitleRule.draw(into: &g, x: r.x, y: y, width: r.width, title: job.name, facts: facts, factStyle: theme.job(job.state),
                        glyphs: glyphs, theme: theme)

@@ -15,12 +15,15 @@ public enum PhaseView {
         if let f = p.fraction { facts.append(Format.percent(f)) }
         if p.failed > 0 { facts.append("\(Format.count(p.failed)) failed") }
         if p.retries > 0 { facts.append("retry \(p.retries)") }
+        // The ETA before the elapsed time: a narrow screen cuts from the end.
+        if p.state == .running { facts.append(ETAText.phase(p, of: job, state: m.state, now: m.now, label: "ETA ", theme: theme).0) }
         if let e = p.elapsed(now: m.now) { facts.append(Format.duration(e)) }
         if p.state == .running {
-            let (eta, _) = ETAText.phase(p, of: job, state: m.state, now: m.now, theme: theme)
-            facts.append(eta.hasPrefix("stalled") ? eta : "ETA " + eta)
-            if let r = job.rate(of: p, now: m.now) { facts.append(Format.rate(r, unit: p.unit)) }
-            if p.rate.peak > 0 { facts.append("peak " + Format.rate(p.rate.peak, unit: p.unit)) }
+            // Rates where there is room.
+            if r.width >= 100 {
+                if let rate = job.rate(of: p, now: m.now) { facts.append(Format.rate(rate, unit: p.unit)) }
+                if p.rate.peak > 0 { facts.append("peak " + Format.rate(p.rate.peak, unit: p.unit)) }
+            }
         }
         TitleRule.draw(into: &g, x: r.x, y: y, width: r.width, title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts,
                        factStyle: theme.phase(p.state), glyphs: glyphs, theme: theme)

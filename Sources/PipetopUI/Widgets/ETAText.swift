@@ -7,7 +7,8 @@ enum ETAText {
 
     /// "12m", "≈12m" (rough range), "≥12m" (phases ahead unknown), "stalled 3m", "paused",
     /// or how the job ended; longer forms add the 80% range and the clock time of completion.
-    static func job(_ job: Job, now: Double, form: Form, glyphs: Glyphs, theme: Theme) -> (String, Style) {
+    /// `label` goes before a time (not before "stalled", "paused", "done"...).
+    static func job(_ job: Job, now: Double, form: Form, label: String = "", glyphs: Glyphs, theme: Theme) -> (String, Style) {
         switch job.state {
         case .completed: return ("done", theme.done)
         case .failed: return ("failed", theme.failed)
@@ -19,7 +20,7 @@ enum ETAText {
         guard let e = job.eta?.shown else { return ("-", theme.dim) }
         let left = e.left(now: now)
         let mark = !e.complete ? glyphs.atLeast : e.calibrated ? "" : glyphs.rough
-        var text = mark + Format.duration(left.eta)
+        var text = label + mark + Format.duration(left.eta)
         if form != .short && e.complete {
             text += " " + Format.duration(left.lo) + glyphs.rangeDash + Format.duration(left.hi)
         }
@@ -36,8 +37,8 @@ enum ETAText {
     }
 
     /// A running phase: "ETA 4m", or "stalled 2m".
-    static func phase(_ p: Phase, of job: Job, state: PipelineState, now: Double, theme: Theme) -> (String, Style) {
+    static func phase(_ p: Phase, of job: Job, state: PipelineState, now: Double, label: String = "", theme: Theme) -> (String, Style) {
         if let idle = Estimator.stall(p, in: job, now: now) { return ("stalled " + stallTime(idle), theme.warn) }
-        return (Format.duration(state.phaseETA(p, of: job, now: now)), theme.text)
+        return (label + Format.duration(state.phaseETA(p, of: job, now: now)), theme.text)
     }
 }

@@ -137,8 +137,7 @@ enum JobDetail {
         var etaText = ""
         var etaStyle = theme.text
         if p.state == .running {
-            (etaText, etaStyle) = ETAText.phase(p, of: job, state: state, now: now, theme: theme)
-            if etaStyle == theme.text { etaText = "ETA " + etaText }
+            (etaText, etaStyle) = ETAText.phase(p, of: job, state: state, now: now, label: "ETA ", theme: theme)
         } else if p.state == .skipped {
             etaText = "skipped"; etaStyle = theme.skipped
         }

@@ -188,11 +188,7 @@ enum Report {
         return Double(p.done + p.failed) / e
     }
 
-    static func iso(_ t: Double) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date(timeIntervalSince1970: t))
-    }
+    static func iso(_ t: Double) -> String { Format.iso8601(t) }
 
     static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
     static func num(_ v: Double) -> String { String(format: "%.3f", v) }

@@ -40,7 +40,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Figures for docs/PERFORMANCE.md: `swift run -c release pipetop-bench`.
-        .executableTarget(name: "pipetop-bench", dependencies: ["PipetopEngine", "PipetopCore", "PipetopWire", "PipetopClient"], path: "Benchmarks/pipetop-bench"),
+        .executableTarget(name: "pipetop-bench", dependencies: ["PipetopEngine", "PipetopCore", "PipetopWire", "PipetopClient", "PipetopStore"], path: "Benchmarks/pipetop-bench"),
         .testTarget(name: "PipetopCoreTests", dependencies: ["PipetopCore"]),
         .testTarget(name: "PipetopWireTests", dependencies: ["PipetopWire"]),
         .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient", "PipetopStore",

@@ -2,6 +2,8 @@ import Foundation
 import PipetopClient
 import PipetopCore
 import PipetopEngine
+import PipetopStore
+import PipetopWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -93,21 +95,52 @@ enum IngestBench {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let raw = try NewlineCounter(path: dir + "/raw.sock")
         defer { raw.stop() }
-        print("Ingest: progress events applied per second (decoded, validated, reduced; no database, no sampler)")
-        print("clients        pipetop     raw socket    ratio")
-        for clients in [1, 8] {
+        print("Ingest: progress events applied per second (decoded, validated, reduced; no sampler)")
+        print("clients  store           pipetop     raw socket    ratio")
+        for (clients, journaled) in [(1, false), (8, false), (1, true)] {
             let buffers = (0..<clients).map { lines(client: $0, count: perClient / clients) }
             let events = buffers.reduce(0) { $0 + $1.filter { $0 == 10 }.count }
             raw.reset()
             let rawSeconds = try push(buffers, to: raw.path, sync: false, counted: { raw.count }, expected: events)
-            let engine = Engine()
+            let engine = journaled ? try Engine(store: Store(path: dir + "/j\(clients).db")) : Engine()
             let server = EngineServer(engine: engine, socketPath: dir + "/e\(clients).sock")
             try server.start()
             let seconds = try push(buffers, to: server.socketPath, sync: true)
             let applied = engine.counters.applied
             server.stop()
             let ours = Double(applied) / seconds, limit = Double(events) / rawSeconds
-            print(String(format: "%-8d %12.0f/s %12.0f/s %7.1f%%", clients, ours, limit, ours / limit * 100))
+            print(String(format: "%-8d %-8@ %12.0f/s %12.0f/s %7.1f%%", clients, journaled ? "SQLite" : "memory", ours, limit, ours / limit * 100))
         }
+        inMemory(count: perClient)
+    }
+
+    /// Where the time goes, on one core with no socket: the same lines counted, decoded, and
+    /// decoded and applied, beside Foundation's JSON parser reading them.
+    static func inMemory(count: Int) {
+        let bytes = lines(client: 0, count: count)
+        var ends: [Int] = []
+        for (i, b) in bytes.enumerated() where b == 10 { ends.append(i) }
+        func rate(_ body: (UnsafeRawBufferPointer) -> Void) -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            bytes.withUnsafeBytes { all in
+                var from = 0
+                for end in ends {
+                    body(UnsafeRawBufferPointer(rebasing: all[from..<end]))
+                    from = end + 1
+                }
+            }
+            return Double(ends.count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let decoded = rate { line in _ = EventDecoder.decode(line) }
+        let engine = Engine()
+        let applied = rate { line in if case .success(.event(let e)) = EventDecoder.decode(line) { engine.apply(e) } }
+        let foundation = rate { line in _ = try? JSONSerialization.jsonObject(with: Data(line)) }
+        func row(_ what: String, _ rate: Double, _ note: String = "") {
+            print(what.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%12.0f/s", rate) + note)
+        }
+        print("\nOne core, in memory, no socket: lines per second")
+        row("pipetop: decode + validate", decoded)
+        row("pipetop: decode + validate + apply", applied)
+        row("Foundation JSONSerialization parse", foundation, String(format: "   (pipetop's whole path: %.1fx)", applied / foundation))
     }
 }

@@ -12,23 +12,25 @@ public struct Event: Sendable, Equatable {
         self.job = job; self.ts = ts; self.seq = seq; self.body = body
     }
 
+    /// Rare, large payloads are boxed (`indirect`) so that the common small events
+    /// (progress above all) are cheap to move through the ingest path.
     public enum Body: Sendable, Equatable {
-        case jobStart(JobStart)
+        indirect case jobStart(JobStart)
         case phaseStart(PhaseStart)
         case progress(Progress)
         case step(StepUpdate)
         case phaseEnd(PhaseEnd)
-        case checkpoint(Checkpoint)
+        indirect case checkpoint(Checkpoint)
         case log(Log)
         case metric(Metric)
         case jobState(JobState)
         case jobEnd(JobEnd)
-        case alert(AlertEvent)
-        case ack(Ack)
+        indirect case alert(AlertEvent)
+        indirect case ack(Ack)
         /// A rule the job declares for itself.
-        case rule(Rule)
+        indirect case rule(Rule)
         /// Mutes alerts for a while (job `*`: any job).
-        case silence(SilenceRequest)
+        indirect case silence(SilenceRequest)
         /// Forgets resolved alerts (job `*`: of every job).
         case clearAlerts
     }

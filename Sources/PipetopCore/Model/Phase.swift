@@ -66,12 +66,22 @@ public struct Phase: Sendable, Codable, Equatable {
         return max(0, job.activeTime(endedAt ?? now) - a)
     }
 
+    /// New counts from a progress event, noted in the rate window and the progress curve.
+    mutating func count(done: Int, failed: Int?, skipped: Int?, total: Int?, activeTime a: Double) {
+        self.done = done
+        if let failed { self.failed = failed }
+        if let skipped { self.skipped = skipped }
+        if let total { self.total = total }
+        rate.record(done &+ self.failed, at: a, total: effectiveTotal)
+        extendCurve(activeElapsed: a - (activeStart ?? a))
+    }
+
     /// Notes the active time at which each further 5% of the total was reached.
     mutating func extendCurve(activeElapsed e: Double) {
         guard let f = fraction else { return }
-        var c = curve ?? [0]
-        while c.count < 21 && f + 1e-9 >= Double(c.count) / 20 { c.append(e) }
-        curve = c
+        if curve == nil { curve = [0] }
+        // In place: this runs on every progress event.
+        while let n = curve?.count, n < 21 && f + 1e-9 >= Double(n) / 20 { curve?.append(e) }
     }
 
     /// A phase that ended done reached 100% when it ended, whatever its counts said.

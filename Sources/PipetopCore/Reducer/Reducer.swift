@@ -28,6 +28,9 @@ extension PipelineState {
         default:
             break
         }
+        if case .progress(let e) = event.body, try progressInPlace(e, job: event.job, ts: event.ts, now: now) {
+            return
+        }
         guard var job = jobs[event.job] else {
             throw ApplyError("unknown job '\(event.job)': send job.start first")
         }
@@ -68,6 +71,32 @@ extension PipelineState {
         jobs[event.job] = job
         raiseAlerts(before: before, after: job, event: event.body, at: t)
         if job.state.isTerminal && !before.state.isTerminal { record(job, at: t) }
+    }
+
+    /// The hot path: progress for a running phase of a live job whose estimate and error
+    /// marks are not due, applied where the job lives (no copy of the job or its phases).
+    /// False when the event needs the general path (which copies, and may throw).
+    private mutating func progressInPlace(_ e: Event.Progress, job id: String, ts: Double?, now: Double) throws(ApplyError) -> Bool {
+        guard let slot = jobs.index(forKey: id) else { return false }
+        let t = ts ?? now
+        return try Self.progress(e, in: &jobs.values[slot], at: t, skew: ts.map { now - $0 })
+    }
+
+    private static func progress(_ e: Event.Progress, in job: inout Job, at t: Double, skew: Double?) throws(ApplyError) -> Bool {
+        guard job.state == .running, let i = job.phaseIndex(e.phase), job.phases[i].state == .running,
+              t - (job.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery,
+              !(job.errorTrail?.isDue(at: t) ?? true) else { return false }
+        var done = e.done ?? job.phases[i].done
+        if let inc = e.inc {
+            let (sum, overflow) = done.addingReportingOverflow(inc)
+            if overflow || sum < 0 || sum > 1 << 53 { throw ApplyError("inc \(inc) takes done out of range") }
+            done = sum
+        }
+        let a = job.activeTime(t)
+        job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: a)
+        job.updatedAt = max(job.updatedAt, t)
+        if let skew { job.clockSkew = skew }
+        return true
     }
 
     /// Records a silence: of a rule, a job (unless `*`), or jobs whose labels match.
@@ -203,18 +232,13 @@ extension PipelineState {
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); progress after phase.end is refused")
             }
             if p.state == .pending { startImplicitly(&p, in: job, at: t) }
-            if let d = e.done { p.done = d }
+            var done = e.done ?? p.done
             if let inc = e.inc {
-                let (sum, overflow) = p.done.addingReportingOverflow(inc)
+                let (sum, overflow) = done.addingReportingOverflow(inc)
                 if overflow || sum < 0 || sum > 1 << 53 { throw ApplyError("inc \(inc) takes done out of range") }
-                p.done = sum
+                done = sum
             }
-            if let f = e.failed { p.failed = f }
-            if let s = e.skipped { p.skipped = s }
-            if let total = e.total { p.total = total }
-            let a = job.activeTime(t)
-            p.rate.record(p.done &+ p.failed, at: a, total: p.effectiveTotal)
-            p.extendCurve(activeElapsed: a - (p.activeStart ?? a))
+            p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: job.activeTime(t))
             job.phases[i] = p
             wake(&job)
 

@@ -9,12 +9,13 @@ import PipetopWire
 /// Lines are handled in order on the connection's event loop, so a `sync` reply means every
 /// earlier line of this connection has been applied.
 final class ConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = LineFramer.Framed
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let engine: Engine
     private let hub: SubscriberHub
     private var lineNumber = 0
+    private var framer = LineFramer()
     private var pendingFlush = false
     /// Answers (sync, resume) were written since the socket was last writable.
     private var answersPending = false
@@ -39,62 +40,95 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lineNumber += 1
-        switch unwrapInboundIn(data) {
-        case .tooLong(let bytes):
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { raw in
+            framer.feed(raw) { piece in
+                lineNumber += 1
+                switch piece {
+                case .tooLong(let bytes):
+                    refuseTooLong(context, bytes: bytes)
+                case .line(var line):
+                    if let last = line.last, last == UInt8(ascii: "\r") { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+                    handleLine(context, line)
+                }
+            }
+        }
+        applyBatch(context)
+    }
+
+    /// Events decoded but not yet applied: a read's lines are applied together, under one
+    /// lock of the engine. Anything that must see them applied first (a sync, an error reply
+    /// that must come in line order) applies them before it is handled.
+    private var batch: [Event] = []
+    private var batchLines: [Int] = []
+    private var batchText: [String] = []
+
+    private func applyBatch(_ context: ChannelHandlerContext) {
+        guard !batch.isEmpty else { return }
+        let refused = engine.apply(batch, lines: engine.journal == nil ? nil : batchText)
+        for (k, error) in refused { reply(context, .error(line: batchLines[k], reason: error.reason)) }
+        if refused.count < batch.count { hub.changed() }
+        batch.removeAll(keepingCapacity: true)
+        batchLines.removeAll(keepingCapacity: true)
+        batchText.removeAll(keepingCapacity: true)
+    }
+
+    private func refuseTooLong(_ context: ChannelHandlerContext, bytes: Int) {
+        applyBatch(context)
+        engine.countRefusedLine()
+        reply(context, .error(line: lineNumber, reason: "line too long (\(bytes) bytes; the limit is \(maxLineBytes))"))
+    }
+
+    private func handleLine(_ context: ChannelHandlerContext, _ line: UnsafeRawBufferPointer) {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            return  // blank lines are harmless
+        }
+        switch EventDecoder.decode(line) {
+        case .failure(let e):
+            applyBatch(context)
             engine.countRefusedLine()
-            reply(context, .error(line: lineNumber, reason: "line too long (\(bytes) bytes; the limit is \(maxLineBytes))"))
-        case .line(let buffer):
-            if buffer.readableBytes == 0 || buffer.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                return  // blank lines are harmless
+            reply(context, .error(line: lineNumber, reason: e.reason))
+        case .success(.event(var event)):
+            if case .jobStart(var start) = event.body, start.pid == nil, let peer = peerPID {
+                start.pid = peer
+                event.body = .jobStart(start)
             }
-            let decoded = buffer.withUnsafeReadableBytes { EventDecoder.decode($0) }
-            switch decoded {
-            case .failure(let e):
-                engine.countRefusedLine()
-                reply(context, .error(line: lineNumber, reason: e.reason))
-            case .success(.event(var event)):
-                if case .jobStart(var start) = event.body, start.pid == nil, let peer = peerPID {
-                    start.pid = peer
-                    event.body = .jobStart(start)
-                }
-                // The line is kept as sent only when there is a journal to keep it in.
-                let line = engine.journal == nil ? nil : buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes)
-                if let refused = engine.apply(event, line: line) {
-                    reply(context, .error(line: lineNumber, reason: refused.reason))
-                } else {
-                    hub.changed()
-                }
-            case .success(.sync(let id)):
-                answersPending = true
-                // The reply waits until every earlier line of the connection is on disk.
-                let reply = Reply.synced(id: id, line: lineNumber)
-                if let journal = engine.journal {
-                    let channel = context.channel
-                    outstanding += 1
-                    let me = NIOLoopBound(self, eventLoop: context.eventLoop)
-                    journal.whenCommitted(through: engine.lastSeq) {
-                        channel.eventLoop.execute {
-                            var buf = channel.allocator.buffer(capacity: 64)
-                            buf.writeString(reply.line)
-                            channel.writeAndFlush(buf, promise: nil)
-                            me.value.outstanding -= 1
-                            me.value.closeIfDone(channel)
-                        }
+            batch.append(event)
+            batchLines.append(lineNumber)
+            // The line is kept as sent only when there is a journal to keep it in.
+            if engine.journal != nil { batchText.append(String(decoding: line, as: UTF8.self)) }
+        case .success(.sync(let id)):
+            applyBatch(context)
+            answersPending = true
+            // The reply waits until every earlier line of the connection is on disk.
+            let reply = Reply.synced(id: id, line: lineNumber)
+            if let journal = engine.journal {
+                let channel = context.channel
+                outstanding += 1
+                let me = NIOLoopBound(self, eventLoop: context.eventLoop)
+                journal.whenCommitted(through: engine.lastSeq) {
+                    channel.eventLoop.execute {
+                        var buf = channel.allocator.buffer(capacity: 64)
+                        buf.writeString(reply.line)
+                        channel.writeAndFlush(buf, promise: nil)
+                        me.value.outstanding -= 1
+                        me.value.closeIfDone(channel)
                     }
-                } else {
-                    self.reply(context, reply, mustSend: true)
                 }
-            case .success(.resume(let job)):
-                answersPending = true
-                let answer = JSONWriter.string(ResumeReply.json(job: job, state: engine.snapshot().state)) + "\n"
-                var buf = context.channel.allocator.buffer(capacity: answer.utf8.count)
-                buf.writeString(answer)
-                context.write(wrapOutboundOut(buf), promise: nil)
-                pendingFlush = true
-            case .success(.subscribe(let s)):
-                hub.add(context.channel, fps: s.fps, deltas: s.deltas)
+            } else {
+                self.reply(context, reply, mustSend: true)
             }
+        case .success(.resume(let job)):
+            applyBatch(context)
+            answersPending = true
+            let answer = JSONWriter.string(ResumeReply.json(job: job, state: engine.snapshot().state)) + "\n"
+            var buf = context.channel.allocator.buffer(capacity: answer.utf8.count)
+            buf.writeString(answer)
+            context.write(wrapOutboundOut(buf), promise: nil)
+            pendingFlush = true
+        case .success(.subscribe(let s)):
+            applyBatch(context)
+            hub.add(context.channel, fps: s.fps, deltas: s.deltas)
         }
     }
 
@@ -128,6 +162,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         if let e = event as? ChannelEvent, e == .inputClosed {
             // The client finished sending: close once its last answers are out.
             inputClosed = true
+            framer.finish()
             if pendingFlush { pendingFlush = false; context.flush() }
             closeIfDone(context.channel)
             return

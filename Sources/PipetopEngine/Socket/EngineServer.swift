@@ -57,7 +57,6 @@ public final class EngineServer: @unchecked Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFramer()))
                     try channel.pipeline.syncOperations.addHandler(ConnectionHandler(engine: engine, hub: hub))
                 }
             }

@@ -1,68 +1,84 @@
-import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 import PipetopWire
 
-/// Splits the byte stream into protocol lines. A line longer than `maxLineBytes` is not
-/// buffered: its bytes are skipped up to the next newline and it surfaces as `.tooLong`, so
-/// the connection stays usable and memory stays bounded whatever a client sends.
-struct LineFramer: ByteToMessageDecoder {
-    typealias InboundOut = Framed
-
-    enum Framed {
-        case line(ByteBuffer)
+/// Splits a connection's byte stream into protocol lines. Whole lines are handed out where
+/// they lie in the read buffer (no copy); only a line split across reads is carried over.
+/// A line longer than `limit` is never buffered: its bytes are counted and skipped up to the
+/// next newline and it comes out as `.tooLong`, so the connection stays usable and memory
+/// stays bounded whatever a client sends.
+struct LineFramer {
+    enum Piece {
+        /// One line, without its newline (valid only during the callback).
+        case line(UnsafeRawBufferPointer)
         case tooLong(bytes: Int)
     }
 
     let limit: Int
-    /// Bytes of the current line already searched for a newline (so a line arriving in
-    /// many small reads is scanned once).
-    private var scanned = 0
+    /// The start of a line whose newline has not come yet.
+    private var carry: [UInt8] = []
+    /// Skipping the rest of an over-long line; bytes of it seen so far.
     private var discarding = false
     private var discarded = 0
 
     init(limit: Int = maxLineBytes) { self.limit = limit }
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        let view = buffer.readableBytesView
-        let from = view.index(view.startIndex, offsetBy: scanned)
-        guard let nl = view[from...].firstIndex(of: UInt8(ascii: "\n")) else {
-            if discarding {
-                discarded += buffer.readableBytes
-                buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-                scanned = 0
-            } else if buffer.readableBytes > limit {
-                discarding = true
-                discarded = buffer.readableBytes
-                buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-                scanned = 0
-            } else {
-                scanned = buffer.readableBytes
+    /// Hands each line completed by `bytes` to `body`, in order.
+    mutating func feed(_ bytes: UnsafeRawBufferPointer, _ body: (Piece) -> Void) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let newline = Int32(UInt8(ascii: "\n"))
+        func next(from i: Int) -> Int? {
+            memchr(base + i, newline, bytes.count - i).map { UnsafeRawPointer($0) - base }
+        }
+        var start = 0
+        if discarding || !carry.isEmpty {
+            guard let nl = next(from: 0) else {
+                hold(UnsafeRawBufferPointer(rebasing: bytes[...]))
+                return
             }
-            return .needMoreData
+            if discarding {
+                body(.tooLong(bytes: discarded + nl))
+                discarding = false
+                discarded = 0
+            } else if carry.count + nl > limit {
+                body(.tooLong(bytes: carry.count + nl))
+            } else {
+                carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<nl]))
+                carry.withUnsafeBytes { body(.line($0)) }
+            }
+            // A long carried line's buffer is not kept for the life of the connection.
+            carry.removeAll(keepingCapacity: carry.capacity <= 4096)
+            start = nl + 1
         }
-        let length = nl - view.startIndex
-        scanned = 0
-        if discarding || length > limit {
-            let total = discarded + length
-            discarding = false
-            discarded = 0
-            buffer.moveReaderIndex(forwardBy: length + 1)
-            context.fireChannelRead(wrapInboundOut(.tooLong(bytes: total)))
-            return .continue
+        while start < bytes.count, let nl = next(from: start) {
+            if nl - start > limit {
+                body(.tooLong(bytes: nl - start))
+            } else {
+                body(.line(UnsafeRawBufferPointer(rebasing: bytes[start..<nl])))
+            }
+            start = nl + 1
         }
-        var line = buffer.readSlice(length: length)!
-        buffer.moveReaderIndex(forwardBy: 1)
-        if line.readableBytes > 0, line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") {
-            line.moveWriterIndex(to: line.writerIndex - 1)
-        }
-        context.fireChannelRead(wrapInboundOut(.line(line)))
-        return .continue
+        if start < bytes.count { hold(UnsafeRawBufferPointer(rebasing: bytes[start...])) }
     }
 
-    /// At end of stream, complete lines are still delivered; a partial last line is dropped
-    /// (the client went away in the middle of it).
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        while try decode(context: context, buffer: &buffer) == .continue {}
-        buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-        return .needMoreData
+    /// Keeps the start of an unfinished line, or counts it once it is past the limit.
+    private mutating func hold(_ part: UnsafeRawBufferPointer) {
+        if discarding {
+            discarded += part.count
+        } else if carry.count + part.count > limit {
+            discarding = true
+            discarded = carry.count + part.count
+            carry = []
+        } else {
+            carry.append(contentsOf: part)
+        }
+    }
+
+    /// The client stopped sending: a partial last line is dropped (it went away mid-line).
+    mutating func finish() {
+        carry = []
+        discarding = false
+        discarded = 0
     }
 }

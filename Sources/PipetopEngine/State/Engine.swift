@@ -57,25 +57,32 @@ public final class Engine: Sendable {
     /// on the wire (journaled as is); events made in-process are encoded for the journal.
     @discardableResult
     public func apply(_ event: Event, line: String? = nil) -> ApplyError? {
+        apply([event], lines: line.map { [$0] }).first?.1
+    }
+
+    /// Applies events in order under one lock (a connection's read); returns the index and
+    /// reason of each refused one. `lines` (when there is a journal) are the events as sent.
+    public func apply(_ events: [Event], lines: [String]?) -> [(Int, ApplyError)] {
         let now = clock.now()
-        return inner.withLock { s -> ApplyError? in
-            do {
-                try s.state.apply(event, now: now)
-                s.version &+= 1
-                s.applied &+= 1
-                if let journal {
-                    s.seq += 1
-                    journal.enqueue(Store.Entry(seq: s.seq, at: now, job: event.job, line: line ?? String(EventEncoder.line(event).dropLast())))
+        var refused: [(Int, ApplyError)] = []
+        inner.withLock { s in
+            for (k, event) in events.enumerated() {
+                do throws(ApplyError) {
+                    try s.state.apply(event, now: now)
+                    s.version &+= 1
+                    s.applied &+= 1
+                    if let journal {
+                        s.seq += 1
+                        journal.enqueue(Store.Entry(seq: s.seq, at: now, job: event.job,
+                                                    line: lines?[k] ?? String(EventEncoder.line(event).dropLast())))
+                    }
+                } catch {
+                    s.refused &+= 1
+                    refused.append((k, error))
                 }
-                return nil
-            } catch let error as ApplyError {
-                s.refused &+= 1
-                return error
-            } catch {
-                s.refused &+= 1
-                return ApplyError("\(error)")
             }
         }
+        return refused
     }
 
     /// Applies a sampler reading (host and process-tree figures).

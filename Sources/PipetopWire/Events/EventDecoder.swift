@@ -6,6 +6,12 @@ public enum EventDecoder {
     public static let maxIdBytes = 256
 
     public static func decode(_ line: UnsafeRawBufferPointer) -> Result<WireMessage, WireError> {
+        if let fast = ProgressFastPath.decode(line.bindMemory(to: UInt8.self)) { return .success(fast) }
+        return decodeGeneral(line)
+    }
+
+    /// Every line the fast path does not take: parsed to a JSON tree, then read field by field.
+    static func decodeGeneral(_ line: UnsafeRawBufferPointer) -> Result<WireMessage, WireError> {
         let json: JSONValue
         do {
             json = try JSONParser.parse(line)

@@ -23,6 +23,7 @@ let package = Package(
         // History in SQLite (GRDB, WAL): the journal of applied events and state snapshots.
         .target(name: "PipetopStore", dependencies: [
             "PipetopCore", "PipetopWire", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The tracker engine: Unix-socket server, subscriber fan-out, sampler.
         .target(name: "PipetopEngine", dependencies: [

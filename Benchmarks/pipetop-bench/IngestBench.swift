@@ -135,6 +135,7 @@ enum IngestBench {
         let engine = Engine()
         let applied = rate { line in if case .success(.event(let e)) = EventDecoder.decode(line) { engine.apply(e) } }
         let foundation = rate { line in _ = try? JSONSerialization.jsonObject(with: Data(line)) }
+        let journal = journalRate(count: min(count, 200_000))
         func row(_ what: String, _ rate: Double, _ note: String = "") {
             print(what.padding(toLength: 36, withPad: " ", startingAt: 0) + String(format: "%12.0f/s", rate) + note)
         }
@@ -142,5 +143,18 @@ enum IngestBench {
         row("pipetop: decode + validate", decoded)
         row("pipetop: decode + validate + apply", applied)
         row("Foundation JSONSerialization parse", foundation, String(format: "   (pipetop's whole path: %.1fx)", applied / foundation))
+        row("SQLite journal: rows appended", journal)
+    }
+
+    /// Rows per second the journal's writer stores (batches of 10,000 in a WAL database).
+    static func journalRate(count: Int) -> Double {
+        let path = "/tmp/pt-bench-\(getpid())/journal.db"
+        guard let store = try? Store(path: path) else { return 0 }
+        let entries = (1...count).map {
+            Store.Entry(seq: Int64($0), at: Double($0) / 1000, job: "bench-0", line: #"{"type":"progress","job":"bench-0","phase":"p","done":\#($0)}"#, type: "progress")
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for k in stride(from: 0, to: count, by: 10_000) { try? store.append(Array(entries[k..<min(count, k + 10_000)])) }
+        return Double(count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 }

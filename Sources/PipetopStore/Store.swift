@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PipetopCore
 import PipetopWire
 
@@ -67,15 +68,40 @@ public final class Store: @unchecked Sendable {
         public var at: Double
         public var job: String
         public var line: String
-        public init(seq: Int64, at: Double, job: String, line: String) { self.seq = seq; self.at = at; self.job = job; self.line = line }
+        /// The event's type (nil: read from the line when stored).
+        public var type: String?
+        public init(seq: Int64, at: Double, job: String, line: String, type: String? = nil) {
+            self.seq = seq; self.at = at; self.job = job; self.line = line; self.type = type
+        }
     }
 
     /// Appends journal entries in one transaction (one disk commit for the batch).
     public func append(_ entries: [Entry]) throws {
         guard !entries.isEmpty else { return }
         try db.write { db in
-            let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line, type) VALUES (?, ?, ?, ?, json_extract(?, '$.type'))")
-            for e in entries { try stmt.execute(arguments: [e.seq, e.at, e.job, e.line, e.line]) }
+            let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line, type) VALUES (?, ?, ?, ?, COALESCE(?, json_extract(?, '$.type')))")
+            // Bound through SQLite's C API: this runs for every event the engine applies, and
+            // GRDB's argument arrays cost more than the insert (measured: 268k rows/s with them).
+            let h = stmt.sqliteStatement
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            func text(_ i: Int32, _ s: String?) {
+                guard var s else { sqlite3_bind_null(h, i); return }
+                s.withUTF8 { u in _ = sqlite3_bind_text(h, i, u.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(u.count), transient) }
+            }
+            for e in entries {
+                sqlite3_reset(h)
+                sqlite3_bind_int64(h, 1, e.seq)
+                sqlite3_bind_double(h, 2, e.at)
+                text(3, e.job)
+                text(4, e.line)
+                text(5, e.type)
+                text(6, e.type == nil ? e.line : nil)
+                let rc = sqlite3_step(h)
+                guard rc == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+            }
+            sqlite3_reset(h)
         }
     }
 

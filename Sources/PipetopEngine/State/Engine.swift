@@ -74,7 +74,8 @@ public final class Engine: Sendable {
                     if let journal {
                         s.seq += 1
                         journal.enqueue(Store.Entry(seq: s.seq, at: now, job: event.job,
-                                                    line: lines?[k] ?? String(EventEncoder.line(event).dropLast())))
+                                                    line: lines?[k] ?? String(EventEncoder.line(event).dropLast()),
+                                                    type: event.typeName))
                     }
                 } catch {
                     s.refused &+= 1

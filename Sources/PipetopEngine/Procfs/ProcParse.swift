@@ -100,34 +100,54 @@ enum ProcParse {
         var close = -1
         for i in stride(from: b.count - 1, through: 0, by: -1) where b[i] == 0x29 { close = i; break }
         guard close > 0, close + 2 < b.count else { return nil }
-        // After ") " come: state(3) ppid(4) ... utime(14) stime(15) ... num_threads(20) ... starttime(22) vsize(23) rss(24)
-        var fields: [Int] = []  // start offsets of fields 3...
+        // After ") " come: state(3) ppid(4) ... utime(14) stime(15) cutime(16) cstime(17) ...
+        // num_threads(20) ... starttime(22) vsize(23) rss(24). One pass, no allocation: this
+        // runs for every process of every job every second.
+        var field = 3
         var i = close + 2
-        fields.append(i)
-        while i < b.count {
-            if b[i] == 0x20 { fields.append(i + 1) }
-            if fields.count > 22 { break }
-            i += 1
-        }
-        guard fields.count > 22 else { return nil }
-        func num(_ field: Int) -> UInt64 {
-            let s = fields[field - 3]
+        var ppid: UInt64 = 0, ticks: UInt64 = 0, childTicks: UInt64 = 0, threads: UInt64 = 0, start: UInt64 = 0, rss: UInt64 = 0
+        while i < b.count && field <= 24 {
             var v: UInt64 = 0
-            var j = s
-            while j < b.count, b[j] >= 0x30, b[j] <= 0x39 { v = v &* 10 &+ UInt64(b[j] - 0x30); j += 1 }
-            return v
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { v = v &* 10 &+ UInt64(b[i] &- 0x30); i += 1 }
+            switch field {
+            case 4: ppid = v
+            case 14, 15: ticks &+= v
+            case 16, 17: childTicks &+= v
+            case 20: threads = v
+            case 22: start = v
+            case 24: rss = v
+            default: break
+            }
+            while i < b.count, b[i] != 0x20 { i += 1 }
+            i += 1
+            field += 1
         }
-        return ProcStat(ppid: Int32(truncatingIfNeeded: num(4)), ticks: num(14) + num(15), childTicks: num(16) + num(17),
-                        threads: Int(num(20)), startTime: num(22), rssPages: Int(num(24)))
+        guard field > 24 else { return nil }
+        return ProcStat(ppid: Int32(truncatingIfNeeded: ppid), ticks: ticks, childTicks: childTicks,
+                        threads: Int(threads), startTime: start, rssPages: Int(rss))
     }
 
     /// /proc/PID/io: the bytes that reached storage (read_bytes, write_bytes).
     static func io(_ b: UnsafeBufferPointer<UInt8>) -> (read: UInt64, write: UInt64) {
-        let text = String(decoding: b, as: UTF8.self)
         var r: UInt64 = 0, w: UInt64 = 0
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("read_bytes:") { r = UInt64(line.split(separator: " ").last ?? "") ?? 0 }
-            else if line.hasPrefix("write_bytes:") { w = UInt64(line.split(separator: " ").last ?? "") ?? 0 }
+        var i = 0
+        func starts(_ word: StaticString, at i: Int) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= b.count else { return false }
+            for k in 0..<n where b[i + k] != word.utf8Start[k] { return false }
+            return true
+        }
+        func number(from j: Int) -> UInt64 {
+            var j = j, v: UInt64 = 0
+            while j < b.count, b[j] == 0x20 { j += 1 }
+            while j < b.count, b[j] >= 0x30, b[j] <= 0x39 { v = v &* 10 &+ UInt64(b[j] &- 0x30); j += 1 }
+            return v
+        }
+        while i < b.count {
+            if starts("read_bytes:", at: i) { r = number(from: i + 11) }
+            else if starts("write_bytes:", at: i) { w = number(from: i + 12) }
+            while i < b.count, b[i] != 0x0A { i += 1 }
+            i += 1
         }
         return (r, w)
     }

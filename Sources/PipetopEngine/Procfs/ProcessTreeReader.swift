@@ -74,8 +74,9 @@ public final class ProcessTreeReader {
         let interval = lastAt.map { max(0.001, now - $0) } ?? 0
         var ticks: UInt64 = 0, read: UInt64 = 0, write: UInt64 = 0, reaped: UInt64 = 0
         var rss = 0, threads = 0, processes = 0
-        var seen = Set<Int32>()
+        var seen = Set<Int32>(minimumCapacity: known.count + 16)
         var queue: [Int32] = [root]
+        queue.reserveCapacity(known.count + 16)
         while let pid = queue.popLast() {
             guard !seen.contains(pid), let (t, s, isNew) = track(pid) else { continue }
             if pid == root {
@@ -103,7 +104,7 @@ public final class ProcessTreeReader {
             rss += s.rssPages * Self.pageSize
             threads += s.threads
             processes += 1
-            queue.append(contentsOf: children(of: pid, t, threads: s.threads))
+            addChildren(of: pid, t, threads: s.threads, to: &queue)
         }
         // Exited: what they used while we watched them was counted already, so it comes off
         // the reaped total their parent now carries.
@@ -136,7 +137,7 @@ public final class ProcessTreeReader {
     }
 
     /// The pids the process's threads have started, from their kept-open `children` files.
-    private func children(of pid: Int32, _ t: Tracked, threads: Int) -> [Int32] {
+    private func addChildren(of pid: Int32, _ t: Tracked, threads: Int, to out: inout [Int32]) {
         if t.childFiles == nil || t.threadCount != threads {
             t.threadCount = threads
             var files: [ProcFile] = []
@@ -149,15 +150,19 @@ public final class ProcessTreeReader {
             }
             t.childFiles = files
         }
-        var out: [Int32] = []
         for f in t.childFiles ?? [] {
-            if let kids = f.read({ b in ProcParse.integers(b, from: 0, to: b.count) }) {
-                out.append(contentsOf: kids.map { Int32(truncatingIfNeeded: $0) })
-            } else {
-                t.childFiles = nil  // a thread ended: list the threads again next time
+            let ok = f.read { b -> Bool in
+                // "pid pid pid " : read in place.
+                var v: Int32 = 0, inNumber = false
+                for c in b {
+                    if c >= 0x30 && c <= 0x39 { v = v &* 10 &+ Int32(c &- 0x30); inNumber = true }
+                    else if inNumber { out.append(v); v = 0; inNumber = false }
+                }
+                if inNumber { out.append(v) }
+                return true
             }
+            if ok == nil { t.childFiles = nil }  // a thread ended: list the threads again next time
         }
-        return out
     }
 
     /// Processes currently tracked (for tests and the benchmark).

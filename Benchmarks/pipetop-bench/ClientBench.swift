@@ -1,0 +1,89 @@
+import Foundation
+import PipetopClient
+import PipetopEngine
+
+/// What reporting costs the program that reports: one `advance()` of the Python client and of
+/// the Swift client, each beside an empty loop in the same language and the same run, with a
+/// real engine listening.
+enum ClientBench {
+    static func main(quick: Bool) throws -> [Figure] {
+        let n = quick ? 200_000 : 5_000_000
+        let dir = "/tmp/pt-bench-client-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let server = EngineServer(engine: Engine(), socketPath: dir + "/engine.sock")
+        try server.start()
+        defer { server.stop() }
+
+        PipetopReport.socket = server.socketPath
+        var perCall = 0.0, empty = 0.0
+        PipetopReport.job("bench-swift", id: "bench-swift") { job in
+            job.phase("loop", total: n) { ph in
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<n { ph.advance() }
+                perCall = Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(n)
+                // The baseline: the same loop calling a function that counts (not inlined,
+                // so the loop is not folded away).
+                let counter = Counter()
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<n { counter.add(1) }
+                empty = Double(DispatchTime.now().uptimeNanoseconds - t1) / Double(n)
+                if counter.value == -1 { print(counter.value) }
+            }
+        }
+        _ = PipetopReport.flush()
+        var figures = [Figure(name: "Swift client advance()", ours: "\(fmt(perCall, 1)) ns", baseline: "\(fmt(empty, 1)) ns empty loop",
+                              ratio: String(format: "%.1fx", perCall / max(empty, 0.01)), target: "-", met: nil)]
+        figures[0].baseline = "\(fmt(empty, 1)) ns counting call"
+
+        let python = try pythonAdvance(socket: server.socketPath, n: n)
+        if let (call, loop) = python {
+            figures.append(Figure(name: "Python client advance()", ours: "\(fmt(call)) ns", baseline: "\(fmt(loop)) ns empty loop",
+                                  ratio: String(format: "%.1fx", call / max(loop, 0.01)), target: "-", met: nil))
+        }
+        print("Client cost: one advance() against an empty loop, engine listening")
+        Figure.printTable(figures)
+        return figures
+    }
+
+    final class Counter {
+        var value = 0
+        @inline(never) func add(_ n: Int) { value &+= n }
+    }
+
+    /// Runs the Python client from clients/python; nil when python3 is missing.
+    static func pythonAdvance(socket: String, n: Int) throws -> (Double, Double)? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../clients/python").standardized.path
+        let script = """
+        import time, pipetop
+        n = \(n)
+        with pipetop.job("bench-python", id="bench-python") as job:
+            with job.phase("loop", total=n) as ph:
+                t = time.perf_counter_ns()
+                for _ in range(n):
+                    ph.advance()
+                call = (time.perf_counter_ns() - t) / n
+                t = time.perf_counter_ns()
+                for _ in range(n):
+                    pass
+                empty = (time.perf_counter_ns() - t) / n
+        print(call, empty)
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script]
+        var env = ProcessInfo.processInfo.environment
+        env["PYTHONPATH"] = root
+        env["PIPETOP_SOCKET"] = socket
+        env.removeValue(forKey: "PIPETOP_JOB")
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        do { try p.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let parts = String(decoding: data, as: UTF8.self).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard p.terminationStatus == 0, parts.count == 2 else { return nil }
+        return (parts[0], parts[1])
+    }
+}

@@ -88,7 +88,7 @@ enum IngestBench {
         func stop() { shutdown(fd, Int32(SHUT_RDWR)); close(fd); unlink(path) }
     }
 
-    static func main(quick: Bool) throws {
+    static func main(quick: Bool) throws -> [Figure] {
         let perClient = quick ? 50_000 : 1_000_000
         let dir = "/tmp/pt-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -97,6 +97,7 @@ enum IngestBench {
         defer { raw.stop() }
         print("Ingest: progress events applied per second (decoded, validated, reduced; no sampler)")
         print("clients  store           pipetop     raw socket    ratio")
+        var figures: [Figure] = []
         for (clients, journaled) in [(1, false), (8, false), (1, true)] {
             let buffers = (0..<clients).map { lines(client: $0, count: perClient / clients) }
             let events = buffers.reduce(0) { $0 + $1.filter { $0 == 10 }.count }
@@ -110,8 +111,14 @@ enum IngestBench {
             server.stop()
             let ours = Double(applied) / seconds, limit = Double(events) / rawSeconds
             print(String(format: "%-8d %-8@ %12.0f/s %12.0f/s %7.1f%%", clients, journaled ? "SQLite" : "memory", ours, limit, ours / limit * 100))
+            let name = "ingest, \(clients) client\(clients > 1 ? "s" : "")" + (journaled ? ", SQLite journal" : "")
+            figures.append(Figure(name: name, ours: "\(fmt(ours))/s", baseline: "\(fmt(limit))/s raw socket",
+                                  ratio: String(format: "%.1f%%", ours / limit * 100),
+                                  target: journaled ? "-" : ">= 1,000,000/s, >= 30%",
+                                  met: journaled ? nil : ours >= 1_000_000 && ours / limit >= 0.3))
         }
         inMemory(count: perClient)
+        return figures
     }
 
     /// Where the time goes, on one core with no socket: the same lines counted, decoded, and

@@ -1,7 +1,8 @@
 // pipetop-bench: figures for docs/PERFORMANCE.md. Each figure is printed beside a baseline
 // measured in the same run, so the ratio holds on a noisy machine.
 //
-//   swift run -c release pipetop-bench [sampling | eta [--quick]]
+//   swift run -c release pipetop-bench all            every figure, then a summary table
+//   swift run -c release pipetop-bench [ingest | sampling | clients | eta] [--quick]
 import Foundation
 import PipetopEngine
 import PipetopWire
@@ -66,7 +67,8 @@ func sampling(quick: Bool) throws -> [Figure] {
     var figures: [Figure] = []
     for n in quick ? [1, 100] : [1, 100, 1000] {
         let tree = try spawnTree(n)
-        defer { kill(tree.processIdentifier, SIGTERM); system("pkill -P \(tree.processIdentifier) sleep 2>/dev/null") }
+        // Children first: once the parent is gone they belong to init and pkill -P misses them.
+        defer { system("pkill -P \(tree.processIdentifier) sleep 2>/dev/null"); kill(tree.processIdentifier, SIGTERM) }
         let reader = ProcessTreeReader(root: tree.processIdentifier)
         // Wait until every child exists.
         var seen = 0
@@ -103,7 +105,18 @@ func sampling(quick: Bool) throws -> [Figure] {
 let what = CommandLine.arguments.dropFirst().first ?? "sampling"
 switch what {
 case "sampling": _ = try sampling(quick: CommandLine.arguments.contains("--quick"))
-case "ingest": try IngestBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "ingest": _ = try IngestBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "all":
+    // Every figure of docs/PERFORMANCE.md, then one summary table.
+    let quick = CommandLine.arguments.contains("--quick")
+    var figures: [Figure] = []
+    figures += try IngestBench.main(quick: quick)
+    print()
+    figures += try sampling(quick: quick)
+    print()
+    figures += try ClientBench.main(quick: quick)
+    print("\nSummary (\(quick ? "quick run: proves the benchmarks work; figures are not meaningful" : "full run"))")
+    Figure.printTable(figures)
 case "clients": _ = try ClientBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
@@ -116,6 +129,6 @@ case "eta":
         ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | ingest [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

@@ -2,7 +2,7 @@
 // measured in the same run, so the ratio holds on a noisy machine.
 //
 //   swift run -c release pipetop-bench all            every figure, then a summary table
-//   swift run -c release pipetop-bench [ingest | sampling | clients | eta] [--quick]
+//   swift run -c release pipetop-bench [ingest | sampling | clients | overload | eta] [--quick]
 import Foundation
 import PipetopEngine
 import PipetopWire
@@ -115,9 +115,12 @@ case "all":
     figures += try sampling(quick: quick)
     print()
     figures += try ClientBench.main(quick: quick)
+    print()
+    figures += try OverloadBench.main(quick: quick)
     print("\nSummary (\(quick ? "quick run: proves the benchmarks work; figures are not meaningful" : "full run"))")
     Figure.printTable(figures)
 case "clients": _ = try ClientBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "overload": _ = try OverloadBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
     if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
@@ -129,6 +132,6 @@ case "eta":
         ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | overload [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

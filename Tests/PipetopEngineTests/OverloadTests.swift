@@ -1,9 +1,11 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import PipetopClient
 @testable import PipetopCore
 @testable import PipetopEngine
 @testable import PipetopWire
+import PipetopStore
 
 /// Viewers that fall behind get the newest state when they catch up, never a backlog.
 @Suite("Overload", .serialized)
@@ -41,5 +43,50 @@ struct OverloadTests {
         }
         #expect(caughtUp)
         #expect(messages <= 4, "a viewer that stopped reading got \(messages) messages queued, not the newest state")
+    }
+
+    @Test func producersFasterThanTheDiskAreHeldBackNotQueuedWithoutBound() throws {
+        let dir = NSTemporaryDirectory() + "pt-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let engine = try Engine(store: Store(path: dir + "/j.db"))
+        let server = EngineServer(engine: engine, socketPath: dir + "/e.sock", threads: 2)
+        try server.start()
+        defer { server.stop() }
+        let journal = try #require(engine.journal)
+        // A small bound, so that even a slow debug build outruns the disk past it.
+        journal.maxBacklog = 5_000
+        // Watch the backlog while four producers send 100,000 events each as fast as they can
+        // (several times what SQLite takes a second).
+        let most = Mutex<Int64>(0)
+        let done = Atomic(false)
+        let watcher = Thread {
+            while !done.load(ordering: .acquiring) {
+                let b = journal.backlog
+                most.withLock { $0 = max($0, b) }
+                usleep(200)
+            }
+        }
+        watcher.start()
+        let group = DispatchGroup()
+        for p in 0..<4 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                guard let c = try? EngineConnection(path: dir + "/e.sock") else { return }
+                var text = #"{"type":"job.start","job":"p\#(p)","phases":["a"]}"# + "\n"
+                for i in 1...100_000 { text += #"{"type":"progress","job":"p\#(p)","phase":"a","done":\#(i)}"# + "\n" }
+                try? c.send(text)
+                _ = try? c.sync(timeout: 120)
+            }.start()
+        }
+        group.wait()
+        done.store(true, ordering: .releasing)
+        #expect(engine.counters.applied == 400_004)
+        #expect(journal.committedThrough == engine.lastSeq)
+        // Over the bound by at most what the producers had in flight when it was reached.
+        let peak = most.withLock { $0 }
+        #expect(peak <= 15_000, "backlog reached \(peak)")
+        print("journal backlog peaked at \(peak) entries (bound \(journal.maxBacklog))")
     }
 }

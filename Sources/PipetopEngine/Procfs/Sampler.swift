@@ -11,7 +11,9 @@ public final class Sampler: @unchecked Sendable {
     private let onChange: @Sendable () -> Void
     private let stopped = Atomic(false)
     private let host = HostReader()
-    private var trees: [String: ProcessTreeReader] = [:]
+    /// One reader per process, shared by the jobs it reports (an orchestrator reporting a
+    /// thousand jobs from one process is read once a tick, not a thousand times).
+    private var trees: [Int32: ProcessTreeReader] = [:]
 
     public init(engine: Engine, interval: Double = 1, onChange: @escaping @Sendable () -> Void = {}) {
         self.engine = engine
@@ -39,20 +41,21 @@ public final class Sampler: @unchecked Sendable {
         let now = engine.clock.now()
         let state = engine.snapshot().state
         var jobs: [String: TreeSample] = [:]
-        var live = Set<String>()
         var gone = Set<String>()
+        var samples: [Int32: TreeSample?] = [:]
+        var alive: [Int32: Bool] = [:]
         for job in state.jobs.values where !job.state.isTerminal {
             guard let pid = job.pid else { continue }
-            live.insert(job.id)
-            let reader: ProcessTreeReader
-            if let r = trees[job.id], r.root == pid { reader = r } else {
-                reader = ProcessTreeReader(root: pid)
-                trees[job.id] = reader
+            if samples[pid] == nil {
+                let reader = trees[pid] ?? ProcessTreeReader(root: pid)
+                trees[pid] = reader
+                samples[pid] = reader.sample(at: now).flatMap { $0.interval > 0 ? $0 : nil }
+                alive[pid] = !(kill(pid, 0) != 0 && errno == ESRCH)
             }
-            if let s = reader.sample(at: now), s.interval > 0 { jobs[job.id] = s }
-            if job.lostAt == nil, kill(pid, 0) != 0, errno == ESRCH { gone.insert(job.id) }
+            if let s = samples[pid] ?? nil { jobs[job.id] = s }
+            if job.lostAt == nil, alive[pid] == false { gone.insert(job.id) }
         }
-        for id in trees.keys where !live.contains(id) { trees[id] = nil }
+        for pid in trees.keys where samples[pid] == nil { trees[pid] = nil }
         engine.apply(SamplerReading(at: now, host: host.sample(), jobs: jobs, gone: gone))
         onChange()
     }

@@ -40,7 +40,7 @@ public enum PhaseView {
         if list.dropped > 0 {
             // Older done steps are summarised (StepList's rules): say what they add up to.
             let done = list.total - list.runningCount - failed
-            summary += " \(glyphs.dot) \(Format.count(done)) done, slowest \(Format.duration(list.longest)) \(glyphs.dot) \(Format.count(list.dropped)) older not listed"
+            summary += " \(glyphs.dot) \(Format.count(done)) done, \(Format.count(list.dropped)) not listed \(glyphs.dot) slowest \(Format.duration(list.longest))"
         }
         if !steps.isEmpty { summary += "   row \(cursor + 1) of \(steps.count)" }
         g.put(" " + summary, x: r.x, y: y, style: theme.dim, limit: r.maxX)

@@ -3,6 +3,7 @@
 //
 //   swift run -c release pipetop-bench all            every figure, then a summary table
 //   swift run -c release pipetop-bench [ingest | sampling | clients | overload | eta] [--quick]
+//   swift run -c release pipetop-bench memory [--quick] [--soak SECONDS]
 import Foundation
 import PipetopEngine
 import PipetopWire
@@ -117,10 +118,14 @@ case "all":
     figures += try ClientBench.main(quick: quick)
     print()
     figures += try OverloadBench.main(quick: quick)
+    print()
+    figures += try MemoryBench.main(args: quick ? ["--quick"] : [])
     print("\nSummary (\(quick ? "quick run: proves the benchmarks work; figures are not meaningful" : "full run"))")
     Figure.printTable(figures)
 case "clients": _ = try ClientBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "overload": _ = try OverloadBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "memory": _ = try MemoryBench.main(args: Array(CommandLine.arguments.dropFirst(2)))
+case "memory-engine": try MemoryBench.engineChild(socket: CommandLine.arguments[2])
 case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
     if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
@@ -132,6 +137,6 @@ case "eta":
         ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | overload [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | overload [--quick] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

@@ -2,7 +2,10 @@
 public struct Phase: Sendable, Codable, Equatable {
     public var id: String
     public var name: String
-    public var state: PhaseState
+    public var state: PhaseState {
+        // An ended phase keeps fewer done steps in detail (StepList's rules); a retried one, more again.
+        didSet { if state.isFinished { steps.settle() } else if oldValue.isFinished { steps.unsettle() } }
+    }
     public var total: Int?
     public var unit: String?
     public var done: Int
@@ -105,77 +108,4 @@ public struct Step: Sendable, Codable, Equatable {
     }
 
     public func duration(now: Double) -> Double { max(0, (endedAt ?? now) - startedAt) }
-}
-
-/// The steps of a phase in the order they first appeared, with lookup by id, bounded:
-/// past `limit` the oldest finished steps are dropped (and counted) so that a phase with
-/// millions of steps does not grow without bound.
-public struct StepList: Sendable, Equatable, Codable {
-    public private(set) var items: [Step] = []
-    private var index: [String: Int] = [:]
-    /// Finished steps dropped to stay within the limit.
-    public private(set) var dropped: Int = 0
-    public static let limit = 20_000
-
-    public init() {}
-
-    public var count: Int { items.count }
-    public subscript(id: String) -> Step? { index[id].map { items[$0] } }
-
-    public var runningCount: Int { items.reduce(0) { $0 + ($1.state == .running ? 1 : 0) } }
-    public var failedCount: Int { items.reduce(0) { $0 + ($1.state == .failed ? 1 : 0) } }
-
-    /// Inserts or updates a step. Returns the step as stored.
-    @discardableResult
-    public mutating func upsert(id: String, state: StepState, detail: String?, at time: Double) -> Step {
-        if let i = index[id] {
-            var s = items[i]
-            if s.state != state {
-                if state == .running { s.startedAt = time; s.endedAt = nil } else { s.endedAt = time }
-                s.state = state
-            }
-            if let d = detail { s.detail = d }
-            items[i] = s
-            return s
-        }
-        let s = Step(id: id, state: state, startedAt: time, endedAt: state == .running ? nil : time, detail: detail)
-        items.append(s)
-        index[id] = items.count - 1
-        if items.count > Self.limit { trim() }
-        return s
-    }
-
-    /// Drops the oldest finished steps down to 90% of the limit; running ones are kept.
-    private mutating func trim() {
-        let target = Self.limit * 9 / 10
-        var excess = items.count - target
-        var kept: [Step] = []
-        kept.reserveCapacity(target + 16)
-        for s in items {
-            if excess > 0 && s.state != .running { excess -= 1; dropped += 1; continue }
-            kept.append(s)
-        }
-        items = kept
-        reindex()
-    }
-
-    private mutating func reindex() {
-        index.removeAll(keepingCapacity: true)
-        for (i, s) in items.enumerated() { index[s.id] = i }
-    }
-
-    private enum CodingKeys: String, CodingKey { case items, dropped }
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        items = try c.decode([Step].self, forKey: .items)
-        dropped = try c.decodeIfPresent(Int.self, forKey: .dropped) ?? 0
-        reindex()
-    }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(items, forKey: .items)
-        try c.encode(dropped, forKey: .dropped)
-    }
-
-    public static func == (a: StepList, b: StepList) -> Bool { a.items == b.items && a.dropped == b.dropped }
 }

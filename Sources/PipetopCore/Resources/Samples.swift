@@ -103,30 +103,38 @@ extension PipelineState {
             job.lostAt = r.at
             jobs[id] = job
         }
-        for (id, sample) in r.jobs {
-            guard var job = jobs[id], !job.state.isTerminal else { continue }
-            var res = job.resources ?? JobResources()
-            res.last = sample
-            res.cpu.append(sample.cpuPercent, at: r.at)
-            res.rss.append(Double(sample.rss), at: r.at)
-            res.cpuSeconds += sample.cpuSeconds
-            res.peakRSS = max(res.peakRSS, sample.rss)
-            res.readBytes += sample.readBytes
-            res.writeBytes += sample.writeBytes
-            job.resources = res
-            let running = job.phases.indices.filter { job.phases[$0].state == .running }
-            let share = running.isEmpty ? 0 : 1 / Double(running.count)
-            for i in running {
-                var u = job.phases[i].usage ?? PhaseUsage()
-                u.cpuSeconds += sample.cpuSeconds * share
-                u.sampledSeconds += sample.interval
-                u.peakCPU = max(u.peakCPU, sample.cpuPercent)
-                u.peakRSS = max(u.peakRSS, sample.rss)
-                u.readBytes += Int(Double(sample.readBytes) * share)
-                u.writeBytes += Int(Double(sample.writeBytes) * share)
-                job.phases[i].usage = u
-            }
-            jobs[id] = job
+        for (id, sample) in r.jobs where jobs[id].map({ !$0.state.isTerminal }) ?? false {
+            // In place (through the dictionary's accessor): a copy of the job would share the
+            // timelines' buffers and make every append copy a whole timeline (40 KB a job).
+            jobs[id]!.absorb(sample, at: r.at)
+        }
+    }
+}
+
+extension Job {
+    /// One sample of the job's process tree: its timelines and totals, and the share of each
+    /// running phase.
+    mutating func absorb(_ sample: TreeSample, at t: Double) {
+        if resources == nil { resources = JobResources() }
+        resources!.last = sample
+        resources!.cpu.append(sample.cpuPercent, at: t)
+        resources!.rss.append(Double(sample.rss), at: t)
+        resources!.cpuSeconds += sample.cpuSeconds
+        resources!.peakRSS = max(resources!.peakRSS, sample.rss)
+        resources!.readBytes += sample.readBytes
+        resources!.writeBytes += sample.writeBytes
+        var running = 0
+        for p in phases where p.state == .running { running += 1 }
+        let share = running == 0 ? 0 : 1 / Double(running)
+        for i in phases.indices where phases[i].state == .running {
+            var u = phases[i].usage ?? PhaseUsage()
+            u.cpuSeconds += sample.cpuSeconds * share
+            u.sampledSeconds += sample.interval
+            u.peakCPU = max(u.peakCPU, sample.cpuPercent)
+            u.peakRSS = max(u.peakRSS, sample.rss)
+            u.readBytes += Int(Double(sample.readBytes) * share)
+            u.writeBytes += Int(Double(sample.writeBytes) * share)
+            phases[i].usage = u
         }
     }
 }

@@ -55,6 +55,8 @@ public struct Timeline: Sendable, Equatable {
 
         public mutating func append(_ v: Float) {
             if storage.count < capacity {
+                // The last growth goes to the capacity exactly, not to the next power of two.
+                if storage.count == storage.capacity && storage.count * 2 > capacity { storage.reserveCapacity(capacity) }
                 storage.append(v)
             } else {
                 storage[head] = v

@@ -2,7 +2,7 @@ import PipetopCore
 
 /// One phase (Enter on a phase): its sub-steps with state, start, duration and detail.
 /// Only the rows on screen are drawn, so a phase with 20,000 steps scrolls as fast as one
-/// with ten.
+/// with ten. Older done steps the engine no longer keeps in detail are counted in the summary.
 public enum PhaseView {
     static func draw(into g: inout Grid, _ m: DashboardModel, jobID: String, phaseID: String, rect r: Rect, glyphs: Glyphs, theme: Theme) {
         guard let job = m.state[job: jobID], let p = job.phase(phaseID) else {
@@ -34,10 +34,14 @@ public enum PhaseView {
         }
         let steps = Lists.steps(p, filter: m.nav.filter)
         let cursor = min(m.nav.stepIndex(in: m.state), max(0, steps.count - 1))
-        let failed = p.steps.failedCount
-        let running = p.steps.runningCount
-        var summary = "\(p.steps.count) step\(p.steps.count == 1 ? "" : "s") \(glyphs.dot) \(running) running \(glyphs.dot) \(failed) failed"
-        if p.steps.dropped > 0 { summary += " \(glyphs.dot) \(Format.count(p.steps.dropped)) older finished steps not kept" }
+        let list = p.steps
+        let failed = list.failedCount + list.folded.failed
+        var summary = "\(Format.count(list.total)) step\(list.total == 1 ? "" : "s") \(glyphs.dot) \(list.runningCount) running \(glyphs.dot) \(failed) failed"
+        if list.dropped > 0 {
+            // Older done steps are summarised (StepList's rules): say what they add up to.
+            let done = list.total - list.runningCount - failed
+            summary += " \(glyphs.dot) \(Format.count(done)) done, \(Format.count(list.dropped)) not listed \(glyphs.dot) slowest \(Format.duration(list.longest))"
+        }
         if !steps.isEmpty { summary += "   row \(cursor + 1) of \(steps.count)" }
         g.put(" " + summary, x: r.x, y: y, style: theme.dim, limit: r.maxX)
         y += 1
@@ -54,7 +58,7 @@ public enum PhaseView {
         let rows = r.maxY - y
         guard rows > 0 else { return }
         if steps.isEmpty {
-            g.put(p.steps.count == 0 ? "no sub-steps reported for this phase" : "no step matches the filter", x: 4, y: y, style: theme.dim)
+            g.put(p.steps.total == 0 ? "no sub-steps reported for this phase" : "no step matches the filter", x: 4, y: y, style: theme.dim)
             return
         }
         let first = max(0, min(cursor - rows / 2, steps.count - rows))

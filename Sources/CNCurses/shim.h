@@ -42,4 +42,10 @@ static inline int pt_key_code_yes(void) { return KEY_CODE_YES; }
 
 static inline const char *pt_codeset(void) { return nl_langinfo(CODESET); }
 
+// A terminfo string capability of the current terminal, or NULL when it has none.
+static inline const char *pt_tigetstr(const char *cap) {
+    char *s = tigetstr((NCURSES_CONST char *)cap);
+    return (s == NULL || s == (char *)-1) ? NULL : s;
+}
+
 #endif

@@ -7,7 +7,9 @@ import Glibc
 
 public struct ClientError: Error, CustomStringConvertible {
     public var description: String
-    public init(_ d: String) { description = d }
+    /// The engine refused this connection (another user's engine); `description` is its reason.
+    public var refused = false
+    public init(_ d: String, refused: Bool = false) { description = d; self.refused = refused }
 }
 
 /// A plain blocking connection to an engine: write lines, read replies. Either the engine's
@@ -90,8 +92,12 @@ public final class EngineConnection: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         if rc != 0 {
-            let why = String(cString: strerror(errno))
+            let code = errno
+            let why = String(cString: strerror(code))
             Glibc.close(fd)
+            if code == EACCES || code == EPERM {
+                throw ClientError("cannot connect to \(path): \(why) (the engine there is another user's; its owner can let a group in with `pipetop daemon --allow-group NAME`)")
+            }
             throw ClientError("no engine at \(path) (\(why)); start one with `pipetop` or `pipetop daemon`")
         }
         self.fd = fd
@@ -160,7 +166,10 @@ public final class EngineConnection: @unchecked Sendable {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ClientError("write to \(path) failed: \(String(cString: strerror(errno)))")
+                let why = String(cString: strerror(errno))
+                // An engine that refused this connection closed it after saying why.
+                if let reason = pendingRefusal() { throw ClientError(reason, refused: true) }
+                throw ClientError("write to \(path) failed: \(why)")
             }
             off += n
         }
@@ -174,6 +183,7 @@ public final class EngineConnection: @unchecked Sendable {
             if let nl = inbox.firstIndex(of: 0x0A) {
                 let line = String(decoding: inbox[..<nl], as: UTF8.self)
                 inbox.removeSubrange(...nl)
+                if let reason = Self.refusal(in: line) { throw ClientError(reason, refused: true) }
                 return line
             }
             let left = deadline - Date().timeIntervalSince1970
@@ -192,11 +202,44 @@ public final class EngineConnection: @unchecked Sendable {
             }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
-                throw ClientError("read from \(path) failed: \(String(cString: strerror(errno)))")
+                let why = String(cString: strerror(errno))
+                if let reason = pendingRefusal() { throw ClientError(reason, refused: true) }
+                throw ClientError("read from \(path) failed: \(why)")
             }
             inbox.append(contentsOf: readBuffer[0..<n])
             bytesRead += n
         }
+    }
+
+    /// The engine's reason when a line is its refusal of the whole connection: an error for
+    /// line 0 (lines are counted from 1), sent before it closes the connection.
+    static func refusal(in line: String) -> String? {
+        guard line.hasPrefix(#"{"type":"error","line":0,"#), case .error(0, let reason)? = Reply.parse(line) else { return nil }
+        return reason
+    }
+
+    /// The engine's refusal, if it sent one that has not been read yet (looked for after a
+    /// write or read failed: the engine closes a refused connection at once).
+    func pendingRefusal() -> String? {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while poll(&p, 1, 0) > 0 {
+            let n = read(fd, &readBuffer, readBuffer.count)
+            if n <= 0 { break }
+            inbox.append(contentsOf: readBuffer[0..<n])
+        }
+        for line in inbox.split(separator: 0x0A) {
+            if let reason = Self.refusal(in: String(decoding: line, as: UTF8.self)) { return reason }
+        }
+        return nil
+    }
+
+    /// The engine's refusal of this process (another user's engine), found with one round
+    /// trip; nil when it lets us in or cannot be asked (the caller's own connection says why).
+    public static func refusal(at path: String, timeout: Double = 2) -> String? {
+        guard let c = try? EngineConnection(path: path) else { return nil }
+        defer { c.close() }
+        do { _ = try c.sync(timeout: timeout) } catch { return (error as? ClientError)?.refused == true ? "\(error)" : nil }
+        return nil
     }
 
     /// Reads and drops whatever replies have arrived, without waiting (a producer that does not
@@ -206,8 +249,15 @@ public final class EngineConnection: @unchecked Sendable {
         while poll(&p, 1, 0) > 0 {
             let n = read(fd, &readBuffer, readBuffer.count)
             if n <= 0 { return }
+            // Dropped, except the engine's refusal of the whole connection.
+            if refusedReason == nil, let text = String(bytes: readBuffer[0..<n], encoding: .utf8), text.contains(#""line":0,"#) {
+                refusedReason = text.split(separator: "\n").lazy.compactMap { Self.refusal(in: String($0)) }.first
+            }
         }
     }
+
+    /// The engine's reason for refusing this connection, when `discardReplies` came across it.
+    public private(set) var refusedReason: String?
 
     /// Sends a `sync` and waits for its answer. Returns the error replies that arrived
     /// before it (for lines sent on this connection).

@@ -235,6 +235,8 @@ final class ReportSender: @unchecked Sendable {
         return false
     }
 
+    private var warnedRefusal = false
+
     private func run() {
         var backoff = 0.1
         while true {
@@ -270,7 +272,13 @@ final class ReportSender: @unchecked Sendable {
                 }
                 if !progress.isEmpty { try c.send(progress) }
                 c.discardReplies()
+                if let why = c.refusedReason { throw ClientError(why, refused: true) }
             } catch {
+                // Another user's engine: say why once (the program runs on unreported).
+                if let e = error as? ClientError, e.refused, !warnedRefusal {
+                    warnedRefusal = true
+                    FileHandle.standardError.write(Data("pipetop: \(e.description)\n".utf8))
+                }
                 let dead = cond.withLock { () -> EngineConnection? in defer { connection = nil }; return connection }
                 dead?.close()
                 Thread.sleep(forTimeInterval: backoff)

@@ -99,15 +99,23 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
+    @Option(name: .customLong("allow-group"), help: ArgumentHelp(
+        "Let the members of this group use the engine too (config: [engine] allow_group). Default: only its own user (and root).",
+        discussion: "The socket becomes 0660 and its default directory 0750, both with that group; the database stays 0600.",
+        valueName: "group"))
+    var allowGroup: String?
+
     @Option(name: .long, help: ArgumentHelp("Seconds between /proc samples of the host and the jobs' process trees; 0 turns sampling off.", valueName: "seconds"))
     var sampleInterval: Double = 1
 
     /// The engine and its socket server, with the alert rules and notifications of the config
     /// file. A config file that cannot be used is reported on standard error and ignored.
     func makeServer(socketPath: String, keepByDefault: Bool) throws -> EngineServer {
-        let engine = try makeEngine(keepByDefault: keepByDefault)
         let (config, problem) = Config.load()
         if let problem { FileHandle.standardError.write(Data("pipetop: \(problem)\n".utf8)) }
+        let policy: PeerPolicy
+        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(error)") }
+        let engine = try makeEngine(keepByDefault: keepByDefault)
         engine.configureRules(config.alerts.rules, off: config.alerts.off)
         var notifier: Notifier?
         if !config.alerts.notify.isEmpty {
@@ -115,7 +123,7 @@ struct EngineOptions: ParsableArguments {
                 engine?.raiseOwnAlert(kind: "notify", severity: .warning, message: "\(target.name): \(why)")
             }
         }
-        return EngineServer(engine: engine, socketPath: socketPath, sampleInterval: sampleInterval, notifier: notifier)
+        return EngineServer(engine: engine, socketPath: socketPath, sampleInterval: sampleInterval, notifier: notifier, peerPolicy: policy)
     }
 
     func validate() throws {

@@ -27,14 +27,11 @@ public final class MetricsServer: @unchecked Sendable {
                                       now: engine.clock.now())
     }
 
-    /// Listens on `host:port` ("127.0.0.1:9464", "[::1]:9464", ":9464" means all addresses).
+    /// Listens on `host:port` ("127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464" for every
+    /// address). A bare port ("9464") or one without a host (":9464") means loopback only:
+    /// reaching beyond this host takes a host written out.
     public func listen(_ address: String) throws {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw SocketPathError("--metrics wants HOST:PORT, e.g. 127.0.0.1:9464 (got \(address))")
-        }
-        var host = String(address[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host.isEmpty { host = "0.0.0.0" }
+        let (host, port) = try Self.parse(address)
         let server = self
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -44,6 +41,22 @@ public final class MetricsServer: @unchecked Sendable {
                 }
             }
             .bind(host: host, port: port).wait()
+    }
+
+    /// The host and port of a `--metrics` value (loopback when no host is written).
+    static func parse(_ address: String) throws -> (host: String, port: Int) {
+        let bad = SocketPathError("--metrics wants HOST:PORT or PORT, e.g. 127.0.0.1:9464 or 9464 (got \(address))")
+        if let port = Int(address) {
+            guard (0...65535).contains(port) else { throw bad }
+            return ("127.0.0.1", port)
+        }
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), (0...65535).contains(port) else {
+            throw bad
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "127.0.0.1" }
+        return (host, port)
     }
 
     /// Writes the exposition to `path` every `interval` seconds (atomically).

@@ -3,12 +3,15 @@ import NIOCore
 import NIOPosix
 import PipetopCore
 import PipetopWire
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The tracker engine's listening socket. Starts on a Unix socket path, refuses to take over
-/// a live engine's socket, replaces a stale one, and leaves the socket at mode 0600.
+/// a live engine's socket, replaces a stale one, and leaves the socket at mode 0600 (0660 and
+/// the allowed group's when `peerPolicy` lets a group in). Every connection's peer is checked
+/// (SO_PEERCRED) before any of its lines is read: see `PeerPolicy`.
 public final class EngineServer: @unchecked Sendable {
     public let engine: Engine
     public let socketPath: String
@@ -24,9 +27,14 @@ public final class EngineServer: @unchecked Sendable {
     /// Sends alerts to webhooks, commands, Alertmanager (nil: none configured).
     public let notifier: Notifier?
 
+    /// Who may connect besides the engine's user and root.
+    public let peerPolicy: PeerPolicy
+
     /// `sampleInterval` 0 turns sampling off.
-    public init(engine: Engine, socketPath: String, threads: Int = System.coreCount, sampleInterval: Double = 0, notifier: Notifier? = nil) {
+    public init(engine: Engine, socketPath: String, threads: Int = System.coreCount, sampleInterval: Double = 0, notifier: Notifier? = nil,
+                peerPolicy: PeerPolicy = .ownerOnly) {
         self.engine = engine
+        self.peerPolicy = peerPolicy
         self.notifier = notifier
         self.socketPath = socketPath
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
@@ -48,23 +56,37 @@ public final class EngineServer: @unchecked Sendable {
         case .absent:
             break
         }
-        try SocketPath.prepareDirectory(for: socketPath)
-        let engine = self.engine, hub = self.hub
+        let sharedGroup = peerPolicy.group?.gid
+        try SocketPath.prepareDirectory(for: socketPath, group: sharedGroup)
+        let engine = self.engine, hub = self.hub, policy = peerPolicy, log = refusalLog
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             // A client may close its sending side and still wait for answers (sync, resume).
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(engine: engine, hub: hub))
+                // The peer is checked before the connection gets the engine's handler: a refused
+                // one never has a line read.
+                Self.refusal(of: channel, policy: policy).flatMapThrowing { refusal in
+                    if let refusal {
+                        log.note(refusal)
+                        try channel.pipeline.syncOperations.addHandler(RefusingHandler(reason: refusal.reason))
+                    } else {
+                        try channel.pipeline.syncOperations.addHandler(ConnectionHandler(engine: engine, hub: hub))
+                    }
                 }
             }
         // The socket file is created by bind(); a tight umask means it is never readable by others.
         let old = umask(0o177)
         defer { umask(old) }
         channel = try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
-        chmod(socketPath, 0o600)
+        if let gid = sharedGroup {
+            // connect() needs write permission on the socket file: the group gets read and write.
+            chown(socketPath, uid_t.max, gid)
+            chmod(socketPath, 0o660)
+        } else {
+            chmod(socketPath, 0o600)
+        }
         sampler?.start()
         // Estimates move with time, not only with events: a stall must show though nothing comes.
         let notifier = self.notifier
@@ -72,6 +94,25 @@ public final class EngineServer: @unchecked Sendable {
             if engine.tick() { hub.changed() }
             hub.heartbeat()
             notifier?.observe(engine.snapshot().state, now: engine.clock.now())
+        }
+    }
+
+    /// Refused connections, logged on standard error (at most once a minute per uid).
+    private let refusalLog = RefusalLog()
+
+    struct Refusal { var uid: uid_t; var pid: pid_t; var reason: String }
+
+    /// Why the peer of `channel` may not use the engine (nil: it may). A peer whose credentials
+    /// cannot be read is refused.
+    static func refusal(of channel: Channel, policy: PeerPolicy) -> EventLoopFuture<Refusal?> {
+        guard let provider = channel as? SocketOptionProvider else { return channel.eventLoop.makeSucceededFuture(nil) }
+        let cred: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET),
+                                                                                    name: SocketOptionName(SO_PEERCRED))
+        return cred.map { c -> Refusal? in
+            guard let why = policy.refusal(uid: c.uid, gid: c.gid, pid: c.pid) else { return nil }
+            return Refusal(uid: c.uid, pid: c.pid, reason: why)
+        }.recover { error in
+            Refusal(uid: uid_t.max, pid: 0, reason: "the engine could not read the peer's credentials (SO_PEERCRED: \(error))")
         }
     }
 
@@ -85,6 +126,22 @@ public final class EngineServer: @unchecked Sendable {
         unlink(socketPath)
         try? group.syncShutdownGracefully()
         engine.close()
+    }
+}
+
+/// Writes refused connections to standard error, once a minute per uid at most (a client
+/// that retries every second must not flood the log).
+final class RefusalLog: Sendable {
+    private let last = Mutex<[uid_t: Double]>([:])
+
+    func note(_ r: EngineServer.Refusal) {
+        let now = Date().timeIntervalSince1970
+        let due = last.withLock { m -> Bool in
+            if let t = m[r.uid], now - t < 60 { return false }
+            m[r.uid] = now
+            return true
+        }
+        if due { FileHandle.standardError.write(Data("pipetop: refused a connection from pid \(r.pid): \(r.reason)\n".utf8)) }
     }
 }
 

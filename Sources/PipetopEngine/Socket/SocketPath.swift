@@ -45,24 +45,39 @@ public enum SocketPath {
         }
     }
 
-    /// Creates the socket's directory (mode 0700) when missing; refuses a directory that
-    /// another user owns or that others can write to, since a socket there could be swapped.
-    public static func prepareDirectory(for path: String) throws {
+    /// Creates the socket's directory when missing: mode 0700, or 0750 with group `group` when
+    /// a group is let in. The default directories (/tmp/pipetop-UID, $XDG_RUNTIME_DIR/pipetop)
+    /// are the engine's own: one another user owns is refused, and their mode is set each start
+    /// (a directory others can write to would let a socket be swapped). A directory the user
+    /// chose (`--socket /some/dir/x.sock`) is left as it is.
+    public static func prepareDirectory(for path: String, group: gid_t? = nil,
+                                        environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let dir = (path as NSString).deletingLastPathComponent
         guard !dir.isEmpty else { return }
+        let mode: mode_t = group == nil ? 0o700 : 0o750
+        func own() {
+            chmod(dir, mode)
+            if let group { chown(dir, uid_t.max, group) }
+        }
         var st = stat()
         if stat(dir, &st) != 0 {
             guard errno == ENOENT else { throw SocketPathError("cannot use \(dir): \(String(cString: strerror(errno)))") }
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            chmod(dir, 0o700)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+            own()
             return
         }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw SocketPathError("\(dir) is not a directory") }
-        // Only the directory we create by default must be private; a user-chosen one is theirs.
-        if dir.hasPrefix("/tmp/pipetop-") {
+        if isDefault(dir, environment: environment) {
             if st.st_uid != getuid() { throw SocketPathError("\(dir) belongs to another user; set PIPETOP_SOCKET or --socket") }
-            if st.st_mode & 0o077 != 0 { chmod(dir, 0o700) }
+            if st.st_mode & 0o777 != mode || (group != nil && st.st_gid != group!) { own() }
         }
+    }
+
+    /// One of the directories `resolve` picks by default.
+    static func isDefault(_ dir: String, environment: [String: String]) -> Bool {
+        if dir.hasPrefix("/tmp/pipetop-") { return true }
+        if let run = environment["XDG_RUNTIME_DIR"], !run.isEmpty, dir == run + "/pipetop" { return true }
+        return false
     }
 }
 

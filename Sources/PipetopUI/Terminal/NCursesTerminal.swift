@@ -38,6 +38,9 @@ public final class NCursesTerminal {
     public init(depth override: ColorDepth?, asciiOnly: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(0) == 1, isatty(1) == 1 else { throw StartError.notATerminal }
         let term = environment["TERM"] ?? ""
+        // The modes before curses changes them: what a crash handler puts back (TerminalRescue).
+        var before = termios()
+        let hadModes = tcgetattr(1, &before) == 0
         guard let out = fdopen(dup(1), "w"), let inp = fdopen(dup(0), "r") else { throw StartError.notATerminal }
         guard let scr = newterm(nil, out, inp) else { throw StartError.unknownTerminal(term) }
         screen = scr
@@ -52,6 +55,7 @@ public final class NCursesTerminal {
         keypad(win, true)
         curs_set(0)
         leaveok(win, true)
+        TerminalRescue.arm(fd: 1, modes: hadModes ? before : nil)
         // COLORS is only known after start_color().
         let hasColors = has_colors()
         if hasColors && environment["NO_COLOR"] == nil {
@@ -164,6 +168,7 @@ public final class NCursesTerminal {
     public func shutdown() {
         guard !isShutDown else { return }
         isShutDown = true
+        TerminalRescue.disarm()
         curs_set(1)
         endwin()
         delscreen(screen)

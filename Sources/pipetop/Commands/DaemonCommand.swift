@@ -14,12 +14,15 @@ struct DaemonCommand: ParsableCommand {
         Examples:
           pipetop daemon
           pipetop daemon --socket /tmp/ci-pipetop.sock &
+          pipetop daemon --allow-group pipeline --socket /srv/pipetop/pipetop.sock
+
+        Only the engine's user (and root) may use it; --allow-group lets one group's members in.
         """)
 
     @OptionGroup var socketOptions: SocketOptions
     @OptionGroup var engineOptions: EngineOptions
 
-    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464; give another host to listen beyond loopback).", valueName: "host:port"))
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics. A bare port (9464) listens on 127.0.0.1 only; write a host (0.0.0.0:9464) to listen beyond loopback.", valueName: "[host:]port"))
     var metrics: String?
 
     @Option(name: .customLong("metrics-textfile"), help: ArgumentHelp("Write the same metrics to this file every 15 s, atomically (node_exporter's textfile collector).", valueName: "path"))

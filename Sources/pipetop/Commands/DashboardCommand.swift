@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PipetopClient
 import PipetopCore
 import PipetopEngine
 
@@ -20,6 +21,8 @@ struct DashboardCommand: ParsableCommand {
     func run() throws {
         let path = socketOptions.resolved
         if SocketPath.probe(path) == .live {
+            // Another user's engine says so before the screen is taken.
+            if let reason = EngineConnection.refusal(at: path) { throw CLIError("pipetop: \(reason)") }
             try DashboardRunner.run(source: RemoteSource(path: path, fps: display.effective(Config.load().0).fps), display: display)
             return
         }

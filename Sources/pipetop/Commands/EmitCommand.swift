@@ -54,8 +54,13 @@ struct EmitCommand: ParsableCommand {
         let conn: EngineConnection
         do { conn = try EngineConnection(path: socketOptions.resolved) } catch { throw CLIError("pipetop emit: \(error)") }
         defer { conn.close() }
-        try conn.send(line + "\n")
-        let replies = try conn.sync()
+        let replies: [Reply]
+        do {
+            try conn.send(line + "\n")
+            replies = try conn.sync()
+        } catch {
+            throw CLIError("pipetop emit: \(error)")
+        }
         if let first = replies.first, case .error(_, let reason) = first {
             throw CLIError("pipetop emit: refused: \(reason)")
         }

@@ -241,20 +241,32 @@ final class Reporter: @unchecked Sendable {
             guard let c = connection else { return }
             do { try c.send(line) } catch {
                 connection = nil
-                warn("lost the engine at \(socket)")
+                // A refusal (another user's engine) says why; anything else is a lost engine.
+                warn((error as? ClientError)?.refused == true ? "\(error)" : "lost the engine at \(socket)")
+            }
+        }
+    }
+
+    /// A sync, with a refusal by the engine reported (other failures stay quiet).
+    private func syncLocked() {
+        guard let c = connection else { return }
+        do { _ = try c.sync(timeout: 3) } catch {
+            if (error as? ClientError)?.refused == true {
+                connection = nil
+                warn("\(error)")
             }
         }
     }
 
     /// Waits (briefly) until the engine has applied everything sent so far.
     func sync() {
-        lock.withLock { _ = try? connection?.sync(timeout: 3) }
+        lock.withLock { syncLocked() }
     }
 
     /// Waits (briefly) until the engine has applied everything sent.
     func finish() {
         lock.withLock {
-            _ = try? connection?.sync(timeout: 3)
+            syncLocked()
             connection?.close()
             connection = nil
         }

@@ -11,6 +11,9 @@ import PipetopEngine
 ///     fps = 10
 ///     socket = "/run/user/1000/pipetop/pipetop.sock"
 ///
+///     [engine]
+///     allow_group = "pipeline"   # members of this group may use the engine too
+///
 ///     [alerts]
 ///     off = ["eta-slip"]     # built-in checks switched off
 ///     bell = true            # ring the terminal on a new critical alert
@@ -30,6 +33,8 @@ struct Config: Equatable {
     var ascii: Bool?
     var fps: Double?
     var socket: String?
+    /// `[engine] allow_group`: a group whose members may use the engine besides its user.
+    var allowGroup: String?
     /// `[alerts]`, `[[rule]]` and `[[notify]]`: docs/ALERTS.md.
     var alerts = AlertConfig()
 
@@ -102,7 +107,7 @@ struct Config: Equatable {
     static func parse(_ text: String, file: String) throws -> Config {
         var c = Config()
         // Where the lines go: the top level, [alerts], or the newest [[rule]] / [[notify]].
-        enum Section { case top, alerts, rule, notify }
+        enum Section { case top, engine, alerts, rule, notify }
         var section = Section.top
         var tables: [(section: Section, line: String, fields: [(String, JSONValue)])] = []
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -111,10 +116,11 @@ struct Config: Equatable {
             if line.isEmpty { continue }
             switch line {
             case "[alerts]": section = .alerts; continue
+            case "[engine]": section = .engine; continue
             case "[[rule]]": section = .rule; tables.append((.rule, where_, [])); continue
             case "[[notify]]": section = .notify; tables.append((.notify, where_, [])); continue
             default:
-                if line.hasPrefix("[") { throw ParseError(description: "\(where_): unknown section \(line) (known: [alerts], [[rule]], [[notify]])") }
+                if line.hasPrefix("[") { throw ParseError(description: "\(where_): unknown section \(line) (known: [engine], [alerts], [[rule]], [[notify]])") }
             }
             guard let eq = line.firstIndex(of: "=") else { throw ParseError(description: "\(where_): expected key = value") }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
@@ -122,6 +128,10 @@ struct Config: Equatable {
             switch section {
             case .top: try c.set(key, value, at: where_)
             case .alerts: try c.alerts.set(key, value, at: where_)
+            case .engine:
+                guard key == "allow_group" else { throw ParseError(description: "\(where_): unknown key '\(key)' in [engine] (known: allow_group)") }
+                guard case .string(let g) = value, !g.isEmpty else { throw ParseError(description: "\(where_): key 'allow_group' needs a quoted group name") }
+                c.allowGroup = g
             case .rule, .notify: tables[tables.count - 1].fields.append((key, value))
             }
         }

@@ -46,41 +46,50 @@ enum DashboardRunner {
     }
 }
 
-/// Restores the terminal when the process is killed by a crash signal, then lets the
-/// signal's previous handler (or the default action) run.
+/// Restores the terminal when the process is killed by a crash signal (SIGSEGV, SIGBUS,
+/// SIGILL, SIGFPE, SIGABRT, SIGTRAP), then lets the signal's previous handler (or the default
+/// action) run. SIGKILL cannot be caught: after `kill -9` of the dashboard, `reset` (or
+/// `stty sane`) gives the terminal back.
 enum CrashGuard {
-    nonisolated(unsafe) static var previous: [Int32: sigaction] = [:]
     static let signals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+    /// The actions before ours, by signal number (a plain array: read from the handler).
+    nonisolated(unsafe) static var previous: [Glibc.sigaction] = Array(repeating: Glibc.sigaction(), count: 65)
+    nonisolated(unsafe) static var installed = [Bool](repeating: false, count: 65)
+    static let note: StaticString = "\npipetop crashed; the terminal was restored. Run with SWIFT_BACKTRACE=enable=yes for a backtrace.\n"
 
     static func install() {
         for sig in signals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
-                endwin()
-                // Only async-signal-safe calls from here on.
-                let note = "\npipetop crashed; the terminal was restored. Run with SWIFT_BACKTRACE=enable=yes for a backtrace.\n"
-                _ = note.withCString { write(2, $0, strlen($0)) }
-                if var old = CrashGuard.previous[sig] {
-                    sigaction(sig, &old, nil)
+                // Only async-signal-safe calls from here on: write(2) and tcsetattr(3) with
+                // what was prepared when curses started (not endwin, which may find curses
+                // half-way through a frame), sigaction, raise.
+                TerminalRescue.restore()
+                _ = write(2, CrashGuard.note.utf8Start, CrashGuard.note.utf8CodeUnitCount)
+                let i = Int(sig)
+                if i > 0 && i < 65 && CrashGuard.installed[i] {
+                    sigaction(sig, &CrashGuard.previous[i], nil)
                 } else {
                     signal(sig, SIG_DFL)
                 }
+                // Blocked while this handler runs: the previous action comes as it returns (a
+                // fault re-executes its instruction and faults again).
                 raise(sig)
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = Int32(bitPattern: UInt32(truncatingIfNeeded: SA_RESETHAND))
             var old = sigaction()
             sigaction(sig, &action, &old)
-            previous[sig] = old
+            previous[Int(sig)] = old
+            installed[Int(sig)] = true
         }
     }
 
     static func uninstall() {
-        for (sig, old) in previous {
-            var o = old
-            sigaction(sig, &o, nil)
+        for sig in signals where installed[Int(sig)] {
+            sigaction(sig, &previous[Int(sig)], nil)
+            installed[Int(sig)] = false
         }
-        previous.removeAll()
     }
 }
 

@@ -20,6 +20,7 @@ import collections
 import json
 import os
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -56,6 +57,8 @@ class _Sender(object):
         self.jobs = []            # live Job objects, replayed after a reconnect
         self.sock = None
         self.dropped = 0
+        #: Why the engine refused this process (another user's engine), once it said so.
+        self.refused = None
         self.wake = threading.Event()
         self.thread = threading.Thread(target=self._run, name="pipetop-sender", daemon=True)
         self.thread.start()
@@ -104,12 +107,31 @@ class _Sender(object):
     def _write(self, message):
         self.sock.sendall((json.dumps(message, separators=(",", ":")) + "\n").encode())
 
+    def _note_refusal(self, data):
+        # An engine that refuses this process (it belongs to another user) says why in an
+        # error for line 0, then closes: say it once on standard error.
+        if self.refused is not None or b'"line":0' not in data:
+            return
+        for raw in data.split(b"\n"):
+            try:
+                m = json.loads(raw.decode("utf-8", "replace"))
+            except ValueError:
+                continue
+            if isinstance(m, dict) and m.get("type") == "error" and m.get("line") == 0:
+                self.refused = str(m.get("reason"))
+                sys.stderr.write("pipetop: %s\n" % self.refused)
+                sys.stderr.flush()
+                return
+
     def _drain_replies(self):
         # Error replies are not read by anybody; keep the socket's receive side empty.
         try:
             self.sock.setblocking(False)
-            while self.sock.recv(65536):
-                pass
+            while True:
+                data = self.sock.recv(65536)
+                if not data:
+                    break
+                self._note_refusal(data)
         except (BlockingIOError, InterruptedError):
             pass
         except OSError:
@@ -144,6 +166,10 @@ class _Sender(object):
                 self._drain_replies()
             except OSError:
                 if self.sock is not None:
+                    try:
+                        self._drain_replies()  # a refusal is read before the socket goes
+                    except OSError:
+                        pass
                     try:
                         self.sock.close()
                     except OSError:

@@ -30,7 +30,7 @@ private func seeds() -> [String: Data] {
     out["heartbeat"] = line(.heartbeat(.init(now: t)))
     out["empty-snapshot"] = line(.snapshot(.init(version: 0, now: t, state: s)))
     apply([
-        #"{"type":"job.start","job":"etl","name":"nightly etl","phases":["fetch",{"id":"load","name":"Load"}],"labels":{"pipeline":"etl","env":"prod"},"rules":[{"name":"slow","metric":"rate","op":"<","value":1,"for":60}]}"#,
+        #"{"type":"job.start","job":"etl","name":"nightly etl","phases":["fetch",{"id":"load","name":"Load"}],"labels":{"pipeline":"etl","env":"prod"},"rules":[{"name":"slow","metric":"phase.rate","op":"<","value":1,"for":60}]}"#,
         #"{"type":"phase.start","job":"etl","phase":"fetch","total":1000,"unit":"rows"}"#,
         #"{"type":"progress","job":"etl","phase":"fetch","done":400,"failed":3}"#,
         #"{"type":"step","job":"etl","phase":"fetch","step":"page 1","state":"done","detail":"200 rows"}"#,

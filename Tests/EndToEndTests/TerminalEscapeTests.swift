@@ -39,16 +39,20 @@ struct TerminalEscapeTests {
         #expect(s1.contains("ALERT^[]2;PWNED4^G^H^H^H"), "the alert shows as text:\n\(s1)")
         // Into the job: phases, steps and logs.
         try pane.keys("Enter")
-        let (detail, s2) = pane.waitFor { $0.contains("^[]0;PWNED2^[\\Q") && $0.contains("L<9b>2J<9d>2;PWNED3<9c>^M^JEND") }
+        let (detail, s2) = pane.waitFor {
+            $0.contains("PHASE") && $0.contains("─ log") && $0.contains("◐ P^[]0;PWNED2^[\\Q") && $0.contains("ERROR L<9b>2J<9d>2;PWNED3<9c>^M^JEND")
+        }
         #expect(detail, "phase names and logs show as text:\n\(s2)")
         try pane.keys("Enter")
-        let (steps, s3) = pane.waitFor { $0.contains("S^[[2J^[c") }
+        let (steps, s3) = pane.waitFor { $0.contains("STEP") && $0.contains("◐ S^[[2J^") }  // cut to the column
         #expect(steps, "steps show as text:\n\(s3)")
         #expect(s3.contains("D^[[?1000h^?"), "step details show as text:\n\(s3)")
         // The terminal's state is what the dashboard set, not what the job sent.
         let after = try tmuxFormat(pane, state)
         #expect(after == before, "terminal state changed: \(before) -> \(after)")
         #expect(!after.contains("PWNED"))
+        try pane.keys("Escape")
+        try pane.keys("Escape")
         try pane.keys("q")
         #expect(pane.waitFor { $0.contains("EXIT=0") }.0)
     }

@@ -157,6 +157,16 @@ struct OverflowTests {
         #expect(reason(#"{"type":"progress","job":"j","phase":"a","inc":9007199254740993}"#)?.contains("too large") == true)
     }
 
+    /// Found by fuzzing (Fuzz/run wire): `abs(Int.min)` trapped and took the engine down.
+    @Test func theSmallestIntegerIsRefusedNotTrappedOn() {
+        #expect(reason(#"{"type":"progress","job":"j","phase":"a","inc":-9223372036854775808}"#)
+                == "field 'inc' is too large (at most 9007199254740992)")
+        #expect(reason(#"{"type":"progress","job":"j","phase":"a","done":-9223372036854775808}"#)
+                == "field 'done' must not be negative, got -9223372036854775808")
+        #expect(reason(#"{"type":"job.start","job":"j","pid":-9223372036854775808}"#)?.contains("must be a process id") == true)
+        #expect(reason(#"{"type":"progress","job":"j","phase":"a","done":1,"seq":-9223372036854775808}"#) == nil)
+    }
+
     @Test func theLargestCountsSumWithoutTrapping() throws {
         var s = PipelineState()
         try s.apply(Event(job: "j", .jobStart(.init(name: "j"))), now: 0)

@@ -121,6 +121,16 @@ extension PipelineState {
         if runs.count > Self.runsKept { runs.removeFirst(runs.count - Self.runsKept) }
         history[RunSummary.pipeline(of: job)] = runs
         reindexHistory(RunSummary.pipeline(of: job))
+        if history.count > Self.maxPipelines + Self.maxPipelines / 10 {
+            // Forget the pipelines whose last run ended first (a tenth at a time: one scan per
+            // hundred or so new pipelines).
+            let stale = history.map { ($0.value.last?.endedAt ?? 0, $0.key) }.sorted { $0 < $1 }
+                .prefix(history.count - Self.maxPipelines)
+            for (_, name) in stale {
+                history[name] = nil
+                pastIndex[name] = nil
+            }
+        }
     }
 }
 

@@ -30,6 +30,7 @@ extension PipelineState {
             if out.host.last == nil { out.host = s.host }
         }
         out.reindexHistory()
+        out.recountLiveJobs()
         return out
     }
 }

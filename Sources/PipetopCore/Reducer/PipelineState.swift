@@ -13,6 +13,9 @@ public struct PipelineState: Sendable, Codable, Equatable {
     public internal(set) var alertRules = AlertRules()
     /// `history` indexed for the estimator (derived; not stored).
     var pastIndex: [String: PastRuns] = [:]
+    /// How many jobs are unfinished (derived from `jobs`; not stored): the live-job limit is
+    /// checked without a scan.
+    public internal(set) var liveJobs = 0
 
     public init() {}
 
@@ -26,7 +29,10 @@ public struct PipelineState: Sendable, Codable, Equatable {
         host = try c.decodeIfPresent(HostResources.self, forKey: .host) ?? HostResources()
         alertRules = try c.decodeIfPresent(AlertRules.self, forKey: .alertRules) ?? AlertRules()
         reindexHistory()
+        recountLiveJobs()
     }
+
+    mutating func recountLiveJobs() { liveJobs = jobs.values.reduce(0) { $0 + ($1.state.isTerminal ? 0 : 1) } }
 
     public subscript(job id: String) -> Job? { jobs[id] }
 

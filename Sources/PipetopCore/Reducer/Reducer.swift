@@ -70,7 +70,38 @@ extension PipelineState {
         }
         jobs[event.job] = job
         raiseAlerts(before: before, after: job, event: event.body, at: t)
-        if job.state.isTerminal && !before.state.isTerminal { record(job, at: t) }
+        if job.state.isTerminal && !before.state.isTerminal {
+            record(job, at: t)
+            liveJobs -= 1
+            dropOldFinishedJobs()
+        }
+    }
+
+    /// Most unfinished jobs one engine tracks: a `job.start` for another is refused until some
+    /// end, so a runaway or hostile producer cannot grow the engine (and every viewer's
+    /// snapshot) without bound.
+    public static let maxLiveJobs = 10_000
+    /// Finished jobs kept in the state (their runs stay in `history` and the database): past
+    /// this, the ones that ended first are dropped from the state.
+    public static let maxFinishedJobs = 1_000
+    /// Pipelines whose past runs are kept in `history` (for estimates): past this, those whose
+    /// last run ended first are forgotten.
+    public static let maxPipelines = 1_000
+
+    /// Drops the finished jobs that ended first once there are a tenth more than
+    /// `maxFinishedJobs` (one scan per hundred or so endings, not one per ending).
+    private mutating func dropOldFinishedJobs() {
+        let finished = jobs.count - liveJobs
+        guard finished > Self.maxFinishedJobs + Self.maxFinishedJobs / 10 else { return }
+        let oldest = jobs.values.filter { $0.state.isTerminal }
+            .map { ($0.endedAt ?? $0.updatedAt, $0.id) }
+            .sorted { $0 < $1 }
+            .prefix(finished - Self.maxFinishedJobs)
+        for (_, id) in oldest {
+            jobs[id] = nil
+            alertRules.forgetJobRules(id)
+        }
+        order.removeAll { jobs[$0] == nil }
     }
 
     /// The hot path: progress for a running phase of a live job whose estimate and error
@@ -152,6 +183,10 @@ extension PipelineState {
 
     private mutating func startJob(_ id: String, _ start: Event.JobStart, at t: Double) throws(ApplyError) {
         guard id != Event.anyJob else { throw ApplyError("'*' means every job and cannot be a job's id") }
+        let isNewRun = jobs[id].map { $0.state.isTerminal } ?? true
+        if isNewRun && liveJobs >= Self.maxLiveJobs {
+            throw ApplyError("already \(Self.maxLiveJobs) unfinished jobs (the limit); job '\(id)' refused until some end")
+        }
         guard start.rules.count <= AlertRules.maxJobRules else {
             throw ApplyError("a job may declare at most \(AlertRules.maxJobRules) rules, not \(start.rules.count)")
         }
@@ -177,6 +212,7 @@ extension PipelineState {
         Self.declare(start.phases, in: &job)
         if jobs[id] == nil { order.append(id) }
         jobs[id] = job
+        liveJobs += 1
     }
 
     private static func declare(_ decls: [Event.PhaseDecl], in job: inout Job) {

@@ -45,5 +45,6 @@ extension PipelineState {
         if let h = d.history { history = h; reindexHistory() }
         if let h = d.host { host = h }
         if let r = d.alertRules { alertRules = r }
+        if !d.jobs.isEmpty || !d.removed.isEmpty { recountLiveJobs() }
     }
 }

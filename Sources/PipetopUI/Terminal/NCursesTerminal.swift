@@ -96,12 +96,25 @@ public final class NCursesTerminal {
     /// The terminal bell (BEL): tmux marks the window, terminals flash or beep.
     public func bell() { _ = beep() }
 
-    private func write(_ text: String, _ style: Style, _ x: Int, _ y: Int) {
-        var chars: [wchar_t] = []
+    /// What goes into one curses cell: at most four scalars (a character and its combining
+    /// marks). `Grid.put` already shows control characters as text; a control character that
+    /// reaches a cell some other way becomes U+FFFD (`?` in ASCII), never a byte the terminal obeys.
+    static func cellScalars(_ text: String, asciiOnly: Bool) -> [UInt32] {
+        var out: [UInt32] = []
         for u in text.unicodeScalars.prefix(4) {
-            chars.append(asciiOnly && u.value > 0x7E ? wchar_t(UInt8(ascii: "?")) : wchar_t(bitPattern: u.value))
+            let v = u.value
+            if v < 0x20 || (v >= 0x7F && v < 0xA0) {
+                out.append(asciiOnly ? UInt32(UInt8(ascii: "?")) : 0xFFFD)
+            } else {
+                out.append(asciiOnly && v > 0x7E ? UInt32(UInt8(ascii: "?")) : v)
+            }
         }
-        if chars.isEmpty { chars.append(wchar_t(UInt8(ascii: " "))) }
+        if out.isEmpty { out.append(UInt32(UInt8(ascii: " "))) }
+        return out
+    }
+
+    private func write(_ text: String, _ style: Style, _ x: Int, _ y: Int) {
+        var chars = Self.cellScalars(text, asciiOnly: asciiOnly).map { wchar_t(bitPattern: $0) }
         chars.append(0)
         let attrs = attributes(style.attrs)
         let pair = pairFor(style)

@@ -69,7 +69,8 @@ public enum EventDecoder {
         case "progress":
             let p = Event.Progress(phase: try f.id("phase"), done: try f.optionalCount("done"),
                                    inc: try f.optionalInt("inc").map { v throws(WireError) -> Int in
-                                       guard abs(v) <= Fields.maxCount else { throw WireError("field 'inc' is too large (at most \(Fields.maxCount))") }
+                                       // Not abs(v): it traps on Int.min.
+                                       guard v >= -Fields.maxCount && v <= Fields.maxCount else { throw WireError("field 'inc' is too large (at most \(Fields.maxCount))") }
                                        return v }, failed: try f.optionalCount("failed"),
                                    skipped: try f.optionalCount("skipped"), total: try f.optionalCount("total"))
             if p.done == nil && p.inc == nil && p.failed == nil && p.skipped == nil && p.total == nil {

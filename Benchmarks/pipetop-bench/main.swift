@@ -1,7 +1,7 @@
 // pipetop-bench: figures for docs/PERFORMANCE.md. Each figure is printed beside a baseline
 // measured in the same run, so the ratio holds on a noisy machine.
 //
-//   swift run -c release pipetop-bench [sampling | eta [--quick]]
+//   swift run -c release pipetop-bench [sampling | ingest | eta | latency] [--quick]
 import Foundation
 import PipetopEngine
 import PipetopWire
@@ -68,6 +68,7 @@ let what = CommandLine.arguments.dropFirst().first ?? "sampling"
 switch what {
 case "sampling": try sampling()
 case "ingest": try IngestBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "latency": try LatencyBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
     if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
@@ -79,6 +80,6 @@ case "eta":
         ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | ingest [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | ingest [--quick] | latency [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

@@ -55,11 +55,14 @@ struct TerminalScreen {
         zip(a, b).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) }
     }
 
+    /// The row the cursor is on (what the next bytes are written to, roughly).
+    var cursorRow: Int { y }
+
     mutating func feed(_ bytes: UnsafeRawBufferPointer) {
-        for b in bytes { byte(b) }
+        for b in bytes { feed(b) }
     }
 
-    private mutating func byte(_ b: UInt8) {
+    mutating func feed(_ b: UInt8) {
         switch mode {
         case .ground:
             if !utf8.isEmpty || b >= 0x80 { return utf8Byte(b) }

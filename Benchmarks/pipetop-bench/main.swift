@@ -1,7 +1,7 @@
 // pipetop-bench: figures for docs/PERFORMANCE.md. Each figure is printed beside a baseline
 // measured in the same run, so the ratio holds on a noisy machine.
 //
-//   swift run -c release pipetop-bench [sampling | ingest | eta | latency] [--quick]
+//   swift run -c release pipetop-bench [sampling | ingest | eta | latency | terminal | bytes [--show]] [--quick]
 import Foundation
 import PipetopEngine
 import PipetopWire
@@ -69,6 +69,8 @@ switch what {
 case "sampling": try sampling()
 case "ingest": try IngestBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "latency": try LatencyBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "terminal": try TerminalCostBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "bytes": try BytesBench.main(quick: CommandLine.arguments.contains("--quick"), show: CommandLine.arguments.contains("--show"))
 case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
     if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
@@ -80,6 +82,6 @@ case "eta":
         ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | ingest [--quick] | latency [--quick] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [sampling | ingest [--quick] | latency [--quick] | terminal [--quick] | bytes [--quick] [--show] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Bytes the dashboard writes to its terminal, counted through a pty this process reads and
+/// replayed into a screen model to count the cells each refresh changed: the first frame, a
+/// steady refresh while jobs move, an idle refresh, and output that changed nothing (which
+/// should be none). htop runs beside it at the same size as the baseline.
+enum BytesBench {
+    struct Figures {
+        var first = 0
+        var steady: [FrameRecorder.Frame] = []
+        var idle: [FrameRecorder.Frame] = []
+        var graphRows: Set<Int> = []
+    }
+
+    static func measure(cols: Int, rows: Int, seconds: Double, show: Bool) throws -> [(String, Figures)] {
+        let engine = try BenchEngine(name: "bytes", sampleInterval: 1)
+        defer { engine.stop() }
+        let load = try JobLoad(socket: engine.socket, jobs: 8)
+        defer { load.close() }
+        try load.step()
+        let env = engine.environment()
+        var programs: [(name: String, session: PtySession, frames: FrameRecorder)] = []
+        defer { for p in programs { p.session.stop() } }
+        var commands = [("pipetop", [try pipetopBinary(), "--socket", engine.socket])]
+        if let htop = which("htop") { commands.append(("htop", [htop])) }
+        for (name, command) in commands {
+            let rec = FrameRecorder(cols: cols, rows: rows)
+            programs.append((name, try PtySession(command, cols: cols, rows: rows, environment: env) { rec.output($0, $1) }, rec))
+        }
+        sleep(2)
+        // Steady: every job moves 4 times a second (the sampler adds a point to the graphs each second).
+        let t0 = monotonic()
+        try load.run(perSecond: 4, for: seconds)
+        let t1 = monotonic()
+        // Idle: nothing reports; only the clock, elapsed times and samples move.
+        usleep(UInt32(seconds * 1e6))
+        let t2 = monotonic()
+        if show { for p in programs { print("\(p.name) at \(cols)x\(rows):\n\(p.frames.text)\n") } }
+        return programs.map { p in
+            let all = p.frames.frames()
+            let first = all.filter { $0.at < (all.first?.at ?? 0) + 0.3 }.reduce(0) { $0 + $1.totalBytes }
+            return (p.name, Figures(first: first, steady: p.frames.frames(from: t0, to: t1), idle: p.frames.frames(from: t1, to: t2),
+                                    graphRows: p.frames.graphRows))
+        }
+    }
+
+    static func main(quick: Bool, show: Bool) throws {
+        let seconds = quick ? 3.0 : 20.0
+        if which("htop") == nil { print("htop not installed: no baseline (apt-get install htop)") }
+        print("Bytes to the terminal (TERM=xterm-256color, LANG=C.UTF-8; \(Int(seconds)) s steady with 8 jobs moving 4x/s, then \(Int(seconds)) s idle)")
+        print("size     program  phase    first screen  refreshes/s  bytes/refresh  cells/refresh  bytes/cell  outside graphs: bytes/refresh  graphs: bytes/cell  no-change refreshes")
+        func col(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
+        for (cols, rows) in [(80, 24), (200, 60)] {
+            for (name, f) in try measure(cols: cols, rows: rows, seconds: seconds, show: show) {
+                for (phase, fr) in [("steady", f.steady), ("idle", f.idle)] {
+                    let n = Double(max(1, fr.count))
+                    func sum(_ rows: (Int) -> Bool, _ k: KeyPath<FrameRecorder.Frame, [Int]>) -> Double {
+                        Double(fr.reduce(0) { acc, x in acc + x[keyPath: k].enumerated().filter { rows($0.offset) }.reduce(0) { $0 + $1.element } })
+                    }
+                    let bytes = sum({ _ in true }, \.bytes), cells = sum({ _ in true }, \.changed)
+                    let outside = sum({ !f.graphRows.contains($0) }, \.bytes)
+                    let gBytes = sum(f.graphRows.contains, \.bytes), gCells = sum(f.graphRows.contains, \.changed)
+                    let wasted = fr.filter { $0.totalChanged == 0 }
+                    print(col("\(cols)x\(rows)", 9) + col(name, 9) + col(phase, 9)
+                          + col(phase == "steady" ? "\(f.first) B" : "", 14)
+                          + col(String(format: "%.1f", Double(fr.count) / seconds), 13)
+                          + col(String(format: "%.0f B", bytes / n), 15) + col(String(format: "%.0f", cells / n), 15)
+                          + col(cells > 0 ? String(format: "%.1f", bytes / cells) : "-", 12)
+                          + col(String(format: "%.0f B", outside / n), 31)
+                          + col(f.graphRows.isEmpty ? "(no graph)" : gCells > 0 ? String(format: "%.1f (%.0f cells)", gBytes / gCells, gCells / n) : "-", 20)
+                          + "\(wasted.count) (\(wasted.reduce(0) { $0 + $1.totalBytes }) B)")
+                }
+            }
+        }
+        print("(a refresh: a burst of output after 20 ms of quiet; first screen: what was written in the first 0.3 s;")
+        print(" cells: character or colour changed, on a model of the screen; graphs: rows holding braille; a byte counts for the row the cursor is on)")
+    }
+}

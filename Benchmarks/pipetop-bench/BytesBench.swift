@@ -10,6 +10,18 @@ enum BytesBench {
         var steady: [FrameRecorder.Frame] = []
         var idle: [FrameRecorder.Frame] = []
         var graphRows: Set<Int> = []
+        /// The job screen of a job whose CPU goes up and down: its graphs scroll every second.
+        var jobGraph: [FrameRecorder.Frame] = []
+        var jobGraphRows: Set<Int> = []
+    }
+
+    /// A process that is busy, then idle, in a repeating pattern (so its CPU graph moves).
+    static func burner() throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "while :; do for b in 0.2 0.6 0.1 0.9 0.4; do timeout $b sh -c 'while :; do :; done'; sleep 0.5; done; done"]
+        try p.run()
+        return p
     }
 
     static func measure(cols: Int, rows: Int, seconds: Double, show: Bool) throws -> [(String, Figures)] {
@@ -35,39 +47,54 @@ enum BytesBench {
         // Idle: nothing reports; only the clock, elapsed times and samples move.
         usleep(UInt32(seconds * 1e6))
         let t2 = monotonic()
+        let overviewGraphs = programs.map { $0.frames.graphRows }
+        // Graphs: a job whose CPU moves, on its own screen (g: top of the list, Enter: open).
+        let burn = try burner()
+        defer { kill(burn.processIdentifier, SIGTERM); burn.waitUntilExit() }
+        try load.connection.send(#"{"type":"job.start","job":"graph","name":"graph","phases":["burn"],"pid":\#(burn.processIdentifier)}"# + "\n")
+        usleep(300_000)
+        programs[0].session.type("g\r")
+        sleep(3)  // a few samples first
+        let t3 = monotonic()
+        usleep(UInt32(seconds * 1e6))
+        let t4 = monotonic()
         if show { for p in programs { print("\(p.name) at \(cols)x\(rows):\n\(p.frames.text)\n") } }
-        return programs.map { p in
+        return programs.enumerated().map { i, p in
             let all = p.frames.frames()
             let first = all.filter { $0.at < (all.first?.at ?? 0) + 0.3 }.reduce(0) { $0 + $1.totalBytes }
+            let pipetop = p.name == "pipetop"
             return (p.name, Figures(first: first, steady: p.frames.frames(from: t0, to: t1), idle: p.frames.frames(from: t1, to: t2),
-                                    graphRows: p.frames.graphRows))
+                                    graphRows: overviewGraphs[i], jobGraph: pipetop ? p.frames.frames(from: t3, to: t4) : [],
+                                    jobGraphRows: pipetop ? p.frames.graphRows : []))
         }
     }
 
     static func main(quick: Bool, show: Bool) throws {
         let seconds = quick ? 3.0 : 20.0
         if which("htop") == nil { print("htop not installed: no baseline (apt-get install htop)") }
-        print("Bytes to the terminal (TERM=xterm-256color, LANG=C.UTF-8; \(Int(seconds)) s steady with 8 jobs moving 4x/s, then \(Int(seconds)) s idle)")
-        print("size     program  phase    first screen  refreshes/s  bytes/refresh  cells/refresh  bytes/cell  outside graphs: bytes/refresh  graphs: bytes/cell  no-change refreshes")
+        print("Bytes to the terminal (TERM=xterm-256color, LANG=C.UTF-8; \(Int(seconds)) s steady with 8 jobs moving 4x/s, then \(Int(seconds)) s idle,")
+        print(" then \(Int(seconds)) s on the job screen of a job whose CPU goes up and down)")
+        print("size     program  phase     first screen  refreshes/s  bytes/refresh  cells/refresh  bytes/cell  outside graphs: bytes/refresh  graphs: bytes/cell  no-change refreshes")
         func col(_ s: String, _ w: Int) -> String { s.padding(toLength: w, withPad: " ", startingAt: 0) }
         for (cols, rows) in [(80, 24), (200, 60)] {
             for (name, f) in try measure(cols: cols, rows: rows, seconds: seconds, show: show) {
-                for (phase, fr) in [("steady", f.steady), ("idle", f.idle)] {
+                for (phase, fr, graphRows) in [("steady", f.steady, f.graphRows), ("idle", f.idle, f.graphRows), ("job graph", f.jobGraph, f.jobGraphRows)] {
+                    if phase == "job graph" && name != "pipetop" { continue }
                     let n = Double(max(1, fr.count))
                     func sum(_ rows: (Int) -> Bool, _ k: KeyPath<FrameRecorder.Frame, [Int]>) -> Double {
                         Double(fr.reduce(0) { acc, x in acc + x[keyPath: k].enumerated().filter { rows($0.offset) }.reduce(0) { $0 + $1.element } })
                     }
                     let bytes = sum({ _ in true }, \.bytes), cells = sum({ _ in true }, \.changed)
-                    let outside = sum({ !f.graphRows.contains($0) }, \.bytes)
-                    let gBytes = sum(f.graphRows.contains, \.bytes), gCells = sum(f.graphRows.contains, \.changed)
+                    let outside = sum({ !graphRows.contains($0) }, \.bytes)
+                    let gBytes = sum(graphRows.contains, \.bytes), gCells = sum(graphRows.contains, \.changed)
                     let wasted = fr.filter { $0.totalChanged == 0 }
-                    print(col("\(cols)x\(rows)", 9) + col(name, 9) + col(phase, 9)
+                    print(col("\(cols)x\(rows)", 9) + col(name, 9) + col(phase, 10)
                           + col(phase == "steady" ? "\(f.first) B" : "", 14)
                           + col(String(format: "%.1f", Double(fr.count) / seconds), 13)
                           + col(String(format: "%.0f B", bytes / n), 15) + col(String(format: "%.0f", cells / n), 15)
                           + col(cells > 0 ? String(format: "%.1f", bytes / cells) : "-", 12)
                           + col(String(format: "%.0f B", outside / n), 31)
-                          + col(f.graphRows.isEmpty ? "(no graph)" : gCells > 0 ? String(format: "%.1f (%.0f cells)", gBytes / gCells, gCells / n) : "-", 20)
+                          + col(graphRows.isEmpty ? "(no graph)" : gCells > 0 ? String(format: "%.1f (%.0f cells)", gBytes / gCells, gCells / n) : "-", 20)
                           + "\(wasted.count) (\(wasted.reduce(0) { $0 + $1.totalBytes }) B)")
                 }
             }

@@ -30,6 +30,11 @@ enum BytesBench {
         let load = try JobLoad(socket: engine.socket, jobs: 8)
         defer { load.close() }
         try load.step()
+        // A job whose CPU goes up and down, started now so its graphs have a history by the
+        // time its screen is measured (last).
+        let burn = try burner()
+        defer { kill(burn.processIdentifier, SIGTERM); burn.waitUntilExit() }
+        try load.connection.send(#"{"type":"job.start","job":"graph","name":"graph","phases":["burn"],"pid":\#(burn.processIdentifier)}"# + "\n")
         let env = engine.environment()
         var programs: [(name: String, session: PtySession, frames: FrameRecorder)] = []
         defer { for p in programs { p.session.stop() } }
@@ -48,13 +53,9 @@ enum BytesBench {
         usleep(UInt32(seconds * 1e6))
         let t2 = monotonic()
         let overviewGraphs = programs.map { $0.frames.graphRows }
-        // Graphs: a job whose CPU moves, on its own screen (g: top of the list, Enter: open).
-        let burn = try burner()
-        defer { kill(burn.processIdentifier, SIGTERM); burn.waitUntilExit() }
-        try load.connection.send(#"{"type":"job.start","job":"graph","name":"graph","phases":["burn"],"pid":\#(burn.processIdentifier)}"# + "\n")
-        usleep(300_000)
+        // Graphs: that job's screen (g: top of the list, the newest job; Enter: open it).
         programs[0].session.type("g\r")
-        sleep(3)  // a few samples first
+        sleep(1)
         let t3 = monotonic()
         usleep(UInt32(seconds * 1e6))
         let t4 = monotonic()

@@ -20,6 +20,7 @@ enum BytesBench {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", "while :; do for b in 0.2 0.6 0.1 0.9 0.4; do timeout $b sh -c 'while :; do :; done'; sleep 0.5; done; done"]
+        p.environment = ["PATH": "/usr/bin:/bin"]  // timeout and sleep, whatever the caller's PATH
         try p.run()
         return p
     }

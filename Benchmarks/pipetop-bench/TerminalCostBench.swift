@@ -36,9 +36,9 @@ enum TerminalCostBench {
         let busy = try measure { try load.run(perSecond: 20, for: seconds) }
 
         print("Dashboard cost over \(Int(seconds)) s each (pty \(cols)x\(rows), TERM=xterm-256color; CPU% as htop counts it: 100% = one core)")
-        print("                                   " + programs.map { $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
+        print(String(repeating: " ", count: 38) + programs.map { $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
         func row(_ label: String, _ values: [Double], _ format: String) {
-            print(label.padding(toLength: 35, withPad: " ", startingAt: 0) + values.map {
+            print(label.padding(toLength: 38, withPad: " ", startingAt: 0) + values.map {
                 String(format: format, $0).padding(toLength: 12, withPad: " ", startingAt: 0)
             }.joined())
         }

@@ -2,7 +2,7 @@
 // measured in the same run, so the ratio holds on a noisy machine.
 //
 //   swift run -c release pipetop-bench all            every figure, then a summary table
-//   swift run -c release pipetop-bench [ingest | sampling | clients | overload | eta] [--quick]
+//   swift run -c release pipetop-bench [ingest | sampling | clients | overload | latency | terminal | bytes [--show] | eta] [--quick]
 //   swift run -c release pipetop-bench memory [--quick] [--soak SECONDS]
 import Foundation
 import PipetopEngine
@@ -113,6 +113,12 @@ case "all":
     var figures: [Figure] = []
     figures += try IngestBench.main(quick: quick)
     print()
+    figures += try LatencyBench.main(quick: quick)
+    print()
+    figures += try TerminalCostBench.main(quick: quick)
+    print()
+    figures += try BytesBench.main(quick: quick, show: false)
+    print()
     figures += try sampling(quick: quick)
     print()
     figures += try ClientBench.main(quick: quick)
@@ -126,6 +132,9 @@ case "clients": _ = try ClientBench.main(quick: CommandLine.arguments.contains("
 case "overload": _ = try OverloadBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "memory": _ = try MemoryBench.main(args: Array(CommandLine.arguments.dropFirst(2)))
 case "memory-engine": try MemoryBench.engineChild(socket: CommandLine.arguments[2])
+case "latency": _ = try LatencyBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "terminal": _ = try TerminalCostBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "bytes": _ = try BytesBench.main(quick: CommandLine.arguments.contains("--quick"), show: CommandLine.arguments.contains("--show"))
 case "eta":
     let args = Array(CommandLine.arguments.dropFirst(2))
     if let i = args.firstIndex(of: "--show"), i + 1 < args.count, let kind = TraceKind(rawValue: args[i + 1]) {
@@ -137,6 +146,6 @@ case "eta":
         ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | overload [--quick] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | overload [--quick] | latency [--quick] | terminal [--quick] | bytes [--quick] [--show] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

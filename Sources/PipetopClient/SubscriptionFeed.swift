@@ -64,7 +64,17 @@ public final class SubscriptionFeed: Sendable {
         t.start()
     }
 
-    public func stop() { stopped.store(true, ordering: .releasing) }
+    public func stop() {
+        stopped.store(true, ordering: .releasing)
+        // Wake the reader now, not at its next timeout (a pipe to ssh cannot be shut down:
+        // that one notices within `idleWait`).
+        connection.withLock { c in if let c { _ = shutdown(c.fd, Int32(SHUT_RDWR)) } }
+    }
+
+    /// How long the reader waits for a line before it looks at the clock again: long, so an
+    /// idle feed seldom wakes (the engine sends at least a heartbeat every 5 s, and silence
+    /// only counts after `silenceLimit`).
+    static let idleWait = 2.0
 
     public var current: Latest { latest.withLock { $0 } }
 
@@ -98,7 +108,7 @@ public final class SubscriptionFeed: Sendable {
                 var heardAt = Date()
                 backoff = 0.25
                 while !stopped.load(ordering: .acquiring) {
-                    let line = try conn.readLine(timeout: 0.5)
+                    let line = try conn.readLine(timeout: Self.idleWait)
                     received.withLock { $0 += conn.bytesRead - counted }
                     counted = conn.bytesRead
                     guard let line else {

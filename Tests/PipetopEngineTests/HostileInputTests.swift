@@ -298,6 +298,9 @@ struct HostileInputTests {
         let t0 = Date()
         #expect(try send(other, [#"{"type":"job.start","job":"other"}"#]).isEmpty)
         #expect(Date().timeIntervalSince(t0) < 2)
+        // The hung client's whole line is applied too (on its own connection's loop).
+        let until = Date().addingTimeInterval(5)
+        while e.engine.snapshot().state[job: "ok"] == nil && Date() < until { usleep(10_000) }
         #expect(e.engine.snapshot().state[job: "ok"] != nil)
         // The half line waits for its end...
         try hung.send(#"lf"}"# + "\n")

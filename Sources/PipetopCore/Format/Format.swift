@@ -4,7 +4,7 @@ import Foundation
 public enum Format {
     /// "45s", "3m12s", "2h05m", "3d04h"; "-" for nil.
     public static func duration(_ seconds: Double?) -> String {
-        guard let s = seconds, s.isFinite, s >= 0 else { return "-" }
+        guard let s = seconds, s.isFinite, s >= 0, s < 1e15 else { return "-" }
         let t = Int(s.rounded())
         if t < 60 { return "\(t)s" }
         if t < 3600 { return "\(t / 60)m\(pad(t % 60))s" }
@@ -48,6 +48,8 @@ public enum Format {
 
     /// Local wall-clock time "HH:MM:SS" for a Unix time.
     public static func clock(_ t: Double) -> String {
+        // A time from another engine may be anything (found by fuzzing the viewer side).
+        guard t.isFinite, abs(t) < 1e15 else { return "--:--:--" }
         var tt = time_t(t)
         var tmv = tm()
         localtime_r(&tt, &tmv)
@@ -85,4 +87,13 @@ public enum Format {
     }
 
     private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+}
+
+extension Int {
+    /// `d` rounded toward zero, held to ±2^53 (0 for NaN): for figures that come from other
+    /// processes and may be anything (a plain `Int(d)` traps on NaN, infinity or overflow).
+    public init(saturating d: Double) {
+        guard !d.isNaN else { self = 0; return }
+        self.init(Swift.max(-9.0e15, Swift.min(9.0e15, d)))
+    }
 }

@@ -28,9 +28,7 @@ extension PipelineState {
         default:
             break
         }
-        if case .progress(let e) = event.body, try progressInPlace(e, job: event.job, ts: event.ts, now: now) {
-            return
-        }
+        if try appliedInPlace(event, now: now) { return }
         guard var job = jobs[event.job] else {
             throw ApplyError("unknown job '\(event.job)': send job.start first")
         }
@@ -104,27 +102,40 @@ extension PipelineState {
         order.removeAll { jobs[$0] == nil }
     }
 
-    /// The hot path: progress for a running phase of a live job whose estimate and error
-    /// marks are not due, applied where the job lives (no copy of the job or its phases).
-    /// False when the event needs the general path (which copies, and may throw).
-    private mutating func progressInPlace(_ e: Event.Progress, job id: String, ts: Double?, now: Double) throws(ApplyError) -> Bool {
-        guard let slot = jobs.index(forKey: id) else { return false }
-        let t = ts ?? now
-        return try Self.progress(e, in: &jobs.values[slot], at: t, skew: ts.map { now - $0 })
+    /// The hot path: progress or a step in a running phase of a running job whose estimate and
+    /// error marks are not due, applied where the job lives (no copy of the job, its phases or
+    /// their steps). False when the event needs the general path (which copies, and may throw).
+    private mutating func appliedInPlace(_ event: Event, now: Double) throws(ApplyError) -> Bool {
+        let phase: String
+        switch event.body {
+        case .progress(let e): phase = e.phase
+        case .step(let e): phase = e.phase
+        default: return false
+        }
+        guard let slot = jobs.index(forKey: event.job) else { return false }
+        let t = event.ts ?? now
+        return try Self.inPlace(event.body, phase: phase, in: &jobs.values[slot], at: t, skew: event.ts.map { now - $0 })
     }
 
-    private static func progress(_ e: Event.Progress, in job: inout Job, at t: Double, skew: Double?) throws(ApplyError) -> Bool {
-        guard job.state == .running, let i = job.phaseIndex(e.phase), job.phases[i].state == .running,
-              t - (job.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery,
-              !(job.errorTrail?.isDue(at: t) ?? true) else { return false }
-        var done = e.done ?? job.phases[i].done
-        if let inc = e.inc {
-            let (sum, overflow) = done.addingReportingOverflow(inc)
-            if overflow || sum < 0 || sum > 1 << 53 { throw ApplyError("inc \(inc) takes done out of range") }
-            done = sum
+    private static func inPlace(_ body: Event.Body, phase: String, in job: inout Job, at t: Double, skew: Double?) throws(ApplyError) -> Bool {
+        guard job.state == .running, let i = job.phaseIndex(phase), job.phases[i].state == .running,
+              t - (job.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
+        switch body {
+        case .progress(let e):
+            guard !(job.errorTrail?.isDue(at: t) ?? true) else { return false }
+            var done = e.done ?? job.phases[i].done
+            if let inc = e.inc {
+                let (sum, overflow) = done.addingReportingOverflow(inc)
+                if overflow || sum < 0 || sum > 1 << 53 { throw ApplyError("inc \(inc) takes done out of range") }
+                done = sum
+            }
+            let a = job.activeTime(t)
+            job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: a)
+        case .step(let e):
+            job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
+        default:
+            return false
         }
-        let a = job.activeTime(t)
-        job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: a)
         job.updatedAt = max(job.updatedAt, t)
         if let skew { job.clockSkew = skew }
         return true

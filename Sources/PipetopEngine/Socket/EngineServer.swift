@@ -24,6 +24,9 @@ public final class EngineServer: @unchecked Sendable {
     /// Samples /proc for the host and each job's process tree (nil when sampling is off).
     public let sampler: Sampler?
 
+    /// The estimates are refreshed by the sampler (see init), not by their own timer.
+    private let ticksWithSamples: Bool
+
     /// Sends alerts to webhooks, commands, Alertmanager (nil: none configured).
     public let notifier: Notifier?
 
@@ -42,7 +45,14 @@ public final class EngineServer: @unchecked Sendable {
         let hub = SubscriberHub(engine: engine, hello: .init(engine: "pipetop \(pipetopVersion)", host: host, socket: socketPath),
                                 loop: group.next())
         self.hub = hub
-        sampler = sampleInterval > 0 ? Sampler(engine: engine, interval: sampleInterval) { hub.changed() } : nil
+        // Sampling once a second or faster: estimates are refreshed right after each sample, so
+        // viewers get one change a second from both, not two (each wakes every idle dashboard).
+        let aligned = sampleInterval > 0 && sampleInterval <= 1
+        ticksWithSamples = aligned
+        sampler = sampleInterval > 0 ? Sampler(engine: engine, interval: sampleInterval) {
+            if aligned { _ = engine.tick() }
+            hub.changed()
+        } : nil
     }
 
     public func start() throws {
@@ -89,9 +99,9 @@ public final class EngineServer: @unchecked Sendable {
         }
         sampler?.start()
         // Estimates move with time, not only with events: a stall must show though nothing comes.
-        let notifier = self.notifier
+        let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples
         estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            if engine.tick() { hub.changed() }
+            if !ticksWithSamples && engine.tick() { hub.changed() }
             hub.heartbeat()
             notifier?.observe(engine.snapshot().state, now: engine.clock.now())
         }

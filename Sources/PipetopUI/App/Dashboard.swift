@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// The dashboard's loop on the main thread: wait for a key, a new snapshot, a resize or the
-/// next second; redraw only then, and at most `maxFPS` times a second for snapshots.
+/// next second; redraw only then. Snapshots go on screen as the source delivers them (the
+/// engine paces them to `maxFPS`), never more than twice `maxFPS` a second.
 public final class Dashboard {
     public let source: SnapshotSource
     public let glyphs: Glyphs
@@ -35,7 +36,9 @@ public final class Dashboard {
 
     public func run(on terminal: NCursesTerminal) {
         var shownVersion: UInt64? = nil
-        var lastDraw = 0.0
+        // When the newest snapshot went on screen (not any draw: a clock tick or a key must not
+        // hold the next snapshot back).
+        var lastSnapshot = 0.0
         var lastSecond = -1
         var needsDraw = true
         var snapshotAt = (engine: 0.0, local: 0.0)
@@ -44,9 +47,13 @@ public final class Dashboard {
             let localNow = Date().timeIntervalSince1970
             // One copy of the newest snapshot per turn of the loop.
             let latest = source.current()
+            // Sources already pace snapshots to the frame rate (the engine's hub does); the gap here
+            // only guards against one that does not (several hosts at once). Half a frame, so the
+            // jitter of a paced source never pushes a snapshot to the frame after.
+            let minGap = 0.5 / maxFPS
             if let snap = latest, snap.version != shownVersion || snap.link != model.link {
-                let frameGap = 1 / maxFPS
-                if needsDraw || localNow - lastDraw >= frameGap || shownVersion == nil {
+                if needsDraw || localNow - lastSnapshot >= minGap || shownVersion == nil {
+                    lastSnapshot = localNow
                     shownVersion = snap.version
                     model.state = snap.state
                     model.host = snap.host
@@ -70,13 +77,12 @@ public final class Dashboard {
                 let (w, h) = terminal.size
                 terminal.present(DashboardView.render(model, width: w, height: h, glyphs: glyphs, theme: theme))
                 pageSize = max(1, h - 8)
-                lastDraw = localNow
                 needsDraw = false
             }
             // Sleep until a key, a snapshot, or the next second (the clock on screen).
             let untilSecond = Int32(max(1, min(1000, (1 - localNow.truncatingRemainder(dividingBy: 1)) * 1000)))
             let pending = shownVersion != latest?.version || latest?.link != model.link
-            let timeout = pending ? Int32(max(1, (lastDraw + 1 / maxFPS - Date().timeIntervalSince1970) * 1000)) : untilSecond
+            let timeout = pending ? Int32(max(1, (lastSnapshot + minGap - Date().timeIntervalSince1970) * 1000)) : untilSecond
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: source.wakeFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: stopper.wakeFD, events: Int16(POLLIN), revents: 0)]

@@ -80,7 +80,7 @@ public struct Glyphs: Sendable, Equatable {
         guard top > 0 else { return String(repeating: levels[0], count: values.count) }
         return values.map { v in
             // Any work at all shows at least the lowest mark.
-            let i = v <= 0 ? 0 : max(1, Int((v / top * Double(levels.count - 1)).rounded()))
+            let i = v <= 0 ? 0 : max(1, Int(saturating: (v / top * Double(levels.count - 1)).rounded()))
             return levels[min(levels.count - 1, i)]
         }.joined()
     }

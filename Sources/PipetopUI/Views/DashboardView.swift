@@ -82,7 +82,7 @@ enum Header {
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
         var right = " \(Format.clock(m.now)) "
         if let h = m.state.host.last, g.width >= 100 {
-            right = " cpu \(Int(h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
+            right = " cpu \(Int(saturating: h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
         }
         let alertX = g.width - TextWidth.columns(right) - TextWidth.columns(alertText)
         x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: 0, style: theme.header, limit: alertX)

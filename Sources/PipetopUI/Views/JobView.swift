@@ -223,7 +223,7 @@ enum Checkpoints {
         let span = max(1, (job.endedAt ?? now) - start)
         for i in 0..<axis { g.put(glyphs.horizontal, x: x + 2 + i, y: y + 1, style: theme.border) }
         for c in job.checkpoints {
-            let pos = Int((c.at - start) / span * Double(axis - 1))
+            let pos = Int(saturating: (c.at - start) / span * Double(axis - 1))
             g.put(glyphs.checkpoint, x: x + 2 + max(0, min(axis - 1, pos)), y: y + 1, style: theme.running)
         }
         g.put(label, x: x + 2 + axis, y: y + 1, style: theme.text, limit: x + width)
@@ -243,7 +243,7 @@ enum Resources {
             g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX)
             return
         }
-        let facts = ["cpu \(Int(last.cpuPercent.rounded()))%", "rss \(Format.bytes(last.rss)) (peak \(Format.bytes(res.peakRSS)))",
+        let facts = ["cpu \(Int(saturating: last.cpuPercent.rounded()))%", "rss \(Format.bytes(last.rss)) (peak \(Format.bytes(res.peakRSS)))",
                      "\(last.processes) proc \(last.threads) thr", "\(String(format: "%.1f", res.cpuSeconds)) cpu-s",
                      "read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes))"]
         TitleRule.draw(into: &g, x: r.x, y: r.y, width: r.width, title: "resources", facts: facts, factStyle: theme.text, glyphs: glyphs, theme: theme)

@@ -42,7 +42,7 @@ public enum OverviewView {
         }
         if hostRows >= 3, let h = m.state.host.last {
             let y = r.maxY - pane - hostRows
-            var facts = ["cpu \(Int(h.cpuPercent.rounded()))% of \(h.perCore.count) cores",
+            var facts = ["cpu \(Int(saturating: h.cpuPercent.rounded()))% of \(h.perCore.count) cores",
                          "mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))",
                          "load \(String(format: "%.2f %.2f %.2f", h.load1, h.load5, h.load15))"]
             if h.swapTotal > 0 { facts.append("swap \(Format.bytes(h.swapTotal - h.swapFree))") }

@@ -18,7 +18,7 @@ public struct Graph {
     private func level(_ v: Double, dots: Int) -> Int {
         guard v.isFinite else { return 0 }
         let f = max(0, min(1, v / maxValue))
-        return v > 0 ? max(1, Int((f * Double(dots)).rounded())) : 0
+        return v > 0 ? max(1, Int(saturating: (f * Double(dots)).rounded())) : 0
     }
 
     private func braille(_ g: inout Grid, _ r: Rect) {
@@ -41,8 +41,12 @@ public struct Graph {
                     masks[row] |= bit[side][dotRow]
                 }
             }
-            for row in 0..<r.height where masks[row] != 0 {
-                g.put(String(Character(Unicode.Scalar(0x2800 + masks[row])!)), x: r.x + cell, y: r.y + row, style: style)
+            // Empty cells among the plotted ones get the graph's style too: the terminal then
+            // needs no colour change around each gap (about 30 bytes a gap when the graph scrolls).
+            guard cell * 2 + 1 >= offset else { continue }
+            for row in 0..<r.height {
+                let text = masks[row] != 0 ? String(Character(Unicode.Scalar(0x2800 + masks[row])!)) : " "
+                g.put(text, x: r.x + cell, y: r.y + row, style: style)
             }
         }
     }
@@ -53,6 +57,7 @@ public struct Graph {
         let marks = [".", ":", "|"]
         for (i, v) in series.enumerated() {
             let h = level(v, dots: r.height * 3)
+            for row in 0..<r.height { g.put(" ", x: r.x + offset + i, y: r.y + row, style: style) }  // as above
             for d in 0..<h {
                 let row = r.height - 1 - d / 3
                 // The top cell of a column shows how full it is; cells below are full.

@@ -12,7 +12,7 @@ public struct ProgressBar {
     public func draw(into g: inout Grid, x: Int, y: Int, width: Int, glyphs: Glyphs) {
         guard width > 0 else { return }
         let f = max(0, min(1, fraction ?? 0))
-        let eighths = Int((f * Double(width * 8)).rounded(.down))
+        let eighths = Int(saturating: (f * Double(width * 8)).rounded(.down))
         let full = eighths / 8
         let part = eighths % 8
         for i in 0..<width {

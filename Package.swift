@@ -48,6 +48,6 @@ let package = Package(
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PipetopUITests", dependencies: ["PipetopUI"], exclude: ["Golden"]),
         // Drives the real binary in tmux; depending on the executable makes `swift test` build it.
-        .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "PipetopWire", "PipetopClient", "PipetopCore", "PipetopEngine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "pipetop-bench", "PipetopWire", "PipetopClient", "PipetopCore", "PipetopEngine"]),
     ]
 )

@@ -43,6 +43,7 @@ enum MemoryBench {
         let dir = "/tmp/pt-mem-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        fflush(nil)  // the child must not inherit (and print again) what is still buffered
         let child = try Child(socket: dir + "/engine.sock")
         defer { child.stop() }
 

@@ -47,6 +47,8 @@ enum OverloadBench {
         var env = ProcessInfo.processInfo.environment
         env["PIPETOP_DB"] = dir + "/e.db"
         daemon.environment = env
+        daemon.standardOutput = FileHandle.nullDevice
+        fflush(nil)  // a child must not inherit (and print again) what is still buffered
         try daemon.run()
         defer { daemon.terminate(); daemon.waitUntilExit() }
         for _ in 0..<200 where (try? EngineConnection(path: sock)) == nil { usleep(25_000) }

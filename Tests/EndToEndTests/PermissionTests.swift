@@ -172,6 +172,9 @@ struct PermissionTests {
         try FileManager.default.createDirectory(atPath: dir + "/cfg/pipetop", withIntermediateDirectories: true)
         try "[engine]\nallow_group = \"\(group.name)\"\n".write(toFile: dir + "/cfg/pipetop/config.toml", atomically: true, encoding: .utf8)
         let d = try LoggedDaemon(sock, [], log: dir + "/log", env: ["XDG_CONFIG_HOME": dir + "/cfg"])
+        // The engine sets the group's mode right after it starts listening: give it a moment.
+        let until = Date().addingTimeInterval(5)
+        while Date() < until, mode(sock).map({ ($0.mode, $0.gid) }) ?? (0, 0) != (0o660, group.gid) { usleep(10_000) }
         #expect(mode(sock).map { ($0.mode, $0.gid) } ?? (0, 0) == (0o660, group.gid), "socket \(String(describing: mode(sock)))")
         #expect(mode(runDir).map { ($0.mode, $0.gid) } ?? (0, 0) == (0o750, group.gid), "dir \(String(describing: mode(runDir)))")
 

@@ -276,4 +276,20 @@ struct StateDeltaTests {
         #expect(viewer == s)
         #expect(s.delta(from: s).isEmpty)
     }
+
+    @Test func viewersGetTheStateWithoutTheEnginesOwnMarks() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "p")]))), now: 0)
+        for t in 1...30 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 10, total: 1_000))), now: Double(t)) }
+        let job = try #require(s[job: "j"])
+        #expect(job.errorTrail != nil && job.eta != nil)
+        let v = s.forViewers()
+        let seen = try #require(v[job: "j"])
+        #expect(seen.errorTrail == nil && seen.eta?.marks.isEmpty == true)
+        // Everything a viewer shows is still there, and the engine's own state is untouched.
+        #expect(seen.phases == job.phases && seen.eta?.shown == job.eta?.shown && seen.updatedAt == job.updatedAt)
+        #expect(s[job: "j"]?.errorTrail != nil)
+        let wire = try JSONEncoder().encode(seen), whole = try JSONEncoder().encode(job)
+        #expect(wire.count < whole.count)
+    }
 }

@@ -20,6 +20,18 @@ public struct StateDelta: Sendable, Codable, Equatable {
 }
 
 extension PipelineState {
+    /// The state as viewers get it: without what only the engine uses (the error-rate marks
+    /// of alert rules, the estimate's calibration marks), about a third of a busy job's bytes
+    /// on the wire, decoded by every viewer on every frame.
+    public func forViewers() -> PipelineState {
+        var s = self
+        for (id, job) in jobs where job.errorTrail != nil || job.eta.map({ !$0.marks.isEmpty }) == true {
+            s.jobs[id]?.errorTrail = nil
+            s.jobs[id]?.eta?.marks = []
+        }
+        return s
+    }
+
     /// The changes that turn `old` into this state.
     public func delta(from old: PipelineState) -> StateDelta {
         var d = StateDelta()

@@ -134,7 +134,10 @@ public final class SubscriberHub: Sendable {
     /// changed since their last), and reschedules for the rest.
     func flush(on loop: EventLoop) {
         let now = engine.clock.now()
-        let (version, state) = engine.snapshot()
+        let (version, engineState) = engine.snapshot()
+        // Socket viewers get the viewers' form; an in-process dashboard reads the engine's own.
+        let remote = subscribers.withLock { $0.values.contains { if case .channel = $0.sink { true } else { false } } }
+        let state = remote ? engineState.forViewers() : engineState
         var due: [Channel] = []
         var deltaDue: [(Channel, PipelineState?)] = []  // nil base: a whole snapshot
         var nudges: [@Sendable () -> Void] = []

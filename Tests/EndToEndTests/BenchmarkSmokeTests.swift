@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// The benchmark (`pipetop-bench all`) is not a test, but it must keep working: its quick mode
+/// runs here (a debug build, so no figure means anything) and every figure of the summary
+/// must be there. Nothing is timed.
+@Suite("Benchmark still runs")
+struct BenchmarkSmokeTests {
+    @Test(.timeLimit(.minutes(15))) func theQuickBenchmarkPrintsEveryFigure() throws {
+        let bench = URL(fileURLWithPath: pipetopBinary).deletingLastPathComponent().appendingPathComponent("pipetop-bench").path
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Into a file, not a pipe: processes the benchmark starts must not hold our pipe open.
+        let log = dir + "/bench.log"
+        let r = try runProcess("/bin/sh", ["-c", "exec \"$0\" all --quick > \"$1\" 2>&1", bench, log])
+        let out = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(r.status == 0, "pipetop-bench all --quick exited \(r.status):\n\(out.suffix(3000))")
+        let summary = out.components(separatedBy: "\nSummary").last ?? ""
+        for figure in ["ingest, 1 client", "ingest, 8 clients", "latency to screen", "dashboard idle CPU", "dashboard CPU, 50 jobs",
+                       "bytes per refresh 80x24", "bytes per refresh 200x60", "/proc sample, 100 processes", "Swift client advance()",
+                       "Python client advance()", "producers + stalled viewers", "engine RSS", "soak RSS"] {
+            #expect(summary.contains(figure), "the summary lacks '\(figure)'")
+        }
+    }
+}

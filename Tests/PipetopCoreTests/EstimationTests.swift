@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PipetopCore
 
@@ -318,5 +319,20 @@ struct JobETATests {
         try s.apply(Event(job: "n", .jobEnd(.init(status: .completed))), now: 6)
         let ended = try #require(s[job: "n"])
         #expect(Estimator.job(ended, past: PastRuns(), now: 6) == nil)
+    }
+}
+
+@Suite struct RateWindowCodingTests {
+    @Test func samplesTravelAsPairsAndOldObjectsStillRead() throws {
+        var w = RateWindow()
+        for k in 0..<10 { w.record(k * 7, at: Double(k)) }
+        let data = try JSONEncoder().encode(w)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""samples":[[0,0],[1,7]"#))
+        #expect(try JSONDecoder().decode(RateWindow.self, from: data) == w)
+        // A snapshot written before: samples as objects.
+        let old = text.replacingOccurrences(of: #""samples":[[0,0],[1,7]"#, with: #""samples":[{"t":0,"n":0},{"t":1,"n":7}"#)
+        let back = try JSONDecoder().decode(RateWindow.self, from: Data(old.utf8))
+        #expect(back == w)
     }
 }

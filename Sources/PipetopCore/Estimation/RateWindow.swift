@@ -14,6 +14,30 @@ public struct RateWindow: Sendable, Codable, Equatable {
     public struct Sample: Sendable, Codable, Equatable {
         public var t: Double
         public var n: Int
+
+        init(t: Double, n: Int) { self.t = t; self.n = n }
+
+        // Stored and sent as a pair `[t, n]`: a busy phase has up to 160 of them, and every
+        // viewer decodes them on every frame (an object per sample cost more than twice as
+        // much). `{"t":..,"n":..}` from older snapshots still reads.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.unkeyedContainer()
+            try c.encode(t)
+            try c.encode(n)
+        }
+
+        public init(from decoder: Decoder) throws {
+            if var c = try? decoder.unkeyedContainer() {
+                t = try c.decode(Double.self)
+                n = try c.decode(Int.self)
+            } else {
+                let c = try decoder.container(keyedBy: Keys.self)
+                t = try c.decode(Double.self, forKey: .t)
+                n = try c.decode(Int.self, forKey: .n)
+            }
+        }
+
+        private enum Keys: String, CodingKey { case t, n }
     }
 
     public private(set) var samples: [Sample] = []

@@ -42,7 +42,9 @@ public enum PhaseView {
             let done = list.total - list.runningCount - failed
             summary += " \(glyphs.dot) \(Format.count(done)) done, \(Format.count(list.dropped)) not listed \(glyphs.dot) slowest \(Format.duration(list.longest))"
         }
-        if !steps.isEmpty { summary += "   row \(cursor + 1) of \(steps.count)" }
+        // The row counter only where it fits whole (a cut "row" says nothing).
+        let counter = "   row \(cursor + 1) of \(steps.count)"
+        if !steps.isEmpty && 1 + TextWidth.columns(summary + counter) <= r.width { summary += counter }
         g.put(" " + summary, x: r.x, y: y, style: theme.dim, limit: r.maxX)
         y += 1
 

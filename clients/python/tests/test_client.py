@@ -97,21 +97,16 @@ def test_an_exception_fails_the_phase_and_the_job(engine):
     assert p["state"] == "failed" and "bad row 3" in p["error"] and p["done"] == 2
 
 
-def test_progress_is_coalesced_and_advance_is_cheap(engine):
+def test_progress_is_coalesced(engine):
+    # Two million advances reach the engine as a count, not as two million lines. What a call
+    # costs is a benchmark's figure (pipetop-bench clients), not a test's.
     n = 2000000
     with pipetop.job("tight", id="tight") as job:
         with job.phase("loop", total=n) as ph:
-            t = time.perf_counter()
             for _ in range(n):
                 ph.advance()
-            per_call = (time.perf_counter() - t) / n
-            base = time.perf_counter()
-            for _ in range(n):
-                pass
-            empty = (time.perf_counter() - base) / n
     s = state(engine, lambda s: s and s["jobs"].get("tight", {}).get("state") == "completed")
     assert s["jobs"]["tight"]["phases"][0]["done"] == n
-    print("advance(): %.0f ns per call; empty loop %.0f ns" % (per_call * 1e9, empty * 1e9))
 
 
 

@@ -45,7 +45,8 @@ public final class Sampler: @unchecked Sendable {
         var samples: [Int32: TreeSample?] = [:]
         var alive: [Int32: Bool] = [:]
         for job in state.jobs.values where !job.state.isTerminal {
-            guard let pid = job.pid else { continue }
+            // A lost job's pid may belong to someone else by now: not its tree to read.
+            guard let pid = job.pid, job.lostAt == nil else { continue }
             if samples[pid] == nil {
                 let reader = trees[pid] ?? ProcessTreeReader(root: pid)
                 trees[pid] = reader
@@ -53,7 +54,7 @@ public final class Sampler: @unchecked Sendable {
                 alive[pid] = !(kill(pid, 0) != 0 && errno == ESRCH)
             }
             if let s = samples[pid] ?? nil { jobs[job.id] = s }
-            if job.lostAt == nil, alive[pid] == false { gone.insert(job.id) }
+            if alive[pid] == false { gone.insert(job.id) }
         }
         for pid in trees.keys where samples[pid] == nil { trees[pid] = nil }
         engine.apply(SamplerReading(at: now, host: host.sample(), jobs: jobs, gone: gone))

@@ -134,6 +134,8 @@ public final class EngineServer: @unchecked Sendable {
         try? channel?.close().wait()
         channel = nil
         unlink(socketPath)
+        // A loop held back for the disk must not keep the shutdown waiting.
+        engine.journal?.stopHoldingBack()
         try? group.syncShutdownGracefully()
         engine.close()
     }

@@ -47,15 +47,36 @@ public final class Journal: @unchecked Sendable {
     private let enqueued = Atomic<Int64>(0)
     private let room = NSCondition()
 
+    /// The disk refuses writes (full, read-only...): producers are not held back for it, or
+    /// ingest would stop for good; the entries wait in memory as before.
+    private let failing = Atomic(false)
+    /// The engine is shutting down: nobody waits any more.
+    private let released = Atomic(false)
+    private var holdingOff: Bool {
+        failing.load(ordering: .acquiring) || released.load(ordering: .acquiring) || stopped.load(ordering: .acquiring)
+    }
+
+    /// Lets every waiting producer go and stops holding any back (before the event loops shut down).
+    public func stopHoldingBack() {
+        released.store(true, ordering: .releasing)
+        wakeProducers()
+    }
+
+    private func wakeProducers() {
+        room.lock()
+        room.broadcast()
+        room.unlock()
+    }
+
     /// Entries applied but not yet committed (queued or being written).
     public var backlog: Int64 { max(0, enqueued.load(ordering: .acquiring) - committed.load(ordering: .acquiring)) }
 
     /// Blocks the calling producer's thread while the backlog is over `maxBacklog`, until it is
     /// down to half (or the journal stops).
     func waitForRoom() {
-        guard backlog > maxBacklog else { return }
+        guard backlog > maxBacklog, !holdingOff else { return }
         room.lock()
-        while backlog > maxBacklog / 2 && !stopped.load(ordering: .acquiring) {
+        while backlog > maxBacklog / 2 && !holdingOff {
             _ = room.wait(until: Date().addingTimeInterval(0.5))
         }
         room.unlock()
@@ -113,12 +134,15 @@ public final class Journal: @unchecked Sendable {
                 try store.append(Array(chunk))
                 written += chunk.count
                 committed.store(chunk.last!.seq, ordering: .releasing)
-                room.broadcast()
+                failing.store(false, ordering: .releasing)
+                wakeProducers()
                 if written < batch.count { fireWaiters() }
             }
         } catch {
             // Keep what was not written for the next try rather than lose it.
             pending.withLock { $0.insert(contentsOf: batch[written...], at: 0) }
+            failing.store(true, ordering: .releasing)
+            wakeProducers()
             FileHandle.standardError.write(Data("pipetop: writing \(store.path) failed: \(error)\n".utf8))
             return
         }

@@ -23,9 +23,12 @@ public final class Store: @unchecked Sendable {
         } else {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
-            // The file holds everything jobs reported: only its user reads it.
-            let old = umask(0o077)
-            defer { umask(old) }
+            // The file holds everything jobs reported: only its user reads it. Created 0600
+            // here (not through umask, which is the whole process's); SQLite gives its -wal
+            // and -shm files the database's mode.
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) }
+            chmod(path, 0o600)
             db = try DatabasePool(path: path, configuration: config)
             chmod(path, 0o600)
         }

@@ -86,9 +86,9 @@ public final class EngineServer: @unchecked Sendable {
                     }
                 }
             }
-        // The socket file is created by bind(); a tight umask means it is never readable by others.
-        let old = umask(0o177)
-        defer { umask(old) }
+        // Not through umask: it is the whole process's, and a child started meanwhile by another
+        // thread would inherit it (tests saw executables written 0600). The socket lives in a
+        // private directory, is chmod'ed at once, and every peer's uid is checked anyway.
         channel = try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
         if let gid = sharedGroup {
             // connect() needs write permission on the socket file: the group gets read and write.

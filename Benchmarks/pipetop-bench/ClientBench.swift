@@ -1,6 +1,5 @@
 import Foundation
 import PipetopClient
-import PipetopEngine
 
 /// What reporting costs the program that reports: one `advance()` of the Python client and of
 /// the Swift client, each beside an empty loop in the same language and the same run, with a
@@ -8,14 +7,10 @@ import PipetopEngine
 enum ClientBench {
     static func main(quick: Bool) throws -> [Figure] {
         let n = quick ? 200_000 : 5_000_000
-        let dir = "/tmp/pt-bench-client-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let server = EngineServer(engine: Engine(), socketPath: dir + "/engine.sock")
-        try server.start()
-        defer { server.stop() }
+        let engine = try BenchEngine(name: "client")
+        defer { engine.stop() }
 
-        PipetopReport.socket = server.socketPath
+        PipetopReport.socket = engine.socket
         var perCall = 0.0, empty = 0.0
         PipetopReport.job("bench-swift", id: "bench-swift") { job in
             job.phase("loop", total: n) { ph in
@@ -36,7 +31,7 @@ enum ClientBench {
                               ratio: String(format: "%.1fx", perCall / max(empty, 0.01)), target: "-", met: nil)]
         figures[0].baseline = "\(fmt(empty, 1)) ns counting call"
 
-        let python = try pythonAdvance(socket: server.socketPath, n: n)
+        let python = try pythonAdvance(socket: engine.socket, n: n)
         if let (call, loop) = python {
             figures.append(Figure(name: "Python client advance()", ours: "\(fmt(call)) ns", baseline: "\(fmt(loop)) ns empty loop",
                                   ratio: String(format: "%.1fx", call / max(loop, 0.01)), target: "-", met: nil))

@@ -265,7 +265,19 @@ enum MemoryBench {
         }
     }
 
-    struct Mem { var rss: Int; var hwm: Int; var anon: Int }
+    /// A process's memory from /proc/PID/status (bytes): resident now, its peak, anonymous.
+    struct Mem {
+        var rss: Int; var hwm: Int; var anon: Int
+
+        static func read(_ pid: Int32) -> Mem {
+            let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            func kb(_ key: String) -> Int {
+                guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
+                return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+            }
+            return Mem(rss: kb("VmRSS"), hwm: kb("VmHWM"), anon: kb("RssAnon"))
+        }
+    }
 
     /// The engine child, with a line-based control channel on its stdin and stdout.
     final class Child: @unchecked Sendable {
@@ -310,14 +322,7 @@ enum MemoryBench {
             }
         }
 
-        func memory() -> Mem {
-            let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-            func kb(_ key: String) -> Int {
-                guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
-                return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-            }
-            return Mem(rss: kb("VmRSS"), hwm: kb("VmHWM"), anon: kb("RssAnon"))
-        }
+        func memory() -> Mem { Mem.read(pid) }
 
         func stop() {
             input.fileHandleForWriting.write(Data("quit\n".utf8))

@@ -31,18 +31,13 @@ enum OverloadBench {
         ]
     }
 
-    /// The release `pipetop` built beside this benchmark.
-    static var pipetop: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("pipetop").path
-    }
-
     static func run(clients: Int, perClient: Int, viewers: Bool) throws -> Result {
         let dir = "/tmp/pt-overload-\(getpid())-\(viewers)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sock = dir + "/e.sock"
         let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: pipetop)
+        daemon.executableURL = URL(fileURLWithPath: try pipetopBinary())
         daemon.arguments = ["daemon", "--socket", sock]
         var env = ProcessInfo.processInfo.environment
         env["PIPETOP_DB"] = dir + "/e.db"
@@ -55,7 +50,7 @@ enum OverloadBench {
 
         // The viewers: one subscribes and never reads; one reads 16 KB every 100 ms.
         var keep: [EngineConnection] = []
-        let stop = Atomic(false)
+        let stop = Mutex2(false)
         if viewers {
             let stalled = try EngineConnection(path: sock)
             try stalled.send(#"{"type":"subscribe","fps":30}"# + "\n")
@@ -64,7 +59,7 @@ enum OverloadBench {
             keep = [stalled, slow]
             Thread {
                 var buf = [UInt8](repeating: 0, count: 16_384)
-                while !stop.value {
+                while !stop.with({ $0 }) {
                     _ = recv(slow.fd, &buf, buf.count, Int32(MSG_DONTWAIT))
                     usleep(100_000)
                 }
@@ -97,29 +92,10 @@ enum OverloadBench {
         }
         group.wait()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        stop.value = true
-        let peak = peakRSS(of: daemon.processIdentifier)
+        stop.with { $0 = true }
+        let peak = MemoryBench.Mem.read(daemon.processIdentifier).hwm
         for c in conns { c.close() }
         for c in keep { c.close() }
         return Result(eventsPerSecond: Double(clients * (perClient + 2)) / seconds, peakRSS: peak)
-    }
-
-    /// VmHWM: the most resident memory the process has had.
-    static func peakRSS(of pid: Int32) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-        }
-        return 0
-    }
-
-    final class Atomic<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var v: T
-        init(_ v: T) { self.v = v }
-        var value: T {
-            get { lock.withLock { v } }
-            set { lock.withLock { v = newValue } }
-        }
     }
 }

@@ -292,4 +292,18 @@ struct StateDeltaTests {
         let wire = try JSONEncoder().encode(seen), whole = try JSONEncoder().encode(job)
         #expect(wire.count < whole.count)
     }
+
+    @Test func aViewersDeltaLeavesOutJobsWhoseOnlyChangeIsTheEnginesOwn() throws {
+        var s = PipelineState()
+        for id in ["a", "b"] { try s.apply(Event(job: id, .jobStart(.init(name: id, phases: [.init(id: "p")]))), now: 0) }
+        for t in 1...6 { try s.apply(Event(job: "a", .progress(.init(phase: "p", done: t, total: 100))), now: Double(t)) }
+        let before = s
+        var marksOnly = s
+        marksOnly.jobs["a"]?.errorTrail = nil  // only what viewers never get
+        #expect(marksOnly.viewerDelta(from: before).jobs.isEmpty)
+        try s.apply(Event(job: "b", .progress(.init(phase: "p", done: 1))), now: 7)
+        let d = s.viewerDelta(from: before)
+        #expect(d.jobs.map(\.id) == ["b"])
+        #expect(d.jobs.allSatisfy { $0.errorTrail == nil && ($0.eta?.marks.isEmpty ?? true) })
+    }
 }

@@ -123,12 +123,7 @@ extension PipelineState {
         switch body {
         case .progress(let e):
             guard !(job.errorTrail?.isDue(at: t) ?? true) else { return false }
-            var done = e.done ?? job.phases[i].done
-            if let inc = e.inc {
-                let (sum, overflow) = done.addingReportingOverflow(inc)
-                if overflow || sum < 0 || sum > 1 << 53 { throw ApplyError("inc \(inc) takes done out of range") }
-                done = sum
-            }
+            let done = try Self.newDone(e, from: job.phases[i].done)
             let a = job.activeTime(t)
             job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: a)
         case .step(let e):
@@ -279,12 +274,7 @@ extension PipelineState {
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); progress after phase.end is refused")
             }
             if p.state == .pending { startImplicitly(&p, in: job, at: t) }
-            var done = e.done ?? p.done
-            if let inc = e.inc {
-                let (sum, overflow) = done.addingReportingOverflow(inc)
-                if overflow || sum < 0 || sum > 1 << 53 { throw ApplyError("inc \(inc) takes done out of range") }
-                done = sum
-            }
+            let done = try Self.newDone(e, from: p.done)
             p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: job.activeTime(t))
             job.phases[i] = p
             wake(&job)
@@ -405,6 +395,14 @@ extension PipelineState {
         if job.state.isTerminal {
             throw ApplyError("job '\(job.id)' is \(job.state.rawValue); \(what) refused (send job.start to begin a new run)")
         }
+    }
+
+    /// The count a progress event leaves: its `done`, or the current one moved by `inc`.
+    private static func newDone(_ e: Event.Progress, from current: Int) throws(ApplyError) -> Int {
+        guard let inc = e.inc else { return e.done ?? current }
+        let (sum, overflow) = (e.done ?? current).addingReportingOverflow(inc)
+        if overflow || sum < 0 || sum > 1 << 53 { throw ApplyError("inc \(inc) takes done out of range") }
+        return sum
     }
 
     /// Most phases one job may have: beyond it a new phase id is refused, so a runaway or

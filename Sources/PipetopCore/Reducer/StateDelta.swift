@@ -20,16 +20,25 @@ public struct StateDelta: Sendable, Codable, Equatable {
 }
 
 extension PipelineState {
-    /// The state as viewers get it: without what only the engine uses (the error-rate marks
-    /// of alert rules, the estimate's calibration marks), about a third of a busy job's bytes
-    /// on the wire, decoded by every viewer on every frame.
+    /// The state as viewers get it (see `Job.forViewers`).
     public func forViewers() -> PipelineState {
         var s = self
         for (id, job) in jobs where job.errorTrail != nil || job.eta.map({ !$0.marks.isEmpty }) == true {
-            s.jobs[id]?.errorTrail = nil
-            s.jobs[id]?.eta?.marks = []
+            s.jobs[id] = job.forViewers
         }
         return s
+    }
+
+    /// What a viewer needs to go from `old` to this state: `delta(from:)` in the viewers'
+    /// form, without jobs whose only change is the engine's own marks. Only the changed jobs
+    /// are looked at, so an idle job costs a frame nothing.
+    public func viewerDelta(from old: PipelineState) -> StateDelta {
+        var d = delta(from: old)
+        d.jobs = d.jobs.compactMap { job in
+            let seen = job.forViewers
+            return old.jobs[job.id].map(\.forViewers) == seen ? nil : seen
+        }
+        return d
     }
 
     /// The changes that turn `old` into this state.
@@ -58,5 +67,17 @@ extension PipelineState {
         if let h = d.host { host = h }
         if let r = d.alertRules { alertRules = r }
         if !d.jobs.isEmpty || !d.removed.isEmpty { recountLiveJobs() }
+    }
+}
+
+extension Job {
+    /// This job as viewers get it: without what only the engine uses (the error-rate marks of
+    /// alert rules, the estimate's calibration marks), about a third of a busy job's bytes on
+    /// the wire, decoded by every viewer on every frame.
+    public var forViewers: Job {
+        var j = self
+        j.errorTrail = nil
+        j.eta?.marks = []
+        return j
     }
 }

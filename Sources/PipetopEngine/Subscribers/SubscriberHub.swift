@@ -134,10 +134,9 @@ public final class SubscriberHub: Sendable {
     /// changed since their last), and reschedules for the rest.
     func flush(on loop: EventLoop) {
         let now = engine.clock.now()
-        let (version, engineState) = engine.snapshot()
-        // Socket viewers get the viewers' form; an in-process dashboard reads the engine's own.
-        let remote = subscribers.withLock { $0.values.contains { if case .channel = $0.sink { true } else { false } } }
-        let state = remote ? engineState.forViewers() : engineState
+        // Socket viewers get the state in the viewers' form (`Job.forViewers`), made only for
+        // what is sent; a delta viewer's base stays the engine's own state.
+        let (version, state) = engine.snapshot()
         var due: [Channel] = []
         var deltaDue: [(Channel, PipelineState?)] = []  // nil base: a whole snapshot
         var nudges: [@Sendable () -> Void] = []
@@ -171,13 +170,13 @@ public final class SubscriberHub: Sendable {
                 subs[key] = s
             }
         }
-        let snapshot = SubscriberMessage.snapshot(.init(version: version, now: now, state: state))
-        if !due.isEmpty || deltaDue.contains(where: { $0.1 == nil }), let line = try? snapshot.line() {
+        if !due.isEmpty || deltaDue.contains(where: { $0.1 == nil }),
+           let line = try? SubscriberMessage.snapshot(.init(version: version, now: now, state: state.forViewers())).line() {
             for ch in due { send(line, to: ch) }
             for (ch, base) in deltaDue where base == nil { send(line, to: ch) }
         }
         for case let (ch, base?) in deltaDue {
-            if let line = try? SubscriberMessage.delta(.init(version: version, now: now, changes: state.delta(from: base))).line() {
+            if let line = try? SubscriberMessage.delta(.init(version: version, now: now, changes: state.viewerDelta(from: base))).line() {
                 send(line, to: ch)
             }
         }

@@ -101,7 +101,7 @@ struct JobSimulation {
         phaseStartedAt = t
         if p.skip {
             emit(.phaseEnd(.init(phase: p.id, status: .skipped)), at: t)
-            emit(.log(.init(level: .info, message: "\(p.name) skipped: cached result is fresh", phase: p.id)), at: t)
+            emit(.log(.init(level: .info, message: "skipped: cached result is fresh", phase: p.id)), at: t)
             phase += 1
             startPhase(at: t)
             return

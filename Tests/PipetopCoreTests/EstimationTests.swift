@@ -133,11 +133,19 @@ struct EstimationTests {
         #expect(abs(live.rate - 2) < 0.2)  // the new pace, not the average of both (7.0)
     }
 
-    @Test func anAbsurdTimestampDoesNotCrashTheEstimate() throws {
+    @Test func anAbsurdTimestampIsNotTakenAsTheJobsClock() throws {
+        // One report stamped in the year 10^292 (a mad clock): were it believed, the job would
+        // have taken 10^300 s for its second item and the ETA would read 5·10^302 s.
         var s = try started()
         try s.apply(Event(job: "j", ts: 1, .progress(.init(phase: "p", done: 1))), now: 1)
         try s.apply(Event(job: "j", ts: 1e300, .progress(.init(phase: "p", done: 2))), now: 2)
         s.refreshEstimates(now: 3)
+        let job = try #require(s[job: "j"])
+        #expect(job.ownTime(3) < 10)
+        // About one item a second, 998 to go: the estimate keeps the order of that.
+        let e = try estimate(s, now: 3)
+        #expect(e.remaining.isFinite && e.remaining > 300 && e.remaining < 3000)
+        #expect(e.hi.isFinite)
     }
 
     @Test func aPauseAfterAPhaseEndedDoesNotShortenIt() throws {

@@ -305,9 +305,8 @@ struct HostileInputTests {
         #expect(try hung.sync().isEmpty)
         #expect(e.engine.snapshot().state[job: "half"] != nil)
         // ...and is dropped when the client goes away without ending it.
-        try hung.send(#"{"type":"job.start","job":"never"#)
-        hung.close()
-        Thread.sleep(forTimeInterval: 0.2)
+        try hung.send(#"{"type":"job.start","job":"never"}"#)  // whole JSON, no newline
+        try hung.finishSendingAndWaitForClose()
         #expect(try send(other, [#"{"type":"job.start","job":"still-fine"}"#]).isEmpty)
         #expect(e.engine.snapshot().state[job: "never"] == nil)
         #expect(e.engine.snapshot().state[job: "still-fine"] != nil)

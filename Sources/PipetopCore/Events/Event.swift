@@ -12,6 +12,16 @@ public struct Event: Sendable, Equatable {
         self.job = job; self.ts = ts; self.seq = seq; self.body = body
     }
 
+    /// Timestamps at or past this (the year 5000) are not times: the wire refuses them.
+    public static let latestTimestamp = 1e11
+
+    /// `ts` when it can be a time; the reducer uses the engine's clock for any other (an event
+    /// made in-process is not checked by the wire), so one mad clock cannot skew a job by ages.
+    public var plausibleTS: Double? {
+        guard let ts, ts.isFinite, ts >= 0, ts < Self.latestTimestamp else { return nil }
+        return ts
+    }
+
     /// Rare, large payloads are boxed (`indirect`) so that the common small events
     /// (progress above all) are cheap to move through the ingest path.
     public enum Body: Sendable, Equatable {

@@ -11,7 +11,7 @@ extension PipelineState {
     /// Applies `event` at time `now` (the engine's clock); the event's own `ts` wins when given.
     /// On error the state is unchanged.
     public mutating func apply(_ event: Event, now: Double) throws(ApplyError) {
-        let t = event.ts ?? now
+        let t = event.plausibleTS ?? now
         switch event.body {
         case .jobStart(let start):
             try startJob(event.job, start, at: t)
@@ -47,7 +47,7 @@ extension PipelineState {
         try Self.reduce(&job, event.body, at: t)
         job.updatedAt = max(job.updatedAt, t)
         // How far the producer's clock is from the engine's: timed refreshes use the job's own.
-        if let ts = event.ts { job.clockSkew = now - ts }
+        if let ts = event.plausibleTS { job.clockSkew = now - ts }
         if let id = event.body.phaseID, let i = job.phaseIndex(id), job.phases[i].state == .running,
            i >= before.phases.count || before.phases[i].state != .running {
             // A phase (re)starts: tell its rate what waits earlier runs showed.
@@ -113,8 +113,8 @@ extension PipelineState {
         default: return false
         }
         guard let slot = jobs.index(forKey: event.job) else { return false }
-        let t = event.ts ?? now
-        return try Self.inPlace(event.body, phase: phase, in: &jobs.values[slot], at: t, skew: event.ts.map { now - $0 })
+        let t = event.plausibleTS ?? now
+        return try Self.inPlace(event.body, phase: phase, in: &jobs.values[slot], at: t, skew: event.plausibleTS.map { now - $0 })
     }
 
     private static func inPlace(_ body: Event.Body, phase: String, in job: inout Job, at t: Double, skew: Double?) throws(ApplyError) -> Bool {

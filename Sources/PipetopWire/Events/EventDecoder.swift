@@ -52,7 +52,7 @@ public enum EventDecoder {
         let job = try f.id("job")
         let ts = try f.optionalDouble("ts")
         if let ts, ts < 0 { throw WireError("field 'ts' must be seconds since the epoch, not negative") }
-        if let ts, !(ts < 1e11) { throw WireError("field 'ts' must be seconds since the epoch; \(ts) is past the year 5000") }
+        if let ts, !(ts < Event.latestTimestamp) { throw WireError("field 'ts' must be seconds since the epoch; \(ts) is past the year 5000") }
         let seq = try f.optionalInt("seq")
         let body: Event.Body
         switch type {

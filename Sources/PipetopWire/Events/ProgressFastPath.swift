@@ -80,7 +80,7 @@ enum ProgressFastPath {
                 let text = String(decoding: s, as: UTF8.self)
                 if key == .job { job = text } else { phase = text }
             case .ts:
-                guard let t = seconds(), t < 1e11 else { return nil }
+                guard let t = seconds(), t < Event.latestTimestamp else { return nil }
                 ts = t
             case .v:
                 guard wholeNumber() == protocolVersion else { return nil }

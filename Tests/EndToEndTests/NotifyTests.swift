@@ -45,13 +45,25 @@ struct NotifyTests {
         labels = { team = "data" }
         """
 
+    /// Fires below 86 only: its alert opening shows that the rules have seen a value of 85.
+    /// Severity info: no notifier (warning and up by default) hears it.
+    static let coolProbe = """
+
+        [[rule]]
+        name = "cool"
+        metric = "metric:temp"
+        op = "<"
+        value = 86
+        severity = "info"
+        """
+
     func temp(_ v: Int) -> String { #"{"type":"metric","job":"j","name":"temp","value":\#(v)}"# }
 
     @Test func webhookAndCommandHearFiringAndResolved() throws {
         let hook = try HTTPReceiver()
         defer { hook.close() }
         let d = try ConfiguredDaemon { dir in
-            Self.hotRule + """
+            Self.hotRule + Self.coolProbe + """
 
                 [[notify]]
                 type = "webhook"
@@ -81,8 +93,12 @@ struct NotifyTests {
 
         // Below the clear threshold: resolved, to both.
         try d.send([temp(85)])
-        Thread.sleep(forTimeInterval: 1.5)
-        #expect(!hook.requests.contains { $0.body.contains(#""status":"resolved""#) })  // 85 is still above 80: hysteresis
+        // `cool` fires only on a value below 86, in the same pass of the rules as `hot`: once
+        // it is open, `hot` has seen 85 and must still be open (85 is above 80: hysteresis).
+        func openAlerts() -> String { (try? runPipetop(["alerts", "--json", "--socket", d.sock]).out) ?? "" }
+        #expect(poll(seconds: 10) { openAlerts().contains("rule:cool") }, "the probe rule never saw 85")
+        #expect(openAlerts().contains("rule:hot"), "\(openAlerts())")
+        #expect(!hook.requests.contains { $0.body.contains(#""status":"resolved""#) })
         try d.send([temp(70)])
         #expect(hook.wait { $0.contains { $0.body.contains(#""status":"resolved""#) } }.contains { $0.body.contains(#""status":"resolved""#) })
         let deadline = Date().addingTimeInterval(10)
@@ -99,8 +115,14 @@ struct NotifyTests {
         #expect(silence.status == 0, "\(silence.err)")
         let before = hook.requests.count
         try d.send([temp(99)])
-        Thread.sleep(forTimeInterval: 2.5)
-        #expect(hook.requests.count == before)
+        #expect(poll(seconds: 10) { ((try? runPipetop(["alerts", "--socket", d.sock]).out) ?? "").contains("silenced until") })
+        // A marker raised after the silenced occurrence goes through the same notifier: once it
+        // arrived, a notification of the occurrence would have arrived before it.
+        try d.send([#"{"type":"alert","job":"j","severity":"critical","message":"marker","name":"marker"}"#])
+        let after = hook.wait { $0.contains { $0.body.contains("marker") } }
+        #expect(after.contains { $0.body.contains("marker") })
+        #expect(!after.dropFirst(before).contains { $0.body.contains(#""rule":"hot""#) && $0.body.contains(#""status":"firing""#) },
+                "\(after.dropFirst(before).map(\.body))")
         let quiet = try runPipetop(["alerts", "--socket", d.sock])
         #expect(quiet.out.contains("silenced until") && quiet.out.contains("silence s"), "\(quiet.out)")
     }

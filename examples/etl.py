@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A small ETL job that reports into pipetop: fetch, transform, load, with a checkpoint.
 
-    pipetop demo &                       # or any running engine
+    pipetop daemon &                     # or `pipetop` in another pane
     PYTHONPATH=clients/python python3 examples/etl.py
 """
 import os

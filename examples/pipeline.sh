@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A shell pipeline that reports into pipetop with `pipetop emit` (or `socat`, see README).
-#   pipetop demo &   then   bash examples/pipeline.sh
+#   pipetop daemon &   (or `pipetop` in another pane)   then   bash examples/pipeline.sh
 set -euo pipefail
 PIPETOP=${PIPETOP:-pipetop}
 job=backup-$$

@@ -10,6 +10,7 @@ import Glibc
 /// from the handler, then the default action runs).
 enum DashboardRunner {
     static func run(source: SnapshotSource, display options: DisplayOptions) throws {
+        if let problem = ForegroundCheck.problem() { throw CLIError(problem) }
         setlocale(LC_ALL, "")
         let (config, configProblem) = Config.load()
         let display = options.effective(config)

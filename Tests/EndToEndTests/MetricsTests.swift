@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import PipetopClient
+@testable import PipetopEngine
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `pipetop daemon --metrics`: the exposition passes `promtool check metrics`, and a real
 /// Prometheus (Debian's package, installed by .ci/run) scrapes it and answers a query.
@@ -81,5 +85,118 @@ struct MetricsTests {
             return answer.contains(#""value":["#) && answer.contains(#""420""#)
         }
         #expect(got, "\(answer)")
+    }
+}
+
+/// What another local user can do to `/metrics` (any local user reaches a loopback port): the
+/// engine's Unix socket keeps serving, connections are bounded, answers are not queued for a
+/// client that does not read them.
+@Suite("Metrics endpoint limits", .serialized)
+struct MetricsLimitTests {
+    func connect(_ port: UInt16) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        if rc != 0 { close(fd); return -1 }
+        return fd
+    }
+
+    /// True when the server closed `fd` (EOF or reset) within `seconds`.
+    func closedByServer(_ fd: Int32, within seconds: Double) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, Int32(seconds * 1000)) > 0 else { return false }
+        var b = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &b, b.count, Int32(MSG_DONTWAIT))
+            if n == 0 || (n < 0 && errno != EAGAIN) { return true }
+            if n < 0 { return false }
+        }
+    }
+
+    @Test func hundredsOfIdleConnectionsAreTurnedAwayAndTheSocketServesOn() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/d.sock", port = try freePort()
+        let daemon = try startDaemon(sock, ["--sample-interval", "0", "--metrics", "127.0.0.1:\(port)"])
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let fds = (0..<200).map { _ in connect(port) }
+        defer { for fd in fds where fd >= 0 { close(fd) } }
+        // Past the limit each is closed by the server at once; the first 16 stay open.
+        var closed = Set<Int32>()
+        let deadline = Date().addingTimeInterval(10)
+        while closed.count < 200 - MetricsServer.maxConnections && Date() < deadline {
+            for fd in fds where fd >= 0 && !closed.contains(fd) && closedByServer(fd, within: 0) { closed.insert(fd) }
+        }
+        #expect(closed.count == 200 - MetricsServer.maxConnections, "\(closed.count) of 200 turned away")
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(daemon.processIdentifier)/fd").count
+        #expect(open < 100, "the daemon holds \(open) descriptors")
+        // The owner's producers are not affected.
+        let c = try EngineConnection(path: sock)
+        defer { c.close() }
+        #expect(try send(c, [#"{"type":"job.start","job":"still","name":"still works"}"#]).isEmpty)
+    }
+
+    @Test func aClientThatAsksAndNeverReadsIsLetGo() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/d.sock", port = try freePort()
+        let daemon = try startDaemon(sock, ["--sample-interval", "0", "--metrics", "127.0.0.1:\(port)"])
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        // A big exposition: 300 jobs of 20 phases.
+        let c = try EngineConnection(path: sock)
+        defer { c.close() }
+        var lines: [String] = []
+        for j in 0..<300 {
+            let phases = (0..<20).map { "\"p\($0)\"" }.joined(separator: ",")
+            lines.append(#"{"type":"job.start","job":"j\#(j)","name":"job \#(j)","phases":[\#(phases)]}"#)
+            lines.append(#"{"type":"phase.start","job":"j\#(j)","phase":"p0","total":100}"#)
+        }
+        #expect(try send(c, lines).isEmpty)
+        let fd = connect(port)
+        defer { close(fd) }
+        let request = Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        let many = Array((0..<500).map { _ in request }.joined())
+        var off = 0
+        while off < many.count {
+            let n = many.withUnsafeBytes { send(fd, $0.baseAddress! + off, many.count - off, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n <= 0 { break }
+            off += n
+        }
+        // Not reading: the server answers what the kernel's buffers take, then gives up on this
+        // client (it closes it) instead of queueing 500 answers.
+        var p = pollfd(fd: fd, events: 0x2000 /* POLLRDHUP: the server closed its side */, revents: 0)
+        #expect(poll(&p, 1, Int32(MetricsServer.writeSeconds + 10) * 1000) > 0, "the server kept a client that does not read")
+        var got = [UInt8]()
+        var b = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = recv(fd, &b, b.count, Int32(MSG_DONTWAIT))
+            if n <= 0 { break }
+            got += b[0..<n]
+        }
+        let answers = String(decoding: got, as: UTF8.self).components(separatedBy: "HTTP/1.1 200 OK").count - 1
+        #expect(answers < 100, "\(answers) answers queued for a client that did not read")
+        // And a polite scraper is served afterwards.
+        let polite = connect(port)
+        defer { close(polite) }
+        _ = request.withUnsafeBytes { send(polite, $0.baseAddress!, request.count, Int32(MSG_NOSIGNAL)) }
+        var answer = [UInt8]()
+        var q = pollfd(fd: polite, events: Int16(POLLIN), revents: 0)
+        func whole() -> Bool {
+            let t = String(decoding: answer, as: UTF8.self)
+            guard let end = t.range(of: "\r\n\r\n"),
+                  let line = t[..<end.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+                  let length = Int(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) else { return false }
+            return t[end.upperBound...].utf8.count >= length
+        }
+        while !whole(), poll(&q, 1, 20_000) > 0 {
+            let n = recv(polite, &b, b.count, 0)
+            if n <= 0 { break }
+            answer += b[0..<n]
+        }
+        let text = String(decoding: answer, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK") && text.contains("pipetop_job_info"), "\(text.prefix(200))")
     }
 }

@@ -107,12 +107,6 @@ public enum MetricsExposition {
     /// Writes the exposition to `path` atomically (a temporary file renamed over it), as
     /// node_exporter's textfile collector wants.
     public static func writeTextfile(_ text: String, to path: String) throws {
-        let tmp = path + ".tmp.\(getpid())"
-        try text.write(toFile: tmp, atomically: false, encoding: .utf8)
-        guard rename(tmp, path) == 0 else {
-            let why = String(cString: strerror(errno))
-            unlink(tmp)
-            throw NSError(domain: "pipetop", code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "rename to \(path): \(why)"])
-        }
+        try TextfileWriter.replace(path, with: text)
     }
 }

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import PipetopCore
+import Synchronization
 
 /// Serves `GET /metrics` (Prometheus text format) on a TCP address, loopback unless told
 /// otherwise; and/or writes the same text to a file for node_exporter's textfile collector.
@@ -13,10 +14,51 @@ public final class MetricsServer: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private var textfileTask: RepeatedTask?
 
+    /// Most scrapers connected at once; past it a new connection is closed at once. Prometheus
+    /// needs one; hundreds held by another local user ran the engine out of descriptors.
+    public static let maxConnections = 16
+    /// A connection with nothing sent or received for this long is closed.
+    public static let idleSeconds: Int64 = 60
+    /// A response the client has not taken within this long (it does not read) closes it.
+    public static let writeSeconds: Int64 = 10
+    /// Scrapes within this long of the last rendering share it (one rendering of 1,000 jobs x
+    /// 20 phases costs seconds; a burst of scrapes must not cost that each).
+    public static let renderReuseSeconds = 1.0
+
+    private let connections = Mutex(0)
+    private let rendered = Mutex<(at: Double, body: ByteBuffer)?>(nil)
+
     public init(engine: Engine, hub: SubscriberHub?) {
         self.engine = engine
         self.hub = hub
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// Connections open now (for tests and the limit).
+    public var connectionCount: Int { connections.withLock { $0 } }
+
+    fileprivate func admit() -> Bool {
+        connections.withLock { n in
+            guard n < Self.maxConnections else { return false }
+            n += 1
+            return true
+        }
+    }
+
+    fileprivate func release() { connections.withLock { $0 -= 1 } }
+
+    /// The exposition as bytes, rendered again only when the last one is older than
+    /// `renderReuseSeconds`; the buffer is shared by every client it goes to.
+    fileprivate func body() -> ByteBuffer {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let now = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        if let last = rendered.withLock({ $0 }), now - last.at < Self.renderReuseSeconds { return last.body }
+        let text = text()
+        var buf = ByteBufferAllocator().buffer(capacity: text.utf8.count)
+        buf.writeString(text)
+        rendered.withLock { $0 = (now, buf) }
+        return buf
     }
 
     /// The exposition now.
@@ -36,7 +78,11 @@ public final class MetricsServer: @unchecked Sendable {
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                guard server.admit() else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in server.release() }
+                return channel.pipeline.addHandler(IdleStateHandler(allTimeout: .seconds(Self.idleSeconds))).flatMap {
+                    channel.pipeline.configureHTTPServerPipeline()
+                }.flatMap {
                     channel.pipeline.addHandler(Handler(server: server))
                 }
             }
@@ -83,28 +129,62 @@ public final class MetricsServer: @unchecked Sendable {
         typealias OutboundOut = HTTPServerResponsePart
         let server: MetricsServer
         var head: HTTPRequestHead?
+        /// A response is still on its way: the client has not read it yet.
+        var answering = false
         init(server: MetricsServer) { self.server = server }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .head(let h): head = h
-            case .body: break
+            case .body: break  // bodies are not kept
             case .end:
                 guard let h = head else { return }
-                let ok = h.method == .GET && (h.uri == "/metrics" || h.uri.hasPrefix("/metrics?"))
-                let body = ok ? server.text() : "pipetop serves /metrics\n"
-                var headers = HTTPHeaders()
-                headers.add(name: "Content-Type", value: ok ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
-                headers.add(name: "Content-Length", value: "\(body.utf8.count)")
-                headers.add(name: "Connection", value: h.isKeepAlive ? "keep-alive" : "close")
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: ok ? .ok : .notFound, headers: headers))), promise: nil)
-                var buf = context.channel.allocator.buffer(capacity: body.utf8.count)
-                buf.writeString(body)
-                context.write(wrapOutboundOut(.body(.byteBuffer(buf))), promise: nil)
-                let keep = h.isKeepAlive
-                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in if !keep { context.close(promise: nil) } }
                 head = nil
+                // A new request before the last answer was taken: a client that asks and does
+                // not read would make the server queue answers for ever.
+                guard !answering else { context.close(promise: nil); return }
+                answer(h, context: context)
             }
+        }
+
+        private func answer(_ h: HTTPRequestHead, context: ChannelHandlerContext) {
+            let ok = h.method == .GET && (h.uri == "/metrics" || h.uri.hasPrefix("/metrics?"))
+            var body: ByteBuffer
+            if ok {
+                body = server.body()
+            } else {
+                body = context.channel.allocator.buffer(capacity: 32)
+                body.writeString("pipetop serves /metrics\n")
+            }
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: ok ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
+            headers.add(name: "Content-Length", value: "\(body.readableBytes)")
+            headers.add(name: "Connection", value: h.isKeepAlive ? "keep-alive" : "close")
+            answering = true
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: ok ? .ok : .notFound, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            let keep = h.isKeepAlive
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let timeout = context.eventLoop.scheduleTask(in: .seconds(MetricsServer.writeSeconds)) {
+                loopBound.value.1.close(promise: nil)
+            }
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { result in
+                timeout.cancel()
+                let (handler, context) = loopBound.value
+                handler.answering = false
+                if !keep || (try? result.get()) == nil { context.close(promise: nil); return }
+                context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            }
+        }
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil); return }
+            context.fireUserInboundEventTriggered(event)
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: Error) {
+            context.close(promise: nil)
         }
     }
 }

@@ -50,14 +50,17 @@ public final class MetricsServer: @unchecked Sendable {
     /// The exposition as bytes, rendered again only when the last one is older than
     /// `renderReuseSeconds`; the buffer is shared by every client it goes to.
     fileprivate func body() -> ByteBuffer {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        let now = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        if let last = rendered.withLock({ $0 }), now - last.at < Self.renderReuseSeconds { return last.body }
+        func monotonic() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
+        if let last = rendered.withLock({ $0 }), monotonic() - last.at < Self.renderReuseSeconds { return last.body }
         let text = text()
         var buf = ByteBufferAllocator().buffer(capacity: text.utf8.count)
         buf.writeString(text)
-        rendered.withLock { $0 = (now, buf) }
+        // Counted from when it was ready: a rendering slower than the reuse time is still shared.
+        rendered.withLock { $0 = (monotonic(), buf) }
         return buf
     }
 

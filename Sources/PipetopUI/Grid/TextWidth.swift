@@ -39,24 +39,39 @@ public enum TextWidth {
     }
 
     /// Text as it may be shown: control characters (ESC and friends) become visible caret
-    /// notation, so nothing a job sends can drive the terminal.
-    public static func visible(_ s: String) -> String {
+    /// notation, so nothing a job sends can drive the terminal; the direction marks and
+    /// overrides that reorder a line (U+202E makes "gpj.exe" read "exe.jpg") are shown as
+    /// `<U+202E>`. `keep` lists controls let through as they are (a report's newlines).
+    public static func visible(_ s: String, keep: Set<UInt32> = []) -> String {
         var needs = false
-        for u in s.unicodeScalars where u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0) { needs = true; break }
+        for u in s.unicodeScalars where needsShowing(u.value) && !keep.contains(u.value) { needs = true; break }
         guard needs else { return s }
         var out = ""
         for u in s.unicodeScalars {
-            if u.value < 0x20 {
+            if keep.contains(u.value) {
+                out.unicodeScalars.append(u)
+            } else if u.value < 0x20 {
                 out += "^" + String(Character(Unicode.Scalar(u.value + 0x40)!))
             } else if u.value == 0x7F {
                 out += "^?"
             } else if u.value >= 0x80 && u.value < 0xA0 {
                 out += "<" + String(u.value, radix: 16) + ">"
+            } else if isDirectionFormat(u.value) {
+                out += "<U+" + String(u.value, radix: 16, uppercase: true) + ">"
             } else {
                 out.unicodeScalars.append(u)
             }
         }
         return out
+    }
+
+    private static func needsShowing(_ v: UInt32) -> Bool {
+        v < 0x20 || (v >= 0x7F && v < 0xA0) || isDirectionFormat(v)
+    }
+
+    /// Bidirectional marks, embeddings, overrides and isolates.
+    private static func isDirectionFormat(_ v: UInt32) -> Bool {
+        v == 0x061C || v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
     }
 
     /// Cuts `s` to at most `width` columns, ending with `ellipsis` when cut. Never splits a

@@ -48,7 +48,7 @@ struct AlertsCommand: ParsableCommand {
                              ("until", .string(Report.iso(s.until))), ("by", .string(s.by)), ("comment", s.comment.map(JSONValue.string) ?? .null)])
                 })),
             ])
-            print(JSONWriter.string(out))
+            Swift.print(JSONWriter.string(out))
             return
         }
         if alerts.isEmpty { print(all ? "no alerts" : "no open alerts") }
@@ -180,4 +180,10 @@ enum EngineRequest {
         try conn.send(event)
         for case .error(_, let reason) in try conn.sync(timeout: 10) { throw CLIError("pipetop \(command): \(reason)") }
     }
+}
+
+/// Every text line this command prints is made terminal-safe (`TerminalSafe`); JSON goes out
+/// exact through `Swift.print`.
+private func print(_ text: String, terminator: String = "\n") {
+    Swift.print(TerminalSafe.text(text), terminator: terminator)
 }

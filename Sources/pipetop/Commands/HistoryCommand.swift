@@ -34,7 +34,7 @@ struct HistoryCommand: ParsableCommand {
         }
         if json {
             let data = try JSONEncoder().encode(history)
-            print(String(decoding: data, as: UTF8.self))
+            Swift.print(String(decoding: data, as: UTF8.self))
             return
         }
         for (name, runs) in history.sorted(by: { $0.key < $1.key }) {
@@ -47,4 +47,10 @@ struct HistoryCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// Every text line this command prints is made terminal-safe (`TerminalSafe`); JSON goes out
+/// exact through `Swift.print`.
+private func print(_ text: String, terminator: String = "\n") {
+    Swift.print(TerminalSafe.text(text), terminator: terminator)
 }

@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
             selected = jobs.compactMap { state[job: $0] }
         }
         switch format {
-        case .json: print(JSONWriter.string(Report.json(state, jobs: selected, now: now)))
+        case .json: Swift.print(JSONWriter.string(Report.json(state, jobs: selected, now: now)))
         case .csv: print(Report.csv(state, jobs: selected, now: now), terminator: "")
         case .text: print(Report.text(state, jobs: selected, now: now, detailed: false), terminator: "")
         case .detailed: print(Report.text(state, jobs: selected, now: now, detailed: true), terminator: "")
@@ -69,4 +69,10 @@ enum StateReader {
         }
         return (try Store(path: path).restoreState().state, Date().timeIntervalSince1970)
     }
+}
+
+/// Every text line this command prints is made terminal-safe (`TerminalSafe`); JSON goes out
+/// exact through `Swift.print`.
+private func print(_ text: String, terminator: String = "\n") {
+    Swift.print(TerminalSafe.text(text), terminator: terminator)
 }

@@ -177,6 +177,10 @@ struct Fields {
 
     static func checkId(_ s: String, _ name: String) throws(WireError) -> String {
         if s.isEmpty { throw WireError("field '\(name)' must not be empty") }
+        // An id is typed on command lines and printed in reports: no NUL, tab, ESC or other control.
+        if s.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }) {
+            throw WireError("field '\(name)' must not hold control characters")
+        }
         if s.utf8.count > EventDecoder.maxIdBytes {
             throw WireError("field '\(name)' is longer than \(EventDecoder.maxIdBytes) bytes")
         }
@@ -199,13 +203,14 @@ struct Fields {
         return s
     }
 
-    func optionalInt(_ key: String) throws(WireError) -> Int? {
+    /// `limit` is what the caller accepts, named when a whole number written as 1e308 is past it.
+    func optionalInt(_ key: String, limit: Int = Int.max) throws(WireError) -> Int? {
         guard let v = present(key) else { return nil }
         switch v {
         case .int(let i): return i
         case .double(let d):
             if d == d.rounded(), abs(d) < 9.0e15 { return Int(d) }
-            if d == d.rounded() { throw WireError("field '\(key)' is too large (at most \(Int.max))") }
+            if d == d.rounded() { throw WireError("field '\(key)' is too large (at most \(limit))") }
             throw WireError("field '\(key)' must be a whole number, got \(JSONWriter.number(d))")
         default:
             throw WireError("field '\(key)' must be an integer, got \(v.typeName)")
@@ -218,7 +223,7 @@ struct Fields {
     static let maxCount = 1 << 53
 
     func optionalCount(_ key: String) throws(WireError) -> Int? {
-        guard let n = try optionalInt(key) else { return nil }
+        guard let n = try optionalInt(key, limit: Self.maxCount) else { return nil }
         if n < 0 { throw WireError("field '\(key)' must not be negative, got \(n)") }
         if n > Self.maxCount { throw WireError("field '\(key)' is too large (at most \(Self.maxCount))") }
         return n

@@ -70,6 +70,16 @@ struct TerminalRestoreTests {
         #expect(pane.restored, "signal \(sig): \(pane.flags)")
     }
 
+    /// Signals that are not crashes but end a process by default (Ctrl-\ is SIGQUIT).
+    @Test(arguments: [SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM])
+    func anEndingSignal(_ sig: Int32) throws {
+        let (pane, s) = try dashboard { _, pid in kill(pid, sig) }
+        #expect(s.contains("EXIT=\(128 + sig)"), "signal \(sig):\n\(s)")
+        #expect(s.contains("pipetop was ended by a signal; the terminal was restored"), "\(s)")
+        #expect(saneTTY(s), "signal \(sig): modes not restored:\n\(s)")
+        #expect(pane.restored, "signal \(sig): \(pane.flags)")
+    }
+
     /// The engine the dashboard is attached to dies (SIGKILL): the dashboard says so, keeps
     /// the terminal, and quits cleanly on q.
     @Test func theEngineIsKilledUnderTheDashboard() throws {

@@ -133,6 +133,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             pendingFlush = true
         case .success(.subscribe(let s)):
             applyBatch(context)
+            subscribed = true
             hub.add(context.channel, fps: s.fps, deltas: s.deltas)
         }
     }
@@ -175,8 +176,12 @@ final class ConnectionHandler: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    /// A viewer: it may end what it sends (`printf subscribe | pipetop bridge`) and still
+    /// watch; its connection ends when it closes it.
+    private var subscribed = false
+
     fileprivate func closeIfDone(_ channel: Channel) {
-        guard inputClosed, outstanding == 0 else { return }
+        guard inputClosed, outstanding == 0, !subscribed else { return }
         channel.close(mode: .all, promise: nil)
     }
 

@@ -36,9 +36,15 @@ struct BridgeCommand: ParsableCommand {
             shutdown(fd, Int32(SHUT_WR))
         }
         upstream.start()
-        // socket → stdout, until the engine closes or stdout goes away.
+        // socket → stdout, until the engine closes or stdout goes away. A reader that left
+        // (`| head -2`) is seen at once through poll, not only at the next write: a quiet
+        // engine may not send anything for a long time.
         var buf = [UInt8](repeating: 0, count: 65_536)
+        var watch = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: 1, events: 0, revents: 0)]
         while true {
+            if poll(&watch, 2, -1) < 0 { if errno == EINTR { continue }; break }
+            if watch[1].revents & Int16(POLLERR | POLLHUP) != 0 { break }
+            guard watch[0].revents != 0 else { continue }
             let n = read(fd, &buf, buf.count)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }

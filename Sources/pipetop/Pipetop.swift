@@ -88,9 +88,16 @@ struct EngineOptions: ParsableArguments {
     var maxDbMB: Int = 512
 
     /// The engine, with its history from the database (restart recovery) unless :memory:.
-    func makeEngine(keepByDefault: Bool = true) throws -> Engine {
+    /// The database is locked for this process first: nothing is written to one another
+    /// engine owns.
+    func makeEngine(keepByDefault: Bool = true, socket: String? = nil) throws -> Engine {
         let env = ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 }
         guard let path = db ?? (keepByDefault ? env ?? Store.defaultPath() : nil), path != ":memory:" else { return Engine() }
+        do {
+            try DatabaseLock.acquire(path, socket: socket)
+        } catch {
+            throw CLIError("pipetop: \(error)")
+        }
         do {
             return try Engine(store: try Store(path: path), keepDays: keepDays > 0 ? keepDays : nil,
                               maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil)
@@ -115,7 +122,11 @@ struct EngineOptions: ParsableArguments {
         if let problem { FileHandle.standardError.write(Data("pipetop: \(problem)\n".utf8)) }
         let policy: PeerPolicy
         do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(error)") }
-        let engine = try makeEngine(keepByDefault: keepByDefault)
+        // A live engine on this socket refuses us anyway: say so before a database is touched.
+        if SocketPath.probe(socketPath) == .live {
+            throw CLIError("pipetop: an engine is already listening on \(socketPath) (attach with `pipetop`, or choose another --socket)")
+        }
+        let engine = try makeEngine(keepByDefault: keepByDefault, socket: socketPath)
         engine.configureRules(config.alerts.rules, off: config.alerts.off)
         var notifier: Notifier?
         if !config.alerts.notify.isEmpty {

@@ -101,7 +101,17 @@ struct ReplayCommand: ParsableCommand {
         let clock = ManualClock(0)
         let engine: Engine
         if let db {
-            do { engine = try Engine(clock: clock, store: try Store(path: db)) } catch { throw CLIError("pipetop replay: \(db): \(error)") }
+            // A live engine's database is written by that engine alone: the events go to it.
+            if let owner = DatabaseLock.owner(of: db), let socket = owner.socket, etaTrace == nil {
+                FileHandle.standardError.write(Data("pipetop replay: \(db) belongs to \(owner.sentence); sending the events to it\n".utf8))
+                return try sendToEngine(at: socket)
+            }
+            do {
+                try DatabaseLock.acquire(db, socket: nil)
+                engine = try Engine(clock: clock, store: try Store(path: db))
+            } catch {
+                throw CLIError("pipetop replay: \(error)")
+            }
         } else {
             engine = Engine(clock: clock)
         }
@@ -168,10 +178,10 @@ struct ReplayCommand: ParsableCommand {
         if !text.isEmpty { out.write(Data(text.utf8)) }
     }
 
-    /// Sends the events to the running engine.
-    func sendToEngine() throws {
+    /// Sends the events to the running engine (the one on --socket unless told).
+    func sendToEngine(at socket: String? = nil) throws {
         let conn: EngineConnection
-        do { conn = try EngineConnection(path: socketOptions.resolved) } catch { throw CLIError("pipetop replay: \(error)") }
+        do { conn = try EngineConnection(path: socket ?? socketOptions.resolved) } catch { throw CLIError("pipetop replay: \(error)") }
         defer { conn.close() }
         var previousTS: Double?
         var origin: [(file: String, line: Int)] = []  // where each line sent came from

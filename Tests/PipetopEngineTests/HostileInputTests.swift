@@ -195,8 +195,15 @@ struct HostileInputTests {
         for k in 3..<PipelineState.maxPhases { s.ok(#"{"type":"step","job":"j","phase":"p\#(k)","step":"s","state":"done"}"#) }
         s.bad(#"{"type":"phase.start","job":"j","phase":"one-too-many"}"#, "already has 1000 phases; phase 'one-too-many' refused")
         s.ok(#"{"type":"progress","job":"j","phase":"a","done":2}"#)
+        // A declaration is held to the same limit: a resume that would add phases past it is
+        // refused whole, one that only repeats known phases is taken.
+        s.bad(#"{"type":"job.start","job":"j","phases":["a","p5","brand-new"]}"#, "job 'j' would have 1001 phases; a job may have at most 1000")
+        s.ok(#"{"type":"job.start","job":"j","phases":["a","p5"]}"#)
+        let many = (0..<1_001).map { "\"q\($0)\"" }.joined(separator: ",")
+        s.bad(#"{"type":"job.start","job":"wide","phases":[\#(many)]}"#, "job 'wide' would have 1001 phases")
         try run(s, on: c)
         let job = try #require(e.engine.snapshot().state[job: "j"])
+        #expect(e.engine.snapshot().state[job: "wide"] == nil)
         #expect(job.phases.count == PipelineState.maxPhases)
         #expect(job.phase("surprise")?.state == .running)
         #expect(job.phase("never-started")?.state == .skipped)

@@ -196,6 +196,13 @@ extension PipelineState {
         guard start.rules.count <= AlertRules.maxJobRules else {
             throw ApplyError("a job may declare at most \(AlertRules.maxJobRules) rules, not \(start.rules.count)")
         }
+        // The phase limit holds for declarations too (five 56 KB job.start lines once made one
+        // job of 40,000 phases); checked before anything changes.
+        let resuming = jobs[id].map { !$0.state.isTerminal } ?? false
+        let phaseCount = Self.phasesAfterDeclaring(start.phases, in: resuming ? jobs[id]!.phases : [])
+        guard phaseCount <= Self.maxPhases else {
+            throw ApplyError("job '\(id)' would have \(phaseCount) phases; a job may have at most \(Self.maxPhases)")
+        }
         var declared = alertRules
         if jobs[id].map({ $0.state.isTerminal }) ?? true { declared.forgetJobRules(id) }
         for r in start.rules { try declared.declare(r, job: id) }
@@ -221,11 +228,24 @@ extension PipelineState {
         liveJobs += 1
     }
 
+    /// Phases a job has once `decls` are merged into `existing` (repeated ids count once).
+    private static func phasesAfterDeclaring(_ decls: [Event.PhaseDecl], in existing: [Phase]) -> Int {
+        var ids = Set(existing.lazy.map(\.id))
+        for d in decls { ids.insert(d.id) }
+        return ids.count
+    }
+
+    /// Merges declared phases into the job in one pass (a lookup per declaration, not a scan:
+    /// the merge used to be quadratic under the engine-wide lock).
     private static func declare(_ decls: [Event.PhaseDecl], in job: inout Job) {
+        guard !decls.isEmpty else { return }
+        var index = [String: Int](minimumCapacity: job.phases.count + decls.count)
+        for (i, p) in job.phases.enumerated() { index[p.id] = i }
         for d in decls {
-            if let i = job.phaseIndex(d.id) {
+            if let i = index[d.id] {
                 if let n = d.name { job.phases[i].name = n }
             } else {
+                index[d.id] = job.phases.count
                 job.phases.append(Phase(id: d.id, name: d.name))
             }
         }

@@ -113,6 +113,13 @@ extension PipelineState {
     /// Evaluates every rule against the state at `now`: conditions start pending, fire after
     /// their `for`, clear past their clear threshold; subjects that went away resolve. Silences
     /// are applied to the open alerts. The engine calls this about once a second.
+    /// The jobs a rule can apply to: a rule a job declared for itself is looked at for that
+    /// job alone (3,000 jobs with 3 rules each made every second cost 27 million checks).
+    private func subjects(of rule: Rule) -> [String] {
+        guard rule.declaredByJob, let id = rule.job else { return order }
+        return jobs[id] == nil ? [] : [id]
+    }
+
     public mutating func evaluateRules(now t: Double) {
         var seen = Set<String>()
         let rules = alertRules.rules
@@ -121,7 +128,7 @@ extension PipelineState {
             case .host:
                 if let v = MetricValues.host(rule.metric, self) { step(rule, job: "host", phase: nil, value: v, at: t, seen: &seen) }
             case .job, .phase:
-                for id in order {
+                for id in subjects(of: rule) {
                     guard let job = jobs[id], !job.state.isTerminal, rule.applies(to: job) else { continue }
                     if rule.inhibitedByFailure && job.lostAt != nil { continue }  // inhibited: resolved below
                     let jt = job.ownTime(t)  // the job's own clock, as its events' ts are

@@ -22,7 +22,18 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var engineOptions: EngineOptions
 
     func run() throws {
-        let path = socket ?? (NSTemporaryDirectory() + "pipetop-demo-\(getpid()).sock")
+        // The private socket lives in a directory only this user can enter, made fresh with
+        // mkdtemp: a name another user could guess in /tmp could be theirs first.
+        var privateDir: String?
+        if socket == nil {
+            var template = Array((NSTemporaryDirectory() + "pipetop-demo-XXXXXX").utf8CString)
+            guard let made = mkdtemp(&template) else {
+                throw CLIError("pipetop demo: cannot make a private directory in \(NSTemporaryDirectory()): \(String(cString: strerror(errno)))")
+            }
+            privateDir = String(cString: made)
+        }
+        defer { if let privateDir { rmdir(privateDir) } }
+        let path = socket ?? privateDir! + "/pipetop.sock"
         let workload = DemoWorkload(socket: path)
         if SocketPath.probe(path) == .live {
             workload.start()

@@ -9,7 +9,7 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Send one event to the engine (for shell scripts).",
         discussion: """
-        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The command waits until the engine has applied the event and exits non-zero with the engine's reason when it was refused. A job.start without pid= names the calling script, so its processes are sampled.
+        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The command waits until the engine has applied the event and exits non-zero with the engine's reason when it was refused. A job.start without pid= samples the calling script's processes (sample_pid); pid=N also watches process N: if it ends without a job.end, the job is lost.
 
         Examples:
           pipetop emit job.start --job j1 name=import phases='["fetch","parse","load"]'
@@ -46,9 +46,10 @@ struct EmitCommand: ParsableCommand {
             members.removeAll { $0.0 == key }
             members.append((key, Self.typedValue(String(f[f.index(after: eq)...]))))
         }
-        // A job started from a script is that script: sample its process tree.
-        if type == "job.start" && !members.contains(where: { $0.0 == "pid" }) {
-            members.append(("pid", .int(Int(getppid()))))
+        // A job started from a script: sample the script's process tree, but do not watch it
+        // (in a Makefile it is a one-line shell that exits at once). pid= watches a process.
+        if type == "job.start" && !members.contains(where: { $0.0 == "pid" || $0.0 == "sample_pid" }) {
+            members.append(("sample_pid", .int(Int(getppid()))))
         }
         let line = JSONWriter.string(.object(members))
         let conn: EngineConnection

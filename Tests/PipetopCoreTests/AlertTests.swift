@@ -16,6 +16,7 @@ struct AlertTests {
     /// with the phase and the error line as its details (one `a` to acknowledge).
     @Test func oneFailureIsOneAlertWithItsDetails() throws {
         var s = try started()
+        try s.apply(ev(.log(.init(level: .error, message: "Traceback (most recent call last):", phase: "fetch"))), now: 108)
         try s.apply(ev(.log(.init(level: .error, message: "ValueError: bad row 7", phase: "fetch"))), now: 109)
         try s.apply(ev(.phaseEnd(.init(phase: "fetch", status: .failed, error: "HTTP 503"))), now: 110)
         try s.apply(ev(.jobEnd(.init(status: .failed, error: "fetch failed"))), now: 111)
@@ -24,7 +25,8 @@ struct AlertTests {
         #expect(s.alerts.unacknowledged == 1)
         let failure = try #require(listed.first)
         #expect(failure.severity == .critical && failure.message == "job import failed: fetch failed")
-        #expect(failure.details == ["error in fetch: ValueError: bad row 7", "phase fetch failed: HTTP 503"])
+        #expect(failure.details == ["error in fetch: Traceback (most recent call last):", "error in fetch: ValueError: bad row 7",
+                                    "phase fetch failed: HTTP 503"], "\(failure.details ?? [])")
         // The folded alerts are resolved (a notifier that sent "firing" sends "resolved").
         #expect(s.alerts.all.filter { $0.foldedInto == failure.id }.allSatisfy { !$0.isOpen })
         // Error lines that come after the failure (a traceback's tail) join it too.

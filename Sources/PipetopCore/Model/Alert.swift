@@ -79,6 +79,8 @@ public struct AlertBook: Sendable, Codable, Equatable {
                                labels: [String: String]? = nil, at t: Double) {
         let fp = Alert.fingerprint(job: job, phase: phase, kind: kind)
         if let i = all.lastIndex(where: { $0.isOpen && $0.fingerprint == fp }) {
+            // Error lines that differ (a traceback's lines) are kept, not overwritten.
+            if kind == "error-log" && all[i].message != message { addDetail(id: all[i].id, all[i].message, at: t) }
             all[i].count += 1
             all[i].lastAt = max(all[i].lastAt, t)
             all[i].message = message
@@ -148,8 +150,13 @@ public struct AlertBook: Sendable, Codable, Equatable {
             let a = all[i]
             all[i].resolvedAt = t
             all[i].foldedInto = id
-            let line = a.kind == "error-log" ? PipelineState.errorDetail(a.message, phase: a.phase) : a.message
-            addDetail(id: id, a.count > 1 ? "\(line) (×\(a.count))" : line, at: a.lastAt)
+            let lines = (a.details ?? []) + [a.message]
+            for (k, message) in lines.enumerated() {
+                let line = a.kind == "error-log" ? PipelineState.errorDetail(message, phase: a.phase) : message
+                // Identical repeats are counted on the last line.
+                let repeats = a.count - lines.count + 1
+                addDetail(id: id, k == lines.count - 1 && repeats > 1 ? "\(line) (×\(repeats))" : line, at: a.lastAt)
+            }
         }
     }
 

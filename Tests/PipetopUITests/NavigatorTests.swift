@@ -113,6 +113,11 @@ struct NavigatorTests {
         _ = press(&m, .char("G"))
         #expect(m.nav.alert(in: m.state)?.id == "etl/-/job-failed#1")
         #expect(press(&m, .char("x")) == [.send([Event(job: "etl", .clearAlerts("etl/-/job-failed#1"))])])
+        // a then x: the cursor stays on the alert just acknowledged.
+        _ = press(&m, .char("g"))
+        let first = try #require(m.nav.alert(in: m.state))
+        #expect(press(&m, .char("a")) == [.send([Event(job: first.job, .ack(.init(alert: first.id, by: "ana@build-3")))])])
+        #expect(m.nav.selectedAlert == first.id)
         // With no open alert selected, x clears every resolved one.
         var none = DashboardModel(state: PipelineState(), now: 0, host: "h", socket: "/s")
         _ = press(&none, .char("!"))

@@ -156,6 +156,8 @@ public struct Navigator: Sendable, Equatable {
         case .previousFailed: jumpToFailed(forward: false, s)
         case .acknowledge:
             guard let a = ackTarget(s) else { return .none }
+            // The acknowledged alert moves down the list; the cursor stays on it (so `x` next clears it).
+            if screen == .alerts || alertsFocused { selectedAlert = a.id }
             return .send([Event(job: a.job, .ack(.init(alert: a.id, by: user)))])
         case .acknowledgeAll:
             let open = alertScope(in: s).filter(\.needsAttention)

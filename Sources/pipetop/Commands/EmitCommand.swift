@@ -9,7 +9,7 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Send one event to the engine (for shell scripts).",
         discussion: """
-        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The command waits until the engine has applied the event and exits non-zero with the engine's reason when it was refused. A job.start without pid= samples the calling script's processes (sample_pid); pid=N also watches process N: if it ends without a job.end, the job is lost.
+        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The command waits until the engine has applied the event and exits non-zero with the engine's reason when it was refused. A job.start without pid= names the calling script, so its processes are sampled.
 
         Examples:
           pipetop emit job.start --job j1 name=import phases='["fetch","parse","load"]'

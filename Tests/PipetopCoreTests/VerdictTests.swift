@@ -118,6 +118,16 @@ struct VerdictTests {
         #expect(other[job: "j1"]?.run == 2, "another process starting the id is a new run")
     }
 
+    @Test func aLostJobStartedAgainByItsReporterIsNoLongerLost() throws {
+        var s = try named()
+        gone(&s, at: 110)
+        gone(&s, at: 120)
+        try s.apply(ev(.jobStart(.init(name: "train", samplePid: 5000))), now: 121)
+        let job = try #require(s[job: "j1"])
+        #expect(job.lostAt == nil && job.pid == nil && job.samplePid == 5000 && job.run == 1)
+        #expect(lostAlerts(s).allSatisfy { !$0.isOpen })
+    }
+
     @Test func pidNullWatchesNothing() throws {
         var s = try named()
         var start = Event.JobStart(name: "train")

@@ -235,10 +235,14 @@ extension PipelineState {
         guard start.rules.count <= AlertRules.maxJobRules else {
             throw ApplyError("a job may declare at most \(AlertRules.maxJobRules) rules, not \(start.rules.count)")
         }
-        // The engine failed the job without a word from it; the same process names itself
-        // again (a reporter back after an engine restart): the job goes on.
+        // A verdict the engine made without the job gives way: a lost job's reporter starts it
+        // again, or the same process names itself again after the engine failed the job (a
+        // reporter back after an engine restart): the job goes on.
         // (Worked out on a copy: a refused job.start changes nothing.)
-        if let j = jobs[id], j.state.isTerminal, j.verdict != nil, let pid = start.pid, pid == j.pid {
+        let judged = jobs[id].map { j in
+            j.state.isTerminal ? j.verdict != nil && start.pid != nil && start.pid == j.pid : j.lostAt != nil
+        } ?? false
+        if judged {
             var resumed = self
             resumed.reopen(id, at: t)
             try resumed.startJobChecked(id, start, at: t)

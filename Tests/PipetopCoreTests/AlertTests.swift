@@ -3,15 +3,36 @@ import Testing
 
 @Suite("Alerts")
 struct AlertTests {
-    @Test func aFailedPhaseAndJobRaiseCriticalAlerts() throws {
+    @Test func aFailedPhaseRaisesACriticalAlertWhileTheJobRuns() throws {
         var s = try started()
         try s.apply(ev(.phaseEnd(.init(phase: "fetch", status: .failed, error: "HTTP 503"))), now: 110)
-        try s.apply(ev(.jobEnd(.init(status: .failed, error: "fetch failed"))), now: 111)
         let open = s.alerts.sorted
-        #expect(open.map(\.id) == ["j1/-/job-failed#1", "j1/fetch/phase-failed#1"])
+        #expect(open.map(\.id) == ["j1/fetch/phase-failed#1"])
         #expect(open.allSatisfy { $0.severity == .critical && $0.needsAttention })
-        #expect(open[1].message == "phase fetch failed: HTTP 503")
-        #expect(s.alerts.unacknowledged == 2)
+        #expect(open[0].message == "phase fetch failed: HTTP 503")
+    }
+
+    /// An exception: an error line, the phase fails, the job fails. One failure, one alert,
+    /// with the phase and the error line as its details (one `a` to acknowledge).
+    @Test func oneFailureIsOneAlertWithItsDetails() throws {
+        var s = try started()
+        try s.apply(ev(.log(.init(level: .error, message: "Traceback (most recent call last):", phase: "fetch"))), now: 108)
+        try s.apply(ev(.log(.init(level: .error, message: "ValueError: bad row 7", phase: "fetch"))), now: 109)
+        try s.apply(ev(.phaseEnd(.init(phase: "fetch", status: .failed, error: "HTTP 503"))), now: 110)
+        try s.apply(ev(.jobEnd(.init(status: .failed, error: "fetch failed"))), now: 111)
+        let listed = s.alerts.sorted
+        #expect(listed.map(\.id) == ["j1/-/job-failed#1"])
+        #expect(s.alerts.unacknowledged == 1)
+        let failure = try #require(listed.first)
+        #expect(failure.severity == .critical && failure.message == "job import failed: fetch failed")
+        #expect(failure.details == ["error in fetch: Traceback (most recent call last):", "error in fetch: ValueError: bad row 7",
+                                    "phase fetch failed: HTTP 503"], "\(failure.details ?? [])")
+        // The folded alerts are resolved (a notifier that sent "firing" sends "resolved").
+        #expect(s.alerts.all.filter { $0.foldedInto == failure.id }.allSatisfy { !$0.isOpen })
+        // Error lines that come after the failure (a traceback's tail) join it too.
+        try s.apply(ev(.log(.init(level: .error, message: "  File \"x.py\", line 3"))), now: 112)
+        #expect(s.alerts.sorted.count == 1)
+        #expect(s.alerts.sorted.first?.details?.last == "error:   File \"x.py\", line 3")
     }
 
     @Test func repeatedErrorsAreOneAlertWithACount() throws {
@@ -55,7 +76,7 @@ struct AlertTests {
         #expect(s.alerts.all.first?.resolvedAt == 102)
         try s.apply(ev(.log(.init(level: .error, message: "x"))), now: 103)
         try s.apply(ev(.jobEnd(.init(status: .failed))), now: 104)
-        #expect(s.alerts.unacknowledged == 2)
+        #expect(s.alerts.unacknowledged == 1)  // the failure, with the error line inside
         try s.apply(ev(.jobStart(.init(name: "import"))), now: 200)
         #expect(s.alerts.unacknowledged == 0)
         #expect(s.alerts.all.allSatisfy { !$0.isOpen })

@@ -87,7 +87,8 @@ struct RuleTests {
         s.evaluateRules(now: 100)  // stalled 90 s, for 30 s: fires
         #expect(open(s, "rule:stalled").count == 1)
         s.apply(SamplerReading(at: 101, host: nil, jobs: [:], gone: ["j"]))
-        s.evaluateRules(now: 102)
+        s.apply(SamplerReading(at: 101 + Job.lostGrace, host: nil, jobs: [:], gone: ["j"]))
+        s.evaluateRules(now: 102 + Job.lostGrace)
         #expect(open(s, "rule:lost").count == 1)
         #expect(open(s, "rule:stalled").isEmpty)  // inhibited by the lost job: resolved
     }

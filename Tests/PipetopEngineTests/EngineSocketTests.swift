@@ -114,7 +114,8 @@ struct EngineSocketTests {
         #expect(e.engine.snapshot().state[job: "j2"] == nil)
     }
 
-    @Test func aJobThatNamesNoPidGetsTheConnectingProcess() throws {
+    /// The sender is sampled, never watched: a reporter that exits at once is not the job.
+    @Test func aJobThatNamesNoPidSamplesTheConnectingProcess() throws {
         let e = try RunningEngine()
         // Another process reports (this one is the engine's: its own jobs get no pid).
         let client = Process()
@@ -128,11 +129,14 @@ struct EngineSocketTests {
         try client.run()
         client.waitUntilExit()
         #expect(client.terminationStatus == 0)
-        #expect(e.engine.snapshot().state[job: "theirs"]?.pid == client.processIdentifier)
+        #expect(e.engine.snapshot().state[job: "theirs"]?.samplePid == client.processIdentifier)
+        #expect(e.engine.snapshot().state[job: "theirs"]?.pid == nil)
         #expect(e.engine.snapshot().state[job: "named"]?.pid == 1)
+        #expect(e.engine.snapshot().state[job: "named"]?.samplePid == nil)
         let c = try e.connect()
         #expect(try send(c, [#"{"type":"job.start","job":"mine"}"#]).isEmpty)
         #expect(e.engine.snapshot().state[job: "mine"]?.pid == nil)
+        #expect(e.engine.snapshot().state[job: "mine"]?.samplePid == nil)
     }
 
     @Test func syncEchoesItsIdAndLine() throws {

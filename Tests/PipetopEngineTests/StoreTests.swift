@@ -71,7 +71,10 @@ struct StoreTests {
         defer { e.close() }
         let s = e.snapshot().state
         #expect(s[job: "dead"]?.state == .failed)
-        #expect(s[job: "dead"]?.error?.contains("ended while no engine was running") == true)
+        #expect(s[job: "dead"]?.error?.hasPrefix("its process (pid \(gone.processIdentifier)) was gone when the engine started at ") == true,
+                "\(s[job: "dead"]?.error ?? "-")")
+        #expect(s[job: "dead"]?.error?.contains("and no job.end came; last report ") == true)
+        #expect(s[job: "dead"]?.verdict != nil, "the engine's own verdict is marked provisional")
         #expect(s[job: "alive"]?.state == .running)
     }
 

@@ -34,7 +34,7 @@ public struct AlertRules: Sendable, Codable, Equatable {
         Rule(name: "host-memory", metric: .hostMemory, op: .above, value: 95, clear: 90, forSeconds: 60, severity: .warning,
              builtin: true, message: "host memory above 95%"),
         Rule(name: "lost", metric: .lost, op: .above, value: 0, forSeconds: 0, severity: .critical,
-             builtin: true, message: "its process ended without job.end"),
+             builtin: true, message: "its process ended without job.end"),  // the alert says which and when
     ]
     /// Event-driven built-ins (raised by the reducer), switchable off too.
     public static let eventKinds = ["phase-failed", "job-failed", "error-log"]
@@ -171,9 +171,13 @@ extension PipelineState {
                     st.pendingSince = nil
                     st.changes.append(t)
                     if st.changes.count > AlertRules.flapLimit { st.flapping = true }
+                    var message = Self.describe(rule, value: value, flapping: st.flapping ? st.changes.count : nil)
+                    // A lost job's alert says what was seen.
+                    if case .lost = rule.metric, let j = jobs[job], let pid = j.pid, let gone = j.pidGoneAt {
+                        message = Self.goneMessage(pid: pid, goneAt: gone, lastReport: j.updatedAt, engineStart: false)
+                    }
                     alerts.raise(job: job, phase: phase, kind: rule.kind, severity: rule.severity,
-                                 message: Self.describe(rule, value: value, flapping: st.flapping ? st.changes.count : nil),
-                                 labels: rule.labels, at: t)
+                                 message: message, labels: rule.labels, at: t)
                 }
             } else {
                 st.pendingSince = nil

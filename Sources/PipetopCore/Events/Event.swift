@@ -41,8 +41,9 @@ public struct Event: Sendable, Equatable {
         indirect case rule(Rule)
         /// Mutes alerts for a while (job `*`: any job).
         indirect case silence(SilenceRequest)
-        /// Forgets resolved alerts (job `*`: of every job).
-        case clearAlerts
+        /// Forgets resolved alerts (job `*`: of every job); with an alert id, clears that one
+        /// alert (acknowledged, raised by an event): resolved, and no longer listed.
+        case clearAlerts(String?)
     }
 
     /// The job id that addresses every job (silence, alerts.clear).
@@ -78,12 +79,18 @@ public struct Event: Sendable, Equatable {
     public struct JobStart: Sendable, Equatable {
         public var name: String
         public var phases: [PhaseDecl]
+        /// The process the job is: sampled, and the job is lost when it is gone without job.end.
         public var pid: Int32?
+        /// A process only sampled (`sample_pid`; the engine fills in the sender when neither
+        /// field is given): its end never makes the job lost.
+        public var samplePid: Int32?
+        /// `"pid": null`: watch no process, and sample none unless `samplePid` names one.
+        public var unwatched = false
         public var labels: [String: String]
         /// Rules the job declares for itself (see `Rule.parse`).
         public var rules: [Rule] = []
-        public init(name: String, phases: [PhaseDecl] = [], pid: Int32? = nil, labels: [String: String] = [:]) {
-            self.name = name; self.phases = phases; self.pid = pid; self.labels = labels
+        public init(name: String, phases: [PhaseDecl] = [], pid: Int32? = nil, samplePid: Int32? = nil, labels: [String: String] = [:]) {
+            self.name = name; self.phases = phases; self.pid = pid; self.samplePid = samplePid; self.labels = labels
         }
     }
 
@@ -195,7 +202,12 @@ public struct Event: Sendable, Equatable {
     public struct JobEnd: Sendable, Equatable {
         public var status: JobState
         public var error: String?
-        public init(status: JobState, error: String? = nil) { self.status = status; self.error = error }
+        /// Ended by the engine itself (`"by":"engine"`), not by the job: a provisional verdict
+        /// that the job's own next report undoes.
+        public var byEngine = false
+        public init(status: JobState, error: String? = nil, byEngine: Bool = false) {
+            self.status = status; self.error = error; self.byEngine = byEngine
+        }
     }
 }
 

@@ -35,8 +35,24 @@ public struct Alert: Sendable, Codable, Equatable, Identifiable {
     public var labels: [String: String]?
     /// Muted by a silence until then.
     public var silencedUntil: Double?
+    /// What else was seen with it: a job's failure lists its failed phases and error lines
+    /// here (one failure, one alert), newest last, at most `maxDetails`.
+    public var details: [String]?
+    /// Folded into that alert (a job's failure) and resolved: kept for notifications' sake,
+    /// not listed on its own.
+    public var foldedInto: String?
+    /// Cleared by a person (`x`, `alerts.clear` naming it): resolved then, not listed.
+    public var clearedAt: Double?
+
+    public static let maxDetails = 20
+    public static let maxDetailBytes = 400
 
     public var isOpen: Bool { resolvedAt == nil }
+    /// Listed on its own (not folded into a failure, not cleared).
+    public var isListed: Bool { foldedInto == nil && clearedAt == nil }
+    /// Raised by an event (a failure, an error line, the job's own alert) rather than by a
+    /// rule that still measures it: a person may clear it once acknowledged.
+    public var isEventDriven: Bool { !kind.hasPrefix("rule:") && kind != "overflow" }
     public var isSilenced: Bool { silencedUntil != nil }
     /// Open, not silenced, and nobody has said "seen".
     public var needsAttention: Bool { isOpen && ack == nil && silencedUntil == nil }
@@ -63,6 +79,8 @@ public struct AlertBook: Sendable, Codable, Equatable {
                                labels: [String: String]? = nil, at t: Double) {
         let fp = Alert.fingerprint(job: job, phase: phase, kind: kind)
         if let i = all.lastIndex(where: { $0.isOpen && $0.fingerprint == fp }) {
+            // Error lines that differ (a traceback's lines) are kept, not overwritten.
+            if kind == "error-log" && all[i].message != message { addDetail(id: all[i].id, all[i].message, at: t) }
             all[i].count += 1
             all[i].lastAt = max(all[i].lastAt, t)
             all[i].message = message
@@ -112,6 +130,55 @@ public struct AlertBook: Sendable, Codable, Equatable {
         trim()
     }
 
+    /// Adds a line to an alert's details (the oldest go past `Alert.maxDetails`).
+    mutating func addDetail(id: String, _ line: String, at t: Double) {
+        guard let i = all.firstIndex(where: { $0.id == id }) else { return }
+        var d = all[i].details ?? []
+        let text = line.utf8.count > Alert.maxDetailBytes ? String(line.prefix(Alert.maxDetailBytes)) + "…" : line
+        if d.last == text { return }
+        d.append(text)
+        if d.count > Alert.maxDetails { d.removeFirst(d.count - Alert.maxDetails) }
+        all[i].details = d
+        all[i].lastAt = max(all[i].lastAt, t)
+    }
+
+    /// Folds the open alerts of a job that match `kinds` into the alert `id`: each becomes a
+    /// line of its details and is resolved (so a notification that said "firing" also says
+    /// "resolved"), no longer listed on its own.
+    mutating func fold(job: String, kinds: Set<String>, into id: String, at t: Double) {
+        for i in all.indices where all[i].isOpen && all[i].job == job && kinds.contains(all[i].kind) && all[i].id != id {
+            let a = all[i]
+            all[i].resolvedAt = t
+            all[i].foldedInto = id
+            let lines = (a.details ?? []) + [a.message]
+            for (k, message) in lines.enumerated() {
+                let line = a.kind == "error-log" ? PipelineState.errorDetail(message, phase: a.phase) : message
+                // Identical repeats are counted on the last line.
+                let repeats = a.count - lines.count + 1
+                addDetail(id: id, k == lines.count - 1 && repeats > 1 ? "\(line) (×\(repeats))" : line, at: a.lastAt)
+            }
+        }
+    }
+
+    /// A person clears one alert: resolved now and no longer listed. Only for an alert raised
+    /// by an event and acknowledged (or already resolved): a rule's alert resolves by itself.
+    mutating func clear(id: String, at t: Double) throws(ApplyError) {
+        guard let i = all.firstIndex(where: { $0.id == id }) else { throw ApplyError("no alert '\(id)'") }
+        let a = all[i]
+        if a.isOpen {
+            guard a.isEventDriven else {
+                throw ApplyError("alert '\(id)' is raised by rule '\(a.ruleName)' and resolves by itself when its condition clears")
+            }
+            guard a.ack != nil else { throw ApplyError("alert '\(id)' is not acknowledged: acknowledge it first (a), then clear it") }
+            all[i].resolvedAt = t
+        }
+        all[i].clearedAt = t
+        trim()
+    }
+
+    /// Open alerts of a kind for a job (newest last).
+    func open(job: String, kind: String) -> Alert? { all.last { $0.isOpen && $0.job == job && $0.kind == kind } }
+
     /// Records an acknowledgement. Acknowledging again keeps the first one.
     public mutating func acknowledge(id: String, by: String, comment: String?, at t: Double) -> Bool {
         guard let i = all.firstIndex(where: { $0.id == id }) else { return false }
@@ -127,7 +194,7 @@ public struct AlertBook: Sendable, Codable, Equatable {
     /// How a person wants them listed: open before resolved, unacknowledged before
     /// acknowledged, most severe first, newest first.
     public var sorted: [Alert] {
-        all.sorted { a, b in
+        all.filter(\.isListed).sorted { a, b in
             if a.isOpen != b.isOpen { return a.isOpen }
             if (a.ack == nil) != (b.ack == nil) { return a.ack == nil }
             if a.severity != b.severity { return a.severity > b.severity }

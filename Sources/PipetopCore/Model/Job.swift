@@ -4,7 +4,12 @@ public struct Job: Sendable, Codable, Equatable {
     public var name: String
     public var state: JobState
     public var labels: [String: String]
+    /// The process the job named (`job.start`'s `pid`, `pipetop run`'s child): sampled, and
+    /// watched: once it is gone without a `job.end`, the job is lost.
     public var pid: Int32?
+    /// A process sampled for resources but never watched (the sender of a `job.start` that
+    /// named no pid, the script that ran `pipetop emit`): a short-lived reporter is no job.
+    public var samplePid: Int32?
     /// 1 for the first run under this id; a `job.start` after the job finished starts run 2.
     public var run: Int
     public var startedAt: Double
@@ -20,8 +25,14 @@ public struct Job: Sendable, Codable, Equatable {
     public var errorCount: Int
     /// CPU and memory of the job's process tree, once the sampler has seen it.
     public var resources: JobResources?
-    /// When the sampler found the job's process gone while the job had not ended.
+    /// When the sampler first found the watched process (`pid`) gone while the job had not
+    /// ended. The job is lost only once `lostGrace` has passed without a `job.end`.
+    public var pidGoneAt: Double?
+    /// When the job was declared lost (its watched process gone for `lostGrace`, no `job.end`).
     public var lostAt: Double?
+    /// A verdict the engine made itself (failed: its process was gone while no engine ran).
+    /// Provisional: when the job reports again, the verdict is undone (see `Reducer`).
+    public var verdict: EngineVerdict?
     /// Engine time minus the producer's `ts` at its last event (nil: it sends none): the
     /// engine's timed refreshes look at the job on its own clock.
     public var clockSkew: Double?
@@ -34,6 +45,12 @@ public struct Job: Sendable, Codable, Equatable {
     /// The estimate of time left, as shown, and what calibrates later runs (kept by the
     /// engine, refreshed about once a second).
     public var eta: ETATrack?
+
+    /// How long a watched process may be gone before the job is lost: `pipetop run` (or any
+    /// parent) sends job.end just after its child exits, and the sampler may look in between.
+    public static let lostGrace = 5.0
+    /// The process the sampler reads: the watched one while it lives, else the sampling hint.
+    public var sampledPid: Int32? { pidGoneAt == nil && lostAt == nil ? (pid ?? samplePid) : samplePid }
 
     public static let maxLogLines = 200
     public static let maxCheckpoints = 1_000

@@ -19,9 +19,16 @@ extension PipelineState {
         case .silence(let s):
             try silence(s, job: event.job, at: t)
             return
-        case .clearAlerts:
-            guard event.job == Event.anyJob || jobs[event.job] != nil else {
+        case .clearAlerts(let one):
+            guard event.job == Event.anyJob || jobs[event.job] != nil || one != nil else {
                 throw ApplyError("unknown job '\(event.job)' (use \"*\" for every job)")
+            }
+            if let one {
+                guard let a = alerts[one], event.job == Event.anyJob || a.job == event.job else {
+                    throw ApplyError("no alert '\(one)' for job '\(event.job)'")
+                }
+                try alerts.clear(id: one, at: t)
+                return
             }
             alerts.clearResolved(job: event.job == Event.anyJob ? nil : event.job)
             return
@@ -43,8 +50,18 @@ extension PipelineState {
             try alertRules.declare(rule, job: job.id)
             return
         }
+        // The job reports: a verdict the engine made without it (lost, or failed while no
+        // engine ran) no longer holds. Worked out on a copy: a refused event changes nothing.
+        var reopened: PipelineState?
+        if event.body.isReport, job.lostAt != nil || (job.verdict != nil && job.state.isTerminal) {
+            var copy = self
+            copy.reopen(event.job, at: t)
+            job = copy.jobs[event.job]!
+            reopened = copy
+        }
         let before = job
         try Self.reduce(&job, event.body, at: t)
+        if let reopened { self = reopened }
         job.updatedAt = max(job.updatedAt, t)
         // How far the producer's clock is from the engine's: timed refreshes use the job's own.
         if let ts = event.plausibleTS { job.clockSkew = now - ts }
@@ -70,6 +87,7 @@ extension PipelineState {
         raiseAlerts(before: before, after: job, event: event.body, at: t)
         if job.state.isTerminal && !before.state.isTerminal {
             record(job, at: t)
+            if job.state == .completed { resolveEarlierFailures(of: job, at: t) }
             liveJobs -= 1
             dropOldFinishedJobs()
         }
@@ -118,7 +136,7 @@ extension PipelineState {
     }
 
     private static func inPlace(_ body: Event.Body, phase: String, in job: inout Job, at t: Double, skew: Double?) throws(ApplyError) -> Bool {
-        guard job.state == .running, let i = job.phaseIndex(phase), job.phases[i].state == .running,
+        guard job.state == .running, job.lostAt == nil, let i = job.phaseIndex(phase), job.phases[i].state == .running,
               t - (job.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
         switch body {
         case .progress(let e):
@@ -161,7 +179,12 @@ extension PipelineState {
     private mutating func raiseAlerts(before: Job, after job: Job, event: Event.Body, at t: Double) {
         switch event {
         case .log(let l) where l.level == .error && alertRules.isOn("error-log"):
-            alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: l.message, at: t)
+            // After the job failed, its error lines (a traceback's tail) belong to the failure.
+            if job.state == .failed, let failure = alerts.open(job: job.id, kind: "job-failed") {
+                alerts.addDetail(id: failure.id, Self.errorDetail(l.message, phase: l.phase), at: t)
+            } else {
+                alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: l.message, at: t)
+            }
         case .alert(let a):
             let kind = "event:" + (a.name ?? a.message)
             if a.resolved {
@@ -184,22 +207,59 @@ extension PipelineState {
         if job.state == .failed && before.state != .failed && alertRules.isOn("job-failed") {
             alerts.raise(job: job.id, phase: nil, kind: "job-failed", severity: .critical,
                          message: "job \(job.name) failed" + (job.error.map { ": \($0)" } ?? ""), at: t)
+            // One failure, one alert: the failed phases and error lines become its details.
+            if let failure = alerts.open(job: job.id, kind: "job-failed") {
+                alerts.fold(job: job.id, kinds: ["phase-failed", "error-log"], into: failure.id, at: t)
+            }
+        }
+    }
+
+    /// An error line as a failure's detail.
+    static func errorDetail(_ message: String, phase: String?) -> String {
+        "error" + (phase.map { " in \($0)" } ?? "") + ": " + message
+    }
+
+    /// A run of a pipeline completed: the failure alerts of its earlier finished runs are
+    /// over (one-off jobs such as `pipetop run` get a new id each time, so this is what
+    /// ends them besides `x`).
+    private mutating func resolveEarlierFailures(of job: Job, at t: Double) {
+        let pipeline = RunSummary.pipeline(of: job)
+        for a in alerts.all where a.isOpen && a.kind == "job-failed" && a.job != job.id {
+            guard let other = jobs[a.job], other.state.isTerminal, RunSummary.pipeline(of: other) == pipeline else { continue }
+            alerts.resolve(job: a.job, kind: "job-failed", at: t)
         }
     }
 
     private mutating func startJob(_ id: String, _ start: Event.JobStart, at t: Double) throws(ApplyError) {
         guard id != Event.anyJob else { throw ApplyError("'*' means every job and cannot be a job's id") }
+        guard start.rules.count <= AlertRules.maxJobRules else {
+            throw ApplyError("a job may declare at most \(AlertRules.maxJobRules) rules, not \(start.rules.count)")
+        }
+        // A verdict the engine made without the job gives way: a lost job's reporter starts it
+        // again, or the same process names itself again after the engine failed the job (a
+        // reporter back after an engine restart): the job goes on.
+        // (Worked out on a copy: a refused job.start changes nothing.)
+        let judged = jobs[id].map { j in
+            j.state.isTerminal ? j.verdict != nil && start.pid != nil && start.pid == j.pid : j.lostAt != nil
+        } ?? false
+        if judged {
+            var resumed = self
+            resumed.reopen(id, at: t)
+            try resumed.startJobChecked(id, start, at: t)
+            self = resumed
+            return
+        }
+        try startJobChecked(id, start, at: t)
+    }
+
+    private mutating func startJobChecked(_ id: String, _ start: Event.JobStart, at t: Double) throws(ApplyError) {
         let isNewRun = jobs[id].map { $0.state.isTerminal } ?? true
         if isNewRun && liveJobs >= Self.maxLiveJobs {
             throw ApplyError("already \(Self.maxLiveJobs) unfinished jobs (the limit); job '\(id)' refused until some end")
         }
-        guard start.rules.count <= AlertRules.maxJobRules else {
-            throw ApplyError("a job may declare at most \(AlertRules.maxJobRules) rules, not \(start.rules.count)")
-        }
         // The phase limit holds for declarations too (five 56 KB job.start lines once made one
         // job of 40,000 phases); checked before anything changes.
-        let resuming = jobs[id].map { !$0.state.isTerminal } ?? false
-        let phaseCount = Self.phasesAfterDeclaring(start.phases, in: resuming ? jobs[id]!.phases : [])
+        let phaseCount = Self.phasesAfterDeclaring(start.phases, in: isNewRun ? [] : jobs[id]!.phases)
         guard phaseCount <= Self.maxPhases else {
             throw ApplyError("job '\(id)' would have \(phaseCount) phases; a job may have at most \(Self.maxPhases)")
         }
@@ -210,7 +270,14 @@ extension PipelineState {
         if var job = jobs[id], !job.state.isTerminal {
             // Resume: the producer restarted; keep what we know and merge the declaration.
             job.name = start.name
-            if let pid = start.pid { job.pid = pid; job.lostAt = nil }
+            if let pid = start.pid {
+                if job.lostAt != nil { alerts.resolve(job: id, kind: "rule:lost", at: t) }
+                job.pid = pid; job.lostAt = nil; job.pidGoneAt = nil; job.verdict = nil
+            } else if start.unwatched {
+                if job.lostAt != nil { alerts.resolve(job: id, kind: "rule:lost", at: t) }
+                job.pid = nil; job.lostAt = nil; job.pidGoneAt = nil; job.verdict = nil; job.samplePid = nil
+            }
+            if let sp = start.samplePid { job.samplePid = sp }
             job.labels.merge(start.labels) { _, new in new }
             Self.declare(start.phases, in: &job)
             if job.state == .pending { job.state = .running }
@@ -222,6 +289,7 @@ extension PipelineState {
         if jobs[id] != nil { alerts.resolve(job: id, at: t) }
         let run = (jobs[id]?.run ?? 0) + 1
         var job = Job(id: id, name: start.name, state: .running, labels: start.labels, pid: start.pid, run: run, at: t)
+        job.samplePid = start.samplePid
         Self.declare(start.phases, in: &job)
         if jobs[id] == nil { order.append(id) }
         jobs[id] = job
@@ -363,8 +431,10 @@ extension PipelineState {
             guard e.status.isTerminal else {
                 throw ApplyError("job.end status must be completed, failed or canceled, not \(e.status.rawValue)")
             }
+            let running = job.phases.filter { $0.state == .running }.map(\.id)
             try move(&job, to: e.status, at: t)
             if let err = e.error { job.error = err }
+            job.verdict = e.byEngine ? EngineVerdict(at: t, closedPhases: running) : nil
         }
     }
 

@@ -5,7 +5,8 @@ public struct SamplerReading: Sendable, Equatable {
     public var host: HostSample?
     /// Per job id: its process tree now.
     public var jobs: [String: TreeSample]
-    /// Jobs whose process is gone though they have not ended.
+    /// Jobs whose watched process (`Job.pid`) is gone though they have not ended: lost once
+    /// that has lasted `Job.lostGrace` (see `PipelineState.noteGone`).
     public var gone: Set<String>
     public init(at: Double, host: HostSample?, jobs: [String: TreeSample], gone: Set<String> = []) {
         self.at = at; self.host = host; self.jobs = jobs; self.gone = gone
@@ -98,11 +99,7 @@ extension PipelineState {
             host.cpu.append(h.cpuPercent, at: r.at)
             host.mem.append(h.memPercent, at: r.at)
         }
-        for id in r.gone {
-            guard var job = jobs[id], !job.state.isTerminal, job.lostAt == nil else { continue }
-            job.lostAt = r.at
-            jobs[id] = job
-        }
+        noteGone(r.gone, at: r.at)
         for (id, sample) in r.jobs where jobs[id].map({ !$0.state.isTerminal }) ?? false {
             // In place (through the dictionary's accessor): a copy of the job would share the
             // timelines' buffers and make every append copy a whole timeline (40 KB a job).

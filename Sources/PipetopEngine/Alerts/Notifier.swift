@@ -92,6 +92,7 @@ public struct Delivery: Sendable {
                 ("severity", .string(a.severity.rawValue)), ("message", .string(a.message)), ("count", .int(a.count)),
                 ("first_at", .string(Format.iso8601(a.firstAt))), ("last_at", .string(Format.iso8601(a.lastAt))), ("resolved_at", a.resolvedAt.map { .string(Format.iso8601($0)) } ?? .null),
                 ("acknowledged_by", opt(a.ack?.by)),
+                ("details", .array((a.details ?? []).map(JSONValue.string))),
                 ("labels", .object((a.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ])),
         ])
@@ -112,7 +113,8 @@ public struct Delivery: Sendable {
         let ends = a.resolvedAt ?? (at + 300)
         return .array([.object([
             ("labels", .object(labels)),
-            ("annotations", .object([("summary", .string(a.message)), ("pipetop_id", .string(a.id))])),
+            ("annotations", .object([("summary", .string(a.message)), ("pipetop_id", .string(a.id))]
+                                    + (a.details.map { [("description", .string($0.joined(separator: "\n")))] } ?? []))),
             ("startsAt", .string(Format.iso8601(a.firstAt))), ("endsAt", .string(Format.iso8601(ends))),
         ])])
     }

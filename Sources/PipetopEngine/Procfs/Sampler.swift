@@ -45,8 +45,11 @@ public final class Sampler: @unchecked Sendable {
         var samples: [Int32: TreeSample?] = [:]
         var alive: [Int32: Bool] = [:]
         for job in state.jobs.values where !job.state.isTerminal {
-            // A lost job's pid may belong to someone else by now: not its tree to read.
-            guard let pid = job.pid, job.lostAt == nil else { continue }
+            // A watched process seen gone stays gone (its pid may be someone else's by now):
+            // the reducer counts the grace from the first time.
+            if job.pidGoneAt != nil && job.lostAt == nil { gone.insert(job.id) }
+            // Only the watched process (`pid`) can make a job lost; a sampling hint is read only.
+            guard let pid = job.sampledPid else { continue }
             if samples[pid] == nil {
                 let reader = trees[pid] ?? ProcessTreeReader(root: pid)
                 trees[pid] = reader
@@ -54,7 +57,7 @@ public final class Sampler: @unchecked Sendable {
                 alive[pid] = !(kill(pid, 0) != 0 && errno == ESRCH)
             }
             if let s = samples[pid] ?? nil { jobs[job.id] = s }
-            if alive[pid] == false { gone.insert(job.id) }
+            if alive[pid] == false && pid == job.pid { gone.insert(job.id) }
         }
         for pid in trees.keys where samples[pid] == nil { trees[pid] = nil }
         engine.apply(SamplerReading(at: now, host: host.sample(), jobs: jobs, gone: gone))

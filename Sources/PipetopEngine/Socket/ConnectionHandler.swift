@@ -19,7 +19,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var pendingFlush = false
     /// Answers (sync, resume) were written since the socket was last writable.
     private var answersPending = false
-    /// The connecting process (SO_PEERCRED): the job's pid when `job.start` names none.
+    /// The connecting process (SO_PEERCRED): sampled for a `job.start` that names no process.
     private(set) var peerPID: Int32?
     /// Error replies not sent because the client does not read them (it keeps its socket full).
     private(set) var droppedReplies = 0
@@ -94,14 +94,21 @@ final class ConnectionHandler: ChannelInboundHandler {
             engine.countRefusedLine()
             reply(context, .error(line: lineNumber, reason: e.reason))
         case .success(.event(var event)):
-            if case .jobStart(var start) = event.body, start.pid == nil, let peer = peerPID {
-                start.pid = peer
+            // A job.start that names no process: its sender's tree is sampled, but never
+            // watched (a short-lived reporter ending is not the job ending). `"pid": null`
+            // asks for neither. The journal keeps the event as applied.
+            var filled = false
+            if case .jobStart(var start) = event.body, start.pid == nil, start.samplePid == nil, !start.unwatched, let peer = peerPID {
+                start.samplePid = peer
                 event.body = .jobStart(start)
+                filled = true
             }
             batch.append(event)
             batchLines.append(lineNumber)
             // The line is kept as sent only when there is a journal to keep it in.
-            if engine.journal != nil { batchText.append(String(decoding: line, as: UTF8.self)) }
+            if engine.journal != nil {
+                batchText.append(filled ? String(EventEncoder.line(event).dropLast()) : String(decoding: line, as: UTF8.self))
+            }
         case .success(.sync(let id)):
             applyBatch(context)
             answersPending = true

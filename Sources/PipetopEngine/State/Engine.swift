@@ -44,9 +44,19 @@ public final class Engine: Sendable {
         self.journal = journal
         journal.snapshotSource = { [unowned self] in self.inner.withLock { ($0.state, $0.seq) } }
         journal.start()
-        for job in state.jobs.values where !job.state.isTerminal {
+        endJobsLostWhileDown()
+    }
+
+    /// Jobs whose watched process ended while no engine was running are ended as failed, a
+    /// provisional verdict (`by: engine`): the job's own next report (a spooled job.end
+    /// above all) undoes it and wins.
+    func endJobsLostWhileDown() {
+        let now = clock.now()
+        for job in snapshot().state.jobs.values where !job.state.isTerminal {
             guard let pid = job.pid, kill(pid, 0) != 0, errno == ESRCH else { continue }
-            apply(Event(job: job.id, .jobEnd(.init(status: .failed, error: "its process (pid \(pid)) ended while no engine was running"))))
+            let why = PipelineState.goneMessage(pid: pid, goneAt: job.pidGoneAt ?? now, lastReport: job.updatedAt,
+                                                engineStart: job.pidGoneAt == nil)
+            apply(Event(job: job.id, .jobEnd(.init(status: .failed, error: why, byEngine: true))))
         }
     }
 

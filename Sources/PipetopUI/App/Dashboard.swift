@@ -94,7 +94,8 @@ public final class Dashboard {
                 needsDraw = true
                 if key != .resize { model.notice = nil }  // a notice stays until the next key
                 if key == .resize { terminal.invalidate(); continue }
-                switch model.nav.handle(key, state: model.state, pageSize: pageSize) {
+                let (w, h) = terminal.size
+                switch model.nav.handle(key, state: model.state, pageSize: pageSize, tooSmall: DashboardView.isTooSmall(width: w, height: h)) {
                 case .none: break
                 case .quit: return
                 case .send(let events): source.send(events)

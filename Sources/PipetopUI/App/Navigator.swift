@@ -109,7 +109,10 @@ public struct Navigator: Sendable, Equatable {
 
     // MARK: keys
 
-    public mutating func handle(_ key: Key, state s: PipelineState, pageSize: Int) -> Effect {
+    /// `tooSmall`: the terminal shows "terminal too small" and nothing else, so no key may
+    /// act blindly (a `y` once acknowledged every alert behind it): only `q` quits.
+    public mutating func handle(_ key: Key, state s: PipelineState, pageSize: Int, tooSmall: Bool = false) -> Effect {
+        if tooSmall { return key == .char("q") ? .quit : .none }
         if helpShown {
             helpShown = false  // any key closes help
             return .none
@@ -153,6 +156,8 @@ public struct Navigator: Sendable, Equatable {
         case .previousFailed: jumpToFailed(forward: false, s)
         case .acknowledge:
             guard let a = ackTarget(s) else { return .none }
+            // The acknowledged alert moves down the list; the cursor stays on it (so `x` next clears it).
+            if screen == .alerts || alertsFocused { selectedAlert = a.id }
             return .send([Event(job: a.job, .ack(.init(alert: a.id, by: user)))])
         case .acknowledgeAll:
             let open = alertScope(in: s).filter(\.needsAttention)
@@ -172,10 +177,17 @@ public struct Navigator: Sendable, Equatable {
             confirm = Confirm(question: "Silence \(a.ruleName)\(target == Event.anyJob ? "" : " for \(s[job: target]?.name ?? target)"): \(options)  (other key: no)",
                               onYes: [], choices: choices)
         case .clearResolved:
-            // On the alerts screen all resolved alerts go; elsewhere those of the selected job.
-            if screen == .alerts { return .send([Event(job: Event.anyJob, .clearAlerts)]) }
+            // The selected alert, once acknowledged (a failure, an error, a job's own alert:
+            // a rule's alert resolves by itself), is cleared.
+            if screen == .alerts || alertsFocused, let a = alert(in: s), a.isOpen {
+                return a.ack != nil && a.isEventDriven ? .send([Event(job: a.job, .clearAlerts(a.id))]) : .none
+            }
+            // Else resolved alerts go: all of them on the alerts screen; elsewhere the
+            // selected job's, with its acknowledged failure.
+            if screen == .alerts { return .send([Event(job: Event.anyJob, .clearAlerts(nil))]) }
             guard let j = job(in: s) else { return .none }
-            return .send([Event(job: j.id, .clearAlerts)])
+            let acked = Lists.alerts(s, job: j.id, filter: nil).filter { $0.isOpen && $0.ack != nil && $0.isEventDriven }
+            return .send([Event(job: j.id, .clearAlerts(nil))] + acked.map { Event(job: $0.job, .clearAlerts($0.id)) })
         }
         return .none
     }

@@ -88,7 +88,7 @@ public enum KeyTable {
         Binding([.char("a")], .acknowledge, footer: "ack", help: "acknowledge the selected alert (or the selected job's newest)"),
         Binding([.char("A")], .acknowledgeAll, help: "acknowledge every alert shown (asks first)"),
         Binding([.char("s")], .silence, help: "silence the selected alert's rule for its job (pick how long)"),
-        Binding([.char("x")], .clearResolved, help: "clear resolved alerts (of the job, or all on the alerts screen)"),
+        Binding([.char("x")], .clearResolved, help: "clear an acknowledged failure, or resolved alerts"),
         Binding([.tab], .focusAlerts, in: [.overview, .job], help: "move between the list and the alerts pane"),
         Binding([.char("!")], .alerts, in: [.overview, .job, .phase], footer: "alerts", help: "all alerts, full screen"),
         Binding([.char("?")], .help, footer: "help", help: "this help"),

@@ -6,9 +6,12 @@ public enum DashboardView {
     public static let minWidth = 40
     public static let minHeight = 10
 
+    /// Below this only "terminal too small" is shown (and keys do nothing but `q`).
+    public static func isTooSmall(width: Int, height: Int) -> Bool { width < minWidth || height < minHeight }
+
     public static func render(_ m: DashboardModel, width: Int, height: Int, glyphs: Glyphs, theme: Theme) -> Grid {
         var g = Grid(width: width, height: height)
-        if width < minWidth || height < minHeight {
+        if isTooSmall(width: width, height: height) {
             TooSmall.draw(into: &g, need: (minWidth, minHeight), theme: theme)
             return g
         }

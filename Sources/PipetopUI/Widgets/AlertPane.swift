@@ -48,6 +48,7 @@ enum AlertPane {
             x += whereWidth + 1
             var tail = " " + Format.duration(now - a.firstAt) + " ago"
             if a.count > 1 { tail = " ×\(a.count)" + tail }
+            if let n = a.details?.count, n > 0 { tail = " +\(n) detail\(n == 1 ? "" : "s")" + tail }
             if !a.isOpen { tail += " \(glyphs.dot) resolved" }
             else if let ack = a.ack { tail += " \(glyphs.dot) \(glyphs.ackMark) \(ack.by)" }
             if a.isOpen, let until = a.silencedUntil { tail += " \(glyphs.dot) silenced \(Format.duration(until - now))" }

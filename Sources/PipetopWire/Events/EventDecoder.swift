@@ -60,7 +60,9 @@ public enum EventDecoder {
             var start = Event.JobStart(name: try f.optionalString("name") ?? job,
                                        phases: try phaseDecls(f),
                                        pid: try f.optionalPid("pid"),
+                                       samplePid: try f.optionalPid("sample_pid"),
                                        labels: try f.labels("labels"))
+            if case .null? = f.json["pid"] { start.unwatched = true }
             start.rules = try rules(f)
             body = .jobStart(start)
         case "phase.start":
@@ -108,7 +110,9 @@ public enum EventDecoder {
             guard status.isTerminal else {
                 throw WireError("field 'status' must be one of completed, failed, canceled; got '\(status.rawValue)'")
             }
-            body = .jobEnd(.init(status: status, error: try f.optionalString("error")))
+            let by = try f.optionalString("by")
+            if let by, by != "engine" { throw WireError("field 'by' of job.end can only be \"engine\" (a verdict the engine made), not '\(by)'") }
+            body = .jobEnd(.init(status: status, error: try f.optionalString("error"), byEngine: by == "engine"))
         case "alert":
             body = .alert(.init(severity: try f.optionalEnum("severity", Alert.Severity.self) ?? .warning,
                                 message: try f.requiredString("message"), phase: try f.optionalString("phase"),
@@ -123,7 +127,7 @@ public enum EventDecoder {
             body = .silence(.init(rule: try f.optionalString("rule"), match: try f.labels("match"), seconds: seconds,
                                   by: try f.requiredString("by"), comment: try f.optionalString("comment")))
         case "alerts.clear":
-            body = .clearAlerts
+            body = .clearAlerts(try f.optionalString("alert"))
         default:
             throw WireError("unknown type '\(type)'")
         }

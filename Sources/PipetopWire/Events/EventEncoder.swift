@@ -16,7 +16,8 @@ public enum EventEncoder {
             m.append(("phases", .array(s.phases.map { d in
                 d.name.map { .object([("id", .string(d.id)), ("name", .string($0))]) } ?? .string(d.id)
             })))
-            put("pid", s.pid.map(Int.init))
+            if s.unwatched && s.pid == nil { m.append(("pid", .null)) } else { put("pid", s.pid.map(Int.init)) }
+            put("sample_pid", s.samplePid.map(Int.init))
             if !s.labels.isEmpty {
                 m.append(("labels", .object(s.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
             }
@@ -41,6 +42,7 @@ public enum EventEncoder {
             put("state", s.rawValue)
         case .jobEnd(let x):
             put("status", x.status.rawValue); put("error", x.error)
+            if x.byEngine { put("by", "engine") }
         case .alert(let a):
             put("severity", a.severity.rawValue); put("message", a.message); put("phase", a.phase); put("name", a.name)
             if a.resolved { m.append(("resolved", .bool(true))) }
@@ -52,8 +54,8 @@ public enum EventEncoder {
             put("rule", x.rule)
             if !x.match.isEmpty { m.append(("match", strings(x.match))) }
             m.append(("for", .double(x.seconds))); put("by", x.by); put("comment", x.comment)
-        case .clearAlerts:
-            break
+        case .clearAlerts(let one):
+            put("alert", one)
         }
         return .object(m)
     }

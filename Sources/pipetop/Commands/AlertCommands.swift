@@ -61,6 +61,8 @@ struct AlertsCommand: ParsableCommand {
             if let s = a.silencedUntil { notes.append("silenced until \(Format.clock(s))") }
             notes.append("since \(Format.clock(a.firstAt))")
             print(line + "  [" + notes.joined(separator: ", ") + "]")
+            // One failure, one alert: its failed phases and error lines under it.
+            for d in a.details ?? [] { print("         | \(d)") }
         }
         for p in Self.pending(state) {
             print("pending  \(p.rule) for \(p.job)\(p.phase.map { "/" + $0 } ?? "") since \(Format.clock(p.since)) (fires after \(Format.duration(p.after)))")

@@ -46,9 +46,10 @@ struct EmitCommand: ParsableCommand {
             members.removeAll { $0.0 == key }
             members.append((key, Self.typedValue(String(f[f.index(after: eq)...]))))
         }
-        // A job started from a script is that script: sample its process tree.
-        if type == "job.start" && !members.contains(where: { $0.0 == "pid" }) {
-            members.append(("pid", .int(Int(getppid()))))
+        // A job started from a script: sample the script's process tree, but do not watch it
+        // (in a Makefile it is a one-line shell that exits at once). pid= watches a process.
+        if type == "job.start" && !members.contains(where: { $0.0 == "pid" || $0.0 == "sample_pid" }) {
+            members.append(("sample_pid", .int(Int(getppid()))))
         }
         let line = JSONWriter.string(.object(members))
         let conn: EngineConnection

@@ -89,6 +89,7 @@ enum Report {
             ("resolved_at", a.resolvedAt.map { .string(iso($0)) } ?? .null),
             ("acknowledged_by", a.ack.map { .string($0.by) } ?? .null),
             ("acknowledged_at", a.ack.map { .string(iso($0.at)) } ?? .null),
+            ("details", .array((a.details ?? []).map(JSONValue.string))),
         ])
     }
 

@@ -79,33 +79,49 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Appends journal entries in one transaction (one disk commit for the batch).
+    /// A failure throws `StoreFailure` (the file and the system's reason).
     public func append(_ entries: [Entry]) throws {
         guard !entries.isEmpty else { return }
-        try db.write { db in
-            let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line, type) VALUES (?, ?, ?, ?, COALESCE(?, json_extract(?, '$.type')))")
-            // Bound through SQLite's C API: this runs for every event the engine applies, and
-            // GRDB's argument arrays cost more than the insert (measured: 268k rows/s with them).
-            let h = stmt.sqliteStatement
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            func text(_ i: Int32, _ s: String?) {
-                guard var s else { sqlite3_bind_null(h, i); return }
-                s.withUTF8 { u in _ = sqlite3_bind_text(h, i, u.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(u.count), transient) }
-            }
-            for e in entries {
-                sqlite3_reset(h)
-                sqlite3_bind_int64(h, 1, e.seq)
-                sqlite3_bind_double(h, 2, e.at)
-                text(3, e.job)
-                text(4, e.line)
-                text(5, e.type)
-                text(6, e.type == nil ? e.line : nil)
-                let rc = sqlite3_step(h)
-                guard rc == SQLITE_DONE else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        var systemErrno: Int32 = 0
+        do {
+            try db.writeWithoutTransaction { db in
+                do {
+                    try db.inTransaction { try Self.insert(entries, db); return .commit }
+                } catch {
+                    // The errno behind it (ENOSPC, EROFS...) is known only here, on the connection.
+                    systemErrno = sqlite3_system_errno(db.sqliteConnection)
+                    throw error
                 }
             }
-            sqlite3_reset(h)
+        } catch {
+            throw StoreFailure(path: path, error: error, systemErrno: systemErrno)
         }
+    }
+
+    private static func insert(_ entries: [Entry], _ db: Database) throws {
+        let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line, type) VALUES (?, ?, ?, ?, COALESCE(?, json_extract(?, '$.type')))")
+        // Bound through SQLite's C API: this runs for every event the engine applies, and
+        // GRDB's argument arrays cost more than the insert (measured: 268k rows/s with them).
+        let h = stmt.sqliteStatement
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        func text(_ i: Int32, _ s: String?) {
+            guard var s else { sqlite3_bind_null(h, i); return }
+            s.withUTF8 { u in _ = sqlite3_bind_text(h, i, u.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(u.count), transient) }
+        }
+        for e in entries {
+            sqlite3_reset(h)
+            sqlite3_bind_int64(h, 1, e.seq)
+            sqlite3_bind_double(h, 2, e.at)
+            text(3, e.job)
+            text(4, e.line)
+            text(5, e.type)
+            text(6, e.type == nil ? e.line : nil)
+            let rc = sqlite3_step(h)
+            guard rc == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
+        sqlite3_reset(h)
     }
 
     /// Stores `state` as of journal entry `through`: a restart then replays only what came

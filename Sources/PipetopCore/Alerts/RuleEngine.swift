@@ -200,6 +200,11 @@ extension PipelineState {
         alerts.raise(job: Self.ownJob, phase: nil, kind: kind, severity: severity, message: message, at: t)
     }
 
+    /// Resolves pipetop's own alert of this kind (what it was about works again).
+    public mutating func resolveOwnAlert(kind: String, at t: Double) {
+        alerts.resolve(job: Self.ownJob, kind: kind, at: t)
+    }
+
     /// Marks open alerts muted by a silence, unmarks the rest; drops expired silences.
     mutating func applySilences(at t: Double) {
         alertRules.silences.removeAll { $0.until <= t }

@@ -43,12 +43,29 @@ public final class Engine: Sendable {
         journal.maxBytes = maxBytes
         self.journal = journal
         journal.snapshotSource = { [unowned self] in self.inner.withLock { ($0.state, $0.seq) } }
+        // A database that cannot be written is an alert of pipetop's own (every viewer sees it).
+        journal.onHealthChange = { [unowned self] failure in
+            if let failure {
+                raiseOwnAlert(kind: Self.unsavedAlert, severity: .critical,
+                              message: "events are applied but not saved: \(failure); they wait in memory "
+                                  + "(at most \(journal.maxBacklog)) and are written when it can be")
+            } else {
+                let now = clock.now()
+                inner.withLock { s in
+                    s.state.resolveOwnAlert(kind: Self.unsavedAlert, at: now)
+                    s.version &+= 1
+                }
+            }
+        }
         journal.start()
         for job in state.jobs.values where !job.state.isTerminal {
             guard let pid = job.pid, kill(pid, 0) != 0, errno == ESRCH else { continue }
             apply(Event(job: job.id, .jobEnd(.init(status: .failed, error: "its process (pid \(pid)) ended while no engine was running"))))
         }
     }
+
+    /// The kind of pipetop's own alert while its database cannot be written.
+    public static let unsavedAlert = "not-saved"
 
     /// Commits the journal and stops its writer.
     public func close() { journal?.close() }
@@ -67,6 +84,12 @@ public final class Engine: Sendable {
         var refused: [(Int, ApplyError)] = []
         inner.withLock { s in
             for (k, event) in events.enumerated() {
+                // What waits for a failing disk is bounded: past it, events are refused, saying why.
+                if let journal, let why = journal.refusal() {
+                    s.refused &+= 1
+                    refused.append((k, ApplyError(why)))
+                    continue
+                }
                 do throws(ApplyError) {
                     try s.state.apply(event, now: now)
                     s.version &+= 1

@@ -19,7 +19,7 @@ struct Pipetop: ParsableCommand {
           pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
         """,
         version: pipetopVersion,
-        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],
+        subcommands: [DashboardCommand.self, DaemonCommand.self, ConfigCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }
@@ -109,10 +109,11 @@ struct EngineOptions: ParsableArguments {
     var sampleInterval: Double = 1
 
     /// The engine and its socket server, with the alert rules and notifications of the config
-    /// file. A config file that cannot be used is reported on standard error and ignored.
+    /// file. Each problem in the file is said on standard error; the items it names are left
+    /// out, the rest applies.
     func makeServer(socketPath: String, keepByDefault: Bool) throws -> EngineServer {
-        let (config, problem) = Config.load()
-        if let problem { FileHandle.standardError.write(Data("pipetop: \(problem)\n".utf8)) }
+        let (config, problems) = Config.load()
+        for p in problems { SafeWrite.stderr("pipetop: config: \(p)\n") }
         let policy: PeerPolicy
         do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(error)") }
         let engine = try makeEngine(keepByDefault: keepByDefault)

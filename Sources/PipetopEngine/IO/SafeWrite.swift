@@ -48,6 +48,15 @@ public enum SafeWrite {
         try result.get()
     }
 
+    /// Gives a child process its input through `handle` (its pipe's write end), waiting at
+    /// most `timeout` seconds for a child that does not read: the pipe is made non-blocking,
+    /// so a child that neither reads nor exits cannot hold the caller for ever.
+    public static func giveInput(_ text: String, to handle: FileHandle, timeout: Double) throws(Failure) {
+        let fd = handle.fileDescriptor
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        try write(text, to: fd, timeout: timeout)
+    }
+
     /// Writes a message to standard error; if it cannot be written (nobody reads it any more,
     /// the disk of a redirected log is full), it is dropped. Waits at most a second for a
     /// full, non-blocking standard error.

@@ -153,7 +153,7 @@ final class RefusalLog: Sendable {
             m[r.uid] = now
             return true
         }
-        if due { FileHandle.standardError.write(Data("pipetop: refused a connection from pid \(r.pid): \(r.reason)\n".utf8)) }
+        if due { SafeWrite.stderr("pipetop: refused a connection from pid \(r.pid): \(r.reason)\n") }
     }
 }
 

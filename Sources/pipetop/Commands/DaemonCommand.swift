@@ -29,6 +29,9 @@ struct DaemonCommand: ParsableCommand {
     var metricsTextfile: String?
 
     func run() throws {
+        // A log reader that goes away (`pipetop daemon 2>&1 | head`) must not end the engine:
+        // writes to it fail with EPIPE and are dropped (SafeWrite) instead.
+        signal(SIGPIPE, SIG_IGN)
         let path = socketOptions.resolved
         let server = try engineOptions.makeServer(socketPath: path, keepByDefault: true)
         do {

@@ -42,7 +42,7 @@ struct ExportCommand: ParsableCommand {
         if let output {
             try out.write(toFile: output, atomically: false, encoding: .utf8)
         } else {
-            FileHandle.standardOutput.write(Data(out.utf8))
+            do { try SafeWrite.write(out, to: 1) } catch { throw CLIError("pipetop export: cannot write the events to standard output: \(error)") }
         }
     }
 }
@@ -123,7 +123,7 @@ struct ReplayCommand: ParsableCommand {
                 case .success(.event(let e)): event = e
                 case .success: continue  // sync, subscribe, resume: nothing to apply offline
                 case .failure(let error):
-                    FileHandle.standardError.write(Data("pipetop replay: \(file):\(number): \(error)\n".utf8))
+                    SafeWrite.stderr("pipetop replay: \(file):\(number): \(error)\n")
                     refused += 1
                     continue
                 }
@@ -136,14 +136,14 @@ struct ReplayCommand: ParsableCommand {
                     clock.set(ts)
                 }
                 if let error = engine.apply(event, line: line) {
-                    FileHandle.standardError.write(Data("pipetop replay: \(file):\(number): \(error)\n".utf8))
+                    SafeWrite.stderr("pipetop replay: \(file):\(number): \(error)\n")
                     refused += 1
                 } else {
                     applied += 1
                 }
             }
         }
-        FileHandle.standardError.write(Data("pipetop replay: \(applied) events applied\(refused > 0 ? ", \(refused) refused" : "")\n".utf8))
+        SafeWrite.stderr("pipetop replay: \(applied) events applied\(refused > 0 ? ", \(refused) refused" : "")\n")
         if refused > 0 { throw ExitCode(1) }
     }
 
@@ -165,7 +165,7 @@ struct ReplayCommand: ParsableCommand {
             ]
             text += JSONWriter.string(.object(fields)) + "\n"
         }
-        if !text.isEmpty { out.write(Data(text.utf8)) }
+        if !text.isEmpty { try? SafeWrite.write(text, to: out.fileDescriptor) }
     }
 
     /// Sends the events to the running engine.
@@ -188,9 +188,9 @@ struct ReplayCommand: ParsableCommand {
         let errors = try conn.sync(timeout: 30)
         for case .error(let n, let reason) in errors {
             let at = n >= 1 && n <= origin.count ? "\(origin[n - 1].file):\(origin[n - 1].line)" : "line \(n)"
-            FileHandle.standardError.write(Data("pipetop replay: \(at): \(reason)\n".utf8))
+            SafeWrite.stderr("pipetop replay: \(at): \(reason)\n")
         }
         if !errors.isEmpty { throw ExitCode(1) }
-        FileHandle.standardError.write(Data("pipetop replay: \(origin.count) events applied\n".utf8))
+        SafeWrite.stderr("pipetop replay: \(origin.count) events applied\n")
     }
 }

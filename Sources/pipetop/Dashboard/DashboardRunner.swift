@@ -11,7 +11,7 @@ import Glibc
 enum DashboardRunner {
     static func run(source: SnapshotSource, display options: DisplayOptions) throws {
         setlocale(LC_ALL, "")
-        let (config, configProblem) = Config.load()
+        let (config, configProblems) = Config.load()
         let display = options.effective(config)
         let glyphs: Glyphs = (display.ascii || !localeIsUTF8()) ? .ascii : .utf8
         let depth: ColorDepth?
@@ -35,7 +35,7 @@ enum DashboardRunner {
             throw CLIError("pipetop: \(error)")
         }
         let (chosen, themeProblem) = ThemeChoice.resolve(display.theme)
-        let problem = [configProblem, themeProblem].compactMap { $0 }.first
+        let problem = [Config.summary(configProblems), themeProblem].compactMap { $0 }.first
         // Without colours only attributes tell states apart: the monochrome theme is made for that.
         let theme: Theme = terminal.depth == .none ? .monochrome : chosen
         let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem, user: userAtHost(),

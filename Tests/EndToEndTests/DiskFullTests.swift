@@ -70,7 +70,7 @@ struct DiskFullTests {
 
         // pipetop's own alert says it, for every viewer.
         let alerts = try runPipetop(["alerts", "--socket", sock])
-        #expect(alerts.out.contains("pipetop/-/not-saved") && alerts.out.contains("No space left on device"), "\(alerts)")
+        #expect(alerts.out.contains("pipetop/-/not-saved") && alerts.out.contains("events are not saved (No space left on device)"), "\(alerts)")
 
         // What waits for the disk is bounded: past 100,000 events, new ones are refused with the reason.
         let before = rss(pid)

@@ -47,8 +47,8 @@ public final class Engine: Sendable {
         journal.onHealthChange = { [unowned self] failure in
             if let failure {
                 raiseOwnAlert(kind: Self.unsavedAlert, severity: .critical,
-                              message: "events are applied but not saved: \(failure); they wait in memory "
-                                  + "(at most \(journal.maxBacklog)) and are written when it can be")
+                              message: "events are not saved (\(failure.reason)): \(failure.path) cannot be written; "
+                                  + "up to \(journal.maxBacklog) wait in memory and are written when it can be")
             } else {
                 let now = clock.now()
                 inner.withLock { s in
@@ -65,7 +65,7 @@ public final class Engine: Sendable {
     }
 
     /// The kind of pipetop's own alert while its database cannot be written.
-    public static let unsavedAlert = "not-saved"
+    public static let unsavedAlert = PipelineState.notSavedKind
 
     /// Commits the journal and stops its writer.
     public func close() { journal?.close() }

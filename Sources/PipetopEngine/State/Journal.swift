@@ -76,7 +76,7 @@ public final class Journal: @unchecked Sendable {
     /// What a `sync` is told while the database cannot be written.
     public func unsavedMessage() -> String? {
         guard let f = failure else { return nil }
-        return "events are applied but not saved: \(f); \(Self.waiting(backlog)) in memory and are written when it can be"
+        return "events are applied but not saved: \(f); \(Self.waiting(backlog)) in memory, to be written when it can be"
     }
 
     /// Why a new event must be refused: the database cannot be written and what waits for it

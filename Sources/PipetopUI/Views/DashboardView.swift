@@ -13,7 +13,8 @@ public enum DashboardView {
             return g
         }
         Header.draw(into: &g, m, glyphs: glyphs, theme: theme)
-        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        let banner = Banner.draw(into: &g, m, y: 1, glyphs: glyphs, theme: theme)
+        let body = Rect(x: 0, y: 1 + banner, width: width, height: height - 2 - banner)
         switch m.nav.screen {
         case .overview: OverviewView.draw(into: &g, m, rect: body, glyphs: glyphs, theme: theme)
         case .job(let id): JobView.draw(into: &g, m, jobID: id, rect: body, glyphs: glyphs, theme: theme)

@@ -95,7 +95,7 @@ struct EngineOptions: ParsableArguments {
             return try Engine(store: try Store(path: path), keepDays: keepDays > 0 ? keepDays : nil,
                               maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil)
         } catch {
-            throw CLIError("pipetop: cannot use the database \(path): \(error)")
+            throw CLIError("pipetop: cannot use the database \(path): \(ErrorText.sentence(error))")
         }
     }
 
@@ -115,7 +115,7 @@ struct EngineOptions: ParsableArguments {
         let (config, problems) = Config.load()
         for p in problems { SafeWrite.stderr("pipetop: config: \(p)\n") }
         let policy: PeerPolicy
-        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(error)") }
+        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(ErrorText.sentence(error))") }
         let engine = try makeEngine(keepByDefault: keepByDefault)
         engine.configureRules(config.alerts.rules, off: config.alerts.off)
         var notifier: Notifier?

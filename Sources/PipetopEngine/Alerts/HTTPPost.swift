@@ -79,7 +79,7 @@ enum HTTPPost {
                     if err == 0 { return fd }
                     lastError = String(cString: strerror(err))
                 } catch {
-                    lastError = "\(error)"
+                    lastError = ErrorText.sentence(error)
                 }
             } else {
                 lastError = String(cString: strerror(errno))

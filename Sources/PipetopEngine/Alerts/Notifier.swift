@@ -189,10 +189,10 @@ public final class Courier: @unchecked Sendable {
                     lock.withLock { counters.sent += 1 }
                     break
                 } catch {
-                    lock.withLock { counters.failedAttempts += 1; counters.lastError = "\(error)" }
+                    lock.withLock { counters.failedAttempts += 1; counters.lastError = ErrorText.sentence(error) }
                     if attempt == target.attempts {
                         lock.withLock { counters.givenUp += 1 }
-                        giveUp(target, "\(d.status) \(d.alert.id) not delivered after \(attempt) attempts: \(error)")
+                        giveUp(target, "\(d.status) \(d.alert.id) not delivered after \(attempt) attempts: \(ErrorText.sentence(error))")
                         break
                     }
                     // Sleep, but wake at once on stop.

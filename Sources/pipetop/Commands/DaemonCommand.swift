@@ -37,7 +37,7 @@ struct DaemonCommand: ParsableCommand {
         do {
             try server.start()
         } catch {
-            throw CLIError("\(error)")
+            throw CLIError("pipetop daemon: \(ErrorText.sentence(error))")
         }
         var exporter: MetricsServer?
         if metrics != nil || metricsTextfile != nil {
@@ -47,7 +47,7 @@ struct DaemonCommand: ParsableCommand {
                 if let metricsTextfile { try m.writeTextfile(metricsTextfile) }
             } catch {
                 server.stop()
-                throw CLIError("pipetop daemon: metrics: \(error)")
+                throw CLIError("pipetop daemon: metrics: \(ErrorText.sentence(error))")
             }
             exporter = m
         }

@@ -27,7 +27,7 @@ struct DashboardCommand: ParsableCommand {
             return
         }
         let server = try engineOptions.makeServer(socketPath: path, keepByDefault: true)
-        do { try server.start() } catch { throw CLIError("pipetop: \(error)") }
+        do { try server.start() } catch { throw CLIError("pipetop: \(ErrorText.sentence(error))") }
         defer { server.stop() }
         try DashboardRunner.run(source: LocalSource(server: server, fps: display.effective(Config.load().0).fps), display: display)
     }

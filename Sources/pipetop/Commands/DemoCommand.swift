@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
             return
         }
         let server = try engineOptions.makeServer(socketPath: path, keepByDefault: false)
-        do { try server.start() } catch { throw CLIError("pipetop demo: \(error)") }
+        do { try server.start() } catch { throw CLIError("pipetop demo: \(ErrorText.sentence(error))") }
         defer { server.stop() }
         workload.start()
         defer { workload.stop() }

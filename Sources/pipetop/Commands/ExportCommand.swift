@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
             out += JSONWriter.string(.object(m)) + "\n"
         }
         if let output {
-            try out.write(toFile: output, atomically: false, encoding: .utf8)
+            do { try out.write(toFile: output, atomically: false, encoding: .utf8) } catch { throw CLIError("pipetop export: cannot write \(output): \(ErrorText.sentence(error))") }
         } else {
             do { try SafeWrite.write(out, to: 1) } catch { throw CLIError("pipetop export: cannot write the events to standard output: \(error)") }
         }
@@ -101,7 +101,7 @@ struct ReplayCommand: ParsableCommand {
         let clock = ManualClock(0)
         let engine: Engine
         if let db {
-            do { engine = try Engine(clock: clock, store: try Store(path: db)) } catch { throw CLIError("pipetop replay: \(db): \(error)") }
+            do { engine = try Engine(clock: clock, store: try Store(path: db)) } catch { throw CLIError("pipetop replay: \(db): \(ErrorText.sentence(error))") }
         } else {
             engine = Engine(clock: clock)
         }

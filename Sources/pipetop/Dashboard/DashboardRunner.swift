@@ -1,4 +1,5 @@
 import Foundation
+import PipetopEngine
 import PipetopUI
 import CNCurses
 #if canImport(Glibc)
@@ -32,7 +33,7 @@ enum DashboardRunner {
             terminal = try NCursesTerminal(depth: depth, asciiOnly: glyphs.tier == .ascii)
         } catch {
             CrashGuard.uninstall()
-            throw CLIError("pipetop: \(error)")
+            throw CLIError("pipetop: \(ErrorText.sentence(error))")
         }
         let (chosen, themeProblem) = ThemeChoice.resolve(display.theme)
         let problem = [Config.summary(configProblems), themeProblem].compactMap { $0 }.first

@@ -22,17 +22,34 @@ public final class Store: @unchecked Sendable {
             db = try DatabaseQueue(configuration: config)
         } else {
             let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+            if !dir.isEmpty { try Self.makeDirectories(dir, for: path) }
             // The file holds everything jobs reported: only its user reads it. Created 0600
             // here (not through umask, which is the whole process's); SQLite gives its -wal
             // and -shm files the database's mode.
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             if fd >= 0 { close(fd) }
             chmod(path, 0o600)
-            db = try DatabasePool(path: path, configuration: config)
+            do { db = try DatabasePool(path: path, configuration: config) } catch {
+                throw StoreFailure(path: path, error: error, systemErrno: errno, action: "opened")
+            }
             chmod(path, 0o600)
         }
         try Self.migrator.migrate(db)
+    }
+
+    /// `mkdir -p` with mode 0700, through mkdir(2) so that a failure says which directory and
+    /// why (Foundation's says "The operation could not be completed").
+    static func makeDirectories(_ dir: String, for path: String) throws {
+        var made = ""
+        for part in dir.split(separator: "/", omittingEmptySubsequences: true) {
+            made += (made.isEmpty && !dir.hasPrefix("/") ? "" : "/") + part
+            if mkdir(made, 0o700) == 0 || errno == EEXIST {
+                var st = stat()
+                if stat(made, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { continue }
+                throw StoreFailure(path: path, reason: "\(made) is not a directory", action: "created")
+            }
+            throw StoreFailure(path: path, reason: "\(made): \(String(cString: strerror(errno)))", action: "created")
+        }
     }
 
     static var migrator: DatabaseMigrator { migrator(upTo: nil) }

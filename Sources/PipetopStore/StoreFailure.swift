@@ -9,17 +9,21 @@ public struct StoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
     public var path: String
     /// The reason alone, e.g. "No space left on device".
     public var reason: String
+    /// What could not be done to it: written, opened, created.
+    public var action = "written"
 
-    public var description: String { "\(path) cannot be written (\(reason))" }
+    public var description: String { "\(path) cannot be \(action) (\(reason))" }
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, action: String = "written") {
         self.path = path
         self.reason = reason
+        self.action = action
     }
 
     /// `systemErrno` is SQLite's last errno for the connection (0: none known).
-    init(path: String, error: any Error, systemErrno: Int32) {
+    init(path: String, error: any Error, systemErrno: Int32, action: String = "written") {
         self.path = path
+        self.action = action
         let code = (error as? DatabaseError)?.resultCode
         if systemErrno != 0, code != .SQLITE_CONSTRAINT {
             reason = String(cString: strerror(systemErrno))

@@ -95,6 +95,7 @@ struct EngineOptions: ParsableArguments {
             return try Engine(store: try Store(path: path), keepDays: keepDays > 0 ? keepDays : nil,
                               maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil)
         } catch {
+            if let f = error as? StoreFailure { throw CLIError("pipetop: the database \(f)") }
             throw CLIError("pipetop: cannot use the database \(path): \(ErrorText.sentence(error))")
         }
     }

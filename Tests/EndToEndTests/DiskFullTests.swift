@@ -72,6 +72,11 @@ struct DiskFullTests {
         let alerts = try runPipetop(["alerts", "--socket", sock])
         #expect(alerts.out.contains("pipetop/-/not-saved") && alerts.out.contains("events are not saved (No space left on device)"), "\(alerts)")
 
+        // Every dashboard says it under its header (here one attached over the socket).
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(sock)", width: 80, height: 24, env: ["LANG": "C.UTF-8"])
+        let (bannered, screen) = pane.waitFor { $0.split(separator: "\n").dropFirst().first?.contains("events are not saved (No space left on device)") == true }
+        #expect(bannered, "\(screen)")
+
         // What waits for the disk is bounded: past 100,000 events, new ones are refused with the reason.
         let before = rss(pid)
         var sent = 1
@@ -109,6 +114,9 @@ struct DiskFullTests {
             if !resolved { Thread.sleep(forTimeInterval: 0.2) }
         }
         #expect(resolved, "the not-saved alert did not resolve once there was room")
+        // The banner goes with it, though no event came since.
+        let (cleared, after) = pane.waitFor { !$0.contains("not saved") && $0.contains("pipetop") }
+        #expect(cleared, "\(after)")
         try conn.send(#"{"type":"progress","job":"j","phase":"a","done":999999,"total":1000000}"# + "\n")
         #expect(try conn.sync(timeout: 30).isEmpty)
         conn.close()

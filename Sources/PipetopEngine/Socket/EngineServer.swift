@@ -109,13 +109,20 @@ public final class EngineServer: @unchecked Sendable {
         }
         sampler?.start()
         // Estimates move with time, not only with events: a stall must show though nothing comes.
-        let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples
+        let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples, seen = seenVersion
         estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             if !ticksWithSamples && engine.tick() { hub.changed() }
+            // Changes made off the socket (pipetop's own alerts: a disk that fails, a notification
+            // given up) reach viewers within a second, even on an idle engine.
+            let version = engine.version
+            if seen.exchange(version) != version { hub.changed() }
             hub.heartbeat()
             notifier?.observe(engine.snapshot().state, now: engine.clock.now())
         }
     }
+
+    /// The engine's version at the last timer tick.
+    private let seenVersion = VersionSeen()
 
     /// Refused connections, logged on standard error (at most once a minute per uid).
     private let refusalLog = RefusalLog()
@@ -149,6 +156,12 @@ public final class EngineServer: @unchecked Sendable {
         try? group.syncShutdownGracefully()
         engine.close()
     }
+}
+
+/// A version number shared with the engine's timer.
+final class VersionSeen: Sendable {
+    private let value = Atomic<UInt64>(0)
+    func exchange(_ v: UInt64) -> UInt64 { value.exchange(v, ordering: .relaxed) }
 }
 
 /// Writes refused connections to standard error, once a minute per uid at most (a client

@@ -65,6 +65,10 @@ public final class Journal: @unchecked Sendable {
     private let trouble = Mutex<StoreFailure?>(nil)
     /// Told (on the writer's thread) when writing starts failing and when it works again (nil).
     var onHealthChange: (@Sendable (StoreFailure?) -> Void)?
+    /// Whether failures are logged on standard error (not when it is the dashboard's terminal:
+    /// the dashboard's banner says it there).
+    public let logsToStderr = Atomic(true)
+    private func log(_ text: String) { if logsToStderr.load(ordering: .relaxed) { SafeWrite.stderr(text) } }
     /// How often the failure is logged while it lasts, and how often writing is retried.
     public var logEvery: Double = 60
     public var retryEvery: Double = 1
@@ -204,7 +208,7 @@ public final class Journal: @unchecked Sendable {
         let now = Date().timeIntervalSince1970
         if first || now - lastLogged >= logEvery {
             lastLogged = now
-            SafeWrite.stderr("pipetop: events are applied but not saved: \(f); \(Self.waiting(backlog)) in memory "
+            log("pipetop: events are applied but not saved: \(f); \(Self.waiting(backlog)) in memory "
                              + "(at most \(maxBacklog)); writing is retried every \(Int(retryEvery)) s\n")
         }
         if first { onHealthChange?(f) }
@@ -215,7 +219,7 @@ public final class Journal: @unchecked Sendable {
     private func recovered(saved: Int) {
         failing.store(false, ordering: .releasing)
         trouble.withLock { $0 = nil }
-        SafeWrite.stderr("pipetop: \(store.path) can be written again; the events that waited in memory are being saved\n")
+        log("pipetop: \(store.path) can be written again; the events that waited in memory are being saved\n")
         onHealthChange?(nil)
     }
 

@@ -43,11 +43,10 @@ public enum DashboardView {
             return
         }
         Footer.draw(into: &g, y: y, width: g.width, bindings: KeyTable.footer(for: m.nav.context), status: status(m),
-                    statusStyle: statusStyle(m, theme), urgent: m.notice != nil || m.link != .live, glyphs: glyphs, theme: theme)
+                    statusStyle: statusStyle(m, theme), urgent: m.link != .live, glyphs: glyphs, theme: theme)
     }
 
     static func status(_ m: DashboardModel) -> String {
-        if let n = m.notice { return n + " " }
         if let f = m.nav.filter { return "filter: \(f) " }
         switch m.link {
         case .live: return m.socket + " "
@@ -57,7 +56,6 @@ public enum DashboardView {
     }
 
     static func statusStyle(_ m: DashboardModel, _ theme: Theme) -> Style {
-        if m.notice != nil { return theme.warn }
         if case .lost = m.link { return theme.error }
         if m.nav.filter != nil { return theme.running }
         return theme.footerText

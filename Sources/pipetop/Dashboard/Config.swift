@@ -78,9 +78,11 @@ struct Config: Equatable {
 
     /// The problems as one line for a screen's footer (nil: none).
     static func summary(_ problems: [ConfigProblem]) -> String? {
-        guard let first = problems.first else { return nil }
-        let more = problems.count > 1 ? " (and \(problems.count - 1) more)" : ""
-        return "config: \(first)\(more); `pipetop config check` lists them"
+        guard var first = problems.first else { return nil }
+        // The file's name is enough on a screen line; `config check` gives the whole path.
+        first.file = (first.file as NSString).lastPathComponent
+        let count = problems.count == 1 ? "a config problem" : "\(problems.count) config problems"
+        return "\(count) (`pipetop config check` lists them; the rest applies): \(first)"
     }
 
     struct ParseError: Error, CustomStringConvertible {

@@ -43,11 +43,19 @@ struct DaemonCommand: ParsableCommand {
         if metrics != nil || metricsTextfile != nil {
             let m = MetricsServer(engine: server.engine, hub: server.hub)
             do {
-                if let metrics { try m.listen(metrics) }
-                if let metricsTextfile { try m.writeTextfile(metricsTextfile) }
+                if let metrics {
+                    do { try m.listen(metrics) } catch {
+                        throw CLIError("pipetop daemon: --metrics \(metrics): \(ErrorText.sentence(error))")
+                    }
+                }
+                if let metricsTextfile {
+                    do { try m.writeTextfile(metricsTextfile) } catch {
+                        throw CLIError("pipetop daemon: --metrics-textfile cannot write \(metricsTextfile): \(ErrorText.sentence(error))")
+                    }
+                }
             } catch {
                 server.stop()
-                throw CLIError("pipetop daemon: metrics: \(ErrorText.sentence(error))")
+                throw error as? CLIError ?? CLIError("pipetop daemon: --metrics: \(ErrorText.sentence(error))")
             }
             exporter = m
         }

@@ -17,6 +17,7 @@ struct Pipetop: ParsableCommand {
           pipetop emit job.start --job j1 name=import phases='["fetch","load"]'
           pipetop emit progress --job j1 --phase fetch done=120 total=1000
           pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
+          pipetop config check          # every problem in config.toml, with its line
         """,
         version: pipetopVersion,
         subcommands: [DashboardCommand.self, DaemonCommand.self, ConfigCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],

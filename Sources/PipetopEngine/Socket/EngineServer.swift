@@ -158,12 +158,6 @@ public final class EngineServer: @unchecked Sendable {
     }
 }
 
-/// A version number shared with the engine's timer.
-final class VersionSeen: Sendable {
-    private let value = Atomic<UInt64>(0)
-    func exchange(_ v: UInt64) -> UInt64 { value.exchange(v, ordering: .relaxed) }
-}
-
 /// Writes refused connections to standard error, once a minute per uid at most (a client
 /// that retries every second must not flood the log).
 final class RefusalLog: Sendable {

@@ -185,7 +185,7 @@ public final class Journal: @unchecked Sendable {
                 written += chunk.count
                 committed.store(chunk.last!.seq, ordering: .releasing)
                 pendingBytes.subtract(chunk.reduce(0) { $0 + $1.line.utf8.count }, ordering: .relaxed)
-                if failing.load(ordering: .acquiring) { recovered(saved: batch.count) }
+                if failing.load(ordering: .acquiring) { recovered() }
                 wakeProducers()
                 if written < batch.count { fireWaiters() }
             }
@@ -216,7 +216,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Writing works again (what waited is being written).
-    private func recovered(saved: Int) {
+    private func recovered() {
         failing.store(false, ordering: .releasing)
         trouble.withLock { $0 = nil }
         log("pipetop: \(store.path) can be written again; the events that waited in memory are being saved\n")

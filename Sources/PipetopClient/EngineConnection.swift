@@ -9,7 +9,9 @@ public struct ClientError: Error, CustomStringConvertible {
     public var description: String
     /// The engine refused this connection (another user's engine); `description` is its reason.
     public var refused = false
-    public init(_ d: String, refused: Bool = false) { description = d; self.refused = refused }
+    /// The engine applied the lines but cannot save them (its database cannot be written).
+    public var unsaved = false
+    public init(_ d: String, refused: Bool = false, unsaved: Bool = false) { description = d; self.refused = refused; self.unsaved = unsaved }
 }
 
 /// A plain blocking connection to an engine: write lines, read replies. Either the engine's
@@ -270,6 +272,7 @@ public final class EngineConnection: @unchecked Sendable {
             guard let line = try readLine(timeout: deadline - Date().timeIntervalSince1970) else { break }
             switch Reply.parse(line) {
             case .synced(let got, _)? where got == .string(id): return errors
+            case .syncFailed(let got, _, let reason)? where got == .string(id): throw ClientError(reason, unsaved: true)
             case .error?: errors.append(Reply.parse(line)!)
             default: continue
             }

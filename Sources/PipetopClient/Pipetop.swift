@@ -277,7 +277,9 @@ final class ReportSender: @unchecked Sendable {
                 // Another user's engine: say why once (the program runs on unreported).
                 if let e = error as? ClientError, e.refused, !warnedRefusal {
                     warnedRefusal = true
-                    FileHandle.standardError.write(Data("pipetop: \(e.description)\n".utf8))
+                    // write(2), not FileHandle.write: that traps when standard error is a closed pipe.
+                    let text = Array("pipetop: \(e.description)\n".utf8)
+                    _ = text.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
                 }
                 let dead = cond.withLock { () -> EngineConnection? in defer { connection = nil }; return connection }
                 dead?.close()

@@ -22,17 +22,34 @@ public final class Store: @unchecked Sendable {
             db = try DatabaseQueue(configuration: config)
         } else {
             let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+            if !dir.isEmpty { try Self.makeDirectories(dir, for: path) }
             // The file holds everything jobs reported: only its user reads it. Created 0600
             // here (not through umask, which is the whole process's); SQLite gives its -wal
             // and -shm files the database's mode.
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             if fd >= 0 { close(fd) }
             chmod(path, 0o600)
-            db = try DatabasePool(path: path, configuration: config)
+            do { db = try DatabasePool(path: path, configuration: config) } catch {
+                throw StoreFailure(path: path, error: error, systemErrno: errno, action: "opened")
+            }
             chmod(path, 0o600)
         }
         try Self.migrator.migrate(db)
+    }
+
+    /// `mkdir -p` with mode 0700, through mkdir(2) so that a failure says which directory and
+    /// why (Foundation's says "The operation could not be completed").
+    static func makeDirectories(_ dir: String, for path: String) throws {
+        var made = ""
+        for part in dir.split(separator: "/", omittingEmptySubsequences: true) {
+            made += (made.isEmpty && !dir.hasPrefix("/") ? "" : "/") + part
+            if mkdir(made, 0o700) == 0 || errno == EEXIST {
+                var st = stat()
+                if stat(made, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { continue }
+                throw StoreFailure(path: path, reason: "\(made) is not a directory", action: "created")
+            }
+            throw StoreFailure(path: path, reason: "\(made): \(String(cString: strerror(errno)))", action: "created")
+        }
     }
 
     static var migrator: DatabaseMigrator { migrator(upTo: nil) }
@@ -79,33 +96,49 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Appends journal entries in one transaction (one disk commit for the batch).
+    /// A failure throws `StoreFailure` (the file and the system's reason).
     public func append(_ entries: [Entry]) throws {
         guard !entries.isEmpty else { return }
-        try db.write { db in
-            let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line, type) VALUES (?, ?, ?, ?, COALESCE(?, json_extract(?, '$.type')))")
-            // Bound through SQLite's C API: this runs for every event the engine applies, and
-            // GRDB's argument arrays cost more than the insert (measured: 268k rows/s with them).
-            let h = stmt.sqliteStatement
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            func text(_ i: Int32, _ s: String?) {
-                guard var s else { sqlite3_bind_null(h, i); return }
-                s.withUTF8 { u in _ = sqlite3_bind_text(h, i, u.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(u.count), transient) }
-            }
-            for e in entries {
-                sqlite3_reset(h)
-                sqlite3_bind_int64(h, 1, e.seq)
-                sqlite3_bind_double(h, 2, e.at)
-                text(3, e.job)
-                text(4, e.line)
-                text(5, e.type)
-                text(6, e.type == nil ? e.line : nil)
-                let rc = sqlite3_step(h)
-                guard rc == SQLITE_DONE else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        var systemErrno: Int32 = 0
+        do {
+            try db.writeWithoutTransaction { db in
+                do {
+                    try db.inTransaction { try Self.insert(entries, db); return .commit }
+                } catch {
+                    // The errno behind it (ENOSPC, EROFS...) is known only here, on the connection.
+                    systemErrno = sqlite3_system_errno(db.sqliteConnection)
+                    throw error
                 }
             }
-            sqlite3_reset(h)
+        } catch {
+            throw StoreFailure(path: path, error: error, systemErrno: systemErrno)
         }
+    }
+
+    private static func insert(_ entries: [Entry], _ db: Database) throws {
+        let stmt = try db.cachedStatement(sql: "INSERT INTO event (seq, at, job, line, type) VALUES (?, ?, ?, ?, COALESCE(?, json_extract(?, '$.type')))")
+        // Bound through SQLite's C API: this runs for every event the engine applies, and
+        // GRDB's argument arrays cost more than the insert (measured: 268k rows/s with them).
+        let h = stmt.sqliteStatement
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        func text(_ i: Int32, _ s: String?) {
+            guard var s else { sqlite3_bind_null(h, i); return }
+            s.withUTF8 { u in _ = sqlite3_bind_text(h, i, u.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(u.count), transient) }
+        }
+        for e in entries {
+            sqlite3_reset(h)
+            sqlite3_bind_int64(h, 1, e.seq)
+            sqlite3_bind_double(h, 2, e.at)
+            text(3, e.job)
+            text(4, e.line)
+            text(5, e.type)
+            text(6, e.type == nil ? e.line : nil)
+            let rc = sqlite3_step(h)
+            guard rc == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
+        sqlite3_reset(h)
     }
 
     /// Stores `state` as of journal entry `through`: a restart then replays only what came

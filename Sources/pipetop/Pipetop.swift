@@ -17,9 +17,10 @@ struct Pipetop: ParsableCommand {
           pipetop emit job.start --job j1 name=import phases='["fetch","load"]'
           pipetop emit progress --job j1 --phase fetch done=120 total=1000
           pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
+          pipetop config check          # every problem in config.toml, with its line
         """,
         version: pipetopVersion,
-        subcommands: [DashboardCommand.self, DaemonCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],
+        subcommands: [DashboardCommand.self, DaemonCommand.self, ConfigCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, BridgeCommand.self, DemoCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }
@@ -102,7 +103,8 @@ struct EngineOptions: ParsableArguments {
             return try Engine(store: try Store(path: path), keepDays: keepDays > 0 ? keepDays : nil,
                               maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil)
         } catch {
-            throw CLIError("pipetop: cannot use the database \(path): \(error)")
+            if let f = error as? StoreFailure { throw CLIError("pipetop: the database \(f)") }
+            throw CLIError("pipetop: cannot use the database \(path): \(ErrorText.sentence(error))")
         }
     }
 
@@ -116,12 +118,13 @@ struct EngineOptions: ParsableArguments {
     var sampleInterval: Double = 1
 
     /// The engine and its socket server, with the alert rules and notifications of the config
-    /// file. A config file that cannot be used is reported on standard error and ignored.
+    /// file. Each problem in the file is said on standard error; the items it names are left
+    /// out, the rest applies.
     func makeServer(socketPath: String, keepByDefault: Bool) throws -> EngineServer {
-        let (config, problem) = Config.load()
-        if let problem { FileHandle.standardError.write(Data("pipetop: \(problem)\n".utf8)) }
+        let (config, problems) = Config.load()
+        for p in problems { SafeWrite.stderr("pipetop: config: \(p)\n") }
         let policy: PeerPolicy
-        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(error)") }
+        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(ErrorText.sentence(error))") }
         // A live engine on this socket refuses us anyway: say so before a database is touched.
         if SocketPath.probe(socketPath) == .live {
             throw CLIError("pipetop: an engine is already listening on \(socketPath) (attach with `pipetop`, or choose another --socket)")

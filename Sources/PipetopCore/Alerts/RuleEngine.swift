@@ -205,10 +205,22 @@ extension PipelineState {
 
     /// The job id of alerts about pipetop itself.
     public static let ownJob = "pipetop"
+    /// pipetop's own alert while its database cannot be written (dashboards show it as a banner).
+    public static let notSavedKind = "not-saved"
+
+    /// The open not-saved alert, if any: what every dashboard's banner says.
+    public var notSavedAlert: Alert? {
+        alerts.all.last { $0.isOpen && $0.job == Self.ownJob && $0.kind == Self.notSavedKind }
+    }
 
     /// Raises an alert about pipetop itself (not about a job).
     public mutating func raiseOwnAlert(kind: String, severity: Alert.Severity, message: String, at t: Double) {
         alerts.raise(job: Self.ownJob, phase: nil, kind: kind, severity: severity, message: message, at: t)
+    }
+
+    /// Resolves pipetop's own alert of this kind (what it was about works again).
+    public mutating func resolveOwnAlert(kind: String, at t: Double) {
+        alerts.resolve(job: Self.ownJob, kind: kind, at: t)
     }
 
     /// Marks open alerts muted by a silence, unmarks the rest; drops expired silences.

@@ -79,7 +79,7 @@ enum HTTPPost {
                     if err == 0 { return fd }
                     lastError = String(cString: strerror(err))
                 } catch {
-                    lastError = "\(error)"
+                    lastError = ErrorText.sentence(error)
                 }
             } else {
                 lastError = String(cString: strerror(errno))
@@ -101,6 +101,7 @@ enum HTTPPost {
     }
 
     private static func viaCurl(_ url: String, body: String, timeout: Double) throws {
+        guard onPath("curl") else { throw Failure(description: "https needs curl(1), which is not on PATH") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["curl", "--fail", "--silent", "--show-error", "--max-time", String(format: "%.1f", timeout),
@@ -109,14 +110,25 @@ enum HTTPPost {
         p.standardInput = input
         p.standardOutput = FileHandle.nullDevice
         p.standardError = errors
-        do { try p.run() } catch { throw Failure(description: "https needs curl(1): \(error)") }
-        input.fileHandleForWriting.write(Data(body.utf8))
-        try? input.fileHandleForWriting.close()
+        do { try p.run() } catch { throw Failure(description: "https needs curl(1), which could not be started") }
+        // curl may be gone before it reads (not found after all, killed): its pipe is then
+        // closed, and the write says so instead of trapping; its exit status tells the rest.
+        let written = input.fileHandleForWriting
+        var inputFailure: SafeWrite.Failure?
+        do { try SafeWrite.giveInput(body, to: written, timeout: timeout) } catch { inputFailure = error }
+        try? written.close()
+        if let f = inputFailure, f.code != EPIPE { p.terminate(); throw Failure(description: "\(url): curl did not take the request: \(f)") }
         let why = errors.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             let text = String(decoding: why, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw Failure(description: p.terminationStatus == 127 ? "https needs curl(1), not found" : "\(url): \(text)")
         }
+    }
+
+    /// Whether `name` is an executable file in a directory of PATH.
+    static func onPath(_ name: String) -> Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { access("\($0)/\(name)", X_OK) == 0 }
     }
 }

@@ -191,10 +191,10 @@ public final class Courier: @unchecked Sendable {
                     lock.withLock { counters.sent += 1 }
                     break
                 } catch {
-                    lock.withLock { counters.failedAttempts += 1; counters.lastError = "\(error)" }
+                    lock.withLock { counters.failedAttempts += 1; counters.lastError = ErrorText.sentence(error) }
                     if attempt == target.attempts {
                         lock.withLock { counters.givenUp += 1 }
-                        giveUp(target, "\(d.status) \(d.alert.id) not delivered after \(attempt) attempts: \(error)")
+                        giveUp(target, "\(d.status) \(d.alert.id) not delivered after \(attempt) attempts: \(ErrorText.sentence(error))")
                         break
                     }
                     // Sleep, but wake at once on stop.
@@ -235,9 +235,20 @@ public final class Courier: @unchecked Sendable {
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
         let deadline = Date(timeIntervalSinceNow: target.timeout)
+        // A command may ignore its input (`true`, `logger -t pipetop ...`): its pipe then closes
+        // unread (EPIPE), which is its right, not a failure; only its exit status says that.
+        let written = stdin.fileHandleForWriting
+        do {
+            try SafeWrite.giveInput(input, to: written, timeout: target.timeout)
+        } catch {
+            try? written.close()
+            if error.code != EPIPE {
+                p.terminate()
+                throw DeliveryError(description: "command did not take its input: \(error)")
+            }
+        }
+        try? written.close()
         while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         if p.isRunning {
             p.terminate()

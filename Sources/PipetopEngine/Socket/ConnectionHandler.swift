@@ -114,14 +114,16 @@ final class ConnectionHandler: ChannelInboundHandler {
             answersPending = true
             // The reply waits until every earlier line of the connection is on disk.
             let reply = Reply.synced(id: id, line: lineNumber)
+            let syncLine = lineNumber
             if let journal = engine.journal {
                 let channel = context.channel
                 outstanding += 1
                 let me = NIOLoopBound(self, eventLoop: context.eventLoop)
-                journal.whenCommitted(through: engine.lastSeq) {
+                journal.whenCommitted(through: engine.lastSeq) { unsaved in
                     channel.eventLoop.execute {
                         var buf = channel.allocator.buffer(capacity: 64)
-                        buf.writeString(reply.line)
+                        // A database that cannot be written is said at once, never waited for.
+                        buf.writeString(unsaved.map { Reply.syncFailed(id: id, line: syncLine, reason: $0).line } ?? reply.line)
                         channel.writeAndFlush(buf, promise: nil)
                         me.value.outstanding -= 1
                         me.value.closeIfDone(channel)

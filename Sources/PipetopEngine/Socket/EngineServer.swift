@@ -56,6 +56,12 @@ public final class EngineServer: @unchecked Sendable {
     }
 
     public func start() throws {
+        // Checked before anything is made: a path that cannot be a socket leaves no directory behind.
+        let length = socketPath.utf8.count
+        guard length <= ErrorText.maxSocketPathBytes else {
+            throw SocketPathError("cannot listen on \(socketPath): the path is \(length) bytes, and a Unix socket's may have at most "
+                                  + "\(ErrorText.maxSocketPathBytes); choose a shorter --socket or PIPETOP_SOCKET")
+        }
         switch SocketPath.probe(socketPath) {
         case .live:
             throw SocketPathError("an engine is already listening on \(socketPath) (attach with `pipetop`, or choose another --socket)")
@@ -89,7 +95,11 @@ public final class EngineServer: @unchecked Sendable {
         // Not through umask: it is the whole process's, and a child started meanwhile by another
         // thread would inherit it (tests saw executables written 0600). The socket lives in a
         // private directory, is chmod'ed at once, and every peer's uid is checked anyway.
-        channel = try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
+        do {
+            channel = try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false).wait()
+        } catch {
+            throw SocketPathError("cannot listen on \(socketPath): \(ErrorText.sentence(error))")
+        }
         if let gid = sharedGroup {
             // connect() needs write permission on the socket file: the group gets read and write.
             chown(socketPath, uid_t.max, gid)
@@ -99,13 +109,20 @@ public final class EngineServer: @unchecked Sendable {
         }
         sampler?.start()
         // Estimates move with time, not only with events: a stall must show though nothing comes.
-        let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples
+        let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples, seen = seenVersion
         estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             if !ticksWithSamples && engine.tick() { hub.changed() }
+            // Changes made off the socket (pipetop's own alerts: a disk that fails, a notification
+            // given up) reach viewers within a second, even on an idle engine.
+            let version = engine.version
+            if seen.exchange(version) != version { hub.changed() }
             hub.heartbeat()
             notifier?.observe(engine.snapshot().state, now: engine.clock.now())
         }
     }
+
+    /// The engine's version at the last timer tick.
+    private let seenVersion = VersionSeen()
 
     /// Refused connections, logged on standard error (at most once a minute per uid).
     private let refusalLog = RefusalLog()
@@ -122,7 +139,7 @@ public final class EngineServer: @unchecked Sendable {
             guard let why = policy.refusal(uid: c.uid, gid: c.gid, pid: c.pid) else { return nil }
             return Refusal(uid: c.uid, pid: c.pid, reason: why)
         }.recover { error in
-            Refusal(uid: uid_t.max, pid: 0, reason: "the engine could not read the peer's credentials (SO_PEERCRED: \(error))")
+            Refusal(uid: uid_t.max, pid: 0, reason: "the engine could not read the peer's credentials (SO_PEERCRED: \(ErrorText.sentence(error)))")
         }
     }
 
@@ -153,7 +170,7 @@ final class RefusalLog: Sendable {
             m[r.uid] = now
             return true
         }
-        if due { FileHandle.standardError.write(Data("pipetop: refused a connection from pid \(r.pid): \(r.reason)\n".utf8)) }
+        if due { SafeWrite.stderr("pipetop: refused a connection from pid \(r.pid): \(r.reason)\n") }
     }
 }
 

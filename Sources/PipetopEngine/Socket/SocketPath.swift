@@ -62,7 +62,11 @@ public enum SocketPath {
         var st = stat()
         if stat(dir, &st) != 0 {
             guard errno == ENOENT else { throw SocketPathError("cannot use \(dir): \(String(cString: strerror(errno)))") }
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+            } catch {
+                throw SocketPathError("cannot make the socket's directory \(dir): \(ErrorText.sentence(error))")
+            }
             own()
             return
         }

@@ -43,6 +43,20 @@ public final class Engine: Sendable {
         journal.maxBytes = maxBytes
         self.journal = journal
         journal.snapshotSource = { [unowned self] in self.inner.withLock { ($0.state, $0.seq) } }
+        // A database that cannot be written is an alert of pipetop's own (every viewer sees it).
+        journal.onHealthChange = { [unowned self] failure in
+            if let failure {
+                raiseOwnAlert(kind: Self.unsavedAlert, severity: .critical,
+                              message: "events are not saved (\(failure.reason)): \(failure.path) cannot be written; "
+                                  + "up to \(journal.maxBacklog) wait in memory and are written when it can be")
+            } else {
+                let now = clock.now()
+                inner.withLock { s in
+                    s.state.resolveOwnAlert(kind: Self.unsavedAlert, at: now)
+                    s.version &+= 1
+                }
+            }
+        }
         journal.start()
         endJobsLostWhileDown()
     }
@@ -59,6 +73,9 @@ public final class Engine: Sendable {
             apply(Event(job: job.id, .jobEnd(.init(status: .failed, error: why, byEngine: true))))
         }
     }
+
+    /// The kind of pipetop's own alert while its database cannot be written.
+    public static let unsavedAlert = PipelineState.notSavedKind
 
     /// Commits the journal and stops its writer.
     public func close() { journal?.close() }
@@ -77,6 +94,12 @@ public final class Engine: Sendable {
         var refused: [(Int, ApplyError)] = []
         inner.withLock { s in
             for (k, event) in events.enumerated() {
+                // What waits for a failing disk is bounded: past it, events are refused, saying why.
+                if let journal, let why = journal.refusal() {
+                    s.refused &+= 1
+                    refused.append((k, ApplyError(why)))
+                    continue
+                }
                 do throws(ApplyError) {
                     try s.state.apply(event, now: now)
                     s.version &+= 1

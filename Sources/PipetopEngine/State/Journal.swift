@@ -7,13 +7,19 @@ import Synchronization
 /// waits for the disk, except a client that asked with `sync` (its reply waits for the commit
 /// of everything before it). Fire-and-forget risks at most one batch window (`window`).
 /// Every `snapshotEvery` seconds the state is snapshotted and the journal before it dropped.
+///
+/// When the database cannot be written (disk full, read-only), the engine goes on from
+/// memory: entries wait here (at most `maxBacklog` of them, `maxBacklogBytes` of text; past
+/// that new events are refused with the reason), a `sync` is answered at once with an error
+/// saying so, the failure is logged once a minute, and everything held is written as soon as
+/// the disk takes it again.
 public final class Journal: @unchecked Sendable {
     public let store: Store
     public let window: Double
     public let snapshotEvery: Double
     private let pending = Mutex<[Store.Entry]>([])
     private let committed = Atomic<Int64>(0)
-    private let waiters = Mutex<[(seq: Int64, run: @Sendable () -> Void)]>([])
+    private let waiters = Mutex<[(seq: Int64, run: @Sendable (_ unsaved: String?) -> Void)]>([])
     private let stopped = Atomic(false)
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
@@ -36,6 +42,7 @@ public final class Journal: @unchecked Sendable {
 
     func enqueue(_ e: Store.Entry) {
         pending.withLock { $0.append(e) }
+        pendingBytes.add(e.line.utf8.count, ordering: .relaxed)
         enqueued.store(e.seq, ordering: .releasing)
     }
 
@@ -44,12 +51,48 @@ public final class Journal: @unchecked Sendable {
     /// than the disk takes it (measured: 640,000 entries, 300 MB, waiting with 1,000 clients
     /// when only reads were paused).
     public var maxBacklog = 100_000
+    /// Most bytes of event text waiting for the disk (lines may be long; the count alone
+    /// would not bound the memory).
+    public var maxBacklogBytes = 64 << 20
     private let enqueued = Atomic<Int64>(0)
+    private let pendingBytes = Atomic<Int>(0)
     private let room = NSCondition()
 
     /// The disk refuses writes (full, read-only...): producers are not held back for it, or
-    /// ingest would stop for good; the entries wait in memory as before.
+    /// ingest would stop for good; the entries wait in memory, up to the bounds above.
     private let failing = Atomic(false)
+    /// Why, while it fails.
+    private let trouble = Mutex<StoreFailure?>(nil)
+    /// Told (on the writer's thread) when writing starts failing and when it works again (nil).
+    var onHealthChange: (@Sendable (StoreFailure?) -> Void)?
+    /// Whether failures are logged on standard error (not when it is the dashboard's terminal:
+    /// the dashboard's banner says it there).
+    public let logsToStderr = Atomic(true)
+    private func log(_ text: String) { if logsToStderr.load(ordering: .relaxed) { SafeWrite.stderr(text) } }
+    /// How often the failure is logged while it lasts, and how often writing is retried.
+    public var logEvery: Double = 60
+    public var retryEvery: Double = 1
+    private var lastLogged = 0.0
+
+    /// Why the database cannot be written just now (nil: it can).
+    public var failure: StoreFailure? { failing.load(ordering: .acquiring) ? trouble.withLock { $0 } : nil }
+
+    /// What a `sync` is told while the database cannot be written.
+    public func unsavedMessage() -> String? {
+        guard let f = failure else { return nil }
+        return "events are applied but not saved: \(f); \(Self.waiting(backlog)) in memory, to be written when it can be"
+    }
+
+    /// Why a new event must be refused: the database cannot be written and what waits for it
+    /// is at its bound (nil: it may be applied). Cheap: checked for every journaled event.
+    func refusal() -> String? {
+        guard failing.load(ordering: .acquiring) else { return nil }
+        let waiting = backlog
+        guard waiting >= maxBacklog || pendingBytes.load(ordering: .relaxed) >= maxBacklogBytes else { return nil }
+        let f = trouble.withLock { $0.map { "\($0)" } ?? "the database cannot be written" }
+        return "not applied: \(f), and \(Self.events(waiting)) already wait in memory for it "
+            + "(the limit is \(maxBacklog) events or \(maxBacklogBytes >> 20) MB)"
+    }
     /// The engine is shutting down: nobody waits any more.
     private let released = Atomic(false)
     private var holdingOff: Bool {
@@ -74,6 +117,7 @@ public final class Journal: @unchecked Sendable {
     /// Blocks the calling producer's thread while the backlog is over `maxBacklog`, until it is
     /// down to half (or the journal stops).
     func waitForRoom() {
+        // (Not while the disk fails: that would stop ingest for good. `refusal` bounds it.)
         guard backlog > maxBacklog, !holdingOff else { return }
         room.lock()
         while backlog > maxBacklog / 2 && !holdingOff {
@@ -82,12 +126,16 @@ public final class Journal: @unchecked Sendable {
         room.unlock()
     }
 
-    /// Runs `body` once every entry up to `seq` is on disk (at once if it already is).
-    func whenCommitted(through seq: Int64, _ body: @escaping @Sendable () -> Void) {
-        if committed.load(ordering: .acquiring) >= seq { body(); return }
+    /// Runs `body(nil)` once every entry up to `seq` is on disk (at once if it already is), or
+    /// `body(why)` as soon as the database cannot be written: a `sync` never waits for a disk
+    /// that fails.
+    func whenCommitted(through seq: Int64, _ body: @escaping @Sendable (_ unsaved: String?) -> Void) {
+        if committed.load(ordering: .acquiring) >= seq { body(nil); return }
+        if let why = unsavedMessage() { body(why); return }
         waiters.withLock { $0.append((seq, body)) }
-        // The writer may have committed between the check and the append.
+        // The writer may have committed, or failed, between the checks and the append.
         if committed.load(ordering: .acquiring) >= seq { fireWaiters() }
+        if let why = unsavedMessage() { fireWaiters(unsaved: why) }
     }
 
     public var committedThrough: Int64 { committed.load(ordering: .acquiring) }
@@ -97,7 +145,9 @@ public final class Journal: @unchecked Sendable {
             var lastSnapshot = Date().timeIntervalSince1970
             var lastPrune = 0.0
             while !stopped.load(ordering: .acquiring) {
-                Thread.sleep(forTimeInterval: window)
+                // A disk that fails is retried once a `retryEvery`, not every window: each try
+                // costs a transaction and a copy of everything held.
+                Thread.sleep(forTimeInterval: failing.load(ordering: .acquiring) ? retryEvery : window)
                 flush()
                 let now = Date().timeIntervalSince1970
                 if now - lastSnapshot >= snapshotEvery {
@@ -134,29 +184,54 @@ public final class Journal: @unchecked Sendable {
                 try store.append(Array(chunk))
                 written += chunk.count
                 committed.store(chunk.last!.seq, ordering: .releasing)
-                failing.store(false, ordering: .releasing)
+                pendingBytes.subtract(chunk.reduce(0) { $0 + $1.line.utf8.count }, ordering: .relaxed)
+                if failing.load(ordering: .acquiring) { recovered() }
                 wakeProducers()
                 if written < batch.count { fireWaiters() }
             }
         } catch {
             // Keep what was not written for the next try rather than lose it.
             pending.withLock { $0.insert(contentsOf: batch[written...], at: 0) }
-            failing.store(true, ordering: .releasing)
-            wakeProducers()
-            FileHandle.standardError.write(Data("pipetop: writing \(store.path) failed: \(error)\n".utf8))
+            failed(error as? StoreFailure ?? StoreFailure(path: store.path, reason: "\(error)"))
             return
         }
         fireWaiters()
     }
 
-    private func fireWaiters() {
+    /// Writing failed: say so (at once, then once a `logEvery` with what waits), answer every
+    /// waiting `sync`, and stop holding producers back.
+    private func failed(_ f: StoreFailure) {
+        let first = !failing.load(ordering: .acquiring)
+        trouble.withLock { $0 = f }
+        failing.store(true, ordering: .releasing)
+        wakeProducers()
+        let now = Date().timeIntervalSince1970
+        if first || now - lastLogged >= logEvery {
+            lastLogged = now
+            log("pipetop: events are applied but not saved: \(f); \(Self.waiting(backlog)) in memory "
+                             + "(at most \(maxBacklog)); writing is retried every \(Int(retryEvery)) s\n")
+        }
+        if first { onHealthChange?(f) }
+        if let why = unsavedMessage() { fireWaiters(unsaved: why) }
+    }
+
+    /// Writing works again (what waited is being written).
+    private func recovered() {
+        failing.store(false, ordering: .releasing)
+        trouble.withLock { $0 = nil }
+        log("pipetop: \(store.path) can be written again; the events that waited in memory are being saved\n")
+        onHealthChange?(nil)
+    }
+
+    /// Answers the waiters whose entries are on disk; with `unsaved`, every waiter, with it.
+    private func fireWaiters(unsaved: String? = nil) {
         let done = committed.load(ordering: .acquiring)
-        let ready = waiters.withLock { w -> [@Sendable () -> Void] in
-            let r = w.filter { $0.seq <= done }.map(\.run)
-            w.removeAll { $0.seq <= done }
+        let ready = waiters.withLock { w -> [(seq: Int64, run: @Sendable (String?) -> Void)] in
+            let r = w.filter { unsaved != nil || $0.seq <= done }
+            w.removeAll { unsaved != nil || $0.seq <= done }
             return r
         }
-        for r in ready { r() }
+        for r in ready { r.run(r.seq <= done ? nil : unsaved) }
     }
 
     private func snapshot() {
@@ -167,9 +242,15 @@ public final class Journal: @unchecked Sendable {
         try? store.saveSnapshot(state, through: seq, at: Date().timeIntervalSince1970)
     }
 
+    static func events(_ n: Int64) -> String { n == 1 ? "1 event" : "\(n) events" }
+    static func waiting(_ n: Int64) -> String { n == 1 ? "1 event waits" : "\(n) events wait" }
+
     /// Stops the writer after a last commit and snapshot.
     public func close() {
         guard thread != nil, !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         finished.wait()
+        if let f = failure {
+            SafeWrite.stderr("pipetop: \(Self.events(backlog)) could not be saved before the engine stopped: \(f)\n")
+        }
     }
 }

@@ -12,13 +12,23 @@ public final class NCursesTerminal {
     public enum StartError: Error, CustomStringConvertible {
         case notATerminal
         case unknownTerminal(String)
+        /// The terminal cannot move its cursor (TERM=dumb, a printing terminal): a full screen
+        /// cannot be drawn on it.
+        case cannotMoveCursor(String)
+
+        static let elsewhere = "`pipetop report` prints a text summary, `pipetop daemon` runs the engine alone"
 
         public var description: String {
             switch self {
             case .notATerminal:
                 return "the dashboard needs a terminal, and stdin/stdout is not one (run `pipetop daemon` for the engine alone)"
+            case .unknownTerminal(let t) where t.isEmpty:
+                return "the dashboard needs to know the terminal, and TERM is not set; set it (e.g. TERM=xterm-256color), or: \(Self.elsewhere)"
             case .unknownTerminal(let t):
-                return "terminal type '\(t)' is unknown to terminfo; try TERM=xterm-256color"
+                return "the terminal type TERM=\(t) is unknown to terminfo; try TERM=xterm-256color, or: \(Self.elsewhere)"
+            case .cannotMoveCursor(let t):
+                return "the dashboard needs a terminal that can move its cursor, and TERM=\(t) cannot; "
+                    + "use a full terminal (e.g. TERM=xterm-256color), or: \(Self.elsewhere)"
             }
         }
     }
@@ -42,7 +52,17 @@ public final class NCursesTerminal {
         var before = termios()
         let hadModes = tcgetattr(1, &before) == 0
         guard let out = fdopen(dup(1), "w"), let inp = fdopen(dup(0), "r") else { throw StartError.notATerminal }
-        guard let scr = newterm(nil, out, inp) else { throw StartError.unknownTerminal(term) }
+        guard !term.isEmpty, let scr = newterm(term, out, inp) else {
+            fclose(out); fclose(inp)
+            throw StartError.unknownTerminal(term)
+        }
+        // Without cursor addressing every frame would be drawn as a blank screen (TERM=dumb).
+        guard pt_tigetstr("cup") != nil else {
+            endwin()
+            delscreen(scr)
+            fclose(out); fclose(inp)
+            throw StartError.cannotMoveCursor(term)
+        }
         screen = scr
         set_term(scr)
         win = pt_stdscr()

@@ -16,7 +16,8 @@ public enum DashboardView {
             return g
         }
         Header.draw(into: &g, m, glyphs: glyphs, theme: theme)
-        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        let banner = Banner.draw(into: &g, m, y: 1, glyphs: glyphs, theme: theme)
+        let body = Rect(x: 0, y: 1 + banner, width: width, height: height - 2 - banner)
         switch m.nav.screen {
         case .overview: OverviewView.draw(into: &g, m, rect: body, glyphs: glyphs, theme: theme)
         case .job(let id): JobView.draw(into: &g, m, jobID: id, rect: body, glyphs: glyphs, theme: theme)
@@ -45,11 +46,10 @@ public enum DashboardView {
             return
         }
         Footer.draw(into: &g, y: y, width: g.width, bindings: KeyTable.footer(for: m.nav.context), status: status(m),
-                    statusStyle: statusStyle(m, theme), urgent: m.notice != nil || m.link != .live, glyphs: glyphs, theme: theme)
+                    statusStyle: statusStyle(m, theme), urgent: m.link != .live, glyphs: glyphs, theme: theme)
     }
 
     static func status(_ m: DashboardModel) -> String {
-        if let n = m.notice { return n + " " }
         if let f = m.nav.filter { return "filter: \(f) " }
         switch m.link {
         case .live: return m.socket + " "
@@ -59,7 +59,6 @@ public enum DashboardView {
     }
 
     static func statusStyle(_ m: DashboardModel, _ theme: Theme) -> Style {
-        if m.notice != nil { return theme.warn }
         if case .lost = m.link { return theme.error }
         if m.nav.filter != nil { return theme.running }
         return theme.footerText

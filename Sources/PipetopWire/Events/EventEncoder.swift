@@ -84,6 +84,9 @@ public enum Reply: Sendable, Equatable {
     case error(line: Int, reason: String)
     /// Every line before the `sync` with this id has been applied.
     case synced(id: JSONValue, line: Int)
+    /// The `sync` with this id cannot be kept: its lines are applied but cannot be saved
+    /// (the database cannot be written); `reason` says why. An error reply with the sync's id.
+    case syncFailed(id: JSONValue, line: Int, reason: String)
 
     public var line: String {
         switch self {
@@ -91,6 +94,8 @@ public enum Reply: Sendable, Equatable {
             return JSONWriter.string(.object([("type", .string("error")), ("line", .int(n)), ("reason", .string(reason))])) + "\n"
         case .synced(let id, let n):
             return JSONWriter.string(.object([("type", .string("synced")), ("id", id), ("line", .int(n))])) + "\n"
+        case .syncFailed(let id, let n, let reason):
+            return JSONWriter.string(.object([("type", .string("error")), ("line", .int(n)), ("id", id), ("reason", .string(reason))])) + "\n"
         }
     }
 
@@ -102,6 +107,7 @@ public enum Reply: Sendable, Equatable {
         switch type {
         case "error":
             guard case .string(let r)? = json["reason"] else { return nil }
+            if let id = json["id"] { return .syncFailed(id: id, line: n, reason: r) }
             return .error(line: n, reason: r)
         case "synced":
             return .synced(id: json["id"] ?? .null, line: n)

@@ -29,22 +29,33 @@ struct DaemonCommand: ParsableCommand {
     var metricsTextfile: String?
 
     func run() throws {
+        // A log reader that goes away (`pipetop daemon 2>&1 | head`) must not end the engine:
+        // writes to it fail with EPIPE and are dropped (SafeWrite) instead.
+        signal(SIGPIPE, SIG_IGN)
         let path = socketOptions.resolved
         let server = try engineOptions.makeServer(socketPath: path, keepByDefault: true)
         do {
             try server.start()
         } catch {
-            throw CLIError("\(error)")
+            throw CLIError("pipetop daemon: \(ErrorText.sentence(error))")
         }
         var exporter: MetricsServer?
         if metrics != nil || metricsTextfile != nil {
             let m = MetricsServer(engine: server.engine, hub: server.hub)
             do {
-                if let metrics { try m.listen(metrics) }
-                if let metricsTextfile { try m.writeTextfile(metricsTextfile) }
+                if let metrics {
+                    do { try m.listen(metrics) } catch {
+                        throw CLIError("pipetop daemon: --metrics \(metrics): \(ErrorText.sentence(error))")
+                    }
+                }
+                if let metricsTextfile {
+                    do { try m.writeTextfile(metricsTextfile) } catch {
+                        throw CLIError("pipetop daemon: --metrics-textfile cannot write \(metricsTextfile): \(ErrorText.sentence(error))")
+                    }
+                }
             } catch {
                 server.stop()
-                throw CLIError("pipetop daemon: metrics: \(error)")
+                throw error as? CLIError ?? CLIError("pipetop daemon: --metrics: \(ErrorText.sentence(error))")
             }
             exporter = m
         }

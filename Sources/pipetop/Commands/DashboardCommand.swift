@@ -3,6 +3,7 @@ import Foundation
 import PipetopClient
 import PipetopCore
 import PipetopEngine
+import Synchronization
 
 struct DashboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,8 +30,10 @@ struct DashboardCommand: ParsableCommand {
             return
         }
         let server = try engineOptions.makeServer(socketPath: path, keepByDefault: true)
-        do { try server.start() } catch { throw CLIError("pipetop: \(error)") }
+        do { try server.start() } catch { throw CLIError("pipetop: \(ErrorText.sentence(error))") }
         defer { server.stop() }
+        // Standard error is the dashboard's terminal: its banner says what the log would.
+        server.engine.journal?.logsToStderr.store(false, ordering: .relaxed)
         try DashboardRunner.run(source: LocalSource(server: server, fps: display.effective(Config.load().0).fps), display: display)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PipetopCore
 import PipetopEngine
+import Synchronization
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,8 +43,10 @@ struct DemoCommand: ParsableCommand {
             return
         }
         let server = try engineOptions.makeServer(socketPath: path, keepByDefault: false)
-        do { try server.start() } catch { throw CLIError("pipetop demo: \(error)") }
+        do { try server.start() } catch { throw CLIError("pipetop demo: \(ErrorText.sentence(error))") }
         defer { server.stop() }
+        // Standard error is the dashboard's terminal: its banner says what the log would.
+        server.engine.journal?.logsToStderr.store(false, ordering: .relaxed)
         workload.start()
         defer { workload.stop() }
         try DashboardRunner.run(source: LocalSource(server: server, fps: display.effective(Config.load().0).fps), display: display)

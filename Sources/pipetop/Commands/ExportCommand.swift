@@ -40,9 +40,9 @@ struct ExportCommand: ParsableCommand {
             out += JSONWriter.string(.object(m)) + "\n"
         }
         if let output {
-            try out.write(toFile: output, atomically: false, encoding: .utf8)
+            do { try out.write(toFile: output, atomically: false, encoding: .utf8) } catch { throw CLIError("pipetop export: cannot write \(output): \(ErrorText.sentence(error))") }
         } else {
-            FileHandle.standardOutput.write(Data(out.utf8))
+            do { try SafeWrite.write(out, to: 1) } catch { throw CLIError("pipetop export: cannot write the events to standard output: \(error)") }
         }
     }
 }
@@ -103,14 +103,14 @@ struct ReplayCommand: ParsableCommand {
         if let db {
             // A live engine's database is written by that engine alone: the events go to it.
             if let owner = DatabaseLock.owner(of: db), let socket = owner.socket, etaTrace == nil {
-                FileHandle.standardError.write(Data("pipetop replay: \(db) belongs to \(owner.sentence); sending the events to it\n".utf8))
+                SafeWrite.stderr("pipetop replay: \(db) belongs to \(owner.sentence); sending the events to it\n")
                 return try sendToEngine(at: socket)
             }
             do {
                 try DatabaseLock.acquire(db, socket: nil)
                 engine = try Engine(clock: clock, store: try Store(path: db))
             } catch {
-                throw CLIError("pipetop replay: \(error)")
+                throw CLIError("pipetop replay: \(ErrorText.sentence(error))")
             }
         } else {
             engine = Engine(clock: clock)
@@ -133,7 +133,7 @@ struct ReplayCommand: ParsableCommand {
                 case .success(.event(let e)): event = e
                 case .success: continue  // sync, subscribe, resume: nothing to apply offline
                 case .failure(let error):
-                    FileHandle.standardError.write(Data("pipetop replay: \(file):\(number): \(error)\n".utf8))
+                    SafeWrite.stderr("pipetop replay: \(file):\(number): \(error)\n")
                     refused += 1
                     continue
                 }
@@ -146,14 +146,14 @@ struct ReplayCommand: ParsableCommand {
                     clock.set(ts)
                 }
                 if let error = engine.apply(event, line: line) {
-                    FileHandle.standardError.write(Data("pipetop replay: \(file):\(number): \(error)\n".utf8))
+                    SafeWrite.stderr("pipetop replay: \(file):\(number): \(error)\n")
                     refused += 1
                 } else {
                     applied += 1
                 }
             }
         }
-        FileHandle.standardError.write(Data("pipetop replay: \(applied) events applied\(refused > 0 ? ", \(refused) refused" : "")\n".utf8))
+        SafeWrite.stderr("pipetop replay: \(applied) events applied\(refused > 0 ? ", \(refused) refused" : "")\n")
         if refused > 0 { throw ExitCode(1) }
     }
 
@@ -175,7 +175,7 @@ struct ReplayCommand: ParsableCommand {
             ]
             text += JSONWriter.string(.object(fields)) + "\n"
         }
-        if !text.isEmpty { out.write(Data(text.utf8)) }
+        if !text.isEmpty { try? SafeWrite.write(text, to: out.fileDescriptor) }
     }
 
     /// Sends the events to the running engine (the one on --socket unless told).
@@ -198,9 +198,9 @@ struct ReplayCommand: ParsableCommand {
         let errors = try conn.sync(timeout: 30)
         for case .error(let n, let reason) in errors {
             let at = n >= 1 && n <= origin.count ? "\(origin[n - 1].file):\(origin[n - 1].line)" : "line \(n)"
-            FileHandle.standardError.write(Data("pipetop replay: \(at): \(reason)\n".utf8))
+            SafeWrite.stderr("pipetop replay: \(at): \(reason)\n")
         }
         if !errors.isEmpty { throw ExitCode(1) }
-        FileHandle.standardError.write(Data("pipetop replay: \(origin.count) events applied\n".utf8))
+        SafeWrite.stderr("pipetop replay: \(origin.count) events applied\n")
     }
 }

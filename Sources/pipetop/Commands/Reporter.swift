@@ -1,5 +1,6 @@
 import Foundation
 import PipetopClient
+import PipetopEngine
 import PipetopCore
 import PipetopWire
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ final class Reporter: @unchecked Sendable {
     private func warn(_ why: String) {
         guard !warned else { return }
         warned = true
-        FileHandle.standardError.write(Data("pipetop run: \(why); the command runs on, reported again when an engine answers\n".utf8))
+        SafeWrite.stderr("pipetop run: \(why); the command runs on, reported again when an engine answers\n")
     }
 
     func send(_ e: Event) { write(EventEncoder.line(e)) }

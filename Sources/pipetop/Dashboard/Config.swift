@@ -46,105 +46,142 @@ struct Config: Equatable {
         return base + "/pipetop/config.toml"
     }
 
-    /// The file's settings, or none and the reason when it cannot be used. A missing file is
-    /// not a problem.
-    static func load(path: String = Config.path()) -> (Config, String?) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return (Config(), nil) }
-        do {
-            return (try parse(text, file: path), nil)
-        } catch {
-            return (Config(), "\(error); config ignored")
+    /// Most bytes of a config file (a bigger one is not read: it is not a config file).
+    static let maxBytes = 1 << 20
+
+    /// The file's settings and what is wrong in it. A missing file is not a problem; a file
+    /// that cannot be read is one (and gives no settings); a bad line or item leaves out that
+    /// item only.
+    static func load(path: String = Config.path()) -> (Config, [ConfigProblem]) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return (Config(), []) }
+            return (Config(), [ConfigProblem(file: path, line: nil, message: "cannot be read (\(String(cString: strerror(errno)))); no setting of it applies")])
         }
+        defer { close(fd) }
+        var data = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buf, buf.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return (Config(), [ConfigProblem(file: path, line: nil, message: "cannot be read (\(String(cString: strerror(errno)))); no setting of it applies")])
+            }
+            if n == 0 { break }
+            data += buf[0..<n]
+            if data.count > maxBytes {
+                return (Config(), [ConfigProblem(file: path, line: nil, message: "is larger than \(maxBytes >> 20) MB; no setting of it applies")])
+            }
+        }
+        return parseAll(data, file: path)
+    }
+
+    /// The problems as one line for a screen's footer (nil: none).
+    static func summary(_ problems: [ConfigProblem]) -> String? {
+        guard var first = problems.first else { return nil }
+        // The file's name is enough on a screen line; `config check` gives the whole path.
+        first.file = (first.file as NSString).lastPathComponent
+        let count = problems.count == 1 ? "a config problem" : "\(problems.count) config problems"
+        return "\(count) (`pipetop config check` lists them; the rest applies): \(first)"
     }
 
     struct ParseError: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// The line up to a `#` that is not inside quotes.
-    static func withoutComment(_ line: String) -> String {
-        var quoted = false
-        for (i, c) in line.enumerated() {
-            if c == "\"" { quoted.toggle() }
-            if c == "#" && !quoted { return String(line.prefix(i)) }
-        }
-        return line
-    }
-
-    /// A value as the TOML subset writes it: "string", true/false, a number, ["a", "b"], or an
-    /// inline table { key = "value", ... } of strings.
-    static func value(_ raw: String, at where_: String, key: String) throws -> JSONValue {
-        let v = raw.trimmingCharacters(in: .whitespaces)
-        if v.hasPrefix("\"") {
-            guard v.count >= 2, v.hasSuffix("\"") else { throw ParseError(description: "\(where_): key '\(key)': unterminated string") }
-            return .string(String(v.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\""))
-        }
-        if v == "true" || v == "false" { return .bool(v == "true") }
-        if let i = Int(v) { return .int(i) }
-        if let d = Double(v), d.isFinite { return .double(d) }
-        func items(_ inner: Substring) -> [String] {
-            var out: [String] = [], cur = "", quoted = false
-            for c in inner {
-                if c == "\"" { quoted.toggle() }
-                if c == "," && !quoted { out.append(cur); cur = "" } else { cur.append(c) }
-            }
-            if !cur.trimmingCharacters(in: .whitespaces).isEmpty { out.append(cur) }
-            return out.map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        if v.hasPrefix("["), v.hasSuffix("]") {
-            return .array(try items(v.dropFirst().dropLast()).map { try value($0, at: where_, key: key) })
-        }
-        if v.hasPrefix("{"), v.hasSuffix("}") {
-            return .object(try items(v.dropFirst().dropLast()).map { item in
-                guard let eq = item.firstIndex(of: "=") else { throw ParseError(description: "\(where_): key '\(key)': expected { name = value, ... }") }
-                let k = item[..<eq].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                return (k, try value(String(item[item.index(after: eq)...]), at: where_, key: key))
-            })
-        }
-        throw ParseError(description: "\(where_): key '\(key)': cannot read value \(v) (strings need quotes)")
-    }
-
+    /// Parses `text`; throws its first problem (for callers that want all or nothing).
     static func parse(_ text: String, file: String) throws -> Config {
+        let (c, problems) = parseAll(Array(text.utf8), file: file)
+        if let p = problems.first { throw ParseError(description: p.description) }
+        return c
+    }
+
+    /// Parses the file's bytes line by line: every line and item that can be read applies; each
+    /// one that cannot is a problem and is left out (a [[rule]] or [[notify]] with a bad line is
+    /// left out whole: half a rule would alert on the wrong thing).
+    static func parseAll(_ bytes: [UInt8], file: String) -> (Config, [ConfigProblem]) {
         var c = Config()
-        // Where the lines go: the top level, [alerts], or the newest [[rule]] / [[notify]].
-        enum Section { case top, engine, alerts, rule, notify }
+        var problems: [ConfigProblem] = []
+        // Where the lines go: the top level, [alerts], [engine], the newest [[rule]] / [[notify]],
+        // or nowhere (an unknown section, already reported).
+        enum Section { case top, engine, alerts, rule, notify, unknown }
         var section = Section.top
-        var tables: [(section: Section, line: String, fields: [(String, JSONValue)])] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let where_ = "\(file):\(n + 1)"
-            let line = withoutComment(String(raw)).trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            switch line {
-            case "[alerts]": section = .alerts; continue
-            case "[engine]": section = .engine; continue
-            case "[[rule]]": section = .rule; tables.append((.rule, where_, [])); continue
-            case "[[notify]]": section = .notify; tables.append((.notify, where_, [])); continue
-            default:
-                if line.hasPrefix("[") { throw ParseError(description: "\(where_): unknown section \(line) (known: [engine], [alerts], [[rule]], [[notify]])") }
+        var tables: [(section: Section, line: Int, fields: [(String, JSONValue)], broken: Bool)] = []
+        var n = 0
+        for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            n += 1
+            func problem(_ message: String) { problems.append(ConfigProblem(file: file, line: n, message: message)) }
+            func brokenTable() { if section == .rule || section == .notify { tables[tables.count - 1].broken = true } }
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                problem("not UTF-8 text; the line is left out")
+                brokenTable()
+                continue
             }
-            guard let eq = line.firstIndex(of: "=") else { throw ParseError(description: "\(where_): expected key = value") }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            let value = try Self.value(String(line[line.index(after: eq)...]), at: where_, key: key)
-            switch section {
-            case .top: try c.set(key, value, at: where_)
-            case .alerts: try c.alerts.set(key, value, at: where_)
-            case .engine:
-                guard key == "allow_group" else { throw ParseError(description: "\(where_): unknown key '\(key)' in [engine] (known: allow_group)") }
-                guard case .string(let g) = value, !g.isEmpty else { throw ParseError(description: "\(where_): key 'allow_group' needs a quoted group name") }
-                c.allowGroup = g
-            case .rule, .notify: tables[tables.count - 1].fields.append((key, value))
+            let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("[") {
+                let header = line.split(separator: "#", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? line
+                switch header {
+                case "[alerts]": section = .alerts
+                case "[engine]": section = .engine
+                case "[[rule]]": section = .rule; tables.append((.rule, n, [], false))
+                case "[[notify]]": section = .notify; tables.append((.notify, n, [], false))
+                default:
+                    section = .unknown
+                    problem("unknown section \(header) (known: [engine], [alerts], [[rule]], [[notify]]); its lines are left out")
+                }
+                continue
+            }
+            guard let eq = line.firstIndex(of: "=") else {
+                problem("expected key = value")
+                brokenTable()
+                continue
+            }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let value: JSONValue
+            do throws(TOMLValue.Failure) {
+                value = try TOMLValue.parse(line[line.index(after: eq)...])
+            } catch {
+                problem("key '\(key)': \(error)")
+                brokenTable()
+                continue
+            }
+            let where_ = "\(file):\(n)"
+            do {
+                switch section {
+                case .top: try c.set(key, value, at: where_)
+                case .alerts: try c.alerts.set(key, value, at: where_)
+                case .engine:
+                    guard key == "allow_group" else { throw ParseError(description: "\(where_): unknown key '\(key)' in [engine] (known: allow_group)") }
+                    guard case .string(let g) = value, !g.isEmpty else { throw ParseError(description: "\(where_): key 'allow_group' needs a quoted group name") }
+                    c.allowGroup = g
+                case .rule, .notify: tables[tables.count - 1].fields.append((key, value))
+                case .unknown: break
+                }
+            } catch {
+                // The setters name the place themselves.
+                let text = "\(error)"
+                problem(text.hasPrefix(where_ + ": ") ? String(text.dropFirst(where_.count + 2)) : text)
             }
         }
         for t in tables {
-            switch t.section {
-            case .rule:
-                do { c.alerts.rules.append(try Rule.parse(t.fields)) } catch { throw ParseError(description: "\(t.line): \(error)") }
-            case .notify:
-                do { c.alerts.notify.append(try NotifyTarget.parse(t.fields)) } catch { throw ParseError(description: "\(t.line): \(error)") }
-            default: break
+            let what = t.section == .rule ? "rule" : "notify"
+            if t.broken {
+                problems.append(ConfigProblem(file: file, line: t.line, message: "this [[\(what)]] has a bad line; it is left out"))
+                continue
+            }
+            do {
+                switch t.section {
+                case .rule: c.alerts.rules.append(try Rule.parse(t.fields))
+                case .notify: c.alerts.notify.append(try NotifyTarget.parse(t.fields))
+                default: break
+                }
+            } catch {
+                problems.append(ConfigProblem(file: file, line: t.line, message: "\(error); this [[\(what)]] is left out"))
             }
         }
-        return c
+        problems.sort { ($0.line ?? 0) < ($1.line ?? 0) }
+        return (c, problems)
     }
 
     mutating func set(_ key: String, _ value: JSONValue, at where_: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PipetopEngine
 import PipetopUI
 import CNCurses
 #if canImport(Glibc)
@@ -12,7 +13,7 @@ enum DashboardRunner {
     static func run(source: SnapshotSource, display options: DisplayOptions) throws {
         if let problem = ForegroundCheck.problem() { throw CLIError(problem) }
         setlocale(LC_ALL, "")
-        let (config, configProblem) = Config.load()
+        let (config, configProblems) = Config.load()
         let display = options.effective(config)
         let glyphs: Glyphs = (display.ascii || !localeIsUTF8()) ? .ascii : .utf8
         let depth: ColorDepth?
@@ -33,10 +34,10 @@ enum DashboardRunner {
             terminal = try NCursesTerminal(depth: depth, asciiOnly: glyphs.tier == .ascii)
         } catch {
             CrashGuard.uninstall()
-            throw CLIError("pipetop: \(error)")
+            throw CLIError("pipetop: \(ErrorText.sentence(error))")
         }
         let (chosen, themeProblem) = ThemeChoice.resolve(display.theme)
-        let problem = [configProblem, themeProblem].compactMap { $0 }.first
+        let problem = [Config.summary(configProblems), themeProblem].compactMap { $0 }.first
         // Without colours only attributes tell states apart: the monochrome theme is made for that.
         let theme: Theme = terminal.depth == .none ? .monochrome : chosen
         let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem, user: userAtHost(),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipetopEngine
+import PipetopSpool
 import PipetopStore
 
 struct Pipetop: ParsableCommand {
@@ -87,13 +88,18 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Size the database is pruned to, in MB, oldest events first (0: no cap).", valueName: "MB"))
     var maxDbMB: Int = 512
 
-    /// The engine, with its history from the database (restart recovery) unless :memory:.
-    func makeEngine(keepByDefault: Bool = true) throws -> Engine {
+    /// The engine, with its history from the database (restart recovery) unless :memory:, and
+    /// the events spooled for its socket (`spoolDrain`) applied.
+    func makeEngine(keepByDefault: Bool = true, spoolDrain: SpoolDrain? = nil) throws -> Engine {
         let env = ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let path = db ?? (keepByDefault ? env ?? Store.defaultPath() : nil), path != ":memory:" else { return Engine() }
+        guard let path = db ?? (keepByDefault ? env ?? Store.defaultPath() : nil), path != ":memory:" else {
+            let engine = Engine()
+            spoolDrain?.drain(into: engine)
+            return engine
+        }
         do {
             return try Engine(store: try Store(path: path), keepDays: keepDays > 0 ? keepDays : nil,
-                              maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil)
+                              maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil, spoolDrain: spoolDrain)
         } catch {
             throw CLIError("pipetop: cannot use the database \(path): \(error)")
         }
@@ -115,7 +121,10 @@ struct EngineOptions: ParsableArguments {
         if let problem { FileHandle.standardError.write(Data("pipetop: \(problem)\n".utf8)) }
         let policy: PeerPolicy
         do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(error)") }
-        let engine = try makeEngine(keepByDefault: keepByDefault)
+        // The spool is drained only by the engine that will own the socket: not by one that
+        // is about to be refused because an engine already listens there.
+        let drain = SocketPath.probe(socketPath) == .live ? nil : SpoolDrain(spool: Spool(socket: socketPath))
+        let engine = try makeEngine(keepByDefault: keepByDefault, spoolDrain: drain)
         engine.configureRules(config.alerts.rules, off: config.alerts.off)
         var notifier: Notifier?
         if !config.alerts.notify.isEmpty {
@@ -123,7 +132,9 @@ struct EngineOptions: ParsableArguments {
                 engine?.raiseOwnAlert(kind: "notify", severity: .warning, message: "\(target.name): \(why)")
             }
         }
-        return EngineServer(engine: engine, socketPath: socketPath, sampleInterval: sampleInterval, notifier: notifier, peerPolicy: policy)
+        let server = EngineServer(engine: engine, socketPath: socketPath, sampleInterval: sampleInterval, notifier: notifier, peerPolicy: policy)
+        server.spoolDrain = drain
+        return server
     }
 
     func validate() throws {

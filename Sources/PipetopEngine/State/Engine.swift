@@ -1,5 +1,6 @@
 import Foundation
 import PipetopCore
+import PipetopSpool
 import PipetopStore
 import PipetopWire
 import Synchronization
@@ -32,9 +33,10 @@ public final class Engine: Sendable {
 
     /// An engine that keeps its history in `store`: the state is rebuilt from the store's
     /// newest snapshot and the journal after it, then every applied event is journaled.
-    /// Jobs whose process died while no engine was running are ended as failed.
+    /// Events kept in the spool (`spoolDrain`) are applied next, then jobs whose process died
+    /// while no engine was running are ended as failed.
     public init(clock: any Clock = SystemClock(), store: Store, snapshotEvery: Double = 60,
-                keepDays: Double? = 30, maxBytes: Int? = 512 << 20) throws {
+                keepDays: Double? = 30, maxBytes: Int? = 512 << 20, spoolDrain: SpoolDrain? = nil) throws {
         self.clock = clock
         let (state, lastSeq) = try store.restoreState()
         inner = Mutex(Inner(state: state, seq: lastSeq))
@@ -44,7 +46,10 @@ public final class Engine: Sendable {
         self.journal = journal
         journal.snapshotSource = { [unowned self] in self.inner.withLock { ($0.state, $0.seq) } }
         journal.start()
-        for job in state.jobs.values where !job.state.isTerminal {
+        // Before the dead-process check: a spooled job.end of a command that exited while no
+        // engine ran is what gets recorded, not "ended while no engine was running".
+        spoolDrain?.drain(into: self)
+        for job in snapshot().state.jobs.values where !job.state.isTerminal {
             guard let pid = job.pid, kill(pid, 0) != 0, errno == ESRCH else { continue }
             apply(Event(job: job.id, .jobEnd(.init(status: .failed, error: "its process (pid \(pid)) ended while no engine was running"))))
         }

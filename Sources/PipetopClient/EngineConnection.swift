@@ -130,6 +130,24 @@ public final class EngineConnection: @unchecked Sendable {
         writeFD = fd
     }
 
+    /// The uid of the process that listens on the socket (SO_PEERCRED), nil for a command
+    /// connection or when it cannot be read.
+    public func peerUID() -> uid_t? {
+        guard child == nil else { return nil }
+        var cred = (pid: Int32(0), uid: UInt32(0), gid: UInt32(0))
+        var len = socklen_t(MemoryLayout.size(ofValue: cred))
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 else { return nil }
+        return cred.uid
+    }
+
+    /// True when the engine is this user's (or root's): it cannot refuse us, so lines may go
+    /// before it has said anything. Another user's engine (one that lets a group in) may refuse
+    /// the connection: ask it first (`sync`) so that none of our data goes to it then.
+    public var peerIsOwn: Bool {
+        guard let uid = peerUID() else { return false }
+        return uid == getuid() || uid == 0
+    }
+
     /// 2 for 2.0, 0.5 for 0.5: seconds as people write them.
     static func seconds(_ t: Double) -> String { t == t.rounded() ? "\(Int(t))" : "\(t)" }
 
@@ -262,7 +280,7 @@ public final class EngineConnection: @unchecked Sendable {
 
     /// The engine's refusal, if it sent one that has not been read yet (looked for after a
     /// write or read failed: the engine closes a refused connection at once).
-    func pendingRefusal() -> String? {
+    public func pendingRefusal() -> String? {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while poll(&p, 1, 0) > 0 {
             let n = read(fd, &readBuffer, readBuffer.count)

@@ -27,8 +27,9 @@ extension Spool {
     /// directories are not the user's own (nothing is read from them then).
     public func claim() throws(SpoolError) -> [SpoolClaim] {
         var st = stat()
-        guard lstat(directory, &st) == 0 else { return [] }
+        guard lstat(root, &st) == 0 else { return [] }
         try SpoolDirectory.prepare(root, create: false)
+        guard lstat(directory, &st) == 0 else { return [] }
         try SpoolDirectory.prepare(directory, create: false)
         var taken: [String] = []
         let me = getpid()

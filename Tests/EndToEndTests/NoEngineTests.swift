@@ -174,7 +174,7 @@ struct NoEngineTests {
         let marker = p.dir + "/go"
         let run = Process()
         run.executableURL = URL(fileURLWithPath: pipetopBinary)
-        run.arguments = ["run", "--job", "survivor", "--", "sh", "-c", "while [ ! -e \(marker) ]; do sleep 0.05; done; sleep 0.3; exit 0"]
+        run.arguments = ["run", "--job", "survivor", "--name", "survivor-job", "--", "sh", "-c", "while [ ! -e \(marker) ]; do sleep 0.05; done; sleep 0.3; exit 0"]
         run.environment = ProcessInfo.processInfo.environment.merging(p.env) { _, n in n }
         run.standardOutput = FileHandle.nullDevice
         try run.run()
@@ -190,5 +190,8 @@ struct NoEngineTests {
         let s = try #require(try engineState(p.sock) { $0[job: "survivor"]?.state.isTerminal == true })
         let job = try #require(s[job: "survivor"])
         #expect(job.state == .completed, "\(job.state) \(job.error ?? "")")
+        // One run, completed: never a failed one first ("ended while no engine was running").
+        let history = try runPipetop(["history", "survivor-job", "--socket", p.sock], env: p.env)
+        #expect(history.status == 0 && history.out.contains("completed") && !history.out.contains("failed"), "\(history.out)")
     }
 }

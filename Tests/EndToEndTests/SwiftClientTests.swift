@@ -43,6 +43,7 @@ struct SwiftClientTests {
     }
 
     @Test func noEngineMeansNoErrorAndNoWait() throws {
+        _ = pipetopBinary  // the harness's private spool: what this job leaves goes there
         PipetopReport.socket = "/tmp/pt-nobody-\(UUID().uuidString.prefix(6)).sock"
         defer { PipetopReport.socket = nil }
         let t = Date()

@@ -106,7 +106,8 @@ public final class EngineServer: @unchecked Sendable {
         // Estimates move with time, not only with events: a stall must show though nothing comes.
         let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples, spoolDrain = self.spoolDrain
         estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            if let spoolDrain, spoolDrain.drain(into: engine).applied > 0 { hub.changed() }
+            // Off the event loop: a big spool must not hold this loop's connections.
+            if let spoolDrain { DispatchQueue.global(qos: .utility).async { if spoolDrain.drain(into: engine).applied > 0 { hub.changed() } } }
             if !ticksWithSamples && engine.tick() { hub.changed() }
             hub.heartbeat()
             notifier?.observe(engine.snapshot().state, now: engine.clock.now())

@@ -33,6 +33,9 @@ public final class SpoolDrain: Sendable {
     @discardableResult
     public func drain(into engine: Engine) -> Outcome {
         var outcome = Outcome()
+        // One drain at a time: the spool's events apply in the order they were written.
+        guard !draining.exchange(true, ordering: .acquiring) else { return outcome }
+        defer { draining.store(false, ordering: .releasing) }
         if spool.clearFullMarker() {
             say("the spool \(spool.root) was full (\(spool.limit >> 20) MiB): some events reported while no engine ran were dropped")
         }
@@ -86,4 +89,5 @@ public final class SpoolDrain: Sendable {
     }
 
     private let checkedClaims = Mutex(false)
+    private let draining = Atomic<Bool>(false)
 }

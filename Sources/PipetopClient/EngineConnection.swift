@@ -81,8 +81,9 @@ public final class EngineConnection: @unchecked Sendable {
 
     /// Connects to the engine's socket without ever blocking longer than `connectTimeout`
     /// seconds: a stuck engine whose listen queue is full makes a blocking connect wait
-    /// for ever, so the connect is non-blocking and retried until the deadline.
-    public init(path: String, connectTimeout: Double = 2) throws {
+    /// for ever, so the connect is non-blocking and retried until the deadline. (Reporters
+    /// pass a short one; viewers and tools keep the default, long enough for a busy engine.)
+    public init(path: String, connectTimeout: Double = 10) throws {
         self.path = path
         // Close-on-exec: a command started by `pipetop run` must not inherit the connection.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)

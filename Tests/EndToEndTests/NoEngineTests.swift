@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PipetopClient
 @testable import PipetopCore
+import PipetopSpool
 @testable import PipetopWire
 
 /// A private socket path and spool for one test: the environment `emit`, `run` and the
@@ -149,6 +150,21 @@ struct NoEngineTests {
         let build = try #require(s[job: "make-nobody"]?.phase("build"))
         #expect((build.endedAt ?? 0) - (build.startedAt ?? 0) >= 0.3, "\(build)")
         #expect(p.spooled.isEmpty)
+    }
+
+    /// What a client spools while the engine runs (it could not reach it for a moment) is
+    /// taken by that engine without a restart.
+    @Test func aRunningEngineTakesWhatIsSpooledMeanwhile() throws {
+        let p = try PrivatePlace()
+        let d = try startDaemon(p.sock, ["--sample-interval", "0"], env: p.env)
+        defer { d.terminate(); d.waitUntilExit() }
+        let spool = Spool(socket: p.sock, environment: ["XDG_STATE_HOME": p.state])
+        #expect(try spool.append(#"{"type":"job.start","job":"late-comer","name":"late","ts":1700000000}"# + "\n") == .kept)
+        let s = try #require(try engineState(p.sock) { $0[job: "late-comer"] != nil })
+        #expect(s[job: "late-comer"]?.startedAt == 1_700_000_000)
+        let until = Date().addingTimeInterval(5)
+        while Date() < until, !p.spooled.isEmpty || FileManager.default.fileExists(atPath: p.spoolFile) { usleep(20_000) }
+        #expect(!FileManager.default.fileExists(atPath: p.spoolFile))
     }
 
     /// An engine that accepts and never reads: the command's output and exit status are as if

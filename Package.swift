@@ -16,6 +16,8 @@ let package = Package(
     targets: [
         // ncursesw with the wide-character API (see the shim header for why no pkg-config).
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // Events kept on disk while no engine answers (clients write, the engine drains). No deps.
+        .target(name: "PipetopSpool"),
         // Pure model: jobs, phases, steps, the reducer, ETA. No I/O.
         .target(name: "PipetopCore"),
         // NDJSON codec for events, replies and the subscriber protocol.
@@ -27,7 +29,7 @@ let package = Package(
         ]),
         // The tracker engine: Unix-socket server, subscriber fan-out, sampler.
         .target(name: "PipetopEngine", dependencies: [
-            "PipetopCore", "PipetopWire", "PipetopStore",
+            "PipetopCore", "PipetopWire", "PipetopStore", "PipetopSpool",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -35,19 +37,19 @@ let package = Package(
         // Cell grid, widgets, views, themes; the ncurses and in-memory backends.
         .target(name: "PipetopUI", dependencies: ["PipetopCore", "CNCurses"]),
         // Talking to an engine from outside: producers (emit, demo) and viewers (attach).
-        .target(name: "PipetopClient", dependencies: ["PipetopCore", "PipetopWire"]),
+        .target(name: "PipetopClient", dependencies: ["PipetopCore", "PipetopWire", "PipetopSpool"]),
         .executableTarget(name: "pipetop", dependencies: [
-            "PipetopCore", "PipetopWire", "PipetopEngine", "PipetopUI", "PipetopClient", "PipetopStore",
+            "PipetopCore", "PipetopWire", "PipetopEngine", "PipetopUI", "PipetopClient", "PipetopStore", "PipetopSpool",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Figures for docs/PERFORMANCE.md: `swift run -c release pipetop-bench`.
         .executableTarget(name: "pipetop-bench", dependencies: ["PipetopEngine", "PipetopCore", "PipetopWire", "PipetopClient", "PipetopStore"], path: "Benchmarks/pipetop-bench"),
         .testTarget(name: "PipetopCoreTests", dependencies: ["PipetopCore"]),
         .testTarget(name: "PipetopWireTests", dependencies: ["PipetopWire"]),
-        .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient", "PipetopStore",
+        .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient", "PipetopStore", "PipetopSpool",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PipetopUITests", dependencies: ["PipetopUI"], exclude: ["Golden"]),
         // Drives the real binary in tmux; depending on the executable makes `swift test` build it.
-        .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "pipetop-bench", "PipetopWire", "PipetopClient", "PipetopCore", "PipetopEngine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "pipetop-bench", "PipetopWire", "PipetopClient", "PipetopCore", "PipetopEngine", "PipetopSpool"]),
     ]
 )

@@ -11,7 +11,11 @@ public struct ClientError: Error, CustomStringConvertible {
     public var refused = false
     /// The engine applied the lines but cannot save them (its database cannot be written).
     public var unsaved = false
-    public init(_ d: String, refused: Bool = false, unsaved: Bool = false) { description = d; self.refused = refused; self.unsaved = unsaved }
+    /// The engine did not answer in time (what was sent may still be applied later).
+    public var timedOut = false
+    public init(_ d: String, refused: Bool = false, unsaved: Bool = false, timedOut: Bool = false) {
+        description = d; self.refused = refused; self.unsaved = unsaved; self.timedOut = timedOut
+    }
 }
 
 /// A plain blocking connection to an engine: write lines, read replies. Either the engine's
@@ -77,33 +81,90 @@ public final class EngineConnection: @unchecked Sendable {
         errorFD = errors[0]
     }
 
-    public init(path: String) throws {
+    /// Connects to the engine's socket without ever blocking longer than `connectTimeout`
+    /// seconds: a stuck engine whose listen queue is full makes a blocking connect wait
+    /// for ever, so the connect is non-blocking and retried until the deadline. (Reporters
+    /// pass a short one; viewers and tools keep the default, long enough for a busy engine.)
+    public init(path: String, connectTimeout: Double = 10) throws {
         self.path = path
         // Close-on-exec: a command started by `pipetop run` must not inherit the connection.
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw ClientError("socket(): \(String(cString: strerror(errno)))") }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
             Glibc.close(fd)
-            throw ClientError("socket path too long: \(path)")
+            throw ClientError("the socket path is too long (\(bytes.count) bytes; the limit is \(MemoryLayout.size(ofValue: addr.sun_path) - 1)): \(path)")
         }
         withUnsafeMutableBytes(of: &addr.sun_path) { raw in raw.copyBytes(from: bytes); raw[bytes.count] = 0 }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        let deadline = Date().timeIntervalSince1970 + connectTimeout
+        var code: Int32 = 0
+        while true {
+            let rc = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            code = rc == 0 ? 0 : errno
+            if code == EINTR { continue }
+            if code == EINPROGRESS {
+                // Not what Linux does for Unix sockets, but allowed: wait for the outcome.
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                let left = max(0, deadline - Date().timeIntervalSince1970)
+                code = poll(&p, 1, Int32(left * 1000)) > 0 ? Self.socketError(fd) : EAGAIN
+            }
+            // EAGAIN: the engine's listen queue is full. Try again until the deadline.
+            guard code == EAGAIN, Date().timeIntervalSince1970 < deadline else { break }
+            usleep(5_000)
         }
-        if rc != 0 {
-            let code = errno
+        if code != 0 {
             let why = String(cString: strerror(code))
             Glibc.close(fd)
             if code == EACCES || code == EPERM {
                 throw ClientError("cannot connect to \(path): \(why) (the engine there is another user's; its owner can let a group in with `pipetop daemon --allow-group NAME`)")
             }
+            if code == EAGAIN {
+                throw ClientError("the engine at \(path) does not take connections (it did not accept one within \(Self.seconds(connectTimeout)) s)")
+            }
             throw ClientError("no engine at \(path) (\(why)); start one with `pipetop` or `pipetop daemon`")
         }
+        // Blocking from here on: reads and writes wait with their own deadlines.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd
         writeFD = fd
+    }
+
+    /// The uid of the process that listens on the socket (SO_PEERCRED), nil for a command
+    /// connection or when it cannot be read.
+    public func peerUID() -> uid_t? {
+        guard child == nil else { return nil }
+        var cred = (pid: Int32(0), uid: UInt32(0), gid: UInt32(0))
+        var len = socklen_t(MemoryLayout.size(ofValue: cred))
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 else { return nil }
+        return cred.uid
+    }
+
+    /// True when the engine is this user's (or root's): it cannot refuse us, so lines may go
+    /// before it has said anything. Another user's engine (one that lets a group in) may refuse
+    /// the connection: ask it first (`sync`) so that none of our data goes to it then.
+    public var peerIsOwn: Bool {
+        guard let uid = peerUID() else { return false }
+        return uid == getuid() || uid == 0
+    }
+
+    /// 2 for 2.0, 0.5 for 0.5: seconds as people write them.
+    static func seconds(_ t: Double) -> String { t == t.rounded() ? "\(Int(t))" : "\(t)" }
+
+    private static func socketError(_ fd: Int32) -> Int32 {
+        var err: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 ? err : errno
+    }
+
+    /// Makes a write to an engine that does not read fail after `seconds` instead of waiting for
+    /// ever (a reporter must never be held by a stuck engine).
+    public func setSendTimeout(_ seconds: Double) {
+        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close() }
@@ -222,7 +283,7 @@ public final class EngineConnection: @unchecked Sendable {
 
     /// The engine's refusal, if it sent one that has not been read yet (looked for after a
     /// write or read failed: the engine closes a refused connection at once).
-    func pendingRefusal() -> String? {
+    public func pendingRefusal() -> String? {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while poll(&p, 1, 0) > 0 {
             let n = read(fd, &readBuffer, readBuffer.count)
@@ -262,10 +323,13 @@ public final class EngineConnection: @unchecked Sendable {
     public private(set) var refusedReason: String?
 
     /// Sends a `sync` and waits for its answer. Returns the error replies that arrived
-    /// before it (for lines sent on this connection).
-    public func sync(timeout: Double = 10) throws -> [Reply] {
+    /// before it (for lines sent on this connection). `durable: false` asks only that the
+    /// earlier lines be applied, not yet on disk (answered without waiting for the journal).
+    public func sync(timeout: Double = 10, durable: Bool = true) throws -> [Reply] {
         let id = "s\(UInt32.random(in: 0...UInt32.max))"
-        try send(JSONWriter.string(.object([("type", .string("sync")), ("id", .string(id))])) + "\n")
+        var members: [(String, JSONValue)] = [("type", .string("sync")), ("id", .string(id))]
+        if !durable { members.append(("durable", .bool(false))) }
+        try send(JSONWriter.string(.object(members)) + "\n")
         var errors: [Reply] = []
         let deadline = Date().timeIntervalSince1970 + timeout
         while Date().timeIntervalSince1970 < deadline {
@@ -277,6 +341,6 @@ public final class EngineConnection: @unchecked Sendable {
             default: continue
             }
         }
-        throw ClientError("no answer to sync from \(path) within \(Int(timeout)) s")
+        throw ClientError("the engine at \(path) did not answer within \(Self.seconds(timeout)) s", timedOut: true)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PipetopCore
+import PipetopSpool
 import PipetopWire
 import Synchronization
 
@@ -12,9 +13,11 @@ import Synchronization
 ///     }
 ///
 /// or step by step with `Job.start`, `phase(_:)`, `Phase.start/advance/end`, `Job.end`.
-/// It never hurts the program: no engine means no error and no wait; messages wait in a
-/// bounded buffer and go out when an engine appears (the live jobs are announced again after
-/// a reconnect); progress is a counter the sender reads 20 times a second.
+/// It never hurts the program: no engine means no error and no wait; messages (each stamped
+/// with the time it happened) wait in a bounded buffer and go out when an engine appears (the
+/// live jobs are announced again after a reconnect); what is still undelivered when a job
+/// ends, or overflows the buffer, goes to the spool for the next engine on the socket;
+/// progress is a counter the sender reads 20 times a second.
 public enum PipetopReport {
     /// Runs `body` as a job: completed when it returns, failed with the error's text when it
     /// throws (the error is rethrown).
@@ -55,6 +58,8 @@ public final class Job: @unchecked Sendable {
     private var phases: [String: Phase] = [:]
     private var ended = false
     let sender: ReportSender
+    /// When `start()` was called: the job.start sent again after a reconnect keeps it.
+    private(set) var startedAt: Double?
 
     public init(_ name: String, phases: [String] = [], id: String? = nil, labels: [String: String] = [:]) {
         let inherited = ProcessInfo.processInfo.environment["PIPETOP_JOB"].flatMap { $0.isEmpty ? nil : $0 }
@@ -69,11 +74,12 @@ public final class Job: @unchecked Sendable {
     }
 
     var startEvent: Event {
-        Event(job: id, .jobStart(.init(name: name, phases: declared.map { .init(id: $0) }, pid: getpid(), labels: labels)))
+        Event(job: id, ts: startedAt, .jobStart(.init(name: name, phases: declared.map { .init(id: $0) }, pid: getpid(), labels: labels)))
     }
 
     @discardableResult
     public func start() -> Job {
+        startedAt = Date().timeIntervalSince1970
         sender.register(self)
         sender.send(startEvent)
         return self
@@ -127,7 +133,8 @@ public final class Job: @unchecked Sendable {
         for p in livePhases where p.isRunning { p.end(status: status == .completed ? .done : .failed, error: error) }
         if owned { sender.send(Event(job: id, .jobEnd(.init(status: status, error: error)))) }
         sender.unregister(self)
-        _ = sender.flush(timeout: 1)
+        // No engine now: what waits goes to the spool, so the next engine learns how it ended.
+        if !sender.flush(timeout: 1) { sender.spoolPending() }
     }
 }
 
@@ -141,6 +148,7 @@ public final class Phase: @unchecked Sendable {
     /// What the sender last sent (-1: nothing), and whether the phase runs.
     let sent = Atomic<Int>(-1)
     private let state = Atomic<Int>(0)  // 0 pending, 1 running, 2 ended
+    private var startedAt: Double?
 
     init(job: Job, name: String, total: Int?, unit: String?) {
         self.job = job; self.name = name; self.total = total; self.unit = unit
@@ -149,11 +157,12 @@ public final class Phase: @unchecked Sendable {
     public var count: Int { done.load(ordering: .relaxed) }
     var isRunning: Bool { state.load(ordering: .acquiring) == 1 }
 
-    var startEvent: Event { Event(job: job.id, .phaseStart(.init(phase: name, total: total, unit: unit))) }
+    var startEvent: Event { Event(job: job.id, ts: startedAt, .phaseStart(.init(phase: name, total: total, unit: unit))) }
 
     @discardableResult
     public func start() -> Phase {
         guard state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged else { return self }
+        startedAt = Date().timeIntervalSince1970
         job.sender.send(startEvent)
         job.sender.watch(self)
         return self
@@ -215,12 +224,46 @@ final class ReportSender: @unchecked Sendable {
     func unwatch(_ p: Phase) { cond.withLock { phases[ObjectIdentifier(p)] = nil } }
 
     func send(_ e: Event) {
-        cond.withLock {
-            // A full buffer drops the oldest (progress is re-sent from the counters anyway).
-            if queue.count >= Self.bufferLimit { queue.removeFirst(); dropped += 1 }
+        var e = e
+        e.ts = e.ts ?? Date().timeIntervalSince1970
+        let spill = cond.withLock { () -> [String] in
             queue.append(EventEncoder.line(e))
             cond.signal()
+            // A full buffer (no engine for long): the oldest half goes to the spool.
+            guard queue.count > Self.bufferLimit else { return [] }
+            defer { queue.removeFirst(Self.bufferLimit / 2) }
+            return Array(queue.prefix(Self.bufferLimit / 2))
         }
+        if !spill.isEmpty { keep(spill) }
+    }
+
+    /// Puts what waits for an engine in the spool, when there is no connection to send it on.
+    func spoolPending() {
+        let lines = cond.withLock { () -> [String] in
+            guard connection == nil else { return [] }
+            defer { queue.removeAll() }
+            return queue
+        }
+        keep(lines)
+    }
+
+    private var warnedSpool = false
+
+    private func keep(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        let spool = Spool(socket: path)
+        var problem: String?
+        do {
+            if case .dropped = try spool.append(lines.joined()) {
+                dropped += lines.count
+                problem = "the spool \(spool.root) is full: events are dropped"
+            }
+        } catch {
+            dropped += lines.count
+            problem = "events are lost: \(error)"
+        }
+        guard let problem, !cond.withLock({ () -> Bool in defer { warnedSpool = true }; return warnedSpool }) else { return }
+        FileHandle.standardError.write(Data("pipetop: \(problem)\n".utf8))
     }
 
     func flush(timeout: Double) -> Bool {
@@ -243,7 +286,9 @@ final class ReportSender: @unchecked Sendable {
             cond.withLock { _ = cond.wait(until: Date().addingTimeInterval(Self.interval)) }
             do {
                 if connection == nil {
-                    let c = try EngineConnection(path: path)
+                    let c = try EngineConnection(path: path, connectTimeout: 0.2)
+                    // Another user's engine gets nothing before it has said it takes us.
+                    if !c.peerIsOwn { _ = try c.sync(timeout: 1, durable: false) }
                     // A new or restarted engine learns the live jobs again (starting an
                     // unfinished job resumes it; counts are absolute).
                     let (liveJobs, livePhases) = cond.withLock { (Array(jobs.values), Array(phases.values)) }
@@ -266,7 +311,7 @@ final class ReportSender: @unchecked Sendable {
                 for p in cond.withLock({ Array(phases.values) }) where p.isRunning {
                     let n = p.count
                     if p.sent.load(ordering: .relaxed) != n {
-                        progress += EventEncoder.line(Event(job: p.job.id, .progress(.init(phase: p.name, done: n))))
+                        progress += EventEncoder.line(Event(job: p.job.id, ts: Date().timeIntervalSince1970, .progress(.init(phase: p.name, done: n))))
                         p.sent.store(n, ordering: .relaxed)
                     }
                 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipetopEngine
+import PipetopSpool
 import PipetopStore
 
 struct Pipetop: ParsableCommand {
@@ -88,12 +89,16 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Size the database is pruned to, in MB, oldest events first (0: no cap).", valueName: "MB"))
     var maxDbMB: Int = 512
 
-    /// The engine, with its history from the database (restart recovery) unless :memory:.
-    /// The database is locked for this process first: nothing is written to one another
-    /// engine owns.
-    func makeEngine(keepByDefault: Bool = true, socket: String? = nil) throws -> Engine {
+    /// The engine, with its history from the database (restart recovery) unless :memory:, and
+    /// the events spooled for its socket (`spoolDrain`) applied. The database is locked for
+    /// this process first: nothing is written to one another engine owns.
+    func makeEngine(keepByDefault: Bool = true, socket: String? = nil, spoolDrain: SpoolDrain? = nil) throws -> Engine {
         let env = ProcessInfo.processInfo.environment["PIPETOP_DB"].flatMap { $0.isEmpty ? nil : $0 }
-        guard let path = db ?? (keepByDefault ? env ?? Store.defaultPath() : nil), path != ":memory:" else { return Engine() }
+        guard let path = db ?? (keepByDefault ? env ?? Store.defaultPath() : nil), path != ":memory:" else {
+            let engine = Engine()
+            spoolDrain?.drain(into: engine)
+            return engine
+        }
         do {
             try DatabaseLock.acquire(path, socket: socket)
         } catch {
@@ -101,7 +106,7 @@ struct EngineOptions: ParsableArguments {
         }
         do {
             return try Engine(store: try Store(path: path), keepDays: keepDays > 0 ? keepDays : nil,
-                              maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil)
+                              maxBytes: maxDbMB > 0 ? maxDbMB << 20 : nil, spoolDrain: spoolDrain)
         } catch {
             if let f = error as? StoreFailure { throw CLIError("pipetop: the database \(f)") }
             throw CLIError("pipetop: cannot use the database \(path): \(ErrorText.sentence(error))")
@@ -125,11 +130,13 @@ struct EngineOptions: ParsableArguments {
         for p in problems { SafeWrite.stderr("pipetop: config: \(p)\n") }
         let policy: PeerPolicy
         do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(ErrorText.sentence(error))") }
-        // A live engine on this socket refuses us anyway: say so before a database is touched.
+        // A live engine on this socket refuses us anyway: say so before a database or the
+        // spool is touched (the spool is drained only by the engine that will own the socket).
         if SocketPath.probe(socketPath) == .live {
             throw CLIError("pipetop: an engine is already listening on \(socketPath) (attach with `pipetop`, or choose another --socket)")
         }
-        let engine = try makeEngine(keepByDefault: keepByDefault, socket: socketPath)
+        let drain = SpoolDrain(spool: Spool(socket: socketPath))
+        let engine = try makeEngine(keepByDefault: keepByDefault, socket: socketPath, spoolDrain: drain)
         engine.configureRules(config.alerts.rules, off: config.alerts.off)
         var notifier: Notifier?
         if !config.alerts.notify.isEmpty {
@@ -137,7 +144,9 @@ struct EngineOptions: ParsableArguments {
                 engine?.raiseOwnAlert(kind: "notify", severity: .warning, message: "\(target.name): \(why)")
             }
         }
-        return EngineServer(engine: engine, socketPath: socketPath, sampleInterval: sampleInterval, notifier: notifier, peerPolicy: policy)
+        let server = EngineServer(engine: engine, socketPath: socketPath, sampleInterval: sampleInterval, notifier: notifier, peerPolicy: policy)
+        server.spoolDrain = drain
+        return server
     }
 
     func validate() throws {

@@ -8,6 +8,8 @@ import Testing
 /// share, or read, the user's database.
 let pipetopBinary: String = {
     setenv("PIPETOP_DB", ":memory:", 1)
+    // Events spooled while no engine runs go to a private spool, never the user's.
+    setenv("XDG_STATE_HOME", "/tmp/pt-state-\(getpid())", 1)
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("pipetop").path
 }()

@@ -109,16 +109,21 @@ struct PermissionTests {
         let sock = dir + "/p.sock"
         let d = try LoggedDaemon(sock, [], log: dir + "/log")
 
-        // With the socket as the engine leaves it, the kernel refuses the other user.
+        // With the socket as the engine leaves it, the kernel refuses the other user. emit says
+        // so and does not fail the caller's script (the event goes to the spool); --strict fails.
         let denied = try other.run(pipetopBinary, ["emit", "log", "--job", "x", "--socket", sock, "message=hi"])
-        #expect(denied.status != 0)
+        #expect(denied.status == 0)
         #expect(denied.err.contains("ermission denied"), "\(denied.err)")
+        let strict = try other.run(pipetopBinary, ["emit", "--strict", "log", "--job", "x", "--socket", sock, "message=hi"])
+        #expect(strict.status != 0 && strict.err.contains("ermission denied"), "\(strict.err)")
 
         chmod(sock, 0o666)
         let expected = "uid \(other.uid) may not use this engine (it belongs to uid \(getuid()))"
         let emit = try other.run(pipetopBinary, ["emit", "log", "--job", "x", "--socket", sock, "message=hi"])
-        #expect(emit.status != 0)
+        #expect(emit.status == 0)
         #expect(emit.err.contains(expected), "emit said: \(emit.err)")
+        let strictEmit = try other.run(pipetopBinary, ["emit", "--strict", "log", "--job", "x", "--socket", sock, "message=hi"])
+        #expect(strictEmit.status != 0 && strictEmit.err.contains(expected), "emit --strict said: \(strictEmit.err)")
 
         let run = try other.run(pipetopBinary, ["run", "--socket", sock, "--job", "x2", "--", "sh", "-c", "echo ran; exit 4"])
         #expect(run.status == 4, "the command still runs and its status passes: \(run.err)")
@@ -185,7 +190,7 @@ struct PermissionTests {
 
         let ok = try member.run(pipetopBinary, ["emit", "job.start", "--job", "shared", "--socket", sock], groups: [group.gid])
         #expect(ok.status == 0, "a member: \(ok.err)")
-        let no = try outsider.run(pipetopBinary, ["emit", "job.start", "--job", "outsider", "--socket", sock])
+        let no = try outsider.run(pipetopBinary, ["emit", "--strict", "job.start", "--job", "outsider", "--socket", sock])
         #expect(no.status != 0)
         #expect(no.err.contains("ermission denied"), "\(no.err)")
         // With the directory opened, the outsider reaches the peer check and is told about the group.

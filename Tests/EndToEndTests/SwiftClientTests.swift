@@ -43,6 +43,7 @@ struct SwiftClientTests {
     }
 
     @Test func noEngineMeansNoErrorAndNoWait() throws {
+        _ = pipetopBinary  // the harness's private spool: what this job leaves goes there
         PipetopReport.socket = "/tmp/pt-nobody-\(UUID().uuidString.prefix(6)).sock"
         defer { PipetopReport.socket = nil }
         let t = Date()
@@ -51,5 +52,28 @@ struct SwiftClientTests {
             job.log("hello")
         }
         #expect(Date().timeIntervalSince(t) < 1.5)
+    }
+
+    /// No engine while the job runs: it goes to the spool when it ends, and the next engine on
+    /// the socket records it with the phase durations it had (from each event's time).
+    @Test func withNoEngineTheJobIsSpooledAndDeliveredLater() throws {
+        let p = try PrivatePlace()
+        setenv("XDG_STATE_HOME", p.state, 1)  // the sender's spool, read when the job ends
+        defer { setenv("XDG_STATE_HOME", "/tmp/pt-state-\(getpid())", 1) }
+        PipetopReport.socket = p.sock
+        defer { PipetopReport.socket = nil }
+        PipetopReport.job("spooled", phases: ["fetch", "load"], id: "swift-spooled") { job in
+            job.phase("fetch", total: 2) { ph in ph.advance(2); Thread.sleep(forTimeInterval: 0.5) }
+            job.phase("load", total: 1) { ph in ph.advance(); Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(p.spooled.last?.contains("job.end") == true, "\(p.spooled)")
+        let d = try startDaemon(p.sock, ["--sample-interval", "0"], env: p.env)
+        defer { d.terminate(); d.waitUntilExit() }
+        let s = try #require(try engineState(p.sock) { $0[job: "swift-spooled"]?.state == .completed })
+        let job = try #require(s[job: "swift-spooled"])
+        #expect(job.state == .completed)
+        let fetch = try #require(job.phase("fetch")), load = try #require(job.phase("load"))
+        #expect(fetch.done == 2 && (fetch.endedAt ?? 0) - (fetch.startedAt ?? 0) >= 0.5, "\(fetch)")
+        #expect((load.endedAt ?? 0) - (load.startedAt ?? 0) >= 0.2, "\(load)")
     }
 }

@@ -130,6 +130,13 @@ struct EventDecoderTests {
         }
     }
 
+    @Test func syncIsDurableUnlessToldOtherwise() throws {
+        #expect(try decoded(#"{"type":"sync","id":"a"}"#) == .sync(id: .string("a"), durable: true))
+        #expect(try decoded(#"{"type":"sync","id":"a","durable":false}"#) == .sync(id: .string("a"), durable: false))
+        #expect(try decoded(#"{"type":"sync","durable":true}"#) == .sync(id: .null, durable: true))
+        #expect(throws: WireError.self) { try decoded(#"{"type":"sync","durable":"no"}"#) }
+    }
+
     @Test func repliesRoundTrip() {
         let e = Reply.error(line: 3, reason: "bad \"thing\"")
         #expect(Reply.parse(String(e.line.dropLast())) == e)

@@ -109,13 +109,14 @@ final class ConnectionHandler: ChannelInboundHandler {
             if engine.journal != nil {
                 batchText.append(filled ? String(EventEncoder.line(event).dropLast()) : String(decoding: line, as: UTF8.self))
             }
-        case .success(.sync(let id)):
+        case .success(.sync(let id, let durable)):
             applyBatch(context)
             answersPending = true
-            // The reply waits until every earlier line of the connection is on disk.
+            // The reply waits until every earlier line of the connection is on disk (unless
+            // the client asked only for "applied": durable false).
             let reply = Reply.synced(id: id, line: lineNumber)
             let syncLine = lineNumber
-            if let journal = engine.journal {
+            if durable, let journal = engine.journal {
                 let channel = context.channel
                 outstanding += 1
                 let me = NIOLoopBound(self, eventLoop: context.eventLoop)

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import PipetopCore
+import PipetopSpool
 import PipetopWire
 import Synchronization
 #if canImport(Glibc)
@@ -32,6 +33,10 @@ public final class EngineServer: @unchecked Sendable {
 
     /// Who may connect besides the engine's user and root.
     public let peerPolicy: PeerPolicy
+
+    /// Applies events spooled for this socket every second while the engine runs (set before
+    /// `start`; nil: the spool is not looked at).
+    public var spoolDrain: SpoolDrain?
 
     /// `sampleInterval` 0 turns sampling off.
     public init(engine: Engine, socketPath: String, threads: Int = System.coreCount, sampleInterval: Double = 0, notifier: Notifier? = nil,
@@ -109,8 +114,10 @@ public final class EngineServer: @unchecked Sendable {
         }
         sampler?.start()
         // Estimates move with time, not only with events: a stall must show though nothing comes.
-        let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples, seen = seenVersion
+        let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples, seen = seenVersion, spoolDrain = self.spoolDrain
         estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            // Off the event loop: a big spool must not hold this loop's connections.
+            if let spoolDrain { DispatchQueue.global(qos: .utility).async { if spoolDrain.drain(into: engine).applied > 0 { hub.changed() } } }
             if !ticksWithSamples && engine.tick() { hub.changed() }
             // Changes made off the socket (pipetop's own alerts: a disk that fails, a notification
             // given up) reach viewers within a second, even on an idle engine.

@@ -1,5 +1,6 @@
 import Foundation
 import PipetopCore
+import PipetopSpool
 import PipetopStore
 import PipetopWire
 import Synchronization
@@ -32,9 +33,10 @@ public final class Engine: Sendable {
 
     /// An engine that keeps its history in `store`: the state is rebuilt from the store's
     /// newest snapshot and the journal after it, then every applied event is journaled.
-    /// Jobs whose process died while no engine was running are ended as failed.
+    /// Events kept in the spool (`spoolDrain`) are applied next, then jobs whose process died
+    /// while no engine was running are ended as failed.
     public init(clock: any Clock = SystemClock(), store: Store, snapshotEvery: Double = 60,
-                keepDays: Double? = 30, maxBytes: Int? = 512 << 20) throws {
+                keepDays: Double? = 30, maxBytes: Int? = 512 << 20, spoolDrain: SpoolDrain? = nil) throws {
         self.clock = clock
         let (state, lastSeq) = try store.restoreState()
         inner = Mutex(Inner(state: state, seq: lastSeq))
@@ -58,6 +60,9 @@ public final class Engine: Sendable {
             }
         }
         journal.start()
+        // Before the dead-process check: a spooled job.end of a command that exited while no
+        // engine ran is what gets recorded, not "ended while no engine was running".
+        spoolDrain?.drain(into: self)
         endJobsLostWhileDown()
     }
 

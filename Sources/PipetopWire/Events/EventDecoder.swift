@@ -41,7 +41,7 @@ public enum EventDecoder {
         let type = try f.requiredString("type")
         switch type {
         case "sync":
-            return .sync(id: json["id"] ?? .null)
+            return .sync(id: json["id"] ?? .null, durable: try f.optionalBool("durable") ?? true)
         case "subscribe":
             return .subscribe(.init(fps: try f.optionalDouble("fps"), deltas: try f.optionalBool("deltas") ?? false))
         case "resume":

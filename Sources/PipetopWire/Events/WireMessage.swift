@@ -11,7 +11,10 @@ public enum WireMessage: Sendable, Equatable {
     /// Something that changes a job.
     case event(Event)
     /// "Tell me when every earlier line of this connection is applied." The id is echoed.
-    case sync(id: JSONValue)
+    /// `durable` (the default) waits until they are also in the journal on disk; false answers
+    /// as soon as they are applied (what `pipetop emit` asks: a refusal is still seen, without
+    /// waiting for the disk).
+    case sync(id: JSONValue, durable: Bool = true)
     /// "Send me the state, then updates." Turns the connection into a viewer.
     case subscribe(Subscribe)
     /// "Where should this job continue from?" Answered with its last checkpoint.

@@ -11,27 +11,32 @@
             parse(row)
 
 It never hurts the pipeline: without an engine nothing is raised and nothing blocks; messages
-wait in a bounded buffer and go out when an engine appears; a full buffer drops progress first
-(counts are absolute, so nothing is lost but resolution). It honours PIPETOP_SOCKET and
-PIPETOP_JOB (set by ``pipetop run``).
+(each stamped with the time it happened) wait in a bounded buffer and go out when an engine
+appears; what overflows the buffer, and what is still undelivered when a job ends, goes to the
+spool (see ``spool_dir``), which the next engine on the socket applies with the original times.
+It honours PIPETOP_SOCKET and PIPETOP_JOB (set by ``pipetop run``).
 """
 
 import collections
 import json
 import os
 import socket
+import stat
+import struct
 import sys
 import threading
 import time
 import traceback
 
-__all__ = ["job", "Job", "Phase", "tqdm", "socket_path", "flush"]
+__all__ = ["job", "Job", "Phase", "tqdm", "socket_path", "spool_dir", "flush"]
 __version__ = "0.1.0"
 
 #: Progress is sent at most this often per phase (seconds).
 PROGRESS_INTERVAL = 0.05
 #: Messages other than progress kept while no engine listens; the oldest go first past this.
 BUFFER_LIMIT = 10000
+#: All of a user's spool files together hold at most this many bytes (PIPETOP_SPOOL_LIMIT).
+SPOOL_LIMIT = 64 << 20
 
 
 def socket_path():
@@ -46,6 +51,100 @@ def socket_path():
     return "/tmp/pipetop-%d/pipetop.sock" % os.getuid()
 
 
+def spool_dir(sock=None):
+    """Where events for the engine at `sock` wait while no engine answers, as pipetop's own
+    spool: $XDG_STATE_HOME/pipetop/spool/KEY (else ~/.local/state/pipetop/spool/KEY), KEY the
+    64-bit FNV-1a of the socket path in hex. Returns (spool root, this socket's directory)."""
+    sock = sock or socket_path()
+    state = os.environ.get("XDG_STATE_HOME")
+    if state and state.startswith("/"):
+        root = os.path.join(state, "pipetop", "spool")
+    else:
+        root = os.path.join(os.path.expanduser("~"), ".local", "state", "pipetop", "spool")
+    h = 0xcbf29ce484222325
+    for b in sock.encode("utf-8"):
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return root, os.path.join(root, "%016x" % h)
+
+
+def _private_dir(path):
+    """Creates `path` (0700) when missing; refuses a symlink or another user's directory."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        raise OSError("the spool directory %s is a symbolic link; pipetop does not follow it" % path)
+    if not stat.S_ISDIR(st.st_mode):
+        raise OSError("the spool directory %s is not a directory" % path)
+    if st.st_uid != os.getuid():
+        raise OSError("the spool directory %s belongs to another user (uid %d); pipetop does not use it"
+                      % (path, st.st_uid))
+    if st.st_mode & 0o077:
+        os.chmod(path, 0o700)
+
+
+def _spool(sock, lines):
+    """Appends protocol lines to the spool of `sock`. Returns "kept", "full" (dropped; this
+    writer filled the spool) or "dropped"."""
+    root, directory = spool_dir(sock)
+    _private_dir(root)
+    _private_dir(directory)
+    data = "".join(lines).encode("utf-8")
+    try:
+        limit = int(os.environ.get("PIPETOP_SPOOL_LIMIT", SPOOL_LIMIT))
+    except ValueError:
+        limit = SPOOL_LIMIT
+    used = 0
+    for sub in os.listdir(root):
+        d = os.path.join(root, sub)
+        if os.path.isdir(d) and not os.path.islink(d):
+            for name in os.listdir(d):
+                try:
+                    st = os.lstat(os.path.join(d, name))
+                except OSError:
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    used += st.st_size
+    if used + len(data) > limit:
+        try:
+            os.close(os.open(os.path.join(root, "full"), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+            return "full"
+        except FileExistsError:
+            return "dropped"
+    path = os.path.join(directory, "spool.ndjson")
+    import fcntl
+    for _ in range(20):
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            mine = os.fstat(fd)
+            try:
+                named = os.lstat(path)
+            except FileNotFoundError:
+                continue  # an engine took the file between our open and our lock
+            if (named.st_ino, named.st_dev) != (mine.st_ino, mine.st_dev):
+                continue
+            if mine.st_uid != os.getuid() or not stat.S_ISREG(mine.st_mode):
+                raise OSError("the spool file %s is not a regular file of this user's" % path)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            return "kept"
+        finally:
+            os.close(fd)
+    raise OSError("the spool file %s kept changing" % path)
+
+
+def _line(message):
+    return json.dumps(message, separators=(",", ":")) + "\n"
+
+
 class _Sender(object):
     """One background thread per process: coalesces progress, buffers the rest, reconnects."""
 
@@ -57,6 +156,7 @@ class _Sender(object):
         self.jobs = []            # live Job objects, replayed after a reconnect
         self.sock = None
         self.dropped = 0
+        self.warned_spool = False
         #: Why the engine refused this process (another user's engine), once it said so.
         self.refused = None
         self.wake = threading.Event()
@@ -64,12 +164,44 @@ class _Sender(object):
         self.thread.start()
 
     def send(self, message):
+        # Stamped now: it may reach an engine much later, through the spool.
+        message.setdefault("ts", time.time())
+        spill = []
         with self.lock:
-            if len(self.queue) >= BUFFER_LIMIT:
-                self.queue.popleft()
-                self.dropped += 1
             self.queue.append(message)
+            if len(self.queue) > BUFFER_LIMIT:
+                # No engine for long: the oldest half goes to the spool.
+                spill = [self.queue.popleft() for _ in range(BUFFER_LIMIT // 2)]
+        if spill:
+            self.keep(spill)
         self.wake.set()
+
+    def keep(self, messages):
+        """Puts messages in the spool for the next engine; says once on stderr if it cannot."""
+        if not messages:
+            return
+        problem = None
+        try:
+            outcome = _spool(self.path, [_line(m) for m in messages])
+            if outcome != "kept":
+                self.dropped += len(messages)
+                problem = "the spool is full: events are dropped"
+        except (OSError, ValueError) as e:
+            self.dropped += len(messages)
+            problem = "events are lost: %s" % e
+        if problem and not self.warned_spool:
+            self.warned_spool = True
+            sys.stderr.write("pipetop: %s\n" % problem)
+            sys.stderr.flush()
+
+    def spool_pending(self):
+        """With no connection, what waits goes to the spool (a job ended while no engine ran)."""
+        with self.lock:
+            if self.sock is not None:
+                return
+            pending = list(self.queue)
+            self.queue.clear()
+        self.keep(pending)
 
     def flush(self, timeout=2.0):
         """Waits (at most `timeout` s) until everything queued so far went out."""
@@ -90,10 +222,16 @@ class _Sender(object):
 
     def _connect(self):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(1.0)
-        s.connect(self.path)
-        s.settimeout(None)
-        s.setblocking(True)
+        # Never blocks for long: an engine whose listen queue is full fails the connect at once.
+        s.settimeout(0.2)
+        try:
+            s.connect(self.path)
+            s.settimeout(None)
+            s.setblocking(True)
+            self._check_peer(s)
+        except OSError:
+            s.close()
+            raise
         self.sock = s
         # A new engine (or a restarted one) learns the live jobs again: starting an unfinished
         # job resumes it, and counts are absolute.
@@ -104,8 +242,30 @@ class _Sender(object):
                     self._write(p._start_message())
                     p._sent = None
 
+    def _check_peer(self, s):
+        """Another user's engine (one that lets a group in) may refuse us: nothing of ours
+        goes to it before it has answered a sync."""
+        try:
+            _, uid, _ = struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+        except (OSError, AttributeError):
+            uid = -1
+        if uid in (os.getuid(), 0):
+            return
+        s.settimeout(1.0)
+        s.sendall(b'{"type":"sync","id":"peer","durable":false}\n')
+        data = b""
+        while b'"synced"' not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            self._note_refusal(data)
+        s.setblocking(True)
+        if self.refused is not None or b'"synced"' not in data:
+            raise OSError("the engine at %s refused this process" % self.path)
+
     def _write(self, message):
-        self.sock.sendall((json.dumps(message, separators=(",", ":")) + "\n").encode())
+        self.sock.sendall(_line(message).encode())
 
     def _note_refusal(self, data):
         # An engine that refuses this process (it belongs to another user) says why in an
@@ -161,7 +321,8 @@ class _Sender(object):
                 for p in list(self.phases):
                     done = p._done
                     if p._sent != done and p._started and not p._ended:
-                        self._write({"type": "progress", "job": p.job.id, "phase": p.name, "done": done})
+                        self._write({"type": "progress", "job": p.job.id, "phase": p.name, "done": done,
+                                     "ts": time.time()})
                         p._sent = done
                 self._drain_replies()
             except OSError:
@@ -208,9 +369,10 @@ class Phase(object):
         self._sent = None
         self._started = False
         self._ended = False
+        self._ts = None
 
     def _start_message(self):
-        m = {"type": "phase.start", "job": self.job.id, "phase": self.name}
+        m = {"type": "phase.start", "job": self.job.id, "phase": self.name, "ts": self._ts}
         if self.total is not None:
             m["total"] = int(self.total)
         if self.unit:
@@ -220,6 +382,7 @@ class Phase(object):
     def start(self):
         if not self._started:
             self._started = True
+            self._ts = time.time()
             sender = self.job._sender
             with sender.lock:
                 sender.phases.append(self)
@@ -288,14 +451,17 @@ class Job(object):
         self._declared = list(phases or [])
         self._phases = collections.OrderedDict()
         self._ended = False
+        self._ts = None
 
     def _start_message(self):
-        m = {"type": "job.start", "job": self.id, "name": self.name, "phases": self._declared, "pid": os.getpid()}
+        m = {"type": "job.start", "job": self.id, "name": self.name, "phases": self._declared, "pid": os.getpid(),
+             "ts": self._ts}
         if self.labels:
             m["labels"] = self.labels
         return m
 
     def start(self):
+        self._ts = time.time()
         with self._sender.lock:
             self._sender.jobs.append(self)
         self._sender.send(self._start_message())
@@ -346,7 +512,9 @@ class Job(object):
         with self._sender.lock:
             if self in self._sender.jobs:
                 self._sender.jobs.remove(self)
-        self._sender.flush(1.0)
+        # No engine now: what waits goes to the spool, so the next engine learns how it ended.
+        if not self._sender.flush(1.0):
+            self._sender.spool_pending()
 
     def __enter__(self):
         return self.start()

@@ -16,6 +16,12 @@ import pipetop  # noqa: E402
 BIN = os.environ.get("PIPETOP_BIN", os.path.join(os.path.dirname(__file__), "../../../.build/debug/pipetop"))
 
 
+@pytest.fixture(autouse=True)
+def private_spool(monkeypatch, tmp_path):
+    """Every test gets its own spool: none touches the user's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
 @pytest.fixture()
 def engine(monkeypatch):
     d = tempfile.mkdtemp(prefix="pt-py-", dir="/tmp")
@@ -158,3 +164,40 @@ def test_under_pipetop_run_it_reports_into_that_job(engine, monkeypatch):
             ph.advance(2)
     s = state(engine, lambda s: s and "outer" in s["jobs"])
     assert s["jobs"]["outer"]["state"] == "running"  # its end is left to `pipetop run`
+
+
+def test_with_no_engine_the_job_is_spooled_and_the_next_engine_gets_it(tmp_path, monkeypatch):
+    sock = str(tmp_path / "later.sock")
+    monkeypatch.setenv("PIPETOP_SOCKET", sock)
+    with pipetop.job("spooled", id="spooled", phases=["fetch", "load"]) as job:
+        with job.phase("fetch", total=2) as ph:
+            ph.advance(2)
+            time.sleep(0.6)
+        with job.phase("load", total=1) as ph:
+            ph.advance()
+            time.sleep(0.2)
+    root, directory = pipetop.spool_dir(sock)
+    spooled = os.path.join(directory, "spool.ndjson")
+    assert os.stat(directory).st_mode & 0o777 == 0o700
+    assert os.stat(root).st_mode & 0o777 == 0o700
+    assert os.stat(spooled).st_mode & 0o777 == 0o600
+    lines = [json.loads(l) for l in open(spooled)]
+    assert all("ts" in m for m in lines)
+    assert lines[-1]["type"] == "job.end"
+    env = dict(os.environ, PIPETOP_DB=":memory:")
+    p = subprocess.Popen([BIN, "daemon", "--socket", sock, "--sample-interval", "0"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        s = state(sock, lambda s: (s or {}).get("jobs", {}).get("spooled", {}).get("state") == "completed", seconds=20)
+        j = s["jobs"]["spooled"]
+        assert j["state"] == "completed", j
+        # The durations are the ones the job had, from each event's own time.
+        phases = {p["id"]: p for p in j["phases"]}
+        fetch = phases["fetch"]["endedAt"] - phases["fetch"]["startedAt"]
+        load = phases["load"]["endedAt"] - phases["load"]["startedAt"]
+        assert fetch >= 0.55, phases
+        assert load >= 0.15, phases
+        assert not os.path.exists(spooled)
+    finally:
+        p.terminate()
+        p.wait()

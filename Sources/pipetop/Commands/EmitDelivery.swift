@@ -1,0 +1,61 @@
+import Foundation
+import PipetopClient
+import PipetopSpool
+import PipetopWire
+
+/// How `pipetop emit` hands one line to the engine, and keeps it in the spool when no engine
+/// takes it. Never blocks longer than `connectWait` + `answerWait`.
+struct EmitDelivery {
+    let socket: String
+    let connectWait: Double
+    let answerWait: Double
+
+    enum Result: Equatable {
+        /// The engine applied it.
+        case applied
+        /// The engine read it and refused it (a bad field): the reason.
+        case refused(String)
+        /// The engine took the line but did not answer in time: it is in its socket.
+        case unanswered(String)
+        /// No engine got it (none, another user's, one that takes no connections): why.
+        case undelivered(String)
+    }
+
+    func deliver(_ line: String) -> Result {
+        let conn: EngineConnection
+        do { conn = try EngineConnection(path: socket, connectTimeout: connectWait) } catch {
+            return .undelivered("\(error)")
+        }
+        defer { conn.close() }
+        do {
+            // Another user's engine may refuse us: nothing of ours goes to it before it has
+            // answered once (its refusal throws, and the event is spooled).
+            if !conn.peerIsOwn { _ = try conn.sync(timeout: answerWait, durable: false) }
+            try conn.send(line)
+            // Applied is enough: the journal's disk write is not waited for.
+            let replies = try conn.sync(timeout: answerWait, durable: false)
+            if case .error(_, let reason)? = replies.first { return .refused(reason) }
+            return .applied
+        } catch let e as ClientError where e.timedOut {
+            return .unanswered(e.description)
+        } catch {
+            return .undelivered("\(error)")
+        }
+    }
+
+    /// Puts the line in the spool; says what became of it.
+    func keep(_ line: String) -> String {
+        let spool = Spool(socket: socket)
+        do {
+            switch try spool.append(line) {
+            case .kept:
+                return "the event is kept in \(spool.directory) for the next engine on this socket"
+            case .dropped(let first):
+                return first ? "the spool \(spool.root) is full (\(spool.limit >> 20) MiB): this event and the next are dropped until an engine takes them"
+                    : "the spool is full: the event is dropped"
+            }
+        } catch {
+            return "the event is lost: \(error)"
+        }
+    }
+}

@@ -70,7 +70,7 @@ public final class DatabaseLock: @unchecked Sendable {
         let file = Self.path(for: database)
         // The database's directory, private as the store makes it, may not exist yet.
         let dir = (database as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        if !dir.isEmpty { try Store.makeDirectories(dir, for: database) }
         fd = open(file, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw Failure(description: "cannot lock the database \(database): \(file): \(String(cString: strerror(errno)))")

@@ -101,6 +101,8 @@ struct EngineOptions: ParsableArguments {
         }
         do {
             try DatabaseLock.acquire(path, socket: socket)
+        } catch let f as StoreFailure {
+            throw CLIError("pipetop: the database \(f)")
         } catch {
             throw CLIError("pipetop: \(error)")
         }

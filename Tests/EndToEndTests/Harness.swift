@@ -25,8 +25,16 @@ func scratchDir() throws -> String {
 final class TmuxPane: @unchecked Sendable {
     let server = "pt-\(UUID().uuidString.prefix(8))"
 
+    /// The server's config: panes stay after their command ends, from the very start (set
+    /// after new-session, a command that ends at once took its pane and status with it).
+    static let config: String = {
+        let path = "/tmp/pt-tmux-\(getpid()).conf"
+        try? "set -g remain-on-exit on\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }()
+
     init(_ command: String, width: Int = 80, height: Int = 24, env: [String: String] = [:]) throws {
-        var args = ["-L", server, "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)"]
+        var args = ["-L", server, "-f", Self.config, "new-session", "-d", "-x", "\(width)", "-y", "\(height)"]
         for (k, v) in env.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(k)=\(v)"] }
         args.append(command)
         // The server this starts outlives the call: it must not inherit a pipe we read to the end.

@@ -37,14 +37,16 @@ struct PlainErrorTests {
     func aTerminalThatCannotShowTheDashboardIsToldSo(_ term: String, _ said: String) throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let pane = try TmuxPane("env TERM=\(term) \(pipetopBinary) --socket \(dir)/d.sock --db :memory: --sample-interval 0", width: 200, height: 10)
+        let pane = try TmuxPane("env TERM=\(term) \(pipetopBinary) --socket \(dir)/d.sock --db :memory: --sample-interval 0; echo EXIT=$?",
+                                width: 200, height: 10)
         // Compared without blanks: the message wraps, and a line's trailing blank is not captured.
         func squeezed(_ s: String) -> String { s.filter { $0 != " " && $0 != "\n" } }
         let (shown, screen) = pane.waitFor { squeezed($0).contains(squeezed(said)) }
         #expect(shown, "\(screen)")
         #expect(squeezed(screen).contains("pipetopreport") && squeezed(screen).contains("pipetopdaemon"), "\(screen)")
-        #expect(pane.waitFor { _ in pane.paneDead }.0)
-        let status = try TmuxPane.tmux(["-L", pane.server, "display-message", "-p", "-t", "0", "#{pane_dead_status}"])
-        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "exit status \(status)")
+        // (The shell says the status: tmux's own pane_dead_status is sometimes never set for a
+        // command that ends this fast.)
+        let (ended, last) = pane.waitFor { $0.contains("EXIT=") }
+        #expect(ended && last.contains("EXIT=1"), "\(last)")
     }
 }

@@ -87,6 +87,8 @@ public final class EngineConnection: @unchecked Sendable {
     /// pass a short one; viewers and tools keep the default, long enough for a busy engine.)
     public init(path: String, connectTimeout: Double = 10) throws {
         self.path = path
+        // Nothing goes to a socket (or through a directory) another user could have put there.
+        let trusted = try SocketTrust.check(path: path)
         // Close-on-exec: a command started by `pipetop run` must not inherit the connection.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw ClientError("socket(): \(String(cString: strerror(errno)))") }
@@ -127,6 +129,8 @@ public final class EngineConnection: @unchecked Sendable {
             }
             throw ClientError("no engine at \(path) (\(why)); start one with `pipetop` or `pipetop daemon`")
         }
+        // (A socket that appeared after the check is held to our own uid.)
+        do { try SocketTrust.checkPeer(fd: fd, path: path, allowed: trusted ?? getuid()) } catch { Glibc.close(fd); throw error }
         // Blocking from here on: reads and writes wait with their own deadlines.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd

@@ -54,7 +54,13 @@ enum StateReader {
     /// The running engine's state, else the database's. `preferDatabase` (an explicit --db)
     /// reads the database even when an engine runs.
     static func read(socket: String, db path: String, command: String, preferDatabase: Bool = false) throws -> (PipelineState, Double) {
-        if !preferDatabase, let c = try? EngineConnection(path: socket) {
+        var engine: EngineConnection?
+        if !preferDatabase {
+            do { engine = try EngineConnection(path: socket) } catch let e as ClientError where e.refused {
+                throw CLIError("pipetop \(command): \(e)")  // not our engine: said, never read
+            } catch {}
+        }
+        if let c = engine {
             defer { c.close() }
             try c.send(#"{"type":"subscribe","fps":1}"# + "\n")
             let deadline = Date().addingTimeInterval(5)

@@ -42,7 +42,10 @@ struct ResumeCommand: ParsableCommand {
     }
 
     private func fromEngine() throws -> JSONValue? {
-        guard let c = try? EngineConnection(path: socketOptions.resolved) else { return nil }
+        let c: EngineConnection
+        do { c = try EngineConnection(path: socketOptions.resolved) } catch let e as ClientError where e.refused {
+            throw CLIError("pipetop resume: \(e)")  // not our engine: say so, never read its answer
+        } catch { return nil }
         defer { c.close() }
         try c.send(JSONWriter.string(.object([("type", .string("resume")), ("job", .string(job))])) + "\n")
         guard let line = try c.readLine(timeout: 5), let v = try? JSONParser.parse(line), v["type"] == .string("resume") else {

@@ -221,6 +221,7 @@ class _Sender(object):
         return os.path.exists(self.path)
 
     def _connect(self):
+        allowed = self._trusted_owner()
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         # Never blocks for long: an engine whose listen queue is full fails the connect at once.
         s.settimeout(0.2)
@@ -228,7 +229,7 @@ class _Sender(object):
             s.connect(self.path)
             s.settimeout(None)
             s.setblocking(True)
-            self._check_peer(s)
+            self._check_peer(s, os.getuid() if allowed is None else allowed)
         except OSError:
             s.close()
             raise
@@ -242,15 +243,59 @@ class _Sender(object):
                     self._write(p._start_message())
                     p._sent = None
 
-    def _check_peer(self, s):
-        """Another user's engine (one that lets a group in) may refuse us: nothing of ours
-        goes to it before it has answered a sync."""
+    def _untrusted(self, why):
+        """Says once why nothing goes to this socket, and fails the connection."""
+        if self.refused is None:
+            self.refused = why
+            sys.stderr.write("pipetop: %s\n" % why)
+            sys.stderr.flush()
+        raise OSError(why)
+
+    def _trusted_owner(self):
+        """The uid the engine at our socket may run as, checked before anything is sent: the
+        socket and its directory must be ours (or root's). Without XDG_RUNTIME_DIR the default
+        is /tmp/pipetop-UID/pipetop.sock, a place another user can take first. A team engine
+        (another user's, shared with a group we are in) is trusted only at a path given on
+        purpose. None: no socket file (the connection will fail on its own)."""
+        me = os.getuid()
+        try:
+            st = os.lstat(self.path)
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            self._untrusted("%s is a symbolic link; pipetop does not follow one to an engine" % self.path)
+        directory = os.path.dirname(self.path) or "."
+        try:
+            dst = os.lstat(directory)
+        except OSError:
+            dst = None
+        if st.st_uid in (me, 0):
+            if dst is not None and dst.st_uid not in (me, 0) and not (dst.st_mode & stat.S_ISVTX and dst.st_uid == 0):
+                self._untrusted("the directory %s belongs to uid %d, not to you; pipetop sends nothing through it"
+                                % (directory, dst.st_uid))
+            return st.st_uid
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        defaults = ["/tmp/pipetop-%d/pipetop.sock" % me]
+        if runtime:
+            defaults.append(os.path.join(runtime, "pipetop", "pipetop.sock"))
+        shared = (st.st_mode & 0o060) == 0o060 and (st.st_gid == os.getegid() or st.st_gid in os.getgroups())
+        if shared and self.path not in defaults and dst is not None and dst.st_uid in (st.st_uid, 0, me):
+            return st.st_uid
+        self._untrusted("the socket %s belongs to uid %d, not to you; pipetop sends nothing to another user's engine"
+                        % (self.path, st.st_uid))
+
+    def _check_peer(self, s, allowed):
+        """The process listening must be the socket's owner (SO_PEERCRED). Another user's engine
+        (one that lets a group in) may still refuse us: nothing of ours goes to it before it
+        has answered a sync."""
         try:
             _, uid, _ = struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
         except (OSError, AttributeError):
             uid = -1
         if uid in (os.getuid(), 0):
             return
+        if uid != allowed:
+            self._untrusted("the engine listening on %s runs as uid %d, not as you; pipetop sends nothing to it" % (self.path, uid))
         s.settimeout(1.0)
         s.sendall(b'{"type":"sync","id":"peer","durable":false}\n')
         data = b""

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import PipetopClient
+
+/// Without XDG_RUNTIME_DIR the default socket is /tmp/pipetop-UID/pipetop.sock: another user
+/// can make that directory first and listen there. Clients must send that listener nothing.
+/// Two users made by the test: the victim runs the clients, the attacker listens.
+@Suite("Clients check whom they talk to", .serialized)
+struct SocketTrustTests {
+    @Test func aListenerAnotherUserPutAtTheDefaultPathGetsNothing() throws {
+        let victim = try OtherUser(), attacker = try OtherUser()
+        let place = "/tmp/pipetop-\(victim.uid)"
+        try? FileManager.default.removeItem(atPath: place)
+        defer { try? FileManager.default.removeItem(atPath: place) }
+        let scratch = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        chmod(scratch, 0o777)
+        let got = scratch + "/got", ready = scratch + "/ready"
+        // The attacker's listener: whatever arrives is kept, a sync is answered (as an engine would).
+        let listener = """
+            import os, socket, threading
+            os.makedirs("\(place)", mode=0o755)
+            os.chmod("\(place)", 0o755)
+            s = socket.socket(socket.AF_UNIX)
+            s.bind("\(place)/pipetop.sock")
+            os.chmod("\(place)/pipetop.sock", 0o777)
+            s.listen(16)
+            open("\(ready)", "w").close()
+            def serve(c):
+                while True:
+                    b = c.recv(65536)
+                    if not b: return
+                    with open("\(got)", "ab") as f: f.write(b)
+                    if b'"sync"' in b: c.sendall(b'{"type":"synced","id":"peer","line":1}\\n')
+            while True:
+                c, _ = s.accept()
+                threading.Thread(target=serve, args=(c,), daemon=True).start()
+            """
+        let pid = try spawnServer(["/usr/bin/setpriv", "--reuid=\(attacker.uid)", "--regid=\(attacker.gid)", "--clear-groups", "--",
+                                   "/usr/bin/env", "python3", "-c", listener], log: scratch + "/listener.log")
+        defer { stopChild(pid) }
+        #expect(poll(seconds: 10) { FileManager.default.fileExists(atPath: ready) }, "the listener did not start")
+
+        // pipetop emit, as the victim, to its default socket: nothing sent, said in a sentence.
+        let emit = try victim.run(pipetopBinary, ["emit", "job.start", "--job", "j", "name=password-hunter2"])
+        #expect(emit.status == 0, "emit must not fail the script: \(emit.err)")
+        #expect(emit.err.contains("belongs to uid \(attacker.uid)"), "\(emit.err)")
+        let strict = try victim.run(pipetopBinary, ["emit", "job.start", "--job", "j", "name=password-hunter2", "--strict"])
+        #expect(strict.status != 0 && strict.err.contains("not to you"), "\(strict.err)")
+        // pipetop resume would print what the other user chose: it refuses instead.
+        let resume = try victim.run(pipetopBinary, ["resume", "j"])
+        #expect(resume.status != 0 && resume.err.contains("belongs to uid \(attacker.uid)"), "\(resume.err)")
+
+        // The Python client, as the victim.
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("clients/python/pipetop").path
+        let clients = scratch + "/py"
+        try FileManager.default.createDirectory(atPath: clients, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: source, toPath: clients + "/pipetop")
+        _ = try runProcess("/bin/chmod", ["-R", "a+rX", clients])
+        let py = try victim.run("/usr/bin/env", ["python3", "-c", """
+            import pipetop
+            with pipetop.job("password-hunter3", phases=["a"]) as j:
+                j.checkpoint("c", data={"token": "hunter3"})
+            pipetop.flush()
+            print("python done")
+            """], env: ["PYTHONPATH": clients])
+        #expect(py.status == 0 && py.out.contains("python done"), "\(py.err)")
+        #expect(py.err.contains("belongs to uid \(attacker.uid)"), "\(py.err)")
+
+        let received = (try? String(contentsOfFile: got, encoding: .utf8)) ?? ""
+        #expect(!received.contains("hunter"), "the other user's listener got: \(received)")
+    }
+}

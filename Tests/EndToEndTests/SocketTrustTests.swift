@@ -72,3 +72,24 @@ struct SocketTrustTests {
         #expect(!received.contains("hunter"), "the other user's listener got: \(received)")
     }
 }
+
+@Suite("The engine's default directory", .serialized)
+struct SocketDirectoryTests {
+    /// A link at /tmp/pipetop-UID to one of the user's own directories: the engine used to
+    /// follow it and make that directory 0700.
+    @Test func aLinkAtTheDefaultDirectoryIsNotFollowed() throws {
+        let user = try OtherUser()
+        let place = "/tmp/pipetop-\(user.uid)"
+        try? FileManager.default.removeItem(atPath: place)
+        defer { try? FileManager.default.removeItem(atPath: place) }
+        let target = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: target) }
+        chown(target, user.uid, user.gid)
+        chmod(target, 0o755)
+        #expect(symlink(target, place) == 0)
+        let r = try user.run("/usr/bin/timeout", ["10", pipetopBinary, "daemon", "--db", ":memory:", "--sample-interval", "0"])
+        #expect(r.status != 0 && r.status != 124, "the daemon started through the link (status \(r.status))")
+        #expect(r.err.contains("\(place) is a symbolic link"), "\(r.err)")
+        #expect(mode(target)?.mode == 0o755, "the linked directory's mode changed to \(String(mode(target)?.mode ?? 0, radix: 8))")
+    }
+}

@@ -60,6 +60,12 @@ public enum SocketPath {
             if let group { chown(dir, uid_t.max, group) }
         }
         var st = stat()
+        let isDefaultDir = isDefault(dir, environment: environment)
+        // A default directory is looked at itself, never through a link: another user can put a
+        // link at /tmp/pipetop-UID to one of ours, and chmod would then follow it.
+        if isDefaultDir, lstat(dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+            throw SocketPathError("\(dir) is a symbolic link, not the engine's own directory; remove it (or set XDG_RUNTIME_DIR, or give --socket)")
+        }
         if stat(dir, &st) != 0 {
             guard errno == ENOENT else { throw SocketPathError("cannot use \(dir): \(String(cString: strerror(errno)))") }
             do {
@@ -71,7 +77,7 @@ public enum SocketPath {
             return
         }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw SocketPathError("\(dir) is not a directory") }
-        if isDefault(dir, environment: environment) {
+        if isDefaultDir {
             if st.st_uid != getuid() { throw SocketPathError("\(dir) belongs to another user; set PIPETOP_SOCKET or --socket") }
             if st.st_mode & 0o777 != mode || (group != nil && st.st_gid != group!) { own() }
         }

@@ -56,6 +56,29 @@ struct StoreTests {
         #expect(again.snapshot().state.jobs.keys.sorted() == before.jobs.keys.sorted())
     }
 
+    @Test func anIdleEngineWritesNoSnapshots() throws {
+        let (dir, path) = tempDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let e = try Engine(store: try Store(path: path), snapshotEvery: 0.05)
+        defer { e.close() }
+        let journal = try #require(e.journal)
+        func wait(_ what: String, _ ok: () -> Bool) throws {
+            let deadline = Date().addingTimeInterval(10)
+            while !ok() { guard Date() < deadline else { throw StoreTestError(what) }; usleep(5_000) }
+        }
+        e.apply(Event(job: "j", .jobStart(.init(name: "n", phases: [.init(id: "a")]))))
+        e.apply(Event(job: "j", .checkpoint(.init(name: "big", data: .string(String(repeating: "x", count: 60_000))))))
+        try wait("a first snapshot") { journal.snapshotsWritten.load(ordering: .relaxed) >= 1 }
+        let written = journal.snapshotsWritten.load(ordering: .relaxed)
+        // Idle: the writer looks many times and writes nothing.
+        let looked = journal.snapshotsConsidered.load(ordering: .relaxed)
+        try wait("the writer to look again") { journal.snapshotsConsidered.load(ordering: .relaxed) >= looked + 10 }
+        #expect(journal.snapshotsWritten.load(ordering: .relaxed) == written)
+        // A new event: a new snapshot.
+        e.apply(Event(job: "j", .progress(.init(phase: "a", done: 1))))
+        try wait("a snapshot after the event") { journal.snapshotsWritten.load(ordering: .relaxed) == written + 1 }
+    }
+
     @Test func aJobWhoseProcessDiedWhileNoEngineRanIsEnded() throws {
         let (dir, path) = tempDB()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -143,4 +166,9 @@ struct StoreTests {
         #expect(v["state"] == .string("running"))
         server.stop()
     }
+}
+
+struct StoreTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ what: String) { description = "waited 10 s for \(what)" }
 }

@@ -44,7 +44,7 @@ public final class Engine: Sendable {
         journal.keepDays = keepDays
         journal.maxBytes = maxBytes
         self.journal = journal
-        journal.snapshotSource = { [unowned self] in self.inner.withLock { ($0.state, $0.seq) } }
+        journal.snapshotSource = { [unowned self] in self.inner.withLock { ($0.state, $0.seq, $0.version) } }
         // A database that cannot be written is an alert of pipetop's own (every viewer sees it).
         journal.onHealthChange = { [unowned self] failure in
             if let failure {

@@ -23,8 +23,19 @@ public final class Journal: @unchecked Sendable {
     private let stopped = Atomic(false)
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
-    /// Supplies (state, journal seq it covers) for snapshots; set by the engine.
-    var snapshotSource: (@Sendable () -> (PipelineState, Int64))?
+    /// Supplies (state, journal seq it covers, state version) for snapshots; set by the engine.
+    var snapshotSource: (@Sendable () -> (PipelineState, Int64, UInt64))?
+    /// A state that changed only through what is not journaled (samples: resource timelines)
+    /// is snapshotted at most this often; one that changed through events, every
+    /// `snapshotEvery`; one that did not change, never (an idle engine holding 24 MB of
+    /// checkpoints rewrote them every minute: 5 GB an hour).
+    public var quietSnapshotEvery: Double = 600
+    /// Snapshots considered and written (tests watch an idle engine write none).
+    public let snapshotsConsidered = Atomic<Int>(0)
+    public let snapshotsWritten = Atomic<Int>(0)
+    private var lastSnapshotSeq: Int64 = -1
+    private var lastSnapshotVersion: UInt64?
+    private var lastSnapshotAt = 0.0
 
     /// Retention: journal entries older than this many days are pruned (nil: kept).
     public var keepDays: Double? = 30
@@ -161,7 +172,7 @@ public final class Journal: @unchecked Sendable {
                 }
             }
             flush()
-            snapshot()
+            snapshot(final: true)
             finished.signal()
         }
         t.name = "pipetop-journal"
@@ -234,12 +245,23 @@ public final class Journal: @unchecked Sendable {
         for r in ready { r.run(r.seq <= done ? nil : unsaved) }
     }
 
-    private func snapshot() {
+    /// Writes a snapshot when the state changed: through events always, through samples only
+    /// once `quietSnapshotEvery` has passed (or at the end, `final`).
+    private func snapshot(final: Bool = false) {
         guard let source = snapshotSource else { return }
-        let (state, seq) = source()
+        snapshotsConsidered.add(1, ordering: .relaxed)
+        let (state, seq, version) = source()
+        let now = Date().timeIntervalSince1970
+        let eventsMoved = seq != lastSnapshotSeq
+        let samplesMoved = version != lastSnapshotVersion && (final || now - lastSnapshotAt >= quietSnapshotEvery)
+        guard eventsMoved || samplesMoved else { return }
         flush()
         guard seq <= committed.load(ordering: .acquiring), seq > 0 else { return }
-        try? store.saveSnapshot(state, through: seq, at: Date().timeIntervalSince1970)
+        guard (try? store.saveSnapshot(state, through: seq, at: now)) != nil else { return }
+        snapshotsWritten.add(1, ordering: .relaxed)
+        lastSnapshotSeq = seq
+        lastSnapshotVersion = version
+        lastSnapshotAt = now
     }
 
     static func events(_ n: Int64) -> String { n == 1 ? "1 event" : "\(n) events" }

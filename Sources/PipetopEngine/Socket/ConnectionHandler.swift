@@ -144,7 +144,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .success(.subscribe(let s)):
             applyBatch(context)
             subscribed = true
-            hub.add(context.channel, fps: s.fps, deltas: s.deltas)
+            hub.add(context.channel, fps: s.fps, deltas: s.deltas, checkpointData: s.checkpointData)
         }
     }
 

@@ -27,6 +27,8 @@ public final class SubscriberHub: Sendable {
         var sentAt: Double = 0
         /// Sends deltas against `base` (the state it was last sent) after a first snapshot.
         var deltas = false
+        /// Gets checkpoints' data (no deltas then: `report` reads one snapshot).
+        var checkpointData = false
         var base: PipelineState?
         /// When it last got a whole snapshot (one every `resyncEvery`, whatever happens).
         var snapshotAt: Double = 0
@@ -58,20 +60,22 @@ public final class SubscriberHub: Sendable {
     /// A delta viewer gets a whole snapshot at least this often.
     public static let resyncEvery = 60.0
 
-    func add(_ channel: Channel, fps: Double?, deltas: Bool = false) {
+    func add(_ channel: Channel, fps: Double?, deltas: Bool = false, checkpointData: Bool = false) {
         let f = min(Self.maxFPS, max(0.5, fps ?? Self.defaultFPS))
         // A second subscribe on the same connection only changes its rate.
         let already = subscribers.withLock { subs -> Bool in
             let key = ObjectIdentifier(channel)
             if let old = subs[key] {
                 var s = Subscriber(sink: old.sink, interval: 1 / f, sentVersion: old.sentVersion, sentAt: old.sentAt)
-                s.deltas = deltas
+                s.deltas = deltas && !checkpointData
+                s.checkpointData = checkpointData
                 s.base = deltas ? old.base : nil
                 subs[key] = s
                 return true
             }
             var s = Subscriber(sink: .channel(channel), interval: 1 / f)
-            s.deltas = deltas
+            s.deltas = deltas && !checkpointData
+            s.checkpointData = checkpointData
             subs[key] = s
             return false
         }
@@ -138,6 +142,7 @@ public final class SubscriberHub: Sendable {
         // what is sent; a delta viewer's base stays the engine's own state.
         let (version, state) = engine.snapshot()
         var due: [Channel] = []
+        var dueWithData: [Channel] = []
         var deltaDue: [(Channel, PipelineState?)] = []  // nil base: a whole snapshot
         var nudges: [@Sendable () -> Void] = []
         var nextDelay: Double?
@@ -162,6 +167,8 @@ public final class SubscriberHub: Sendable {
                         deltaDue.append((c, resync ? nil : s.base))
                         if resync { s.snapshotAt = now }
                         s.base = state
+                    } else if s.checkpointData {
+                        dueWithData.append(c)
                     } else {
                         due.append(c)
                     }
@@ -174,6 +181,10 @@ public final class SubscriberHub: Sendable {
            let line = try? SubscriberMessage.snapshot(.init(version: version, now: now, state: state.forViewers())).line() {
             for ch in due { send(line, to: ch) }
             for (ch, base) in deltaDue where base == nil { send(line, to: ch) }
+        }
+        if !dueWithData.isEmpty,
+           let line = try? SubscriberMessage.snapshot(.init(version: version, now: now, state: state.forViewers(keepingCheckpointData: true))).line() {
+            for ch in dueWithData { send(line, to: ch) }
         }
         for case let (ch, base?) in deltaDue {
             if let line = try? SubscriberMessage.delta(.init(version: version, now: now, changes: state.viewerDelta(from: base))).line() {

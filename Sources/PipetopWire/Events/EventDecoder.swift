@@ -43,7 +43,8 @@ public enum EventDecoder {
         case "sync":
             return .sync(id: json["id"] ?? .null, durable: try f.optionalBool("durable") ?? true)
         case "subscribe":
-            return .subscribe(.init(fps: try f.optionalDouble("fps"), deltas: try f.optionalBool("deltas") ?? false))
+            return .subscribe(.init(fps: try f.optionalDouble("fps"), deltas: try f.optionalBool("deltas") ?? false,
+                                    checkpointData: try f.optionalBool("checkpoint_data") ?? false))
         case "resume":
             return .resume(job: try f.id("job"))
         default:

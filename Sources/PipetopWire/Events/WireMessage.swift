@@ -25,7 +25,13 @@ public enum WireMessage: Sendable, Equatable {
         public var fps: Double?
         /// The viewer applies deltas after the first snapshot (remote viewers: less to send).
         public var deltas: Bool
-        public init(fps: Double? = nil, deltas: Bool = false) { self.fps = fps; self.deltas = deltas }
+        /// The viewer wants checkpoints' data too (`report`); others get a checkpoint's name,
+        /// time and counts only: its data can be 64 KB, a thousand of them per job, and a
+        /// viewer that never shows them would carry them in every snapshot.
+        public var checkpointData: Bool
+        public init(fps: Double? = nil, deltas: Bool = false, checkpointData: Bool = false) {
+            self.fps = fps; self.deltas = deltas; self.checkpointData = checkpointData
+        }
     }
 }
 

@@ -62,7 +62,7 @@ enum StateReader {
         }
         if let c = engine {
             defer { c.close() }
-            try c.send(#"{"type":"subscribe","fps":1}"# + "\n")
+            try c.send(#"{"type":"subscribe","fps":1,"checkpoint_data":true}"# + "\n")
             let deadline = Date().addingTimeInterval(5)
             while Date() < deadline {
                 guard let line = try c.readLine(timeout: 1) else { continue }

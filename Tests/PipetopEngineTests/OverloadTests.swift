@@ -90,3 +90,30 @@ struct OverloadTests {
         print("journal backlog peaked at \(peak) entries (bound \(journal.maxBacklog))")
     }
 }
+
+/// Back-pressure pauses reading only while a client really leaves its answers unread.
+@Suite("Back-pressure", .serialized)
+struct BackPressureTests {
+    /// A producer that asked once (a sync, answered and read) and then sends many bad lines
+    /// without reading their error replies: the replies are dropped when its socket is full,
+    /// and its lines are still read (the engine used to stop reading it for good).
+    @Test func errorRepliesLeftUnreadAfterASyncDoNotStopReading() throws {
+        let e = try RunningEngine()
+        let c = try e.connect()
+        defer { c.close() }
+        #expect(try c.sync().isEmpty)
+        let done = Atomic(false)
+        let sender = Thread {
+            let bad = String(repeating: "not json\n", count: 10_000)
+            for _ in 0..<40 { try? c.send(bad) }  // 400,000 error replies, none read
+            try? c.send(#"{"type":"job.start","job":"after-errors","name":"after"}"# + "\n")
+            done.store(true, ordering: .releasing)
+        }
+        sender.start()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, e.engine.snapshot().state[job: "after-errors"] == nil { usleep(20_000) }
+        let finished = done.load(ordering: .acquiring)
+        #expect(finished, "the producer is still blocked writing")
+        #expect(e.engine.snapshot().state[job: "after-errors"] != nil)
+    }
+}

@@ -17,8 +17,13 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var lineNumber = 0
     private var framer = LineFramer()
     private var pendingFlush = false
-    /// Answers (sync, resume) were written since the socket was last writable.
-    private var answersPending = false
+    /// Answers (sync, resume) written but not yet taken by the kernel: while there are, and the
+    /// socket is full, the client is not read (it asks and does not read its answers). Error
+    /// replies never pause reading: they are dropped when the socket is full.
+    private var answersInFlight = 0
+    private var pausedForAnswers = false
+    /// The journal is behind the producers: this connection is not read until it catches up.
+    private var pausedForDisk = false
     /// The connecting process (SO_PEERCRED): sampled for a `job.start` that names no process.
     private(set) var peerPID: Int32?
     /// Error replies not sent because the client does not read them (it keeps its socket full).
@@ -68,8 +73,20 @@ final class ConnectionHandler: ChannelInboundHandler {
         let refused = engine.apply(batch, lines: engine.journal == nil ? nil : batchText)
         for (k, error) in refused { reply(context, .error(line: batchLines[k], reason: error.reason)) }
         if refused.count < batch.count { hub.changed() }
-        // Producers faster than the disk wait here (this loop's other connections with them).
-        engine.journal?.waitForRoom()
+        // Producers faster than the disk are paused (their connection is not read) until the
+        // journal has caught up by half; the event loop itself never waits.
+        if let journal = engine.journal, !pausedForDisk, journal.needsRoom() {
+            pausedForDisk = true
+            updateReading(context.channel)
+            let channel = context.channel
+            let me = NIOLoopBound(self, eventLoop: context.eventLoop)
+            journal.whenRoom {
+                channel.eventLoop.execute {
+                    me.value.pausedForDisk = false
+                    me.value.updateReading(channel)
+                }
+            }
+        }
         // A big read's buffers are let go: a thousand idle connections must not each keep
         // room for a thousand events (measured: 180 KB a connection when they did).
         let keep = batch.capacity <= 128
@@ -111,7 +128,6 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
         case .success(.sync(let id, let durable)):
             applyBatch(context)
-            answersPending = true
             // The reply waits until every earlier line of the connection is on disk (unless
             // the client asked only for "applied": durable false).
             let reply = Reply.synced(id: id, line: lineNumber)
@@ -122,25 +138,20 @@ final class ConnectionHandler: ChannelInboundHandler {
                 let me = NIOLoopBound(self, eventLoop: context.eventLoop)
                 journal.whenCommitted(through: engine.lastSeq) { unsaved in
                     channel.eventLoop.execute {
-                        var buf = channel.allocator.buffer(capacity: 64)
                         // A database that cannot be written is said at once, never waited for.
-                        buf.writeString(unsaved.map { Reply.syncFailed(id: id, line: syncLine, reason: $0).line } ?? reply.line)
-                        channel.writeAndFlush(buf, promise: nil)
+                        me.value.answer(unsaved.map { Reply.syncFailed(id: id, line: syncLine, reason: $0).line } ?? reply.line, on: channel)
                         me.value.outstanding -= 1
                         me.value.closeIfDone(channel)
                     }
                 }
             } else {
-                self.reply(context, reply, mustSend: true)
+                if pendingFlush { pendingFlush = false; context.flush() }  // error replies before it stay first
+                answer(reply.line, on: context.channel)
             }
         case .success(.resume(let job)):
             applyBatch(context)
-            answersPending = true
-            let answer = JSONWriter.string(ResumeReply.json(job: job, state: engine.snapshot().state)) + "\n"
-            var buf = context.channel.allocator.buffer(capacity: answer.utf8.count)
-            buf.writeString(answer)
-            context.write(wrapOutboundOut(buf), promise: nil)
-            pendingFlush = true
+            if pendingFlush { pendingFlush = false; context.flush() }
+            answer(JSONWriter.string(ResumeReply.json(job: job, state: engine.snapshot().state)) + "\n", on: context.channel)
         case .success(.subscribe(let s)):
             applyBatch(context)
             subscribed = true
@@ -154,20 +165,43 @@ final class ConnectionHandler: ChannelInboundHandler {
             context.flush()
         }
         // A client that asks (sync, resume) but does not read its answers is not read from
-        // until it drains them: answers never pile up without bound.
-        // (Error replies to a full socket are dropped instead, so fire-and-forget producers
-        // that never read are never slowed down.)
-        if answersPending && !context.channel.isWritable {
-            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        // until it takes them: answers never pile up without bound. (Error replies to a full
+        // socket are dropped instead, so fire-and-forget producers that never read are never
+        // slowed down.)
+        if answersInFlight > 0 && !context.channel.isWritable && !pausedForAnswers {
+            pausedForAnswers = true
+            updateReading(context.channel)
         }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            answersPending = false
-            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        if context.channel.isWritable && pausedForAnswers {
+            pausedForAnswers = false
+            updateReading(context.channel)
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// Reads while nothing holds the connection back (answers not taken, a journal behind).
+    fileprivate func updateReading(_ channel: Channel) {
+        channel.setOption(ChannelOptions.autoRead, value: !(pausedForAnswers || pausedForDisk)).whenComplete { _ in }
+    }
+
+    /// Sends an answer (sync, resume): never dropped, counted until the kernel has it.
+    fileprivate func answer(_ line: String, on channel: Channel) {
+        var buf = channel.allocator.buffer(capacity: line.utf8.count)
+        buf.writeString(line)
+        answersInFlight += 1
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        let me = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        promise.futureResult.whenComplete { _ in
+            me.value.answersInFlight -= 1
+            if me.value.answersInFlight == 0 && me.value.pausedForAnswers {
+                me.value.pausedForAnswers = false
+                me.value.updateReading(channel)
+            }
+        }
+        channel.writeAndFlush(buf, promise: promise)
     }
 
     /// Answers still waiting for the disk, and whether the client has stopped sending.

@@ -20,6 +20,18 @@ public struct Spool: Sendable {
     public static let fileName = "spool.ndjson"
     /// Created by the first writer that had to drop an event; removed by the engine that drains.
     public static let fullMarker = "full"
+    /// In a socket's directory: a client has said that events wait here (the next ones stay
+    /// quiet until an engine takes them: a script of 20 emits prints one line, not 20).
+    public static let saidMarker = "said"
+
+    /// True for the first client to report this outage (it should say so); false while one
+    /// already has. Made with O_EXCL: of many writers at once, one says it.
+    public func firstToSay() -> Bool {
+        let fd = open(directory + "/" + Self.saidMarker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return errno != EEXIST }
+        Glibc.close(fd)
+        return true
+    }
 
     /// The user's spool directory (`.../pipetop/spool`).
     public let root: String

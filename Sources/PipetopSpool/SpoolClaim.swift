@@ -45,6 +45,8 @@ extension Spool {
             let to = directory + "/claimed-\(me)-\(UInt64.random(in: 0...UInt64.max)).ndjson"
             if rename(from, to) == 0 { taken.append(to) }
         }
+        // The outage is over: the next client that cannot deliver says so again.
+        if !taken.isEmpty { unlink(directory + "/" + Self.saidMarker) }
         return taken.compactMap { path in
             Self.readClaimed(path).map { SpoolClaim(path: path, lines: $0) }
         }

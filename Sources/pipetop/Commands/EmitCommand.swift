@@ -9,7 +9,7 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Send one event to the engine (for shell scripts).",
         discussion: """
-        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The event is stamped with the time it was emitted (ts=). The command waits until the engine has applied it (not for the disk) and exits non-zero with the engine's reason when the engine refused it (a bad field). With no engine (or another user's, or one that does not take connections) the event is kept in the spool ($XDG_STATE_HOME/pipetop/spool/, else ~/.local/state/pipetop/spool/; at most 64 MiB per user), to be delivered by the next engine on this socket; one line says so on stderr and the exit status is 0. An engine that takes the event but does not answer within 2 s is left to apply it later (exit 0, one line on stderr). --strict (PIPETOP_STRICT=1) fails instead in both cases; --quiet (PIPETOP_QUIET=1) silences the line. A job.start without pid= names the calling script, so its processes are sampled.
+        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The event is stamped with the time it was emitted (ts=). The command waits until the engine has applied it (not for the disk) and exits non-zero with the engine's reason when the engine refused it (a bad field). With no engine (or another user's, or one that does not take connections) the event is kept in the spool ($XDG_STATE_HOME/pipetop/spool/, else ~/.local/state/pipetop/spool/; at most 64 MiB per user), to be delivered by the next engine on this socket; one line says so on stderr (once: the emits after it are quiet until an engine has taken the spool) and the exit status is 0. An engine that takes the event but does not answer within 2 s is left to apply it later (exit 0, one line on stderr). --strict (PIPETOP_STRICT=1) fails instead in both cases; --quiet (PIPETOP_QUIET=1) silences the line. A job.start without pid= names the calling script, so its processes are sampled.
 
         Examples:
           pipetop emit job.start --job j1 name=import phases='["fetch","parse","load"]'
@@ -83,8 +83,8 @@ struct EmitCommand: ParsableCommand {
             if !quiet { Self.say("pipetop emit: \(why); the event was handed to it and is applied when it reads it") }
         case .undelivered(let why):
             if strict { throw CLIError("pipetop emit: \(why)") }
-            let kept = delivery.keep(line)
-            if !quiet { Self.say("pipetop emit: \(why); \(kept)") }
+            let (kept, sayIt) = delivery.keep(line)
+            if !quiet && sayIt { Self.say("pipetop emit: \(why); \(kept)") }
         }
     }
 

@@ -43,19 +43,21 @@ struct EmitDelivery {
         }
     }
 
-    /// Puts the line in the spool; says what became of it.
-    func keep(_ line: String) -> String {
+    /// Puts the line in the spool; says what became of it, and whether this client should
+    /// say it (the first of an outage does; the events after it are kept quietly).
+    func keep(_ line: String) -> (String, say: Bool) {
         let spool = Spool(socket: socket)
         do {
             switch try spool.append(line) {
             case .kept:
-                return "the event is kept in \(spool.directory) for the next engine on this socket"
+                return ("the event is kept in \(spool.directory) for the next engine on this socket "
+                        + "(said once until an engine takes them)", spool.firstToSay())
             case .dropped(let first):
-                return first ? "the spool \(spool.root) is full (\(spool.limit >> 20) MiB): this event and the next are dropped until an engine takes them"
-                    : "the spool is full: the event is dropped"
+                return (first ? "the spool \(spool.root) is full (\(spool.limit >> 20) MiB): this event and the next are dropped until an engine takes them"
+                    : "the spool is full: the event is dropped", first)
             }
         } catch {
-            return "the event is lost: \(error)"
+            return ("the event is lost: \(error)", true)
         }
     }
 }

@@ -185,7 +185,11 @@ public struct Event: Sendable, Equatable {
     public struct JobEnd: Sendable, Equatable {
         public var status: JobState
         public var error: String?
-        public init(status: JobState, error: String? = nil) { self.status = status; self.error = error }
+        /// What the job's process used in all, when its parent knows (`pipetop run`).
+        public var totals: RunTotals?
+        public init(status: JobState, error: String? = nil, totals: RunTotals? = nil) {
+            self.status = status; self.error = error; self.totals = totals
+        }
     }
 }
 

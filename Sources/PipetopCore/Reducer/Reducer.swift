@@ -161,7 +161,7 @@ extension PipelineState {
     private mutating func raiseAlerts(before: Job, after job: Job, event: Event.Body, at t: Double) {
         switch event {
         case .log(let l) where l.level == .error && alertRules.isOn("error-log"):
-            alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: l.message, at: t)
+            alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: LogLine.summary(of: l.message), at: t)
         case .alert(let a):
             let kind = "event:" + (a.name ?? a.message)
             if a.resolved {
@@ -313,7 +313,10 @@ extension PipelineState {
             if job.checkpoints.count > Job.maxCheckpoints { job.checkpoints.removeFirst(job.checkpoints.count - Job.maxCheckpoints) }
 
         case .log(let e):
-            job.logs.append(LogLine(at: t, level: e.level, message: e.message, phase: e.phase, category: e.category))
+            // A multi-line message (a traceback) is kept as lines, each shown as it was printed.
+            for line in LogLine.lines(of: e.message) {
+                job.logs.append(LogLine(at: t, level: e.level, message: line, phase: e.phase, category: e.category))
+            }
             if job.logs.count > Job.maxLogLines { job.logs.removeFirst(job.logs.count - Job.maxLogLines) }
             if e.level == .error {
                 job.errorCount += 1
@@ -343,6 +346,7 @@ extension PipelineState {
             guard e.status.isTerminal else {
                 throw ApplyError("job.end status must be completed, failed or canceled, not \(e.status.rawValue)")
             }
+            if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals) }
             try move(&job, to: e.status, at: t)
             if let err = e.error { job.error = err }
         }

@@ -41,6 +41,14 @@ public enum EventEncoder {
             put("state", s.rawValue)
         case .jobEnd(let x):
             put("status", x.status.rawValue); put("error", x.error)
+            if let t = x.totals {
+                var o: [(String, JSONValue)] = []
+                if let v = t.cpuSeconds { o.append(("cpu_seconds", .double(v))) }
+                if let v = t.maxRSS { o.append(("max_rss", .int(v))) }
+                if let v = t.readBytes { o.append(("read_bytes", .int(v))) }
+                if let v = t.writeBytes { o.append(("write_bytes", .int(v))) }
+                m.append(("totals", .object(o)))
+            }
         case .alert(let a):
             put("severity", a.severity.rawValue); put("message", a.message); put("phase", a.phase); put("name", a.name)
             if a.resolved { m.append(("resolved", .bool(true))) }

@@ -1,0 +1,21 @@
+/// How a log message's text becomes log lines: a message holding newlines (a traceback) is
+/// several lines, never one line with `^J` in it.
+extension LogLine {
+    /// The lines of `message` (a final newline ends the last line; `\r\n` counts as one);
+    /// at most `Job.maxLogLines`, the last ones, since no more are kept anyway.
+    public static func lines(of message: String) -> [String] {
+        guard message.utf8.contains(0x0A) else { return [message] }
+        var parts = message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.utf8.last == 0x0D ? String(line.dropLast()) : String(line)
+        }
+        if parts.count > 1 && parts.last == "" { parts.removeLast() }
+        return Array(parts.suffix(Job.maxLogLines))
+    }
+
+    /// One line that stands for the message where only one fits (an alert's text): its last
+    /// line that is not blank (a traceback's exception), or the message when it is one line.
+    public static func summary(of message: String) -> String {
+        guard message.utf8.contains(0x0A) else { return message }
+        return lines(of: message).last { !$0.allSatisfy(\.isWhitespace) } ?? ""
+    }
+}

@@ -1,0 +1,41 @@
+import PipetopCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a `pipetop run` job ends, from the command's wait status: completed on 0, failed with
+/// the status (and the last error lines of its output) otherwise, canceled when SIGINT or
+/// SIGTERM ended it; and pipetop's own exit status, the command's as a shell gives it.
+struct JobEnding {
+    var exitCode: Int32
+    var end: Event.JobEnd
+
+    /// Lines of the output quoted in a failure reason, and their most characters in all.
+    static let quotedLines = 2
+    static let quotedCharacters = 300
+
+    init(status: Int32, lastErrorLines: [String], totals: RunTotals?) {
+        let reason: String?
+        let state: JobState
+        if (status & 0x7f) == 0 {
+            exitCode = (status >> 8) & 0xff
+            state = exitCode == 0 ? .completed : .failed
+            reason = exitCode == 0 ? nil : "exit status \(exitCode)"
+        } else {
+            let sig = status & 0x7f
+            exitCode = 128 + sig
+            state = sig == SIGINT || sig == SIGTERM ? .canceled : .failed
+            reason = "killed by signal \(sig) (\(String(cString: strsignal(sig))))"
+        }
+        end = Event.JobEnd(status: state, error: reason.map { Self.quoting(lastErrorLines, after: $0) }, totals: totals)
+    }
+
+    /// `why`, then the command's last error lines on the same line: "exit status 1:
+    /// raise ValueError(x) | ValueError: bad input" (the end kept when too long).
+    static func quoting(_ lines: [String], after why: String) -> String {
+        let quoted = lines.suffix(quotedLines).joined(separator: " | ")
+        guard !quoted.isEmpty else { return why }
+        let kept = quoted.count > quotedCharacters ? "..." + quoted.suffix(quotedCharacters - 3) : quoted
+        return why + ": " + kept
+    }
+}

@@ -5,8 +5,9 @@ extension LogLine {
     /// at most `Job.maxLogLines`, the last ones, since no more are kept anyway.
     public static func lines(of message: String) -> [String] {
         guard message.utf8.contains(0x0A) else { return [message] }
-        var parts = message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.utf8.last == 0x0D ? String(line.dropLast()) : String(line)
+        // Split on the byte: to Swift's Character view "\r\n" is one character, not a newline.
+        var parts = message.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
         }
         if parts.count > 1 && parts.last == "" { parts.removeLast() }
         return Array(parts.suffix(Job.maxLogLines))

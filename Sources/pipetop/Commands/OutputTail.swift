@@ -65,12 +65,10 @@ final class OutputTail: @unchecked Sendable {
         lock.withLock { lines.map { Line(stream: $0.stream, text: Self.clean($0.bytes)) } }
     }
 
-    /// The last `count` lines of stderr that are not blank (of stdout when stderr said
-    /// nothing), trimmed: what a failure reason quotes.
+    /// The last `count` lines of stderr that are not blank, trimmed: what a failure reason
+    /// quotes (stdout is the command's product, not its complaint).
     func lastErrorLines(_ count: Int) -> [String] {
-        let all = kept.filter { !$0.text.allSatisfy(\.isWhitespace) }
-        let errors = all.filter { $0.stream == 2 }
-        return (errors.isEmpty ? all : errors).suffix(count).map { $0.text.trimmingCharacters(in: .whitespaces) }
+        kept.filter { $0.stream == 2 && !$0.text.allSatisfy(\.isWhitespace) }.suffix(count).map { $0.text.trimmingCharacters(in: .whitespaces) }
     }
 
     /// A line as printed, for a log: the state after the last `\r` (a progress bar redraws

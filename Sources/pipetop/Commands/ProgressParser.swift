@@ -25,7 +25,7 @@ enum ProgressParser {
             let json = String(raw.dropFirst(eventPrefix.count))
             do {
                 let v = try JSONParser.parse(json)
-                guard case .object = v else { return .unreadable("it holds \(v.typeName), not a JSON object") }
+                guard case .object = v else { return .unreadable("the rest of the line is a JSON \(v.typeName), not an object") }
                 return .event(v)
             } catch {
                 return .unreadable("its JSON is invalid at column \(error.column): \(error.message)")

@@ -55,7 +55,7 @@ struct RunCommandOutcomeTests {
         let s = try #require(try engineState(d.sock) { $0[job: "tb"]?.state.isTerminal == true })
         let job = try #require(s[job: "tb"])
         #expect(job.state == .failed)
-        #expect(job.error?.hasPrefix("exit status 1: ") == true && job.error?.hasSuffix("ValueError: bad input: 42") == true, "\(job.error ?? "")")
+        #expect(job.error == #"exit status 1: ValueError: bad input: 42 (after: raise ValueError("bad input: %s" % x))"#, "\(job.error ?? "")")
         let lines = job.logs.map(\.message)
         #expect(!lines.contains { $0.contains("\n") }, "\(lines)")
         #expect(job.logs.contains { $0.message == "Traceback (most recent call last):" && $0.level == .warn && $0.category == "stderr" }, "\(lines)")

@@ -30,12 +30,14 @@ struct JobEnding {
         end = Event.JobEnd(status: state, error: reason.map { Self.quoting(lastErrorLines, after: $0) }, totals: totals)
     }
 
-    /// `why`, then the command's last error lines on the same line: "exit status 1:
-    /// raise ValueError(x) | ValueError: bad input" (the end kept when too long).
+    /// `why`, then the command's last error line, then the one before it: "exit status 1:
+    /// ValueError: bad input (after: raise ValueError(x))". The last line leads because it is
+    /// the one that says what went wrong (an exception, make's target) and a narrow screen
+    /// shows only the start; the one before gives its context.
     static func quoting(_ lines: [String], after why: String) -> String {
-        let quoted = lines.suffix(quotedLines).joined(separator: " | ")
-        guard !quoted.isEmpty else { return why }
-        let kept = quoted.count > quotedCharacters ? "..." + quoted.suffix(quotedCharacters - 3) : quoted
-        return why + ": " + kept
+        guard let last = lines.last else { return why }
+        var text = why + ": " + last
+        if lines.count > 1 { text += " (after: " + lines.dropLast().suffix(quotedLines - 1).joined(separator: " | ") + ")" }
+        return text.count > quotedCharacters ? String(text.prefix(quotedCharacters - 3)) + "..." : text
     }
 }

@@ -242,6 +242,7 @@ enum Resources {
                 "in all \(String(format: "%.1f", res.cpuSeconds)) cpu-s, peak rss \(Format.bytes(res.peakRSS)), read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes)) (no samples: it ended first)"
             } ?? (job.pid == nil
                 ? "no samples: the job named no pid, so there is no process tree to sample"
+                : job.state.isTerminal ? "no samples: the job ended before its process was sampled"
                 : "no samples yet for pid \(job.pid!) (sampled every second while the job runs)")
             g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX)
             return

@@ -53,18 +53,15 @@ final class OutputRelay: @unchecked Sendable {
             }
             if let progress {
                 pending.append(contentsOf: buffer[0..<n])
-                var start = 0
-                while let nl = pending[start...].firstIndex(of: 0x0A) {
-                    progress.line(pending[start..<nl])
-                    start = nl + 1
+                if let lastNewline = pending.lastIndex(where: ProgressReader.endsLine) {
+                    progress.lines(pending[..<lastNewline])
+                    pending.removeFirst(lastNewline + 1)
                 }
-                pending.removeFirst(start)
                 if pending.count > 1 << 20 { pending.removeAll() }  // a line without end: do not grow without bound
             }
             if !delivered { break }
         }
-        if let progress, !pending.isEmpty { progress.line(pending[...]) }
-        tail.close(stream: capture.stream)
+        if let progress, !pending.isEmpty { progress.lines(pending[...]) }
         close(fd)
     }
 

@@ -24,12 +24,23 @@ struct OutputTailTests {
     @Test func keepsAtMost64KiBAndNoCutLine() {
         let tail = OutputTail()
         let long = String(repeating: "x", count: 3_000)
-        for i in 0..<200 { feed(tail, "\(i) \(long)\n", 1) }
+        // Each line in two reads: dropping old reads can leave the end of a line alone.
+        for i in 0..<200 { feed(tail, "\(i) \(long.prefix(1_000))", 1); feed(tail, "\(long.dropFirst(1_000))\n", 1) }
         let kept = tail.kept
         #expect(kept.reduce(0) { $0 + $1.text.utf8.count } <= OutputTail.maxBytes)
         #expect(kept.count >= 20)
         #expect(kept.last?.text.hasPrefix("199 ") == true)
         #expect(kept.allSatisfy { $0.text.hasSuffix(long) && $0.text.first?.isNumber == true }, "a line cut at its start must not be kept")
+    }
+
+    /// A line begun before a flood of the other stream and ended after it: its start is gone,
+    /// so its end is not shown as if it were a line.
+    @Test func aLineWhoseStartWasDroppedIsNotKept() {
+        let tail = OutputTail()
+        feed(tail, "Traceback start ", 2)
+        for i in 0..<200 { feed(tail, "\(i) " + String(repeating: "y", count: 1_000) + "\n", 1) }
+        feed(tail, "its end\nValueError: x\n", 2)
+        #expect(tail.lastErrorLines(5) == ["ValueError: x"])
     }
 
     @Test func linesAreCleanedForALog() {

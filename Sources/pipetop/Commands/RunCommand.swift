@@ -83,7 +83,7 @@ struct RunCommand: ParsableCommand {
         // is made only when there is progress for it (see PhaseCursor).
         let firstPhase = phaseList.first.map { [Event(job: jobID, .phaseStart(.init(phase: $0)))] } ?? []
         for e in firstPhase { queue.send(e) }
-        queue.sync(within: 3)
+        queue.sync(within: 1)  // bounded: a stalled engine must not hold the command back
 
         let child: pid_t
         do {

@@ -82,8 +82,10 @@ public struct Event: Sendable, Equatable {
         public var name: String?
         public var total: Int?
         public var unit: String?
-        public init(phase: String, name: String? = nil, total: Int? = nil, unit: String? = nil) {
-            self.phase = phase; self.name = name; self.total = total; self.unit = unit
+        /// The phase stands for the whole command until the job reports phases of its own.
+        public var implicit: Bool
+        public init(phase: String, name: String? = nil, total: Int? = nil, unit: String? = nil, implicit: Bool = false) {
+            self.phase = phase; self.name = name; self.total = total; self.unit = unit; self.implicit = implicit
         }
     }
 

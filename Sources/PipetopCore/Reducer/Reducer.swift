@@ -262,8 +262,10 @@ extension PipelineState {
             if let n = e.name { p.name = n }
             if let total = e.total { p.total = total }
             if let u = e.unit { p.unit = u }
+            if e.implicit && p.accounted == 0 && p.total == nil { p.implicit = true }
             if p.rate.samples.isEmpty { p.rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal) }
             job.phases[i] = p
+            job.dropImplicitPhase(for: e.phase)
             wake(&job)
 
         case .progress(let e):
@@ -277,6 +279,7 @@ extension PipelineState {
             let done = try Self.newDone(e, from: p.done)
             p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: job.activeTime(t))
             job.phases[i] = p
+            job.dropImplicitPhase(for: e.phase)
             wake(&job)
 
         case .step(let e):
@@ -284,6 +287,7 @@ extension PipelineState {
             let i = try phaseSlot(&job, e.phase)
             if job.phases[i].state == .pending { startImplicitly(&job.phases[i], in: job, at: t) }
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
+            job.dropImplicitPhase(for: e.phase)
             wake(&job)
 
         case .phaseEnd(let e):

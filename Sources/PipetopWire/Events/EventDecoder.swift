@@ -65,7 +65,8 @@ public enum EventDecoder {
             body = .jobStart(start)
         case "phase.start":
             body = .phaseStart(.init(phase: try f.id("phase"), name: try f.optionalString("name"),
-                                     total: try f.optionalCount("total"), unit: try f.optionalString("unit")))
+                                     total: try f.optionalCount("total"), unit: try f.optionalString("unit"),
+                                     implicit: try f.optionalBool("implicit") ?? false))
         case "progress":
             let p = Event.Progress(phase: try f.id("phase"), done: try f.optionalCount("done"),
                                    inc: try f.optionalInt("inc").map { v throws(WireError) -> Int in

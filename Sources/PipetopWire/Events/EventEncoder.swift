@@ -23,6 +23,7 @@ public enum EventEncoder {
             if !s.rules.isEmpty { m.append(("rules", .array(s.rules.map(rule)))) }
         case .phaseStart(let s):
             put("phase", s.phase); put("name", s.name); put("total", s.total); put("unit", s.unit)
+            if s.implicit { m.append(("implicit", .bool(true))) }
         case .progress(let p):
             put("phase", p.phase); put("done", p.done); put("inc", p.inc)
             put("failed", p.failed); put("skipped", p.skipped); put("total", p.total)

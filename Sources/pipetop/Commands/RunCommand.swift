@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
 
         The command's stdout and stderr pass through pipetop unchanged, byte for byte, to where they would have gone (the terminal, the --log file, a pipe). pipetop keeps their last 100 lines (at most 64 KiB) and puts them in the job's log when the command ends (stdout at info, stderr at warn); a failed job's reason quotes the last line of stderr, then the one before it, e.g. a traceback's exception and the line that raised it. A stream that goes to a terminal reaches the command through a pseudo-terminal of the same size (resizes are passed on), so the command still sees a terminal: colours and line buffering are as without pipetop. Consequence: stdout and stderr are two terminals (each isatty), the pty is not the command's controlling terminal (keys, Ctrl-C and job control stay with the real one), and a program that changes the terminal's settings through stdout changes the pty's; full-screen programs belong outside pipetop run. Other streams (files, pipes, --log) reach it through a pipe. When pipetop's own output is closed (| head -1), pipetop stops reading, and the command gets SIGPIPE as it would without pipetop. Output written after the command ended, by a background process it left, is not passed on once pipetop has exited.
 
-        --progress-from reads progress from the command's output: tqdm bars, "N/M" counts and "NN%" go to the phase that runs (the first of --phases, or a phase "run" made for it when there are none). A line that starts with "PIPETOP " followed by a JSON event is an event about this job: only progress, phase.start, phase.end, step, log, metric and checkpoint, with no "job" field or this job's; any other such line is ignored (said once on stderr), so a command's output can never silence, acknowledge or end anything, nor touch another job. With --phases a,b,c, a "PIPETOP {\"type\":\"phase.start\",\"phase\":\"b\"}" line ends a as done and moves on to b; after a phase.end, progress goes to the next declared phase not yet ended. Phases the command never reached are skipped when it succeeds and stay pending when it fails.
+        --progress-from reads progress from the command's output: tqdm bars, "N/M" counts and "NN%" go to the phase that runs. A line that starts with "PIPETOP " followed by a JSON event is an event about this job: only progress, phase.start, phase.end, step, log, metric and checkpoint, with no "job" field or this job's; any other such line is ignored (said once on stderr), so a command's output can never silence, acknowledge or end anything, nor touch another job. With --phases a,b,c, a "PIPETOP {\"type\":\"phase.start\",\"phase\":\"b\"}" line ends a as done and moves on to b; after a phase.end, progress goes to the next declared phase not yet ended. Phases the command never reached are skipped when it succeeds and stay pending when it fails. Without --phases the command runs in a phase "run"; when the command reports phases of its own (PIPETOP lines, or a client using PIPETOP_JOB), an empty "run" is removed.
 
         Examples:
           pipetop run -- ./import.sh
@@ -79,9 +79,9 @@ struct RunCommand: ParsableCommand {
         // The job exists before the command runs, so its own first events are never refused.
         let start = Event.JobStart(name: jobName, phases: phaseList.map { .init(id: $0) }, labels: ["command": argv.joined(separator: " ")])
         queue.send(Event(job: jobID, .jobStart(start)))
-        // The first declared phase starts with the command; without --phases the phase `run`
-        // is made only when there is progress for it (see PhaseCursor).
-        let firstPhase = phaseList.first.map { [Event(job: jobID, .phaseStart(.init(phase: $0)))] } ?? []
+        // The first declared phase starts with the command; without --phases the implicit
+        // phase `run`, which gives way to phases the command reports itself (see PhaseCursor).
+        let firstPhase = [PhaseCursor.firstPhase(declared: phaseList, job: jobID)]
         for e in firstPhase { queue.send(e) }
         queue.sync(within: 1)  // bounded: a stalled engine must not hold the command back
 

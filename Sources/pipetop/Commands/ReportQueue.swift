@@ -31,10 +31,18 @@ final class ReportQueue: @unchecked Sendable {
     }
 
     /// Queues `event`; never waits.
-    func send(_ event: Event) { put(.event(event), droppable: false) }
+    func send(_ event: Event) { put(.event(Self.stamped(event)), droppable: false) }
 
     /// Queues an event read from the command's output, unless too many wait already.
-    func offer(_ event: Event) { put(.event(event), droppable: true) }
+    func offer(_ event: Event) { put(.event(Self.stamped(event)), droppable: true) }
+
+    /// The event with the time it happened (unless it has one): it may wait here, and an
+    /// engine that is slow or comes later must still see when.
+    private static func stamped(_ event: Event) -> Event {
+        var e = event
+        if e.ts == nil { e.ts = Date().timeIntervalSince1970 }
+        return e
+    }
 
     /// Sent first on every new connection (see `Reporter.preamble`).
     func setPreamble(_ events: [Event]) { put(.preamble(events), droppable: false) }

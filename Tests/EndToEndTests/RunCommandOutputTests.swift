@@ -125,3 +125,14 @@ struct RunCommandOutputTests {
         #expect(raw.contains("x1\r\ny2\r\n"), "\(raw.debugDescription)")
     }
 }
+
+/// Output on its way to a slow reader when the command ends is still delivered.
+@Suite("pipetop run: a slow reader")
+struct RunCommandSlowReaderTests {
+    @Test func aSlowReaderGetsEveryByte() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runProcess("/usr/bin/timeout", ["60", "bash", "-c", "'\(pipetopBinary)' run --socket '\(dir)/none.sock' -- head -c 3000000 /dev/zero 2>/dev/null | (sleep 2; wc -c)"])
+        #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == "3000000", "\(r.out) \(r.err)")
+    }
+}

@@ -14,6 +14,11 @@ final class OutputRelay: @unchecked Sendable {
     private let progress: ProgressReader?
     private let done = NSCondition()
     private var finished = false
+    /// Whether a write to the destination is under way (a slow reader holds it), and when
+    /// bytes were last read: what tells a stream still draining from one a background
+    /// process holds open.
+    private var writing = false
+    private var lastRead = Date()
 
     init(_ capture: CapturedStream, tail: OutputTail, progress: ProgressReader?) {
         self.capture = capture
@@ -27,14 +32,20 @@ final class OutputRelay: @unchecked Sendable {
         t.start()
     }
 
-    /// Waits until the stream ended, for at most `seconds` (a background process of the
-    /// command may hold it open for ever); true when it did.
+    /// Once the command has ended: waits until the stream ended too. Output still on its way
+    /// to a slow reader is always waited for (nothing the command wrote is lost); a stream
+    /// held open by a background process of the command is given up once it has been quiet
+    /// for `quiet` seconds, or after `most` seconds; true when the stream ended.
     @discardableResult
-    func wait(_ seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
+    func drain(quiet: Double = 1, most: Double = 10) -> Bool {
+        let began = Date()
         done.lock()
         defer { done.unlock() }
-        while !finished { if !done.wait(until: deadline) { return false } }
+        while !finished {
+            let now = Date()
+            if !writing && (now.timeIntervalSince(lastRead) >= quiet || now.timeIntervalSince(began) >= most) { return false }
+            _ = done.wait(until: now.addingTimeInterval(0.05))
+        }
         return true
     }
 
@@ -46,11 +57,13 @@ final class OutputRelay: @unchecked Sendable {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if n <= 0 { break }  // end of file, or EIO: a pty whose last writer closed
+            done.lock(); writing = true; lastRead = Date(); done.unlock()
             let delivered = buffer.withUnsafeBytes { raw -> Bool in
                 let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
                 tail.feed(chunk, stream: capture.stream)
                 return Self.writeAll(capture.destination, chunk)
             }
+            done.lock(); writing = false; done.unlock()
             if let progress {
                 pending.append(contentsOf: buffer[0..<n])
                 if let lastNewline = pending.lastIndex(where: ProgressReader.endsLine) {

@@ -110,10 +110,9 @@ struct RunCommand: ParsableCommand {
         }
 
         let exit = ChildExit.wait(for: child)
-        // Output still open in a background grandchild must not hold the job open: wait a
-        // moment for the last lines, then end the job.
-        let deadline = Date().addingTimeInterval(1)
-        for r in relays { r.wait(max(0, deadline.timeIntervalSinceNow)) }
+        // Everything the command wrote reaches its reader; output a background grandchild
+        // holds open must not hold the job open for long (see OutputRelay.drain).
+        for r in relays { r.drain() }
 
         for e in Self.tailEvents(tail.kept, job: jobID) { queue.send(e) }
         let ending = JobEnding(status: exit.status, lastErrorLines: tail.lastErrorLines(JobEnding.quotedLines), totals: exit.totals)

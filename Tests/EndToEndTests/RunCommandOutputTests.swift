@@ -126,13 +126,28 @@ struct RunCommandOutputTests {
     }
 }
 
-/// Output on its way to a slow reader when the command ends is still delivered.
+/// Output on its way to a slow reader when the command ends is still delivered: 150 KB fit
+/// in the pipes and the relay's buffer, so the command ends before its reader starts.
 @Suite("pipetop run: a slow reader")
 struct RunCommandSlowReaderTests {
     @Test func aSlowReaderGetsEveryByte() throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try runProcess("/usr/bin/timeout", ["60", "bash", "-c", "'\(pipetopBinary)' run --socket '\(dir)/none.sock' -- head -c 3000000 /dev/zero 2>/dev/null | (sleep 2; wc -c)"])
-        #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == "3000000", "\(r.out) \(r.err)")
+        let r = try runProcess("/usr/bin/timeout", ["60", "bash", "-c", "'\(pipetopBinary)' run --socket '\(dir)/none.sock' -- head -c 150000 /dev/zero 2>/dev/null | (sleep 2; wc -c)"])
+        #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == "150000", "\(r.out) \(r.err)")
+    }
+
+    /// A background process that keeps the output open does not hold pipetop (and the job)
+    /// once the command ended and the stream went quiet.
+    @Test func aBackgroundProcessHoldingTheOutputDoesNotHoldTheJob() throws {
+        let d = try Daemon()
+        // posix_spawn and waitpid: Foundation's Process waits on descriptors the background
+        // sleep inherits from the test process, and would wait for it.
+        let pid = try spawnServer(["/usr/bin/timeout", "20", pipetopBinary, "run", "--socket", d.sock, "--job", "bg", "--", "sh", "-c", "sleep 30 & echo started"],
+                                  log: d.dir + "/err")
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        #expect((status & 0x7f) == 0 && (status >> 8) & 0xff == 0, "exit \((status >> 8) & 0xff): 124 is a pipetop held by the background process")
+        #expect(try engineState(d.sock) { $0[job: "bg"]?.state == .completed }?[job: "bg"]?.state == .completed)
     }
 }

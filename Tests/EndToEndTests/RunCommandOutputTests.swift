@@ -124,12 +124,9 @@ struct RunCommandOutputTests {
         let raw = (try? String(contentsOfFile: dir + "/raw", encoding: .utf8)) ?? ""
         #expect(raw.contains("x1\r\ny2\r\n"), "\(raw.debugDescription)")
     }
-}
 
-/// Output on its way to a slow reader when the command ends is still delivered: 150 KB fit
-/// in the pipes and the relay's buffer, so the command ends before its reader starts.
-@Suite("pipetop run: a slow reader")
-struct RunCommandSlowReaderTests {
+    /// Output on its way to a slow reader when the command ends is still delivered: 150 KB fit
+    /// in the pipes and the relay's buffer, so the command ends before its reader starts.
     @Test func aSlowReaderGetsEveryByte() throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

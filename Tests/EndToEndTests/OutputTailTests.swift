@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import pipetop
+@testable import PipetopCore
 
 /// The tail of a command's output that `pipetop run` keeps for the job's log.
 @Suite("Output tail")
@@ -53,5 +54,18 @@ struct OutputTailTests {
         let text = Array("x PIPETOP {}\nPIPETOP {\"a\":1}\r\nPIPE\nPIPETOP {}".utf8)
         let found = ProgressReader.eventLines(text[...]).map { String(decoding: text[$0], as: UTF8.self) }
         #expect(found == [#"PIPETOP {"a":1}"#, "PIPETOP {}"])
+    }
+
+    @Test func theTailGoesToTheLogByStreamInBoundedMessages() {
+        let lines: [OutputTail.Line] = [.init(stream: 1, text: "a"), .init(stream: 1, text: "b"), .init(stream: 2, text: "c"), .init(stream: 1, text: "d")]
+        let logs = OutputTail.logEvents(lines, job: "j").compactMap { e -> Event.Log? in if case .log(let l) = e.body { return l } else { return nil } }
+        #expect(logs.map(\.message) == ["a\nb", "c", "d"])
+        #expect(logs.map(\.level) == [.info, .warn, .info])
+        #expect(logs.map(\.category) == ["stdout", "stderr", "stdout"])
+        let big = (0..<10).map { OutputTail.Line(stream: 2, text: String(repeating: "z", count: 4_000) + "\($0)") }
+        let parts = OutputTail.logEvents(big, job: "j").compactMap { e -> String? in if case .log(let l) = e.body { return l.message } else { return nil } }
+        #expect(parts.count == 3)
+        #expect(parts.allSatisfy { $0.utf8.count <= OutputTail.logMessageBytes })
+        #expect(parts.joined(separator: "\n") == big.map(\.text).joined(separator: "\n"))
     }
 }

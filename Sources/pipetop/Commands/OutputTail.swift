@@ -1,4 +1,5 @@
 import Foundation
+import PipetopCore
 
 /// The end of the command's output (stdout and stderr, in the order read): the last 100
 /// lines or 64 KiB, whichever is less. It goes into the job's log when the command ends, and
@@ -74,6 +75,28 @@ final class OutputTail: @unchecked Sendable {
     /// quotes (stdout is the command's product, not its complaint).
     func lastErrorLines(_ count: Int) -> [String] {
         kept.filter { $0.stream == 2 && !$0.text.allSatisfy(\.isWhitespace) }.suffix(count).map { $0.text.trimmingCharacters(in: .whitespaces) }
+    }
+
+    static let logMessageBytes = 16_384
+
+    /// The output's tail as log lines: stdout at info, stderr at warn (category `stdout` or
+    /// `stderr`), consecutive lines of one stream in one multi-line message of at most
+    /// `logMessageBytes` (protocol lines are limited to 64 KiB, escapes included).
+    static func logEvents(_ lines: [OutputTail.Line], job: String) -> [Event] {
+        var out: [Event] = []
+        var i = 0
+        while i < lines.count {
+            let stream = lines[i].stream
+            var j = i, bytes = 0
+            while j < lines.count && lines[j].stream == stream && (j == i || bytes + lines[j].text.utf8.count < logMessageBytes) {
+                bytes += lines[j].text.utf8.count + 1
+                j += 1
+            }
+            let text = lines[i..<j].map(\.text).joined(separator: "\n")
+            out.append(Event(job: job, .log(.init(level: stream == 2 ? .warn : .info, message: text, category: stream == 2 ? "stderr" : "stdout"))))
+            i = j
+        }
+        return out
     }
 
     /// A line as printed, for a log: the state after the last `\r` (a progress bar redraws

@@ -114,32 +114,10 @@ struct RunCommand: ParsableCommand {
         // holds open must not hold the job open for long (see OutputRelay.drain).
         for r in relays { r.drain() }
 
-        for e in Self.tailEvents(tail.kept, job: jobID) { queue.send(e) }
+        for e in OutputTail.logEvents(tail.kept, job: jobID) { queue.send(e) }
         let ending = JobEnding(status: exit.status, lastErrorLines: tail.lastErrorLines(JobEnding.quotedLines), totals: exit.totals)
         queue.send(Event(job: jobID, .jobEnd(ending.end)))
         queue.finish(within: 5)
         if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
-    }
-
-    static let tailMessageBytes = 16_384
-
-    /// The output's tail as log lines: stdout at info, stderr at warn (category `stdout` or
-    /// `stderr`), consecutive lines of one stream in one multi-line message of at most
-    /// `tailMessageBytes` (protocol lines are limited to 64 KiB, escapes included).
-    static func tailEvents(_ lines: [OutputTail.Line], job: String) -> [Event] {
-        var out: [Event] = []
-        var i = 0
-        while i < lines.count {
-            let stream = lines[i].stream
-            var j = i, bytes = 0
-            while j < lines.count && lines[j].stream == stream && (j == i || bytes + lines[j].text.utf8.count < tailMessageBytes) {
-                bytes += lines[j].text.utf8.count + 1
-                j += 1
-            }
-            let text = lines[i..<j].map(\.text).joined(separator: "\n")
-            out.append(Event(job: job, .log(.init(level: stream == 2 ? .warn : .info, message: text, category: stream == 2 ? "stderr" : "stdout"))))
-            i = j
-        }
-        return out
     }
 }

@@ -103,6 +103,7 @@ struct RunCommandOutcomeTests {
         // The client's exception log (a message with newlines) is kept as lines.
         #expect(!job.logs.contains { $0.message.contains("\n") })
         #expect(job.logs.contains { $0.message == "RuntimeError: disk gone" })
+        #expect(s.alerts.all.first { $0.kind == "error-log" }?.message == "RuntimeError: disk gone")
     }
 
     /// A 3 s busy loop: the job's CPU seconds are what the process itself counted (os.times

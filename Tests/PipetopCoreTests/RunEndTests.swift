@@ -18,6 +18,16 @@ struct RunEndTests {
         #expect(s.alerts.all.first { $0.kind == "error-log" }?.message == "ValueError: bad")
     }
 
+    @Test(arguments: [
+        ("Traceback (most recent call last):\n  File \"x.py\", line 3\n    raise E\nE: boom\n", "E: boom"),
+        ("E: boom\n  File \"x.py\", line 3\n    raise E\n", "E: boom"),
+        ("java.io.IOException: gone\n\tat A.b(A.java:1)\nCaused by: java.net.X: reset\n\tat C.d(C.java:2)", "Caused by: java.net.X: reset"),
+        ("  only\n  indented\n\n", "  indented"),
+    ])
+    func anAlertShowsTheLineThatSaysWhat(_ message: String, _ summary: String) {
+        #expect(LogLine.summary(of: message) == summary)
+    }
+
     @Test func aHugeMessageKeepsOnlyItsLastLines() throws {
         var s = try started()
         let text = (1...1_000).map { "line \($0)" }.joined(separator: "\n")

@@ -14,9 +14,12 @@ extension LogLine {
     }
 
     /// One line that stands for the message where only one fits (an alert's text): its last
-    /// line that is not blank (a traceback's exception), or the message when it is one line.
+    /// line that is neither blank nor indented, so a traceback gives its exception whether
+    /// the frames (indented) come before it, as Python prints them, or after it; the message
+    /// itself when it is one line.
     public static func summary(of message: String) -> String {
         guard message.utf8.contains(0x0A) else { return message }
-        return lines(of: message).last { !$0.allSatisfy(\.isWhitespace) } ?? ""
+        let shown = lines(of: message).filter { !$0.allSatisfy(\.isWhitespace) }
+        return shown.last { !($0.first?.isWhitespace ?? true) } ?? shown.last ?? ""
     }
 }

@@ -148,7 +148,13 @@ struct ProgressParserTests {
         #expect(ProgressParser.parse(line) == expected)
     }
 
-    @Test(arguments: ["2024/11/23 12:00 started", "see /usr/lib/x86_64", "ratio 5/3 is odd", "no numbers here", "300% more"])
+    @Test func anEventLineThatIsNotAnObjectIsSaidToBe() {
+        #expect(ProgressParser.parse("PIPETOP [1]") == .unreadable("the rest of the line is a JSON array, not an object"))
+        guard case .unreadable? = ProgressParser.parse("PIPETOP {oops") else { Issue.record("invalid JSON must be told"); return }
+    }
+
+    @Test(arguments: ["2024/11/23 12:00 started", "see /usr/lib/x86_64", "ratio 5/3 is odd", "no numbers here", "300% more",
+                      #"mid-line PIPETOP {"type":"log","message":"x"}"#, #" PIPETOP {"type":"log","message":"x"}"#])
     func ignoresWhatIsNotProgress(_ line: String) {
         #expect(ProgressParser.parse(line) == nil, "\(line) -> \(String(describing: ProgressParser.parse(line)))")
     }

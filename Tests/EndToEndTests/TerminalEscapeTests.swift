@@ -37,10 +37,10 @@ struct TerminalEscapeTests {
         let (shown, s1) = pane.waitFor { $0.contains("A^[]2;PWNED^GB^[[?1049l") }
         #expect(shown, "the job's name shows as text:\n\(s1)")
         #expect(s1.contains("ALERT^[]2;PWNED4^G^H^H^H"), "the alert shows as text:\n\(s1)")
-        // Into the job: phases, steps and logs.
+        // Into the job: phases, steps and logs (a message's lines are log lines of their own).
         try pane.keys("Enter")
         let (detail, s2) = pane.waitFor {
-            $0.contains("PHASE") && $0.contains("─ log") && $0.contains("◐ P^[]0;PWNED2^[\\Q") && $0.contains("ERROR L<9b>2J<9d>2;PWNED3<9c>^M^JEND")
+            $0.contains("PHASE") && $0.contains("─ log") && $0.contains("◐ P^[]0;PWNED2^[\\Q") && $0.contains("ERROR L<9b>2J<9d>2;PWNED3<9c>") && $0.contains("ERROR END")
         }
         #expect(detail, "phase names and logs show as text:\n\(s2)")
         try pane.keys("Enter")

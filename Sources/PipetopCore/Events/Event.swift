@@ -99,8 +99,10 @@ public struct Event: Sendable, Equatable {
         public var name: String?
         public var total: Int?
         public var unit: String?
-        public init(phase: String, name: String? = nil, total: Int? = nil, unit: String? = nil) {
-            self.phase = phase; self.name = name; self.total = total; self.unit = unit
+        /// The phase stands for the whole command until the job reports phases of its own.
+        public var implicit: Bool
+        public init(phase: String, name: String? = nil, total: Int? = nil, unit: String? = nil, implicit: Bool = false) {
+            self.phase = phase; self.name = name; self.total = total; self.unit = unit; self.implicit = implicit
         }
     }
 
@@ -205,8 +207,10 @@ public struct Event: Sendable, Equatable {
         /// Ended by the engine itself (`"by":"engine"`), not by the job: a provisional verdict
         /// that the job's own next report undoes.
         public var byEngine = false
-        public init(status: JobState, error: String? = nil, byEngine: Bool = false) {
-            self.status = status; self.error = error; self.byEngine = byEngine
+        /// What the job's process used in all, when its parent knows (`pipetop run`).
+        public var totals: RunTotals?
+        public init(status: JobState, error: String? = nil, byEngine: Bool = false, totals: RunTotals? = nil) {
+            self.status = status; self.error = error; self.byEngine = byEngine; self.totals = totals
         }
     }
 }

@@ -29,6 +29,9 @@ public struct Phase: Sendable, Codable, Equatable {
     /// Active seconds from the start until 0%, 5%, ... 100% of the total was accounted for:
     /// the shape of this run's progress, which later runs are estimated from.
     public var curve: [Double]?
+    /// A phase that stands for the whole command (`pipetop run`'s `run`): it gives way to the
+    /// job's own phases (see `Job.dropImplicitPhase`). nil: an ordinary phase.
+    public var implicit: Bool?
 
     public init(id: String, name: String? = nil) {
         self.id = id

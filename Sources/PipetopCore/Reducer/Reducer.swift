@@ -183,7 +183,7 @@ extension PipelineState {
             if job.state == .failed, let failure = alerts.open(job: job.id, kind: "job-failed") {
                 alerts.addDetail(id: failure.id, Self.errorDetail(l.message, phase: l.phase), at: t)
             } else {
-                alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: l.message, at: t)
+                alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: LogLine.summary(of: l.message), at: t)
             }
         case .alert(let a):
             let kind = "event:" + (a.name ?? a.message)
@@ -350,8 +350,10 @@ extension PipelineState {
             if let n = e.name { p.name = n }
             if let total = e.total { p.total = total }
             if let u = e.unit { p.unit = u }
+            if e.implicit && p.accounted == 0 && p.total == nil { p.implicit = true }
             if p.rate.samples.isEmpty { p.rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal) }
             job.phases[i] = p
+            job.dropImplicitPhase(for: e.phase)
             wake(&job)
 
         case .progress(let e):
@@ -365,6 +367,7 @@ extension PipelineState {
             let done = try Self.newDone(e, from: p.done)
             p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: job.activeTime(t))
             job.phases[i] = p
+            job.dropImplicitPhase(for: e.phase)
             wake(&job)
 
         case .step(let e):
@@ -372,6 +375,7 @@ extension PipelineState {
             let i = try phaseSlot(&job, e.phase)
             if job.phases[i].state == .pending { startImplicitly(&job.phases[i], in: job, at: t) }
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
+            job.dropImplicitPhase(for: e.phase)
             wake(&job)
 
         case .phaseEnd(let e):
@@ -401,7 +405,10 @@ extension PipelineState {
             if job.checkpoints.count > Job.maxCheckpoints { job.checkpoints.removeFirst(job.checkpoints.count - Job.maxCheckpoints) }
 
         case .log(let e):
-            job.logs.append(LogLine(at: t, level: e.level, message: e.message, phase: e.phase, category: e.category))
+            // A multi-line message (a traceback) is kept as lines, each shown as it was printed.
+            for line in LogLine.lines(of: e.message) {
+                job.logs.append(LogLine(at: t, level: e.level, message: line, phase: e.phase, category: e.category))
+            }
             if job.logs.count > Job.maxLogLines { job.logs.removeFirst(job.logs.count - Job.maxLogLines) }
             if e.level == .error {
                 job.errorCount += 1
@@ -432,6 +439,7 @@ extension PipelineState {
                 throw ApplyError("job.end status must be completed, failed or canceled, not \(e.status.rawValue)")
             }
             let running = job.phases.filter { $0.state == .running }.map(\.id)
+            if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals) }
             try move(&job, to: e.status, at: t)
             if let err = e.error { job.error = err }
             job.verdict = e.byEngine ? EngineVerdict(at: t, closedPhases: running) : nil

@@ -237,9 +237,13 @@ enum Resources {
     static func draw(into g: inout Grid, job: Job, rect r: Rect, glyphs: Glyphs, theme: Theme) {
         guard let res = job.resources, let last = res.last, r.height >= 3 else {
             TitleRule.draw(into: &g, x: r.x, y: r.y, width: r.width, title: "resources", facts: [], factStyle: theme.dim, glyphs: glyphs, theme: theme)
-            let note = job.pid == nil
+            // A job too short to be sampled may still have its totals from its end (pipetop run).
+            let note = job.resources.map { res in
+                "in all \(String(format: "%.1f", res.cpuSeconds)) cpu-s, peak rss \(Format.bytes(res.peakRSS)), read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes)) (no samples: it ended first)"
+            } ?? (job.pid == nil
                 ? "no samples: the job named no pid, so there is no process tree to sample"
-                : "no samples yet for pid \(job.pid!) (sampled every second while the job runs)"
+                : job.state.isTerminal ? "no samples: the job ended before its process was sampled"
+                : "no samples yet for pid \(job.pid!) (sampled every second while the job runs)")
             g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX)
             return
         }

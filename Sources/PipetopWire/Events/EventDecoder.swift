@@ -68,7 +68,8 @@ public enum EventDecoder {
             body = .jobStart(start)
         case "phase.start":
             body = .phaseStart(.init(phase: try f.id("phase"), name: try f.optionalString("name"),
-                                     total: try f.optionalCount("total"), unit: try f.optionalString("unit")))
+                                     total: try f.optionalCount("total"), unit: try f.optionalString("unit"),
+                                     implicit: try f.optionalBool("implicit") ?? false))
         case "progress":
             let p = Event.Progress(phase: try f.id("phase"), done: try f.optionalCount("done"),
                                    inc: try f.optionalInt("inc").map { v throws(WireError) -> Int in
@@ -113,7 +114,7 @@ public enum EventDecoder {
             }
             let by = try f.optionalString("by")
             if let by, by != "engine" { throw WireError("field 'by' of job.end can only be \"engine\" (a verdict the engine made), not '\(by)'") }
-            body = .jobEnd(.init(status: status, error: try f.optionalString("error"), byEngine: by == "engine"))
+            body = .jobEnd(.init(status: status, error: try f.optionalString("error"), byEngine: by == "engine", totals: try totals(f)))
         case "alert":
             body = .alert(.init(severity: try f.optionalEnum("severity", Alert.Severity.self) ?? .warning,
                                 message: try f.requiredString("message"), phase: try f.optionalString("phase"),
@@ -145,6 +146,19 @@ public enum EventDecoder {
             do { out.append(try Rule.parse(fields)) } catch { throw WireError("field 'rules[\(k)]': \(error)") }
         }
         return out
+    }
+
+    /// `totals` of a job.end: what the job's process used in all (each figure optional).
+    private static func totals(_ f: Fields) throws(WireError) -> RunTotals? {
+        guard let raw = f.json["totals"], raw != .null else { return nil }
+        guard case .object = raw else { throw WireError("field 'totals' must be an object, got \(raw.typeName)") }
+        let g = Fields(raw)
+        let cpu = try g.optionalDouble("cpu_seconds", path: "totals.")
+        if let cpu, !(cpu >= 0 && cpu < 1e12) {
+            throw WireError("field 'totals.cpu_seconds' must be 0 or more seconds, not \(JSONWriter.number(cpu))")
+        }
+        return RunTotals(cpuSeconds: cpu, maxRSS: try g.optionalCount("max_rss", path: "totals."),
+                         readBytes: try g.optionalCount("read_bytes", path: "totals."), writeBytes: try g.optionalCount("write_bytes", path: "totals."))
     }
 
     private static func phaseDecls(_ f: Fields) throws(WireError) -> [Event.PhaseDecl] {
@@ -209,16 +223,16 @@ struct Fields {
     }
 
     /// `limit` is what the caller accepts, named when a whole number written as 1e308 is past it.
-    func optionalInt(_ key: String, limit: Int = Int.max) throws(WireError) -> Int? {
+    func optionalInt(_ key: String, path: String = "", limit: Int = Int.max) throws(WireError) -> Int? {
         guard let v = present(key) else { return nil }
         switch v {
         case .int(let i): return i
         case .double(let d):
             if d == d.rounded(), abs(d) < 9.0e15 { return Int(d) }
-            if d == d.rounded() { throw WireError("field '\(key)' is too large (at most \(limit))") }
-            throw WireError("field '\(key)' must be a whole number, got \(JSONWriter.number(d))")
+            if d == d.rounded() { throw WireError("field '\(path + key)' is too large (at most \(limit))") }
+            throw WireError("field '\(path + key)' must be a whole number, got \(JSONWriter.number(d))")
         default:
-            throw WireError("field '\(key)' must be an integer, got \(v.typeName)")
+            throw WireError("field '\(path + key)' must be an integer, got \(v.typeName)")
         }
     }
 
@@ -227,10 +241,10 @@ struct Fields {
     /// is exact as a JSON number in any language (2^53).
     static let maxCount = 1 << 53
 
-    func optionalCount(_ key: String) throws(WireError) -> Int? {
-        guard let n = try optionalInt(key, limit: Self.maxCount) else { return nil }
-        if n < 0 { throw WireError("field '\(key)' must not be negative, got \(n)") }
-        if n > Self.maxCount { throw WireError("field '\(key)' is too large (at most \(Self.maxCount))") }
+    func optionalCount(_ key: String, path: String = "") throws(WireError) -> Int? {
+        guard let n = try optionalInt(key, path: path, limit: Self.maxCount) else { return nil }
+        if n < 0 { throw WireError("field '\(path + key)' must not be negative, got \(n)") }
+        if n > Self.maxCount { throw WireError("field '\(path + key)' is too large (at most \(Self.maxCount))") }
         return n
     }
 
@@ -246,12 +260,12 @@ struct Fields {
         return b
     }
 
-    func optionalDouble(_ key: String) throws(WireError) -> Double? {
+    func optionalDouble(_ key: String, path: String = "") throws(WireError) -> Double? {
         guard let v = present(key) else { return nil }
         switch v {
         case .int(let i): return Double(i)
         case .double(let d): return d
-        default: throw WireError("field '\(key)' must be a number, got \(v.typeName)")
+        default: throw WireError("field '\(path + key)' must be a number, got \(v.typeName)")
         }
     }
 

@@ -24,6 +24,7 @@ public enum EventEncoder {
             if !s.rules.isEmpty { m.append(("rules", .array(s.rules.map(rule)))) }
         case .phaseStart(let s):
             put("phase", s.phase); put("name", s.name); put("total", s.total); put("unit", s.unit)
+            if s.implicit { m.append(("implicit", .bool(true))) }
         case .progress(let p):
             put("phase", p.phase); put("done", p.done); put("inc", p.inc)
             put("failed", p.failed); put("skipped", p.skipped); put("total", p.total)
@@ -43,6 +44,14 @@ public enum EventEncoder {
         case .jobEnd(let x):
             put("status", x.status.rawValue); put("error", x.error)
             if x.byEngine { put("by", "engine") }
+            if let t = x.totals {
+                var o: [(String, JSONValue)] = []
+                if let v = t.cpuSeconds { o.append(("cpu_seconds", .double(v))) }
+                if let v = t.maxRSS { o.append(("max_rss", .int(v))) }
+                if let v = t.readBytes { o.append(("read_bytes", .int(v))) }
+                if let v = t.writeBytes { o.append(("write_bytes", .int(v))) }
+                m.append(("totals", .object(o)))
+            }
         case .alert(let a):
             put("severity", a.severity.rawValue); put("message", a.message); put("phase", a.phase); put("name", a.name)
             if a.resolved { m.append(("resolved", .bool(true))) }

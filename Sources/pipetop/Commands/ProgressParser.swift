@@ -4,24 +4,35 @@ import PipetopWire
 
 /// Reads progress from a command's output lines (`pipetop run --progress-from`):
 ///
-/// - `PIPETOP {json}`: a protocol event, sent as is (the job is filled in when missing);
+/// - `PIPETOP {json}` at the very start of a line: a protocol event (`CommandEvent` decides
+///   whether it is taken); anywhere else in a line it is only text;
 /// - a tqdm bar: `45%|████▌     | 45/100 [00:01<00:01, 44.2it/s]`;
 /// - `N/M` (e.g. `processed 120/1000 files`): done and total;
 /// - `NN%` (e.g. `copying... 42%`): a percentage, as done out of 100.
 enum ProgressParser {
     enum Found: Equatable {
         case event(JSONValue)
+        /// A `PIPETOP ` line whose rest is not a JSON object.
+        case unreadable(String)
         case counts(done: Int, total: Int)
         case percent(Double)
     }
 
+    static let eventPrefix = "PIPETOP "
+
     static func parse(_ raw: String) -> Found? {
+        if raw.hasPrefix(eventPrefix) {
+            let json = String(raw.dropFirst(eventPrefix.count))
+            do {
+                let v = try JSONParser.parse(json)
+                guard case .object = v else { return .unreadable("the rest of the line is a JSON \(v.typeName), not an object") }
+                return .event(v)
+            } catch {
+                return .unreadable("its JSON is invalid at column \(error.column): \(error.message)")
+            }
+        }
         // tqdm redraws with carriage returns: the last segment is the current state.
         let line = raw.split(separator: "\r").last.map(String.init) ?? raw
-        if let r = line.range(of: "PIPETOP ") {
-            let json = line[r.upperBound...]
-            if let v = try? JSONParser.parse(String(json)), case .object = v { return .event(v) }
-        }
         // tqdm: "...| 45/100 [" — the counts after the bar are exact.
         if let bar = line.range(of: "|", options: .backwards), let m = firstCounts(String(line[bar.upperBound...])) { return m }
         if let m = firstCounts(line) { return m }

@@ -12,9 +12,13 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a command as a pipetop job, with no change to the command.",
         discussion: """
-        The command's process tree is sampled (CPU, memory, I/O), and the job ends completed or failed from its exit status; pipetop's exit status is the command's. SIGINT, SIGTERM and SIGHUP sent to pipetop are passed on. The command gets PIPETOP_SOCKET and PIPETOP_JOB, so a pipetop client inside it reports into the same job. Without an engine the command still runs (pipetop warns once).
+        The command's process tree is sampled (CPU, memory, I/O); at its end its own rusage and /proc/PID/io make the job's totals complete. The job ends completed or failed from its exit status; pipetop's exit status is the command's. SIGINT, SIGTERM and SIGHUP sent to pipetop are passed on. The command gets PIPETOP_SOCKET and PIPETOP_JOB, so a pipetop client inside it reports into the same job. Without an engine the command still runs (pipetop warns once).
 
-        --progress-from reads progress from the command's output (the lines still pass through): "PIPETOP {json event}" lines, tqdm bars, "N/M" counts and "NN%".
+        A command that cannot start ends its job as failed with the reason, and pipetop exits as a shell would: 127 when it is not found, 126 when it cannot be executed (a directory, no exec permission).
+
+        The command's stdout and stderr pass through pipetop unchanged, byte for byte, to where they would have gone (the terminal, the --log file, a pipe). pipetop keeps their last 100 lines (at most 64 KiB) and puts them in the job's log when the command ends (stdout at info, stderr at warn); a failed job's reason quotes the last line of stderr, then the one before it, e.g. a traceback's exception and the line that raised it. A stream that goes to a terminal reaches the command through a pseudo-terminal of the same size (resizes are passed on), so the command still sees a terminal: colours and line buffering are as without pipetop. Consequence: stdout and stderr are two terminals (each isatty), the pty is not the command's controlling terminal (keys, Ctrl-C and job control stay with the real one), and a program that changes the terminal's settings through stdout changes the pty's; full-screen programs belong outside pipetop run. Other streams (files, pipes, --log) reach it through a pipe. When pipetop's own output is closed (| head -1), pipetop stops reading, and the command gets SIGPIPE as it would without pipetop. Output written after the command ended, by a background process it left, is not passed on once pipetop has exited; if pipetop itself is killed with SIGKILL, the command's next write fails (SIGPIPE) as it would with any reader gone. stdout and stderr are relayed separately: lines written to both within the same instant may reach a shared destination in the other order.
+
+        --progress-from reads progress from the command's output: tqdm bars, "N/M" counts and "NN%" go to the phase that runs. A line that starts with "PIPETOP " followed by a JSON event is an event about this job: only progress, phase.start, phase.end, step, log, metric and checkpoint, with no "job" field or this job's; any other such line is ignored (said once on stderr), so a command's output can never silence, acknowledge or end anything, nor touch another job. With --phases a,b,c, a "PIPETOP {\"type\":\"phase.start\",\"phase\":\"b\"}" line ends a as done and moves on to b; after a phase.end, progress goes to the next declared phase not yet ended. Phases the command never reached are skipped when it succeeds and stay pending when it fails. Without --phases the command runs in a phase "run"; when the command reports phases of its own (PIPETOP lines, or a client using PIPETOP_JOB), an empty "run" is removed.
 
         Examples:
           pipetop run -- ./import.sh
@@ -29,13 +33,13 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "The job's id (default: NAME-PID).")
     var job: String?
 
-    @Option(name: .long, help: ArgumentHelp("The job's phases, comma-separated; the first starts with the command.", valueName: "a,b,c"))
+    @Option(name: .long, help: ArgumentHelp("The job's phases, comma-separated; the first starts with the command, the next ones when the command says so (see below).", valueName: "a,b,c"))
     var phases: String?
 
     @Option(name: .long, help: ArgumentHelp("Write the command's stdout and stderr to this file instead of the terminal.", valueName: "file"))
     var log: String?
 
-    @Option(name: .long, help: ArgumentHelp("Read progress from the command's stdout or stderr.", valueName: "stdout|stderr"))
+    @Option(name: .long, help: ArgumentHelp("Read progress (and PIPETOP event lines) from the command's stdout or stderr.", valueName: "stdout|stderr"))
     var progressFrom: String?
 
     @OptionGroup var socketOptions: SocketOptions
@@ -58,136 +62,62 @@ struct RunCommand: ParsableCommand {
         let jobID = job ?? "\(jobName)-\(getpid())"
         let phaseList = phases?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
         let socket = socketOptions.resolved
-        let reporter = Reporter(socket: socket, job: jobID)
 
         let logFD: Int32? = try log.map { path in
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw CLIError("pipetop run: cannot open --log \(path): \(String(cString: strerror(errno)))") }
             return fd
         }
-        let watched: Int32? = progressFrom == "stdout" ? 1 : progressFrom == "stderr" ? 2 : nil
-        var pipeFDs: [Int32] = [-1, -1]
-        // Close-on-exec: the command must not hold the read end (it would never see SIGPIPE).
-        if watched != nil { makePipe(&pipeFDs, nonBlockingWrite: false) }
         // A closed reader of our own output (| head) must not kill pipetop before job.end;
-        // the command gets SIGPIPE's default back through posix_spawn.
+        // the relay then closes its end, and the command gets SIGPIPE as without pipetop.
         signal(SIGPIPE, SIG_IGN)
+        let captures = [Int32(1), 2].map { CapturedStream.make(stream: $0, destination: logFD ?? $0) }
+        let windows = WindowSizeFollower(captures)
 
+        let queue = ReportQueue(reporter: Reporter(socket: socket, job: jobID))
         let env = ProcessInfo.processInfo.environment.merging(["PIPETOP_SOCKET": socket, "PIPETOP_JOB": jobID]) { _, n in n }
         // The job exists before the command runs, so its own first events are never refused.
         let start = Event.JobStart(name: jobName, phases: phaseList.map { .init(id: $0) }, labels: ["command": argv.joined(separator: " ")])
-        reporter.send(Event(job: jobID, .jobStart(start)))
-        let firstPhase = phaseList.first ?? "run"
-        reporter.send(Event(job: jobID, .phaseStart(.init(phase: firstPhase))))
-        reporter.sync()
-        let child = try Self.spawn(argv, env: env, logFD: logFD, watched: watched, pipeWrite: pipeFDs[1])
-        if watched != nil { close(pipeFDs[1]) }
+        queue.send(Event(job: jobID, .jobStart(start)))
+        // The first declared phase starts with the command; without --phases the implicit
+        // phase `run`, which gives way to phases the command reports itself (see PhaseCursor).
+        let firstPhase = [PhaseCursor.firstPhase(declared: phaseList, job: jobID)]
+        for e in firstPhase { queue.send(e) }
+        queue.sync(within: 1)  // bounded: a stalled engine must not hold the command back
+
+        let child: pid_t
+        do {
+            child = try CommandLauncher.spawn(argv, env: env, streams: Dictionary(uniqueKeysWithValues: captures.map { ($0.stream, $0.childFD) }))
+        } catch {
+            // As a shell says it, and the job ends with the reason instead of waiting for ever.
+            FileHandle.standardError.write(Data("pipetop run: \(error.message)\n".utf8))
+            queue.send(Event(job: jobID, .jobEnd(.init(status: .failed, error: error.message))))
+            queue.finish(within: 5)
+            throw ExitCode(error.exitCode)
+        }
+        for c in captures { c.commandStarted() }
         forwarder.forward(to: child)
+        windows.follow(child)
         var withPid = start
         withPid.pid = child
-        reporter.send(Event(job: jobID, .jobStart(withPid)))  // resumes the job with its pid
-        reporter.preamble = [Event(job: jobID, .jobStart(withPid)), Event(job: jobID, .phaseStart(.init(phase: firstPhase)))]
+        queue.send(Event(job: jobID, .jobStart(withPid)))  // resumes the job with its pid
+        queue.setPreamble([Event(job: jobID, .jobStart(withPid))] + firstPhase)
 
-        var reader: Thread?
-        if let stream = watched {
-            let out = logFD ?? stream
-            let readFD = pipeFDs[0]
-            let t = Thread { Self.relay(from: readFD, to: out, reporter: reporter, phase: firstPhase) }
-            t.start()
-            reader = t
+        let tail = OutputTail()
+        let watched: Int32? = progressFrom == "stdout" ? 1 : progressFrom == "stderr" ? 2 : nil
+        let relays = captures.map { c in
+            OutputRelay(c, tail: tail, progress: c.stream == watched ? ProgressReader(job: jobID, phases: phaseList, queue: queue) : nil)
         }
 
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
-        // Output still open in a background grandchild must not hold the job open: wait a
-        // moment for the last lines, then end the job.
-        let relayDeadline = Date().addingTimeInterval(1)
-        while let r = reader, !r.isFinished, Date() < relayDeadline { Thread.sleep(forTimeInterval: 0.01) }
+        let exit = ChildExit.wait(for: child)
+        // Everything the command wrote reaches its reader; output a background grandchild
+        // holds open must not hold the job open for long (see OutputRelay.drain).
+        for r in relays { r.drain() }
 
-        let code: Int32
-        let end: Event.JobEnd
-        if (status & 0x7f) == 0 {
-            code = (status >> 8) & 0xff
-            end = code == 0 ? .init(status: .completed) : .init(status: .failed, error: "exit status \(code)")
-        } else {
-            let sig = status & 0x7f
-            code = 128 + sig
-            let name = String(cString: strsignal(sig))
-            end = .init(status: sig == SIGINT || sig == SIGTERM ? .canceled : .failed, error: "killed by signal \(sig) (\(name))")
-        }
-        reporter.send(Event(job: jobID, .jobEnd(end)))
-        reporter.finish()
-        if code != 0 { throw ExitCode(code) }
-    }
-
-    /// Starts the command with default signal handling and an empty signal mask, its output
-    /// to the terminal, the log file, or (for the watched stream) our pipe.
-    static func spawn(_ argv: [String], env: [String: String], logFD: Int32?, watched: Int32?, pipeWrite: Int32) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for stream: Int32 in [1, 2] {
-            if stream == watched { posix_spawn_file_actions_adddup2(&actions, pipeWrite, stream) }
-            else if let l = logFD { posix_spawn_file_actions_adddup2(&actions, l, stream) }
-        }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t(), defaults = sigset_t()
-        sigemptyset(&none)
-        sigemptyset(&defaults)
-        for s in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigmask(&attr, &none)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let cargv = argv.map { strdup($0) } + [nil]
-        let cenv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for p in cargv + cenv { free(p) } }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attr, cargv, cenv)
-        guard rc == 0 else { throw CLIError("pipetop run: cannot start \(argv[0]): \(String(cString: strerror(rc)))") }
-        return pid
-    }
-
-    /// Writes all `n` bytes, through short writes and interruptions.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ n: Int) {
-        var off = 0
-        while off < n {
-            let w = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, n - off) }
-            if w < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return  // the reader went away: the command's output has nowhere to go
-            }
-            off += w
-        }
-    }
-
-    /// Passes the watched stream through line by line, reporting the progress it finds.
-    static func relay(from fd: Int32, to out: Int32, reporter: Reporter, phase: String) {
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        var pending: [UInt8] = []
-        var lastPercentTotal: Int? = nil
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            writeAll(out, buffer, n)
-            pending.append(contentsOf: buffer[0..<n])
-            while let nl = pending.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) {
-                let line = String(decoding: pending[..<nl], as: UTF8.self)
-                pending.removeSubrange(...nl)
-                guard let found = ProgressParser.parse(line) else { continue }
-                switch found {
-                case .event(let json): reporter.sendRaw(json)
-                case .counts(let done, let total):
-                    reporter.send(Event(job: reporter.job, .progress(.init(phase: phase, done: done, total: total))))
-                case .percent(let p):
-                    if lastPercentTotal == nil { lastPercentTotal = 100 }
-                    reporter.send(Event(job: reporter.job, .progress(.init(phase: phase, done: Int(p.rounded(.down)), total: 100))))
-                }
-            }
-            if pending.count > 1 << 20 { pending.removeAll() }  // a line without end: do not grow without bound
-        }
-        close(fd)
+        for e in OutputTail.logEvents(tail.kept, job: jobID) { queue.send(e) }
+        let ending = JobEnding(status: exit.status, lastErrorLines: tail.lastErrorLines(JobEnding.quotedLines), totals: exit.totals)
+        queue.send(Event(job: jobID, .jobEnd(ending.end)))
+        queue.finish(within: 5)
+        if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
     }
 }

@@ -1,0 +1,43 @@
+import PipetopCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How a `pipetop run` job ends, from the command's wait status: completed on 0, failed with
+/// the status (and the last error lines of its output) otherwise, canceled when SIGINT or
+/// SIGTERM ended it; and pipetop's own exit status, the command's as a shell gives it.
+struct JobEnding {
+    var exitCode: Int32
+    var end: Event.JobEnd
+
+    /// Lines of the output quoted in a failure reason, and their most characters in all.
+    static let quotedLines = 2
+    static let quotedCharacters = 300
+
+    init(status: Int32, lastErrorLines: [String], totals: RunTotals?) {
+        let reason: String?
+        let state: JobState
+        if (status & 0x7f) == 0 {
+            exitCode = (status >> 8) & 0xff
+            state = exitCode == 0 ? .completed : .failed
+            reason = exitCode == 0 ? nil : "exit status \(exitCode)"
+        } else {
+            let sig = status & 0x7f
+            exitCode = 128 + sig
+            state = sig == SIGINT || sig == SIGTERM ? .canceled : .failed
+            reason = "killed by signal \(sig) (\(String(cString: strsignal(sig))))"
+        }
+        end = Event.JobEnd(status: state, error: reason.map { Self.quoting(lastErrorLines, after: $0) }, totals: totals)
+    }
+
+    /// `why`, then the command's last error line, then the one before it: "exit status 1:
+    /// ValueError: bad input (after: raise ValueError(x))". The last line leads because it is
+    /// the one that says what went wrong (an exception, make's target) and a narrow screen
+    /// shows only the start; the one before gives its context.
+    static func quoting(_ lines: [String], after why: String) -> String {
+        guard let last = lines.last else { return why }
+        var text = why + ": " + last
+        if lines.count > 1 { text += " (after: " + lines.dropLast().suffix(quotedLines - 1).joined(separator: " | ") + ")" }
+        return text.count > quotedCharacters ? String(text.prefix(quotedCharacters - 3)) + "..." : text
+    }
+}

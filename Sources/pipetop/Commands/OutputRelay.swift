@@ -1,0 +1,100 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Passes one of the command's streams on, byte for byte, to where it would have gone
+/// without pipetop, keeping its tail and (for the watched stream) reading progress from it.
+/// When the destination is gone (a closed pipe: `| head -1`), it stops reading and closes its
+/// end, so the command gets SIGPIPE as it would without pipetop. It takes no lock that
+/// anything talking to the engine holds.
+final class OutputRelay: @unchecked Sendable {
+    private let capture: CapturedStream
+    private let tail: OutputTail
+    private let progress: ProgressReader?
+    private let done = NSCondition()
+    private var finished = false
+    /// Whether a write to the destination is under way (a slow reader holds it), and when
+    /// bytes were last read: what tells a stream still draining from one a background
+    /// process holds open.
+    private var writing = false
+    private var lastRead = Date()
+
+    init(_ capture: CapturedStream, tail: OutputTail, progress: ProgressReader?) {
+        self.capture = capture
+        self.tail = tail
+        self.progress = progress
+        let t = Thread { [self] in
+            run()
+            done.lock(); finished = true; done.broadcast(); done.unlock()
+        }
+        t.name = "pipetop-relay-\(capture.stream)"
+        t.start()
+    }
+
+    /// Once the command has ended: waits until the stream ended too. Output still on its way
+    /// to a slow reader is always waited for (nothing the command wrote is lost); a stream
+    /// held open by a background process of the command is given up once it has been quiet
+    /// for `quiet` seconds, or after `most` seconds; true when the stream ended.
+    @discardableResult
+    func drain(quiet: Double = 1, most: Double = 10) -> Bool {
+        let began = Date()
+        done.lock()
+        defer { done.unlock() }
+        while !finished {
+            let now = Date()
+            if !writing && (now.timeIntervalSince(lastRead) >= quiet || now.timeIntervalSince(began) >= most) { return false }
+            _ = done.wait(until: now.addingTimeInterval(0.05))
+        }
+        return true
+    }
+
+    private func run() {
+        let fd = capture.readFD
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var pending: [UInt8] = []
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            if n <= 0 { break }  // end of file, or EIO: a pty whose last writer closed
+            done.lock(); writing = true; lastRead = Date(); done.unlock()
+            let delivered = buffer.withUnsafeBytes { raw -> Bool in
+                let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                tail.feed(chunk, stream: capture.stream)
+                return Self.writeAll(capture.destination, chunk)
+            }
+            done.lock(); writing = false; done.unlock()
+            if let progress {
+                pending.append(contentsOf: buffer[0..<n])
+                if let lastNewline = pending.lastIndex(where: ProgressReader.endsLine) {
+                    progress.lines(pending[..<lastNewline])
+                    pending.removeFirst(lastNewline + 1)
+                }
+                if pending.count > 1 << 20 { pending.removeAll() }  // a line without end: do not grow without bound
+            }
+            if !delivered { break }
+        }
+        if let progress, !pending.isEmpty { progress.lines(pending[...]) }
+        close(fd)
+    }
+
+    /// Writes all of `bytes`, through short writes, interruptions and a non-blocking
+    /// destination; false when the destination is gone (EPIPE, a hung-up terminal, ...).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var off = 0
+        while off < bytes.count {
+            let w = write(fd, bytes.baseAddress! + off, bytes.count - off)
+            if w < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN {
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, 1000)
+                    continue
+                }
+                return false
+            }
+            off += w
+        }
+        return true
+    }
+}

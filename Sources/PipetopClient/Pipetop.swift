@@ -263,7 +263,9 @@ final class ReportSender: @unchecked Sendable {
             problem = "events are lost: \(error)"
         }
         guard let problem, !cond.withLock({ () -> Bool in defer { warnedSpool = true }; return warnedSpool }) else { return }
-        FileHandle.standardError.write(Data("pipetop: \(problem)\n".utf8))
+        // write(2), not FileHandle.write: that traps when stderr is a closed pipe.
+        let bytes = Array("pipetop: \(problem)\n".utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 
     func flush(timeout: Double) -> Bool {

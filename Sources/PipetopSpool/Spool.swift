@@ -24,12 +24,21 @@ public struct Spool: Sendable {
     /// quiet until an engine takes them: a script of 20 emits prints one line, not 20).
     public static let saidMarker = "said"
 
-    /// True for the first client to report this outage (it should say so); false while one
-    /// already has. Made with O_EXCL: of many writers at once, one says it.
-    public func firstToSay() -> Bool {
-        let fd = open(directory + "/" + Self.saidMarker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return errno != EEXIST }
-        Glibc.close(fd)
+    /// True for the first client to report this outage for this `reason` (it should say so);
+    /// false while one already has. The marker holds the reason said, under a lock: of many
+    /// writers at once one says it, and a new reason (another user's engine, after there was
+    /// none) is said too.
+    public func firstToSay(_ reason: String) -> Bool {
+        let fd = open(directory + "/" + Self.saidMarker, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return true }
+        defer { Glibc.close(fd) }
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        let said = Array(reason.utf8.prefix(4096))
+        var buf = [UInt8](repeating: 0, count: said.count + 1)
+        let n = pread(fd, &buf, buf.count, 0)
+        if n == said.count && Array(buf[0..<max(0, n)]) == said { return false }
+        ftruncate(fd, 0)
+        _ = said.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         return true
     }
 

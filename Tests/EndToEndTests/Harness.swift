@@ -9,7 +9,11 @@ import Testing
 let pipetopBinary: String = {
     setenv("PIPETOP_DB", ":memory:", 1)
     // Events spooled while no engine runs go to a private spool, never the user's.
-    setenv("XDG_STATE_HOME", "/tmp/pt-state-\(getpid())", 1)
+    // Made now, private: a test's other user must not make it first (the engines' spool
+    // drains would then find another user's directory).
+    let state = "/tmp/pt-state-\(getpid())"
+    mkdir(state, 0o700)
+    setenv("XDG_STATE_HOME", state, 1)
     let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("pipetop").path
 }()

@@ -9,7 +9,8 @@ import Testing
 func engineState(_ sock: String, until ok: (PipelineState) -> Bool = { _ in true }) throws -> PipelineState? {
     let viewer = try EngineConnection(path: sock)
     defer { viewer.close() }
-    try viewer.send(#"{"type":"subscribe","fps":30}"# + "\n")
+    // The whole state, checkpoints' data too (tests look at it).
+    try viewer.send(#"{"type":"subscribe","fps":30,"checkpoint_data":true}"# + "\n")
     var last: PipelineState?
     let deadline = Date().addingTimeInterval(5)
     while Date() < deadline {

@@ -84,9 +84,12 @@ struct OverloadTests {
         done.store(true, ordering: .releasing)
         #expect(engine.counters.applied == 400_004)
         #expect(journal.committedThrough == engine.lastSeq)
-        // Over the bound by at most what the producers had in flight when it was reached.
+        // Over the bound by at most what the producers had in flight when it was reached: the
+        // lines of the reads their connections were in (a readable socket is read a few times
+        // before a pause takes hold; ~5,000 lines each at most here). Without back-pressure the
+        // backlog reaches most of the 400,000.
         let peak = most.withLock { $0 }
-        #expect(peak <= 15_000, "backlog reached \(peak)")
+        #expect(peak <= Int64(journal.maxBacklog) + 4 * 5_000, "backlog reached \(peak)")
         print("journal backlog peaked at \(peak) entries (bound \(journal.maxBacklog))")
     }
 }

@@ -17,7 +17,7 @@ public final class SpoolDrain: Sendable {
     /// Writes what a drain has to say (standard error by default).
     private let say: @Sendable (String) -> Void
 
-    public init(spool: Spool, say: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data("pipetop: \($0)\n".utf8)) }) {
+    public init(spool: Spool, say: @escaping @Sendable (String) -> Void = { SafeWrite.stderr("pipetop: \($0)\n") }) {
         self.spool = spool
         self.say = say
     }

@@ -83,7 +83,7 @@ struct EmitCommand: ParsableCommand {
             if !quiet { Self.say("pipetop emit: \(why); the event was handed to it and is applied when it reads it") }
         case .undelivered(let why):
             if strict { throw CLIError("pipetop emit: \(why)") }
-            let (kept, sayIt) = delivery.keep(line)
+            let (kept, sayIt) = delivery.keep(line, because: why)
             if !quiet && sayIt { Self.say("pipetop emit: \(why); \(kept)") }
         }
     }

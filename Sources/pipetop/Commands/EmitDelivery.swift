@@ -45,13 +45,13 @@ struct EmitDelivery {
 
     /// Puts the line in the spool; says what became of it, and whether this client should
     /// say it (the first of an outage does; the events after it are kept quietly).
-    func keep(_ line: String) -> (String, say: Bool) {
+    func keep(_ line: String, because why: String) -> (String, say: Bool) {
         let spool = Spool(socket: socket)
         do {
             switch try spool.append(line) {
             case .kept:
                 return ("the event is kept in \(spool.directory) for the next engine on this socket "
-                        + "(said once until an engine takes them)", spool.firstToSay())
+                        + "(said once until an engine takes them)", spool.firstToSay(why))
             case .dropped(let first):
                 return (first ? "the spool \(spool.root) is full (\(spool.limit >> 20) MiB): this event and the next are dropped until an engine takes them"
                     : "the spool is full: the event is dropped", first)

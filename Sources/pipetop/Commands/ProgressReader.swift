@@ -1,4 +1,5 @@
 import Foundation
+import PipetopEngine
 import PipetopCore
 
 /// Turns the watched stream's lines (`--progress-from`) into events for the run's job:
@@ -115,7 +116,7 @@ final class ProgressReader {
         guard !noted else { return }
         noted = true
         let kinds = CommandEvent.allowed.joined(separator: ", ")
-        FileHandle.standardError.write(Data(
-            "pipetop run: ignored a PIPETOP line of the command's output: \(why) (only \(kinds) events about this run's job are taken; said once)\n".utf8))
+        SafeWrite.stderr(
+            "pipetop run: ignored a PIPETOP line of the command's output: \(why) (only \(kinds) events about this run's job are taken; said once)\n")
     }
 }

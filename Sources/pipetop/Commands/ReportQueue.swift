@@ -1,4 +1,5 @@
 import Foundation
+import PipetopEngine
 import PipetopCore
 
 /// Hands events to the `Reporter` on a thread of its own, so that nothing that passes the
@@ -74,7 +75,7 @@ final class ReportQueue: @unchecked Sendable {
             let note = !warnedFull
             warnedFull = true
             cond.unlock()
-            if note { FileHandle.standardError.write(Data("pipetop run: the engine does not keep up; some of the command's progress and log events are not reported\n".utf8)) }
+            if note { SafeWrite.stderr("pipetop run: the engine does not keep up; some of the command's progress and log events are not reported\n") }
             return
         }
         items.append(item)

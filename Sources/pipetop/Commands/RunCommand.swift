@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PipetopEngine
 import PipetopClient
 import PipetopCore
 import PipetopWire
@@ -90,7 +91,7 @@ struct RunCommand: ParsableCommand {
             child = try CommandLauncher.spawn(argv, env: env, streams: Dictionary(uniqueKeysWithValues: captures.map { ($0.stream, $0.childFD) }))
         } catch {
             // As a shell says it, and the job ends with the reason instead of waiting for ever.
-            FileHandle.standardError.write(Data("pipetop run: \(error.message)\n".utf8))
+            SafeWrite.stderr("pipetop run: \(error.message)\n")
             queue.send(Event(job: jobID, .jobEnd(.init(status: .failed, error: error.message))))
             queue.finish(within: 5)
             throw ExitCode(error.exitCode)

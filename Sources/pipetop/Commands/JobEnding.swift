@@ -34,7 +34,11 @@ struct JobEnding {
     /// ValueError: bad input (after: raise ValueError(x))". The last line leads because it is
     /// the one that says what went wrong (an exception, make's target) and a narrow screen
     /// shows only the start; the one before gives its context.
-    static func quoting(_ lines: [String], after why: String) -> String {
+    static func quoting(_ raw: [String], after why: String) -> String {
+        // Lines that only point at something (Python's "    ^^^^^", a compiler's "   ~~~^")
+        // say nothing on their own: the line before them does.
+        let lines = raw.filter { line in line.contains { $0.isLetter || $0.isNumber } }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
         guard let last = lines.last else { return why }
         var text = why + ": " + last
         if lines.count > 1 { text += " (after: " + lines.dropLast().suffix(quotedLines - 1).joined(separator: " | ") + ")" }

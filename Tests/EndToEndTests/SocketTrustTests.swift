@@ -42,13 +42,14 @@ struct SocketTrustTests {
         #expect(poll(seconds: 10) { FileManager.default.fileExists(atPath: ready) }, "the listener did not start")
 
         // pipetop emit, as the victim, to its default socket: nothing sent, said in a sentence.
-        let emit = try victim.run(pipetopBinary, ["emit", "job.start", "--job", "j", "name=password-hunter2"])
+        let pipetop = try binaryOtherUsersCanRun(in: scratch)
+        let emit = try victim.run(pipetop, ["emit", "job.start", "--job", "j", "name=password-hunter2"])
         #expect(emit.status == 0, "emit must not fail the script: \(emit.err)")
         #expect(emit.err.contains("belongs to uid \(attacker.uid)"), "\(emit.err)")
-        let strict = try victim.run(pipetopBinary, ["emit", "job.start", "--job", "j", "name=password-hunter2", "--strict"])
+        let strict = try victim.run(pipetop, ["emit", "job.start", "--job", "j", "name=password-hunter2", "--strict"])
         #expect(strict.status != 0 && strict.err.contains("not to you"), "\(strict.err)")
         // pipetop resume would print what the other user chose: it refuses instead.
-        let resume = try victim.run(pipetopBinary, ["resume", "j"])
+        let resume = try victim.run(pipetop, ["resume", "j"])
         #expect(resume.status != 0 && resume.err.contains("belongs to uid \(attacker.uid)"), "\(resume.err)")
 
         // The Python client, as the victim.
@@ -87,9 +88,24 @@ struct SocketDirectoryTests {
         chown(target, user.uid, user.gid)
         chmod(target, 0o755)
         #expect(symlink(target, place) == 0)
-        let r = try user.run("/usr/bin/timeout", ["10", pipetopBinary, "daemon", "--db", ":memory:", "--sample-interval", "0"])
+        let r = try user.run("/usr/bin/timeout", ["10", try binaryOtherUsersCanRun(in: target), "daemon", "--db", ":memory:", "--sample-interval", "0"])
         #expect(r.status != 0 && r.status != 124, "the daemon started through the link (status \(r.status))")
         #expect(r.err.contains("\(place) is a symbolic link"), "\(r.err)")
         #expect(mode(target)?.mode == 0o755, "the linked directory's mode changed to \(String(mode(target)?.mode ?? 0, radix: 8))")
     }
+}
+
+/// A copy of the binary another user can run: a checkout may sit in a private directory (CI's
+/// does), which only its owner can go through.
+func binaryOtherUsersCanRun(in dir: String) throws -> String {
+    let copy = dir + "/pipetop-bin/pipetop"
+    try? FileManager.default.createDirectory(atPath: dir + "/pipetop-bin", withIntermediateDirectories: true)
+    // Copied by cp(1): a file this process held open for writing would be inherited by any
+    // child another test spawns meanwhile, and running the copy would fail (ETXTBSY).
+    if !FileManager.default.fileExists(atPath: copy) { _ = try runProcess("/bin/cp", [pipetopBinary, copy]) }
+    var st = stat()
+    if stat(dir, &st) == 0 { chmod(dir, (st.st_mode & 0o7777) | 0o055) }  // others may go through
+    chmod(dir + "/pipetop-bin", 0o755)
+    chmod(copy, 0o755)
+    return copy
 }

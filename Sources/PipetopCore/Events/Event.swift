@@ -44,6 +44,10 @@ public struct Event: Sendable, Equatable {
         /// Forgets resolved alerts (job `*`: of every job); with an alert id, clears that one
         /// alert (acknowledged, raised by an event): resolved, and no longer listed.
         case clearAlerts(String?)
+        /// An alert as the engine's rules left it (raised, repeated, resolved): journaled by the
+        /// engine itself, so that a restart rebuilds the alerts its timer made, and an `ack`
+        /// journaled after one finds it. Not something a producer sends.
+        indirect case alertRecord(Alert)
     }
 
     /// The job id that addresses every job (silence, alerts.clear).
@@ -67,6 +71,7 @@ public struct Event: Sendable, Equatable {
         case .rule: return "rule"
         case .silence: return "silence"
         case .clearAlerts: return "alerts.clear"
+        case .alertRecord: return "alert.record"
         }
     }
 

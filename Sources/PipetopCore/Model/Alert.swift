@@ -105,6 +105,15 @@ public struct AlertBook: Sendable, Codable, Equatable {
     /// Takes an alert as it is (merging hosts' views).
     mutating func adopt(_ a: Alert) { all.append(a) }
 
+    /// Puts an alert back as it was recorded (the journal's `alert.record`): replaced by id, or
+    /// added; its occurrence number is remembered so the next one of its cause counts on.
+    mutating func record(_ a: Alert) {
+        if let i = all.firstIndex(where: { $0.id == a.id }) { all[i] = a } else { all.append(a) }
+        if let hash = a.id.lastIndex(of: "#"), let n = Int(a.id[a.id.index(after: hash)...]) {
+            occurrences[a.fingerprint] = max(occurrences[a.fingerprint] ?? 0, n)
+        }
+    }
+
     /// Sets each open alert's silence (nil: not muted).
     mutating func mute(_ until: (Alert) -> Double?) {
         for i in all.indices where all[i].isOpen {

@@ -32,6 +32,18 @@ extension PipelineState {
             }
             alerts.clearResolved(job: event.job == Event.anyJob ? nil : event.job)
             return
+        case .alertRecord(let a):
+            alerts.record(a)
+            // The rule that raised it stands where the alert says (firing while it is open), so
+            // that evaluating it again goes on from there instead of raising it anew.
+            if a.kind.hasPrefix("rule:") {
+                let key = RuleState.key(rule: a.ruleName, job: a.job, phase: a.phase)
+                var st = alertRules.states[key] ?? RuleState()
+                st.firing = a.isOpen
+                st.pendingSince = nil
+                alertRules.states[key] = st
+            }
+            return
         default:
             break
         }
@@ -431,7 +443,7 @@ extension PipelineState {
         case .jobState(let next):
             try move(&job, to: next, at: t)
 
-        case .alert, .ack, .rule, .silence, .clearAlerts:
+        case .alert, .ack, .rule, .silence, .clearAlerts, .alertRecord:
             break  // alerts and rules live beside the jobs; see PipelineState.apply
 
         case .jobEnd(let e):

@@ -144,8 +144,25 @@ public final class Engine: Sendable {
             s.state.evaluateRules(now: now)
             let after = s.state.jobs.values.filter { !$0.state.isTerminal }.map(\.eta?.shown)
             guard before != after || alertsBefore != s.state.alerts else { return false }
+            if alertsBefore != s.state.alerts { journalAlertChanges(from: alertsBefore, in: &s, at: now) }
             s.version &+= 1
             return true
+        }
+    }
+
+    /// Alerts the timer's rules raised, repeated or resolved go to the journal as they now are
+    /// (`alert.record`): restarting from the database rebuilds them, and an `ack` journaled
+    /// after one finds it (before, a synced ack was lost on kill -9 and the alert came back
+    /// unacknowledged with a new start).
+    private func journalAlertChanges(from before: AlertBook, in s: inout Inner, at now: Double) {
+        guard let journal else { return }
+        var old: [String: Alert] = [:]
+        for a in before.all { old[a.id] = a }
+        for a in s.state.alerts.all where old[a.id] != a {
+            let event = Event(job: a.job, .alertRecord(a))
+            s.seq += 1
+            journal.enqueue(Store.Entry(seq: s.seq, at: now, job: a.job, line: String(EventEncoder.line(event).dropLast()),
+                                        type: event.typeName))
         }
     }
 

@@ -130,6 +130,9 @@ public enum EventDecoder {
                                   by: try f.requiredString("by"), comment: try f.optionalString("comment")))
         case "alerts.clear":
             body = .clearAlerts(try f.optionalString("alert"))
+        case "alert.record":
+            guard case .object? = json["alert"] else { throw WireError("alert.record needs an 'alert' object") }
+            body = .alertRecord(try AlertRecordCoding.alert(json["alert"]!))
         default:
             throw WireError("unknown type '\(type)'")
         }

@@ -65,6 +65,8 @@ public enum EventEncoder {
             m.append(("for", .double(x.seconds))); put("by", x.by); put("comment", x.comment)
         case .clearAlerts(let one):
             put("alert", one)
+        case .alertRecord(let a):
+            m.append(("alert", AlertRecordCoding.json(a)))
         }
         return .object(m)
     }

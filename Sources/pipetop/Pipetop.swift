@@ -68,6 +68,9 @@ struct DisplayOptions: ParsableArguments {
             throw ValidationError("--color must be auto, truecolor, 256, 8 or none (got '\(color)')")
         }
         if let fps, !(fps >= 1 && fps <= 60) { throw ValidationError("--fps must be between 1 and 60") }
+        // Every command that shows the dashboard, before it starts an engine of its own: one in
+        // a stopped background job would freeze its clients.
+        if let problem = ForegroundCheck.problem() { throw CLIError(problem) }
     }
 
     /// The settings in force: flags, then the config file, then the defaults.

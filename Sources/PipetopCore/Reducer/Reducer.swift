@@ -310,6 +310,7 @@ extension PipelineState {
 
     /// Phases a job has once `decls` are merged into `existing` (repeated ids count once).
     private static func phasesAfterDeclaring(_ decls: [Event.PhaseDecl], in existing: [Phase]) -> Int {
+        guard !decls.isEmpty else { return existing.count }
         var ids = Set(existing.lazy.map(\.id))
         for d in decls { ids.insert(d.id) }
         return ids.count

@@ -28,17 +28,9 @@ public enum TextfileWriter {
         }
         // The mode asked for, whatever the umask.
         fchmod(fd, mode)
-        let bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let why = String(cString: strerror(errno))
-                close(fd); unlink(tmp)
-                throw Failure(description: "cannot write \(path): \(why)")
-            }
-            off += n
+        do { try SafeWrite.write(text, to: fd) } catch {
+            close(fd); unlink(tmp)
+            throw Failure(description: "cannot write \(path): \(error)")
         }
         close(fd)
         guard rename(tmp, path) == 0 else {

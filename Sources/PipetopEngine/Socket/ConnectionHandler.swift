@@ -239,9 +239,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func reply(_ context: ChannelHandlerContext, _ r: Reply, mustSend: Bool = false) {
+    private func reply(_ context: ChannelHandlerContext, _ r: Reply) {
         // Never queue without bound for a client that does not read its replies.
-        guard mustSend || context.channel.isWritable else {
+        guard context.channel.isWritable else {
             droppedReplies += 1
             return
         }

@@ -20,8 +20,6 @@ struct DashboardCommand: ParsableCommand {
     @OptionGroup var engineOptions: EngineOptions
 
     func run() throws {
-        // Before an engine starts here: one in a stopped background job would freeze its clients.
-        if let problem = ForegroundCheck.problem() { throw CLIError(problem) }
         let path = socketOptions.resolved
         if SocketPath.probe(path) == .live {
             // Another user's engine says so before the screen is taken.

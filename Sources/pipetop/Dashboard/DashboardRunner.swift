@@ -11,7 +11,6 @@ import Glibc
 /// from the handler, then the default action runs).
 enum DashboardRunner {
     static func run(source: SnapshotSource, display options: DisplayOptions) throws {
-        if let problem = ForegroundCheck.problem() { throw CLIError(problem) }
         setlocale(LC_ALL, "")
         let (config, configProblems) = Config.load()
         let display = options.effective(config)

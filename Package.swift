@@ -18,8 +18,11 @@ let package = Package(
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         // Events kept on disk while no engine answers (clients write, the engine drains). No deps.
         .target(name: "PipetopSpool"),
-        // Pure model: jobs, phases, steps, the reducer, ETA. No I/O.
-        .target(name: "PipetopCore"),
+        // The read model every viewer uses (dashboard, report, /metrics, remote viewers): view-ready
+        // figures and their wording, without the engine's internals. No deps.
+        .target(name: "PipetopBoard"),
+        // Pure model: jobs, phases, steps, the reducer, ETA, and the projection onto the Board. No I/O.
+        .target(name: "PipetopCore", dependencies: ["PipetopBoard"]),
         // NDJSON codec for events, replies and the subscriber protocol.
         .target(name: "PipetopWire", dependencies: ["PipetopCore"]),
         // History in SQLite (GRDB, WAL): the journal of applied events and state snapshots.
@@ -44,6 +47,7 @@ let package = Package(
         ]),
         // Figures for docs/PERFORMANCE.md: `swift run -c release pipetop-bench`.
         .executableTarget(name: "pipetop-bench", dependencies: ["PipetopEngine", "PipetopCore", "PipetopWire", "PipetopClient", "PipetopStore"], path: "Benchmarks/pipetop-bench"),
+        .testTarget(name: "PipetopBoardTests", dependencies: ["PipetopBoard", "PipetopCore"]),
         .testTarget(name: "PipetopCoreTests", dependencies: ["PipetopCore"]),
         .testTarget(name: "PipetopWireTests", dependencies: ["PipetopWire"]),
         .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient", "PipetopStore", "PipetopSpool",

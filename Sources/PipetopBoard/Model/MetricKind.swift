@@ -1,0 +1,3 @@
+public enum MetricKind: String, Sendable, Codable, CaseIterable {
+    case counter, gauge
+}

@@ -122,32 +122,6 @@ public struct PauseRecord: Sendable, Codable, Equatable {
     public func paused(through t: Double) -> Double { total + (since.map { max(0, t - $0) } ?? 0) }
 }
 
-public struct CheckpointRecord: Sendable, Codable, Equatable {
-    public var name: String
-    public var at: Double
-    public var phase: String?
-    /// Items done in the job's phases when the checkpoint was taken.
-    public var done: Int
-    public var failed: Int
-    public var data: JSONValue?
-
-    public init(name: String, at: Double, phase: String?, done: Int, failed: Int, data: JSONValue?) {
-        self.name = name; self.at = at; self.phase = phase; self.done = done; self.failed = failed; self.data = data
-    }
-}
-
-public struct LogLine: Sendable, Codable, Equatable {
-    public var at: Double
-    public var level: LogLevel
-    public var message: String
-    public var phase: String?
-    public var category: String?
-
-    public init(at: Double, level: LogLevel, message: String, phase: String?, category: String?) {
-        self.at = at; self.level = level; self.message = message; self.phase = phase; self.category = category
-    }
-}
-
 public struct MetricRecord: Sendable, Codable, Equatable {
     public var name: String
     public var phase: String?

@@ -13,25 +13,6 @@ public struct SamplerReading: Sendable, Equatable {
     }
 }
 
-/// The machine: CPU% (100% = all cores busy), per core, memory, swap, load.
-public struct HostSample: Sendable, Codable, Equatable {
-    public var cpuPercent: Double
-    public var perCore: [Double]
-    public var memTotal: Int
-    public var memAvailable: Int
-    public var swapTotal: Int
-    public var swapFree: Int
-    public var load1: Double, load5: Double, load15: Double
-    public var memUsed: Int { max(0, memTotal - memAvailable) }
-    public var memPercent: Double { memTotal > 0 ? Double(memUsed) / Double(memTotal) * 100 : 0 }
-
-    public init(cpuPercent: Double, perCore: [Double], memTotal: Int, memAvailable: Int, swapTotal: Int, swapFree: Int,
-                load1: Double, load5: Double, load15: Double) {
-        self.cpuPercent = cpuPercent; self.perCore = perCore; self.memTotal = memTotal; self.memAvailable = memAvailable
-        self.swapTotal = swapTotal; self.swapFree = swapFree; self.load1 = load1; self.load5 = load5; self.load15 = load15
-    }
-}
-
 /// A job's process tree: CPU% as htop counts it (100% = one core), memory, I/O.
 public struct TreeSample: Sendable, Codable, Equatable {
     public var cpuPercent: Double
@@ -64,21 +45,6 @@ public struct JobResources: Sendable, Codable, Equatable {
     public var readBytes: Int = 0
     public var writeBytes: Int = 0
     public init() {}
-}
-
-/// What one phase used, as Nextflow's trace reports per task.
-public struct PhaseUsage: Sendable, Codable, Equatable {
-    public var cpuSeconds: Double = 0
-    /// Seconds the phase was sampled while running (the wall time the CPU figures cover).
-    public var sampledSeconds: Double = 0
-    public var peakCPU: Double = 0
-    public var peakRSS: Int = 0
-    public var readBytes: Int = 0
-    public var writeBytes: Int = 0
-    public init() {}
-
-    /// Average CPU% over the sampled wall time (100% = one core).
-    public var averageCPU: Double? { sampledSeconds > 0 ? cpuSeconds / sampledSeconds * 100 : nil }
 }
 
 /// The host over time.

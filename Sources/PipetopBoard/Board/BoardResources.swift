@@ -1,0 +1,23 @@
+/// A job's process tree as the sampler saw it: now, over time, and in total.
+public struct BoardResources: Sendable, Equatable, Codable {
+    /// CPU% (100% = one core) and resident bytes at the newest reading.
+    public var cpuNow: Double?
+    public var rssNow: Int?
+    public var processes: Int?
+    /// The job's cgroup memory limit, if any.
+    public var memoryLimit: Int?
+    public var cpuSeconds: Double
+    public var peakRSS: Int
+    public var readBytes: Int
+    public var writeBytes: Int
+    /// Recent values, one a second, oldest first (what a graph can show); empty unless asked.
+    public var cpu: [Double]
+    public var rss: [Double]
+
+    public init(cpuNow: Double? = nil, rssNow: Int? = nil, processes: Int? = nil, memoryLimit: Int? = nil, cpuSeconds: Double = 0,
+                peakRSS: Int = 0, readBytes: Int = 0, writeBytes: Int = 0, cpu: [Double] = [], rss: [Double] = []) {
+        self.cpuNow = cpuNow; self.rssNow = rssNow; self.processes = processes; self.memoryLimit = memoryLimit
+        self.cpuSeconds = cpuSeconds; self.peakRSS = peakRSS; self.readBytes = readBytes; self.writeBytes = writeBytes
+        self.cpu = cpu; self.rss = rss
+    }
+}

@@ -1,0 +1,69 @@
+/// Projects the engine's state onto the Board: the one place where the figures people see
+/// are worked out (rates, estimates, stalls, past durations), each job on its own clock so a
+/// producer whose clock is off is judged as the engine judges it.
+public enum BoardProjector {
+    /// Slices of a phase's throughput sparkline.
+    public static let throughputSlices = 12
+
+    public static func board(_ s: PipelineState, now: Double, options: BoardOptions = BoardOptions()) -> Board {
+        Board(at: now, jobs: s.orderedJobs.map { job($0, in: s, now: now, options: options) }, alerts: s.alerts.sorted,
+              unacknowledged: s.alerts.unacknowledged, host: host(s.host, options: options))
+    }
+
+    public static func job(_ j: Job, in s: PipelineState, now engineNow: Double, options: BoardOptions = BoardOptions()) -> BoardJob {
+        let now = j.ownTime(engineNow)
+        let pipeline = RunSummary.pipeline(of: j)
+        var done = 0, failed = 0, skipped = 0, total: Int? = 0
+        for p in j.phases {
+            done &+= p.done; failed &+= p.failed; skipped &+= p.skipped
+            total = total.flatMap { t in p.effectiveTotal.map { t &+ $0 } }
+        }
+        let focused = options.focuses(job: j.id)
+        return BoardJob(
+            id: j.id, name: j.name, pipeline: pipeline, run: j.run, state: j.state, labels: j.labels, pid: j.pid,
+            startedAt: j.startedAt, endedAt: j.endedAt, updatedAt: j.updatedAt, elapsed: j.elapsed(now: now), fraction: j.fraction,
+            done: done, failed: failed, skipped: skipped, total: j.phases.isEmpty ? nil : total, eta: eta(j, now: now),
+            stalledFor: j.state.isTerminal ? nil : Estimator.stall(j, now: now), error: j.error, byEngine: j.verdict != nil,
+            errorCount: j.errorCount, currentPhase: j.currentPhase?.id,
+            phases: j.phases.map { phase($0, of: j, in: s, now: now, pipeline: pipeline, steps: options.focuses(job: j.id, phase: $0.id)) },
+            checkpoints: options.checkpointData ? j.checkpoints : j.checkpoints.map { var c = $0; c.data = nil; return c },
+            logs: Array(j.logs.suffix(options.logLines)),
+            resources: j.resources.map { resources($0, points: focused ? options.timelinePoints : 0) },
+            past: PastDurations(s.history[pipeline]?.filter { $0.status == .completed }.map(\.duration) ?? []))
+    }
+
+    /// The estimate as shown, counted down to `now` (the job's clock).
+    static func eta(_ j: Job, now: Double) -> BoardETA? {
+        guard !j.state.isTerminal, let e = j.eta?.shown else { return nil }
+        let left = e.left(now: now)
+        let confidence: BoardETA.Confidence = !e.complete ? .lowerBound : e.calibrated ? .calibrated : .rough
+        return BoardETA(remaining: left.eta, low: left.lo, high: left.hi, confidence: confidence, frozen: e.paused || e.stalledFor != nil)
+    }
+
+    static func phase(_ p: Phase, of j: Job, in s: PipelineState, now: Double, pipeline: String, steps focused: Bool) -> BoardPhase {
+        let elapsed = p.elapsed(now: now)
+        let stalled = Estimator.stall(p, in: j, now: now)
+        var average: Double?
+        if let e = elapsed, e > 0, p.done &+ p.failed > 0 { average = Double(p.done &+ p.failed) / e }
+        let steps = BoardSteps(kept: p.steps.count, running: p.steps.runningCount, failed: p.steps.failedCount,
+                               dropped: p.steps.dropped, longest: p.steps.longest, items: focused ? p.steps.items : nil)
+        return BoardPhase(
+            id: p.id, name: p.name, state: p.state, done: p.done, failed: p.failed, skipped: p.skipped, total: p.effectiveTotal,
+            unit: p.unit, fraction: p.fraction ?? (p.state == .done ? 1 : nil), rate: j.rate(of: p, now: now), averageRate: average,
+            peakRate: p.rate.peak > 0 ? p.rate.peak : nil, throughput: j.throughput(of: p, buckets: throughputSlices, now: now),
+            startedAt: p.startedAt, endedAt: p.endedAt, elapsed: elapsed,
+            eta: p.state == .running && stalled == nil ? s.phaseETA(p, of: j, now: now) : nil, stalledFor: stalled,
+            retries: p.retries, errorCount: p.errorCount, error: p.error,
+            past: PastDurations(s.pastDurations(pipeline: pipeline, phase: p.id)), usage: p.usage, steps: steps)
+    }
+
+    static func resources(_ r: JobResources, points: Int) -> BoardResources {
+        BoardResources(cpuNow: r.last?.cpuPercent, rssNow: r.last?.rss, processes: r.last?.processes, memoryLimit: r.last?.memoryLimit,
+                       cpuSeconds: r.cpuSeconds, peakRSS: r.peakRSS, readBytes: r.readBytes, writeBytes: r.writeBytes,
+                       cpu: points > 0 ? r.cpu.recent(points) : [], rss: points > 0 ? r.rss.recent(points) : [])
+    }
+
+    static func host(_ h: HostResources, options: BoardOptions) -> BoardHost {
+        BoardHost(hostname: h.hostname, last: h.last, cpu: h.cpu.recent(options.timelinePoints), mem: h.mem.recent(options.timelinePoints))
+    }
+}

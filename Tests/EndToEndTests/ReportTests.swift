@@ -29,9 +29,12 @@ func reportFixture() throws -> PipelineState {
 struct ReportTests {
     let now = 1_763_900_000.0 + 20
 
+    /// What `pipetop report` projects.
+    func board(_ s: PipelineState, _ now: Double) -> Board { BoardProjector.board(s, now: now, options: .everything) }
+
     @Test func jsonHasTheFiguresAndFollowsTheDocumentedSchema() throws {
         let s = try reportFixture()
-        let v = Report.json(s, jobs: s.orderedJobs, now: now)
+        let v = Report.json(board(s, now), jobs: board(s, now).jobs)
         let ok = try #require(v["jobs"].flatMap { if case .array(let a) = $0 { return a.first } else { return nil } })
         #expect(ok["status"] == .string("completed"))
         #expect(ok["duration_s"] == .double(15))
@@ -58,7 +61,7 @@ struct ReportTests {
 
     @Test func csvHasOneRowPerPhaseAndParsesBack() throws {
         let s = try reportFixture()
-        let text = Report.csv(s, jobs: s.orderedJobs, now: now)
+        let text = Report.csv(board(s, now).jobs)
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try text.write(toFile: dir + "/r.csv", atomically: false, encoding: .utf8)
@@ -79,11 +82,11 @@ struct ReportTests {
 
     @Test func textAndDetailedSayWhatHappened() throws {
         let s = try reportFixture()
-        let t = Report.text(s, jobs: s.orderedJobs, now: now, detailed: false)
+        let t = Report.text(board(s, now), jobs: board(s, now).jobs, detailed: false)
         #expect(t.contains("nightly (ok): completed, 100%, 15s"))
         #expect(t.contains("  done     fetch  100/100 pages, 10s, 10 pages/s"))
         #expect(t.contains("failed   x") && t.contains("error: line one,"))
-        let d = Report.text(s, jobs: s.orderedJobs, now: now, detailed: true)
+        let d = Report.text(board(s, now), jobs: board(s, now).jobs, detailed: true)
         #expect(d.contains("failed step s1: HTTP 503"))
         #expect(d.contains("last checkpoint: loaded"))
         #expect(d.contains("alert critical: job etl, \"quoted\" failed: x failed"))

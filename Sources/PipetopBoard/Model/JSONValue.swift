@@ -42,6 +42,21 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         return members.first { $0.0 == key }?.1
     }
 
+    /// The element at `index` of an array, else nil.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
+    /// A number's value (integers too), else nil.
+    public var number: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+
     public var typeName: String {
         switch self {
         case .null: return "null"

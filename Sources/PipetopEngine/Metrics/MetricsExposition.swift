@@ -17,7 +17,8 @@ public enum MetricsExposition {
         }
     }
 
-    public static func text(_ s: PipelineState, counters: Counters, now: Double) -> String {
+    /// Every figure is the Board's (as on the dashboard and in `report`).
+    public static func text(_ b: Board, counters: Counters) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
             guard !samples.isEmpty else { return }
@@ -27,28 +28,28 @@ public enum MetricsExposition {
                 out += "\(name)\(l) \(number(value))\n"
             }
         }
-        let jobs = s.orderedJobs
-        func jl(_ j: Job) -> [(String, String)] { [("job_id", j.id), ("pipeline", RunSummary.pipeline(of: j))] }
-        func pl(_ j: Job, _ p: Phase) -> [(String, String)] { jl(j) + [("phase", p.id)] }
+        let jobs = b.jobs
+        func jl(_ j: BoardJob) -> [(String, String)] { [("job_id", j.id), ("pipeline", j.pipeline)] }
+        func pl(_ j: BoardJob, _ p: BoardPhase) -> [(String, String)] { jl(j) + [("phase", p.id)] }
 
         family("pipetop_job_info", "gauge", "One per job; its state as a label (running, completed, failed, ...).",
                jobs.map { (jl($0) + [("state", $0.state.rawValue)], 1) })
         family("pipetop_job_run", "gauge", "The job's run number (1 for the first run under its id).", jobs.map { (jl($0), Double($0.run)) })
         family("pipetop_job_progress_ratio", "gauge", "How far along the job is, 0 to 1.", jobs.map { (jl($0), $0.fraction) })
         family("pipetop_job_duration_seconds", "gauge", "Time since the job started (to its end once ended).",
-               jobs.map { (jl($0), $0.elapsed(now: now)) })
+               jobs.map { (jl($0), $0.elapsed) })
         family("pipetop_job_eta_seconds", "gauge", "Estimated time left for the job (docs/ETA.md).", jobs.compactMap { j in
-            guard !j.state.isTerminal, let e = j.eta?.shown else { return nil }
-            return (jl(j), e.left(now: now).eta)
+            guard !j.state.isTerminal, let e = j.eta else { return nil }
+            return (jl(j), e.remaining)
         })
         family("pipetop_job_stalled", "gauge", "1 while the job is stalled.", jobs.filter { !$0.state.isTerminal }.map {
-            (jl($0), Estimator.stall($0, now: now) == nil ? 0 : 1)
+            (jl($0), $0.stalledFor == nil ? 0 : 1)
         })
         family("pipetop_job_errors_total", "counter", "Error log lines of the job.", jobs.map { (jl($0), Double($0.errorCount)) })
         family("pipetop_job_cpu_seconds_total", "counter", "CPU time of the job's process tree while sampled.",
                jobs.compactMap { j in j.resources.map { (jl(j), $0.cpuSeconds) } })
         family("pipetop_job_resident_memory_bytes", "gauge", "Resident memory of the job's process tree.",
-               jobs.compactMap { j in j.resources?.last.map { (jl(j), Double($0.rss)) } })
+               jobs.compactMap { j in j.resources?.rssNow.map { (jl(j), Double($0)) } })
 
         var items: [(labels: [(String, String)], value: Double)] = []
         var failed: [(labels: [(String, String)], value: Double)] = []
@@ -64,9 +65,9 @@ public enum MetricsExposition {
                 items.append((l, Double(p.done)))
                 failed.append((l, Double(p.failed)))
                 skipped.append((l, Double(p.skipped)))
-                if let t = p.effectiveTotal { totals.append((l, Double(t))) }
-                if let r = j.rate(of: p, now: now) { rates.append((l, r)) }
-                if let d = p.elapsed(now: now) { durations.append((l, d)) }
+                if let t = p.total { totals.append((l, Double(t))) }
+                if let r = p.rate { rates.append((l, r)) }
+                if let d = p.elapsed { durations.append((l, d)) }
             }
         }
         family("pipetop_phase_info", "gauge", "One per phase; its state as a label.", states)
@@ -78,11 +79,11 @@ public enum MetricsExposition {
         family("pipetop_phase_duration_seconds", "gauge", "Time since the phase started (to its end once ended).", durations)
 
         var bySeverity: [Alert.Severity: Int] = [:]
-        for a in s.alerts.all where a.isOpen && !a.isSilenced { bySeverity[a.severity, default: 0] += 1 }
+        for a in b.alerts where a.isOpen && !a.isSilenced { bySeverity[a.severity, default: 0] += 1 }
         family("pipetop_alerts_firing", "gauge", "Open, unsilenced alerts by severity.",
                Alert.Severity.allCases.map { ([("severity", $0.rawValue)], Double(bySeverity[$0] ?? 0)) })
         family("pipetop_alerts_unacknowledged", "gauge", "Open alerts nobody has acknowledged (and not silenced).",
-               [([], Double(s.alerts.unacknowledged))])
+               [([], Double(b.unacknowledged))])
         family("pipetop_engine_events_applied_total", "counter", "Events the engine applied.", [([], Double(counters.applied))])
         family("pipetop_engine_events_refused_total", "counter", "Lines the engine refused.", [([], Double(counters.refused))])
         family("pipetop_engine_viewers", "gauge", "Viewers subscribed.", [([], Double(counters.subscribers))])

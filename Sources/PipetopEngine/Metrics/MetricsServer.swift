@@ -68,8 +68,9 @@ public final class MetricsServer: @unchecked Sendable {
     public func text() -> String {
         let (_, state) = engine.snapshot()
         let c = engine.counters
-        return MetricsExposition.text(state, counters: .init(applied: c.applied, refused: c.refused, subscribers: hub?.count ?? 0),
-                                      now: engine.clock.now())
+        // Figures only: no steps, timelines or logs.
+        let board = BoardProjector.board(state, now: engine.clock.now(), options: BoardOptions(timelinePoints: 0, logLines: 0))
+        return MetricsExposition.text(board, counters: .init(applied: c.applied, refused: c.refused, subscribers: hub?.count ?? 0))
     }
 
     /// Listens on `host:port` ("127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464" for every

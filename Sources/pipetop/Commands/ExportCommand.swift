@@ -161,17 +161,18 @@ struct ReplayCommand: ParsableCommand {
     func writeTrace(_ engine: Engine, clock: ManualClock, at t: Double, to out: FileHandle) {
         clock.set(t)
         engine.tick()
-        let state = engine.snapshot().state
+        // What a viewer would have been shown at that moment: the Board's figures.
+        let board = BoardProjector.board(engine.snapshot().state, now: t, options: BoardOptions(timelinePoints: 0, logLines: 0))
         var text = ""
-        for job in state.orderedJobs where !job.state.isTerminal && job.state != .pending {
+        for job in board.jobs where !job.state.isTerminal && job.state != .pending {
             let p = job.phases.first { $0.state == .running }
-            let left = job.eta?.shown?.left(now: t)
+            let left = job.eta
             func num(_ v: Double?) -> JSONValue { v.map { .double(($0 * 10).rounded() / 10) } ?? .null }
             let fields: [(String, JSONValue)] = [
                 ("ts", .double(t)), ("job", .string(job.id)), ("phase", p.map { .string($0.id) } ?? .null),
-                ("done", p.map { .int($0.accounted) } ?? .null), ("total", p?.effectiveTotal.map(JSONValue.int) ?? .null),
-                ("eta_s", num(left?.eta)), ("lo_s", num(left?.lo)), ("hi_s", num(left?.hi)),
-                ("stalled", .bool(Estimator.stall(job, now: t) != nil)),
+                ("done", p.map { .int($0.accounted) } ?? .null), ("total", p?.total.map(JSONValue.int) ?? .null),
+                ("eta_s", num(left?.remaining)), ("lo_s", num(left?.low)), ("hi_s", num(left?.high)),
+                ("stalled", .bool(job.stalledFor != nil)),
             ]
             text += JSONWriter.string(.object(fields)) + "\n"
         }

@@ -33,16 +33,14 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "report", preferDatabase: database.db != nil)
-        var selected = state.orderedJobs
-        if !jobs.isEmpty {
-            for id in jobs where state[job: id] == nil { throw CLIError("pipetop report: no job '\(id)'") }
-            selected = jobs.compactMap { state[job: $0] }
-        }
+        for id in jobs where state[job: id] == nil { throw CLIError("pipetop report: no job '\(id)'") }
+        let board = BoardProjector.board(state, now: now, options: .everything)
+        let selected = jobs.isEmpty ? board.jobs : jobs.compactMap { board[job: $0] }
         switch format {
-        case .json: Swift.print(JSONWriter.string(Report.json(state, jobs: selected, now: now)))
-        case .csv: print(Report.csv(state, jobs: selected, now: now), terminator: "")
-        case .text: print(Report.text(state, jobs: selected, now: now, detailed: false), terminator: "")
-        case .detailed: print(Report.text(state, jobs: selected, now: now, detailed: true), terminator: "")
+        case .json: Swift.print(JSONWriter.string(Report.json(board, jobs: selected)))
+        case .csv: print(Report.csv(selected), terminator: "")
+        case .text: print(Report.text(board, jobs: selected, detailed: false), terminator: "")
+        case .detailed: print(Report.text(board, jobs: selected, detailed: true), terminator: "")
         }
     }
 

@@ -1,42 +1,43 @@
 import Foundation
 import PipetopCore
 
-/// Reports of jobs in four formats, all from a `PipelineState` (a live engine's snapshot or
-/// the database), as pure functions. docs/REPORTS.md documents the JSON and CSV fields.
+/// Reports of jobs in four formats, all from the Board (projected from a live engine's
+/// snapshot or the database), as pure functions: every figure and its wording is the Board's,
+/// as on the dashboard and in /metrics. docs/REPORTS.md documents the JSON and CSV fields.
 enum Report {
     static let schemaVersion = 1
 
     // MARK: JSON
 
-    static func json(_ s: PipelineState, jobs: [Job], now: Double) -> JSONValue {
+    static func json(_ b: Board, jobs: [BoardJob]) -> JSONValue {
         .object([
             ("schema", .string("pipetop.report/\(schemaVersion)")),
-            ("generated_at", .string(iso(now))),
-            ("jobs", .array(jobs.map { job(s, $0, now: now) })),
+            ("generated_at", .string(iso(b.at))),
+            ("jobs", .array(jobs.map { job(b, $0) })),
         ])
     }
 
-    static func job(_ s: PipelineState, _ j: Job, now: Double) -> JSONValue {
+    static func job(_ b: Board, _ j: BoardJob) -> JSONValue {
         var m: [(String, JSONValue)] = [
             ("id", .string(j.id)), ("name", .string(j.name)), ("run", .int(j.run)), ("status", .string(j.state.rawValue)),
             ("started_at", .string(iso(j.startedAt))), ("ended_at", j.endedAt.map { .string(iso($0)) } ?? .null),
-            ("duration_s", .double(round3(j.elapsed(now: now)))), ("progress", .double(round3(j.fraction))),
+            ("duration_s", .double(round3(j.elapsed))), ("progress", .double(round3(j.fraction))),
             ("error", j.error.map(JSONValue.string) ?? .null), ("pid", j.pid.map { .int(Int($0)) } ?? .null),
             ("labels", .object(j.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-            ("eta", eta(j, now: now)),
-            ("phases", .array(j.phases.map { phase($0, of: j, state: s, now: now) })),
+            ("eta", eta(j, now: b.at)),
+            ("phases", .array(j.phases.map(phase))),
             ("checkpoints", .array(j.checkpoints.map { c in
                 .object([("name", .string(c.name)), ("at", .string(iso(c.at))), ("done", .int(c.done)), ("failed", .int(c.failed)),
                          ("data", c.data ?? .null)])
             })),
-            ("alerts", .array(s.alerts.all.filter { $0.job == j.id }.map(alert))),
+            ("alerts", .array(b.alerts.filter { $0.job == j.id }.map(alert))),
         ]
         if let r = j.resources {
             m.append(("resources", .object([
                 ("cpu_seconds", .double(round3(r.cpuSeconds))), ("peak_rss_bytes", .int(r.peakRSS)),
                 ("read_bytes", .int(r.readBytes)), ("write_bytes", .int(r.writeBytes)),
-                ("cpu_percent_now", r.last.map { .double(round3($0.cpuPercent)) } ?? .null),
-                ("rss_bytes_now", r.last.map { .int($0.rss) } ?? .null),
+                ("cpu_percent_now", r.cpuNow.map { .double(round3($0)) } ?? .null),
+                ("rss_bytes_now", r.rssNow.map { .int($0) } ?? .null),
             ])))
         } else {
             m.append(("resources", .null))
@@ -45,33 +46,31 @@ enum Report {
     }
 
     /// The job's estimate as shown: time left, its 80% range, when that is, how sure.
-    static func eta(_ j: Job, now: Double) -> JSONValue {
-        guard !j.state.isTerminal, let e = j.eta?.shown else { return .null }
-        let left = e.left(now: now)
-        let confidence = !e.complete ? "lower-bound" : e.calibrated ? "calibrated" : "rough"
-        let stalled: JSONValue = Estimator.stall(j, now: now).map { .double(round3($0)) } ?? .null
+    static func eta(_ j: BoardJob, now: Double) -> JSONValue {
+        guard !j.state.isTerminal, let e = j.eta else { return .null }
+        let stalled: JSONValue = j.stalledFor.map { .double(round3($0)) } ?? .null
         let fields: [(String, JSONValue)] = [
-            ("remaining_s", .double(round3(left.eta))), ("low_s", .double(round3(left.lo))), ("high_s", .double(round3(left.hi))),
-            ("finish_at", .string(iso(now + left.eta))), ("confidence", .string(confidence)),
-            ("stalled_s", stalled), ("paused", .bool(e.paused)),
+            ("remaining_s", .double(round3(e.remaining))), ("low_s", .double(round3(e.low))), ("high_s", .double(round3(e.high))),
+            ("finish_at", .string(iso(now + e.remaining))), ("confidence", .string(e.confidence.rawValue)),
+            ("stalled_s", stalled), ("paused", .bool(j.state == .paused)),
         ]
         return .object(fields)
     }
 
-    static func phase(_ p: Phase, of j: Job, state s: PipelineState, now: Double) -> JSONValue {
+    static func phase(_ p: BoardPhase) -> JSONValue {
         let u = p.usage
-        let eta: JSONValue = s.phaseETA(p, of: j, now: now).map { .double(round3($0)) } ?? .null
-        let peak: JSONValue = p.rate.peak > 0 ? .double(round3(p.rate.peak)) : .null
+        let eta: JSONValue = p.eta.map { .double(round3($0)) } ?? .null
+        let peak: JSONValue = p.peakRate.map { .double(round3($0)) } ?? .null
         let fields: [(String, JSONValue)] = [
             ("id", .string(p.id)), ("name", .string(p.name)), ("status", .string(p.state.rawValue)),
             ("done", .int(p.done)), ("failed", .int(p.failed)), ("skipped", .int(p.skipped)),
             ("total", p.total.map(JSONValue.int) ?? .null), ("unit", p.unit.map(JSONValue.string) ?? .null),
             ("started_at", p.startedAt.map { .string(iso($0)) } ?? .null), ("ended_at", p.endedAt.map { .string(iso($0)) } ?? .null),
-            ("duration_s", p.elapsed(now: now).map { .double(round3($0)) } ?? .null),
-            ("rate_per_s", rate(p, now: now).map { .double(round3($0)) } ?? .null),
+            ("duration_s", p.elapsed.map { .double(round3($0)) } ?? .null),
+            ("rate_per_s", p.averageRate.map { .double(round3($0)) } ?? .null),
             ("eta_s", eta), ("peak_rate_per_s", peak),
             ("errors", .int(p.errorCount)), ("retries", .int(p.retries)), ("error", p.error.map(JSONValue.string) ?? .null),
-            ("steps", .object([("kept", .int(p.steps.count)), ("failed", .int(p.steps.failedCount)), ("dropped", .int(p.steps.dropped))])),
+            ("steps", .object([("kept", .int(p.steps.kept)), ("failed", .int(p.steps.failed)), ("dropped", .int(p.steps.dropped))])),
             ("cpu_seconds", u.map { .double(round3($0.cpuSeconds)) } ?? .null),
             ("cpu_percent_avg", u?.averageCPU.map { .double(round3($0)) } ?? .null),
             ("cpu_percent_peak", u.map { .double(round3($0.peakCPU)) } ?? .null),
@@ -101,16 +100,16 @@ enum Report {
                              "done", "failed", "skipped", "total", "unit", "rate_per_s", "%cpu", "cpu_seconds", "peak_rss",
                              "read_bytes", "write_bytes", "errors", "error"]
 
-    static func csv(_ s: PipelineState, jobs: [Job], now: Double) -> String {
+    static func csv(_ jobs: [BoardJob]) -> String {
         var out = csvColumns.joined(separator: ",") + "\n"
         for j in jobs {
             for p in j.phases {
                 let u = p.usage
                 let fields: [String] = [
                     j.id, j.name, "\(j.run)", p.id, p.name, p.state.rawValue,
-                    p.startedAt.map(iso) ?? "", p.endedAt.map(iso) ?? "", p.elapsed(now: now).map { num($0) } ?? "",
+                    p.startedAt.map(iso) ?? "", p.endedAt.map(iso) ?? "", p.elapsed.map { num($0) } ?? "",
                     "\(p.done)", "\(p.failed)", "\(p.skipped)", p.total.map(String.init) ?? "", p.unit ?? "",
-                    rate(p, now: now).map { num($0) } ?? "", u?.averageCPU.map { num($0) } ?? "", u.map { num($0.cpuSeconds) } ?? "",
+                    p.averageRate.map { num($0) } ?? "", u?.averageCPU.map { num($0) } ?? "", u.map { num($0.cpuSeconds) } ?? "",
                     u.map { "\($0.peakRSS)" } ?? "", u.map { "\($0.readBytes)" } ?? "", u.map { "\($0.writeBytes)" } ?? "",
                     "\(p.errorCount)", p.error ?? "",
                 ]
@@ -128,21 +127,22 @@ enum Report {
 
     // MARK: text
 
-    static func text(_ s: PipelineState, jobs: [Job], now: Double, detailed: Bool) -> String {
+    static func text(_ b: Board, jobs: [BoardJob], detailed: Bool) -> String {
+        let now = b.at
         var out = ""
         for j in jobs {
             out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), \(Format.percent(j.fraction)), "
-            out += "\(Format.duration(j.elapsed(now: now)))" + etaText(j, now: now) + (j.error.map { ", error: \($0)" } ?? "") + "\n"
+            out += "\(Format.duration(j.elapsed))" + ETAWording.sentence(j, after: 0, now: now) + (j.error.map { ", error: \($0)" } ?? "") + "\n"
             for p in j.phases {
                 var line = "  \(p.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"
-                if let t = p.effectiveTotal { line += "  \(p.accounted)/\(t)" + (p.unit.map { " " + $0 } ?? "") }
+                if let t = p.total { line += "  \(p.accounted)/\(t)" + (p.unit.map { " " + $0 } ?? "") }
                 else if p.accounted > 0 { line += "  \(p.accounted)" }
                 if p.failed > 0 { line += ", \(p.failed) failed" }
-                if let e = p.elapsed(now: now) { line += ", \(Format.duration(e))" }
-                if let r = rate(p, now: now) { line += ", \(Format.rate(r, unit: p.unit))" }
+                if let e = p.elapsed { line += ", \(Format.duration(e))" }
+                if let r = p.averageRate { line += ", \(Format.rate(r, unit: p.unit))" }
                 if p.state == .running {
-                    if let idle = Estimator.stall(p, in: j, now: now) { line += ", stalled \(Format.duration(idle))" }
-                    else if let eta = s.phaseETA(p, of: j, now: now) { line += ", ETA \(Format.duration(eta))" }
+                    if let idle = p.stalledFor { line += ", stalled \(Format.duration(idle))" }
+                    else if let eta = p.eta { line += ", ETA \(Format.duration(eta))" }
                 }
                 if let err = p.error { line += ", error: \(err)" }
                 out += line + "\n"
@@ -151,14 +151,14 @@ enum Report {
                     out += "peak rss \(Format.bytes(u.peakRSS)), read \(Format.bytes(u.readBytes)), write \(Format.bytes(u.writeBytes))\n"
                 }
                 if detailed {
-                    for step in p.steps.items where step.state == .failed {
+                    for step in p.steps.items ?? [] where step.state == .failed {
                         out += "           failed step \(step.id)" + (step.detail.map { ": \($0)" } ?? "") + "\n"
                     }
                 }
             }
             if detailed {
                 if let c = j.checkpoints.last { out += "  last checkpoint: \(c.name) at \(iso(c.at)), \(c.done) done\n" }
-                for a in s.alerts.all where a.job == j.id {
+                for a in b.alerts where a.job == j.id {
                     out += "  alert \(a.severity.rawValue): \(a.message)" + (a.count > 1 ? " (×\(a.count))" : "")
                     out += a.resolvedAt != nil ? " [resolved]" : a.ack.map { " [acknowledged by \($0.by)]" } ?? ""
                     out += "\n"
@@ -169,25 +169,7 @@ enum Report {
         return out
     }
 
-    /// ", ETA 12m (8m-15m, 80%), done about 14:32"; ", stalled 3m"; "" when none.
-    static func etaText(_ j: Job, now: Double) -> String {
-        guard !j.state.isTerminal else { return "" }
-        if j.state == .paused { return ", paused" }
-        if let idle = Estimator.stall(j, now: now) { return ", stalled \(Format.duration(idle))" }
-        guard let e = j.eta?.shown else { return "" }
-        let left = e.left(now: now)
-        guard e.complete else { return ", ETA at least \(Format.duration(left.eta)) (phases ahead unknown)" }
-        return ", ETA \(Format.duration(left.eta)) (\(Format.duration(left.lo))-\(Format.duration(left.hi)), "
-            + (e.calibrated ? "80%" : "rough") + "), done about \(Format.finish(now + left.eta, now: now))"
-    }
-
     // MARK: helpers
-
-    /// Items per second over the phase's whole run (what a report wants; the dashboard shows the recent rate).
-    static func rate(_ p: Phase, now: Double) -> Double? {
-        guard let e = p.elapsed(now: now), e > 0, p.done + p.failed > 0 else { return nil }
-        return Double(p.done + p.failed) / e
-    }
 
     static func iso(_ t: Double) -> String { Format.iso8601(t) }
 

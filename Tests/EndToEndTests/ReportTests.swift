@@ -61,7 +61,7 @@ struct ReportTests {
 
     @Test func csvHasOneRowPerPhaseAndParsesBack() throws {
         let s = try reportFixture()
-        let text = Report.csv(board(s, now).jobs)
+        let text = Report.csv(board(s, now).jobs, now: now)
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try text.write(toFile: dir + "/r.csv", atomically: false, encoding: .utf8)

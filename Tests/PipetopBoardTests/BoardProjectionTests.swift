@@ -25,37 +25,40 @@ import PipetopBoard
         // clock it would look idle for 610 s.
         let board = BoardProjector.board(s, now: 70 + skew)
         let job = try #require(board[job: "j"])
-        #expect(job.stalledFor == nil)
-        #expect(job.phases[0].stalledFor == nil)
-        #expect(abs(job.elapsed - 70) < 1e-6)
-        #expect(abs((job.phases[0].elapsed ?? 0) - 70) < 1e-6)
+        #expect(job.skew == skew)
+        #expect(job.stalledSince == nil)
+        #expect(job.phases[0].stalledSince == nil)
+        #expect(abs(job.elapsed(at: board.at) - 70) < 1e-6)
+        #expect(abs((job.elapsed(of: job.phases[0], at: board.at) ?? 0) - 70) < 1e-6)
         let eta = try #require(job.eta)
         // 400 items left at 10/s, counted down by the 10 s since the estimate: about 30 s.
-        #expect(eta.remaining > 20 && eta.remaining < 45, "\(eta)")
-        // And the same job with a true clock reads the same.
+        let left = eta.left(at: board.at).remaining
+        #expect(left > 20 && left < 45, "\(eta)")
+        // And the same job with a true clock reads the same at the same moment of its own.
         let straight = try #require(BoardProjector.board(try steadyJob(skew: 0), now: 70)[job: "j"])
-        #expect(straight.stalledFor == job.stalledFor)
-        #expect(straight.eta == job.eta)
-        #expect(straight.phases == job.phases)
+        #expect(straight.stalledSince == job.stalledSince)
+        #expect(straight.eta?.left(at: 70).remaining == eta.left(at: board.at).remaining)
+        #expect(straight.phases[0].eta(at: 70) == job.phases[0].eta(at: board.at))
+        #expect(straight.phases[0].rate == job.phases[0].rate)
     }
 
     @Test func aRealStallIsSeenOnTheJobsClock() throws {
         let s = try steadyJob(skew: 600)
         let job = try #require(BoardProjector.board(s, now: 60 + 600 + 300)[job: "j"])
-        #expect((job.stalledFor ?? 0) >= 299)
-        #expect(ETAWording.job(job, after: 0, now: 960, form: .short, marks: .plain).1 == .stalled)
+        #expect((job.stalled(at: 960) ?? 0) >= 299)
+        #expect(ETAWording.job(job, now: 960, form: .short, marks: .plain).1 == .stalled)
     }
 
     @Test func viewersCountTimeOnWithoutTheEstimator() throws {
         let job = try #require(BoardProjector.board(try steadyJob(skew: 0), now: 60)[job: "j"])
         let eta = try #require(job.eta)
-        let later = eta.left(after: 5)
+        let later = eta.left(at: eta.madeAt + 5)
         #expect(abs(later.remaining - (eta.remaining - 5)) < 1e-9)
-        #expect(abs(job.elapsed(after: 5) - 65) < 1e-9)
-        #expect(abs((job.phases[0].elapsed(after: 5) ?? 0) - 65) < 1e-9)
+        #expect(abs(job.elapsed(at: 65) - 65) < 1e-9)
+        #expect(abs((job.elapsed(of: job.phases[0], at: 65) ?? 0) - 65) < 1e-9)
         var frozen = eta
         frozen.frozen = true
-        #expect(frozen.left(after: 5).remaining == eta.remaining)
+        #expect(frozen.left(at: eta.madeAt + 5).remaining == eta.remaining)
     }
 
     @Test func figuresAreThoseOfTheEngine() throws {
@@ -64,10 +67,12 @@ import PipetopBoard
         let b = try #require(BoardProjector.board(s, now: 60)[job: "j"])
         #expect(b.fraction == j.fraction)
         #expect(b.done == 600 && b.total == 1000)
-        #expect(b.phases[0].rate == j.rate(of: j.phases[0], now: 60))
-        #expect(b.phases[0].averageRate == 10)
-        #expect(b.phases[0].eta == s.phaseETA(j.phases[0], of: j, now: 60))
-        #expect(b.phases[0].throughput.count == BoardProjector.throughputSlices)
+        #expect(b.phases[0].rate == j.rate(of: j.phases[0], now: 60).map(BoardRounding.rate))
+        #expect(b.phases[0].averageRate(at: 60, skew: 0) == 10)
+        #expect(b.phases[0].eta(at: 60) == s.phaseETA(j.phases[0], of: j, now: 60).map { (60 + $0).rounded() - 60 })
+        #expect(b.phases[0].throughput == nil)  // only for the viewer's focus
+        let focused = try #require(BoardProjector.board(s, now: 60, options: BoardOptions(focusJob: "j"))[job: "j"])
+        #expect(focused.phases[0].throughput?.count == BoardProjector.throughputSlices)
         #expect(b.currentPhase == "load")
     }
 

@@ -10,7 +10,10 @@ public struct BoardETA: Sendable, Equatable, Codable {
         case lowerBound = "lower-bound"
     }
 
-    /// Seconds left, and the 80% range, at the board's time.
+    /// When the shown estimate was made (engine's clock): it changes only when the estimate
+    /// moves materially, so a viewer counts down from it between boards.
+    public var madeAt: Double
+    /// Seconds left then, and the 80% range.
     public var remaining: Double
     public var low: Double
     public var high: Double
@@ -18,13 +21,13 @@ public struct BoardETA: Sendable, Equatable, Codable {
     /// Counting down stops while the job is paused or stalled (no work, no progress).
     public var frozen: Bool
 
-    public init(remaining: Double, low: Double, high: Double, confidence: Confidence, frozen: Bool) {
-        self.remaining = remaining; self.low = low; self.high = high; self.confidence = confidence; self.frozen = frozen
+    public init(madeAt: Double, remaining: Double, low: Double, high: Double, confidence: Confidence, frozen: Bool) {
+        self.madeAt = madeAt; self.remaining = remaining; self.low = low; self.high = high; self.confidence = confidence; self.frozen = frozen
     }
 
-    /// The figures `seconds` after the board was made.
-    public func left(after seconds: Double) -> (remaining: Double, low: Double, high: Double) {
-        let gone = frozen ? 0 : max(0, seconds)
+    /// The figures at `now` (engine's clock).
+    public func left(at now: Double) -> (remaining: Double, low: Double, high: Double) {
+        let gone = frozen ? 0 : max(0, now - madeAt)
         return (max(0, remaining - gone), max(0, low - gone), max(0, high - gone))
     }
 }

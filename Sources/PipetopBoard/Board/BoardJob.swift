@@ -12,12 +12,9 @@ public struct BoardJob: Sendable, Equatable, Codable {
     /// Times as the job reported them (its own clock).
     public var startedAt: Double
     public var endedAt: Double?
-    /// When the job last reported (its own clock).
-    public var updatedAt: Double
-    /// Seconds since it started (to its end once ended), at the board's time.
-    public var elapsed: Double
-    /// 0...1: each phase weighs the same, a running one by its own fraction.
-    public var fraction: Double
+    /// How far the job's clock is behind the engine's (seconds, a tenth at most off): the
+    /// job's times are on its clock, the board's on the engine's.
+    public var skew: Double
     /// Items over all phases.
     public var done: Int
     public var failed: Int
@@ -26,8 +23,9 @@ public struct BoardJob: Sendable, Equatable, Codable {
     public var total: Int?
     /// nil when nothing can be said yet, and for ended jobs.
     public var eta: BoardETA?
-    /// Seconds without progress in every running phase that reports it (a stall).
-    public var stalledFor: Double?
+    /// Since when every running phase that reports progress has made none, when that is
+    /// longer than their gaps warrant: a stall (engine's clock).
+    public var stalledSince: Double?
     /// Why it failed (the reason it gave, or what the engine saw).
     public var error: String?
     /// The verdict is the engine's own (lost, ended while no engine ran; `error` says what was
@@ -46,24 +44,40 @@ public struct BoardJob: Sendable, Equatable, Codable {
     public var past: PastDurations?
 
     public init(id: String, name: String, pipeline: String? = nil, run: Int = 1, state: JobState, labels: [String: String] = [:],
-                pid: Int32? = nil, startedAt: Double, endedAt: Double? = nil, updatedAt: Double? = nil, elapsed: Double = 0,
-                fraction: Double = 0, done: Int = 0, failed: Int = 0, skipped: Int = 0, total: Int? = nil, eta: BoardETA? = nil,
-                stalledFor: Double? = nil, error: String? = nil, byEngine: Bool = false, errorCount: Int = 0,
-                currentPhase: String? = nil, phases: [BoardPhase] = [], checkpoints: [CheckpointRecord] = [], logs: [LogLine] = [],
-                resources: BoardResources? = nil, past: PastDurations? = nil) {
+                pid: Int32? = nil, startedAt: Double, endedAt: Double? = nil, skew: Double = 0, done: Int = 0, failed: Int = 0,
+                skipped: Int = 0, total: Int? = nil, eta: BoardETA? = nil, stalledSince: Double? = nil, error: String? = nil,
+                byEngine: Bool = false, errorCount: Int = 0, currentPhase: String? = nil, phases: [BoardPhase] = [],
+                checkpoints: [CheckpointRecord] = [], logs: [LogLine] = [], resources: BoardResources? = nil, past: PastDurations? = nil) {
         self.id = id; self.name = name; self.pipeline = pipeline ?? labels["pipeline"] ?? name; self.run = run; self.state = state
-        self.labels = labels; self.pid = pid; self.startedAt = startedAt; self.endedAt = endedAt; self.updatedAt = updatedAt ?? startedAt
-        self.elapsed = elapsed; self.fraction = fraction; self.done = done; self.failed = failed; self.skipped = skipped
-        self.total = total; self.eta = eta; self.stalledFor = stalledFor; self.error = error; self.byEngine = byEngine
-        self.errorCount = errorCount; self.currentPhase = currentPhase; self.phases = phases; self.checkpoints = checkpoints
-        self.logs = logs; self.resources = resources; self.past = past
+        self.labels = labels; self.pid = pid; self.startedAt = startedAt; self.endedAt = endedAt; self.skew = skew
+        self.done = done; self.failed = failed; self.skipped = skipped; self.total = total; self.eta = eta
+        self.stalledSince = stalledSince; self.error = error; self.byEngine = byEngine; self.errorCount = errorCount
+        self.currentPhase = currentPhase; self.phases = phases; self.checkpoints = checkpoints; self.logs = logs
+        self.resources = resources; self.past = past
     }
 
     public func phase(_ id: String) -> BoardPhase? { phases.first { $0.id == id } }
 
-    /// Elapsed time `seconds` after the board was made (it counts until the job ends).
-    public func elapsed(after seconds: Double) -> Double { state.isTerminal ? elapsed : elapsed + max(0, seconds) }
+    /// 0...1: each phase weighs the same, a running or failed one by its own fraction.
+    public var fraction: Double {
+        guard !phases.isEmpty else { return state == .completed ? 1 : 0 }
+        var sum = 0.0
+        for p in phases {
+            switch p.state {
+            case .done, .skipped: sum += 1
+            case .failed, .running: sum += p.fraction ?? 0
+            case .pending: break
+            }
+        }
+        return min(1, sum / Double(phases.count))
+    }
 
-    /// How long a stall has lasted `seconds` after the board was made.
-    public func stalled(after seconds: Double) -> Double? { stalledFor.map { $0 + max(0, seconds) } }
+    /// Seconds since it started (to its end once ended) at `now` (engine's clock).
+    public func elapsed(at now: Double) -> Double { max(0, (endedAt ?? (now - skew)) - startedAt) }
+
+    /// A phase's elapsed time at `now` (engine's clock).
+    public func elapsed(of p: BoardPhase, at now: Double) -> Double? { p.elapsed(at: now, skew: skew) }
+
+    /// How long a stall has lasted at `now`.
+    public func stalled(at now: Double) -> Double? { stalledSince.map { max(0, now - $0) } }
 }

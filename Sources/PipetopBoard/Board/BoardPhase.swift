@@ -9,23 +9,21 @@ public struct BoardPhase: Sendable, Equatable, Codable {
     /// The total to show: the declared one, or the count so far when items outran it.
     public var total: Int?
     public var unit: String?
-    /// 0...1; nil when there is no total to measure against.
-    public var fraction: Double?
-    /// Items a second: over the recent look-back (running phases), and over the whole run.
+    /// Items a second over the recent look-back (running phases).
     public var rate: Double?
-    public var averageRate: Double?
     /// The fastest rate seen (nil before any).
     public var peakRate: Double?
-    /// Items a second in equal slices of the phase's run so far: its sparkline.
-    public var throughput: [Double]
+    /// Items a second in equal slices of the phase's run so far: its sparkline (for the
+    /// viewer's focus only, as it changes with every frame).
+    public var throughput: [Double]?
+    /// Times as the job reported them (its own clock; see `BoardJob.skew`).
     public var startedAt: Double?
     public var endedAt: Double?
-    /// Seconds since it started (to its end once ended), at the board's time.
-    public var elapsed: Double?
-    /// Seconds left in a running phase (nil: cannot be said, or not running).
-    public var eta: Double?
-    /// Seconds without progress, when longer than the phase's gaps warrant.
-    public var stalledFor: Double?
+    /// When a running phase should be done (engine's clock; nil: cannot be said).
+    public var finishAt: Double?
+    /// Since when a running phase has made no progress, when that is longer than its gaps
+    /// warrant (engine's clock).
+    public var stalledSince: Double?
     public var retries: Int
     public var errorCount: Int
     public var error: String?
@@ -35,29 +33,47 @@ public struct BoardPhase: Sendable, Equatable, Codable {
     public var steps: BoardSteps
 
     public init(id: String, name: String, state: PhaseState, done: Int = 0, failed: Int = 0, skipped: Int = 0, total: Int? = nil,
-                unit: String? = nil, fraction: Double? = nil, rate: Double? = nil, averageRate: Double? = nil, peakRate: Double? = nil,
-                throughput: [Double] = [], startedAt: Double? = nil, endedAt: Double? = nil, elapsed: Double? = nil, eta: Double? = nil,
-                stalledFor: Double? = nil, retries: Int = 0, errorCount: Int = 0, error: String? = nil, past: PastDurations? = nil,
-                usage: PhaseUsage? = nil, steps: BoardSteps = BoardSteps()) {
+                unit: String? = nil, rate: Double? = nil, peakRate: Double? = nil, throughput: [Double]? = nil, startedAt: Double? = nil,
+                endedAt: Double? = nil, finishAt: Double? = nil, stalledSince: Double? = nil, retries: Int = 0, errorCount: Int = 0,
+                error: String? = nil, past: PastDurations? = nil, usage: PhaseUsage? = nil, steps: BoardSteps = BoardSteps()) {
         self.id = id; self.name = name; self.state = state; self.done = done; self.failed = failed; self.skipped = skipped
-        self.total = total; self.unit = unit; self.fraction = fraction; self.rate = rate; self.averageRate = averageRate
-        self.peakRate = peakRate; self.throughput = throughput; self.startedAt = startedAt; self.endedAt = endedAt
-        self.elapsed = elapsed; self.eta = eta; self.stalledFor = stalledFor; self.retries = retries
-        self.errorCount = errorCount; self.error = error; self.past = past; self.usage = usage; self.steps = steps
+        self.total = total; self.unit = unit; self.rate = rate; self.peakRate = peakRate; self.throughput = throughput
+        self.startedAt = startedAt; self.endedAt = endedAt; self.finishAt = finishAt; self.stalledSince = stalledSince
+        self.retries = retries; self.errorCount = errorCount; self.error = error; self.past = past; self.usage = usage; self.steps = steps
     }
 
     /// Items accounted for: processed, failed or skipped.
     public var accounted: Int { done &+ failed &+ skipped }
 
-    /// Elapsed time `seconds` after the board was made (it counts while the phase runs).
-    public func elapsed(after seconds: Double) -> Double? {
-        guard let e = elapsed else { return nil }
-        return state == .running && endedAt == nil ? e + max(0, seconds) : e
+    /// 0...1; nil when there is no total to measure against (1 once done).
+    public var fraction: Double? {
+        guard let t = total else { return state == .done ? 1 : nil }
+        if t == 0 { return state.isFinished ? 1 : 0 }
+        return min(1, Double(accounted) / Double(t))
     }
 
+    /// Seconds since it started (to its end once ended) at `now` (engine's clock), for a job
+    /// whose clock is `skew` behind the engine's.
+    public func elapsed(at now: Double, skew: Double) -> Double? {
+        guard let s = startedAt else { return nil }
+        return max(0, (endedAt ?? (now - skew)) - s)
+    }
+
+    /// Items a second over its whole run so far (what a report wants).
+    public func averageRate(at now: Double, skew: Double) -> Double? {
+        guard let e = elapsed(at: now, skew: skew), e > 0, done &+ failed > 0 else { return nil }
+        return Double(done &+ failed) / e
+    }
+
+    /// Seconds left at `now`, for a running phase that can say.
+    public func eta(at now: Double) -> Double? { finishAt.map { max(0, $0 - now) } }
+
+    /// Seconds without progress at `now`, when stalled.
+    public func stalled(at now: Double) -> Double? { stalledSince.map { max(0, now - $0) } }
+
     /// A running phase already slower than 95% of its past runs.
-    public var slowerThanUsual: Bool {
-        guard state == .running, let e = elapsed, let p = past else { return false }
+    public func slowerThanUsual(at now: Double, skew: Double) -> Bool {
+        guard state == .running, let e = elapsed(at: now, skew: skew), let p = past else { return false }
         return e > p.p95
     }
 }

@@ -18,8 +18,8 @@ public enum ETAWording {
 
     /// "12m", "≈12m" (rough range), "≥12m" (phases ahead unknown), "stalled 3m", "paused",
     /// or how the job ended; longer forms add the 80% range and the clock time of completion.
-    /// `after`: seconds since the board was made; `now`: the viewer's clock, for the finish time.
-    public static func job(_ j: BoardJob, after: Double, now: Double, form: Form, label: String = "", marks: Marks) -> (String, Kind) {
+    /// `now`: the engine's clock (the board's time, counted on by the viewer).
+    public static func job(_ j: BoardJob, now: Double, form: Form, label: String = "", marks: Marks) -> (String, Kind) {
         switch j.state {
         case .completed: return ("done", .done)
         case .failed: return ("failed", .failed)
@@ -27,9 +27,9 @@ public enum ETAWording {
         case .paused: return ("paused", .paused)
         default: break
         }
-        if let idle = j.stalled(after: after) { return ("stalled " + stallTime(idle), .stalled) }
+        if let idle = j.stalled(at: now) { return ("stalled " + stallTime(idle), .stalled) }
         guard let e = j.eta else { return ("-", .unknown) }
-        let left = e.left(after: after)
+        let left = e.left(at: now)
         let mark = e.confidence == .lowerBound ? marks.atLeast : e.confidence == .rough ? marks.rough : ""
         var text = label + mark + Format.duration(left.remaining)
         if form != .short && e.confidence != .lowerBound {
@@ -47,20 +47,20 @@ public enum ETAWording {
     }
 
     /// A running phase: "ETA 4m" (with `label`), or "stalled 2m"; "" when nothing can be said.
-    public static func phase(_ p: BoardPhase, after: Double, label: String = "") -> (String, Kind) {
-        if let idle = p.stalledFor { return ("stalled " + stallTime(idle + max(0, after)), .stalled) }
-        guard let eta = p.eta else { return ("", .unknown) }
-        return (label + Format.duration(max(0, eta - max(0, after))), .estimate)
+    public static func phase(_ p: BoardPhase, now: Double, label: String = "") -> (String, Kind) {
+        if let idle = p.stalled(at: now) { return ("stalled " + stallTime(idle), .stalled) }
+        guard let eta = p.eta(at: now) else { return ("", .unknown) }
+        return (label + Format.duration(eta), .estimate)
     }
 
     /// The sentence `report` prints after a job's elapsed time: ", ETA 12m (8m-15m, 80%), done
     /// about 14:32", ", stalled 3m", ", paused"; "" when there is none.
-    public static func sentence(_ j: BoardJob, after: Double, now: Double) -> String {
+    public static func sentence(_ j: BoardJob, now: Double) -> String {
         guard !j.state.isTerminal else { return "" }
         if j.state == .paused { return ", paused" }
-        if let idle = j.stalled(after: after) { return ", stalled \(Format.duration(idle))" }
+        if let idle = j.stalled(at: now) { return ", stalled \(Format.duration(idle))" }
         guard let e = j.eta else { return "" }
-        let left = e.left(after: after)
+        let left = e.left(at: now)
         guard e.confidence != .lowerBound else { return ", ETA at least \(Format.duration(left.remaining)) (phases ahead unknown)" }
         return ", ETA \(Format.duration(left.remaining)) (\(Format.duration(left.low))-\(Format.duration(left.high)), "
             + (e.confidence == .calibrated ? "80%" : "rough") + "), done about \(Format.finish(now + left.remaining, now: now))"

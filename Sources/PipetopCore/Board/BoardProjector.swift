@@ -11,7 +11,9 @@ public enum BoardProjector {
     }
 
     public static func job(_ j: Job, in s: PipelineState, now engineNow: Double, options: BoardOptions = BoardOptions()) -> BoardJob {
-        let now = j.ownTime(engineNow)
+        let skew = BoardRounding.time(j.clockSkew ?? 0)
+        // The job's own clock: its times and the engine's refreshes of it are on this clock.
+        let now = engineNow - skew
         let pipeline = RunSummary.pipeline(of: j)
         var done = 0, failed = 0, skipped = 0, total: Int? = 0
         for p in j.phases {
@@ -19,42 +21,47 @@ public enum BoardProjector {
             total = total.flatMap { t in p.effectiveTotal.map { t &+ $0 } }
         }
         let focused = options.focuses(job: j.id)
+        let stalled = j.state.isTerminal ? nil : Estimator.stall(j, now: now)
         return BoardJob(
             id: j.id, name: j.name, pipeline: pipeline, run: j.run, state: j.state, labels: j.labels, pid: j.pid,
-            startedAt: j.startedAt, endedAt: j.endedAt, updatedAt: j.updatedAt, elapsed: j.elapsed(now: now), fraction: j.fraction,
-            done: done, failed: failed, skipped: skipped, total: j.phases.isEmpty ? nil : total, eta: eta(j, now: now),
-            stalledFor: j.state.isTerminal ? nil : Estimator.stall(j, now: now), error: j.error, byEngine: j.verdict != nil,
+            startedAt: j.startedAt, endedAt: j.endedAt, skew: skew, done: done, failed: failed, skipped: skipped,
+            total: j.phases.isEmpty ? nil : total, eta: eta(j, skew: skew),
+            stalledSince: stalled.map { BoardRounding.time(engineNow - $0) }, error: j.error, byEngine: j.verdict != nil,
             errorCount: j.errorCount, currentPhase: j.currentPhase?.id,
-            phases: j.phases.map { phase($0, of: j, in: s, now: now, pipeline: pipeline, steps: options.focuses(job: j.id, phase: $0.id)) },
+            phases: j.phases.map { phase($0, of: j, in: s, now: now, engineNow: engineNow, pipeline: pipeline,
+                                         focused: focused, steps: options.focuses(job: j.id, phase: $0.id)) },
             checkpoints: options.checkpointData ? j.checkpoints : j.checkpoints.map { var c = $0; c.data = nil; return c },
             logs: Array(j.logs.suffix(options.logLines)),
             resources: j.resources.map { resources($0, points: focused ? options.timelinePoints : 0) },
             past: PastDurations(s.history[pipeline]?.filter { $0.status == .completed }.map(\.duration) ?? []))
     }
 
-    /// The estimate as shown, counted down to `now` (the job's clock).
-    static func eta(_ j: Job, now: Double) -> BoardETA? {
+    /// The estimate as shown, anchored where it was made (engine's clock): it changes only
+    /// when the engine's shown estimate does (see `ETATrack`), and viewers count down from it.
+    static func eta(_ j: Job, skew: Double) -> BoardETA? {
         guard !j.state.isTerminal, let e = j.eta?.shown else { return nil }
-        let left = e.left(now: now)
         let confidence: BoardETA.Confidence = !e.complete ? .lowerBound : e.calibrated ? .calibrated : .rough
-        return BoardETA(remaining: left.eta, low: left.lo, high: left.hi, confidence: confidence, frozen: e.paused || e.stalledFor != nil)
+        let r = BoardRounding.time
+        return BoardETA(madeAt: r(e.at + skew), remaining: r(e.remaining), low: r(e.lo), high: r(e.hi), confidence: confidence,
+                        frozen: e.paused || e.stalledFor != nil)
     }
 
-    static func phase(_ p: Phase, of j: Job, in s: PipelineState, now: Double, pipeline: String, steps focused: Bool) -> BoardPhase {
-        let elapsed = p.elapsed(now: now)
+    static func phase(_ p: Phase, of j: Job, in s: PipelineState, now: Double, engineNow: Double, pipeline: String,
+                      focused: Bool, steps: Bool) -> BoardPhase {
         let stalled = Estimator.stall(p, in: j, now: now)
-        var average: Double?
-        if let e = elapsed, e > 0, p.done &+ p.failed > 0 { average = Double(p.done &+ p.failed) / e }
-        let steps = BoardSteps(kept: p.steps.count, running: p.steps.runningCount, failed: p.steps.failedCount,
-                               dropped: p.steps.dropped, longest: p.steps.longest, items: focused ? p.steps.items : nil)
+        let left = p.state == .running && stalled == nil ? s.phaseETA(p, of: j, now: now) : nil
+        let stepList = BoardSteps(kept: p.steps.count, running: p.steps.runningCount, failed: p.steps.failedCount,
+                                  dropped: p.steps.dropped, longest: BoardRounding.time(p.steps.longest), items: steps ? p.steps.items : nil)
         return BoardPhase(
             id: p.id, name: p.name, state: p.state, done: p.done, failed: p.failed, skipped: p.skipped, total: p.effectiveTotal,
-            unit: p.unit, fraction: p.fraction ?? (p.state == .done ? 1 : nil), rate: j.rate(of: p, now: now), averageRate: average,
-            peakRate: p.rate.peak > 0 ? p.rate.peak : nil, throughput: j.throughput(of: p, buckets: throughputSlices, now: now),
-            startedAt: p.startedAt, endedAt: p.endedAt, elapsed: elapsed,
-            eta: p.state == .running && stalled == nil ? s.phaseETA(p, of: j, now: now) : nil, stalledFor: stalled,
+            unit: p.unit, rate: j.rate(of: p, now: now).map(BoardRounding.rate),
+            peakRate: p.rate.peak > 0 ? BoardRounding.rate(p.rate.peak) : nil,
+            throughput: focused ? j.throughput(of: p, buckets: throughputSlices, now: now).map(BoardRounding.rate) : nil,
+            startedAt: p.startedAt, endedAt: p.endedAt,
+            // Whole seconds: the figure a person reads, steady while the rate is.
+            finishAt: left.map { (engineNow + $0).rounded() }, stalledSince: stalled.map { BoardRounding.time(engineNow - $0) },
             retries: p.retries, errorCount: p.errorCount, error: p.error,
-            past: PastDurations(s.pastDurations(pipeline: pipeline, phase: p.id)), usage: p.usage, steps: steps)
+            past: PastDurations(s.pastDurations(pipeline: pipeline, phase: p.id)), usage: p.usage, steps: stepList)
     }
 
     static func resources(_ r: JobResources, points: Int) -> BoardResources {

@@ -19,6 +19,7 @@ public enum MetricsExposition {
 
     /// Every figure is the Board's (as on the dashboard and in `report`).
     public static func text(_ b: Board, counters: Counters) -> String {
+        let now = b.at
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
             guard !samples.isEmpty else { return }
@@ -37,13 +38,13 @@ public enum MetricsExposition {
         family("pipetop_job_run", "gauge", "The job's run number (1 for the first run under its id).", jobs.map { (jl($0), Double($0.run)) })
         family("pipetop_job_progress_ratio", "gauge", "How far along the job is, 0 to 1.", jobs.map { (jl($0), $0.fraction) })
         family("pipetop_job_duration_seconds", "gauge", "Time since the job started (to its end once ended).",
-               jobs.map { (jl($0), $0.elapsed) })
+               jobs.map { (jl($0), $0.elapsed(at: now)) })
         family("pipetop_job_eta_seconds", "gauge", "Estimated time left for the job (docs/ETA.md).", jobs.compactMap { j in
             guard !j.state.isTerminal, let e = j.eta else { return nil }
-            return (jl(j), e.remaining)
+            return (jl(j), e.left(at: now).remaining)
         })
         family("pipetop_job_stalled", "gauge", "1 while the job is stalled.", jobs.filter { !$0.state.isTerminal }.map {
-            (jl($0), $0.stalledFor == nil ? 0 : 1)
+            (jl($0), $0.stalledSince == nil ? 0 : 1)
         })
         family("pipetop_job_errors_total", "counter", "Error log lines of the job.", jobs.map { (jl($0), Double($0.errorCount)) })
         family("pipetop_job_cpu_seconds_total", "counter", "CPU time of the job's process tree while sampled.",
@@ -67,7 +68,7 @@ public enum MetricsExposition {
                 skipped.append((l, Double(p.skipped)))
                 if let t = p.total { totals.append((l, Double(t))) }
                 if let r = p.rate { rates.append((l, r)) }
-                if let d = p.elapsed { durations.append((l, d)) }
+                if let d = j.elapsed(of: p, at: now) { durations.append((l, d)) }
             }
         }
         family("pipetop_phase_info", "gauge", "One per phase; its state as a label.", states)

@@ -166,13 +166,13 @@ struct ReplayCommand: ParsableCommand {
         var text = ""
         for job in board.jobs where !job.state.isTerminal && job.state != .pending {
             let p = job.phases.first { $0.state == .running }
-            let left = job.eta
+            let left = job.eta?.left(at: t)
             func num(_ v: Double?) -> JSONValue { v.map { .double(($0 * 10).rounded() / 10) } ?? .null }
             let fields: [(String, JSONValue)] = [
                 ("ts", .double(t)), ("job", .string(job.id)), ("phase", p.map { .string($0.id) } ?? .null),
                 ("done", p.map { .int($0.accounted) } ?? .null), ("total", p?.total.map(JSONValue.int) ?? .null),
                 ("eta_s", num(left?.remaining)), ("lo_s", num(left?.low)), ("hi_s", num(left?.high)),
-                ("stalled", .bool(job.stalledFor != nil)),
+                ("stalled", .bool(job.stalledSince != nil)),
             ]
             text += JSONWriter.string(.object(fields)) + "\n"
         }

@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
         let selected = jobs.isEmpty ? board.jobs : jobs.compactMap { board[job: $0] }
         switch format {
         case .json: Swift.print(JSONWriter.string(Report.json(board, jobs: selected)))
-        case .csv: print(Report.csv(selected), terminator: "")
+        case .csv: print(Report.csv(selected, now: board.at), terminator: "")
         case .text: print(Report.text(board, jobs: selected, detailed: false), terminator: "")
         case .detailed: print(Report.text(board, jobs: selected, detailed: true), terminator: "")
         }

@@ -21,11 +21,11 @@ enum Report {
         var m: [(String, JSONValue)] = [
             ("id", .string(j.id)), ("name", .string(j.name)), ("run", .int(j.run)), ("status", .string(j.state.rawValue)),
             ("started_at", .string(iso(j.startedAt))), ("ended_at", j.endedAt.map { .string(iso($0)) } ?? .null),
-            ("duration_s", .double(round3(j.elapsed))), ("progress", .double(round3(j.fraction))),
+            ("duration_s", .double(round3(j.elapsed(at: b.at)))), ("progress", .double(round3(j.fraction))),
             ("error", j.error.map(JSONValue.string) ?? .null), ("pid", j.pid.map { .int(Int($0)) } ?? .null),
             ("labels", .object(j.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("eta", eta(j, now: b.at)),
-            ("phases", .array(j.phases.map(phase))),
+            ("phases", .array(j.phases.map { phase($0, of: j, now: b.at) })),
             ("checkpoints", .array(j.checkpoints.map { c in
                 .object([("name", .string(c.name)), ("at", .string(iso(c.at))), ("done", .int(c.done)), ("failed", .int(c.failed)),
                          ("data", c.data ?? .null)])
@@ -48,26 +48,27 @@ enum Report {
     /// The job's estimate as shown: time left, its 80% range, when that is, how sure.
     static func eta(_ j: BoardJob, now: Double) -> JSONValue {
         guard !j.state.isTerminal, let e = j.eta else { return .null }
-        let stalled: JSONValue = j.stalledFor.map { .double(round3($0)) } ?? .null
+        let stalled: JSONValue = j.stalled(at: now).map { .double(round3($0)) } ?? .null
+        let left = e.left(at: now)
         let fields: [(String, JSONValue)] = [
-            ("remaining_s", .double(round3(e.remaining))), ("low_s", .double(round3(e.low))), ("high_s", .double(round3(e.high))),
-            ("finish_at", .string(iso(now + e.remaining))), ("confidence", .string(e.confidence.rawValue)),
+            ("remaining_s", .double(round3(left.remaining))), ("low_s", .double(round3(left.low))), ("high_s", .double(round3(left.high))),
+            ("finish_at", .string(iso(now + left.remaining))), ("confidence", .string(e.confidence.rawValue)),
             ("stalled_s", stalled), ("paused", .bool(j.state == .paused)),
         ]
         return .object(fields)
     }
 
-    static func phase(_ p: BoardPhase) -> JSONValue {
+    static func phase(_ p: BoardPhase, of j: BoardJob, now: Double) -> JSONValue {
         let u = p.usage
-        let eta: JSONValue = p.eta.map { .double(round3($0)) } ?? .null
+        let eta: JSONValue = p.eta(at: now).map { .double(round3($0)) } ?? .null
         let peak: JSONValue = p.peakRate.map { .double(round3($0)) } ?? .null
         let fields: [(String, JSONValue)] = [
             ("id", .string(p.id)), ("name", .string(p.name)), ("status", .string(p.state.rawValue)),
             ("done", .int(p.done)), ("failed", .int(p.failed)), ("skipped", .int(p.skipped)),
             ("total", p.total.map(JSONValue.int) ?? .null), ("unit", p.unit.map(JSONValue.string) ?? .null),
             ("started_at", p.startedAt.map { .string(iso($0)) } ?? .null), ("ended_at", p.endedAt.map { .string(iso($0)) } ?? .null),
-            ("duration_s", p.elapsed.map { .double(round3($0)) } ?? .null),
-            ("rate_per_s", p.averageRate.map { .double(round3($0)) } ?? .null),
+            ("duration_s", j.elapsed(of: p, at: now).map { .double(round3($0)) } ?? .null),
+            ("rate_per_s", p.averageRate(at: now, skew: j.skew).map { .double(round3($0)) } ?? .null),
             ("eta_s", eta), ("peak_rate_per_s", peak),
             ("errors", .int(p.errorCount)), ("retries", .int(p.retries)), ("error", p.error.map(JSONValue.string) ?? .null),
             ("steps", .object([("kept", .int(p.steps.kept)), ("failed", .int(p.steps.failed)), ("dropped", .int(p.steps.dropped))])),
@@ -100,16 +101,16 @@ enum Report {
                              "done", "failed", "skipped", "total", "unit", "rate_per_s", "%cpu", "cpu_seconds", "peak_rss",
                              "read_bytes", "write_bytes", "errors", "error"]
 
-    static func csv(_ jobs: [BoardJob]) -> String {
+    static func csv(_ jobs: [BoardJob], now: Double) -> String {
         var out = csvColumns.joined(separator: ",") + "\n"
         for j in jobs {
             for p in j.phases {
                 let u = p.usage
                 let fields: [String] = [
                     j.id, j.name, "\(j.run)", p.id, p.name, p.state.rawValue,
-                    p.startedAt.map(iso) ?? "", p.endedAt.map(iso) ?? "", p.elapsed.map { num($0) } ?? "",
+                    p.startedAt.map(iso) ?? "", p.endedAt.map(iso) ?? "", j.elapsed(of: p, at: now).map { num($0) } ?? "",
                     "\(p.done)", "\(p.failed)", "\(p.skipped)", p.total.map(String.init) ?? "", p.unit ?? "",
-                    p.averageRate.map { num($0) } ?? "", u?.averageCPU.map { num($0) } ?? "", u.map { num($0.cpuSeconds) } ?? "",
+                    p.averageRate(at: now, skew: j.skew).map { num($0) } ?? "", u?.averageCPU.map { num($0) } ?? "", u.map { num($0.cpuSeconds) } ?? "",
                     u.map { "\($0.peakRSS)" } ?? "", u.map { "\($0.readBytes)" } ?? "", u.map { "\($0.writeBytes)" } ?? "",
                     "\(p.errorCount)", p.error ?? "",
                 ]
@@ -132,17 +133,17 @@ enum Report {
         var out = ""
         for j in jobs {
             out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), \(Format.percent(j.fraction)), "
-            out += "\(Format.duration(j.elapsed))" + ETAWording.sentence(j, after: 0, now: now) + (j.error.map { ", error: \($0)" } ?? "") + "\n"
+            out += "\(Format.duration(j.elapsed(at: now)))" + ETAWording.sentence(j, now: now) + (j.error.map { ", error: \($0)" } ?? "") + "\n"
             for p in j.phases {
                 var line = "  \(p.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"
                 if let t = p.total { line += "  \(p.accounted)/\(t)" + (p.unit.map { " " + $0 } ?? "") }
                 else if p.accounted > 0 { line += "  \(p.accounted)" }
                 if p.failed > 0 { line += ", \(p.failed) failed" }
-                if let e = p.elapsed { line += ", \(Format.duration(e))" }
-                if let r = p.averageRate { line += ", \(Format.rate(r, unit: p.unit))" }
+                if let e = j.elapsed(of: p, at: now) { line += ", \(Format.duration(e))" }
+                if let r = p.averageRate(at: now, skew: j.skew) { line += ", \(Format.rate(r, unit: p.unit))" }
                 if p.state == .running {
-                    if let idle = p.stalledFor { line += ", stalled \(Format.duration(idle))" }
-                    else if let eta = p.eta { line += ", ETA \(Format.duration(eta))" }
+                    if let idle = p.stalled(at: now) { line += ", stalled \(Format.duration(idle))" }
+                    else if let eta = p.eta(at: now) { line += ", ETA \(Format.duration(eta))" }
                 }
                 if let err = p.error { line += ", error: \(err)" }
                 out += line + "\n"

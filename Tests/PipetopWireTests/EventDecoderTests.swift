@@ -40,11 +40,12 @@ struct EventDecoderTests {
             case .success(.sync): types.insert("sync")
             case .success(.subscribe): types.insert("subscribe")
             case .success(.resume): types.insert("resume")
+            case .success(.focus): types.insert("focus")
             case .failure(let e): Issue.record("example refused: \(line): \(e.reason)")
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "sync", "subscribe", "resume", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "sync", "subscribe", "resume", "focus", "synced", "error"]
         #expect(types == all)
     }
 

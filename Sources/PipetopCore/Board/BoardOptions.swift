@@ -1,5 +1,5 @@
 /// What a viewer wants in its Board beyond what every viewer gets.
-public struct BoardOptions: Sendable, Equatable {
+public struct BoardOptions: Sendable, Hashable {
     /// The job (and phase) the viewer looks at: only there are steps listed one by one and
     /// resource timelines included.
     public var focusJob: String?

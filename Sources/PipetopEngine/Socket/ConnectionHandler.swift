@@ -155,7 +155,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .success(.subscribe(let s)):
             applyBatch(context)
             subscribed = true
-            hub.add(context.channel, fps: s.fps, deltas: s.deltas, checkpointData: s.checkpointData)
+            hub.add(context.channel, s)
+        case .success(.focus(let job, let phase)):
+            hub.focus(context.channel, job: job, phase: phase)
         }
     }
 

@@ -23,6 +23,8 @@ public final class Engine: Sendable {
         var refused: UInt64 = 0
         /// Sequence number of the last event given to the journal.
         var seq: Int64 = 0
+        /// Applied events for the viewers that asked for the event stream (nil until one did).
+        var events: EventLog?
     }
 
     public init(clock: any Clock = SystemClock(), state: PipelineState = PipelineState()) {
@@ -109,6 +111,7 @@ public final class Engine: Sendable {
                     try s.state.apply(event, now: now)
                     s.version &+= 1
                     s.applied &+= 1
+                    s.events?.record(event, line: lines?[k])
                     if let journal {
                         s.seq += 1
                         journal.enqueue(Store.Entry(seq: s.seq, at: now, job: event.job,
@@ -122,6 +125,18 @@ public final class Engine: Sendable {
             }
         }
         return refused
+    }
+
+    /// Starts keeping applied events for the event stream (from the next one).
+    func keepEvents() { inner.withLock { s in if s.events == nil { s.events = EventLog() } } }
+
+    /// Applied events numbered after `seq` (oldest first), with the oldest number still kept
+    /// and the next to come.
+    func events(after seq: UInt64) -> (entries: [EventLog.Entry], oldest: UInt64, next: UInt64) {
+        inner.withLock { s in
+            guard let log = s.events else { return ([], 1, 1) }
+            return (Array(log.after(seq)), log.oldest, log.next)
+        }
     }
 
     /// Applies a sampler reading (host and process-tree figures).

@@ -36,6 +36,8 @@ public final class SubscriberHub: Sendable {
         var fellBehind = false
         /// Keeps a local subscriber's identity alive while it is registered.
         var token: AnyObject? = nil
+        /// A viewer of protocol 2: gets the Board (nil: protocol 1, the state).
+        var board: BoardViewer? = nil
 
         var isWritable: Bool {
             if case .channel(let c) = sink { return c.isWritable }
@@ -59,6 +61,61 @@ public final class SubscriberHub: Sendable {
     public static let heartbeatEvery = 5.0
     /// A delta viewer gets a whole snapshot at least this often.
     public static let resyncEvery = 60.0
+
+    /// A viewer of subscriber protocol 2 (the Board) or 1 (the state, for now).
+    func add(_ channel: Channel, _ sub: WireMessage.Subscribe) {
+        guard sub.version >= BoardMessage.version else {
+            add(channel, fps: sub.fps, deltas: sub.deltas, checkpointData: sub.checkpointData)
+            return
+        }
+        let f = min(Self.maxFPS, max(0.5, sub.fps ?? Self.defaultFPS))
+        var viewer = BoardViewer(options: BoardOptions(focusJob: sub.focusJob, focusPhase: sub.focusPhase, checkpointData: sub.checkpointData))
+        if sub.events {
+            engine.keepEvents()
+            viewer.events = true
+            viewer.eventJobs = sub.eventJobs
+            viewer.eventTypes = sub.eventTypes
+            // From `since` when given (the engine tells what it no longer has), else from now.
+            viewer.lastEvent = sub.since ?? (engine.events(after: UInt64.max).next &- 1)
+        }
+        let already = subscribers.withLock { subs -> Bool in
+            let key = ObjectIdentifier(channel)
+            if var old = subs[key] {
+                // A second subscribe changes the rate and what it looks at; the next frame is
+                // a whole Board.
+                old = Subscriber(sink: old.sink, interval: 1 / f, sentVersion: nil, sentAt: old.sentAt)
+                old.board = viewer
+                subs[key] = old
+                return true
+            }
+            var s = Subscriber(sink: .channel(channel), interval: 1 / f)
+            s.board = viewer
+            subs[key] = s
+            return false
+        }
+        if !already {
+            var h = hello
+            h.v = BoardMessage.version
+            send(Data(BoardMessage.hello(h).line().utf8), to: channel)
+            _ = channel.pipeline.addHandler(WritabilityWatcher(hub: self), position: .first)
+        }
+        schedule(after: 0, on: channel.eventLoop)
+    }
+
+    /// A viewer of protocol 2 looks at another job or phase: its next frame carries that
+    /// phase's steps and that job's timelines (and nobody else pays for them).
+    func focus(_ channel: Channel, job: String?, phase: String?) {
+        subscribers.withLock { subs in
+            let key = ObjectIdentifier(channel)
+            guard var s = subs[key], s.board != nil else { return }
+            s.board!.options.focusJob = job
+            s.board!.options.focusPhase = job == nil ? nil : phase
+            s.board!.sent = nil  // a whole Board comes next
+            s.sentVersion = nil
+            subs[key] = s
+        }
+        schedule(after: 0, on: channel.eventLoop)
+    }
 
     func add(_ channel: Channel, fps: Double?, deltas: Bool = false, checkpointData: Bool = false) {
         let f = min(Self.maxFPS, max(0.5, fps ?? Self.defaultFPS))
@@ -144,6 +201,7 @@ public final class SubscriberHub: Sendable {
         var due: [Channel] = []
         var dueWithData: [Channel] = []
         var deltaDue: [(Channel, PipelineState?)] = []  // nil base: a whole snapshot
+        var boardDue: [(Channel, BoardViewer, resync: Bool)] = []
         var nudges: [@Sendable () -> Void] = []
         var nextDelay: Double?
         subscribers.withLock { subs in
@@ -160,6 +218,11 @@ public final class SubscriberHub: Sendable {
                 s.sentVersion = version
                 s.sentAt = now
                 switch s.sink {
+                case .channel(let c) where s.board != nil:
+                    let resync = s.board!.sent == nil || s.fellBehind || now - s.snapshotAt >= Self.resyncEvery
+                    s.fellBehind = false
+                    if resync { s.snapshotAt = now }
+                    boardDue.append((c, s.board!, resync))
                 case .channel(let c):
                     if s.deltas {
                         let resync = s.base == nil || s.fellBehind || now - s.snapshotAt >= Self.resyncEvery
@@ -191,8 +254,62 @@ public final class SubscriberHub: Sendable {
                 send(line, to: ch)
             }
         }
+        if !boardDue.isEmpty {
+            let sent = sendBoards(boardDue, state: state, version: version, now: now)
+            subscribers.withLock { subs in
+                for (key, viewer) in sent {
+                    // Unless it changed what it looks at meanwhile (then its next frame is whole).
+                    guard subs[key]?.board?.options == viewer.options else { subs[key]?.board?.sent = nil; continue }
+                    subs[key]?.board?.sent = viewer.sent
+                    subs[key]?.board?.lastEvent = viewer.lastEvent
+                }
+            }
+        }
         for f in nudges { f() }
         if let d = nextDelay { schedule(after: d, on: loop) }
+    }
+
+    /// Protocol 2: the Board projected once per distinct view (most viewers share one), sent
+    /// whole or as what changed since each viewer's last; then the events each asked for.
+    private func sendBoards(_ due: [(Channel, BoardViewer, resync: Bool)], state: PipelineState, version: UInt64,
+                            now: Double) -> [(ObjectIdentifier, BoardViewer)] {
+        var boards: [BoardOptions: JSONValue] = [:]
+        var out: [(ObjectIdentifier, BoardViewer)] = []
+        for (channel, var viewer, resync) in due {
+            let value: JSONValue
+            if let b = boards[viewer.options] {
+                value = b
+            } else {
+                guard let b = try? JSONValueEncoder.encode(BoardProjector.board(state, now: now, options: viewer.options)) else { continue }
+                boards[viewer.options] = b
+                value = b
+            }
+            if viewer.events { sendEvents(&viewer, to: channel) }
+            if resync || viewer.sent == nil {
+                send(Data(BoardMessage.board(version: version, board: value).line().utf8), to: channel)
+            } else if let old = viewer.sent, let changes = MergePatch.diff(old, value) {
+                send(Data(BoardMessage.delta(version: version, changes: changes).line().utf8), to: channel)
+            }
+            viewer.sent = value
+            out.append((ObjectIdentifier(channel), viewer))
+        }
+        return out
+    }
+
+    /// The events a viewer has not had yet (its filters applied), or word of those it missed.
+    private func sendEvents(_ viewer: inout BoardViewer, to channel: Channel) {
+        let (entries, oldest, next) = engine.events(after: viewer.lastEvent)
+        var text = ""
+        if viewer.lastEvent &+ 1 < oldest {
+            text += BoardMessage.skipped(from: viewer.lastEvent &+ 1, to: oldest &- 1).line()
+        }
+        for e in entries {
+            if let jobs = viewer.eventJobs, !jobs.contains(e.job) { continue }
+            if let types = viewer.eventTypes, !types.contains(e.type) { continue }
+            text += #"{"type":"event","seq":\#(e.seq),"event":\#(e.line)}"# + "\n"
+        }
+        viewer.lastEvent = next &- 1
+        if !text.isEmpty { send(Data(text.utf8), to: channel) }
     }
 
     /// Tells viewers that heard nothing for `heartbeatEvery` that the engine is still there.
@@ -208,6 +325,7 @@ public final class SubscriberHub: Sendable {
             }
         }
         guard !quiet.isEmpty, let line = try? SubscriberMessage.heartbeat(.init(now: now)).line() else { return }
+        // (The same line in both protocols.)
         for c in quiet { send(line, to: c) }
     }
 

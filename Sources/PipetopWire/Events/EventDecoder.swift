@@ -35,16 +35,32 @@ public enum EventDecoder {
             throw WireError("a line must be a JSON object, not \(json.typeName)")
         }
         let f = Fields(json)
-        if let v = try f.optionalInt("v"), v != protocolVersion {
+        let type = try f.requiredString("type")
+        // A subscriber's `v` is the subscriber protocol's (checked by the engine, which
+        // answers an old viewer with both versions); everywhere else, the events'.
+        if type != "subscribe", let v = try f.optionalInt("v"), v != protocolVersion {
             throw WireError("unsupported protocol version \(v) (this engine speaks \(protocolVersion))")
         }
-        let type = try f.requiredString("type")
         switch type {
         case "sync":
             return .sync(id: json["id"] ?? .null, durable: try f.optionalBool("durable") ?? true)
         case "subscribe":
-            return .subscribe(.init(fps: try f.optionalDouble("fps"), deltas: try f.optionalBool("deltas") ?? false,
-                                    checkpointData: try f.optionalBool("checkpoint_data") ?? false))
+            var s = WireMessage.Subscribe(fps: try f.optionalDouble("fps"), deltas: try f.optionalBool("deltas") ?? false,
+                                          checkpointData: try f.optionalBool("checkpoint_data") ?? false)
+            s.version = try f.optionalInt("v", limit: 1_000) ?? 1
+            if let focus = json["focus"], focus != .null {
+                let ff = Fields(focus)
+                guard case .object = focus else { throw WireError("field 'focus' must be an object with 'job' and 'phase', got \(focus.typeName)") }
+                s.focusJob = try ff.optionalString("job", path: "focus.")
+                s.focusPhase = try ff.optionalString("phase", path: "focus.")
+            }
+            s.events = try f.optionalBool("events") ?? false
+            s.eventJobs = try f.optionalStrings("jobs")
+            s.eventTypes = try f.optionalStrings("types")
+            s.since = try f.optionalCount("since").map(UInt64.init)
+            return .subscribe(s)
+        case "focus":
+            return .focus(job: try f.optionalString("job"), phase: try f.optionalString("phase"))
         case "resume":
             return .resume(job: try f.id("job"))
         default:
@@ -255,6 +271,20 @@ struct Fields {
         guard let n = try optionalInt(key) else { return nil }
         guard n > 0, n <= Int(Int32.max) else { throw WireError("field '\(key)' must be a process id (1...\(Int32.max)), got \(n)") }
         return Int32(n)
+    }
+
+    /// A list of strings (at most 1,000), as a set.
+    func optionalStrings(_ key: String) throws(WireError) -> Set<String>? {
+        guard let v = present(key) else { return nil }
+        guard case .array(let items) = v, items.count <= 1_000 else {
+            throw WireError("field '\(key)' must be a list of at most 1,000 strings, got \(v.typeName)")
+        }
+        var out = Set<String>()
+        for item in items {
+            guard case .string(let s) = item else { throw WireError("field '\(key)' must hold strings, got \(item.typeName)") }
+            out.insert(s)
+        }
+        return out
     }
 
     func optionalBool(_ key: String) throws(WireError) -> Bool? {

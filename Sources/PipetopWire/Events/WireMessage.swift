@@ -20,7 +20,22 @@ public enum WireMessage: Sendable, Equatable {
     /// "Where should this job continue from?" Answered with its last checkpoint.
     case resume(job: String)
 
+    /// A viewer of protocol 2 looks at another job or phase (nil: the overview): it gets
+    /// that phase's steps and that job's timelines from now on.
+    case focus(job: String?, phase: String?)
+
     public struct Subscribe: Sendable, Equatable {
+        /// The subscriber protocol the viewer speaks (1 when it does not say).
+        public var version: Int = 1
+        /// What the viewer looks at (protocol 2): see `focus`.
+        public var focusJob: String?
+        public var focusPhase: String?
+        /// Also every applied event, in order (protocol 2), of these jobs and types only
+        /// when given, starting after `since` when the engine still has it.
+        public var events = false
+        public var eventJobs: Set<String>?
+        public var eventTypes: Set<String>?
+        public var since: UInt64?
         /// Most snapshots per second the viewer wants (the engine caps it).
         public var fps: Double?
         /// The viewer applies deltas after the first snapshot (remote viewers: less to send).

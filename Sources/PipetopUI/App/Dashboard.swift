@@ -33,7 +33,6 @@ public final class Dashboard {
         model.notice = notice
     }
 
-
     public func run(on terminal: NCursesTerminal) {
         var shownVersion: UInt64? = nil
         // When the newest snapshot went on screen (not any draw: a clock tick or a key must not
@@ -104,32 +103,4 @@ public final class Dashboard {
         }
     }
 
-}
-
-/// A flag another thread sets to end the dashboard's loop, waking it from `poll`.
-public final class StopSignal: Sendable {
-    private let flag = Atomic(false)
-    private let pipe = WakePipe()
-    public init() {}
-    public var isSet: Bool { flag.load(ordering: .acquiring) }
-    public var wakeFD: Int32 { pipe.readFD }
-    public func set() {
-        flag.store(true, ordering: .releasing)
-        pipe.wake()
-    }
-}
-
-/// When to ring: a critical alert that needs attention and was not there before (not for the
-/// alerts already open when the dashboard starts).
-public struct AlertBell {
-    private var known: Set<String>?
-
-    public init() {}
-
-    public mutating func ring(for state: PipelineState) -> Bool {
-        let now = Set(state.alerts.all.filter { $0.severity == .critical && $0.needsAttention }.map(\.id))
-        defer { known = now }
-        guard let known else { return false }
-        return !now.subtracting(known).isEmpty
-    }
 }

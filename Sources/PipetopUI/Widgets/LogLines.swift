@@ -1,0 +1,20 @@
+import PipetopCore
+
+/// The newest log lines, levels coloured.
+enum LogLines {
+    static func draw(into g: inout Grid, logs: [LogLine], rect r: Rect, glyphs: Glyphs, theme: Theme) {
+        TitleRule.draw(into: &g, x: r.x, y: r.y, width: r.width, title: "log", facts: ["\(logs.count) line\(logs.count == 1 ? "" : "s") kept"], factStyle: theme.dim,
+                       glyphs: glyphs, theme: theme)
+        let rows = r.height - 1
+        guard rows > 0 else { return }
+        if logs.isEmpty { g.put("no log lines", x: r.x + 2, y: r.y + 1, style: theme.dim); return }
+        for (i, l) in logs.suffix(rows).enumerated() {
+            let y = r.y + 1 + i
+            var x = r.x + 1
+            x += g.put(Format.clock(l.at) + " ", x: x, y: y, style: theme.dim)
+            x += g.put(TextWidth.fit(l.level.rawValue.uppercased(), 5) + " ", x: x, y: y, style: theme.log(l.level))
+            if let ph = l.phase { x += g.put(TextWidth.truncate(ph, to: 16) + " ", x: x, y: y, style: theme.dim) }
+            g.put(l.message, x: x, y: y, style: l.level == .error ? theme.error : theme.text, limit: r.maxX)
+        }
+    }
+}

@@ -33,7 +33,7 @@ public final class Dashboard {
         model.notice = notice
     }
 
-    public func run(on terminal: NCursesTerminal) {
+    public func run(on terminal: TerminalBackend) {
         var shownVersion: UInt64? = nil
         // When the newest snapshot went on screen (not any draw: a clock tick or a key must not
         // hold the next snapshot back).
@@ -82,7 +82,7 @@ public final class Dashboard {
             let untilSecond = Int32(max(1, min(1000, (1 - localNow.truncatingRemainder(dividingBy: 1)) * 1000)))
             let pending = shownVersion != latest?.version || latest?.link != model.link
             let timeout = pending ? Int32(max(1, (lastSnapshot + minGap - Date().timeIntervalSince1970) * 1000)) : untilSecond
-            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+            var fds = [pollfd(fd: terminal.inputFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: source.wakeFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: stopper.wakeFD, events: Int16(POLLIN), revents: 0)]
             let n = poll(&fds, 3, timeout)

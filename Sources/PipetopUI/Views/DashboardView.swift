@@ -33,7 +33,7 @@ public enum DashboardView {
         if m.nav.editingFilter {
             g.fill(Rect(x: 0, y: y, width: g.width, height: 1), theme.footerText)
             let x = g.put(" filter: ", x: 0, y: y, style: theme.footerKey)
-            let text = (m.nav.filters[m.nav.filterKey] ?? "")
+            let text = m.nav.list(m.nav.listKey).filter ?? ""
             let shown = g.put(" " + text, x: x, y: y, style: theme.title, limit: g.width - 30)
             g.put(glyphs.tier == .utf8 ? "█" : "_", x: x + shown, y: y, style: theme.title)
             let hint = "Enter keep  Esc clear "

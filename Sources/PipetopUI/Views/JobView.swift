@@ -31,7 +31,7 @@ public enum JobView {
         let alerts = m.nav.alertScope(in: m.state)
         let pane = AlertPane.height(for: alerts.count, in: r, focused: m.nav.alertsFocused)
         let bottom = r.maxY - pane
-        let phases = Lists.phases(job, filter: m.nav.filters["phases:\(job.id)"])
+        let phases = Lists.phases(job, filter: m.nav.list(.phases(job: job.id)).filter)
         var table = PhaseTable(width: r.width, phases: phases, job: job, state: m.state)
         let pipeline = RunSummary.pipeline(of: job)
         table.past = Dictionary(uniqueKeysWithValues: job.phases.map { ($0.id, m.state.pastDurations(pipeline: pipeline, phase: $0.id)) })
@@ -42,10 +42,9 @@ public enum JobView {
         let rows = min(phases.count, max(min(phases.count, 3), bottom - y - min(below, 7)))
         let selected = m.nav.phase(in: m.state)?.id
         let selIndex = phases.firstIndex { $0.id == selected } ?? 0
-        let first = max(0, min(selIndex - rows / 2, phases.count - rows))
-        for i in 0..<rows where first + i < phases.count {
-            let p = phases[first + i]
-            table.row(&g, p, y: y + i, selected: p.id == selected && !m.nav.alertsFocused, now: m.now, glyphs: glyphs, theme: theme)
+        for (row, i) in ListState.window(selected: selIndex, count: phases.count, rows: rows).enumerated() {
+            let p = phases[i]
+            table.row(&g, p, y: y + row, selected: p.id == selected && !m.nav.alertsFocused, now: m.now, glyphs: glyphs, theme: theme)
         }
         if phases.isEmpty { g.put(job.phases.isEmpty ? "no phases yet" : "no phase matches the filter", x: 4, y: y, style: theme.dim) }
         y += max(rows, phases.isEmpty ? 1 : 0)

@@ -4,7 +4,7 @@ import PipetopCore
 /// each, and (on tall terminals) the alerts pane.
 public enum OverviewView {
     static func draw(into g: inout Grid, _ m: DashboardModel, rect r: Rect, glyphs: Glyphs, theme: Theme) {
-        let jobs = Lists.jobs(m.state, filter: m.nav.filters["jobs"])
+        let jobs = Lists.jobs(m.state, filter: m.nav.list(.jobs).filter)
         if m.state.jobs.isEmpty {
             emptyState(&g, m, rect: r, theme: theme)
             return
@@ -20,9 +20,9 @@ public enum OverviewView {
         let listRows = max(minList, min(jobs.count, available - detailWants))
         cols.titles(&g, y: r.y, theme: theme)
         let selIndex = selected.flatMap { s in jobs.firstIndex { $0.id == s.id } } ?? 0
-        let first = max(0, min(selIndex - listRows / 2, jobs.count - listRows))
-        for row in 0..<listRows where first + row < jobs.count {
-            let job = jobs[first + row]
+        let window = ListState.window(selected: selIndex, count: jobs.count, rows: listRows)
+        for (row, i) in window.enumerated() {
+            let job = jobs[i]
             cols.row(&g, y: r.y + 1 + row, job: job, state: m.state, selected: job.id == selected?.id && !m.nav.alertsFocused,
                      alerting: alerting.contains(job.id),
                      now: m.now, glyphs: glyphs, theme: theme)
@@ -31,7 +31,7 @@ public enum OverviewView {
             g.put("no job matches the filter", x: 4, y: r.y + 1, style: theme.dim)
         }
         if jobs.count > listRows {
-            g.put("JOB \(first + 1)-\(first + listRows) of \(jobs.count)", x: 4, y: r.y, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)
+            g.put("JOB \(window.lowerBound + 1)-\(window.lowerBound + listRows) of \(jobs.count)", x: 4, y: r.y, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)
         }
         let top = r.y + 1 + listRows
         // The host's CPU and memory take the room the selected job does not need.

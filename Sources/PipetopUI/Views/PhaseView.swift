@@ -33,7 +33,7 @@ public enum PhaseView {
             y += 1
         }
         let steps = Lists.steps(p, filter: m.nav.filter)
-        let cursor = min(m.nav.stepIndex(in: m.state), max(0, steps.count - 1))
+        let cursor = m.nav.stepIndex(in: m.state)
         let list = p.steps
         let failed = list.failedCount + list.folded.failed
         var summary = "\(Format.count(list.total)) step\(list.total == 1 ? "" : "s") \(glyphs.dot) \(list.runningCount) running \(glyphs.dot) \(failed) failed"
@@ -63,11 +63,10 @@ public enum PhaseView {
             g.put(p.steps.total == 0 ? "no sub-steps reported for this phase" : "no step matches the filter", x: 4, y: y, style: theme.dim)
             return
         }
-        let first = max(0, min(cursor - rows / 2, steps.count - rows))
-        for i in 0..<rows where first + i < steps.count {
-            let step = steps[first + i]
-            let row = y + i
-            let selected = first + i == cursor
+        for (k, i) in ListState.window(selected: cursor, count: steps.count, rows: rows).enumerated() {
+            let step = steps[i]
+            let row = y + k
+            let selected = i == cursor
             if selected { g.paint(Rect(x: 0, y: row, width: r.width, height: 1), theme.selection) }
             func st(_ x: Style) -> Style { selected ? x.on(theme.selection.bg).with(theme.selection.attrs) : x }
             if selected { g.put(glyphs.selected, x: 0, y: row, style: st(theme.title)) }

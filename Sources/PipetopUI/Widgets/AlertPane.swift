@@ -29,10 +29,9 @@ enum AlertPane {
             return
         }
         let selIndex = selected.flatMap { id in alerts.firstIndex { $0.id == id } } ?? 0
-        let first = max(0, min(selIndex - r.height / 2, alerts.count - r.height))
         let whereWidth = min(30, max(12, r.width / 4))
-        for row in 0..<r.height where first + row < alerts.count {
-            let a = alerts[first + row]
+        for (row, i) in ListState.window(selected: selIndex, count: alerts.count, rows: r.height).enumerated() {
+            let a = alerts[i]
             let y = r.y + row
             let isSel = a.id == selected
             // Acknowledged, silenced and resolved alerts stay, dimmed, so the history is visible.

@@ -14,9 +14,8 @@ enum JobDetail {
         let phaseRows = min(job.phases.count, r.maxY - y)
         // Show the running phase when the list of phases does not fit.
         let running = job.phases.firstIndex { $0.state == .running } ?? 0
-        let first = max(0, min(running - phaseRows / 2, job.phases.count - phaseRows))
-        for i in 0..<phaseRows {
-            phaseRow(&g, job.phases[first + i], of: job, state: state, x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
+        for i in ListState.window(selected: running, count: job.phases.count, rows: phaseRows) {
+            phaseRow(&g, job.phases[i], of: job, state: state, x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
             y += 1
         }
         if job.error != nil, y < r.maxY {

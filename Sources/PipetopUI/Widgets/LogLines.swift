@@ -8,7 +8,9 @@ enum LogLines {
         let rows = r.height - 1
         guard rows > 0 else { return }
         if logs.isEmpty { g.put("no log lines", x: r.x + 2, y: r.y + 1, style: theme.dim); return }
-        for (i, l) in logs.suffix(rows).enumerated() {
+        // The log follows its newest line: the window of a list whose last row is selected.
+        for (i, k) in ListState.window(selected: logs.count - 1, count: logs.count, rows: rows).enumerated() {
+            let l = logs[k]
             let y = r.y + 1 + i
             var x = r.x + 1
             x += g.put(Format.clock(l.at) + " ", x: x, y: y, style: theme.dim)

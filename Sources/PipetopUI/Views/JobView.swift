@@ -2,10 +2,20 @@ import PipetopCore
 
 /// One job (Enter on the overview): its phases as a flow and as a table with every count,
 /// its checkpoints on a time line, its resource timeline, its latest log lines, its alerts.
-public enum JobView {
-    static func draw(into g: inout Grid, _ m: DashboardModel, jobID: String, rect r: Rect, glyphs: Glyphs, theme: Theme) {
+public struct JobView: Widget {
+    public var model: DashboardModel
+    public var jobID: String
+    public var glyphs: Glyphs
+    public var theme: Theme
+
+    public init(model: DashboardModel, jobID: String, glyphs: Glyphs, theme: Theme) {
+        self.model = model; self.jobID = jobID; self.glyphs = glyphs; self.theme = theme
+    }
+
+    public func render(into g: inout Grid, rect r: Rect) {
+        let m = model
         guard let job = m.state[job: jobID] else {
-            g.put("job '\(jobID)' is gone from the engine", x: 2, y: r.y + 1, style: theme.warn)
+            g.put("job '\(jobID)' is gone from the engine", x: r.x + 2, y: r.y + 1, style: theme.warn)
             return
         }
         var y = r.y
@@ -19,14 +29,16 @@ public enum JobView {
             // Time left, its 80% range, the clock time it comes to, and how sure that is.
             facts.append(ETAText.job(job, now: m.now, form: r.width >= 100 ? .full : .withRange, label: "ETA ", glyphs: glyphs, theme: theme).0)
         }
-        TitleRule.draw(into: &g, x: r.x, y: y, width: r.width, title: job.name, facts: facts, factStyle: theme.job(job.state),
-                       glyphs: glyphs, theme: theme)
+        TitleRule(title: job.name, facts: facts, factStyle: theme.job(job.state), glyphs: glyphs, theme: theme)
+            .render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
         y += 1
         if let err = job.error {
             g.put(" \(glyphs.phase(.failed)) \(err)", x: r.x, y: y, style: theme.error, limit: r.maxX)
             y += 1
         }
-        y += PhaseFlow.draw(into: &g, job: job, x: r.x + 1, y: y, width: r.width - 2, maxRows: 3, glyphs: glyphs, theme: theme)
+        let flow = PhaseFlow(job: job, glyphs: glyphs, theme: theme)
+        flow.render(into: &g, rect: Rect(x: r.x + 1, y: y, width: r.width - 2, height: 3))
+        y += flow.rows(width: r.width - 2, maxRows: 3)
 
         let alerts = m.nav.alertScope(in: m.state)
         let pane = AlertPane.height(for: alerts.count, in: r, focused: m.nav.alertsFocused)
@@ -35,38 +47,34 @@ public enum JobView {
         var table = PhaseTable(width: r.width, phases: phases, job: job, state: m.state)
         let pipeline = RunSummary.pipeline(of: job)
         table.past = Dictionary(uniqueKeysWithValues: job.phases.map { ($0.id, m.state.pastDurations(pipeline: pipeline, phase: $0.id)) })
-        table.titles(&g, y: y, theme: theme)
+        let tableTop = y
         y += 1
         // Keep room below for the checkpoints, resources and log sections when there is some.
         let below = max(0, bottom - y - phases.count)
-        let rows = min(phases.count, max(min(phases.count, 3), bottom - y - min(below, 7)))
-        let selected = m.nav.phase(in: m.state)?.id
-        let selIndex = phases.firstIndex { $0.id == selected } ?? 0
-        for (row, i) in ListState.window(selected: selIndex, count: phases.count, rows: rows).enumerated() {
-            let p = phases[i]
-            table.row(&g, p, y: y + row, selected: p.id == selected && !m.nav.alertsFocused, now: m.now, glyphs: glyphs, theme: theme)
-        }
-        if phases.isEmpty { g.put(job.phases.isEmpty ? "no phases yet" : "no phase matches the filter", x: 4, y: y, style: theme.dim) }
-        y += max(rows, phases.isEmpty ? 1 : 0)
+        let rows = max(min(phases.count, max(min(phases.count, 3), bottom - y - min(below, 7))), phases.isEmpty ? 1 : 0)
+        PhaseList(table: table, phases: phases, selected: m.nav.phase(in: m.state)?.id, showsCursor: !m.nav.alertsFocused,
+                  emptyText: job.phases.isEmpty ? "no phases yet" : "no phase matches the filter", now: m.now, glyphs: glyphs, theme: theme)
+            .render(into: &g, rect: Rect(x: r.x, y: tableTop, width: r.width, height: 1 + rows))
+        y += rows
 
         var room = bottom - y
         if room >= 2 {
-            Checkpoints.draw(into: &g, job: job, x: r.x, y: y, width: r.width, now: m.now, glyphs: glyphs, theme: theme)
+            Checkpoints(job: job, now: m.now, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 2))
             y += 2; room -= 2
         }
         if room >= 3 {
             // Without samples the section is its title and one honest line.
             let h = Resources.hasSamples(job) ? min(5, max(3, room / 2)) : 2
-            Resources.draw(into: &g, job: job, rect: Rect(x: r.x, y: y, width: r.width, height: h), glyphs: glyphs, theme: theme)
+            Resources(job: job, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: h))
             y += h; room -= h
         }
         if room >= 2 {
-            LogLines.draw(into: &g, logs: job.logs, rect: Rect(x: r.x, y: y, width: r.width, height: room), glyphs: glyphs, theme: theme)
+            LogLines(logs: job.logs, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: room))
         }
         if pane > 0 {
-            AlertPane.draw(into: &g, alerts: alerts, selected: m.nav.alert(in: m.state)?.id, focused: m.nav.alertsFocused,
-                           state: m.state, rect: Rect(x: r.x, y: bottom, width: r.width, height: pane),
-                           now: m.now, glyphs: glyphs, theme: theme)
+            AlertPane(alerts: alerts, selected: m.nav.alert(in: m.state)?.id, focused: m.nav.alertsFocused,
+                      state: m.state, now: m.now, glyphs: glyphs, theme: theme)
+                .render(into: &g, rect: Rect(x: r.x, y: bottom, width: r.width, height: pane))
         }
     }
 }

@@ -3,10 +3,21 @@ import PipetopCore
 /// One phase (Enter on a phase): its sub-steps with state, start, duration and detail.
 /// Only the rows on screen are drawn, so a phase with 20,000 steps scrolls as fast as one
 /// with ten. Older done steps the engine no longer keeps in detail are counted in the summary.
-public enum PhaseView {
-    static func draw(into g: inout Grid, _ m: DashboardModel, jobID: String, phaseID: String, rect r: Rect, glyphs: Glyphs, theme: Theme) {
+public struct PhaseView: Widget {
+    public var model: DashboardModel
+    public var jobID: String
+    public var phaseID: String
+    public var glyphs: Glyphs
+    public var theme: Theme
+
+    public init(model: DashboardModel, jobID: String, phaseID: String, glyphs: Glyphs, theme: Theme) {
+        self.model = model; self.jobID = jobID; self.phaseID = phaseID; self.glyphs = glyphs; self.theme = theme
+    }
+
+    public func render(into g: inout Grid, rect r: Rect) {
+        let m = model
         guard let job = m.state[job: jobID], let p = job.phase(phaseID) else {
-            g.put("phase '\(phaseID)' of job '\(jobID)' is gone from the engine", x: 2, y: r.y + 1, style: theme.warn)
+            g.put("phase '\(phaseID)' of job '\(jobID)' is gone from the engine", x: r.x + 2, y: r.y + 1, style: theme.warn)
             return
         }
         var y = r.y
@@ -25,8 +36,8 @@ public enum PhaseView {
                 if p.rate.peak > 0 { facts.append("peak " + Format.rate(p.rate.peak, unit: p.unit)) }
             }
         }
-        TitleRule.draw(into: &g, x: r.x, y: y, width: r.width, title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts,
-                       factStyle: theme.phase(p.state), glyphs: glyphs, theme: theme)
+        TitleRule(title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts, factStyle: theme.phase(p.state), glyphs: glyphs, theme: theme)
+            .render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
         y += 1
         if let err = p.error {
             g.put(" \(glyphs.phase(.failed)) \(err)", x: r.x, y: y, style: theme.error, limit: r.maxX)

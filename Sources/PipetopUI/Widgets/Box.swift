@@ -1,8 +1,10 @@
-import PipetopCore
-
 /// A frame with a title: rounded in UTF-8, `+-|` in ASCII.
-enum Box {
-    static func draw(into g: inout Grid, _ r: Rect, title: String, glyphs: Glyphs, theme: Theme) {
+struct Box: Widget {
+    var title: String
+    var glyphs: Glyphs
+    var theme: Theme
+
+    func render(into g: inout Grid, rect r: Rect) {
         guard r.width >= 2, r.height >= 2 else { return }
         let u = glyphs.tier == .utf8
         let (tl, tr, bl, br) = u ? ("╭", "╮", "╰", "╯") : ("+", "+", "+", "+")

@@ -1,10 +1,16 @@
 import PipetopCore
 
-/// The job's checkpoints on a line from its start to now, the last one named.
-enum Checkpoints {
-    static func draw(into g: inout Grid, job: Job, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
-        TitleRule.draw(into: &g, x: x, y: y, width: width, title: "checkpoints",
-                       facts: ["\(job.checkpoints.count)"], factStyle: theme.dim, glyphs: glyphs, theme: theme)
+/// The job's checkpoints on a line from its start to now, the last one named (two rows).
+struct Checkpoints: Widget {
+    var job: Job
+    var now: Double
+    var glyphs: Glyphs
+    var theme: Theme
+
+    func render(into g: inout Grid, rect r: Rect) {
+        let x = r.x, y = r.y, width = r.width
+        TitleRule(title: "checkpoints", facts: ["\(job.checkpoints.count)"], factStyle: theme.dim, glyphs: glyphs, theme: theme)
+            .render(into: &g, rect: r)
         guard let last = job.checkpoints.last else {
             g.put("none yet (a job sends {\"type\":\"checkpoint\",...} to mark where it can resume)", x: x + 2, y: y + 1, style: theme.dim, limit: x + width)
             return

@@ -1,10 +1,16 @@
 import PipetopCore
 
 /// The top line: host, job counts, unacknowledged alerts (always visible), the clock.
-enum Header {
-    static func draw(into g: inout Grid, _ m: DashboardModel, glyphs: Glyphs, theme: Theme) {
-        g.fill(Rect(x: 0, y: 0, width: g.width, height: 1), theme.header)
-        var x = g.put(" pipetop ", x: 0, y: 0, style: theme.headerAccent)
+struct Header: Widget {
+    var model: DashboardModel
+    var glyphs: Glyphs
+    var theme: Theme
+
+    func render(into g: inout Grid, rect r: Rect) {
+        let m = model
+        let y = r.y
+        g.fill(Rect(x: r.x, y: y, width: r.width, height: 1), theme.header)
+        var x = r.x + g.put(" pipetop ", x: r.x, y: y, style: theme.headerAccent)
         let jobs = Array(m.state.jobs.values)
         let counts: [(String, Int)] = [
             ("running", jobs.filter { $0.state.isActive || $0.state == .pending }.count),
@@ -18,13 +24,13 @@ enum Header {
         let unacked = m.state.alerts.unacknowledged
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
         var right = " \(Format.clock(m.now)) "
-        if let h = m.state.host.last, g.width >= 100 {
+        if let h = m.state.host.last, r.width >= 100 {
             right = " cpu \(Int(saturating: h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
         }
-        let alertX = g.width - TextWidth.columns(right) - TextWidth.columns(alertText)
-        x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: 0, style: theme.header, limit: alertX)
-        g.put(summary, x: x, y: 0, style: theme.header, limit: alertX - 1)
-        g.put(alertText, x: alertX, y: 0, style: unacked > 0 ? theme.error.with(.reverse) : theme.header)
-        g.put(right, x: g.width - TextWidth.columns(right), y: 0, style: theme.header)
+        let alertX = r.maxX - TextWidth.columns(right) - TextWidth.columns(alertText)
+        x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: y, style: theme.header, limit: alertX)
+        g.put(summary, x: x, y: y, style: theme.header, limit: alertX - 1)
+        g.put(alertText, x: alertX, y: y, style: unacked > 0 ? theme.error.with(.reverse) : theme.header)
+        g.put(right, x: r.maxX - TextWidth.columns(right), y: y, style: theme.header)
     }
 }

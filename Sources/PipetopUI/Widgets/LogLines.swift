@@ -1,10 +1,14 @@
 import PipetopCore
 
-/// The newest log lines, levels coloured.
-enum LogLines {
-    static func draw(into g: inout Grid, logs: [LogLine], rect r: Rect, glyphs: Glyphs, theme: Theme) {
-        TitleRule.draw(into: &g, x: r.x, y: r.y, width: r.width, title: "log", facts: ["\(logs.count) line\(logs.count == 1 ? "" : "s") kept"], factStyle: theme.dim,
-                       glyphs: glyphs, theme: theme)
+/// The newest log lines under a title, levels coloured.
+struct LogLines: Widget {
+    var logs: [LogLine]
+    var glyphs: Glyphs
+    var theme: Theme
+
+    func render(into g: inout Grid, rect r: Rect) {
+        TitleRule(title: "log", facts: ["\(logs.count) line\(logs.count == 1 ? "" : "s") kept"], factStyle: theme.dim, glyphs: glyphs, theme: theme)
+            .render(into: &g, rect: r)
         let rows = r.height - 1
         guard rows > 0 else { return }
         if logs.isEmpty { g.put("no log lines", x: r.x + 2, y: r.y + 1, style: theme.dim); return }

@@ -57,8 +57,8 @@ struct PhaseTable {
         g.put(glyphs.phase(p.state), x: 2, y: y, style: st(theme.phase(p.state)))
         g.put(TextWidth.truncate(p.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: 4, y: y,
               style: st(p.state == .running ? theme.title : theme.text))
-        ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: st(theme.phase(p.state)), empty: st(theme.barEmpty))
-            .draw(into: &g, x: xBar, y: y, width: max(0, barWidth - 1), glyphs: glyphs)
+        ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: st(theme.phase(p.state)), empty: st(theme.barEmpty), glyphs: glyphs)
+            .render(into: &g, rect: Rect(x: xBar, y: y, width: max(0, barWidth - 1), height: 1))
         var x = xColumns
         for c in columns {
             let (text, style) = cell(c.title, p, now: now, glyphs: glyphs, theme: theme)

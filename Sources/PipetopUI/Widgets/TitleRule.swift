@@ -1,14 +1,17 @@
-import PipetopCore
+/// A rule across the rectangle's first row with a title: "─ etl-orders  failed · 3s ─────".
+struct TitleRule: Widget {
+    var title: String
+    var facts: [String]
+    var factStyle: Style
+    var glyphs: Glyphs
+    var theme: Theme
 
-/// A rule across the screen with a title: "─ etl-orders  failed · 3s ─────".
-enum TitleRule {
-    static func draw(into g: inout Grid, x: Int, y: Int, width: Int, title: String, facts: [String], factStyle: Style,
-                     glyphs: Glyphs, theme: Theme) {
-        for i in 0..<width { g.put(glyphs.horizontal, x: x + i, y: y, style: theme.border) }
-        var cx = x + 1
-        cx += g.put(" \(title) ", x: cx, y: y, style: theme.title, limit: x + width)
+    func render(into g: inout Grid, rect r: Rect) {
+        for i in 0..<r.width { g.put(glyphs.horizontal, x: r.x + i, y: r.y, style: theme.border) }
+        var cx = r.x + 1
+        cx += g.put(" \(title) ", x: cx, y: r.y, style: theme.title, limit: r.maxX)
         if !facts.isEmpty {
-            g.put(" " + facts.joined(separator: " \(glyphs.dot) ") + " ", x: cx, y: y, style: factStyle, limit: x + width)
+            g.put(" " + facts.joined(separator: " \(glyphs.dot) ") + " ", x: cx, y: r.y, style: factStyle, limit: r.maxX)
         }
     }
 }

@@ -1,12 +1,19 @@
-import PipetopCore
-
 /// "terminal too small" in place of a view, until the terminal grows.
-public enum TooSmall {
-    public static func draw(into g: inout Grid, need: (Int, Int), theme: Theme) {
-        let lines = ["terminal too small", "need \(need.0)x\(need.1)", "now \(g.width)x\(g.height)"]
-        let top = max(0, (g.height - lines.count) / 2)
+public struct TooSmall: Widget {
+    /// The smallest size the views need, columns and rows.
+    public var need: (width: Int, height: Int)
+    public var theme: Theme
+
+    public init(need: (width: Int, height: Int), theme: Theme) {
+        self.need = need
+        self.theme = theme
+    }
+
+    public func render(into g: inout Grid, rect r: Rect) {
+        let lines = ["terminal too small", "need \(need.width)x\(need.height)", "now \(r.width)x\(r.height)"]
+        let top = r.y + max(0, (r.height - lines.count) / 2)
         for (i, l) in lines.enumerated() {
-            g.put(l, x: max(0, (g.width - l.count) / 2), y: top + i, style: i == 0 ? theme.error : theme.text)
+            g.put(l, x: r.x + max(0, (r.width - l.count) / 2), y: top + i, style: i == 0 ? theme.error : theme.text)
         }
     }
 }

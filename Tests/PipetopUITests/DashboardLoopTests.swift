@@ -105,4 +105,20 @@ struct DashboardLoopTests {
         #expect(ui.backend.waitForScreen { $0.contains("disk full") } != nil)
         #expect(ui.backend.bells == 1)
     }
+
+    /// A job arriving on top of the list does not take the cursor from the one being read.
+    @Test func aJobArrivingOnTopDoesNotStealTheSelection() throws {
+        let ui = try Running()
+        #expect(ui.backend.waitForScreen { $0.contains("▶ ✗ etl-orders") } != nil)
+        ui.backend.press(.down)
+        #expect(ui.backend.waitForScreen { $0.contains("▶⚑◐ nightly-import") } != nil)
+        var s = try Fixture.state()
+        try s.apply(Event(job: "new", .jobStart(.init(name: "brand-new", phases: [.init(id: "p")]))), now: Fixture.t0 + 11)
+        try s.apply(Event(job: "new", .jobEnd(.init(status: .failed, error: "boom"))), now: Fixture.t0 + 11)
+        ui.source.publish(s)
+        let after = ui.backend.waitForScreen { $0.contains("brand-new") }
+        let rows = after?.split(separator: "\n").dropFirst(2).prefix(5).map(String.init) ?? []
+        #expect(rows.first?.contains("brand-new") == true, "the new failed job sorts first: \(rows)")
+        #expect(rows.contains { $0.hasPrefix("▶⚑◐ nightly-import") }, "\(rows)")
+    }
 }

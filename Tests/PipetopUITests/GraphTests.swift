@@ -10,8 +10,8 @@ struct GraphTests {
     @Test(arguments: [Glyphs.Tier.utf8, .ascii])
     func gapsInsideTheGraphShareItsStyle(tier: Glyphs.Tier) {
         var g = Grid(width: 6, height: 2)
-        Graph(values: [0, 100, 0, 0, 100, 10, 0, 100, 0, 0, 100, 0], maxValue: 100, style: style)
-            .draw(into: &g, rect: Rect(x: 0, y: 0, width: 6, height: 2), glyphs: Glyphs(tier))
+        Graph(values: [0, 100, 0, 0, 100, 10, 0, 100, 0, 0, 100, 0], maxValue: 100, style: style, glyphs: Glyphs(tier))
+            .render(into: &g, rect: Rect(x: 0, y: 0, width: 6, height: 2))
         for y in 0..<2 { for x in 0..<6 { #expect(g[x, y].style == style, "cell \(x),\(y)") } }
         #expect(g.text.contains(tier == .utf8 ? "⢸" : "|"))
     }
@@ -19,7 +19,7 @@ struct GraphTests {
     /// Left of the oldest value nothing is plotted, so those cells stay as they were.
     @Test func cellsBeforeTheDataAreLeftAlone() {
         var g = Grid(width: 6, height: 1)
-        Graph(values: [50, 50], maxValue: 100, style: style).draw(into: &g, rect: Rect(x: 0, y: 0, width: 6, height: 1), glyphs: Glyphs(.utf8))
+        Graph(values: [50, 50], maxValue: 100, style: style, glyphs: Glyphs(.utf8)).render(into: &g, rect: Rect(x: 0, y: 0, width: 6, height: 1))
         #expect((0..<5).allSatisfy { g[$0, 0].style == .plain })
         #expect(g[5, 0].style == style)
     }

@@ -122,10 +122,10 @@ struct GridTests {
 
     @Test func progressBarDrawsEighths() {
         var g = Grid(width: 4, height: 1)
-        ProgressBar(fraction: 0.5 + 1.0 / 32, fill: .plain, empty: .plain).draw(into: &g, x: 0, y: 0, width: 4, glyphs: .utf8)
+        ProgressBar(fraction: 0.5 + 1.0 / 32, fill: .plain, empty: .plain, glyphs: .utf8).render(into: &g, rect: Rect(x: 0, y: 0, width: 4, height: 1))
         #expect(g.text == "██▏ ")
         var a = Grid(width: 4, height: 1)
-        ProgressBar(fraction: 0.5, fill: .plain, empty: .plain).draw(into: &a, x: 0, y: 0, width: 4, glyphs: .ascii)
+        ProgressBar(fraction: 0.5, fill: .plain, empty: .plain, glyphs: .ascii).render(into: &a, rect: Rect(x: 0, y: 0, width: 4, height: 1))
         #expect(a.text == "##..")
     }
 
@@ -144,7 +144,7 @@ struct GridTests {
     @Test func footerComesFromTheKeyTable() {
         var g = Grid(width: 120, height: 1)
         let shown = KeyTable.footer(for: .overview)
-        Footer.draw(into: &g, y: 0, width: 120, bindings: shown, status: "s", statusStyle: .plain, glyphs: .ascii, theme: .monochrome)
+        Footer(bindings: shown, status: "s", statusStyle: .plain, glyphs: .ascii, theme: .monochrome).render(into: &g, rect: Rect(x: 0, y: 0, width: 120, height: 1))
         for b in shown { #expect(g.text.contains(b.footer!)) }
         #expect(g.text.contains("^v/jk"))
         #expect(KeyTable.action(for: .char("j"), in: .overview) == .moveDown)

@@ -33,8 +33,7 @@ public final class Dashboard {
         model.notice = notice
     }
 
-
-    public func run(on terminal: NCursesTerminal) {
+    public func run(on terminal: TerminalBackend) {
         var shownVersion: UInt64? = nil
         // When the newest snapshot went on screen (not any draw: a clock tick or a key must not
         // hold the next snapshot back).
@@ -83,7 +82,7 @@ public final class Dashboard {
             let untilSecond = Int32(max(1, min(1000, (1 - localNow.truncatingRemainder(dividingBy: 1)) * 1000)))
             let pending = shownVersion != latest?.version || latest?.link != model.link
             let timeout = pending ? Int32(max(1, (lastSnapshot + minGap - Date().timeIntervalSince1970) * 1000)) : untilSecond
-            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+            var fds = [pollfd(fd: terminal.inputFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: source.wakeFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: stopper.wakeFD, events: Int16(POLLIN), revents: 0)]
             let n = poll(&fds, 3, timeout)
@@ -104,32 +103,4 @@ public final class Dashboard {
         }
     }
 
-}
-
-/// A flag another thread sets to end the dashboard's loop, waking it from `poll`.
-public final class StopSignal: Sendable {
-    private let flag = Atomic(false)
-    private let pipe = WakePipe()
-    public init() {}
-    public var isSet: Bool { flag.load(ordering: .acquiring) }
-    public var wakeFD: Int32 { pipe.readFD }
-    public func set() {
-        flag.store(true, ordering: .releasing)
-        pipe.wake()
-    }
-}
-
-/// When to ring: a critical alert that needs attention and was not there before (not for the
-/// alerts already open when the dashboard starts).
-public struct AlertBell {
-    private var known: Set<String>?
-
-    public init() {}
-
-    public mutating func ring(for state: PipelineState) -> Bool {
-        let now = Set(state.alerts.all.filter { $0.severity == .critical && $0.needsAttention }.map(\.id))
-        defer { known = now }
-        guard let known else { return false }
-        return !now.subtracting(known).isEmpty
-    }
 }

@@ -30,13 +30,10 @@ public struct Navigator: Sendable, Equatable {
     public static let silenceChoices: [(Character, String, Double)] = [("1", "15m", 900), ("2", "1h", 3600), ("3", "4h", 14_400), ("4", "24h", 86_400)]
 
     public private(set) var stack: [Screen] = [.overview]
-    public var selectedJob: String?
-    public var selectedPhase: [String: String] = [:]
-    public var stepCursor: [String: Int] = [:]
-    public var selectedAlert: String?
+    /// Each list's selection and filter.
+    public var lists: [ListKey: ListState] = [:]
     /// On the overview and job screens, Tab moves the cursor into the alerts pane.
     public var alertsFocused = false
-    public var filters: [String: String] = [:]
     public var editingFilter = false
     public var helpShown = false
     public var confirm: Confirm?
@@ -56,17 +53,35 @@ public struct Navigator: Sendable, Equatable {
         }
     }
 
-    /// Each screen (and each job's, each phase's) list keeps its own filter.
-    public var filterKey: String {
+    /// The list the cursor and `/` act on here.
+    public var listKey: ListKey {
         switch screen {
-        case .overview: return alertsFocused ? "alerts-pane" : "jobs"
-        case .job(let j): return alertsFocused ? "alerts-pane" : "phases:\(j)"
-        case .phase(let j, let p): return "steps:\(j)/\(p)"
-        case .alerts: return "alerts"
+        case .overview: return alertsFocused ? .alertsPane : .jobs
+        case .job(let j): return alertsFocused ? .alertsPane : .phases(job: j)
+        case .phase(let j, let p): return .steps(job: j, phase: p)
+        case .alerts: return .alerts
         }
     }
 
-    public var filter: String? { filters[filterKey].flatMap { $0.isEmpty ? nil : $0 } }
+    public func list(_ key: ListKey) -> ListState { lists[key] ?? ListState() }
+
+    /// The filter of the list shown here, nil when there is none.
+    public var filter: String? { list(listKey).activeFilter }
+
+    /// The job selected on the overview.
+    public var selectedJob: String? {
+        get { lists[.jobs]?.selectedID }
+        set { lists[.jobs, default: ListState()].select(newValue) }
+    }
+
+    /// The alert list the cursor is in: the pane when it has the cursor, else the `!` screen's.
+    var alertListKey: ListKey { alertsFocused ? .alertsPane : .alerts }
+
+    /// The alert selected in that list.
+    public var selectedAlert: String? {
+        get { lists[alertListKey]?.selectedID }
+        set { lists[alertListKey, default: ListState()].select(newValue) }
+    }
 
     // MARK: what is selected, resolved against the current state
 
@@ -74,37 +89,39 @@ public struct Navigator: Sendable, Equatable {
         switch screen {
         case .job(let id), .phase(let id, _): return s[job: id]
         default:
-            let jobs = Lists.jobs(s, filter: filters["jobs"])
-            return jobs.first { $0.id == selectedJob } ?? jobs.first
+            let jobs = Lists.jobs(s, filter: list(.jobs).filter)
+            return list(.jobs).index(in: jobs, id: \.id).map { jobs[$0] }
         }
     }
 
     public func phase(in s: PipelineState) -> Phase? {
         guard let job = job(in: s) else { return nil }
         if case .phase(_, let p) = screen { return job.phase(p) }
-        let phases = Lists.phases(job, filter: filters["phases:\(job.id)"])
-        return phases.first { $0.id == selectedPhase[job.id] } ?? phases.first { $0.state == .running } ?? phases.first
+        let phases = Lists.phases(job, filter: list(.phases(job: job.id)).filter)
+        let running = phases.firstIndex { $0.state == .running } ?? 0
+        return list(.phases(job: job.id)).index(in: phases, id: \.id, fallback: running).map { phases[$0] }
     }
 
     /// Alerts in the pane or list on this screen.
     public func alertScope(in s: PipelineState) -> [Alert] {
-        let f = filters[alertsFocused ? "alerts-pane" : "alerts"]
+        let f = list(alertListKey).filter
         switch screen {
         case .overview: return Lists.alerts(s, filter: f)
         case .job(let j): return Lists.alerts(s, job: j, filter: f)
         case .phase(let j, _): return Lists.alerts(s, job: j, filter: nil)
-        case .alerts: return Lists.alerts(s, filter: filters["alerts"])
+        case .alerts: return Lists.alerts(s, filter: list(.alerts).filter)
         }
     }
 
     public func alert(in s: PipelineState) -> Alert? {
-        let list = alertScope(in: s)
-        return list.first { $0.id == selectedAlert } ?? list.first
+        let alerts = alertScope(in: s)
+        return list(alertListKey).index(in: alerts, id: \.id).map { alerts[$0] }
     }
 
+    /// The selected step's row in the phase screen's list (after its filter).
     public func stepIndex(in s: PipelineState) -> Int {
-        guard case .phase(let j, let p) = screen else { return 0 }
-        return stepCursor["\(j)/\(p)"] ?? 0
+        guard case .phase(let j, let p) = screen, let phase = s[job: j]?.phase(p) else { return 0 }
+        return list(.steps(job: j, phase: p)).index(in: Lists.steps(phase, filter: filter), id: \.id) ?? 0
     }
 
     // MARK: keys
@@ -139,7 +156,7 @@ public struct Navigator: Sendable, Equatable {
         case .help: helpShown = true
         case .filter:
             editingFilter = true
-            if filters[filterKey] == nil { filters[filterKey] = "" }
+            if lists[listKey]?.filter == nil { lists[listKey, default: ListState()].filter = "" }
         case .moveUp: move(by: -1, s)
         case .moveDown: move(by: 1, s)
         case .pageUp: move(by: -max(1, pageSize), s)
@@ -148,6 +165,8 @@ public struct Navigator: Sendable, Equatable {
         case .bottom: move(by: Int.max / 2, s)
         case .drill: drill(s)
         case .alerts:
+            // The alert selected in the pane stays selected on the full screen.
+            if alertsFocused, let id = selectedAlert { lists[.alerts, default: ListState()].select(id) }
             alertsFocused = false
             if screen != .alerts { stack.append(.alerts) }
         case .focusAlerts:
@@ -193,7 +212,7 @@ public struct Navigator: Sendable, Equatable {
     }
 
     private mutating func editFilter(_ key: Key) -> Effect {
-        var text = filters[filterKey] ?? ""
+        var text = list(listKey).filter ?? ""
         switch key {
         case .enter: editingFilter = false
         case .escape:
@@ -203,7 +222,7 @@ public struct Navigator: Sendable, Equatable {
         case .char(let c): text.append(c)
         default: break
         }
-        filters[filterKey] = text
+        lists[listKey, default: ListState()].filter = text
         return .none
     }
 
@@ -239,7 +258,7 @@ public struct Navigator: Sendable, Equatable {
             selectedJob = a.job
             stack = [.overview, .job(a.job)]
             if let p = a.phase, s[job: a.job]?.phase(p) != nil {
-                selectedPhase[a.job] = p
+                lists[.phases(job: a.job), default: ListState()].select(p)
                 stack.append(.phase(job: a.job, phase: p))
             }
             return
@@ -251,7 +270,7 @@ public struct Navigator: Sendable, Equatable {
             stack.append(.job(j.id))
         case .job(let j):
             guard let p = phase(in: s) else { return }
-            selectedPhase[j] = p.id
+            lists[.phases(job: j), default: ListState()].select(p.id)
             stack.append(.phase(job: j, phase: p.id))
         default:
             break
@@ -260,23 +279,20 @@ public struct Navigator: Sendable, Equatable {
 
     private mutating func move(by delta: Int, _ s: PipelineState) {
         if screen == .alerts || alertsFocused {
-            let list = alertScope(in: s)
-            selectedAlert = Self.step(list.map(\.id), from: alert(in: s)?.id, by: delta)
+            lists[alertListKey, default: ListState()].move(by: delta, in: alertScope(in: s), id: \.id)
             return
         }
         switch screen {
         case .overview:
-            let ids = Lists.jobs(s, filter: filter).map(\.id)
-            selectedJob = Self.step(ids, from: job(in: s)?.id, by: delta)
+            lists[.jobs, default: ListState()].move(by: delta, in: Lists.jobs(s, filter: filter), id: \.id)
         case .job(let j):
             guard let job = s[job: j] else { return }
-            let ids = Lists.phases(job, filter: filter).map(\.id)
-            selectedPhase[j] = Self.step(ids, from: phase(in: s)?.id, by: delta)
+            let phases = Lists.phases(job, filter: filter)
+            let running = phases.firstIndex { $0.state == .running } ?? 0
+            lists[.phases(job: j), default: ListState()].move(by: delta, in: phases, id: \.id, fallback: running)
         case .phase(let j, let p):
             guard let phase = s[job: j]?.phase(p) else { return }
-            let count = Lists.steps(phase, filter: filter).count
-            let current = stepCursor["\(j)/\(p)"] ?? 0
-            stepCursor["\(j)/\(p)"] = max(0, min(max(0, count - 1), Self.clampAdd(current, delta)))
+            lists[.steps(job: j, phase: p), default: ListState()].move(by: delta, in: Lists.steps(phase, filter: filter), id: \.id)
         case .alerts:
             break
         }
@@ -286,23 +302,14 @@ public struct Navigator: Sendable, Equatable {
         guard case .phase(let j, let p) = screen, let phase = s[job: j]?.phase(p) else { return }
         let steps = Lists.steps(phase, filter: filter)
         guard !steps.isEmpty else { return }
-        let current = stepCursor["\(j)/\(p)"] ?? 0
+        let current = stepIndex(in: s)
         let n = steps.count
         for k in 1...n {
             let i = ((forward ? current + k : current - k) % n + n) % n
-            if steps[i].state == .failed { stepCursor["\(j)/\(p)"] = i; return }
+            if steps[i].state == .failed {
+                lists[.steps(job: j, phase: p), default: ListState()].select(steps[i].id, at: i)
+                return
+            }
         }
-    }
-
-    /// The id `delta` rows away from `current` in `ids`, clamped to the ends.
-    static func step(_ ids: [String], from current: String?, by delta: Int) -> String? {
-        guard !ids.isEmpty else { return nil }
-        let i = current.flatMap { ids.firstIndex(of: $0) } ?? 0
-        return ids[max(0, min(ids.count - 1, clampAdd(i, delta)))]
-    }
-
-    static func clampAdd(_ a: Int, _ b: Int) -> Int {
-        let (r, o) = a.addingReportingOverflow(b)
-        return o ? (b > 0 ? Int.max : Int.min) : r
     }
 }

@@ -1,28 +1,3 @@
-/// One character cell on screen. A wide character occupies its cell and a `continuation`
-/// cell to its right, which backends skip.
-public struct Cell: Sendable, Equatable {
-    public var text: String
-    public var style: Style
-    public var continuation: Bool
-
-    public init(_ text: String = " ", _ style: Style = .plain, continuation: Bool = false) {
-        self.text = text; self.style = style; self.continuation = continuation
-    }
-
-    public static let blank = Cell()
-}
-
-public struct Rect: Sendable, Equatable {
-    public var x: Int, y: Int, width: Int, height: Int
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x; self.y = y; self.width = max(0, width); self.height = max(0, height)
-    }
-    public var maxX: Int { x + width }
-    public var maxY: Int { y + height }
-    public func row(_ dy: Int) -> Rect { Rect(x: x, y: y + dy, width: width, height: 1) }
-    public func inset(dx: Int, dy: Int) -> Rect { Rect(x: x + dx, y: y + dy, width: width - 2 * dx, height: height - 2 * dy) }
-}
-
 /// The screen as data: views draw into a grid, backends put a grid on a terminal.
 public struct Grid: Sendable, Equatable {
     public let width: Int

@@ -8,7 +8,7 @@ import Glibc
 ///
 /// Only cells that changed since the last frame are written into curses' virtual screen;
 /// `doupdate` then sends only what differs. The real screen is never cleared per frame.
-public final class NCursesTerminal {
+public final class NCursesTerminal: TerminalBackend {
     public enum StartError: Error, CustomStringConvertible {
         case notATerminal
         case unknownTerminal(String)
@@ -86,6 +86,9 @@ public final class NCursesTerminal {
         if let o = override { detected = (o == .none || detected != .none) ? o : .none }
         depth = detected
     }
+
+    /// Keys come from the process's standard input.
+    public var inputFD: Int32 { 0 }
 
     /// Columns and rows now.
     public var size: (width: Int, height: Int) { (Int(getmaxx(win)), Int(getmaxy(win))) }
@@ -208,10 +211,4 @@ public final class NCursesTerminal {
     }
 
     deinit { shutdown() }
-}
-
-/// True when the locale's character set is UTF-8 (after `setlocale(LC_ALL, "")`).
-public func localeIsUTF8() -> Bool {
-    let cs = String(cString: pt_codeset()).uppercased()
-    return cs == "UTF-8" || cs == "UTF8"
 }

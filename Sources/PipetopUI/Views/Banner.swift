@@ -3,19 +3,27 @@ import PipetopCore
 /// Lines under the header: while the engine cannot keep its promise (its database cannot be
 /// written), on every screen, local or attached, since it comes with the state as pipetop's
 /// own alert; and a problem found at start (the config file, a theme) until a key is pressed.
-/// Returns the rows it took (0 to 2).
-enum Banner {
-    static func draw(into g: inout Grid, _ m: DashboardModel, y: Int, glyphs: Glyphs, theme: Theme) -> Int {
-        var rows = 0
+struct Banner: Widget {
+    var model: DashboardModel
+    var glyphs: Glyphs
+    var theme: Theme
+
+    private var lines: [(String, Style)] {
+        var lines: [(String, Style)] = []
+        if let alert = model.state.notSavedAlert { lines.append((alert.message, theme.error.with([.reverse, .bold]))) }
+        if let notice = model.notice { lines.append((notice, theme.warn.with(.reverse))) }
+        return lines
+    }
+
+    /// The rows it takes (0 to 2).
+    var height: Int { (model.state.notSavedAlert == nil ? 0 : 1) + (model.notice == nil ? 0 : 1) }
+
+    func render(into g: inout Grid, rect r: Rect) {
         // Each message starts with what matters ("events are not saved (REASON): FILE ..."): a
         // narrow screen keeps its start.
-        func line(_ text: String, _ style: Style) {
-            g.fill(Rect(x: 0, y: y + rows, width: g.width, height: 1), style)
-            g.put(" \(glyphs.alertMark) \(text)", x: 0, y: y + rows, style: style, limit: g.width)
-            rows += 1
+        for (row, (text, style)) in lines.prefix(r.height).enumerated() {
+            g.fill(Rect(x: r.x, y: r.y + row, width: r.width, height: 1), style)
+            g.put(" \(glyphs.alertMark) \(text)", x: r.x, y: r.y + row, style: style, limit: r.maxX)
         }
-        if let alert = m.state.notSavedAlert { line(alert.message, theme.error.with([.reverse, .bold])) }
-        if let notice = m.notice { line(notice, theme.warn.with(.reverse)) }
-        return rows
     }
 }

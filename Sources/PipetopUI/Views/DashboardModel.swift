@@ -25,7 +25,7 @@ public struct DashboardModel: Sendable, Equatable {
     }
 
     /// Jobs as the overview lists them (with its filter).
-    public var sortedJobs: [Job] { Lists.jobs(state, filter: nav.filters["jobs"]) }
+    public var sortedJobs: [Job] { Lists.jobs(state, filter: nav.list(.jobs).filter) }
 
     /// The selected job on the overview (or the job of the screen shown).
     public var selected: Job? { nav.job(in: state) }

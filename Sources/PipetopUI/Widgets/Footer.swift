@@ -1,13 +1,26 @@
 /// The bottom line: the key table's footer entries on the left, a status on the right.
-public struct Footer {
-    public static func draw(into g: inout Grid, y: Int, width: Int, bindings: [Binding], status: String,
-                            statusStyle: Style, urgent: Bool = false, glyphs: Glyphs, theme: Theme) {
-        g.fill(Rect(x: 0, y: y, width: width, height: 1), theme.footerText)
-        var x = 0
+public struct Footer: Widget {
+    public var bindings: [Binding]
+    public var status: String
+    public var statusStyle: Style
+    /// The status is a message for the person: it may take all but room for the first keys.
+    public var urgent: Bool
+    public var glyphs: Glyphs
+    public var theme: Theme
+
+    public init(bindings: [Binding], status: String, statusStyle: Style, urgent: Bool = false, glyphs: Glyphs, theme: Theme) {
+        self.bindings = bindings; self.status = status; self.statusStyle = statusStyle; self.urgent = urgent
+        self.glyphs = glyphs; self.theme = theme
+    }
+
+    public func render(into g: inout Grid, rect r: Rect) {
+        let y = r.y, width = r.width
+        g.fill(Rect(x: r.x, y: y, width: width, height: 1), theme.footerText)
+        var x = r.x
         // The status takes a third of the line, or all but room for the first keys when it
         // is a message for the person.
         let statusWidth = min(TextWidth.columns(status), max(0, urgent ? width - 24 : width / 3))
-        let keysEnd = width - statusWidth - 1
+        let keysEnd = r.maxX - statusWidth - 1
         for b in bindings {
             guard let text = b.footer else { continue }
             let key = " \(b.shownKeys(glyphs)) "
@@ -18,7 +31,7 @@ public struct Footer {
         }
         if statusWidth > 0 {
             let s = TextWidth.truncate(status, to: statusWidth, ellipsis: glyphs.ellipsis)
-            g.put(s, x: width - TextWidth.columns(s), y: y, style: statusStyle)
+            g.put(s, x: r.maxX - TextWidth.columns(s), y: y, style: statusStyle)
         }
     }
 }

@@ -1,15 +1,16 @@
 /// A time series drawn as a filled area: braille dots (2x4 per cell) in UTF-8, blocks of
 /// `.:|` in ASCII. The newest value is at the right edge.
-public struct Graph {
+public struct Graph: Widget {
     public var values: [Double]
     public var maxValue: Double
     public var style: Style
+    public var glyphs: Glyphs
 
-    public init(values: [Double], maxValue: Double, style: Style) {
-        self.values = values; self.maxValue = maxValue; self.style = style
+    public init(values: [Double], maxValue: Double, style: Style, glyphs: Glyphs) {
+        self.values = values; self.maxValue = maxValue; self.style = style; self.glyphs = glyphs
     }
 
-    public func draw(into g: inout Grid, rect r: Rect, glyphs: Glyphs) {
+    public func render(into g: inout Grid, rect r: Rect) {
         guard r.width > 0, r.height > 0, maxValue > 0 else { return }
         if glyphs.tier == .utf8 { braille(&g, r) } else { ascii(&g, r) }
     }

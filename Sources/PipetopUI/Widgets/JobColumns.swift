@@ -75,8 +75,8 @@ struct JobColumns {
             g.put(counts, x: lx, y: y, style: st(theme.dim), limit: xNow + nowWidth)
         }
         ProgressBar(fraction: job.fraction, fill: st(theme.job(job.state == .completed ? .completed : job.state == .failed ? .failed : .running)),
-                    empty: st(theme.barEmpty))
-            .draw(into: &g, x: xBar, y: y, width: barWidth, glyphs: glyphs)
+                    empty: st(theme.barEmpty), glyphs: glyphs)
+            .render(into: &g, rect: Rect(x: xBar, y: y, width: barWidth, height: 1))
         g.put(TextWidth.fit(Format.percent(job.fraction), Self.pct - 1, alignRight: true), x: xPct, y: y, style: base)
         let phase = job.currentPhase
         let rate = phase.flatMap { job.rate(of: $0, now: now) }

@@ -2,8 +2,15 @@ import PipetopCore
 
 /// The selected job under the list: a title rule, the phase flow, a row per phase, the
 /// running sub-steps and the newest log lines, as room allows.
-enum JobDetail {
-    static func draw(into g: inout Grid, job: Job, state: PipelineState, rect r: Rect, now: Double, glyphs: Glyphs, theme: Theme) {
+struct JobDetail: Widget {
+    var job: Job
+    /// The state around the job (for the phases' estimates).
+    var state: PipelineState
+    var now: Double
+    var glyphs: Glyphs
+    var theme: Theme
+
+    func render(into g: inout Grid, rect r: Rect) {
         guard r.height >= 2 else { return }
         var y = r.y
         titleRule(&g, job: job, x: r.x, y: y, width: r.width, now: now, glyphs: glyphs, theme: theme)
@@ -14,9 +21,8 @@ enum JobDetail {
         let phaseRows = min(job.phases.count, r.maxY - y)
         // Show the running phase when the list of phases does not fit.
         let running = job.phases.firstIndex { $0.state == .running } ?? 0
-        let first = max(0, min(running - phaseRows / 2, job.phases.count - phaseRows))
-        for i in 0..<phaseRows {
-            phaseRow(&g, job.phases[first + i], of: job, state: state, x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
+        for i in ListState.window(selected: running, count: job.phases.count, rows: phaseRows) {
+            phaseRow(&g, job.phases[i], of: job, state: state, x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
             y += 1
         }
         if job.error != nil, y < r.maxY {
@@ -47,7 +53,7 @@ enum JobDetail {
         }
     }
 
-    static func titleRule(_ g: inout Grid, job: Job, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+    private func titleRule(_ g: inout Grid, job: Job, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
         for i in 0..<width { g.put(glyphs.horizontal, x: x + i, y: y, style: theme.border) }
         var cx = x + 1
         cx += g.put(" \(job.name) ", x: cx, y: y, style: theme.title, limit: x + width)
@@ -62,7 +68,7 @@ enum JobDetail {
 
     /// "● fetch ─▶ ◐ parse ─▶ ○ load". When it does not fit, phases far from the running one
     /// lose their names (the symbols stay), then the line is cut.
-    static func flow(_ g: inout Grid, job: Job, x: Int, y: Int, width: Int, glyphs: Glyphs, theme: Theme) {
+    private func flow(_ g: inout Grid, job: Job, x: Int, y: Int, width: Int, glyphs: Glyphs, theme: Theme) {
         guard !job.phases.isEmpty else {
             g.put("no phases yet", x: x, y: y, style: theme.dim)
             return
@@ -96,7 +102,7 @@ enum JobDetail {
         }
     }
 
-    static func phaseRow(_ g: inout Grid, _ p: Phase, of job: Job, state: PipelineState, x: Int, y: Int, width: Int, nameWidth: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+    private func phaseRow(_ g: inout Grid, _ p: Phase, of job: Job, state: PipelineState, x: Int, y: Int, width: Int, nameWidth: Int, now: Double, glyphs: Glyphs, theme: Theme) {
         let style = theme.phase(p.state)
         var cx = x + 1
         cx += g.put(glyphs.phase(p.state), x: cx, y: y, style: style)
@@ -115,8 +121,8 @@ enum JobDetail {
         }()
         let tail = countW + pctW + rateW + elapsedW + etaW
         let barW = min(60, max(0, x + width - cx - tail - 1))
-        ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: style, empty: theme.barEmpty)
-            .draw(into: &g, x: cx, y: y, width: barW, glyphs: glyphs)
+        ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: style, empty: theme.barEmpty, glyphs: glyphs)
+            .render(into: &g, rect: Rect(x: cx, y: y, width: barW, height: 1))
         cx += barW + 1
         g.put(TextWidth.fit(counts, countW - 1, ellipsis: glyphs.ellipsis, alignRight: true), x: cx, y: y, style: theme.text)
         cx += countW
@@ -144,7 +150,7 @@ enum JobDetail {
         g.put(TextWidth.fit(etaText, etaW - 1, alignRight: true), x: cx, y: y, style: etaStyle)
     }
 
-    static func stepRow(_ g: inout Grid, phase: Phase, step: Step, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+    private func stepRow(_ g: inout Grid, phase: Phase, step: Step, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
         var cx = x + 3
         cx += g.put(glyphs.stepIndent + " ", x: cx, y: y, style: theme.dim)
         cx += g.put(phase.name + ": ", x: cx, y: y, style: theme.dim, limit: x + width)

@@ -1,16 +1,19 @@
 /// A horizontal bar for a fraction, drawn in eighths of a cell in UTF-8 and with `#` in ASCII.
 /// An unknown fraction (no total) draws an empty track, so the missing figure is visible.
-public struct ProgressBar {
+public struct ProgressBar: Widget {
     public var fraction: Double?
     public var fill: Style
     public var empty: Style
+    public var glyphs: Glyphs
 
-    public init(fraction: Double?, fill: Style, empty: Style) {
-        self.fraction = fraction; self.fill = fill; self.empty = empty
+    public init(fraction: Double?, fill: Style, empty: Style, glyphs: Glyphs) {
+        self.fraction = fraction; self.fill = fill; self.empty = empty; self.glyphs = glyphs
     }
 
-    public func draw(into g: inout Grid, x: Int, y: Int, width: Int, glyphs: Glyphs) {
-        guard width > 0 else { return }
+    /// Draws on the rectangle's first row.
+    public func render(into g: inout Grid, rect r: Rect) {
+        let x = r.x, y = r.y, width = r.width
+        guard width > 0, r.height > 0 else { return }
         let f = max(0, min(1, fraction ?? 0))
         let eighths = Int(saturating: (f * Double(width * 8)).rounded(.down))
         let full = eighths / 8

@@ -68,9 +68,3 @@ struct DaemonCommand: ParsableCommand {
         server.stop()
     }
 }
-
-/// An error whose text is the whole message (no usage dump).
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}

@@ -1,38 +1,3 @@
-/// The demo's pipelines: enough variety that every part of the dashboard moves within
-/// seconds: steady and uneven rates, sub-steps, a failure, a stall, a skipped phase, runs
-/// that started minutes ago (their history is sent with past timestamps).
-struct DemoJob {
-    var id: String
-    var name: String
-    var labels: [String: String]
-    var phases: [DemoPhase]
-    /// How long ago the job "started": its history up to now is replayed at start.
-    var startedAgo: Double
-    /// Seconds after the job ends before it runs again (nil: never).
-    var restartAfter: Double?
-}
-
-struct DemoPhase {
-    var id: String
-    var name: String
-    var total: Int
-    var unit: String?
-    /// Items per second (a little jitter is added).
-    var rate: Double
-    /// Items per sub-step ("page 3", "shard 12"); 0 for none.
-    var stepSize: Int = 0
-    var stepLabel: String = "batch"
-    /// The phase fails when it reaches this many items.
-    var failAt: Int? = nil
-    var failReason: String = ""
-    /// Progress stops for good at this many items (a stuck phase).
-    var stallAt: Int? = nil
-    var stallLog: String = ""
-    /// Rate multiplier that swings between 1-x and 1+x over ~20 s (uneven work).
-    var swing: Double = 0.2
-    var skip: Bool = false
-}
-
 enum DemoScript {
     static let jobs: [DemoJob] = [
         DemoJob(id: "etl-orders", name: "etl-orders", labels: ["team": "billing"], phases: [

@@ -1,0 +1,36 @@
+import PipetopCore
+
+/// The top line: host, job counts, unacknowledged alerts (always visible), the clock.
+struct Header: Widget {
+    var model: DashboardModel
+    var glyphs: Glyphs
+    var theme: Theme
+
+    func render(into g: inout Grid, rect r: Rect) {
+        let m = model
+        let y = r.y
+        g.fill(Rect(x: r.x, y: y, width: r.width, height: 1), theme.header)
+        var x = r.x + g.put(" pipetop ", x: r.x, y: y, style: theme.headerAccent)
+        let jobs = Array(m.state.jobs.values)
+        let counts: [(String, Int)] = [
+            ("running", jobs.filter { $0.state.isActive || $0.state == .pending }.count),
+            ("paused", jobs.filter { $0.state == .paused }.count),
+            ("failed", jobs.filter { $0.state == .failed }.count),
+            ("done", jobs.filter { $0.state == .completed }.count),
+            ("canceled", jobs.filter { $0.state == .canceled }.count),
+        ]
+        let parts = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
+        let summary = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+        let unacked = m.state.alerts.unacknowledged
+        let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
+        var right = " \(Format.clock(m.now)) "
+        if let h = m.state.host.last, r.width >= 100 {
+            right = " cpu \(Int(saturating: h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
+        }
+        let alertX = r.maxX - TextWidth.columns(right) - TextWidth.columns(alertText)
+        x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: y, style: theme.header, limit: alertX)
+        g.put(summary, x: x, y: y, style: theme.header, limit: alertX - 1)
+        g.put(alertText, x: alertX, y: y, style: unacked > 0 ? theme.error.with(.reverse) : theme.header)
+        g.put(right, x: r.maxX - TextWidth.columns(right), y: y, style: theme.header)
+    }
+}

@@ -1,0 +1,38 @@
+import PipetopCore
+
+/// The overview's job list: column titles, then a row per job in a window that keeps the
+/// selected one in view ("JOB 4-9 of 30" when they do not all fit). Full width: its columns
+/// (`JobColumns`) start at the screen's left edge.
+struct JobList: Widget {
+    /// The jobs in the order shown, after the filter.
+    var jobs: [Job]
+    var selected: String?
+    /// False while the alerts pane has the cursor.
+    var showsCursor: Bool
+    /// Jobs with an alert that needs someone: marked in their row.
+    var alerting: Set<String>
+    var state: PipelineState
+    var now: Double
+    var glyphs: Glyphs
+    var theme: Theme
+
+    func render(into g: inout Grid, rect r: Rect) {
+        guard r.height > 0 else { return }
+        let cols = JobColumns(width: r.width, jobs: jobs)
+        let rows = r.height - 1
+        cols.titles(&g, y: r.y, theme: theme)
+        let selIndex = selected.flatMap { s in jobs.firstIndex { $0.id == s } } ?? 0
+        let window = ListState.window(selected: selIndex, count: jobs.count, rows: rows)
+        for (row, i) in window.enumerated() {
+            let job = jobs[i]
+            cols.row(&g, y: r.y + 1 + row, job: job, state: state, selected: job.id == selected && showsCursor,
+                     alerting: alerting.contains(job.id), now: now, glyphs: glyphs, theme: theme)
+        }
+        if jobs.isEmpty {
+            g.put("no job matches the filter", x: 4, y: r.y + 1, style: theme.dim)
+        }
+        if jobs.count > rows {
+            g.put("JOB \(window.lowerBound + 1)-\(window.lowerBound + rows) of \(jobs.count)", x: 4, y: r.y, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+
+struct ConfigCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "List every problem in the config file, with its line; exit 1 if there is any.",
+        discussion: """
+        A bad line or item (a misspelt key, an unknown metric in one rule) leaves out that item only; everything else in the file applies. `pipetop daemon` and the dashboard say the same problems when they start.
+
+        Examples:
+          pipetop config check
+          pipetop config check --config ./config.toml
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("The file to check. Default: $XDG_CONFIG_HOME/pipetop/config.toml (else ~/.config/pipetop/config.toml).", valueName: "path"))
+    var config: String?
+
+    func run() throws {
+        let path = config ?? Config.path()
+        if config != nil, access(path, F_OK) != 0 {
+            throw CLIError("pipetop config check: \(path) does not exist")
+        }
+        let (c, problems) = Config.load(path: path)
+        for p in problems { print(p) }
+        guard problems.isEmpty else {
+            print("\(problems.count) problem\(problems.count == 1 ? "" : "s"); the items named are left out, the rest applies")
+            throw ExitCode(1)
+        }
+        let exists = access(path, F_OK) == 0
+        print("ok: \(c.alerts.rules.count) rule\(c.alerts.rules.count == 1 ? "" : "s"), \(c.alerts.notify.count) notifier\(c.alerts.notify.count == 1 ? "" : "s")"
+              + (exists ? " (\(path))" : " (no file at \(path): the defaults apply)"))
+    }
+}

@@ -3,9 +3,10 @@ import PipetopCore
 import PipetopWire
 import Synchronization
 
-/// A viewer's side of the subscriber protocol: connects, subscribes, keeps the newest
-/// snapshot, and reconnects with backoff when the engine goes away. Runs on its own thread
-/// so the dashboard never blocks on the network.
+/// A viewer's side of subscriber protocol 2: connects, subscribes, keeps the newest Board
+/// (applying the engine's deltas to it), tells the engine what the person looks at, and
+/// reconnects with backoff when the engine goes away. Runs on its own thread so the dashboard
+/// never blocks on the network; reads with the wire module's own parser, not Foundation's.
 public final class SubscriptionFeed: Sendable {
     public enum Link: Sendable, Equatable {
         case connecting
@@ -16,7 +17,8 @@ public final class SubscriptionFeed: Sendable {
     public struct Latest: Sendable {
         public var version: UInt64
         public var hello: SubscriberMessage.Hello?
-        public var snapshot: SubscriberMessage.Snapshot?
+        /// The newest Board (nil before the first).
+        public var board: Board?
         public var link: Link
     }
 
@@ -27,7 +29,9 @@ public final class SubscriptionFeed: Sendable {
     /// Bytes received from the engine so far, over every connection (bandwidth figures).
     public var bytesReceived: Int { received.withLock { $0 } }
     private let received = Mutex(0)
-    private let latest = Mutex(Latest(version: 0, hello: nil, snapshot: nil, link: .connecting))
+    private let latest = Mutex(Latest(version: 0, hello: nil, board: nil, link: .connecting))
+    /// What the person looks at (sent again after a reconnect).
+    private let focused = Mutex<(job: String?, phase: String?)>((nil, nil))
     private let stopped = Atomic(false)
     /// The live connection, for `send` from the dashboard's thread.
     private let connection = Mutex<EngineConnection?>(nil)
@@ -88,6 +92,17 @@ public final class SubscriptionFeed: Sendable {
         }
     }
 
+    /// What the person looks at: that phase's steps and that job's timelines come from now on.
+    public func focus(job: String?, phase: String?) {
+        focused.withLock { $0 = (job, phase) }
+        let line = JSONWriter.string(.object([("type", .string("focus"))] + Self.focusFields(job: job, phase: phase))) + "\n"
+        connection.withLock { c in try? c?.send(line) }
+    }
+
+    static func focusFields(job: String?, phase: String?) -> [(String, JSONValue)] {
+        (job.map { [("job", JSONValue.string($0))] } ?? []) + (phase.map { [("phase", JSONValue.string($0))] } ?? [])
+    }
+
     private func update(_ f: (inout Latest) -> Void) {
         latest.withLock { l in f(&l); l.version &+= 1 }
         onChange()
@@ -104,8 +119,13 @@ public final class SubscriptionFeed: Sendable {
                     connection.withLock { $0 = nil }
                     conn.close()
                 }
-                try conn.send(JSONWriter.string(.object([("type", .string("subscribe")), ("fps", .double(fps)), ("deltas", .bool(true))])) + "\n")
+                let (job, phase) = focused.withLock { $0 }
+                var subscribe: [(String, JSONValue)] = [("type", .string("subscribe")), ("v", .int(BoardMessage.version)), ("fps", .double(fps))]
+                if job != nil { subscribe.append(("focus", .object(Self.focusFields(job: job, phase: phase)))) }
+                try conn.send(JSONWriter.string(.object(subscribe)) + "\n")
                 var heardAt = Date()
+                // The Board as the engine sent it (deltas apply to this), and decoded.
+                var mirror: JSONValue?
                 backoff = 0.25
                 while !stopped.load(ordering: .acquiring) {
                     let line = try conn.readLine(timeout: Self.idleWait)
@@ -119,20 +139,30 @@ public final class SubscriptionFeed: Sendable {
                         continue
                     }
                     heardAt = Date()
-                    guard let msg = try? SubscriberMessage.decode(Data(line.utf8)) else { continue }
+                    let msg: BoardMessage
+                    do { msg = try BoardMessage.decode(line) } catch let e as WireError {
+                        // An engine of another protocol, or one that refused: said, not retried blindly.
+                        if line.contains(#""type":"snapshot""#) || line.contains(#""type":"error""#) { throw ClientError(e.reason) }
+                        continue
+                    }
                     switch msg {
-                    case .hello(let h): update { $0.hello = h; $0.link = .live }
-                    case .snapshot(let s): update { $0.snapshot = s; $0.link = .live }
-                    case .delta(let d):
-                        // Applied to the last snapshot; without one the engine resends a whole one.
-                        update { l in
-                            guard var s = l.snapshot else { return }
-                            s.state.apply(d.changes)
-                            s.version = d.version
-                            s.now = d.now
-                            l.snapshot = s
+                    case .hello(let h):
+                        guard h.v >= BoardMessage.version else {
+                            throw ClientError("the engine speaks subscriber protocol \(h.v); this viewer speaks \(BoardMessage.version): update pipetop on the engine's host")
                         }
-                    case .heartbeat: continue
+                        update { $0.hello = h; $0.link = .live }
+                    case .board(_, let value):
+                        guard let board = try? JSONValueDecoder.decode(Board.self, from: value) else { continue }
+                        mirror = value
+                        update { $0.board = board; $0.link = .live }
+                    case .delta(_, let changes):
+                        // Applied to the last Board; without one the engine resends a whole one.
+                        guard let old = mirror else { continue }
+                        let value = MergePatch.apply(changes, to: old)
+                        guard let board = try? JSONValueDecoder.decode(Board.self, from: value) else { mirror = nil; continue }
+                        mirror = value
+                        update { $0.board = board }
+                    case .heartbeat, .event, .skipped: continue
                     }
                 }
             } catch {

@@ -101,7 +101,7 @@ struct AttachTests {
         let feedOverSSH = SubscriptionFeed(label: "127.0.0.1", fps: 10, connect: { try EngineConnection(command: command) }) {}
         feedOverSSH.start()
         defer { feedOverSSH.stop() }
-        #expect(poll(seconds: 15) { feedOverSSH.current.snapshot?.state[job: "busy"] != nil }, "no snapshot over ssh")
+        #expect(poll(seconds: 15) { feedOverSSH.current.board?[job: "busy"] != nil }, "no snapshot over ssh")
         func linkBytes() -> Int {
             let parts = ((try? String(contentsOfFile: counts, encoding: .utf8)) ?? "").split(separator: " ").compactMap { Int($0) }
             return parts.count == 2 ? parts[1] : 0
@@ -126,7 +126,7 @@ struct AttachTests {
         }
         _ = try c.sync()
         let seconds = Date().timeIntervalSince(started)
-        #expect(poll(seconds: 5) { feedOverSSH.current.snapshot?.state[job: "busy"]?.phase("p")?.done == done })
+        #expect(poll(seconds: 5) { feedOverSSH.current.board?[job: "busy"]?.phase("p")?.done == done })
         let link = Double(linkBytes() - bytesBefore) / seconds / 1000
         let stream = Double(feedOverSSH.bytesReceived - streamBefore) / seconds / 1000
         print(String(format: "ssh link for 10,000 events/s: %.1f KB/s on the wire (ssh -C), %.1f KB/s of protocol before compression, over %.1f s",

@@ -73,7 +73,7 @@ import PipetopBoard
         #expect(b.phases[0].throughput == nil)  // only for the viewer's focus
         let focused = try #require(BoardProjector.board(s, now: 60, options: BoardOptions(focusJob: "j"))[job: "j"])
         #expect(focused.phases[0].throughput?.count == BoardProjector.throughputSlices)
-        #expect(b.currentPhase == "load")
+        #expect(b.currentPhaseID == "load")
     }
 
     @Test func stepsAndTimelinesOnlyForTheFocus() throws {

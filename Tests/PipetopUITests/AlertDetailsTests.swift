@@ -9,7 +9,7 @@ struct AlertDetailsTests {
 
     @Test func theSelectedFailureShowsItsPhaseAndErrorLines() throws {
         var m = try Fixture.model()
-        _ = m.nav.handle(.char("!"), state: m.state, pageSize: 5)
+        _ = m.nav.handle(.char("!"), state: m.board, pageSize: 5)
         m.nav.selectedAlert = "etl/-/job-failed#1"
         for tier in [Glyphs.Tier.utf8, .ascii] {
             let text = DashboardView.render(m, width: 80, height: 24, glyphs: Glyphs(tier), theme: .defaultDark).text

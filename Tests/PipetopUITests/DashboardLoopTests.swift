@@ -96,7 +96,7 @@ struct DashboardLoopTests {
         #expect(ui.backend.waitForScreen { $0.contains("needs attention") } != nil)
         ui.backend.press(.char("a"))
         #expect(ui.backend.waitForScreen { _ in !ui.source.sent.isEmpty } != nil)
-        let first = try #require(Lists.alerts(try Fixture.state(), filter: nil).first)
+        let first = try #require(Lists.alerts(Fixture.board(try Fixture.state()), filter: nil).first)
         #expect(ui.source.sent == [Event(job: first.job, .ack(.init(alert: first.id, by: "ana@build-3")))])
         #expect(ui.backend.bells == 0)  // alerts open at start are not news
         var s = try Fixture.state()

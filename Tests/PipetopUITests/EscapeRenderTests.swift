@@ -12,9 +12,9 @@ struct EscapeRenderTests {
         try s.apply(Event(job: "evil", .progress(.init(phase: "p", done: 3))), now: 103)
         try s.apply(Event(job: "evil", .log(.init(level: .error, message: "L\u{9B}2J\u{9D}2;PWNED3\u{9C}\r\nEND"))), now: 104)
         try s.apply(Event(job: "evil", .alert(.init(severity: .critical, message: "ALERT\u{1B}]2;PWNED4\u{07}\u{08}\u{08}"))), now: 105)
-        var m = DashboardModel(state: s, now: 110, host: "h", socket: "/s")
-        _ = m.nav.handle(.enter, state: s, pageSize: 10)
-        _ = m.nav.handle(.enter, state: s, pageSize: 10)
+        var m = DashboardModel(board: Fixture.board(s, now: 110), now: 110, host: "h", socket: "/s")
+        _ = m.nav.handle(.enter, state: m.board, pageSize: 10)
+        _ = m.nav.handle(.enter, state: m.board, pageSize: 10)
         let text = DashboardView.render(m, width: 120, height: 40, glyphs: .utf8, theme: .defaultDark).text
         #expect(text.contains("S^[[2J^"))
         #expect(text.contains("D^[[?1000h^?"))

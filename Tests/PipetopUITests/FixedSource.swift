@@ -6,25 +6,31 @@ import Synchronization
 /// A snapshot source that holds one state (a test can replace it) and keeps what the
 /// dashboard sends (acknowledgements).
 final class FixedSource: SnapshotSource, @unchecked Sendable {
-    private let held: Mutex<(snapshot: SourceSnapshot, sent: [Event])>
+    private let held: Mutex<(snapshot: SourceSnapshot, sent: [Event], focus: (String?, String?))>
     private let wake = WakePipe()
+    private let now: Double
 
     init(_ state: PipelineState, now: Double) {
-        held = Mutex((SourceSnapshot(version: 1, state: state, engineNow: now, host: "build-3",
-                                     socket: "/run/user/1000/pipetop/pipetop.sock", link: .live), []))
+        self.now = now
+        held = Mutex((SourceSnapshot(version: 1, board: Fixture.board(state, now: now), host: "build-3",
+                                     socket: "/run/user/1000/pipetop/pipetop.sock", link: .live), [], (nil, nil)))
     }
 
     var wakeFD: Int32 { wake.readFD }
     func drainWake() { wake.drain() }
     func current() -> SourceSnapshot? { held.withLock { $0.snapshot } }
     func send(_ events: [Event]) { held.withLock { $0.sent += events } }
+    func focus(job: String?, phase: String?) { held.withLock { $0.focus = (job, phase) } }
+
+    /// What the dashboard last said it looks at.
+    var focused: (job: String?, phase: String?) { held.withLock { $0.focus } }
 
     var sent: [Event] { held.withLock { $0.sent } }
 
     /// A new version of the state, as an engine would publish it.
     func publish(_ state: PipelineState) {
         held.withLock {
-            $0.snapshot.state = state
+            $0.snapshot.board = Fixture.board(state, now: now)
             $0.snapshot.version += 1
         }
         wake.wake()

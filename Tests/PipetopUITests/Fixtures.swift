@@ -64,8 +64,12 @@ enum Fixture {
         return s
     }
 
+    /// The Board a dashboard looking at everything would get (steps and timelines of every
+    /// job: each screen below shows what its focus would bring).
+    static func board(_ s: PipelineState, now: Double = t0 + 10) -> Board { BoardProjector.board(s, now: now, options: .everything) }
+
     static func model(selected: String? = nil) throws -> DashboardModel {
-        var m = DashboardModel(state: try state(), now: t0 + 10, host: "build-3", socket: "/run/user/1000/pipetop/pipetop.sock",
+        var m = DashboardModel(board: board(try state()), now: t0 + 10, host: "build-3", socket: "/run/user/1000/pipetop/pipetop.sock",
                                link: .live, user: "ana@build-3")
         m.nav.selectedJob = selected
         return m

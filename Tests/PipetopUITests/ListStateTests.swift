@@ -54,10 +54,10 @@ struct ListStateTests {
 
     @Test func eachJobsPhaseListKeepsItsOwnFilter() throws {
         var m = try Fixture.model(selected: "etl")
-        _ = m.nav.handle(.enter, state: m.state, pageSize: 5)
-        _ = m.nav.handle(.char("/"), state: m.state, pageSize: 5)
-        _ = m.nav.handle(.char("x"), state: m.state, pageSize: 5)
-        _ = m.nav.handle(.enter, state: m.state, pageSize: 5)
+        _ = m.nav.handle(.enter, state: m.board, pageSize: 5)
+        _ = m.nav.handle(.char("/"), state: m.board, pageSize: 5)
+        _ = m.nav.handle(.char("x"), state: m.board, pageSize: 5)
+        _ = m.nav.handle(.enter, state: m.board, pageSize: 5)
         #expect(m.nav.list(.phases(job: "etl")).filter == "x")
         #expect(m.nav.list(.phases(job: "imp")).filter == nil)
         #expect(m.nav.list(.jobs).filter == nil)
@@ -70,14 +70,15 @@ struct ListStateTests {
         try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "p")]))), now: 0)
         for i in 0..<StepList.keepDone { try s.apply(Event(job: "j", .step(.init(phase: "p", step: "d\(i)", state: .done))), now: 1) }
         try s.apply(Event(job: "j", .step(.init(phase: "p", step: "slow one", state: .running))), now: 2)
-        var m = DashboardModel(state: s, now: 10, host: "h", socket: "/s")
-        for k: Key in [.enter, .enter, .char("G")] { _ = m.nav.handle(k, state: m.state, pageSize: 5) }
-        #expect(m.nav.stepIndex(in: m.state) == StepList.keepDone)
-        for i in 0..<300 { try m.state.apply(Event(job: "j", .step(.init(phase: "p", step: "e\(i)", state: .done))), now: 3) }
-        let items = try #require(m.state[job: "j"]?.phase("p")?.steps.items)
+        var m = DashboardModel(board: Fixture.board(s, now: 10), now: 10, host: "h", socket: "/s")
+        for k: Key in [.enter, .enter, .char("G")] { _ = m.nav.handle(k, state: m.board, pageSize: 5) }
+        #expect(m.nav.stepIndex(in: m.board) == StepList.keepDone)
+        for i in 0..<300 { try s.apply(Event(job: "j", .step(.init(phase: "p", step: "e\(i)", state: .done))), now: 3) }
+        m.board = Fixture.board(s, now: 10)
+        let items = try #require(m.board[job: "j"]?.phase("p")?.steps.items)
         let row = try #require(items.firstIndex { $0.id == "slow one" })
         #expect(row < StepList.keepDone, "the folding moved the step up")
-        #expect(m.nav.stepIndex(in: m.state) == row)
+        #expect(m.nav.stepIndex(in: m.board) == row)
         let text = DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
         #expect(text.contains("▶ ◐ slow one"), "\(text)")
     }

@@ -7,7 +7,7 @@ struct NavigatorTests {
     init() { _ = utc }
 
     func press(_ m: inout DashboardModel, _ keys: Key...) -> [Navigator.Effect] {
-        keys.map { m.nav.handle($0, state: m.state, pageSize: 5) }
+        keys.map { m.nav.handle($0, state: m.board, pageSize: 5) }
     }
 
     @Test func enterDrillsFromJobToPhaseAndEscGoesBack() throws {
@@ -40,7 +40,7 @@ struct NavigatorTests {
         _ = press(&m, .enter, .char("/"))
         for c in "pending" { _ = press(&m, .char(c)) }
         _ = press(&m, .enter)
-        let job = try #require(m.state[job: "etl"])
+        let job = try #require(m.board[job: "etl"])
         #expect(Lists.phases(job, filter: m.nav.filter).map(\.id) == ["load", "publish"])
     }
 
@@ -50,21 +50,21 @@ struct NavigatorTests {
         for i in 0..<100 {
             try s.apply(Event(job: "j", .step(.init(phase: "p", step: "s\(i)", state: i % 40 == 17 ? .failed : .done))), now: Double(i))
         }
-        var m = DashboardModel(state: s, now: 100, host: "h", socket: "/s")
+        var m = DashboardModel(board: Fixture.board(s, now: 100), now: 100, host: "h", socket: "/s")
         _ = press(&m, .enter, .enter)
         #expect(m.nav.screen == .phase(job: "j", phase: "p"))
         _ = press(&m, .char("n"))
-        #expect(m.nav.stepIndex(in: s) == 17)
+        #expect(m.nav.stepIndex(in: m.board) == 17)
         _ = press(&m, .char("n"))
-        #expect(m.nav.stepIndex(in: s) == 57)
+        #expect(m.nav.stepIndex(in: m.board) == 57)
         _ = press(&m, .char("n"))
-        #expect(m.nav.stepIndex(in: s) == 97)
+        #expect(m.nav.stepIndex(in: m.board) == 97)
         _ = press(&m, .char("n"))
-        #expect(m.nav.stepIndex(in: s) == 17)  // wraps
+        #expect(m.nav.stepIndex(in: m.board) == 17)  // wraps
         _ = press(&m, .char("N"))
-        #expect(m.nav.stepIndex(in: s) == 97)
+        #expect(m.nav.stepIndex(in: m.board) == 97)
         _ = press(&m, .char("G"))
-        #expect(m.nav.stepIndex(in: s) == 99)
+        #expect(m.nav.stepIndex(in: m.board) == 99)
     }
 
     @Test func aAcknowledgesTheSelectedJobsNewestAlertAsTheUser() throws {
@@ -79,7 +79,7 @@ struct NavigatorTests {
         #expect(m.nav.screen == .alerts)
         #expect(press(&m, .char("A")) == [.none])
         let question = try #require(m.nav.confirm?.question)
-        let open = m.state.alerts.sorted.filter(\.needsAttention).count
+        let open = m.board.alerts.filter(\.needsAttention).count
         #expect(open >= 1)
         #expect(question == "Acknowledge \(open) alert\(open == 1 ? "" : "s")? (y/n)")  // the failure is acknowledged already
         guard case .send(let events) = press(&m, .char("y")).first else { Issue.record("nothing sent"); return }
@@ -107,19 +107,19 @@ struct NavigatorTests {
         #expect(press(&m, .char("x")) == [.send([Event(job: "etl", .clearAlerts(nil)), Event(job: "etl", .clearAlerts("etl/-/job-failed#1"))])])
         // On the alerts screen: the selected alert if acknowledged, nothing if it still needs someone.
         _ = press(&m, .char("!"))
-        let unacked = try #require(m.nav.alert(in: m.state))
+        let unacked = try #require(m.nav.alert(in: m.board))
         #expect(unacked.ack == nil)
         #expect(press(&m, .char("x")) == [.none])
         _ = press(&m, .char("G"))
-        #expect(m.nav.alert(in: m.state)?.id == "etl/-/job-failed#1")
+        #expect(m.nav.alert(in: m.board)?.id == "etl/-/job-failed#1")
         #expect(press(&m, .char("x")) == [.send([Event(job: "etl", .clearAlerts("etl/-/job-failed#1"))])])
         // a then x: the cursor stays on the alert just acknowledged.
         _ = press(&m, .char("g"))
-        let first = try #require(m.nav.alert(in: m.state))
+        let first = try #require(m.nav.alert(in: m.board))
         #expect(press(&m, .char("a")) == [.send([Event(job: first.job, .ack(.init(alert: first.id, by: "ana@build-3")))])])
         #expect(m.nav.selectedAlert == first.id)
         // With no open alert selected, x clears every resolved one.
-        var none = DashboardModel(state: PipelineState(), now: 0, host: "h", socket: "/s")
+        var none = DashboardModel(board: Board(at: 0), now: 0, host: "h", socket: "/s")
         _ = press(&none, .char("!"))
         #expect(press(&none, .char("x")) == [.send([Event(job: "*", .clearAlerts(nil))])])
     }
@@ -132,10 +132,10 @@ struct NavigatorTests {
         #expect(m.nav.confirm != nil)
         let before = m.nav
         for k: Key in [.char("y"), .char("a"), .char("A"), .char("x"), .char("s"), .char("1"), .enter, .escape, .down, .char("?")] {
-            #expect(m.nav.handle(k, state: m.state, pageSize: 5, tooSmall: true) == .none)
+            #expect(m.nav.handle(k, state: m.board, pageSize: 5, tooSmall: true) == .none)
         }
         #expect(m.nav == before, "no key changed anything")
-        #expect(m.nav.handle(.char("q"), state: m.state, pageSize: 5, tooSmall: true) == .quit)
+        #expect(m.nav.handle(.char("q"), state: m.board, pageSize: 5, tooSmall: true) == .quit)
         #expect(DashboardView.isTooSmall(width: 39, height: 24) && DashboardView.isTooSmall(width: 80, height: 9))
         #expect(!DashboardView.isTooSmall(width: 40, height: 10))
     }
@@ -143,22 +143,22 @@ struct NavigatorTests {
     @Test func theBellRingsForANewCriticalAlertOnly() throws {
         var bell = AlertBell()
         var s = try Fixture.state()
-        var rang = bell.ring(for: s)
+        var rang = bell.ring(for: Fixture.board(s))
         #expect(!rang)  // open at start: no ring
         try s.apply(Event(job: "imp", .alert(.init(severity: .warning, message: "slowish", name: "w"))), now: Fixture.t0 + 20)
-        rang = bell.ring(for: s)
+        rang = bell.ring(for: Fixture.board(s))
         #expect(!rang)
         try s.apply(Event(job: "imp", .alert(.init(severity: .critical, message: "disk full", name: "c"))), now: Fixture.t0 + 21)
-        rang = bell.ring(for: s)
+        rang = bell.ring(for: Fixture.board(s))
         #expect(rang)
-        rang = bell.ring(for: s)
+        rang = bell.ring(for: Fixture.board(s))
         #expect(!rang)  // once
     }
 
     @Test func enterOnAnAlertGoesToItsPhase() throws {
         var m = try Fixture.model()
         _ = press(&m, .char("!"))
-        let first = try #require(m.nav.alert(in: m.state))
+        let first = try #require(m.nav.alert(in: m.board))
         _ = press(&m, .enter)
         #expect(m.nav.screen == .phase(job: first.job, phase: first.phase!))
         _ = press(&m, .escape)
@@ -170,8 +170,8 @@ struct NavigatorTests {
         _ = press(&m, .tab)
         #expect(m.nav.alertsFocused)
         _ = press(&m, .down)
-        let second = Lists.alerts(m.state, filter: nil)[1]
-        #expect(m.nav.alert(in: m.state)?.id == second.id)
+        let second = Lists.alerts(m.board, filter: nil)[1]
+        #expect(m.nav.alert(in: m.board)?.id == second.id)
         _ = press(&m, .escape)
         #expect(!m.nav.alertsFocused)
         #expect(m.nav.screen == .overview)

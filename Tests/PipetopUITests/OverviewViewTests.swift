@@ -19,7 +19,7 @@ struct OverviewViewTests {
             case "help": keys = [.char("?")]
             default: keys = []
             }
-            for k in keys { _ = m.nav.handle(k, state: m.state, pageSize: 10) }
+            for k in keys { _ = m.nav.handle(k, state: m.board, pageSize: 10) }
             let g = DashboardView.render(m, width: size.0, height: size.1, glyphs: Glyphs(tier), theme: .defaultDark)
             #expect(try matchesGolden(g.text, "\(screen)-\(size.0)x\(size.1)-\(tier.rawValue)"))
         }
@@ -34,11 +34,11 @@ struct OverviewViewTests {
     @Test func selectionFollowsTheJobAndIsClamped() throws {
         var m = try Fixture.model()
         #expect(m.selected?.id == "etl")
-        for _ in 0..<2 { _ = m.nav.handle(.char("j"), state: m.state, pageSize: 10) }
+        for _ in 0..<2 { _ = m.nav.handle(.char("j"), state: m.board, pageSize: 10) }
         #expect(m.selected?.id == "gen")
-        _ = m.nav.handle(.char("G"), state: m.state, pageSize: 10)
+        _ = m.nav.handle(.char("G"), state: m.board, pageSize: 10)
         #expect(m.selected?.id == "ml")
-        _ = m.nav.handle(.pageUp, state: m.state, pageSize: 10)
+        _ = m.nav.handle(.pageUp, state: m.board, pageSize: 10)
         #expect(m.selected?.id == "etl")
     }
 
@@ -74,7 +74,7 @@ struct OverviewViewTests {
     }
 
     @Test func emptyStateTellsWhereToSendEvents() {
-        let m = DashboardModel(state: PipelineState(), now: Fixture.t0, host: "h", socket: "/tmp/s.sock")
+        let m = DashboardModel(board: Board(at: Fixture.t0), now: Fixture.t0, host: "h", socket: "/tmp/s.sock")
         let text = DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
         #expect(text.contains("No jobs yet."))
         #expect(text.contains("/tmp/s.sock"))

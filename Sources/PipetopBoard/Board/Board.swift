@@ -26,3 +26,13 @@ public struct Board: Sendable, Equatable, Codable {
     /// Jobs in a state.
     public func count(_ state: JobState) -> Int { jobs.reduce(0) { $0 + ($1.state == state ? 1 : 0) } }
 }
+
+extension Board {
+    /// The job pipetop's own alerts belong to, and the kind of the one raised while the
+    /// engine's database cannot be written (see `PipelineState.notSavedKind`).
+    public static let ownJob = "pipetop"
+    public static let notSavedKind = "not-saved"
+
+    /// While the engine cannot keep its promise: shown on every screen.
+    public var notSavedAlert: Alert? { alerts.last { $0.isOpen && $0.job == Self.ownJob && $0.kind == Self.notSavedKind } }
+}

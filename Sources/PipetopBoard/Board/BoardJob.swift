@@ -33,7 +33,7 @@ public struct BoardJob: Sendable, Equatable, Codable {
     public var byEngine: Bool
     public var errorCount: Int
     /// The phase a person wants to see first: the running one, else the last that ended.
-    public var currentPhase: String?
+    public var currentPhaseID: String?
     public var phases: [BoardPhase]
     /// Checkpoints, oldest first; their data only for a viewer that asked for it.
     public var checkpoints: [CheckpointRecord]
@@ -46,17 +46,23 @@ public struct BoardJob: Sendable, Equatable, Codable {
     public init(id: String, name: String, pipeline: String? = nil, run: Int = 1, state: JobState, labels: [String: String] = [:],
                 pid: Int32? = nil, startedAt: Double, endedAt: Double? = nil, skew: Double = 0, done: Int = 0, failed: Int = 0,
                 skipped: Int = 0, total: Int? = nil, eta: BoardETA? = nil, stalledSince: Double? = nil, error: String? = nil,
-                byEngine: Bool = false, errorCount: Int = 0, currentPhase: String? = nil, phases: [BoardPhase] = [],
+                byEngine: Bool = false, errorCount: Int = 0, currentPhaseID: String? = nil, phases: [BoardPhase] = [],
                 checkpoints: [CheckpointRecord] = [], logs: [LogLine] = [], resources: BoardResources? = nil, past: PastDurations? = nil) {
         self.id = id; self.name = name; self.pipeline = pipeline ?? labels["pipeline"] ?? name; self.run = run; self.state = state
         self.labels = labels; self.pid = pid; self.startedAt = startedAt; self.endedAt = endedAt; self.skew = skew
         self.done = done; self.failed = failed; self.skipped = skipped; self.total = total; self.eta = eta
         self.stalledSince = stalledSince; self.error = error; self.byEngine = byEngine; self.errorCount = errorCount
-        self.currentPhase = currentPhase; self.phases = phases; self.checkpoints = checkpoints; self.logs = logs
+        self.currentPhaseID = currentPhaseID; self.phases = phases; self.checkpoints = checkpoints; self.logs = logs
         self.resources = resources; self.past = past
     }
 
     public func phase(_ id: String) -> BoardPhase? { phases.first { $0.id == id } }
+
+    /// The phase a person wants to see first.
+    public var currentPhase: BoardPhase? { currentPhaseID.flatMap(phase) }
+
+    /// The job's own clock at `now` (engine's clock): what its steps' and phases' times are on.
+    public func ownTime(_ now: Double) -> Double { now - skew }
 
     /// 0...1: each phase weighs the same, a running or failed one by its own fraction.
     public var fraction: Double {

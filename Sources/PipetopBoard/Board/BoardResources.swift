@@ -4,6 +4,7 @@ public struct BoardResources: Sendable, Equatable, Codable {
     public var cpuNow: Double?
     public var rssNow: Int?
     public var processes: Int?
+    public var threads: Int?
     /// The job's cgroup memory limit, if any.
     public var memoryLimit: Int?
     public var cpuSeconds: Double
@@ -14,9 +15,9 @@ public struct BoardResources: Sendable, Equatable, Codable {
     public var cpu: [Double]
     public var rss: [Double]
 
-    public init(cpuNow: Double? = nil, rssNow: Int? = nil, processes: Int? = nil, memoryLimit: Int? = nil, cpuSeconds: Double = 0,
+    public init(cpuNow: Double? = nil, rssNow: Int? = nil, processes: Int? = nil, threads: Int? = nil, memoryLimit: Int? = nil, cpuSeconds: Double = 0,
                 peakRSS: Int = 0, readBytes: Int = 0, writeBytes: Int = 0, cpu: [Double] = [], rss: [Double] = []) {
-        self.cpuNow = cpuNow; self.rssNow = rssNow; self.processes = processes; self.memoryLimit = memoryLimit
+        self.cpuNow = cpuNow; self.rssNow = rssNow; self.processes = processes; self.threads = threads; self.memoryLimit = memoryLimit
         self.cpuSeconds = cpuSeconds; self.peakRSS = peakRSS; self.readBytes = readBytes; self.writeBytes = writeBytes
         self.cpu = cpu; self.rss = rss
     }

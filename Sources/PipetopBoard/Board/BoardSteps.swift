@@ -1,7 +1,7 @@
 /// A phase's sub-steps: always their counts; the steps themselves only for the viewer that
 /// looks at the phase (its focus), so nobody else pays for them.
 public struct BoardSteps: Sendable, Equatable, Codable {
-    /// Steps kept in detail, and how many of them run or failed.
+    /// Steps kept in detail, how many of them run, and how many failed in all (kept or not).
     public var kept: Int
     public var running: Int
     public var failed: Int
@@ -11,9 +11,16 @@ public struct BoardSteps: Sendable, Equatable, Codable {
     public var longest: Double
     /// The kept steps, oldest first; nil unless this phase is the viewer's focus.
     public var items: [Step]?
+    /// What a glance at the job shows of them, for every viewer: the newest running steps (at
+    /// most `recentRunning`) and the newest failed one, newest first.
+    public var recent: [Step]
 
-    public init(kept: Int = 0, running: Int = 0, failed: Int = 0, dropped: Int = 0, longest: Double = 0, items: [Step]? = nil) {
-        self.kept = kept; self.running = running; self.failed = failed; self.dropped = dropped; self.longest = longest; self.items = items
+    public static let recentRunning = 3
+
+    public init(kept: Int = 0, running: Int = 0, failed: Int = 0, dropped: Int = 0, longest: Double = 0, items: [Step]? = nil,
+                recent: [Step] = []) {
+        self.kept = kept; self.running = running; self.failed = failed; self.dropped = dropped; self.longest = longest
+        self.items = items; self.recent = recent
     }
 
     /// Every step seen, kept or folded.

@@ -27,7 +27,7 @@ public enum BoardProjector {
             startedAt: j.startedAt, endedAt: j.endedAt, skew: skew, done: done, failed: failed, skipped: skipped,
             total: j.phases.isEmpty ? nil : total, eta: eta(j, skew: skew),
             stalledSince: stalled.map { BoardRounding.time(engineNow - $0) }, error: j.error, byEngine: j.verdict != nil,
-            errorCount: j.errorCount, currentPhase: j.currentPhase?.id,
+            errorCount: j.errorCount, currentPhaseID: j.currentPhase?.id,
             phases: j.phases.map { phase($0, of: j, in: s, now: now, engineNow: engineNow, pipeline: pipeline,
                                          focused: focused, steps: options.focuses(job: j.id, phase: $0.id)) },
             checkpoints: options.checkpointData ? j.checkpoints : j.checkpoints.map { var c = $0; c.data = nil; return c },
@@ -50,8 +50,9 @@ public enum BoardProjector {
                       focused: Bool, steps: Bool) -> BoardPhase {
         let stalled = Estimator.stall(p, in: j, now: now)
         let left = p.state == .running && stalled == nil ? s.phaseETA(p, of: j, now: now) : nil
-        let stepList = BoardSteps(kept: p.steps.count, running: p.steps.runningCount, failed: p.steps.failedCount,
-                                  dropped: p.steps.dropped, longest: BoardRounding.time(p.steps.longest), items: steps ? p.steps.items : nil)
+        let stepList = BoardSteps(kept: p.steps.count, running: p.steps.runningCount, failed: p.steps.failedCount + p.steps.folded.failed,
+                                  dropped: p.steps.dropped, longest: BoardRounding.time(p.steps.longest), items: steps ? p.steps.items : nil,
+                                  recent: recentSteps(p.steps))
         return BoardPhase(
             id: p.id, name: p.name, state: p.state, done: p.done, failed: p.failed, skipped: p.skipped, total: p.effectiveTotal,
             unit: p.unit, rate: j.rate(of: p, now: now).map(BoardRounding.rate),
@@ -64,8 +65,23 @@ public enum BoardProjector {
             past: PastDurations(s.pastDurations(pipeline: pipeline, phase: p.id)), usage: p.usage, steps: stepList)
     }
 
+    /// The newest running steps and the newest failed one, newest first (a scan from the
+    /// newest that stops as soon as it has them).
+    static func recentSteps(_ steps: StepList) -> [Step] {
+        guard steps.runningCount > 0 || steps.failedCount > 0 else { return [] }
+        var running: [Step] = [], failed: Step?
+        var i = steps.count - 1
+        while i >= 0 && (running.count < min(steps.runningCount, BoardSteps.recentRunning) || (failed == nil && steps.failedCount > 0)) {
+            let s = steps.step(at: i)
+            if s.state == .running && running.count < BoardSteps.recentRunning { running.append(s) }
+            if s.state == .failed && failed == nil { failed = s }
+            i -= 1
+        }
+        return running + (failed.map { [$0] } ?? [])
+    }
+
     static func resources(_ r: JobResources, points: Int) -> BoardResources {
-        BoardResources(cpuNow: r.last?.cpuPercent, rssNow: r.last?.rss, processes: r.last?.processes, memoryLimit: r.last?.memoryLimit,
+        BoardResources(cpuNow: r.last?.cpuPercent, rssNow: r.last?.rss, processes: r.last?.processes, threads: r.last?.threads, memoryLimit: r.last?.memoryLimit,
                        cpuSeconds: r.cpuSeconds, peakRSS: r.peakRSS, readBytes: r.readBytes, writeBytes: r.writeBytes,
                        cpu: points > 0 ? r.cpu.recent(points) : [], rss: points > 0 ? r.rss.recent(points) : [])
     }

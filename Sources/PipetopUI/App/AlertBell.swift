@@ -12,8 +12,8 @@ public struct AlertBell {
 
     public init() {}
 
-    public mutating func ring(for state: PipelineState) -> Bool {
-        let now = Set(state.alerts.all.filter { $0.severity == .critical && $0.needsAttention }.map(\.id))
+    public mutating func ring(for state: Board) -> Bool {
+        let now = Set(state.alerts.filter { $0.severity == .critical && $0.needsAttention }.map(\.id))
         defer { known = now }
         guard let known else { return false }
         return !now.subtracting(known).isEmpty

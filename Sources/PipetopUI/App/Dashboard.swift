@@ -29,7 +29,7 @@ public final class Dashboard {
         self.glyphs = glyphs
         self.theme = theme
         self.maxFPS = maxFPS
-        model = DashboardModel(state: PipelineState(), now: Date().timeIntervalSince1970, host: "", socket: "", link: .connecting, user: user)
+        model = DashboardModel(board: Board(at: 0), now: Date().timeIntervalSince1970, host: "", socket: "", link: .connecting, user: user)
         model.notice = notice
     }
 
@@ -42,6 +42,7 @@ public final class Dashboard {
         var needsDraw = true
         var snapshotAt = (engine: 0.0, local: 0.0)
         var pageSize = 10
+        var focus: (job: String?, phase: String?) = (nil, nil)
         while !stopper.isSet {
             let localNow = Date().timeIntervalSince1970
             // One copy of the newest snapshot per turn of the loop.
@@ -54,15 +55,15 @@ public final class Dashboard {
                 if needsDraw || localNow - lastSnapshot >= minGap || shownVersion == nil {
                     lastSnapshot = localNow
                     shownVersion = snap.version
-                    model.state = snap.state
+                    model.board = snap.board
                     model.host = snap.host
                     model.socket = snap.socket
                     model.link = snap.link
-                    snapshotAt = (snap.engineNow, localNow)
+                    snapshotAt = (snap.board.at, localNow)
                     // Nothing rings until the first real state: what is open then is not news.
-                    if snap.link == .connecting { bellWatch = AlertBell() } else if bellWatch.ring(for: snap.state) && bell { terminal.bell() }
+                    if snap.link == .connecting { bellWatch = AlertBell() } else if bellWatch.ring(for: snap.board) && bell { terminal.bell() }
                     // Pin what is shown as selected, so a job arriving on top does not steal it.
-                    if model.nav.selectedJob == nil || model.state[job: model.nav.selectedJob!] == nil {
+                    if model.nav.selectedJob == nil || model.board[job: model.nav.selectedJob!] == nil {
                         model.nav.selectedJob = model.selected?.id
                     }
                     needsDraw = true
@@ -94,11 +95,17 @@ public final class Dashboard {
                 if key != .resize { model.notice = nil }  // a notice stays until the next key
                 if key == .resize { terminal.invalidate(); continue }
                 let (w, h) = terminal.size
-                switch model.nav.handle(key, state: model.state, pageSize: pageSize, tooSmall: DashboardView.isTooSmall(width: w, height: h)) {
+                switch model.nav.handle(key, state: model.board, pageSize: pageSize, tooSmall: DashboardView.isTooSmall(width: w, height: h)) {
                 case .none: break
                 case .quit: return
                 case .send(let events): source.send(events)
                 }
+            }
+            // What the person looks at decides what the engine sends in detail.
+            let wanted = model.nav.focus(in: model.board)
+            if wanted.job != focus.job || wanted.phase != focus.phase {
+                focus = wanted
+                source.focus(job: wanted.job, phase: wanted.phase)
             }
         }
     }

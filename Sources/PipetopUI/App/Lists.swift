@@ -5,13 +5,13 @@ import PipetopCore
 public enum Lists {
     /// Jobs: failed or alerting first, then the ones still going, then the finished ones;
     /// newest first inside each group.
-    public static func jobs(_ s: PipelineState, filter: String?) -> [Job] {
-        let alerting = Set(s.alerts.all.filter(\.needsAttention).map(\.job))
-        func rank(_ j: Job) -> Int {
+    public static func jobs(_ s: Board, filter: String?) -> [BoardJob] {
+        let alerting = Set(s.alerts.filter(\.needsAttention).map(\.job))
+        func rank(_ j: BoardJob) -> Int {
             if j.state == .failed || alerting.contains(j.id) { return 0 }
             return j.state.isTerminal ? 2 : 1
         }
-        return s.jobs.values
+        return s.jobs
             .filter { matches(filter, $0.name, $0.id, $0.state.rawValue) }
             .sorted { a, b in
                 let ra = rank(a), rb = rank(b)
@@ -21,20 +21,22 @@ public enum Lists {
             }
     }
 
-    public static func phases(_ job: Job, filter: String?) -> [Phase] {
+    public static func phases(_ job: BoardJob, filter: String?) -> [BoardPhase] {
         job.phases.filter { matches(filter, $0.name, $0.id, $0.state.rawValue) }
     }
 
-    public static func steps(_ phase: Phase, filter: String?) -> [Step] {
-        guard let f = filter, !f.isEmpty else { return phase.steps.items }
-        return phase.steps.items.filter { matches(f, $0.id, $0.state.rawValue, $0.detail ?? "") }
+    public static func steps(_ phase: BoardPhase, filter: String?) -> [Step] {
+        let items = phase.steps.items ?? []
+        guard let f = filter, !f.isEmpty else { return items }
+        return items.filter { matches(f, $0.id, $0.state.rawValue, $0.detail ?? "") }
     }
 
     /// Alerts for a job (or all), in the order a person wants them.
-    public static func alerts(_ s: PipelineState, job: String? = nil, phase: String? = nil, filter: String?) -> [Alert] {
-        s.alerts.sorted.filter {
+    public static func alerts(_ s: Board, job: String? = nil, phase: String? = nil, filter: String?) -> [Alert] {
+        let names = Dictionary(s.jobs.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return s.alerts.filter {
             (job == nil || $0.job == job) && (phase == nil || $0.phase == phase)
-                && matches(filter, $0.message, $0.job, $0.phase ?? "", $0.severity.rawValue, s.jobs[$0.job]?.name ?? "")
+                && matches(filter, $0.message, $0.job, $0.phase ?? "", $0.severity.rawValue, names[$0.job] ?? "")
         }
     }
 

@@ -85,7 +85,7 @@ public struct Navigator: Sendable, Equatable {
 
     // MARK: what is selected, resolved against the current state
 
-    public func job(in s: PipelineState) -> Job? {
+    public func job(in s: Board) -> BoardJob? {
         switch screen {
         case .job(let id), .phase(let id, _): return s[job: id]
         default:
@@ -94,7 +94,7 @@ public struct Navigator: Sendable, Equatable {
         }
     }
 
-    public func phase(in s: PipelineState) -> Phase? {
+    public func phase(in s: Board) -> BoardPhase? {
         guard let job = job(in: s) else { return nil }
         if case .phase(_, let p) = screen { return job.phase(p) }
         let phases = Lists.phases(job, filter: list(.phases(job: job.id)).filter)
@@ -102,8 +102,18 @@ public struct Navigator: Sendable, Equatable {
         return list(.phases(job: job.id)).index(in: phases, id: \.id, fallback: running).map { phases[$0] }
     }
 
+    /// The job and phase the screen shows in detail (their steps, timelines): nothing on the
+    /// overview and the alert list; on a job's screen, the phase selected in it.
+    public func focus(in s: Board) -> (job: String?, phase: String?) {
+        switch screen {
+        case .overview, .alerts: return (nil, nil)
+        case .job(let j): return (j, phase(in: s)?.id)
+        case .phase(let j, let p): return (j, p)
+        }
+    }
+
     /// Alerts in the pane or list on this screen.
-    public func alertScope(in s: PipelineState) -> [Alert] {
+    public func alertScope(in s: Board) -> [Alert] {
         let f = list(alertListKey).filter
         switch screen {
         case .overview: return Lists.alerts(s, filter: f)
@@ -113,13 +123,13 @@ public struct Navigator: Sendable, Equatable {
         }
     }
 
-    public func alert(in s: PipelineState) -> Alert? {
+    public func alert(in s: Board) -> Alert? {
         let alerts = alertScope(in: s)
         return list(alertListKey).index(in: alerts, id: \.id).map { alerts[$0] }
     }
 
     /// The selected step's row in the phase screen's list (after its filter).
-    public func stepIndex(in s: PipelineState) -> Int {
+    public func stepIndex(in s: Board) -> Int {
         guard case .phase(let j, let p) = screen, let phase = s[job: j]?.phase(p) else { return 0 }
         return list(.steps(job: j, phase: p)).index(in: Lists.steps(phase, filter: filter), id: \.id) ?? 0
     }
@@ -128,7 +138,7 @@ public struct Navigator: Sendable, Equatable {
 
     /// `tooSmall`: the terminal shows "terminal too small" and nothing else, so no key may
     /// act blindly (a `y` once acknowledged every alert behind it): only `q` quits.
-    public mutating func handle(_ key: Key, state s: PipelineState, pageSize: Int, tooSmall: Bool = false) -> Effect {
+    public mutating func handle(_ key: Key, state s: Board, pageSize: Int, tooSmall: Bool = false) -> Effect {
         if tooSmall { return key == .char("q") ? .quit : .none }
         if helpShown {
             helpShown = false  // any key closes help
@@ -233,7 +243,7 @@ public struct Navigator: Sendable, Equatable {
 
     /// The alert `s` silences: the selected one in an alerts list, else the newest open alert
     /// of the selected job (acknowledged ones included: silencing is about the future).
-    func silenceTarget(_ s: PipelineState) -> Alert? {
+    func silenceTarget(_ s: Board) -> Alert? {
         if screen == .alerts || alertsFocused { return alert(in: s) }
         if let a = ackTarget(s) { return a }
         guard let job = job(in: s) else { return nil }
@@ -242,7 +252,7 @@ public struct Navigator: Sendable, Equatable {
 
     /// The alert `a` acts on: the selected one in an alerts list or pane; elsewhere the
     /// newest unacknowledged alert of the selected phase, else of the selected job.
-    func ackTarget(_ s: PipelineState) -> Alert? {
+    func ackTarget(_ s: Board) -> Alert? {
         if screen == .alerts || alertsFocused { return alert(in: s) }
         guard let job = job(in: s) else { return nil }
         let open = Lists.alerts(s, job: job.id, filter: nil).filter(\.needsAttention)
@@ -250,7 +260,7 @@ public struct Navigator: Sendable, Equatable {
         return open.first
     }
 
-    private mutating func drill(_ s: PipelineState) {
+    private mutating func drill(_ s: Board) {
         if screen == .alerts || alertsFocused {
             guard let a = alert(in: s), s[job: a.job] != nil else { return }
             alertsFocused = false
@@ -277,7 +287,7 @@ public struct Navigator: Sendable, Equatable {
         }
     }
 
-    private mutating func move(by delta: Int, _ s: PipelineState) {
+    private mutating func move(by delta: Int, _ s: Board) {
         if screen == .alerts || alertsFocused {
             lists[alertListKey, default: ListState()].move(by: delta, in: alertScope(in: s), id: \.id)
             return
@@ -298,7 +308,7 @@ public struct Navigator: Sendable, Equatable {
         }
     }
 
-    private mutating func jumpToFailed(forward: Bool, _ s: PipelineState) {
+    private mutating func jumpToFailed(forward: Bool, _ s: Board) {
         guard case .phase(let j, let p) = screen, let phase = s[job: j]?.phase(p) else { return }
         let steps = Lists.steps(phase, filter: filter)
         guard !steps.isEmpty else { return }

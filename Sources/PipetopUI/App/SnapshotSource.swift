@@ -1,7 +1,7 @@
 import PipetopCore
 
-/// Where the dashboard gets its state: the engine in this process, or an engine reached
-/// over its socket. Either way the dashboard only copies out snapshots.
+/// Where the dashboard gets its Board: the engine in this process, or an engine reached
+/// over its socket. Either way the dashboard only reads Boards the engine projected.
 public protocol SnapshotSource: AnyObject, Sendable {
     /// Readable when something new is there (the dashboard `poll`s it beside the keyboard).
     var wakeFD: Int32 { get }
@@ -11,4 +11,7 @@ public protocol SnapshotSource: AnyObject, Sendable {
     func current() -> SourceSnapshot?
     /// Sends events to the engine (acknowledgements); never blocks the dashboard for long.
     func send(_ events: [Event])
+    /// What the person looks at (nil job: the overview): that phase's steps and that job's
+    /// timelines come in the Boards from now on.
+    func focus(job: String?, phase: String?)
 }

@@ -2,14 +2,13 @@ import PipetopCore
 
 public struct SourceSnapshot: Sendable {
     public var version: UInt64
-    public var state: PipelineState
-    /// The engine's clock when the snapshot was taken; the view adds the time since.
-    public var engineNow: Double
+    /// What to show, as of `board.at` (the engine's clock; the view adds the time since).
+    public var board: Board
     public var host: String
     public var socket: String
     public var link: DashboardModel.Link
 
-    public init(version: UInt64, state: PipelineState, engineNow: Double, host: String, socket: String, link: DashboardModel.Link) {
-        self.version = version; self.state = state; self.engineNow = engineNow; self.host = host; self.socket = socket; self.link = link
+    public init(version: UInt64, board: Board, host: String, socket: String, link: DashboardModel.Link) {
+        self.version = version; self.board = board; self.host = host; self.socket = socket; self.link = link
     }
 }

@@ -10,13 +10,13 @@ struct Banner: Widget {
 
     private var lines: [(String, Style)] {
         var lines: [(String, Style)] = []
-        if let alert = model.state.notSavedAlert { lines.append((alert.message, theme.error.with([.reverse, .bold]))) }
+        if let alert = model.board.notSavedAlert { lines.append((alert.message, theme.error.with([.reverse, .bold]))) }
         if let notice = model.notice { lines.append((notice, theme.warn.with(.reverse))) }
         return lines
     }
 
     /// The rows it takes (0 to 2).
-    var height: Int { (model.state.notSavedAlert == nil ? 0 : 1) + (model.notice == nil ? 0 : 1) }
+    var height: Int { (model.board.notSavedAlert == nil ? 0 : 1) + (model.notice == nil ? 0 : 1) }
 
     func render(into g: inout Grid, rect r: Rect) {
         // Each message starts with what matters ("events are not saved (REASON): FILE ..."): a

@@ -9,7 +9,8 @@ public struct DashboardModel: Sendable, Equatable {
         case lost(String)
     }
 
-    public var state: PipelineState
+    public var board: Board
+    /// The viewer's clock on the engine's time line: the board's time plus the time since.
     public var now: Double
     public var host: String
     /// The socket the engine listens on (shown so people know where to send events).
@@ -19,14 +20,14 @@ public struct DashboardModel: Sendable, Equatable {
     /// A message for the person (a bad theme file...), shown in the footer until a key.
     public var notice: String?
 
-    public init(state: PipelineState, now: Double, host: String, socket: String, link: Link = .live, user: String = "me@here") {
-        self.state = state; self.now = now; self.host = host; self.socket = socket; self.link = link
+    public init(board: Board, now: Double, host: String, socket: String, link: Link = .live, user: String = "me@here") {
+        self.board = board; self.now = now; self.host = host; self.socket = socket; self.link = link
         self.nav = Navigator(user: user)
     }
 
     /// Jobs as the overview lists them (with its filter).
-    public var sortedJobs: [Job] { Lists.jobs(state, filter: nav.list(.jobs).filter) }
+    public var sortedJobs: [BoardJob] { Lists.jobs(board, filter: nav.list(.jobs).filter) }
 
     /// The selected job on the overview (or the job of the screen shown).
-    public var selected: Job? { nav.job(in: state) }
+    public var selected: BoardJob? { nav.job(in: board) }
 }

@@ -14,7 +14,7 @@ public struct JobView: Widget {
 
     public func render(into g: inout Grid, rect r: Rect) {
         let m = model
-        guard let job = m.state[job: jobID] else {
+        guard let job = m.board[job: jobID] else {
             g.put("job '\(jobID)' is gone from the engine", x: r.x + 2, y: r.y + 1, style: theme.warn)
             return
         }
@@ -22,7 +22,7 @@ public struct JobView: Widget {
         var facts = [job.state.rawValue]
         if job.run > 1 { facts.append("run \(job.run)") }
         facts.append("started \(Format.clock(job.startedAt))")
-        facts.append(Format.duration(job.elapsed(now: m.now)))
+        facts.append(Format.duration(job.elapsed(at: m.now)))
         if let pid = job.pid { facts.append("pid \(pid)") }
         if job.errorCount > 0 { facts.append("\(job.errorCount) error\(job.errorCount == 1 ? "" : "s")") }
         if !job.state.isTerminal {
@@ -40,19 +40,17 @@ public struct JobView: Widget {
         flow.render(into: &g, rect: Rect(x: r.x + 1, y: y, width: r.width - 2, height: 3))
         y += flow.rows(width: r.width - 2, maxRows: 3)
 
-        let alerts = m.nav.alertScope(in: m.state)
+        let alerts = m.nav.alertScope(in: m.board)
         let pane = AlertPane.height(for: alerts.count, in: r, focused: m.nav.alertsFocused)
         let bottom = r.maxY - pane
         let phases = Lists.phases(job, filter: m.nav.list(.phases(job: job.id)).filter)
-        var table = PhaseTable(width: r.width, phases: phases, job: job, state: m.state)
-        let pipeline = RunSummary.pipeline(of: job)
-        table.past = Dictionary(uniqueKeysWithValues: job.phases.map { ($0.id, m.state.pastDurations(pipeline: pipeline, phase: $0.id)) })
+        let table = PhaseTable(width: r.width, phases: phases, job: job)
         let tableTop = y
         y += 1
         // Keep room below for the checkpoints, resources and log sections when there is some.
         let below = max(0, bottom - y - phases.count)
         let rows = max(min(phases.count, max(min(phases.count, 3), bottom - y - min(below, 7))), phases.isEmpty ? 1 : 0)
-        PhaseList(table: table, phases: phases, selected: m.nav.phase(in: m.state)?.id, showsCursor: !m.nav.alertsFocused,
+        PhaseList(table: table, phases: phases, selected: m.nav.phase(in: m.board)?.id, showsCursor: !m.nav.alertsFocused,
                   emptyText: job.phases.isEmpty ? "no phases yet" : "no phase matches the filter", now: m.now, glyphs: glyphs, theme: theme)
             .render(into: &g, rect: Rect(x: r.x, y: tableTop, width: r.width, height: 1 + rows))
         y += rows
@@ -72,8 +70,8 @@ public struct JobView: Widget {
             LogLines(logs: job.logs, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: room))
         }
         if pane > 0 {
-            AlertPane(alerts: alerts, selected: m.nav.alert(in: m.state)?.id, focused: m.nav.alertsFocused,
-                      state: m.state, now: m.now, glyphs: glyphs, theme: theme)
+            AlertPane(alerts: alerts, selected: m.nav.alert(in: m.board)?.id, focused: m.nav.alertsFocused,
+                      state: m.board, now: m.now, glyphs: glyphs, theme: theme)
                 .render(into: &g, rect: Rect(x: r.x, y: bottom, width: r.width, height: pane))
         }
     }

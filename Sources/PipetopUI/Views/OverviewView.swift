@@ -13,30 +13,30 @@ public struct OverviewView: Widget {
 
     public func render(into g: inout Grid, rect r: Rect) {
         let m = model
-        let jobs = Lists.jobs(m.state, filter: m.nav.list(.jobs).filter)
-        if m.state.jobs.isEmpty {
+        let jobs = Lists.jobs(m.board, filter: m.nav.list(.jobs).filter)
+        if m.board.jobs.isEmpty {
             emptyState(&g, rect: r)
             return
         }
-        let selected = m.nav.job(in: m.state)
-        let alerts = m.nav.alertScope(in: m.state)
+        let selected = m.nav.job(in: m.board)
+        let alerts = m.nav.alertScope(in: m.board)
         let pane = AlertPane.height(for: alerts.count, in: r, focused: m.nav.alertsFocused)
         let available = r.height - 1 - pane
         let detailWants = 3 + (selected?.phases.count ?? 0) + 4
         let minList = min(max(jobs.count, 1), 3)
         let listRows = max(minList, min(jobs.count, available - detailWants))
         JobList(jobs: jobs, selected: selected?.id, showsCursor: !m.nav.alertsFocused,
-                alerting: Set(m.state.alerts.all.lazy.filter(\.needsAttention).map(\.job)),
-                state: m.state, now: m.now, glyphs: glyphs, theme: theme)
+                alerting: Set(m.board.alerts.lazy.filter(\.needsAttention).map(\.job)),
+                state: m.board, now: m.now, glyphs: glyphs, theme: theme)
             .render(into: &g, rect: Rect(x: r.x, y: r.y, width: r.width, height: 1 + listRows))
         let top = r.y + 1 + listRows
         // The host's CPU and memory take the room the selected job does not need.
-        let hostRows = m.state.host.cpu.count > 0 ? min(8, max(0, r.maxY - pane - top - detailWants - 1)) : 0
+        let hostRows = m.board.host.cpu.count > 0 ? min(8, max(0, r.maxY - pane - top - detailWants - 1)) : 0
         if let job = selected {
-            JobDetail(job: job, state: m.state, now: m.now, glyphs: glyphs, theme: theme)
+            JobDetail(job: job, now: m.now, glyphs: glyphs, theme: theme)
                 .render(into: &g, rect: Rect(x: r.x, y: top, width: r.width, height: r.maxY - pane - hostRows - top))
         }
-        if hostRows >= 3, let h = m.state.host.last {
+        if hostRows >= 3, let h = m.board.host.last {
             let y = r.maxY - pane - hostRows
             var facts = ["cpu \(Int(saturating: h.cpuPercent.rounded()))% of \(h.perCore.count) cores",
                          "mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))",
@@ -44,12 +44,12 @@ public struct OverviewView: Widget {
             if h.swapTotal > 0 { facts.append("swap \(Format.bytes(h.swapTotal - h.swapFree))") }
             TitleRule(title: m.host, facts: facts, factStyle: theme.text, glyphs: glyphs, theme: theme)
                 .render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
-            TwinGraphs(left: ("cpu%", m.state.host.cpu, 100), right: ("mem%", m.state.host.mem, 100), rightLabel: "100%", glyphs: glyphs, theme: theme)
+            TwinGraphs(left: ("cpu%", m.board.host.cpu, 100), right: ("mem%", m.board.host.mem, 100), rightLabel: "100%", glyphs: glyphs, theme: theme)
                 .render(into: &g, rect: Rect(x: r.x, y: y + 1, width: r.width, height: hostRows - 1))
         }
         if pane > 0 {
-            AlertPane(alerts: alerts, selected: m.nav.alert(in: m.state)?.id, focused: m.nav.alertsFocused,
-                      state: m.state, now: m.now, glyphs: glyphs, theme: theme)
+            AlertPane(alerts: alerts, selected: m.nav.alert(in: m.board)?.id, focused: m.nav.alertsFocused,
+                      state: m.board, now: m.now, glyphs: glyphs, theme: theme)
                 .render(into: &g, rect: Rect(x: r.x, y: r.maxY - pane, width: r.width, height: pane))
         }
     }

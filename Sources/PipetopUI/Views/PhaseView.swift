@@ -16,24 +16,24 @@ public struct PhaseView: Widget {
 
     public func render(into g: inout Grid, rect r: Rect) {
         let m = model
-        guard let job = m.state[job: jobID], let p = job.phase(phaseID) else {
+        guard let job = m.board[job: jobID], let p = job.phase(phaseID) else {
             g.put("phase '\(phaseID)' of job '\(jobID)' is gone from the engine", x: r.x + 2, y: r.y + 1, style: theme.warn)
             return
         }
         var y = r.y
         var facts = [p.state.rawValue]
-        if let t = p.effectiveTotal { facts.append("\(Format.count(p.accounted))/\(Format.count(t))" + (p.unit.map { " " + $0 } ?? "")) }
+        if let t = p.total { facts.append("\(Format.count(p.accounted))/\(Format.count(t))" + (p.unit.map { " " + $0 } ?? "")) }
         if let f = p.fraction { facts.append(Format.percent(f)) }
         if p.failed > 0 { facts.append("\(Format.count(p.failed)) failed") }
         if p.retries > 0 { facts.append("retry \(p.retries)") }
         // The ETA before the elapsed time: a narrow screen cuts from the end.
-        if p.state == .running { facts.append(ETAText.phase(p, of: job, state: m.state, now: m.now, label: "ETA ", theme: theme).0) }
-        if let e = p.elapsed(now: m.now) { facts.append(Format.duration(e)) }
+        if p.state == .running { facts.append(ETAText.phase(p, now: m.now, label: "ETA ", theme: theme).0) }
+        if let e = job.elapsed(of: p, at: m.now) { facts.append(Format.duration(e)) }
         if p.state == .running {
             // Rates where there is room.
             if r.width >= 100 {
-                if let rate = job.rate(of: p, now: m.now) { facts.append(Format.rate(rate, unit: p.unit)) }
-                if p.rate.peak > 0 { facts.append("peak " + Format.rate(p.rate.peak, unit: p.unit)) }
+                if let rate = p.rate { facts.append(Format.rate(rate, unit: p.unit)) }
+                if let peak = p.peakRate { facts.append("peak " + Format.rate(peak, unit: p.unit)) }
             }
         }
         TitleRule(title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts, factStyle: theme.phase(p.state), glyphs: glyphs, theme: theme)
@@ -44,13 +44,13 @@ public struct PhaseView: Widget {
             y += 1
         }
         let steps = Lists.steps(p, filter: m.nav.filter)
-        let cursor = m.nav.stepIndex(in: m.state)
+        let cursor = m.nav.stepIndex(in: m.board)
         let list = p.steps
-        let failed = list.failedCount + list.folded.failed
-        var summary = "\(Format.count(list.total)) step\(list.total == 1 ? "" : "s") \(glyphs.dot) \(list.runningCount) running \(glyphs.dot) \(failed) failed"
+        let failed = list.failed
+        var summary = "\(Format.count(list.total)) step\(list.total == 1 ? "" : "s") \(glyphs.dot) \(list.running) running \(glyphs.dot) \(failed) failed"
         if list.dropped > 0 {
             // Older done steps are summarised (StepList's rules): say what they add up to.
-            let done = list.total - list.runningCount - failed
+            let done = list.total - list.running - failed
             summary += " \(glyphs.dot) \(Format.count(done)) done, \(Format.count(list.dropped)) not listed \(glyphs.dot) slowest \(Format.duration(list.longest))"
         }
         // The row counter only where it fits whole (a cut "row" says nothing).
@@ -85,7 +85,7 @@ public struct PhaseView: Widget {
             g.put(TextWidth.truncate(step.id, to: idWidth, ellipsis: glyphs.ellipsis), x: 4, y: row, style: st(step.state == .failed ? theme.error : theme.text))
             g.put(step.state.rawValue, x: xState, y: row, style: st(theme.step(step.state)))
             g.put(Format.clock(step.startedAt), x: xStart, y: row, style: st(theme.dim))
-            g.put(TextWidth.fit(Format.duration(step.duration(now: m.now)), 8, alignRight: true), x: xDuration, y: row, style: st(theme.dim))
+            g.put(TextWidth.fit(Format.duration(step.duration(now: job.ownTime(m.now))), 8, alignRight: true), x: xDuration, y: row, style: st(theme.dim))
             if let d = step.detail {
                 g.put(d, x: xDetail, y: row, style: st(step.state == .failed ? theme.error : theme.text), limit: r.maxX)
             }

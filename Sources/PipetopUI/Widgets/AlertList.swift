@@ -7,7 +7,7 @@ struct AlertList: Widget {
     /// The selected alert's id; nil draws no cursor.
     var selected: String?
     /// For the names of the alerts' jobs and phases.
-    var state: PipelineState
+    var state: Board
     var now: Double
     var glyphs: Glyphs
     var theme: Theme

@@ -7,7 +7,7 @@ struct AlertPane: Widget {
     var selected: String?
     var focused: Bool
     /// For the names of the alerts' jobs and phases.
-    var state: PipelineState
+    var state: Board
     var now: Double
     var glyphs: Glyphs
     var theme: Theme

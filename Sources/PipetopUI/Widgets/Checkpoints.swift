@@ -2,7 +2,7 @@ import PipetopCore
 
 /// The job's checkpoints on a line from its start to now, the last one named (two rows).
 struct Checkpoints: Widget {
-    var job: Job
+    var job: BoardJob
     var now: Double
     var glyphs: Glyphs
     var theme: Theme

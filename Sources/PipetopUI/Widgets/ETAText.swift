@@ -1,44 +1,36 @@
 import PipetopCore
 
-/// How a job's estimate reads on screen, from the shortest form (a column of the job list)
-/// to the full one (the job screen's header). See docs/ETA.md for what the marks mean.
+/// How a job's or phase's estimate is styled on screen; the words are the Board's
+/// (`ETAWording`), the same in `report`.
 enum ETAText {
-    enum Form { case short, withRange, full }
+    typealias Form = ETAWording.Form
 
     /// "12m", "≈12m" (rough range), "≥12m" (phases ahead unknown), "stalled 3m", "paused",
     /// or how the job ended; longer forms add the 80% range and the clock time of completion.
-    /// `label` goes before a time (not before "stalled", "paused", "done"...).
-    static func job(_ job: Job, now: Double, form: Form, label: String = "", glyphs: Glyphs, theme: Theme) -> (String, Style) {
-        switch job.state {
-        case .completed: return ("done", theme.done)
-        case .failed: return ("failed", theme.failed)
-        case .canceled: return ("canceled", theme.skipped)
-        case .paused: return ("paused", theme.paused)
-        default: break
-        }
-        if let idle = Estimator.stall(job, now: now) { return ("stalled " + stallTime(idle), theme.warn) }
-        guard let e = job.eta?.shown else { return ("-", theme.dim) }
-        let left = e.left(now: now)
-        let mark = !e.complete ? glyphs.atLeast : e.calibrated ? "" : glyphs.rough
-        var text = label + mark + Format.duration(left.eta)
-        if form != .short && e.complete {
-            text += " " + Format.duration(left.lo) + glyphs.rangeDash + Format.duration(left.hi)
-        }
-        if form == .full {
-            text += " @" + Format.finish(now + left.eta, now: now)
-            if e.complete { text += e.calibrated ? " (80%)" : " (rough)" } else { text += " (lower bound)" }
-        }
-        return (text, theme.text)
-    }
-
-    /// How long a stall has lasted, short enough for the ETA column ("3m12s", "28m", "2h05m").
-    static func stallTime(_ s: Double) -> String {
-        s >= 600 && s < 3600 ? "\(Int(s / 60))m" : Format.duration(s)
+    static func job(_ job: BoardJob, now: Double, form: Form, label: String = "", glyphs: Glyphs, theme: Theme) -> (String, Style) {
+        let (text, kind) = ETAWording.job(job, now: now, form: form, label: label, marks: marks(glyphs))
+        return (text, style(kind, theme))
     }
 
     /// A running phase: "ETA 4m", or "stalled 2m".
-    static func phase(_ p: Phase, of job: Job, state: PipelineState, now: Double, label: String = "", theme: Theme) -> (String, Style) {
-        if let idle = Estimator.stall(p, in: job, now: now) { return ("stalled " + stallTime(idle), theme.warn) }
-        return (label + Format.duration(state.phaseETA(p, of: job, now: now)), theme.text)
+    static func phase(_ p: BoardPhase, now: Double, label: String = "", theme: Theme) -> (String, Style) {
+        let (text, kind) = ETAWording.phase(p, now: now, label: label)
+        return (kind == .unknown ? label + Format.duration(nil) : text, style(kind, theme))
+    }
+
+    static func marks(_ glyphs: Glyphs) -> ETAWording.Marks {
+        ETAWording.Marks(atLeast: glyphs.atLeast, rough: glyphs.rough, rangeDash: glyphs.rangeDash)
+    }
+
+    static func style(_ kind: ETAWording.Kind, _ theme: Theme) -> Style {
+        switch kind {
+        case .done: return theme.done
+        case .failed: return theme.failed
+        case .canceled: return theme.skipped
+        case .paused: return theme.paused
+        case .stalled: return theme.warn
+        case .unknown: return theme.dim
+        case .estimate: return theme.text
+        }
     }
 }

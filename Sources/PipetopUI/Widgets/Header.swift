@@ -11,7 +11,7 @@ struct Header: Widget {
         let y = r.y
         g.fill(Rect(x: r.x, y: y, width: r.width, height: 1), theme.header)
         var x = r.x + g.put(" pipetop ", x: r.x, y: y, style: theme.headerAccent)
-        let jobs = Array(m.state.jobs.values)
+        let jobs = m.board.jobs
         let counts: [(String, Int)] = [
             ("running", jobs.filter { $0.state.isActive || $0.state == .pending }.count),
             ("paused", jobs.filter { $0.state == .paused }.count),
@@ -21,10 +21,10 @@ struct Header: Widget {
         ]
         let parts = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
         let summary = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
-        let unacked = m.state.alerts.unacknowledged
+        let unacked = m.board.unacknowledged
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
         var right = " \(Format.clock(m.now)) "
-        if let h = m.state.host.last, r.width >= 100 {
+        if let h = m.board.host.last, r.width >= 100 {
             right = " cpu \(Int(saturating: h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
         }
         let alertX = r.maxX - TextWidth.columns(right) - TextWidth.columns(alertText)

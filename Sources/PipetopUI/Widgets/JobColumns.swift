@@ -13,7 +13,7 @@ struct JobColumns {
     let etaWidth: Int
     static let pct = 5, rate = 9, elapsed = 8, eta = 14, etaWide = 24
 
-    init(width: Int, jobs: [Job]) {
+    init(width: Int, jobs: [BoardJob]) {
         self.width = width
         let maxPhases = jobs.map(\.phases.count).max() ?? 0
         stripWidth = max(6, min(16, maxPhases))
@@ -51,7 +51,7 @@ struct JobColumns {
         g.put(TextWidth.fit("ETA", etaWidth - 1, alignRight: true), x: xEta, y: y, style: s)
     }
 
-    func row(_ g: inout Grid, y: Int, job: Job, state: PipelineState, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
+    func row(_ g: inout Grid, y: Int, job: BoardJob, state: Board, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
         if selected { g.paint(Rect(x: 0, y: y, width: width, height: 1), theme.selection) }
         let base = selected ? theme.selection : Style.plain
         func st(_ s: Style) -> Style { selected ? Style(fg: s.fg, bg: theme.selection.bg, attrs: s.attrs.union(theme.selection.attrs)) : s }
@@ -68,7 +68,7 @@ struct JobColumns {
             x += g.put(glyphs.phase(p.state), x: x, y: y, style: st(theme.phase(p.state)))
         }
         if nowWidth > 0, let p = job.currentPhase, job.state.isActive || job.state == .failed || job.state == .paused {
-            let counts = p.effectiveTotal.map { " \(Format.count(p.accounted))/\(Format.count($0))" } ?? ""
+            let counts = p.total.map { " \(Format.count(p.accounted))/\(Format.count($0))" } ?? ""
             let nameRoom = max(4, nowWidth - TextWidth.columns(counts))
             let label = TextWidth.truncate(p.name, to: nameRoom, ellipsis: glyphs.ellipsis)
             let lx = xNow + g.put(label, x: xNow, y: y, style: st(theme.phase(p.state)))
@@ -79,10 +79,10 @@ struct JobColumns {
             .render(into: &g, rect: Rect(x: xBar, y: y, width: barWidth, height: 1))
         g.put(TextWidth.fit(Format.percent(job.fraction), Self.pct - 1, alignRight: true), x: xPct, y: y, style: base)
         let phase = job.currentPhase
-        let rate = phase.flatMap { job.rate(of: $0, now: now) }
+        let rate = phase?.rate
         g.put(TextWidth.fit(Format.rate(rate), Self.rate - 1, alignRight: true), x: xRate, y: y, style: st(theme.dim))
         if showElapsed {
-            g.put(TextWidth.fit(Format.duration(job.elapsed(now: now)), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
+            g.put(TextWidth.fit(Format.duration(job.elapsed(at: now)), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
         }
         let (eta, etaStyle) = etaText(job, now: now, glyphs: glyphs, theme: theme)
         g.put(TextWidth.fit(eta, etaWidth - 1, alignRight: true), x: xEta, y: y, style: st(etaStyle))
@@ -90,7 +90,7 @@ struct JobColumns {
 
     /// What the ETA column says: a time (with its range on wide screens), a stall, or how
     /// the job ended.
-    func etaText(_ job: Job, now: Double, glyphs: Glyphs, theme: Theme) -> (String, Style) {
+    func etaText(_ job: BoardJob, now: Double, glyphs: Glyphs, theme: Theme) -> (String, Style) {
         ETAText.job(job, now: now, form: etaWidth > Self.eta ? .withRange : .short, glyphs: glyphs, theme: theme)
     }
 }

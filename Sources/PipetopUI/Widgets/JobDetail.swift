@@ -3,9 +3,7 @@ import PipetopCore
 /// The selected job under the list: a title rule, the phase flow, a row per phase, the
 /// running sub-steps and the newest log lines, as room allows.
 struct JobDetail: Widget {
-    var job: Job
-    /// The state around the job (for the phases' estimates).
-    var state: PipelineState
+    var job: BoardJob
     var now: Double
     var glyphs: Glyphs
     var theme: Theme
@@ -22,7 +20,7 @@ struct JobDetail: Widget {
         // Show the running phase when the list of phases does not fit.
         let running = job.phases.firstIndex { $0.state == .running } ?? 0
         for i in ListState.window(selected: running, count: job.phases.count, rows: phaseRows) {
-            phaseRow(&g, job.phases[i], of: job, state: state, x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
+            phaseRow(&g, job.phases[i], of: job, x: r.x, y: y, width: r.width, nameWidth: nameWidth, now: now, glyphs: glyphs, theme: theme)
             y += 1
         }
         if job.error != nil, y < r.maxY {
@@ -30,16 +28,16 @@ struct JobDetail: Widget {
             y += 1
         }
         // Sub-steps still running, then the most recent failure.
-        var steps: [(Phase, Step)] = []
+        var steps: [(BoardPhase, Step)] = []
         for p in job.phases where p.state == .running {
-            for s in p.steps.items.reversed() where s.state == .running { steps.append((p, s)); if steps.count >= 3 { break } }
+            for s in p.steps.recent where s.state == .running { steps.append((p, s)); if steps.count >= 3 { break } }
         }
-        if let failedStep = job.phases.lazy.flatMap({ p in p.steps.items.reversed().lazy.filter { $0.state == .failed }.map { (p, $0) } }).first {
+        if let failedStep = job.phases.lazy.flatMap({ p in p.steps.recent.lazy.filter { $0.state == .failed }.map { (p, $0) } }).first {
             steps.append(failedStep)
         }
         let logRoom = max(0, r.maxY - y - min(steps.count, 3))
         for (p, s) in steps.prefix(max(0, r.maxY - y - min(logRoom, 2))) where y < r.maxY {
-            stepRow(&g, phase: p, step: s, x: r.x, y: y, width: r.width, now: now, glyphs: glyphs, theme: theme)
+            stepRow(&g, phase: p, step: s, x: r.x, y: y, width: r.width, now: job.ownTime(now), glyphs: glyphs, theme: theme)
             y += 1
         }
         let logs = job.logs.suffix(max(0, r.maxY - y))
@@ -53,13 +51,13 @@ struct JobDetail: Widget {
         }
     }
 
-    private func titleRule(_ g: inout Grid, job: Job, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+    private func titleRule(_ g: inout Grid, job: BoardJob, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
         for i in 0..<width { g.put(glyphs.horizontal, x: x + i, y: y, style: theme.border) }
         var cx = x + 1
         cx += g.put(" \(job.name) ", x: cx, y: y, style: theme.title, limit: x + width)
         var facts = [job.state.rawValue]
         if job.run > 1 { facts.append("run \(job.run)") }
-        facts.append(Format.duration(job.elapsed(now: now)))
+        facts.append(Format.duration(job.elapsed(at: now)))
         if let pid = job.pid { facts.append("pid \(pid)") }
         if job.id != job.name { facts.append("id \(job.id)") }
         let text = " " + facts.joined(separator: " \(glyphs.dot) ") + " "
@@ -68,7 +66,7 @@ struct JobDetail: Widget {
 
     /// "● fetch ─▶ ◐ parse ─▶ ○ load". When it does not fit, phases far from the running one
     /// lose their names (the symbols stay), then the line is cut.
-    private func flow(_ g: inout Grid, job: Job, x: Int, y: Int, width: Int, glyphs: Glyphs, theme: Theme) {
+    private func flow(_ g: inout Grid, job: BoardJob, x: Int, y: Int, width: Int, glyphs: Glyphs, theme: Theme) {
         guard !job.phases.isEmpty else {
             g.put("no phases yet", x: x, y: y, style: theme.dim)
             return
@@ -102,7 +100,7 @@ struct JobDetail: Widget {
         }
     }
 
-    private func phaseRow(_ g: inout Grid, _ p: Phase, of job: Job, state: PipelineState, x: Int, y: Int, width: Int, nameWidth: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+    private func phaseRow(_ g: inout Grid, _ p: BoardPhase, of job: BoardJob, x: Int, y: Int, width: Int, nameWidth: Int, now: Double, glyphs: Glyphs, theme: Theme) {
         let style = theme.phase(p.state)
         var cx = x + 1
         cx += g.put(glyphs.phase(p.state), x: cx, y: y, style: style)
@@ -112,7 +110,7 @@ struct JobDetail: Widget {
         let countW = 17, pctW = 5, rateW = 10, elapsedW = 8, etaW = 12
         let counts: String = {
             let figures: String
-            if let t = p.effectiveTotal { figures = "\(Format.count(p.accounted))/\(Format.count(t))" }
+            if let t = p.total { figures = "\(Format.count(p.accounted))/\(Format.count(t))" }
             else if p.accounted > 0 { figures = Format.count(p.accounted) }
             else { return "" }
             // The unit goes when it does not fit; the figures never do.
@@ -133,24 +131,25 @@ struct JobDetail: Widget {
             g.put(" " + why, x: cx, y: y, style: theme.error, limit: x + width)
             return
         }
-        let rate = job.rate(of: p, now: now)
+        let rate = p.rate
         let extra = p.failed > 0 ? "\(p.failed) failed" : ""
         g.put(TextWidth.fit(p.state == .running ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
               style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
         cx += rateW
-        g.put(TextWidth.fit(p.elapsed(now: now).map { Format.duration($0) } ?? "", elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
+        g.put(TextWidth.fit(job.elapsed(of: p, at: now).map { Format.duration($0) } ?? "", elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
         cx += elapsedW
         var etaText = ""
         var etaStyle = theme.text
         if p.state == .running {
-            (etaText, etaStyle) = ETAText.phase(p, of: job, state: state, now: now, label: "ETA ", theme: theme)
+            (etaText, etaStyle) = ETAText.phase(p, now: now, label: "ETA ", theme: theme)
         } else if p.state == .skipped {
             etaText = "skipped"; etaStyle = theme.skipped
         }
         g.put(TextWidth.fit(etaText, etaW - 1, alignRight: true), x: cx, y: y, style: etaStyle)
     }
 
-    private func stepRow(_ g: inout Grid, phase: Phase, step: Step, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
+    /// `now` on the job's own clock (its steps' times are).
+    private func stepRow(_ g: inout Grid, phase: BoardPhase, step: Step, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
         var cx = x + 3
         cx += g.put(glyphs.stepIndent + " ", x: cx, y: y, style: theme.dim)
         cx += g.put(phase.name + ": ", x: cx, y: y, style: theme.dim, limit: x + width)

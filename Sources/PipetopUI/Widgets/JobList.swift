@@ -5,13 +5,13 @@ import PipetopCore
 /// (`JobColumns`) start at the screen's left edge.
 struct JobList: Widget {
     /// The jobs in the order shown, after the filter.
-    var jobs: [Job]
+    var jobs: [BoardJob]
     var selected: String?
     /// False while the alerts pane has the cursor.
     var showsCursor: Bool
     /// Jobs with an alert that needs someone: marked in their row.
     var alerting: Set<String>
-    var state: PipelineState
+    var state: Board
     var now: Double
     var glyphs: Glyphs
     var theme: Theme

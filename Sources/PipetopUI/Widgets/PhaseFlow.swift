@@ -3,7 +3,7 @@ import PipetopCore
 /// The phases as a flow, wrapped onto more lines (up to the rectangle's height) when they do
 /// not fit one: "● fetch ─▶ ◐ parse ─▶ ○ load".
 struct PhaseFlow: Widget {
-    var job: Job
+    var job: BoardJob
     var glyphs: Glyphs
     var theme: Theme
 

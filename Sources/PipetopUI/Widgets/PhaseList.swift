@@ -7,7 +7,7 @@ struct PhaseList: Widget {
     /// The column layout, made for the phases shown and the screen's width.
     var table: PhaseTable
     /// The phases in the order shown, after the filter.
-    var phases: [Phase]
+    var phases: [BoardPhase]
     var selected: String?
     /// False while the alerts pane has the cursor.
     var showsCursor: Bool

@@ -7,16 +7,12 @@ struct PhaseTable {
     let nameWidth: Int
     let barWidth: Int
     let columns: [Column]
-    /// Durations of each phase in the pipeline's past completed runs.
-    var past: [String: [Double]] = [:]
-    /// The job the phases belong to and the state around it (for rates and estimates).
-    let job: Job
-    let state: PipelineState
+    /// The job the phases belong to.
+    let job: BoardJob
 
-    init(width: Int, phases: [Phase], job: Job, state: PipelineState) {
+    init(width: Int, phases: [BoardPhase], job: BoardJob) {
         self.width = width
         self.job = job
-        self.state = state
         nameWidth = min(24, max(8, phases.map { TextWidth.columns($0.name) }.max() ?? 8))
         var cols = [Column(title: "DONE", width: 8), Column(title: "FAILED", width: 7), Column(title: "SKIPPED", width: 8),
                     Column(title: "TOTAL", width: 8), Column(title: "%", width: 5), Column(title: "RATE", width: 9),
@@ -50,7 +46,7 @@ struct PhaseTable {
         }
     }
 
-    func row(_ g: inout Grid, _ p: Phase, y: Int, selected: Bool, now: Double, glyphs: Glyphs, theme: Theme) {
+    func row(_ g: inout Grid, _ p: BoardPhase, y: Int, selected: Bool, now: Double, glyphs: Glyphs, theme: Theme) {
         if selected { g.paint(Rect(x: 0, y: y, width: width, height: 1), theme.selection) }
         func st(_ s: Style) -> Style { selected ? s.on(theme.selection.bg).with(theme.selection.attrs) : s }
         if selected { g.put(glyphs.selected, x: 0, y: y, style: st(theme.title)) }
@@ -67,23 +63,23 @@ struct PhaseTable {
         }
     }
 
-    private func cell(_ title: String, _ p: Phase, now: Double, glyphs: Glyphs, theme: Theme) -> (String, Style) {
+    private func cell(_ title: String, _ p: BoardPhase, now: Double, glyphs: Glyphs, theme: Theme) -> (String, Style) {
         switch title {
         case "DONE": return (Format.count(p.done), theme.text)
         case "FAILED": return (p.failed > 0 ? Format.count(p.failed) : "-", p.failed > 0 ? theme.failed : theme.dim)
         case "SKIPPED": return (p.skipped > 0 ? Format.count(p.skipped) : "-", theme.dim)
-        case "TOTAL": return (p.effectiveTotal.map(Format.count) ?? "?", theme.dim)
+        case "TOTAL": return (p.total.map(Format.count) ?? "?", theme.dim)
         case "%": return (p.fraction.map(Format.percent) ?? "", theme.text)
-        case "RATE": return (Format.rate(job.rate(of: p, now: now)), theme.dim)
-        case "PEAK": return (p.rate.peak > 0 ? Format.rate(p.rate.peak) : "-", theme.dim)
+        case "RATE": return (Format.rate(p.state == .running ? p.rate : nil), theme.dim)
+        case "PEAK": return (p.peakRate.map { Format.rate($0) } ?? "-", theme.dim)
         case "THROUGHPUT":
-            let rates = job.throughput(of: p, buckets: Self.sparkWidth, now: now)
+            let rates = p.throughput ?? []
             return (rates.isEmpty ? "" : glyphs.sparkline(rates), theme.phase(p.state))
-        case "ELAPSED": return (p.elapsed(now: now).map(Format.duration) ?? "", theme.dim)
+        case "ELAPSED": return (job.elapsed(of: p, at: now).map(Format.duration) ?? "", theme.dim)
         case "ETA":
             switch p.state {
             case .running:
-                return ETAText.phase(p, of: job, state: state, now: now, theme: theme)
+                return ETAText.phase(p, now: now, theme: theme)
             case .failed: return ("failed", theme.failed)
             case .skipped: return ("skipped", theme.skipped)
             case .done: return ("done", theme.done)
@@ -92,10 +88,9 @@ struct PhaseTable {
         case "ERR": return (p.errorCount > 0 ? "\(p.errorCount)" : "-", p.errorCount > 0 ? theme.error : theme.dim)
         case "PAST p50/p95/p99":
             // How this phase did in earlier runs; a running phase already past p95 stands out.
-            let d = past[p.id] ?? []
-            guard let p50 = percentile(d, 50), let p95 = percentile(d, 95), let p99 = percentile(d, 99) else { return ("-", theme.dim) }
-            let slow = p.state == .running && (p.elapsed(now: now) ?? 0) > p95
-            return ([p50, p95, p99].map(Format.duration).joined(separator: "/"), slow ? theme.warn : theme.dim)
+            guard let past = p.past else { return ("-", theme.dim) }
+            let slow = p.slowerThanUsual(at: now, skew: job.skew)
+            return ([past.p50, past.p95, past.p99].map(Format.duration).joined(separator: "/"), slow ? theme.warn : theme.dim)
         // Per-phase accounting from the sampler: average CPU%, CPU seconds, peak RSS, I/O.
         case "CPU%": return (p.usage?.averageCPU.map { "\(Int($0.rounded()))" } ?? "-", theme.dim)
         case "CPU-S": return (p.usage.map { String(format: "%.1f", $0.cpuSeconds) } ?? "-", theme.dim)

@@ -2,14 +2,14 @@ import PipetopCore
 
 /// The job's CPU and memory over time, or an honest note that there is nothing to draw.
 struct Resources: Widget {
-    var job: Job
+    var job: BoardJob
     var glyphs: Glyphs
     var theme: Theme
 
-    static func hasSamples(_ job: Job) -> Bool { (job.resources?.cpu.count ?? 0) > 0 }
+    static func hasSamples(_ job: BoardJob) -> Bool { (job.resources?.cpu.count ?? 0) > 0 }
 
     func render(into g: inout Grid, rect r: Rect) {
-        guard let res = job.resources, let last = res.last, r.height >= 3 else {
+        guard let res = job.resources, let cpuNow = res.cpuNow, let rssNow = res.rssNow, r.height >= 3 else {
             TitleRule(title: "resources", facts: [], factStyle: theme.dim, glyphs: glyphs, theme: theme).render(into: &g, rect: r)
             // A job too short to be sampled may still have its totals from its end (pipetop run).
             let note = job.resources.map { res in
@@ -21,12 +21,13 @@ struct Resources: Widget {
             g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX)
             return
         }
-        let facts = ["cpu \(Int(saturating: last.cpuPercent.rounded()))%", "rss \(Format.bytes(last.rss)) (peak \(Format.bytes(res.peakRSS)))",
-                     "\(last.processes) proc \(last.threads) thr", "\(String(format: "%.1f", res.cpuSeconds)) cpu-s",
+        let facts = ["cpu \(Int(saturating: cpuNow.rounded()))%", "rss \(Format.bytes(rssNow)) (peak \(Format.bytes(res.peakRSS)))",
+                     "\(res.processes ?? 0) proc \(res.threads ?? 0) thr", "\(String(format: "%.1f", res.cpuSeconds)) cpu-s",
                      "read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes))"]
         TitleRule(title: "resources", facts: facts, factStyle: theme.text, glyphs: glyphs, theme: theme).render(into: &g, rect: r)
-        TwinGraphs(left: ("cpu%", res.cpu, max(100, res.cpu.max)), right: ("rss", res.rss, max(1, res.rss.max)),
-                   rightLabel: Format.bytes(Int(res.rss.max)), glyphs: glyphs, theme: theme)
+        let rssTop = res.rss.max() ?? 0
+        TwinGraphs(left: ("cpu%", res.cpu, max(100, res.cpu.max() ?? 0)), right: ("rss", res.rss, max(1, rssTop)),
+                   rightLabel: Format.bytes(Int(rssTop)), glyphs: glyphs, theme: theme)
             .render(into: &g, rect: Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1))
     }
 }

@@ -6,14 +6,14 @@ import PipetopUI
 import Synchronization
 
 /// Engines on other hosts, each reached over its own connection (`ssh HOST pipetop bridge`),
-/// shown as one: jobs and alerts merged under `HOST:` ids (`PipelineState.merged`), actions
+/// shown as one: jobs and alerts merged under `HOST:` ids (`Board.merged`), actions
 /// routed back to their host. A host that drops shows as disconnected with the reason while
 /// the others keep updating; each reconnects on its own, with backoff.
 final class MultiSource: SnapshotSource {
     let hosts: [(name: String, feed: SubscriptionFeed)]
     private let pipe = WakePipe()
-    /// The merged state is rebuilt only when some host's version moved.
-    private let cache = Mutex<(versions: [UInt64], state: PipelineState)?>(nil)
+    /// The merged Board is rebuilt only when some host's version moved.
+    private let cache = Mutex<(versions: [UInt64], board: Board)?>(nil)
 
     init(hosts: [(name: String, connect: @Sendable () throws -> EngineConnection)], fps: Double) {
         let pipe = self.pipe
@@ -31,15 +31,23 @@ final class MultiSource: SnapshotSource {
         }
     }
 
+    /// A job's host is told what the person looks at there (the others look at nothing).
+    func focus(job: String?, phase: String?) {
+        let route = job.flatMap(HostRoute.split)
+        for (name, feed) in hosts {
+            if let route, route.host == name { feed.focus(job: route.id, phase: phase) } else { feed.focus(job: nil, phase: nil) }
+        }
+    }
+
     func current() -> SourceSnapshot? {
         let latest = hosts.map { ($0.name, $0.feed.current) }
         let versions = latest.map(\.1.version)
-        let state: PipelineState
+        let board: Board
         if let c = cache.withLock({ $0 }), c.versions == versions {
-            state = c.state
+            board = c.board
         } else {
-            state = PipelineState.merged(latest.compactMap { name, l in l.snapshot.map { (name, $0.state) } })
-            cache.withLock { $0 = (versions, state) }
+            board = Board.merged(latest.compactMap { name, l in l.board.map { (name, $0) } })
+            cache.withLock { $0 = (versions, board) }
         }
         // Live when every host is; otherwise say which is not, and why.
         var link = DashboardModel.Link.live
@@ -48,10 +56,9 @@ final class MultiSource: SnapshotSource {
             return nil
         }
         if !down.isEmpty { link = .lost(down.joined(separator: "; ")) }
-        else if latest.contains(where: { $0.1.link == .connecting || $0.1.snapshot == nil }) { link = .connecting }
-        let now = latest.compactMap { $0.1.snapshot?.now }.max() ?? Date().timeIntervalSince1970
+        else if latest.contains(where: { $0.1.link == .connecting || $0.1.board == nil }) { link = .connecting }
         let names = latest.map { name, l in l.link == .live ? name : name + "?" }.joined(separator: " ")
-        return SourceSnapshot(version: versions.reduce(0, &+), state: state, engineNow: now, host: names,
+        return SourceSnapshot(version: versions.reduce(0, &+), board: board.at > 0 ? board : Board(at: Date().timeIntervalSince1970), host: names,
                               socket: "ssh", link: link)
     }
 }

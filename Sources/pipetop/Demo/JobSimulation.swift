@@ -13,10 +13,15 @@ struct JobSimulation {
     private var phaseStartedAt = 0.0
     private var endedAt: Double?
     private var stalled = false
+    /// When a stalled phase last said where it stands (it keeps saying, like a reporter that
+    /// wakes up on a timer: the engine sees a live producer whose count does not move).
+    private var stalledReportAt = 0.0
     private var pending: [Event] = []
     private var run = 0
 
     init(script: DemoJob) { self.script = script }
+
+    static let stalledReportEvery = 5.0
 
     mutating func drain() -> [Event] {
         defer { pending.removeAll(keepingCapacity: true) }
@@ -66,7 +71,13 @@ struct JobSimulation {
         }
         guard phase < script.phases.count else { return }
         let p = script.phases[phase]
-        if stalled { return }
+        if stalled {
+            if t - stalledReportAt >= Self.stalledReportEvery {
+                stalledReportAt = t
+                emit(.progress(.init(phase: p.id, done: Int(done))), at: t)
+            }
+            return
+        }
         let swing = 1 + p.swing * sin((t - phaseStartedAt) / 3.2 + Double(script.id.count))
         let jitter = Double.random(in: 0.85...1.15)
         let before = Int(done)
@@ -76,6 +87,7 @@ struct JobSimulation {
             now = stall
             done = Double(stall)
             stalled = true
+            stalledReportAt = t
             emit(.progress(.init(phase: p.id, done: now)), at: t)
             emit(.log(.init(level: .warn, message: p.stallLog, phase: p.id)), at: t)
             return

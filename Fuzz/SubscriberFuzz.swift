@@ -1,10 +1,11 @@
-// libFuzzer target: the viewer side of the subscriber protocol. Built and run by Fuzz/run.
+// libFuzzer target: the viewer side of subscriber protocol 2. Built and run by Fuzz/run.
 //
 // The input is what an engine (or anything listening on its socket path, or a broken ssh
-// bridge) sends a viewer: lines of hello, snapshot, delta, heartbeat. Each line is decoded with
-// `SubscriberMessage.decode` (what `SubscriptionFeed` does); snapshots replace the state and
-// deltas are applied to it, as the feed does; then the dashboard draws the state (overview,
-// a job, a phase, alerts) at two sizes. Nothing here may crash, whatever the bytes.
+// bridge) sends a viewer: lines of hello, board, board.delta, heartbeat, event. Each line is
+// decoded with `BoardMessage.decode` (what `SubscriptionFeed` does); a Board replaces the
+// viewer's, a delta is applied to it (`MergePatch`) and the result decoded
+// (`JSONValueDecoder`), as the feed does; then the dashboard draws it (overview, a job, a
+// phase, alerts) at two sizes. Nothing here may crash, whatever the bytes.
 //
 // With PIPETOP_FUZZ_SEED_DIR set, the seed corpus (real engine messages) is written there first.
 import Foundation
@@ -17,18 +18,20 @@ private func event(_ line: String) -> Event {
     return e
 }
 
-/// Real messages: a state built from producer events, then its snapshot and deltas.
+/// Real messages: Boards projected from producer events, and the deltas between them.
 private func seeds() -> [String: Data] {
     var s = PipelineState()
     var t = 1_700_000_000.0
     var out: [String: Data] = [:]
     func apply(_ lines: [String]) {
         for l in lines { try? s.apply(event(l), now: t); t += 1.5 }
+        s.refreshEstimates(now: t)
     }
-    func line(_ m: SubscriberMessage) -> Data { try! m.line() }
+    func board() -> JSONValue { try! JSONValueEncoder.encode(BoardProjector.board(s, now: t, options: .everything)) }
+    func line(_ m: BoardMessage) -> Data { Data(m.line().utf8) }
     out["hello"] = line(.hello(.init(engine: "pipetop 0.1.0", host: "h", socket: "/tmp/x.sock")))
-    out["heartbeat"] = line(.heartbeat(.init(now: t)))
-    out["empty-snapshot"] = line(.snapshot(.init(version: 0, now: t, state: s)))
+    out["heartbeat"] = line(.heartbeat(now: t))
+    out["empty-board"] = line(.board(version: 0, board: board()))
     apply([
         #"{"type":"job.start","job":"etl","name":"nightly etl","phases":["fetch",{"id":"load","name":"Load"}],"labels":{"pipeline":"etl","env":"prod"},"rules":[{"name":"slow","metric":"phase.rate","op":"<","value":1,"for":60}]}"#,
         #"{"type":"phase.start","job":"etl","phase":"fetch","total":1000,"unit":"rows"}"#,
@@ -44,17 +47,18 @@ private func seeds() -> [String: Data] {
         #"{"type":"job.end","job":"gen","status":"failed","error":"exit 3"}"#,
         #"{"type":"job.state","job":"etl","state":"paused"}"#,
     ])
-    let before = s
-    out["snapshot"] = line(.snapshot(.init(version: 13, now: t, state: s)))
+    let before = board()
+    out["board"] = line(.board(version: 13, board: before))
     apply([
         #"{"type":"job.state","job":"etl","state":"running"}"#,
         #"{"type":"progress","job":"etl","phase":"fetch","done":1000}"#,
         #"{"type":"phase.end","job":"etl","phase":"fetch"}"#,
         #"{"type":"job.start","job":"new","phases":["only"]}"#,
     ])
-    let delta = line(.delta(.init(version: 17, now: t, changes: s.delta(from: before))))
+    let delta = line(.delta(version: 17, changes: MergePatch.diff(before, board()) ?? .object([])))
     out["delta"] = delta
-    out["stream"] = out["hello"]! + out["snapshot"]! + delta + out["heartbeat"]!
+    out["event"] = line(.event(seq: 3, event: .object([("type", .string("job.state")), ("job", .string("etl")), ("state", .string("paused"))])))
+    out["stream"] = out["hello"]! + out["board"]! + delta + out["event"]! + out["heartbeat"]!
     return out
 }
 
@@ -67,14 +71,14 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeM
     return 0
 }
 
-private func draw(_ state: PipelineState, now: Double) {
-    var m = DashboardModel(state: state, now: now, host: "h", socket: "/s")
+private func draw(_ board: Board) {
+    var m = DashboardModel(board: board, now: board.at, host: "h", socket: "/s")
     for (w, h) in [(80, 24), (150, 45)] {
         _ = DashboardView.render(m, width: w, height: h, glyphs: .utf8, theme: .defaultDark)
     }
     // Into the first job, its phase, then the alert list.
     for key in [Key.enter, .enter, .escape, .escape, .char("!")] {
-        _ = m.nav.handle(key, state: state, pageSize: 10)
+        _ = m.nav.handle(key, state: board, pageSize: 10)
         _ = DashboardView.render(m, width: 100, height: 30, glyphs: .ascii, theme: .defaultDark)
     }
 }
@@ -82,20 +86,22 @@ private func draw(_ state: PipelineState, now: Double) {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSubscriber(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    var snapshot: SubscriberMessage.Snapshot?
+    var value: JSONValue?
+    var board: Board?
     for piece in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
-        guard let msg = try? SubscriberMessage.decode(Data(piece)) else { continue }
+        guard let msg = try? BoardMessage.decode(String(decoding: piece, as: UTF8.self)) else { continue }
         switch msg {
-        case .snapshot(let s): snapshot = s
-        case .delta(let d):
-            var s = snapshot ?? .init(version: 0, now: d.now, state: PipelineState())
-            s.state.apply(d.changes)
-            s.version = d.version
-            s.now = d.now
-            snapshot = s
-        case .hello, .heartbeat: continue
+        case .board(_, let v):
+            value = v
+            board = try? JSONValueDecoder.decode(Board.self, from: v)
+        case .delta(_, let changes):
+            guard let old = value else { continue }
+            let v = MergePatch.apply(changes, to: old)
+            value = v
+            board = try? JSONValueDecoder.decode(Board.self, from: v)
+        case .hello, .heartbeat, .event, .skipped: continue
         }
     }
-    if let s = snapshot { draw(s.state, now: s.now) }
+    if let board { draw(board) }
     return 0
 }

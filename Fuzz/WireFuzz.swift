@@ -8,7 +8,7 @@
 //   gives the same text: what the journal keeps for in-process events reads back as sent);
 // - then the input is split into lines as the engine frames them and each event is applied, in
 //   order, to a state with a live job; estimates and alert rules are refreshed as the engine's
-//   clock tick does, and the state must still encode as the snapshot viewers are sent.
+//   clock tick does, and the state must still project and encode as the Board viewers are sent.
 import Foundation
 import PipetopCore
 @testable import PipetopWire
@@ -75,8 +75,12 @@ public func fuzzWire(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard applied > 0 else { return 0 }
     state.refreshEstimates(now: now + 30)
     state.evaluateRules(now: now + 30)
+    // What viewers are sent (the Board, and the CLI's state) can be made and read back.
     do {
-        _ = try SubscriberMessage.snapshot(.init(version: 1, now: now, state: state)).line()
+        let board = BoardProjector.board(state, now: now + 30, options: .everything)
+        let value = try JSONParser.parse(BoardMessage.board(version: 1, board: try JSONValueEncoder.encode(board)).line().dropLast().description)
+        guard case .object? = value["board"] else { fatalError("a Board line without its Board") }
+        _ = StateReply.line(state, now: now)
     } catch {
         fatalError("a state reached from the wire cannot be sent to viewers: \(error)")
     }

@@ -53,9 +53,9 @@ enum OverloadBench {
         let stop = Mutex2(false)
         if viewers {
             let stalled = try EngineConnection(path: sock)
-            try stalled.send(#"{"type":"subscribe","fps":30}"# + "\n")
+            try stalled.send(#"{"type":"subscribe","v":2,"fps":30}"# + "\n")
             let slow = try EngineConnection(path: sock)
-            try slow.send(#"{"type":"subscribe","fps":30}"# + "\n")
+            try slow.send(#"{"type":"subscribe","v":2,"fps":30}"# + "\n")
             keep = [stalled, slow]
             Thread {
                 var buf = [UInt8](repeating: 0, count: 16_384)

@@ -16,7 +16,7 @@ public final class SubscriptionFeed: Sendable {
 
     public struct Latest: Sendable {
         public var version: UInt64
-        public var hello: SubscriberMessage.Hello?
+        public var hello: SubscriberHello?
         /// The newest Board (nil before the first).
         public var board: Board?
         public var link: Link

@@ -226,14 +226,7 @@ struct CommandLineEndToEndTests {
         #expect(typed.err.contains("field 'done' must be an integer, got string"), "\(typed.err)")
 
         // What the engine holds, read as a viewer would.
-        let viewer = try EngineConnection(path: sock)
-        try viewer.send(#"{"type":"subscribe"}"# + "\n")
-        var done: Int?
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline, done == nil {
-            guard let l = try viewer.readLine(timeout: 1) else { continue }
-            if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(l.utf8)) { done = s.state[job: "j1"]?.phase("fetch")?.done }
-        }
+        let done = try engineState(sock) { $0[job: "j1"]?.phase("fetch")?.done != nil }?[job: "j1"]?.phase("fetch")?.done
         #expect(done == 12)
 
         daemon.terminate()
@@ -301,16 +294,7 @@ struct NavigationEndToEndTests {
         #expect(acked, "\(s3)")
 
         // A second connection sees the acknowledgement in the engine's state.
-        let viewer = try EngineConnection(path: sock)
-        try viewer.send(#"{"type":"subscribe"}"# + "\n")
-        var ack: Alert.Ack?
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline, ack == nil {
-            guard let l = try viewer.readLine(timeout: 1) else { continue }
-            if case .snapshot(let snap)? = try? SubscriberMessage.decode(Data(l.utf8)) {
-                ack = snap.state.alerts.all.first { $0.job == "bad" }?.ack
-            }
-        }
+        let ack = try engineState(sock) { $0.alerts.all.first { $0.job == "bad" }?.ack != nil }?.alerts.all.first { $0.job == "bad" }?.ack
         let who = try #require(ack?.by)
         #expect(who.hasSuffix("@" + ProcessInfo.processInfo.hostName))
         try pane.keys("q")

@@ -5,20 +5,19 @@ import Testing
 @testable import PipetopCore
 @testable import PipetopWire
 
-/// The newest state of the engine at `sock`, read as a viewer.
+/// The newest state of the engine at `sock`, as the CLI reads it (`{"type":"state"}`,
+/// checkpoints' data too), asked again until `ok` holds or 5 s pass.
 func engineState(_ sock: String, until ok: (PipelineState) -> Bool = { _ in true }) throws -> PipelineState? {
     let viewer = try EngineConnection(path: sock)
     defer { viewer.close() }
-    // The whole state, checkpoints' data too (tests look at it).
-    try viewer.send(#"{"type":"subscribe","fps":30,"checkpoint_data":true}"# + "\n")
     var last: PipelineState?
     let deadline = Date().addingTimeInterval(5)
     while Date() < deadline {
-        guard let l = try viewer.readLine(timeout: 0.5) else { continue }
-        if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(l.utf8)) {
-            last = s.state
-            if ok(s.state) { break }
-        }
+        try viewer.send(#"{"type":"state"}"# + "\n")
+        guard let l = try viewer.readLine(timeout: 2), let s = try StateReply.parse(l) else { continue }
+        last = s.state
+        if ok(s.state) { break }
+        Thread.sleep(forTimeInterval: 0.05)
     }
     return last
 }

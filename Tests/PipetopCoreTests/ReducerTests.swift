@@ -257,53 +257,19 @@ struct JobStateTests {
     }
 }
 
-@Suite("State deltas for remote viewers")
-struct StateDeltaTests {
-    @Test func aDeltaCarriesOnlyWhatChangedAndRebuildsTheState() throws {
-        var s = PipelineState()
-        for id in ["a", "b", "c"] { try s.apply(Event(job: id, .jobStart(.init(name: id, phases: [.init(id: "p")]))), now: 0) }
-        let before = s
-        try s.apply(Event(job: "b", .progress(.init(phase: "p", done: 5))), now: 1)
-        try s.apply(Event(job: "d", .jobStart(.init(name: "d"))), now: 1)
-        try s.apply(Event(job: "c", .log(.init(level: .error, message: "boom"))), now: 1)
-        let d = s.delta(from: before)
-        #expect(Set(d.jobs.map(\.id)) == ["b", "c", "d"])  // a did not change
-        #expect(d.alerts != nil && d.order == ["a", "b", "c", "d"])
-        // Through JSON, as on the wire.
-        let wire = try JSONDecoder().decode(StateDelta.self, from: JSONEncoder().encode(d))
-        var viewer = before
-        viewer.apply(wire)
-        #expect(viewer == s)
-        #expect(s.delta(from: s).isEmpty)
-    }
-
-    @Test func viewersGetTheStateWithoutTheEnginesOwnMarks() throws {
+@Suite("The state the CLI reads")
+struct CLIStateTests {
+    @Test func theCLIGetsTheStateWithoutTheEnginesOwnMarks() throws {
         var s = PipelineState()
         try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "p")]))), now: 0)
         for t in 1...30 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 10, total: 1_000))), now: Double(t)) }
         let job = try #require(s[job: "j"])
         #expect(job.errorTrail != nil && job.eta != nil)
-        let v = s.forViewers()
+        let v = s.forCLI
         let seen = try #require(v[job: "j"])
         #expect(seen.errorTrail == nil && seen.eta?.marks.isEmpty == true)
-        // Everything a viewer shows is still there, and the engine's own state is untouched.
+        // Everything a report shows is still there, and the engine's own state is untouched.
         #expect(seen.phases == job.phases && seen.eta?.shown == job.eta?.shown && seen.updatedAt == job.updatedAt)
         #expect(s[job: "j"]?.errorTrail != nil)
-        let wire = try JSONEncoder().encode(seen), whole = try JSONEncoder().encode(job)
-        #expect(wire.count < whole.count)
-    }
-
-    @Test func aViewersDeltaLeavesOutJobsWhoseOnlyChangeIsTheEnginesOwn() throws {
-        var s = PipelineState()
-        for id in ["a", "b"] { try s.apply(Event(job: id, .jobStart(.init(name: id, phases: [.init(id: "p")]))), now: 0) }
-        for t in 1...6 { try s.apply(Event(job: "a", .progress(.init(phase: "p", done: t, total: 100))), now: Double(t)) }
-        let before = s
-        var marksOnly = s
-        marksOnly.jobs["a"]?.errorTrail = nil  // only what viewers never get
-        #expect(marksOnly.viewerDelta(from: before).jobs.isEmpty)
-        try s.apply(Event(job: "b", .progress(.init(phase: "p", done: 1))), now: 7)
-        let d = s.viewerDelta(from: before)
-        #expect(d.jobs.map(\.id) == ["b"])
-        #expect(d.jobs.allSatisfy { $0.errorTrail == nil && ($0.eta?.marks.isEmpty ?? true) })
     }
 }

@@ -9,16 +9,16 @@ import Testing
 /// every snapshot.
 @Suite("Checkpoint data and viewers", .serialized)
 struct CheckpointViewerTests {
-    func firstSnapshot(_ e: RunningEngine, subscribe: String) throws -> (PipelineState, Int) {
+    func firstBoard(_ e: RunningEngine, subscribe: String) throws -> (Board, Int) {
         let viewer = try e.connect()
         defer { viewer.close() }
         try viewer.send(subscribe + "\n")
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             guard let line = try viewer.readLine(timeout: 1) else { continue }
-            if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(line.utf8)) { return (s.state, line.utf8.count) }
+            if case .board(_, let b)? = try? BoardMessage.decode(line) { return (try JSONValueDecoder.decode(Board.self, from: b), line.utf8.count) }
         }
-        throw ClientError("no snapshot")
+        throw ClientError("no Board")
     }
 
     @Test func viewersGetACheckpointsNameAndCountsAndOnlyThoseWhoAskItsData() throws {
@@ -30,13 +30,13 @@ struct CheckpointViewerTests {
         for k in 1...20 { lines.append(#"{"type":"checkpoint","job":"j","name":"c\#(k)","data":{"blob":"\#(blob)","k":\#(k)}}"#) }
         #expect(try send(c, lines).isEmpty)
 
-        let (plain, plainBytes) = try firstSnapshot(e, subscribe: #"{"type":"subscribe"}"#)
+        let (plain, plainBytes) = try firstBoard(e, subscribe: #"{"type":"subscribe","v":2}"#)
         let seen = try #require(plain[job: "j"]?.checkpoints)
         #expect(seen.count == 20 && seen.last?.name == "c20")
         #expect(seen.allSatisfy { $0.data == nil })
-        #expect(plainBytes < 50_000, "a plain viewer's snapshot carries \(plainBytes) bytes")
+        #expect(plainBytes < 50_000, "a plain viewer's Board carries \(plainBytes) bytes")
 
-        let (full, _) = try firstSnapshot(e, subscribe: #"{"type":"subscribe","checkpoint_data":true}"#)
+        let (full, _) = try firstBoard(e, subscribe: #"{"type":"subscribe","v":2,"checkpoint_data":true}"#)
         #expect(full[job: "j"]?.checkpoints.last?.data?["k"] == .int(20))
 
         // resume still answers with the data.

@@ -147,33 +147,39 @@ struct EngineSocketTests {
         #expect(Reply.parse(line) == .synced(id: .object([("n", .int(7))]), line: 2))
     }
 
-    @Test func subscribersGetHelloThenSnapshotsThatFollowChanges() throws {
+    @Test func subscribersGetHelloThenBoardsThatFollowChanges() throws {
         let e = try RunningEngine()
         let viewer = try e.connect()
-        try viewer.send(#"{"type":"subscribe","fps":30}"# + "\n")
-        let hello = try SubscriberMessage.decode(Data(try #require(try viewer.readLine(timeout: 5)).utf8))
+        try viewer.send(#"{"type":"subscribe","v":2,"fps":30}"# + "\n")
+        let hello = try BoardMessage.decode(try #require(try viewer.readLine(timeout: 5)))
         guard case .hello(let h) = hello else { Issue.record("expected hello, got \(hello)"); return }
-        #expect(h.v == 1)
+        #expect(h.v == 2)
         #expect(h.socket == e.path)
         let producer = try e.connect()
         #expect(try send(producer, [#"{"type":"job.start","job":"j1","phases":["a"]}"#,
                                     #"{"type":"progress","job":"j1","phase":"a","done":7}"#]).isEmpty)
-        var seen: PipelineState?
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            guard let l = try viewer.readLine(timeout: 1) else { continue }
-            if case .snapshot(let s) = try SubscriberMessage.decode(Data(l.utf8)), s.state[job: "j1"]?.phase("a")?.done == 7 {
-                seen = s.state
-                break
-            }
-        }
-        #expect(seen?[job: "j1"]?.phases.count == 1)
+        let reader = BoardReader(viewer)
+        #expect(try reader.read { $0[job: "j1"]?.phase("a")?.done == 7 })
+        #expect(reader.board?[job: "j1"]?.phases.count == 1)
+    }
+
+    @Test func aViewerOfProtocolOneIsToldBothVersionsAndStaysConnected() throws {
+        let e = try RunningEngine()
+        let viewer = try e.connect()
+        try viewer.send(#"{"type":"subscribe","fps":30}"# + "\n")  // as a viewer of protocol 1 did
+        let line = try #require(try viewer.readLine(timeout: 5))
+        guard case .error(let n, let reason)? = Reply.parse(line) else { Issue.record("expected an error, got \(line)"); return }
+        #expect(n == 1)
+        #expect(reason.contains("protocol 2") && reason.contains("asked for 1"), "\(reason)")
+        // The connection stays usable: the same viewer subscribes again, speaking 2.
+        try viewer.send(#"{"type":"subscribe","v":2}"# + "\n")
+        #expect(try BoardMessage.decode(try #require(try viewer.readLine(timeout: 5))) != .heartbeat(now: 0))
     }
 
     @Test func aViewerThatNeverReadsDoesNotSlowProducersOrGrowWithoutBound() throws {
         let e = try RunningEngine()
         let lazy = try e.connect()
-        try lazy.send(#"{"type":"subscribe","fps":30}"# + "\n")
+        try lazy.send(#"{"type":"subscribe","v":2,"fps":30}"# + "\n")
         let producer = try e.connect()
         _ = try send(producer, [#"{"type":"job.start","job":"j1","phases":["a"]}"#])
         // Many changes while the viewer's socket fills up; the producer must still get its sync.

@@ -163,7 +163,7 @@ struct HostileInputTests {
         #expect(job.metrics.first?.value == -.greatestFiniteMagnitude)
         #expect(e.engine.snapshot().state[job: "k"] == nil)
         // What viewers are sent still encodes.
-        _ = try SubscriberMessage.snapshot(.init(version: 1, now: 0, state: e.engine.snapshot().state)).line()
+        _ = BoardMessage.board(version: 1, board: try JSONValueEncoder.encode(BoardProjector.board(e.engine.snapshot().state, now: 0, options: .everything))).line()
     }
 
     @Test func doneAboveTotalGrowsTheTotal() throws {
@@ -233,7 +233,7 @@ struct HostileInputTests {
         #expect(state[job: "k"]?.phase("a")?.done == 1)
         // The clock tick (estimates, rules) and what viewers are sent cope.
         e.engine.tick()
-        _ = try SubscriberMessage.snapshot(.init(version: 1, now: now, state: e.engine.snapshot().state)).line()
+        _ = BoardMessage.board(version: 1, board: try JSONValueEncoder.encode(BoardProjector.board(e.engine.snapshot().state, now: now, options: .everything))).line()
         #expect(try send(c, [#"{"type":"job.end","job":"future"}"#, #"{"type":"job.end","job":"j"}"#]).isEmpty)
     }
 

@@ -21,7 +21,7 @@ struct OverloadTests {
             #"{"type":"log","job":"j\#(j)","message":"\#(note)"}"#,
         ] })
         let lazy = try e.connect()
-        try lazy.send(#"{"type":"subscribe","fps":30}"# + "\n")
+        try lazy.send(#"{"type":"subscribe","v":2,"fps":30}"# + "\n")
         _ = try lazy.readLine(timeout: 5)  // hello; then it stops reading
         // 30 rounds over ~1.5 s: about 45 frames' worth of changes while it does not read.
         let rounds = 30
@@ -31,16 +31,9 @@ struct OverloadTests {
         }
         #expect(try producer.sync(timeout: 10).isEmpty)
         // Now it reads: a snapshot or two that were on their way, then the newest state.
-        var messages = 0
-        var caughtUp = false
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, !caughtUp, let line = try lazy.readLine(timeout: 5) {
-            messages += 1
-            if case .snapshot(let s) = try SubscriberMessage.decode(Data(line.utf8)),
-               s.state[job: "j\(jobs - 1)"]?.phase("a")?.done == rounds {
-                caughtUp = true
-            }
-        }
+        let reader = BoardReader(lazy)
+        let caughtUp = try reader.read(seconds: 20) { $0[job: "j\(jobs - 1)"]?.phase("a")?.done == rounds }
+        let messages = reader.messages
         #expect(caughtUp)
         #expect(messages <= 4, "a viewer that stopped reading got \(messages) messages queued, not the newest state")
     }

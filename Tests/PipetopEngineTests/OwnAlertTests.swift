@@ -12,22 +12,12 @@ struct OwnAlertTests {
     @Test func anOwnAlertOnAnIdleEngineReachesASubscribedViewer() throws {
         let e = try RunningEngine()
         let viewer = try e.connect()
-        try viewer.send(#"{"type":"subscribe","fps":30}"# + "\n")
-        // The hello, then the first snapshot (no alert yet).
-        var first = false
-        let start = Date().addingTimeInterval(5)
-        while !first && Date() < start {
-            guard let l = try viewer.readLine(timeout: 1) else { continue }
-            if case .snapshot = try SubscriberMessage.decode(Data(l.utf8)) { first = true }
-        }
-        #expect(first)
+        try viewer.send(#"{"type":"subscribe","v":2,"fps":30}"# + "\n")
+        // The hello, then the first Board (no alert yet).
+        let reader = BoardReader(viewer)
+        #expect(try reader.read { _ in true })
         e.engine.raiseOwnAlert(kind: PipelineState.notSavedKind, severity: .critical, message: "events are not saved (test)")
-        var banner: Alert?
-        let deadline = Date().addingTimeInterval(5)
-        while banner == nil && Date() < deadline {
-            guard let l = try viewer.readLine(timeout: 1) else { continue }
-            if case .snapshot(let s) = try SubscriberMessage.decode(Data(l.utf8)) { banner = s.state.notSavedAlert }
-        }
-        #expect(banner?.message == "events are not saved (test)")
+        #expect(try reader.read { $0.notSavedAlert != nil })
+        #expect(reader.board?.notSavedAlert?.message == "events are not saved (test)")
     }
 }

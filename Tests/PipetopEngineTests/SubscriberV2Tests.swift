@@ -28,7 +28,7 @@ struct SubscriberV2Tests {
         let viewer = try e.connect()
         defer { viewer.close() }
         try viewer.send(#"{"type":"subscribe","v":2,"fps":30}"# + "\n")
-        var hello: SubscriberMessage.Hello?
+        var hello: SubscriberHello?
         var board: JSONValue?
         try read(viewer) { m in
             if case .hello(let h) = m { hello = h }

@@ -41,11 +41,12 @@ struct EventDecoderTests {
             case .success(.subscribe): types.insert("subscribe")
             case .success(.resume): types.insert("resume")
             case .success(.focus): types.insert("focus")
+            case .success(.state): types.insert("state")
             case .failure(let e): Issue.record("example refused: \(line): \(e.reason)")
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "sync", "subscribe", "resume", "focus", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "sync", "subscribe", "resume", "focus", "state", "synced", "error"]
         #expect(types == all)
     }
 
@@ -145,17 +146,19 @@ struct EventDecoderTests {
         #expect(Reply.parse(String(s.line.dropLast())) == s)
     }
 
-    @Test func snapshotsRoundTrip() throws {
+    /// The state a `{"type":"state"}` answer carries reads back whole (without Foundation).
+    @Test func theStateReplyRoundTrips() throws {
         var state = PipelineState()
         try state.apply(Event(job: "j", .jobStart(.init(name: "n", phases: [.init(id: "a")]))), now: 10)
         try state.apply(Event(job: "j", .progress(.init(phase: "a", done: 5, total: 9))), now: 11)
         try state.apply(Event(job: "j", .step(.init(phase: "a", step: "s", state: .running))), now: 12)
         try state.apply(Event(job: "j", .checkpoint(.init(name: "c", data: .object([("k", .int(1))])))), now: 12)
-        let msg = SubscriberMessage.snapshot(.init(version: 3, now: 12, state: state))
-        let line = try msg.line()
-        #expect(line.last == 0x0A)
-        #expect(try SubscriberMessage.decode(line) == msg)
-        #expect(try SubscriberMessage.decode(line.dropLast()) == msg)
+        let line = StateReply.line(state, now: 12)
+        #expect(line.last == "\n")
+        let back = try #require(try StateReply.parse(line))
+        #expect(back.now == 12)
+        #expect(back.state == state.forCLI)
+        #expect(back.state[job: "j"]?.checkpoints.first?.data?["k"] == .int(1))
     }
 }
 

@@ -154,8 +154,19 @@ final class ConnectionHandler: ChannelInboundHandler {
             answer(JSONWriter.string(ResumeReply.json(job: job, state: engine.snapshot().state)) + "\n", on: context.channel)
         case .success(.subscribe(let s)):
             applyBatch(context)
+            guard s.version >= BoardMessage.version else {
+                // Said, never a silent drop: an old viewer learns both versions.
+                engine.countRefusedLine()
+                reply(context, .error(line: lineNumber, reason: "this engine speaks subscriber protocol \(BoardMessage.version) and the viewer asked for "
+                    + "\(s.version): subscribe with \"v\":\(BoardMessage.version), or update pipetop on the viewer's side"))
+                return
+            }
             subscribed = true
             hub.add(context.channel, s)
+        case .success(.state):
+            applyBatch(context)
+            if pendingFlush { pendingFlush = false; context.flush() }
+            answer(StateReply.line(engine.snapshot().state, now: engine.clock.now()), on: context.channel)
         case .success(.focus(let job, let phase)):
             hub.focus(context.channel, job: job, phase: phase)
         }

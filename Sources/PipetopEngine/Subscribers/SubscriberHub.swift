@@ -4,16 +4,16 @@ import PipetopCore
 import PipetopWire
 import Synchronization
 
-/// Fans the engine's state out to viewers. Event-driven, so an idle engine does not wake:
-/// a change schedules one send per viewer no sooner than its frame interval allows, and a
-/// viewer that is not reading (its socket full) is skipped until it drains, then gets the
-/// newest snapshot: coalesced, never an unbounded queue.
+/// Fans the Board out to viewers (subscriber protocol 2). Event-driven, so an idle engine
+/// does not wake: a change schedules one send per viewer no sooner than its frame interval
+/// allows, and a viewer that is not reading (its socket full) is skipped until it drains,
+/// then gets the newest Board whole: coalesced, never an unbounded queue.
 public final class SubscriberHub: Sendable {
     public static let defaultFPS = 10.0
     public static let maxFPS = 30.0
 
     private let engine: Engine
-    private let hello: SubscriberMessage.Hello
+    private let hello: SubscriberHello
     private let subscribers = Mutex<[ObjectIdentifier: Subscriber]>([:])
     /// When the next flush is due (nil: none scheduled).
     private let nextFlush = Mutex<Double?>(nil)
@@ -25,18 +25,13 @@ public final class SubscriberHub: Sendable {
         let interval: Double
         var sentVersion: UInt64?
         var sentAt: Double = 0
-        /// Sends deltas against `base` (the state it was last sent) after a first snapshot.
-        var deltas = false
-        /// Gets checkpoints' data (no deltas then: `report` reads one snapshot).
-        var checkpointData = false
-        var base: PipelineState?
-        /// When it last got a whole snapshot (one every `resyncEvery`, whatever happens).
+        /// When it last got a whole Board (one every `resyncEvery`, whatever happens).
         var snapshotAt: Double = 0
-        /// It fell behind (its socket was full): it gets a fresh snapshot when it drains.
+        /// It fell behind (its socket was full): it gets a whole Board when it drains.
         var fellBehind = false
         /// Keeps a local subscriber's identity alive while it is registered.
         var token: AnyObject? = nil
-        /// A viewer of protocol 2: gets the Board (nil: protocol 1, the state).
+        /// What a socket viewer looks at and was last sent (nil: the local dashboard).
         var board: BoardViewer? = nil
 
         var isWritable: Bool {
@@ -48,7 +43,7 @@ public final class SubscriberHub: Sendable {
     /// The loop that runs flushes (any of the server's loops will do).
     private let loop: EventLoop
 
-    init(engine: Engine, hello: SubscriberMessage.Hello, loop: EventLoop) {
+    init(engine: Engine, hello: SubscriberHello, loop: EventLoop) {
         self.engine = engine
         self.hello = hello
         self.loop = loop
@@ -59,15 +54,11 @@ public final class SubscriberHub: Sendable {
     /// A viewer that sent nothing for this long gets a heartbeat (so it can tell a quiet engine
     /// from a dead link).
     public static let heartbeatEvery = 5.0
-    /// A delta viewer gets a whole snapshot at least this often.
+    /// A viewer gets a whole Board at least this often.
     public static let resyncEvery = 60.0
 
-    /// A viewer of subscriber protocol 2 (the Board) or 1 (the state, for now).
+    /// A viewer of subscriber protocol 2 (the connection checked the version).
     func add(_ channel: Channel, _ sub: WireMessage.Subscribe) {
-        guard sub.version >= BoardMessage.version else {
-            add(channel, fps: sub.fps, deltas: sub.deltas, checkpointData: sub.checkpointData)
-            return
-        }
         let f = min(Self.maxFPS, max(0.5, sub.fps ?? Self.defaultFPS))
         var viewer = BoardViewer(options: BoardOptions(focusJob: sub.focusJob, focusPhase: sub.focusPhase, checkpointData: sub.checkpointData))
         if sub.events {
@@ -117,36 +108,8 @@ public final class SubscriberHub: Sendable {
         schedule(after: 0, on: channel.eventLoop)
     }
 
-    func add(_ channel: Channel, fps: Double?, deltas: Bool = false, checkpointData: Bool = false) {
-        let f = min(Self.maxFPS, max(0.5, fps ?? Self.defaultFPS))
-        // A second subscribe on the same connection only changes its rate.
-        let already = subscribers.withLock { subs -> Bool in
-            let key = ObjectIdentifier(channel)
-            if let old = subs[key] {
-                var s = Subscriber(sink: old.sink, interval: 1 / f, sentVersion: old.sentVersion, sentAt: old.sentAt)
-                s.deltas = deltas && !checkpointData
-                s.checkpointData = checkpointData
-                s.base = deltas ? old.base : nil
-                subs[key] = s
-                return true
-            }
-            var s = Subscriber(sink: .channel(channel), interval: 1 / f)
-            s.deltas = deltas && !checkpointData
-            s.checkpointData = checkpointData
-            subs[key] = s
-            return false
-        }
-        if already { return }
-        if let line = try? SubscriberMessage.hello(hello).line() {
-            send(line, to: channel)
-        }
-        // Writability changes tell us when a slow viewer drained its socket.
-        _ = channel.pipeline.addHandler(WritabilityWatcher(hub: self), position: .first)
-        schedule(after: 0, on: channel.eventLoop)
-    }
-
     /// An in-process viewer: `notify` runs (on an event loop) when a new version is due; the
-    /// viewer then reads `engine.snapshot()` itself. Returns a token for `removeLocal`.
+    /// viewer then projects its Board from `engine.snapshot()` itself. Returns a token for `removeLocal`.
     public func addLocal(fps: Double, notify: @escaping @Sendable () -> Void) -> ObjectIdentifier {
         let token = LocalToken()
         let id = ObjectIdentifier(token)
@@ -191,16 +154,11 @@ public final class SubscriberHub: Sendable {
         }
     }
 
-    /// Sends the newest state to every viewer that is due (a snapshot, or to delta viewers what
-    /// changed since their last), and reschedules for the rest.
+    /// Sends the newest Board to every viewer that is due (whole, or what changed since its
+    /// last), and reschedules for the rest.
     func flush(on loop: EventLoop) {
         let now = engine.clock.now()
-        // Socket viewers get the state in the viewers' form (`Job.forViewers`), made only for
-        // what is sent; a delta viewer's base stays the engine's own state.
         let (version, state) = engine.snapshot()
-        var due: [Channel] = []
-        var dueWithData: [Channel] = []
-        var deltaDue: [(Channel, PipelineState?)] = []  // nil base: a whole snapshot
         var boardDue: [(Channel, BoardViewer, resync: Bool)] = []
         var nudges: [@Sendable () -> Void] = []
         var nextDelay: Double?
@@ -223,35 +181,10 @@ public final class SubscriberHub: Sendable {
                     s.fellBehind = false
                     if resync { s.snapshotAt = now }
                     boardDue.append((c, s.board!, resync))
-                case .channel(let c):
-                    if s.deltas {
-                        let resync = s.base == nil || s.fellBehind || now - s.snapshotAt >= Self.resyncEvery
-                        s.fellBehind = false
-                        deltaDue.append((c, resync ? nil : s.base))
-                        if resync { s.snapshotAt = now }
-                        s.base = state
-                    } else if s.checkpointData {
-                        dueWithData.append(c)
-                    } else {
-                        due.append(c)
-                    }
+                case .channel: break
                 case .local(let f): nudges.append(f)
                 }
                 subs[key] = s
-            }
-        }
-        if !due.isEmpty || deltaDue.contains(where: { $0.1 == nil }),
-           let line = try? SubscriberMessage.snapshot(.init(version: version, now: now, state: state.forViewers())).line() {
-            for ch in due { send(line, to: ch) }
-            for (ch, base) in deltaDue where base == nil { send(line, to: ch) }
-        }
-        if !dueWithData.isEmpty,
-           let line = try? SubscriberMessage.snapshot(.init(version: version, now: now, state: state.forViewers(keepingCheckpointData: true))).line() {
-            for ch in dueWithData { send(line, to: ch) }
-        }
-        for case let (ch, base?) in deltaDue {
-            if let line = try? SubscriberMessage.delta(.init(version: version, now: now, changes: state.viewerDelta(from: base))).line() {
-                send(line, to: ch)
             }
         }
         if !boardDue.isEmpty {
@@ -324,8 +257,8 @@ public final class SubscriberHub: Sendable {
                 quiet.append(c)
             }
         }
-        guard !quiet.isEmpty, let line = try? SubscriberMessage.heartbeat(.init(now: now)).line() else { return }
-        // (The same line in both protocols.)
+        guard !quiet.isEmpty else { return }
+        let line = Data(BoardMessage.heartbeat(now: now).line().utf8)
         for c in quiet { send(line, to: c) }
     }
 

@@ -59,6 +59,8 @@ public enum EventDecoder {
             s.eventTypes = try f.optionalStrings("types")
             s.since = try f.optionalCount("since").map(UInt64.init)
             return .subscribe(s)
+        case "state":
+            return .state
         case "focus":
             return .focus(job: try f.optionalString("job"), phase: try f.optionalString("phase"))
         case "resume":

@@ -20,6 +20,10 @@ public enum WireMessage: Sendable, Equatable {
     /// "Where should this job continue from?" Answered with its last checkpoint.
     case resume(job: String)
 
+    /// "Send me your whole state, once" (the CLI's reports from a live engine: `report`,
+    /// `history`, `alerts`), checkpoints' data included. Answered with one `state` line.
+    case state
+
     /// A viewer of protocol 2 looks at another job or phase (nil: the overview): it gets
     /// that phase's steps and that job's timelines from now on.
     case focus(job: String?, phase: String?)

@@ -8,7 +8,7 @@ public enum BoardMessage: Sendable, Equatable {
     /// The subscriber protocol this engine speaks.
     public static let version = 2
 
-    case hello(SubscriberMessage.Hello)
+    case hello(SubscriberHello)
     /// The whole Board (as JSON: the viewer decodes it, or keeps it to apply deltas to).
     case board(version: UInt64, board: JSONValue)
     /// What changed since the Board (or delta) sent before.

@@ -60,13 +60,17 @@ enum StateReader {
         }
         if let c = engine {
             defer { c.close() }
-            try c.send(#"{"type":"subscribe","fps":1,"checkpoint_data":true}"# + "\n")
-            let deadline = Date().addingTimeInterval(5)
+            try c.send(#"{"type":"state"}"# + "\n")
+            let deadline = Date().addingTimeInterval(10)
             while Date() < deadline {
                 guard let line = try c.readLine(timeout: 1) else { continue }
-                if case .snapshot(let s)? = try? SubscriberMessage.decode(Data(line.utf8)) { return (s.state, s.now) }
+                do {
+                    if let answer = try StateReply.parse(line) { return answer }
+                } catch {
+                    throw CLIError("pipetop \(command): the engine's state could not be read: \(error)")
+                }
             }
-            throw CLIError("pipetop \(command): the engine sent no state")
+            throw CLIError("pipetop \(command): the engine sent no state within 10 s")
         }
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
             throw CLIError("pipetop \(command): no engine on the socket and no database at \(path)")

@@ -42,7 +42,7 @@ def engine(monkeypatch):
 
 
 def state(sock, until=lambda s: True, seconds=5.0):
-    """The engine's state, read as a viewer does (waits until `until` holds)."""
+    """The engine's state, as the CLI reads it (asked again until `until` holds)."""
     deadline = time.time() + seconds
     last = None
     while time.time() < deadline:
@@ -53,12 +53,12 @@ def state(sock, until=lambda s: True, seconds=5.0):
             s.close()
             time.sleep(0.05)
             continue
-        s.sendall(b'{"type":"subscribe","fps":30}\n')
+        s.sendall(b'{"type":"state"}\n')
         f = s.makefile("r")
         for line in f:
             m = json.loads(line)
-            if m["type"] == "snapshot":
-                last = m["snapshot"]["state"]
+            if m["type"] == "state":
+                last = m["state"]
                 break
         s.close()
         if until(last):

@@ -76,6 +76,20 @@ final class DeafListener: @unchecked Sendable {
 
 @Suite("With no engine, or a stuck one", .serialized)
 struct NoEngineTests {
+    /// An event spooled a moment before the engine was up (or while it restarts) and the next
+    /// emit delivered live would apply out of order ("unknown job"): the next one joins the
+    /// spool instead, and the engine applies both, in order.
+    @Test func anEmitGoesBehindEventsStillInTheSpool() throws {
+        let d = try Daemon()
+        let start = #"{"type":"job.start","job":"late","name":"late","phases":["fetch"],"ts":\#(Date().timeIntervalSince1970)}"#
+        _ = try Spool(socket: d.sock).append(start + "\n")
+        let r = try runPipetop(["emit", "phase.start", "--job", "late", "--phase", "fetch", "total=10", "--socket", d.sock])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.isEmpty, "\(r.err)")
+        let s = try engineState(d.sock) { $0[job: "late"]?.phase("fetch")?.state == .running }
+        #expect(s?[job: "late"]?.phase("fetch")?.total == 10)
+    }
+
     @Test func emitKeepsTheEventAndSucceeds() throws {
         let p = try PrivatePlace()
         let before = Date().timeIntervalSince1970

@@ -9,7 +9,7 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Send one event to the engine (for shell scripts).",
         discussion: """
-        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The event is stamped with the time it was emitted (ts=). The command waits until the engine has applied it (not for the disk) and exits non-zero with the engine's reason when the engine refused it (a bad field). With no engine (or another user's, or one that does not take connections) the event is kept in the spool ($XDG_STATE_HOME/pipetop/spool/, else ~/.local/state/pipetop/spool/; at most 64 MiB per user), to be delivered by the next engine on this socket; one line says so on stderr (once: the emits after it are quiet until an engine has taken the spool) and the exit status is 0. An engine that takes the event but does not answer within 2 s is left to apply it later (exit 0, one line on stderr). --strict (PIPETOP_STRICT=1) fails instead in both cases; --quiet (PIPETOP_QUIET=1) silences the line. A job.start without pid= names the calling script, so its processes are sampled.
+        Values are typed as JSON when they read as JSON (numbers, true/false, null, arrays, objects, "quoted strings"), else taken as text. The event is stamped with the time it was emitted (ts=). The command waits until the engine has applied it (not for the disk) and exits non-zero with the engine's reason when the engine refused it (a bad field). With no engine (or another user's, or one that does not take connections) the event is kept in the spool ($XDG_STATE_HOME/pipetop/spool/, else ~/.local/state/pipetop/spool/; at most 64 MiB per user), to be delivered by the next engine on this socket (while events wait there, a new one joins them even when an engine answers, so they apply in the order they were emitted); one line says so on stderr (once: the emits after it are quiet until an engine has taken the spool) and the exit status is 0. An engine that takes the event but does not answer within 2 s is left to apply it later (exit 0, one line on stderr). --strict (PIPETOP_STRICT=1) fails instead in both cases; --quiet (PIPETOP_QUIET=1) silences the line. A job.start without pid= names the calling script, so its processes are sampled.
 
         Examples:
           pipetop emit job.start --job j1 name=import phases='["fetch","parse","load"]'
@@ -71,7 +71,8 @@ struct EmitCommand: ParsableCommand {
         let quiet = self.quiet || env["PIPETOP_QUIET"] == "1"
         let socket = socketOptions.resolved
         let delivery = EmitDelivery(socket: socket, connectWait: Self.connectWait, answerWait: Self.answerWait)
-        switch delivery.deliver(line) {
+        // --strict wants the engine's own word on this event, not a place behind the spool.
+        switch delivery.deliver(line, behindSpool: !strict) {
         case .applied:
             return
         case .refused(let reason):
@@ -81,6 +82,10 @@ struct EmitCommand: ParsableCommand {
             // The line is in the engine's socket: it is not spooled too (no doubles).
             if strict { throw CLIError("pipetop emit: \(why)") }
             if !quiet { Self.say("pipetop emit: \(why); the event was handed to it and is applied when it reads it") }
+        case .behindSpool:
+            // The outage (or the moment before the engine took the spool) was said already.
+            let (kept, sayIt) = delivery.keep(line, because: nil)
+            if !quiet && sayIt { Self.say("pipetop emit: \(kept)") }
         case .undelivered(let why):
             if strict { throw CLIError("pipetop emit: \(why)") }
             let (kept, sayIt) = delivery.keep(line, because: why)

@@ -19,9 +19,18 @@ struct EmitDelivery {
         case unanswered(String)
         /// No engine got it (none, another user's, one that takes no connections): why.
         case undelivered(String)
+        /// Earlier events still wait in the spool: it goes behind them (said when they were kept).
+        case behindSpool
     }
 
-    func deliver(_ line: String) -> Result {
+    /// `behindSpool`: when earlier events still wait in the spool for this socket (the engine
+    /// takes them within a second of starting or coming back), this one joins them there, so
+    /// they apply in the order they were emitted (a `job.start` spooled a moment before the
+    /// engine was up, then its `phase.start` delivered live, was "unknown job").
+    func deliver(_ line: String, behindSpool: Bool = true) -> Result {
+        if behindSpool && Spool(socket: socket).hasEvents() {
+            return .behindSpool
+        }
         let conn: EngineConnection
         do { conn = try EngineConnection(path: socket, connectTimeout: connectWait) } catch {
             return .undelivered("\(error)")
@@ -45,13 +54,14 @@ struct EmitDelivery {
 
     /// Puts the line in the spool; says what became of it, and whether this client should
     /// say it (the first of an outage does; the events after it are kept quietly).
-    func keep(_ line: String, because why: String) -> (String, say: Bool) {
+    /// `why` nil: it goes behind events kept before it, whose outage was said already.
+    func keep(_ line: String, because why: String?) -> (String, say: Bool) {
         let spool = Spool(socket: socket)
         do {
             switch try spool.append(line) {
             case .kept:
                 return ("the event is kept in \(spool.directory) for the next engine on this socket "
-                        + "(said once until an engine takes them)", spool.firstToSay(why))
+                        + "(said once until an engine takes them)", why.map(spool.firstToSay) ?? false)
             case .dropped(let first):
                 return (first ? "the spool \(spool.root) is full (\(spool.limit >> 20) MiB): this event and the next are dropped until an engine takes them"
                     : "the spool is full: the event is dropped", first)

@@ -5,8 +5,9 @@ public struct AlertRules: Sendable, Codable, Equatable {
     /// Names of built-in checks switched off (threshold rules and the event-driven ones:
     /// `phase-failed`, `job-failed`, `error-log`).
     public internal(set) var off: Set<String> = []
-    /// Per rule, job and phase (`RuleState.key`).
-    public internal(set) var states: [String: RuleState] = [:]
+    /// Per rule, job and phase: only subjects whose condition has held at some point (one
+    /// that never held has nothing to remember, and costs no entry).
+    public internal(set) var states: [RuleKey: RuleState] = [:]
     public internal(set) var silences: [Silence] = []
 
     /// More changes than this within `flapWindow` make an alert "flapping": it stays open as
@@ -77,7 +78,6 @@ public struct RuleState: Sendable, Codable, Equatable {
     public var flapping = false
     public var lastValue: Double?
 
-    static func key(rule: String, job: String, phase: String?) -> String { "\(rule)|\(job)|\(phase ?? "")" }
 }
 
 /// Mutes alerts that match for a while: by rule, by job, or by job labels.
@@ -121,7 +121,7 @@ extension PipelineState {
     }
 
     public mutating func evaluateRules(now t: Double) {
-        var seen = Set<String>()
+        var seen = Set<RuleKey>()
         let rules = alertRules.rules
         for rule in rules where rule.enabled && alertRules.isOn(rule.name) {
             switch rule.metric.scope {
@@ -147,19 +147,19 @@ extension PipelineState {
         // Subjects no longer measured (phase ended, job finished or inhibited, rule removed):
         // their alerts resolve, unless flapping keeps them open until calm.
         for (key, st) in alertRules.states where !seen.contains(key) {
-            if st.firing || st.flapping {
-                let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-                alerts.resolve(job: parts[1], phase: parts[2].isEmpty ? nil : parts[2], kind: "rule:" + parts[0], at: t)
-            }
+            if st.firing || st.flapping { alerts.resolve(job: key.job, phase: key.phase, kind: "rule:" + key.rule, at: t) }
             alertRules.states[key] = nil
         }
         applySilences(at: t)
     }
 
-    private mutating func step(_ rule: Rule, job: String, phase: String?, value: Double, at t: Double, seen: inout Set<String>) {
-        let key = RuleState.key(rule: rule.name, job: job, phase: phase)
+    private mutating func step(_ rule: Rule, job: String, phase: String?, value: Double, at t: Double, seen: inout Set<RuleKey>) {
+        let key = RuleKey(rule: rule.name, job: job, phase: phase)
+        // The common case at scale: a condition that does not hold where it never held. Nothing
+        // to remember; no entry made (10,000 jobs x 32 rules made 320,000 of them each second).
+        guard let known = alertRules.states[key] ?? (rule.op.holds(value, rule.value) ? RuleState() : nil) else { return }
         seen.insert(key)
-        var st = alertRules.states[key] ?? RuleState()
+        var st = known
         st.lastValue = value
         st.changes.removeAll { $0 < t - AlertRules.flapWindow }
         if !st.firing {

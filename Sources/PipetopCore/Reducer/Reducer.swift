@@ -37,7 +37,7 @@ extension PipelineState {
             // The rule that raised it stands where the alert says (firing while it is open), so
             // that evaluating it again goes on from there instead of raising it anew.
             if a.kind.hasPrefix("rule:") {
-                let key = RuleState.key(rule: a.ruleName, job: a.job, phase: a.phase)
+                let key = RuleKey(rule: a.ruleName, job: a.job, phase: a.phase)
                 var st = alertRules.states[key] ?? RuleState()
                 st.firing = a.isOpen
                 st.pendingSince = nil

@@ -13,7 +13,11 @@ extension AlertRules {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        rules = try c.decode([Rule].self, forKey: .rules)
+        global = []
+        // One list on the wire and on disk (viewers and old snapshots read it so).
+        for r in try c.decode([Rule].self, forKey: .rules) {
+            if r.declaredByJob, let job = r.job { declared[job, default: []].append(r) } else { global.append(r) }
+        }
         off = try c.decode(Set<String>.self, forKey: .off)
         silences = try c.decode([Silence].self, forKey: .silences)
         if let list = try? c.decode([StateEntry].self, forKey: .states) {

@@ -132,28 +132,47 @@ extension PipelineState {
     /// are applied to the open alerts. The engine calls this about once a second.
     ///
     /// Built-in and configured rules look at every unfinished job; a rule a job declared looks
-    /// at that job alone, with the job looked up once for all its rules (3,000 jobs with 3
-    /// rules each once cost 27 million checks a second). A condition that does not hold where
-    /// it never held leaves nothing behind (`step`).
+    /// at that job alone (3,000 jobs with 3 rules each once cost 27 million checks a second).
+    /// Job by job: each job is looked up once and each running phase read once for all the
+    /// rules on it (rule by rule, a phase was copied once per rule: 1,000 jobs x 20 phases x
+    /// 32 rules took 11% of a core). A condition that does not hold where it never held leaves
+    /// nothing behind (`step`).
     public mutating func evaluateRules(now t: Double) {
         var seen = Set<RuleKey>()
-        for rule in alertRules.global where rule.enabled && alertRules.isOn(rule.name) {
-            if rule.metric.scope == .host {
-                if let v = MetricValues.host(rule.metric, self) { step(rule, job: "host", phase: nil, value: v, at: t, seen: &seen) }
-                continue
-            }
-            for id in order {
-                guard let job = jobs[id], !job.state.isTerminal, rule.applies(to: job) else { continue }
-                evaluate(rule, on: job, at: t, seen: &seen)
-            }
+        let off = alertRules.off
+        func active(_ r: Rule) -> Bool { r.enabled && (off.isEmpty || !off.contains(r.name)) }
+        let global = alertRules.global.filter(active)
+        for rule in global where rule.metric.scope == .host {
+            if let v = MetricValues.host(rule.metric, self) { step(rule, job: "host", phase: nil, value: v, at: t, seen: &seen) }
         }
+        let globalJob = global.filter { $0.metric.scope == .job }, globalPhase = global.filter { $0.metric.scope == .phase }
         for id in order {
-            guard let list = alertRules.declared[id], let job = jobs[id] else { continue }
-            for rule in list where rule.enabled && alertRules.isOn(rule.name) {
-                if rule.metric.scope == .host {
-                    if let v = MetricValues.host(rule.metric, self) { step(rule, job: "host", phase: nil, value: v, at: t, seen: &seen) }
-                } else if !job.state.isTerminal && rule.applies(to: job) {
-                    evaluate(rule, on: job, at: t, seen: &seen)
+            guard let job = jobs[id] else { continue }
+            let own = alertRules.declared[id] ?? []
+            for rule in own where rule.metric.scope == .host && active(rule) {
+                if let v = MetricValues.host(rule.metric, self) { step(rule, job: "host", phase: nil, value: v, at: t, seen: &seen) }
+            }
+            guard !job.state.isTerminal else { continue }
+            let jt = job.ownTime(t)  // the job's own clock, as its events' ts are
+            // Inhibited rules (a failed or lost job) are not looked at: their alerts resolve below.
+            func looks(_ rule: Rule) -> Bool { rule.applies(to: job) && !(rule.inhibitedByFailure && job.lostAt != nil) }
+            for rule in globalJob where looks(rule) {
+                if let v = MetricValues.job(rule, job, state: self, now: jt) { step(rule, job: id, phase: nil, value: v, at: t, seen: &seen) }
+            }
+            var ownPhase = false
+            for rule in own where rule.metric.scope != .host && active(rule) && looks(rule) {
+                if rule.metric.scope == .phase { ownPhase = true; continue }
+                if let v = MetricValues.job(rule, job, state: self, now: jt) { step(rule, job: id, phase: nil, value: v, at: t, seen: &seen) }
+            }
+            guard !globalPhase.isEmpty || ownPhase else { continue }
+            for i in job.phases.indices where job.phases[i].state == .running {
+                let p = job.phases[i]
+                for rule in globalPhase where looks(rule) {
+                    if let v = MetricValues.phase(rule.metric, p, job: job, state: self, now: jt) { step(rule, job: id, phase: p.id, value: v, at: t, seen: &seen) }
+                }
+                guard ownPhase else { continue }
+                for rule in own where rule.metric.scope == .phase && active(rule) && looks(rule) {
+                    if let v = MetricValues.phase(rule.metric, p, job: job, state: self, now: jt) { step(rule, job: id, phase: p.id, value: v, at: t, seen: &seen) }
                 }
             }
         }
@@ -164,21 +183,6 @@ extension PipelineState {
             alertRules.states[key] = nil
         }
         applySilences(at: t)
-    }
-
-    /// One job or phase rule on one unfinished job it applies to.
-    private mutating func evaluate(_ rule: Rule, on job: Job, at t: Double, seen: inout Set<RuleKey>) {
-        if rule.inhibitedByFailure && job.lostAt != nil { return }  // inhibited: resolved below
-        let jt = job.ownTime(t)  // the job's own clock, as its events' ts are
-        if rule.metric.scope == .job {
-            if let v = MetricValues.job(rule, job, state: self, now: jt) { step(rule, job: job.id, phase: nil, value: v, at: t, seen: &seen) }
-            return
-        }
-        for p in job.phases where p.state == .running {
-            if let v = MetricValues.phase(rule.metric, p, job: job, state: self, now: jt) {
-                step(rule, job: job.id, phase: p.id, value: v, at: t, seen: &seen)
-            }
-        }
     }
 
     private mutating func step(_ rule: Rule, job: String, phase: String?, value: Double, at t: Double, seen: inout Set<RuleKey>) {

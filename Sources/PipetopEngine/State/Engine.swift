@@ -138,11 +138,12 @@ public final class Engine: Sendable {
     public func tick() -> Bool {
         let now = clock.now()
         return inner.withLock { s in
-            let before = s.state.jobs.values.filter { !$0.state.isTerminal }.map(\.eta?.shown)
+            // Lazily: filtering first copied every unfinished job (10,000 of them) twice a tick.
+            let before = Array(s.state.jobs.values.lazy.filter { !$0.state.isTerminal }.map(\.eta?.shown))
             let alertsBefore = s.state.alerts
             s.state.refreshEstimates(now: now)
             s.state.evaluateRules(now: now)
-            let after = s.state.jobs.values.filter { !$0.state.isTerminal }.map(\.eta?.shown)
+            let after = Array(s.state.jobs.values.lazy.filter { !$0.state.isTerminal }.map(\.eta?.shown))
             guard before != after || alertsBefore != s.state.alerts else { return false }
             if alertsBefore != s.state.alerts { journalAlertChanges(from: alertsBefore, in: &s, at: now) }
             s.version &+= 1

@@ -148,7 +148,7 @@ extension PipelineState {
             guard let job = jobs[id] else { continue }
             let own = alertRules.declared[id] ?? []
             // By index, here and below: a copy of a Rule per look was a good part of the cost.
-            for k in own.indices where own[k].metric.scope == .host && active(own[k]) {
+            for k in own.indices where own[k].metric.scope == .host && own[k].enabled && (off.isEmpty || !off.contains(own[k].name)) {
                 if let v = MetricValues.host(own[k].metric, self) { step(own[k], job: "host", phase: nil, value: v, at: t, seen: &seen) }
             }
             guard !job.state.isTerminal else { continue }
@@ -159,7 +159,7 @@ extension PipelineState {
                 if let v = MetricValues.job(globalJob[k], job, state: self, now: jt) { step(globalJob[k], job: id, phase: nil, value: v, at: t, seen: &seen) }
             }
             var ownPhase: [Int] = []
-            for k in own.indices where own[k].metric.scope != .host && active(own[k]) && own[k].applies(to: job)
+            for k in own.indices where own[k].metric.scope != .host && own[k].enabled && (off.isEmpty || !off.contains(own[k].name)) && (own[k].match.isEmpty || own[k].applies(to: job))
                 && !(own[k].inhibitedByFailure && inhibited) {
                 if own[k].metric.scope == .phase { ownPhase.append(k); continue }
                 if let v = MetricValues.job(own[k], job, state: self, now: jt) { step(own[k], job: id, phase: nil, value: v, at: t, seen: &seen) }

@@ -71,6 +71,12 @@ struct NotifyRestartTests {
     ]
     static let id = "j/-/job-failed#1"
 
+    static func iso8601(_ s: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: s)
+    }
+
     func count(_ hook: HTTPReceiver, _ status: String, _ id: String = Self.id) -> Int {
         hook.requests.filter { $0.body.contains(#""status":"\#(status)""#) && $0.body.contains(#""id":"\#(id)""#) }.count
     }
@@ -121,9 +127,13 @@ struct NotifyRestartTests {
         #expect(count(hook, "firing") == 1, "\(hook.requests.map(\.body))")
         // ...but when its repeat is due, counted from the first send before the restart.
         #expect(poll(seconds: 25) { count(hook, "firing") == 2 }, "no repeat after the restart; \(e.log)")
-        let times = hook.requests.filter { $0.body.contains(#""id":"\#(Self.id)""#) }.map(\.at)
-        let gap = times.count == 2 ? times[1].timeIntervalSince(times[0]) : 0
-        #expect(gap >= 9.5 && gap < 20, "repeat \(gap) s after the first, not every 10 s")
+        // Not before its time: the first send came after the alert opened, so the repeat is
+        // due 10 s after `first_at` at the earliest (no upper bound: a loaded machine is late).
+        let sent = hook.requests.filter { $0.body.contains(#""id":"\#(Self.id)""#) }
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(sent[0].body.utf8)) as? [String: Any])
+        let opened = (body["alert"] as? [String: Any])?["first_at"] as? String ?? ""
+        let firstAt = try #require(Self.iso8601(opened), "first_at: \(opened)")
+        #expect(sent[1].at.timeIntervalSince(firstAt) >= 9.99, "repeat \(sent[1].at.timeIntervalSince(firstAt)) s after the alert opened")
     }
 
     @Test func aNotificationRecordedAsSentIsNotSentAgainAfterKill9() throws {

@@ -2,7 +2,7 @@
 // measured in the same run, so the ratio holds on a noisy machine.
 //
 //   swift run -c release pipetop-bench all            every figure, then a summary table
-//   swift run -c release pipetop-bench [ingest | sampling | clients | emit | overload | latency | terminal | bytes [--show] | run | eta] [--quick]
+//   swift run -c release pipetop-bench [ingest | sampling | clients | emit | overload | latency | terminal | bytes [--show] | run | rules | eta] [--quick]
 //   swift run -c release pipetop-bench memory [--quick] [--soak SECONDS]
 import Foundation
 import PipetopEngine
@@ -130,8 +130,11 @@ case "all":
     figures += try MemoryBench.main(args: quick ? ["--quick"] : [])
     print()
     figures += try RunOutputBench.main(quick: quick)
+    print()
+    figures += try RulesBench.main(quick: quick)
     print("\nSummary (\(quick ? "quick run: proves the benchmarks work; figures are not meaningful" : "full run"))")
     Figure.printTable(figures)
+case "rules": _ = try RulesBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "run": _ = try RunOutputBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "clients": _ = try ClientBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "emit": _ = try EmitBench.main(quick: CommandLine.arguments.contains("--quick"))
@@ -152,6 +155,6 @@ case "eta":
         ETABench.main(quick: args.contains("--quick"), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | emit [--quick] | run [--quick] | overload [--quick] | latency [--quick] | terminal [--quick] | bytes [--quick] [--show] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | emit [--quick] | run [--quick] | rules [--quick] | overload [--quick] | latency [--quick] | terminal [--quick] | bytes [--quick] [--show] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

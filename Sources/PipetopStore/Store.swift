@@ -11,7 +11,8 @@ import PipetopWire
 /// SQLite through GRDB in WAL mode; the schema is created and migrated by GRDB's migrator.
 public final class Store: @unchecked Sendable {
     public let path: String
-    private let db: any DatabaseWriter
+    /// Internal: the notifier's ledger (Store+Notifications.swift) writes through it too.
+    let db: any DatabaseWriter
 
     /// Opens (creating if needed) the database at `path`; ":memory:" keeps it in memory.
     public init(path: String) throws {
@@ -35,6 +36,12 @@ public final class Store: @unchecked Sendable {
             chmod(path, 0o600)
         }
         try Self.migrator.migrate(db)
+    }
+
+    /// A store over a connection already opened (`Store.reading`: read-only, never migrated).
+    init(path: String, opened db: any DatabaseWriter) {
+        self.path = path
+        self.db = db
     }
 
     /// `mkdir -p` with mode 0700, through mkdir(2) so that a failure says which directory and
@@ -80,6 +87,8 @@ public final class Store: @unchecked Sendable {
             try db.execute(sql: "UPDATE event SET type = json_extract(line, '$.type')")
             try db.create(index: "event_job", on: "event", columns: ["job", "seq"])
         }
+        // v3: what the notifier sent, per alert and target (Store+Notifications.swift).
+        register("v3", createNotifiedTable)
         return m
     }
 

@@ -92,7 +92,9 @@ struct EngineOptions: ParsableArguments {
         engine.configureRules(config.alerts.rules, off: config.alerts.off)
         var notifier: Notifier?
         if !config.alerts.notify.isEmpty {
-            notifier = Notifier(targets: config.alerts.notify, host: ProcessInfo.processInfo.hostName) { [weak engine] target, why in
+            // What was sent is kept in the engine's database: a restart does not send it again.
+            let ledger = engine.journal.map { NotifyLedger(store: $0.store) }
+            notifier = Notifier(targets: config.alerts.notify, host: ProcessInfo.processInfo.hostName, ledger: ledger) { [weak engine] target, why in
                 engine?.raiseOwnAlert(kind: "notify", severity: .warning, message: "\(target.name): \(why)")
             }
         }

@@ -19,7 +19,8 @@ struct BenchmarkSmokeTests {
         for figure in ["ingest, 1 client", "ingest, 8 clients", "latency to screen", "dashboard idle CPU", "dashboard CPU, 50 jobs",
                        "bytes per refresh 80x24", "bytes per refresh 200x60", "/proc sample, 100 processes", "Swift client advance()",
                        "Python client advance()", "x pipetop emit (journaling daemon)", "producers + stalled viewers", "engine RSS", "soak RSS",
-                       "run output, 100 MB of zeros", "run output, 200,000 lines, --progress-from"] {
+                       "run output, 100 MB of zeros", "run output, 200,000 lines, --progress-from",
+                       "idle engine CPU, 50 jobs x 20 phases x 32 phase rules", "sync p99, 500 jobs x 32 job rules"] {
             #expect(summary.contains(figure), "the summary lacks '\(figure)'")
         }
     }

@@ -6,7 +6,7 @@ import Glibc
 /// A small HTTP server on loopback for tests: records each request's method, path and body
 /// and answers 200 (or `status`).
 final class HTTPReceiver: @unchecked Sendable {
-    struct Request { var method: String; var path: String; var body: String }
+    struct Request { var method: String; var path: String; var body: String; var at = Date() }
     let port: UInt16
     private let fd: Int32
     private let lock = NSLock()

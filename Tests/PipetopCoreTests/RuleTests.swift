@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PipetopCore
 
@@ -25,7 +26,7 @@ struct RuleTests {
         try set(&s, 95, at: 1)
         try set(&s, 95, at: 20)
         #expect(open(s).isEmpty)  // pending: 19 s of 30
-        #expect(s.alertRules.states["hot|j|"]?.pendingSince == 1)
+        #expect(s.alertRules.states[RuleKey(rule: "hot", job: "j", phase: nil)]?.pendingSince == 1)
         try set(&s, 95, at: 31)
         let a = try #require(open(s).first)
         #expect(a.severity == .critical && a.labels == ["page": "yes"] && a.message.contains("temp"))
@@ -75,7 +76,7 @@ struct RuleTests {
         // Calm for half the window while cleared: it resolves.
         try set(&s, 50, at: 100 + AlertRules.flapWindow / 2 + 1)
         #expect(open(s).isEmpty)
-        #expect(s.alertRules.states["hot|j|"]?.flapping == false)
+        #expect(s.alertRules.states[RuleKey(rule: "hot", job: "j", phase: nil)]?.flapping == false)
     }
 
     @Test func aLostJobGetsNoStallAlert() throws {
@@ -157,5 +158,64 @@ struct RuleTests {
         #expect(error([("name", .string("x")), ("metric", .string("job.cpu")), ("value", .int(90)), ("color", .string("red"))])
             .hasPrefix("rule 'x': color: unknown field"))
         #expect(error([("name", .string("x")), ("metric", .string("metric:rows_behind")), ("value", .int(9)), ("op", .string(">="))]) == "accepted")
+    }
+}
+
+/// Rule evaluation keeps state only where a condition has held, keyed by value (not a string
+/// split on `|`), and reads snapshots written with the old string keys.
+@Suite("Rule state at scale")
+struct RuleStateTests {
+    let hot = Rule(name: "hot", metric: .custom("temp"), op: .above, value: 90, clear: 80, forSeconds: 30)
+
+    func state(jobs: [String], rule: Rule) throws -> PipelineState {
+        var s = PipelineState()
+        s.configureRules([rule], off: [])
+        for j in jobs { try s.apply(Event(job: j, .jobStart(.init(name: j, phases: [.init(id: "p")]))), now: 0) }
+        return s
+    }
+
+    @Test func aConditionThatNeverHeldCostsNoEntryAndStillFiresAfterItsFor() throws {
+        var s = try state(jobs: (0..<100).map { "j\($0)" }, rule: hot)
+        for j in 0..<100 { try s.apply(Event(job: "j\(j)", .metric(.init(name: "temp", value: 20))), now: 1) }
+        s.evaluateRules(now: 1)
+        #expect(s.alertRules.states.isEmpty)
+        try s.apply(Event(job: "j7", .metric(.init(name: "temp", value: 95))), now: 2)
+        s.evaluateRules(now: 2)
+        #expect(s.alertRules.states.count == 1 && s.alertRules.states[RuleKey(rule: "hot", job: "j7", phase: nil)]?.pendingSince == 2)
+        s.evaluateRules(now: 31)
+        #expect(s.alerts.all.filter(\.isOpen).isEmpty)  // 29 s of 30
+        s.evaluateRules(now: 32)
+        #expect(s.alerts.all.filter(\.isOpen).map(\.job) == ["j7"])
+        try s.apply(Event(job: "j7", .metric(.init(name: "temp", value: 85))), now: 40)
+        s.evaluateRules(now: 40)
+        #expect(s.alerts.all.filter(\.isOpen).count == 1)  // above `clear`
+        try s.apply(Event(job: "j7", .metric(.init(name: "temp", value: 70))), now: 50)
+        s.evaluateRules(now: 50)
+        #expect(s.alerts.all.filter(\.isOpen).isEmpty && s.alerts.all.first?.resolvedAt == 50)
+    }
+
+    /// A job id and a phase with `|` in them: the old string key split them wrong, and the
+    /// alert of an ended phase stayed open.
+    @Test func namesWithABarResolveTheirOwnAlert() throws {
+        let slow = Rule(name: "slow", metric: .idle, op: .above, value: 5)
+        var s = PipelineState()
+        s.configureRules([slow], off: [])
+        try s.apply(Event(job: "a|b", .jobStart(.init(name: "x", phases: [.init(id: "c|d")]))), now: 0)
+        try s.apply(Event(job: "a|b", .phaseStart(.init(phase: "c|d", total: 10))), now: 0)
+        try s.apply(Event(job: "a|b", .progress(.init(phase: "c|d", done: 1))), now: 0)
+        s.evaluateRules(now: 10)
+        let open = try #require(s.alerts.all.first { $0.isOpen && $0.kind == "rule:slow" })
+        #expect(open.job == "a|b" && open.phase == "c|d")
+        try s.apply(Event(job: "a|b", .phaseEnd(.init(phase: "c|d", status: .done))), now: 11)
+        s.evaluateRules(now: 12)
+        #expect(s.alerts.all.filter { $0.isOpen && $0.kind == "rule:slow" }.isEmpty, "\(s.alerts.all)")
+    }
+
+    @Test func aSnapshotWithTheOldStringKeysIsRead() throws {
+        let old = #"{"rules":[],"off":[],"silences":[],"states":{"hot|j|p":{"pendingSince":3,"firing":false,"changes":[],"flapping":false}}}"#
+        let rules = try JSONDecoder().decode(AlertRules.self, from: Data(old.utf8))
+        #expect(rules.states[RuleKey(rule: "hot", job: "j", phase: "p")]?.pendingSince == 3)
+        let again = try JSONDecoder().decode(AlertRules.self, from: try JSONEncoder().encode(rules))
+        #expect(again == rules)
     }
 }

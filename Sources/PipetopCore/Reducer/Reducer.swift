@@ -37,7 +37,7 @@ extension PipelineState {
             // The rule that raised it stands where the alert says (firing while it is open), so
             // that evaluating it again goes on from there instead of raising it anew.
             if a.kind.hasPrefix("rule:") {
-                let key = RuleState.key(rule: a.ruleName, job: a.job, phase: a.phase)
+                let key = RuleKey(rule: a.ruleName, job: a.job, phase: a.phase)
                 var st = alertRules.states[key] ?? RuleState()
                 st.firing = a.isOpen
                 st.pendingSince = nil
@@ -275,10 +275,12 @@ extension PipelineState {
         guard phaseCount <= Self.maxPhases else {
             throw ApplyError("job '\(id)' would have \(phaseCount) phases; a job may have at most \(Self.maxPhases)")
         }
-        var declared = alertRules
-        if jobs[id].map({ $0.state.isTerminal }) ?? true { declared.forgetJobRules(id) }
-        for r in start.rules { try declared.declare(r, job: id) }
-        alertRules = declared
+        // Checked first, then changed in place (a copy of every job's rules per job.start made
+        // declaring 10,000 jobs' rules quadratic).
+        let fresh = jobs[id].map { $0.state.isTerminal } ?? true
+        if let why = alertRules.refusal(declaring: start.rules, job: id, fresh: fresh) { throw why }
+        if fresh { alertRules.forgetJobRules(id) }
+        for r in start.rules { try alertRules.declare(r, job: id) }
         if var job = jobs[id], !job.state.isTerminal {
             // Resume: the producer restarted; keep what we know and merge the declaration.
             job.name = start.name

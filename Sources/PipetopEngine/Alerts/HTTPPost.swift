@@ -40,20 +40,35 @@ enum HTTPPost {
             if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; throw Failure(description: "\(url): \(String(cString: strerror(errno)))") }
             sent += n
         }
-        // The status line is all we need.
+        // The status code is all we need: read until it is known (a server may send it without
+        // a newline and keep the connection open), the connection ends, or 4 KiB came without
+        // one. poll() waits in between, so a silent or trickling server costs no CPU; the
+        // deadline bounds it all.
         var reply = [UInt8]()
         var buf = [UInt8](repeating: 0, count: 1024)
-        while !reply.contains(10) {
+        var status = 0
+        while reply.count < 4096 {
+            status = statusCode(reply) ?? 0
+            if status != 0 || reply.contains(10) { break }
             try wait(fd, events: Int16(POLLIN), deadline: deadline)
             let n = read(fd, &buf, buf.count)
             if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; throw Failure(description: "\(url): \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
+            if n == 0 { status = statusCode(reply, complete: true) ?? 0; break }
             reply += buf[0..<n]
         }
-        let status = String(decoding: reply, as: UTF8.self).split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         guard (200..<300).contains(status) else {
             throw Failure(description: status == 0 ? "\(url): no HTTP answer" : "\(url) answered HTTP \(status)")
         }
+    }
+
+    /// The code of an HTTP status line (`HTTP/1.1 200 OK`) once its three digits are followed by
+    /// a space or a line end, or by the end of the answer when `complete`.
+    static func statusCode(_ reply: [UInt8], complete: Bool = false) -> Int? {
+        guard let space = reply.firstIndex(of: 32), reply.starts(with: Array("HTTP/".utf8)) else { return nil }
+        let code = reply[(space + 1)...].prefix(4)
+        guard code.count >= 3, code.prefix(3).allSatisfy({ (48...57).contains($0) }) else { return nil }
+        guard code.count == 4 ? [32, 13, 10].contains(code.last!) : complete else { return nil }
+        return code.prefix(3).reduce(0) { $0 * 10 + Int($1 - 48) }
     }
 
     /// A non-blocking socket connected to host:port before the deadline.

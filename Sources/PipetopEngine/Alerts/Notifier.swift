@@ -1,5 +1,6 @@
 import Foundation
 import PipetopCore
+import PipetopStore
 import PipetopWire
 import Synchronization
 
@@ -7,66 +8,67 @@ import Synchronization
 /// targets. `observe` only compares and queues (it runs on the engine's timer); each target
 /// has its own thread, a bounded queue, and retries with backoff, so a slow or dead receiver
 /// never slows the engine. A notification that fails every attempt is given up and recorded.
+/// What each target was last sent for each alert is kept in the engine's database (`ledger`),
+/// so a restart sends neither `firing` again nor a repeat before its time.
 public final class Notifier: Sendable {
     public let targets: [NotifyTarget]
     private let couriers: [Courier]
     private let host: String
-    private let seen = Mutex<[String: Seen]>([:])
+    private let ledger: NotifyLedger?
+    /// Alert ids looked at by the last `observe` (those then gone are forgotten); at start,
+    /// those the ledger holds.
+    private let known: Mutex<Set<String>>
 
-    /// What was last sent for an alert.
-    private struct Seen {
-        var firingSent = false
-        var lastSent = 0.0
-    }
-
-    /// `giveUp` is told (from a courier thread) about every notification given up.
-    public init(targets: [NotifyTarget], host: String, giveUp: @escaping @Sendable (NotifyTarget, String) -> Void = { _, _ in }) {
+    /// `giveUp` is told (from a courier thread) about every notification given up. `ledger`
+    /// (nil: nothing kept across restarts) holds what was sent before.
+    public init(targets: [NotifyTarget], host: String, ledger: NotifyLedger? = nil,
+                giveUp: @escaping @Sendable (NotifyTarget, String) -> Void = { _, _ in }) {
         self.targets = targets
         self.host = host
-        couriers = targets.map { Courier(target: $0, giveUp: giveUp) }
+        self.ledger = ledger
+        let before = ledger?.load() ?? []
+        known = Mutex(Set(before.map(\.alert)))
+        // Each target's key in the ledger: its name, numbered when two targets share one.
+        var names: [String: Int] = [:]
+        couriers = targets.map { t in
+            names[t.name, default: 0] += 1
+            let key = names[t.name]! == 1 ? t.name : "\(t.name) #\(names[t.name]!)"
+            return Courier(target: t, key: key, sent: before.filter { $0.target == key }, ledger: ledger, giveUp: giveUp)
+        }
         for c in couriers { c.start() }
     }
 
-    public func stop() { for c in couriers { c.stop() } }
+    /// Stops the couriers; a delivery under way is given a moment to finish and be recorded
+    /// (else a restart would send it again).
+    public func stop() {
+        for c in couriers { c.stop() }
+        let deadline = Date().addingTimeInterval(3)
+        for c in couriers { c.waitIdle(until: deadline) }
+    }
 
     /// Counters per target, for `pipetop alerts` and tests.
     public var stats: [Courier.Stats] { couriers.map(\.stats) }
 
-    /// Compares the alerts with what was sent and queues what is due.
+    /// Compares the alerts with what each target was sent and queues what is due.
     public func observe(_ state: PipelineState, now: Double) {
-        var due: [(Alert, String)] = []  // alert, status
-        seen.withLock { seen in
-            var live = Set<String>()
-            for a in state.alerts.all {
-                live.insert(a.id)
-                var s = seen[a.id] ?? Seen()
-                if a.isOpen {
-                    // Silenced: nothing goes out (it will when the silence ends, if still open).
-                    guard !a.isSilenced else { seen[a.id] = s; continue }
-                    if !s.firingSent {
-                        due.append((a, "firing"))
-                        s.firingSent = true
-                        s.lastSent = now
-                    } else if now - s.lastSent >= 1 {
-                        due.append((a, "repeat"))  // each courier decides if a repeat is due for it
-                    }
-                } else if s.firingSent {
-                    due.append((a, "resolved"))
-                    s.firingSent = false
-                }
-                seen[a.id] = s
-            }
-            for id in seen.keys where !live.contains(id) { seen[id] = nil }
-        }
-        guard !due.isEmpty else { return }
-        for (alert, status) in due {
-            let job = state.jobs[alert.job]
+        var live = Set<String>()
+        live.reserveCapacity(state.alerts.all.count)
+        for alert in state.alerts.all {
+            live.insert(alert.id)
             for c in couriers where alert.severity >= c.target.minSeverity {
-                if status == "repeat" && !c.repeatDue(alert, now: now) { continue }
-                c.enqueue(Delivery(alert: alert, status: status == "repeat" ? "firing" : status, jobName: job?.name,
+                guard let status = c.due(alert, now: now) else { continue }
+                let job = state.jobs[alert.job]
+                c.enqueue(Delivery(alert: alert, status: status, jobName: job?.name,
                                    pipeline: job.map(RunSummary.pipeline(of:)), host: host, at: now))
             }
         }
+        let gone = known.withLock { known in
+            defer { known = live }
+            return known.subtracting(live)
+        }
+        guard !gone.isEmpty else { return }
+        for c in couriers { c.forget(gone) }
+        ledger?.forget(Array(gone))
     }
 }
 
@@ -124,11 +126,17 @@ public struct Delivery: Sendable {
 public final class Courier: @unchecked Sendable {
     public let target: NotifyTarget
     public static let queueLimit = 1_000
+    /// The target's key in the ledger.
+    let key: String
+    private let ledger: NotifyLedger?
     private let giveUp: @Sendable (NotifyTarget, String) -> Void
     private let lock = NSCondition()
     private var queue: [Delivery] = []
     private var stopped = false
-    private var lastSent: [String: Double] = [:]
+    /// A delivery is under way (stop waits for it to be recorded).
+    private var busy = false
+    /// What was last queued for each alert: status and when.
+    private var sent: [String: (status: String, at: Double)] = [:]
     private var counters = Stats(target: "")
 
     public struct Stats: Sendable, Equatable {
@@ -140,10 +148,14 @@ public final class Courier: @unchecked Sendable {
         public var lastError: String?
     }
 
-    init(target: NotifyTarget, giveUp: @escaping @Sendable (NotifyTarget, String) -> Void) {
+    init(target: NotifyTarget, key: String, sent before: [NotificationSent] = [], ledger: NotifyLedger? = nil,
+         giveUp: @escaping @Sendable (NotifyTarget, String) -> Void) {
         self.target = target
+        self.key = key
+        self.ledger = ledger
         self.giveUp = giveUp
         counters.target = target.name
+        for n in before { sent[n.alert] = (n.status, n.at) }
     }
 
     var stats: Stats { lock.withLock { counters } }
@@ -158,16 +170,28 @@ public final class Courier: @unchecked Sendable {
         lock.withLock { stopped = true; lock.broadcast() }
     }
 
-    /// Whether an unacknowledged firing alert is due to be sent again to this target.
-    func repeatDue(_ a: Alert, now: Double) -> Bool {
-        guard target.kind == .alertmanager || a.ack == nil else { return false }
-        return lock.withLock { now - (lastSent[a.id] ?? 0) >= target.repeatEvery }
+    /// Waits (at most until `deadline`) for a delivery under way to end.
+    func waitIdle(until deadline: Date) {
+        lock.withLock { while busy && lock.wait(until: deadline) {} }
+    }
+
+    /// What is due for `a` to this target now: `firing` (first, again after it resolved, or a
+    /// repeat of an unacknowledged one every `repeat`), `resolved` (it fired here), or nil.
+    func due(_ a: Alert, now: Double) -> String? {
+        lock.withLock {
+            let last = sent[a.id]
+            guard a.isOpen else { return last?.status == "firing" ? "resolved" : nil }
+            // Silenced: nothing goes out (it will when the silence ends, if still open).
+            if a.isSilenced { return nil }
+            guard let last, last.status == "firing" else { return "firing" }
+            guard target.kind == .alertmanager || a.ack == nil else { return nil }
+            return now - last.at >= target.repeatEvery ? "firing" : nil
+        }
     }
 
     func enqueue(_ d: Delivery) {
         lock.withLock {
-            lastSent[d.alert.id] = d.at
-            if d.status == "resolved" { lastSent[d.alert.id] = nil }
+            sent[d.alert.id] = (d.status, d.at)
             // A full queue drops the oldest: a receiver that is down must not hold memory.
             if queue.count >= Self.queueLimit { queue.removeFirst(); counters.dropped += 1 }
             queue.append(d)
@@ -175,20 +199,29 @@ public final class Courier: @unchecked Sendable {
         }
     }
 
+    /// Alerts the engine no longer holds.
+    func forget(_ ids: Set<String>) {
+        lock.withLock { for id in ids { sent[id] = nil } }
+    }
+
     private func run() {
         while true {
             var next: Delivery?
             lock.withLock {
+                busy = false
+                lock.broadcast()
                 while queue.isEmpty && !stopped { lock.wait() }
-                if !queue.isEmpty { next = queue.removeFirst() }
+                if !queue.isEmpty && !stopped { next = queue.removeFirst(); busy = true }
             }
             guard let d = next else { return }
             var backoff = 1.0
             for attempt in 1...max(1, target.attempts) {
-                if lock.withLock({ stopped }) { return }
+                if lock.withLock({ stopped }) { break }
                 do {
                     try deliver(d)
                     lock.withLock { counters.sent += 1 }
+                    // Recorded once delivered: a kill -9 between the two sends it once more.
+                    ledger?.record(NotificationSent(alert: d.alert.id, target: key, status: d.status, at: d.at))
                     break
                 } catch {
                     lock.withLock { counters.failedAttempts += 1; counters.lastError = ErrorText.sentence(error) }

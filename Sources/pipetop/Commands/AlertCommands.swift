@@ -81,9 +81,8 @@ extension AlertsCommand {
     static func pending(_ state: PipelineState) -> [(rule: String, job: String, phase: String?, since: Double, after: Double)] {
         state.alertRules.states.compactMap { key, st in
             guard let since = st.pendingSince else { return nil }
-            let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 3, let rule = state.alertRules.rules.first(where: { $0.name == parts[0] }) else { return nil }
-            return (parts[0], parts[1], parts[2].isEmpty ? nil : parts[2], since, rule.forSeconds)
+            guard let rule = state.alertRules.rules.first(where: { $0.name == key.rule }) else { return nil }
+            return (key.rule, key.job, key.phase, since, rule.forSeconds)
         }.sorted { $0.since < $1.since }
     }
 }

@@ -31,7 +31,8 @@ struct ExportCommand: ParsableCommand {
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
             throw CLIError("pipetop export: no database at \(path) (an engine started with --db :memory: keeps no record)")
         }
-        let entries = try Store(path: path).entries(job: job)
+        let entries: [Store.Entry]
+        do { entries = try Store.reading(path).entries(job: job) } catch { throw CLIError("pipetop export: \(StateReader.unreadable(path, error))") }
         guard !entries.isEmpty else { throw CLIError("pipetop export: no events of job '\(job)' in \(path)") }
         var out = ""
         for e in entries {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PipetopClient
 import PipetopCore
+import PipetopEngine
 import PipetopStore
 import PipetopWire
 
@@ -75,7 +76,17 @@ enum StateReader {
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
             throw CLIError("pipetop \(command): no engine on the socket and no database at \(path)")
         }
-        return (try Store(path: path).restoreState().state, Date().timeIntervalSince1970)
+        do { return (try Store.reading(path).restoreState().state, Date().timeIntervalSince1970) } catch {
+            throw CLIError("pipetop \(command): \(Self.unreadable(path, error))")
+        }
+    }
+}
+
+extension StateReader {
+    /// Why the database could not be read, as a sentence naming the file.
+    static func unreadable(_ path: String, _ error: any Error) -> String {
+        if let f = error as? StoreFailure { return "the database \(f)" }
+        return "the database \(path) cannot be read (\(ErrorText.sentence(error)))"
     }
 }
 

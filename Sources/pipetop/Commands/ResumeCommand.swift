@@ -59,7 +59,8 @@ struct ResumeCommand: ParsableCommand {
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
             throw CLIError("pipetop resume: no engine on the socket and no database at \(path)")
         }
-        let state = try Store(path: path).restoreState().state
+        let state: PipelineState
+        do { state = try Store.reading(path).restoreState().state } catch { throw CLIError("pipetop resume: \(StateReader.unreadable(path, error))") }
         return ResumeReply.json(job: job, state: state)
     }
 }

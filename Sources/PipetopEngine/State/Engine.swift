@@ -97,10 +97,13 @@ public final class Engine: Sendable {
     public func apply(_ events: [Event], lines: [String]?) -> [(Int, ApplyError)] {
         let now = clock.now()
         var refused: [(Int, ApplyError)] = []
+        // Queued for the journal together at the end: one lock of its queue a read.
+        var journaled: [Journal.Applied] = []
+        if journal != nil { journaled.reserveCapacity(events.count) }
         inner.withLock { s in
             for (k, event) in events.enumerated() {
                 // What waits for a failing disk is bounded: past it, events are refused, saying why.
-                if let journal, let why = journal.refusal() {
+                if let journal, let why = journal.refusal(more: journaled.count) {
                     s.refused &+= 1
                     refused.append((k, ApplyError(why)))
                     continue
@@ -109,17 +112,22 @@ public final class Engine: Sendable {
                     try s.state.apply(event, now: now)
                     s.version &+= 1
                     s.applied &+= 1
-                    if let journal {
+                    if journal != nil {
                         s.seq += 1
-                        journal.enqueue(Store.Entry(seq: s.seq, at: now, job: event.job,
-                                                    line: lines?[k] ?? String(EventEncoder.line(event).dropLast()),
-                                                    type: event.typeName))
+                        var progress: Event.Progress?
+                        if case .progress(let p) = event.body { progress = p }
+                        journaled.append(Journal.Applied(
+                            entry: Store.Entry(seq: s.seq, at: now, job: event.job,
+                                               line: lines?[k] ?? String(EventEncoder.line(event).dropLast()),
+                                               type: event.typeName),
+                            progress: progress))
                     }
                 } catch {
                     s.refused &+= 1
                     refused.append((k, error))
                 }
             }
+            journal?.enqueue(journaled)
         }
         return refused
     }
@@ -161,8 +169,8 @@ public final class Engine: Sendable {
         for a in s.state.alerts.all where old[a.id] != a {
             let event = Event(job: a.job, .alertRecord(a))
             s.seq += 1
-            journal.enqueue(Store.Entry(seq: s.seq, at: now, job: a.job, line: String(EventEncoder.line(event).dropLast()),
-                                        type: event.typeName))
+            journal.enqueue([Journal.Applied(entry: Store.Entry(seq: s.seq, at: now, job: a.job, line: String(EventEncoder.line(event).dropLast()),
+                                                                type: event.typeName))])
         }
     }
 

@@ -8,6 +8,10 @@ import Synchronization
 /// of everything before it). Fire-and-forget risks at most one batch window (`window`).
 /// Every `snapshotEvery` seconds the state is snapshotted and the journal before it dropped.
 ///
+/// Progress counts are absolute, so a batch keeps of a run of progress updates to one phase
+/// only the first and the newest (`ProgressRuns`): a producer sending a million counts a
+/// second costs the disk a few rows per batch, and a restart still finds the newest count.
+///
 /// When the database cannot be written (disk full, read-only), the engine goes on from
 /// memory: entries wait here (at most `maxBacklog` of them, `maxBacklogBytes` of text; past
 /// that new events are refused with the reason), a `sync` is answered at once with an error
@@ -17,7 +21,7 @@ public final class Journal: @unchecked Sendable {
     public let store: Store
     public let window: Double
     public let snapshotEvery: Double
-    private let pending = Mutex<[Store.Entry]>([])
+    private let pending = Mutex(Pending())
     private let committed = Atomic<Int64>(0)
     private let waiters = Mutex<[(seq: Int64, run: @Sendable (_ unsaved: String?) -> Void)]>([])
     private let stopped = Atomic(false)
@@ -51,10 +55,46 @@ public final class Journal: @unchecked Sendable {
         committed.store(committedThrough, ordering: .relaxed)
     }
 
-    func enqueue(_ e: Store.Entry) {
-        pending.withLock { $0.append(e) }
-        pendingBytes.add(e.line.utf8.count, ordering: .relaxed)
-        enqueued.store(e.seq, ordering: .releasing)
+    /// What waits for the writer: the rows, in order, and the sequence number of the last
+    /// event given (a row overwritten by a newer count keeps its own place and number).
+    private struct Pending {
+        var rows: [Store.Entry] = []
+        var through: Int64 = 0
+        var runs = ProgressRuns()
+    }
+
+    /// One applied event for the journal: its row, and its counts when it is progress.
+    struct Applied {
+        var entry: Store.Entry
+        var progress: Event.Progress?
+    }
+
+    /// Queues a read's applied events (in the engine's order, under its lock).
+    func enqueue(_ events: [Applied]) {
+        guard let last = events.last else { return }
+        var bytes = 0
+        pending.withLock { p in
+            for e in events {
+                bytes += e.entry.line.utf8.count
+                guard let progress = e.progress else {
+                    p.runs.end(job: e.entry.job)
+                    p.rows.append(e.entry)
+                    continue
+                }
+                if let k = p.runs.place(job: e.entry.job, progress, next: p.rows.count) {
+                    // The newer count takes the older one's row, number and place.
+                    bytes -= p.rows[k].line.utf8.count
+                    let seq = p.rows[k].seq
+                    p.rows[k] = e.entry
+                    p.rows[k].seq = seq
+                } else {
+                    p.rows.append(e.entry)
+                }
+            }
+            p.through = last.entry.seq
+        }
+        pendingBytes.add(bytes, ordering: .relaxed)
+        enqueued.store(last.entry.seq, ordering: .releasing)
     }
 
     /// Most entries applied but not yet on disk. Past it, producers' connections are not read
@@ -96,9 +136,10 @@ public final class Journal: @unchecked Sendable {
 
     /// Why a new event must be refused: the database cannot be written and what waits for it
     /// is at its bound (nil: it may be applied). Cheap: checked for every journaled event.
-    func refusal() -> String? {
+    /// `more`: events applied but not yet queued (the rest of a read).
+    func refusal(more: Int = 0) -> String? {
         guard failing.load(ordering: .acquiring) else { return nil }
-        let waiting = backlog
+        let waiting = backlog + Int64(more)
         guard waiting >= maxBacklog || pendingBytes.load(ordering: .relaxed) >= maxBacklogBytes else { return nil }
         let f = trouble.withLock { $0.map { "\($0)" } ?? "the database cannot be written" }
         return "not applied: \(f), and \(Self.events(waiting)) already wait in memory for it "
@@ -188,7 +229,10 @@ public final class Journal: @unchecked Sendable {
 
     /// Commits what is pending, then wakes the `sync` replies it covers.
     public func flush() {
-        let batch = pending.withLock { p -> [Store.Entry] in defer { p.removeAll(keepingCapacity: true) }; return p }
+        let (batch, through) = pending.withLock { p -> ([Store.Entry], Int64) in
+            defer { p.rows.removeAll(keepingCapacity: true); p.runs.removeAll() }
+            return (p.rows, p.through)
+        }
         guard !batch.isEmpty else { return }
         var written = 0
         do {
@@ -197,15 +241,22 @@ public final class Journal: @unchecked Sendable {
                 let chunk = batch[written..<min(batch.count, written + Self.chunk)]
                 try store.append(Array(chunk))
                 written += chunk.count
-                committed.store(chunk.last!.seq, ordering: .releasing)
+                // Every event up to the chunk's last row is in (a count merged into an earlier
+                // row was newer: it is in too); the last chunk covers the whole batch.
+                committed.store(written < batch.count ? chunk.last!.seq : through, ordering: .releasing)
                 pendingBytes.subtract(chunk.reduce(0) { $0 + $1.line.utf8.count }, ordering: .relaxed)
                 if failing.load(ordering: .acquiring) { recovered() }
                 wakeProducers()
                 if written < batch.count { fireWaiters() }
             }
         } catch {
-            // Keep what was not written for the next try rather than lose it.
-            pending.withLock { $0.insert(contentsOf: batch[written...], at: 0) }
+            // Keep what was not written for the next try rather than lose it. Rows queued
+            // since keep their place after it; none is overwritten any more (their indices moved).
+            pending.withLock { p in
+                p.rows.insert(contentsOf: batch[written...], at: 0)
+                p.through = max(p.through, through)
+                p.runs.removeAll()
+            }
             failed(error as? StoreFailure ?? StoreFailure(path: store.path, reason: "\(error)"))
             return
         }

@@ -16,7 +16,8 @@ struct MergedProgressCrashTests {
         let daemon = try startDaemon(sock, ["--db", db, "--sample-interval", "0"])
         let c = try EngineConnection(path: sock)
         var lines = [#"{"type":"job.start","job":"j","phases":["a","b"]}"#]
-        for n in 1...20_000 { lines.append(#"{"type":"progress","job":"j","phase":"a","done":\#(n),"total":50000}"#) }
+        lines.append(#"{"type":"progress","job":"j","phase":"a","done":1,"total":50000}"#)
+        for n in 2...20_000 { lines.append(#"{"type":"progress","job":"j","phase":"a","done":\#(n)}"#) }
         lines.append(#"{"type":"log","job":"j","message":"between"}"#)
         for n in 20_001...30_000 { lines.append(#"{"type":"progress","job":"j","phase":"a","done":\#(n)}"#) }
         for n in 1...5_000 { lines.append(#"{"type":"progress","job":"j","phase":"b","done":\#(n)}"#) }

@@ -100,7 +100,8 @@ struct JournalCoalescingTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let engine = try Engine(clock: ManualClock(1_000), store: try Store(path: path))
         var read = [Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "a")])))]
-        for n in 1...1_000 { read.append(Event(job: "j", .progress(.init(phase: "a", done: n, total: 2_000)))) }
+        read.append(Event(job: "j", .progress(.init(phase: "a", done: 1, total: 2_000))))
+        for n in 2...1_000 { read.append(Event(job: "j", .progress(.init(phase: "a", done: n)))) }
         read.append(Event(job: "j", .log(.init(level: .info, message: "half way"))))
         for n in 1_001...2_000 { read.append(Event(job: "j", .progress(.init(phase: "a", done: n)))) }
         #expect(engine.apply(read, lines: nil).isEmpty)

@@ -73,7 +73,10 @@ public final class Journal: @unchecked Sendable {
     func enqueue(_ events: [Applied]) {
         guard let last = events.last else { return }
         var bytes = 0
+        var added = 0
         pending.withLock { p in
+            let before = p.rows.count
+            defer { added = p.rows.count - before }
             for e in events {
                 bytes += e.entry.line.utf8.count
                 guard let progress = e.progress else {
@@ -94,19 +97,24 @@ public final class Journal: @unchecked Sendable {
             p.through = last.entry.seq
         }
         pendingBytes.add(bytes, ordering: .relaxed)
+        rowsHeld.add(added, ordering: .relaxed)
         enqueued.store(last.entry.seq, ordering: .releasing)
     }
 
-    /// Most entries applied but not yet on disk. Past it, producers' connections are not read
+    /// Most rows applied but not yet on disk. Past it, producers' connections are not read
     /// (`needsRoom`, `whenRoom`) until the writer has caught up by half: no event loop waits,
     /// and memory stays bounded when clients send faster
     /// than the disk takes it (measured: 640,000 entries, 300 MB, waiting with 1,000 clients
-    /// when only reads were paused).
+    /// when only reads were paused). Counted in rows, so counts merged into a row hold
+    /// nobody back; while the disk fails, events are refused past it counted as events (`refusal`).
     public var maxBacklog = 100_000
     /// Most bytes of event text waiting for the disk (lines may be long; the count alone
     /// would not bound the memory).
     public var maxBacklogBytes = 64 << 20
     private let enqueued = Atomic<Int64>(0)
+    /// Rows queued or being written: what the back-pressure bounds (merged counts take none).
+    private let rowsHeld = Atomic<Int>(0)
+    public var rowsWaiting: Int { rowsHeld.load(ordering: .relaxed) }
     private let pendingBytes = Atomic<Int>(0)
 
     /// The disk refuses writes (full, read-only...): producers are not held back for it, or
@@ -158,7 +166,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     private func wakeProducers() {
-        guard backlog <= Int64(maxBacklog / 2) || holdingOff else { return }
+        guard rowsWaiting <= maxBacklog / 2 || holdingOff else { return }
         let ready = roomWaiters.withLock { w -> [@Sendable () -> Void] in defer { w.removeAll() }; return w }
         for resume in ready { resume() }
     }
@@ -166,11 +174,11 @@ public final class Journal: @unchecked Sendable {
     /// Connections that stopped reading for room, resumed once the backlog is down to half.
     private let roomWaiters = Mutex<[@Sendable () -> Void]>([])
 
-    /// A producer should stop reading: the backlog is over `maxBacklog` (not while the disk
+    /// A producer should stop reading: more than `maxBacklog` rows wait (not while the disk
     /// fails, where `refusal` bounds it, nor at shutdown).
-    func needsRoom() -> Bool { backlog > Int64(maxBacklog) && !holdingOff }
+    func needsRoom() -> Bool { rowsWaiting > maxBacklog && !holdingOff }
 
-    /// Runs `resume` once the backlog is down to half (at once if it already is): what a
+    /// Runs `resume` once the rows waiting are down to half (at once if it already is): what a
     /// connection that paused its reading for the disk waits for. Nothing blocks meanwhile.
     func whenRoom(_ resume: @escaping @Sendable () -> Void) {
         roomWaiters.withLock { $0.append(resume) }
@@ -245,6 +253,7 @@ public final class Journal: @unchecked Sendable {
                 // row was newer: it is in too); the last chunk covers the whole batch.
                 committed.store(written < batch.count ? chunk.last!.seq : through, ordering: .releasing)
                 pendingBytes.subtract(chunk.reduce(0) { $0 + $1.line.utf8.count }, ordering: .relaxed)
+                rowsHeld.subtract(chunk.count, ordering: .relaxed)
                 if failing.load(ordering: .acquiring) { recovered() }
                 wakeProducers()
                 if written < batch.count { fireWaiters() }

@@ -114,13 +114,14 @@ public final class Engine: Sendable {
                     s.applied &+= 1
                     if journal != nil {
                         s.seq += 1
-                        var progress: Event.Progress?
-                        if case .progress(let p) = event.body { progress = p }
+                        // Progress is written from the event by the journal's writer, if its
+                        // count is not merged away (no string made for it here).
+                        var isProgress = false
+                        if case .progress = event.body { isProgress = true }
+                        let line = isProgress ? "" : lines?[k] ?? String(EventEncoder.line(event).dropLast())
                         journaled.append(Journal.Applied(
-                            entry: Store.Entry(seq: s.seq, at: now, job: event.job,
-                                               line: lines?[k] ?? String(EventEncoder.line(event).dropLast()),
-                                               type: event.typeName),
-                            progress: progress))
+                            entry: Store.Entry(seq: s.seq, at: now, job: event.job, line: line, type: event.typeName),
+                            event: isProgress ? event : nil))
                     }
                 } catch {
                     s.refused &+= 1

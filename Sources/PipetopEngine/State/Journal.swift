@@ -1,6 +1,7 @@
 import Foundation
 import PipetopCore
 import PipetopStore
+import PipetopWire
 import Synchronization
 
 /// Writes applied events to the store in batches, off the ingest path: the socket never
@@ -58,15 +59,39 @@ public final class Journal: @unchecked Sendable {
     /// What waits for the writer: the rows, in order, and the sequence number of the last
     /// event given (a row overwritten by a newer count keeps its own place and number).
     private struct Pending {
-        var rows: [Store.Entry] = []
+        var rows: [Applied] = []
         var through: Int64 = 0
         var runs = ProgressRuns()
     }
 
-    /// One applied event for the journal: its row, and its counts when it is progress.
+    /// One applied event for the journal: its row and, for progress, the event itself. A
+    /// progress row's line is left empty and written by the writer from the event, only for
+    /// the counts that are not merged away: the ingest path makes no string for it (that copy
+    /// was a quarter of a connection's time).
     struct Applied {
         var entry: Store.Entry
-        var progress: Event.Progress?
+        var event: Event?
+
+        init(entry: Store.Entry, event: Event? = nil) {
+            self.entry = entry
+            self.event = event
+        }
+
+        var progress: Event.Progress? {
+            if case .progress(let p)? = event?.body { return p }
+            return nil
+        }
+
+        /// The row as stored.
+        var row: Store.Entry {
+            guard entry.line.isEmpty, let event else { return entry }
+            var e = entry
+            e.line = String(EventEncoder.line(event).dropLast())
+            return e
+        }
+
+        /// Bytes it holds, for `maxBacklogBytes` (a line still to be written: about its size).
+        var weight: Int { entry.line.isEmpty ? 96 : entry.line.utf8.count }
     }
 
     /// Queues a read's applied events (in the engine's order, under its lock).
@@ -78,20 +103,20 @@ public final class Journal: @unchecked Sendable {
             let before = p.rows.count
             defer { added = p.rows.count - before }
             for e in events {
-                bytes += e.entry.line.utf8.count
+                bytes += e.weight
                 guard let progress = e.progress else {
                     p.runs.end(job: e.entry.job)
-                    p.rows.append(e.entry)
+                    p.rows.append(e)
                     continue
                 }
                 if let k = p.runs.place(job: e.entry.job, progress, next: p.rows.count) {
                     // The newer count takes the older one's row, number and place.
-                    bytes -= p.rows[k].line.utf8.count
-                    let seq = p.rows[k].seq
-                    p.rows[k] = e.entry
-                    p.rows[k].seq = seq
+                    bytes -= p.rows[k].weight
+                    let seq = p.rows[k].entry.seq
+                    p.rows[k] = e
+                    p.rows[k].entry.seq = seq
                 } else {
-                    p.rows.append(e.entry)
+                    p.rows.append(e)
                 }
             }
             p.through = last.entry.seq
@@ -237,7 +262,7 @@ public final class Journal: @unchecked Sendable {
 
     /// Commits what is pending, then wakes the `sync` replies it covers.
     public func flush() {
-        let (batch, through) = pending.withLock { p -> ([Store.Entry], Int64) in
+        let (batch, through) = pending.withLock { p -> ([Applied], Int64) in
             defer { p.rows.removeAll(keepingCapacity: true); p.runs.removeAll() }
             return (p.rows, p.through)
         }
@@ -247,12 +272,12 @@ public final class Journal: @unchecked Sendable {
             // In chunks, so that syncs and held-back producers go on as soon as theirs is in.
             while written < batch.count {
                 let chunk = batch[written..<min(batch.count, written + Self.chunk)]
-                try store.append(Array(chunk))
+                try store.append(chunk.map(\.row))
                 written += chunk.count
                 // Every event up to the chunk's last row is in (a count merged into an earlier
                 // row was newer: it is in too); the last chunk covers the whole batch.
-                committed.store(written < batch.count ? chunk.last!.seq : through, ordering: .releasing)
-                pendingBytes.subtract(chunk.reduce(0) { $0 + $1.line.utf8.count }, ordering: .relaxed)
+                committed.store(written < batch.count ? chunk.last!.entry.seq : through, ordering: .releasing)
+                pendingBytes.subtract(chunk.reduce(0) { $0 + $1.weight }, ordering: .relaxed)
                 rowsHeld.subtract(chunk.count, ordering: .relaxed)
                 if failing.load(ordering: .acquiring) { recovered() }
                 wakeProducers()

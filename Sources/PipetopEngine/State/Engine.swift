@@ -97,40 +97,49 @@ public final class Engine: Sendable {
     public func apply(_ events: [Event], lines: [String]?) -> [(Int, ApplyError)] {
         let now = clock.now()
         var refused: [(Int, ApplyError)] = []
-        // Queued for the journal together at the end: one lock of its queue a read.
-        var journaled: [Journal.Applied] = []
-        if journal != nil { journaled.reserveCapacity(events.count) }
         inner.withLock { s in
-            for (k, event) in events.enumerated() {
-                // What waits for a failing disk is bounded: past it, events are refused, saying why.
-                if let journal, let why = journal.refusal(more: journaled.count) {
-                    s.refused &+= 1
-                    refused.append((k, ApplyError(why)))
-                    continue
-                }
-                do throws(ApplyError) {
-                    try s.state.apply(event, now: now)
-                    s.version &+= 1
-                    s.applied &+= 1
-                    if journal != nil {
-                        s.seq += 1
-                        // Progress is written from the event by the journal's writer, if its
-                        // count is not merged away (no string made for it here).
-                        var isProgress = false
-                        if case .progress = event.body { isProgress = true }
-                        let line = isProgress ? "" : lines?[k] ?? String(EventEncoder.line(event).dropLast())
-                        journaled.append(Journal.Applied(
-                            entry: Store.Entry(seq: s.seq, at: now, job: event.job, line: line, type: event.typeName),
-                            event: isProgress ? event : nil))
+            guard let journal else {
+                for (k, event) in events.enumerated() { apply(event, at: now, in: &s, index: k, refused: &refused) }
+                return
+            }
+            // The journal's queue is locked once for the read; each event goes into it as applied.
+            journal.enqueue { queue in
+                var queued = 0
+                for (k, event) in events.enumerated() {
+                    // What waits for a failing disk is bounded: past it, events are refused, saying why.
+                    if let why = journal.refusal(more: queued) {
+                        s.refused &+= 1
+                        refused.append((k, ApplyError(why)))
+                        continue
                     }
-                } catch {
-                    s.refused &+= 1
-                    refused.append((k, error))
+                    guard apply(event, at: now, in: &s, index: k, refused: &refused) else { continue }
+                    s.seq += 1
+                    queued += 1
+                    // Progress is written from the event by the journal's writer, if its count
+                    // is not merged away (no string made for it here).
+                    var isProgress = false
+                    if case .progress = event.body { isProgress = true }
+                    let line = isProgress ? "" : lines?[k] ?? String(EventEncoder.line(event).dropLast())
+                    queue.add(Journal.Applied(entry: Store.Entry(seq: s.seq, at: now, job: event.job, line: line, type: event.typeName),
+                                              event: isProgress ? event : nil))
                 }
             }
-            journal?.enqueue(journaled)
         }
         return refused
+    }
+
+    /// Applies one event of a read; false (and the reason noted) when it is refused.
+    private func apply(_ event: Event, at now: Double, in s: inout Inner, index k: Int, refused: inout [(Int, ApplyError)]) -> Bool {
+        do throws(ApplyError) {
+            try s.state.apply(event, now: now)
+            s.version &+= 1
+            s.applied &+= 1
+            return true
+        } catch {
+            s.refused &+= 1
+            refused.append((k, error))
+            return false
+        }
     }
 
     /// Applies a sampler reading (host and process-tree figures).

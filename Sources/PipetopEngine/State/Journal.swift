@@ -22,7 +22,7 @@ public final class Journal: @unchecked Sendable {
     public let store: Store
     public let window: Double
     public let snapshotEvery: Double
-    private let pending = Mutex(Pending())
+    private let pending = Mutex(Queue())
     private let committed = Atomic<Int64>(0)
     private let waiters = Mutex<[(seq: Int64, run: @Sendable (_ unsaved: String?) -> Void)]>([])
     private let stopped = Atomic(false)
@@ -58,10 +58,33 @@ public final class Journal: @unchecked Sendable {
 
     /// What waits for the writer: the rows, in order, and the sequence number of the last
     /// event given (a row overwritten by a newer count keeps its own place and number).
-    private struct Pending {
-        var rows: [Applied] = []
-        var through: Int64 = 0
-        var runs = ProgressRuns()
+    struct Queue {
+        fileprivate(set) var rows: [Applied] = []
+        fileprivate(set) var through: Int64 = 0
+        fileprivate var runs = ProgressRuns()
+        /// Bytes the rows hold (their `weight`).
+        fileprivate(set) var bytes = 0
+
+        /// Adds an applied event (in the engine's order): a new row, or a newer count that
+        /// takes the row of the one it supersedes.
+        mutating func add(_ e: Applied) {
+            through = e.entry.seq
+            bytes += e.weight
+            guard let progress = e.progress else {
+                runs.end(job: e.entry.job)
+                rows.append(e)
+                return
+            }
+            if let k = runs.place(job: e.entry.job, progress, next: rows.count) {
+                // The newer count takes the older one's row, number and place.
+                bytes -= rows[k].weight
+                let seq = rows[k].entry.seq
+                rows[k] = e
+                rows[k].entry.seq = seq
+            } else {
+                rows.append(e)
+            }
+        }
     }
 
     /// One applied event for the journal: its row and, for progress, the event itself. A
@@ -94,36 +117,24 @@ public final class Journal: @unchecked Sendable {
         var weight: Int { entry.line.isEmpty ? 96 : entry.line.utf8.count }
     }
 
-    /// Queues a read's applied events (in the engine's order, under its lock).
-    func enqueue(_ events: [Applied]) {
-        guard let last = events.last else { return }
-        var bytes = 0
-        var added = 0
-        pending.withLock { p in
-            let before = p.rows.count
-            defer { added = p.rows.count - before }
-            for e in events {
-                bytes += e.weight
-                guard let progress = e.progress else {
-                    p.runs.end(job: e.entry.job)
-                    p.rows.append(e)
-                    continue
-                }
-                if let k = p.runs.place(job: e.entry.job, progress, next: p.rows.count) {
-                    // The newer count takes the older one's row, number and place.
-                    bytes -= p.rows[k].weight
-                    let seq = p.rows[k].entry.seq
-                    p.rows[k] = e
-                    p.rows[k].entry.seq = seq
-                } else {
-                    p.rows.append(e)
-                }
-            }
-            p.through = last.entry.seq
+    /// Queues applied events: `body` adds them (in the engine's order, under its lock) to the
+    /// queue, which is locked once for them all; nothing is copied on the way.
+    func enqueue(_ body: (inout Queue) -> Void) {
+        var (added, bytes, through): (Int, Int, Int64) = (0, 0, 0)
+        pending.withLock { q in
+            let (rows, held, last) = (q.rows.count, q.bytes, q.through)
+            body(&q)
+            (added, bytes, through) = (q.rows.count - rows, q.bytes - held, q.through)
+            if through == last { through = 0 }  // nothing was added
         }
+        guard through > 0 else { return }
         pendingBytes.add(bytes, ordering: .relaxed)
         rowsHeld.add(added, ordering: .relaxed)
-        enqueued.store(last.entry.seq, ordering: .releasing)
+        enqueued.store(through, ordering: .releasing)
+    }
+
+    func enqueue(_ events: [Applied]) {
+        enqueue { q in for e in events { q.add(e) } }
     }
 
     /// Most rows applied but not yet on disk. Past it, producers' connections are not read
@@ -263,7 +274,7 @@ public final class Journal: @unchecked Sendable {
     /// Commits what is pending, then wakes the `sync` replies it covers.
     public func flush() {
         let (batch, through) = pending.withLock { p -> ([Applied], Int64) in
-            defer { p.rows.removeAll(keepingCapacity: true); p.runs.removeAll() }
+            defer { p.rows.removeAll(keepingCapacity: true); p.runs.removeAll(); p.bytes = 0 }
             return (p.rows, p.through)
         }
         guard !batch.isEmpty else { return }
@@ -288,6 +299,7 @@ public final class Journal: @unchecked Sendable {
             // since keep their place after it; none is overwritten any more (their indices moved).
             pending.withLock { p in
                 p.rows.insert(contentsOf: batch[written...], at: 0)
+                p.bytes += batch[written...].reduce(0) { $0 + $1.weight }
                 p.through = max(p.through, through)
                 p.runs.removeAll()
             }

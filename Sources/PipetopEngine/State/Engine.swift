@@ -115,13 +115,14 @@ public final class Engine: Sendable {
                     guard apply(event, at: now, in: &s, index: k, refused: &refused) else { continue }
                     s.seq += 1
                     queued += 1
-                    // Progress is written from the event by the journal's writer, if its count
-                    // is not merged away (no string made for it here).
-                    var isProgress = false
-                    if case .progress = event.body { isProgress = true }
-                    let line = isProgress ? "" : lines?[k] ?? String(EventEncoder.line(event).dropLast())
-                    queue.add(Journal.Applied(entry: Store.Entry(seq: s.seq, at: now, job: event.job, line: line, type: event.typeName),
-                                              event: isProgress ? event : nil))
+                    // Progress is written from its counts by the journal's writer, if they are
+                    // not merged away (no string made for it here).
+                    if case .progress(let p) = event.body {
+                        queue.add(Journal.Applied(progress: p, of: event, seq: s.seq, at: now))
+                    } else {
+                        let line = lines?[k] ?? String(EventEncoder.line(event).dropLast())
+                        queue.add(Journal.Applied(entry: Store.Entry(seq: s.seq, at: now, job: event.job, line: line, type: event.typeName)))
+                    }
                 }
             }
         }

@@ -87,29 +87,34 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// One applied event for the journal: its row and, for progress, the event itself. A
-    /// progress row's line is left empty and written by the writer from the event, only for
-    /// the counts that are not merged away: the ingest path makes no string for it (that copy
-    /// was a quarter of a connection's time).
+    /// One applied event for the journal: its row and, for progress, the counts (with the
+    /// event's own time and number). A progress row's line is left empty and written by the
+    /// writer from them, only for the counts that are not merged away: the ingest path makes
+    /// no string for it (that copy was a quarter of a connection's time), and copies the
+    /// counts, not the whole event.
     struct Applied {
         var entry: Store.Entry
-        var event: Event?
+        var progress: Event.Progress?
+        var ts: Double?
+        var producerSeq: Int?
 
-        init(entry: Store.Entry, event: Event? = nil) {
+        init(entry: Store.Entry) {
             self.entry = entry
-            self.event = event
         }
 
-        var progress: Event.Progress? {
-            if case .progress(let p)? = event?.body { return p }
-            return nil
+        /// A progress event, whose line is written later.
+        init(progress p: Event.Progress, of event: Event, seq: Int64, at: Double) {
+            entry = Store.Entry(seq: seq, at: at, job: event.job, line: "", type: "progress")
+            progress = p
+            ts = event.ts
+            producerSeq = event.seq
         }
 
         /// The row as stored.
         var row: Store.Entry {
-            guard entry.line.isEmpty, let event else { return entry }
+            guard entry.line.isEmpty, let progress else { return entry }
             var e = entry
-            e.line = String(EventEncoder.line(event).dropLast())
+            e.line = String(EventEncoder.line(Event(job: entry.job, ts: ts, seq: producerSeq, .progress(progress))).dropLast())
             return e
         }
 

@@ -27,6 +27,8 @@ public final class Journal: @unchecked Sendable {
     private let waiters = Mutex<[(seq: Int64, run: @Sendable (_ unsaved: String?) -> Void)]>([])
     private let stopped = Atomic(false)
     private let finished = DispatchSemaphore(value: 0)
+    /// Wakes the writer before its window is over: a client waits for a commit (`sync`).
+    private let wake = DispatchSemaphore(value: 0)
     private var thread: Thread?
     /// Supplies (state, journal seq it covers, state version) for snapshots; set by the engine.
     var snapshotSource: (@Sendable () -> (PipelineState, Int64, UInt64))?
@@ -237,6 +239,7 @@ public final class Journal: @unchecked Sendable {
         if committed.load(ordering: .acquiring) >= seq { body(nil); return }
         if let why = unsavedMessage() { body(why); return }
         waiters.withLock { $0.append((seq, body)) }
+        wake.signal()  // a client waits: commit now rather than at the end of the window
         // The writer may have committed, or failed, between the checks and the append.
         if committed.load(ordering: .acquiring) >= seq { fireWaiters() }
         if let why = unsavedMessage() { fireWaiters(unsaved: why) }
@@ -251,7 +254,11 @@ public final class Journal: @unchecked Sendable {
             while !stopped.load(ordering: .acquiring) {
                 // A disk that fails is retried once a `retryEvery`, not every window: each try
                 // costs a transaction and a copy of everything held.
-                Thread.sleep(forTimeInterval: failing.load(ordering: .acquiring) ? retryEvery : window)
+                if failing.load(ordering: .acquiring) {
+                    Thread.sleep(forTimeInterval: retryEvery)
+                } else {
+                    _ = wake.wait(timeout: .now() + window)
+                }
                 flush()
                 let now = Date().timeIntervalSince1970
                 if now - lastSnapshot >= snapshotEvery {
@@ -375,6 +382,7 @@ public final class Journal: @unchecked Sendable {
     /// Stops the writer after a last commit and snapshot.
     public func close() {
         guard thread != nil, !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        wake.signal()
         finished.wait()
         if let f = failure {
             SafeWrite.stderr("pipetop: \(Self.events(backlog)) could not be saved before the engine stopped: \(f)\n")

@@ -96,7 +96,7 @@ enum IngestBench {
         let raw = try NewlineCounter(path: dir + "/raw.sock")
         defer { raw.stop() }
         print("Ingest: progress events applied per second (decoded, validated, reduced; no sampler)")
-        print("clients  store           pipetop     raw socket    ratio   (median of \(quick ? 1 : 5) rounds)")
+        print("clients  store           pipetop     raw socket    ratio   (\(quick ? "one round" : "median of 5 rounds"))")
         var figures: [Figure] = []
         for clients in [1, 8] {
             let buffers = (0..<clients).map { lines(client: $0, count: perClient / clients) }

@@ -118,7 +118,7 @@ public final class Engine: Sendable {
                     // Progress is written from its counts by the journal's writer, if they are
                     // not merged away (no string made for it here).
                     if case .progress(let p) = event.body {
-                        queue.add(Journal.Applied(progress: p, of: event, seq: s.seq, at: now))
+                        queue.add(progress: p, of: event, seq: s.seq, at: now)
                     } else {
                         let line = lines?[k] ?? String(EventEncoder.line(event).dropLast())
                         queue.add(Journal.Applied(entry: Store.Entry(seq: s.seq, at: now, job: event.job, line: line, type: event.typeName)))

@@ -67,6 +67,22 @@ public final class Journal: @unchecked Sendable {
         /// Bytes the rows hold (their `weight`).
         fileprivate(set) var bytes = 0
 
+        /// Adds an applied progress event: a newer count takes the row of the one it
+        /// supersedes (its counts, times and number change in place), or a new row.
+        mutating func add(progress p: Event.Progress, of event: Event, seq: Int64, at: Double) {
+            through = seq
+            if let k = runs.place(job: event.job, p, next: rows.count) {
+                rows[k].progress = p
+                rows[k].entry.at = at
+                rows[k].ts = event.ts
+                rows[k].producerSeq = event.seq
+            } else {
+                let e = Applied(progress: p, of: event, seq: seq, at: at)
+                bytes += e.weight
+                rows.append(e)
+            }
+        }
+
         /// Adds an applied event (in the engine's order): a new row, or a newer count that
         /// takes the row of the one it supersedes.
         mutating func add(_ e: Applied) {

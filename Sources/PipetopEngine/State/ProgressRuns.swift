@@ -18,6 +18,9 @@ struct ProgressRuns {
     }
 
     private var byJob: [String: [Run]] = [:]
+    /// The run of the last update placed, kept out of `byJob` while it is: a read is mostly
+    /// one phase's counts, and then no key is hashed.
+    private var hot: (job: String, run: Run)?
 
     private static let done: UInt8 = 1, inc: UInt8 = 2, failed: UInt8 = 4, skipped: UInt8 = 8, total: UInt8 = 16
 
@@ -39,32 +42,36 @@ struct ProgressRuns {
     /// nil when it is appended.
     mutating func place(job: String, _ p: Event.Progress, next: Int) -> Int? {
         let f = Self.fields(p)
-        var overwritten: Int?
-        modify(job) { runs in
-            guard let k = runs.firstIndex(where: { $0.phase == p.phase }) else {
-                runs.append(Run(phase: p.phase, latest: nil, fields: f))
-                return
+        if hot == nil || hot!.job != job || hot!.run.phase != p.phase {
+            // Another phase: the hot run goes back to the table, this one comes out of it.
+            if let h = hot { byJob[h.job, default: []].append(h.run) }
+            var taken: Run?
+            if let k = byJob[job]?.firstIndex(where: { $0.phase == p.phase }) { taken = byJob[job]!.remove(at: k) }
+            guard let run = taken else {
+                hot = (job, Run(phase: p.phase, latest: nil, fields: f))
+                return nil
             }
-            if let latest = runs[k].latest, Self.supersedes(f, runs[k].fields) {
-                overwritten = latest
-            } else {
-                runs[k].latest = next
-            }
-            runs[k].fields = f
+            hot = (job, run)
         }
+        var overwritten: Int?
+        if let latest = hot!.run.latest, Self.supersedes(f, hot!.run.fields) {
+            overwritten = latest
+        } else {
+            hot!.run.latest = next
+        }
+        hot!.run.fields = f
         return overwritten
-    }
-
-    private mutating func modify(_ job: String, _ body: (inout [Run]) -> Void) {
-        body(&byJob[job, default: []])
     }
 
     /// Any other event of `job` arrives: nothing before it is overwritten any more.
     mutating func end(job: String) {
-        if job == Event.anyJob { removeAll() } else if !byJob.isEmpty { byJob[job] = nil }
+        if job == Event.anyJob { removeAll(); return }
+        if hot?.job == job { hot = nil }
+        if !byJob.isEmpty { byJob[job] = nil }
     }
 
     mutating func removeAll() {
+        hot = nil
         if !byJob.isEmpty { byJob.removeAll() }
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import PipetopCore
 import PipetopStore
-import PipetopWire
 import Synchronization
 
 /// Writes applied events to the store in batches, off the ingest path: the socket never
@@ -56,88 +55,6 @@ public final class Journal: @unchecked Sendable {
         self.window = window
         self.snapshotEvery = snapshotEvery
         committed.store(committedThrough, ordering: .relaxed)
-    }
-
-    /// What waits for the writer: the rows, in order, and the sequence number of the last
-    /// event given (a row overwritten by a newer count keeps its own place and number).
-    struct Queue {
-        fileprivate(set) var rows: [Applied] = []
-        fileprivate(set) var through: Int64 = 0
-        fileprivate var runs = ProgressRuns()
-        /// Bytes the rows hold (their `weight`).
-        fileprivate(set) var bytes = 0
-
-        /// Adds an applied progress event: a newer count takes the row of the one it
-        /// supersedes (its counts, times and number change in place), or a new row.
-        mutating func add(progress p: Event.Progress, of event: Event, seq: Int64, at: Double) {
-            through = seq
-            if let k = runs.place(job: event.job, p, next: rows.count) {
-                rows[k].progress = p
-                rows[k].entry.at = at
-                rows[k].ts = event.ts
-                rows[k].producerSeq = event.seq
-            } else {
-                let e = Applied(progress: p, of: event, seq: seq, at: at)
-                bytes += e.weight
-                rows.append(e)
-            }
-        }
-
-        /// Adds an applied event (in the engine's order): a new row, or a newer count that
-        /// takes the row of the one it supersedes.
-        mutating func add(_ e: Applied) {
-            through = e.entry.seq
-            bytes += e.weight
-            guard let progress = e.progress else {
-                runs.end(job: e.entry.job)
-                rows.append(e)
-                return
-            }
-            if let k = runs.place(job: e.entry.job, progress, next: rows.count) {
-                // The newer count takes the older one's row, number and place.
-                bytes -= rows[k].weight
-                let seq = rows[k].entry.seq
-                rows[k] = e
-                rows[k].entry.seq = seq
-            } else {
-                rows.append(e)
-            }
-        }
-    }
-
-    /// One applied event for the journal: its row and, for progress, the counts (with the
-    /// event's own time and number). A progress row's line is left empty and written by the
-    /// writer from them, only for the counts that are not merged away: the ingest path makes
-    /// no string for it (that copy was a quarter of a connection's time), and copies the
-    /// counts, not the whole event.
-    struct Applied {
-        var entry: Store.Entry
-        var progress: Event.Progress?
-        var ts: Double?
-        var producerSeq: Int?
-
-        init(entry: Store.Entry) {
-            self.entry = entry
-        }
-
-        /// A progress event, whose line is written later.
-        init(progress p: Event.Progress, of event: Event, seq: Int64, at: Double) {
-            entry = Store.Entry(seq: seq, at: at, job: event.job, line: "", type: "progress")
-            progress = p
-            ts = event.ts
-            producerSeq = event.seq
-        }
-
-        /// The row as stored.
-        var row: Store.Entry {
-            guard entry.line.isEmpty, let progress else { return entry }
-            var e = entry
-            e.line = String(EventEncoder.line(Event(job: entry.job, ts: ts, seq: producerSeq, .progress(progress))).dropLast())
-            return e
-        }
-
-        /// Bytes it holds, for `maxBacklogBytes` (a line still to be written: about its size).
-        var weight: Int { entry.line.isEmpty ? 96 : entry.line.utf8.count }
     }
 
     /// Queues applied events: `body` adds them (in the engine's order, under its lock) to the
@@ -301,10 +218,7 @@ public final class Journal: @unchecked Sendable {
 
     /// Commits what is pending, then wakes the `sync` replies it covers.
     public func flush() {
-        let (batch, through) = pending.withLock { p -> ([Applied], Int64) in
-            defer { p.rows.removeAll(keepingCapacity: true); p.runs.removeAll(); p.bytes = 0 }
-            return (p.rows, p.through)
-        }
+        let (batch, through) = pending.withLock { $0.take() }
         guard !batch.isEmpty else { return }
         var written = 0
         do {
@@ -323,14 +237,8 @@ public final class Journal: @unchecked Sendable {
                 if written < batch.count { fireWaiters() }
             }
         } catch {
-            // Keep what was not written for the next try rather than lose it. Rows queued
-            // since keep their place after it; none is overwritten any more (their indices moved).
-            pending.withLock { p in
-                p.rows.insert(contentsOf: batch[written...], at: 0)
-                p.bytes += batch[written...].reduce(0) { $0 + $1.weight }
-                p.through = max(p.through, through)
-                p.runs.removeAll()
-            }
+            // Keep what was not written for the next try rather than lose it.
+            pending.withLock { $0.putBack(batch[written...], through: through) }
             failed(error as? StoreFailure ?? StoreFailure(path: store.path, reason: "\(error)"))
             return
         }

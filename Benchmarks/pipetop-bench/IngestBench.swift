@@ -96,26 +96,46 @@ enum IngestBench {
         let raw = try NewlineCounter(path: dir + "/raw.sock")
         defer { raw.stop() }
         print("Ingest: progress events applied per second (decoded, validated, reduced; no sampler)")
-        print("clients  store           pipetop     raw socket    ratio")
+        print("clients  store           pipetop     raw socket    ratio   (\(quick ? "one round" : "median of 5 rounds"))")
         var figures: [Figure] = []
-        for (clients, journaled) in [(1, false), (8, false), (1, true)] {
+        for clients in [1, 8] {
             let buffers = (0..<clients).map { lines(client: $0, count: perClient / clients) }
             let events = buffers.reduce(0) { $0 + $1.filter { $0 == 10 }.count }
             raw.reset()
             let rawSeconds = try push(buffers, to: raw.path, sync: false, counted: { raw.count }, expected: events)
-            let engine = journaled ? try Engine(store: Store(path: dir + "/j\(clients).db")) : Engine()
-            let server = EngineServer(engine: engine, socketPath: dir + "/e\(clients).sock")
-            try server.start()
-            let seconds = try push(buffers, to: server.socketPath, sync: true)
-            let applied = engine.counters.applied
-            server.stop()
-            let ours = Double(applied) / seconds, limit = Double(events) / rawSeconds
-            print(String(format: "%-8d %-8@ %12.0f/s %12.0f/s %7.1f%%", clients, journaled ? "SQLite" : "memory", ours, limit, ours / limit * 100))
-            let name = "ingest, \(clients) client\(clients > 1 ? "s" : "")" + (journaled ? ", SQLite journal" : "")
-            figures.append(Figure(name: name, ours: "\(fmt(ours))/s", baseline: "\(fmt(limit))/s raw socket",
-                                  ratio: String(format: "%.1f%%", ours / limit * 100),
-                                  target: journaled ? "-" : ">= 1,000,000/s, >= 30%",
-                                  met: journaled ? nil : ours >= 1_000_000 && ours / limit >= 0.3))
+            let limit = Double(events) / rawSeconds
+            // The same load in memory, then journaled as `pipetop daemon` does (every sync
+            // waits for the commit), in the same run: the journal's cost is their ratio. Rounds
+            // alternate the two (a neighbour's burst hits both alike); the median of each is kept.
+            var rates: [Bool: [Double]] = [false: [], true: []]
+            for round in 0..<(quick ? 1 : 5) {
+                for journaled in [false, true] {
+                    let engine = journaled ? try Engine(store: Store(path: dir + "/j\(clients)-\(round).db")) : Engine()
+                    let server = EngineServer(engine: engine, socketPath: dir + "/e\(clients)\(journaled ? "j" : "m").sock")
+                    try server.start()
+                    let seconds = try push(buffers, to: server.socketPath, sync: true)
+                    let applied = engine.counters.applied
+                    server.stop()
+                    rates[journaled]!.append(Double(applied) / seconds)
+                }
+            }
+            func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+            let inMemory = median(rates[false]!), journaled = median(rates[true]!)
+            for (store, ours) in [("memory", inMemory), ("SQLite", journaled)] {
+                print(String(format: "%-8d %-8@ %12.0f/s %12.0f/s %7.1f%%", clients, store, ours, limit, ours / limit * 100)
+                      + (store == "SQLite" ? String(format: "   (%.0f%% of in memory)", ours / inMemory * 100) : ""))
+            }
+            let name = "ingest, \(clients) client\(clients > 1 ? "s" : "")"
+            figures.append(Figure(name: name, ours: "\(fmt(inMemory))/s", baseline: "\(fmt(limit))/s raw socket",
+                                  ratio: String(format: "%.1f%%", inMemory / limit * 100),
+                                  target: ">= 1,000,000/s, >= 30%",
+                                  met: inMemory >= 1_000_000 && inMemory / limit >= 0.3))
+            // The issue's target: the default, journaled engine at least half as fast as the
+            // in-memory one, and 1M events/s from 8 clients.
+            figures.append(Figure(name: name + ", SQLite journal", ours: "\(fmt(journaled))/s", baseline: "\(fmt(inMemory))/s in memory",
+                                  ratio: String(format: "%.0f%%", journaled / inMemory * 100),
+                                  target: (clients == 8 ? ">= 1,000,000/s, " : "") + ">= 50%",
+                                  met: journaled / inMemory >= 0.5 && (clients != 8 || journaled >= 1_000_000)))
         }
         inMemory(count: perClient)
         return figures

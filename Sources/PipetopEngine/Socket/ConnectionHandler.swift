@@ -122,9 +122,14 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
             batch.append(event)
             batchLines.append(lineNumber)
-            // The line is kept as sent only when there is a journal to keep it in.
+            // The line is kept as sent only when there is a journal to keep it in; progress
+            // is written from the event, and only if its count is not merged away.
             if engine.journal != nil {
-                batchText.append(filled ? String(EventEncoder.line(event).dropLast()) : String(decoding: line, as: UTF8.self))
+                if case .progress = event.body {
+                    batchText.append("")
+                } else {
+                    batchText.append(filled ? String(EventEncoder.line(event).dropLast()) : String(decoding: line, as: UTF8.self))
+                }
             }
         case .success(.sync(let id, let durable)):
             applyBatch(context)

@@ -100,31 +100,52 @@ public final class Engine: Sendable {
         let now = clock.now()
         var refused: [(Int, ApplyError)] = []
         inner.withLock { s in
-            for (k, event) in events.enumerated() {
-                // What waits for a failing disk is bounded: past it, events are refused, saying why.
-                if let journal, let why = journal.refusal() {
-                    s.refused &+= 1
-                    refused.append((k, ApplyError(why)))
-                    continue
-                }
-                do throws(ApplyError) {
-                    try s.state.apply(event, now: now)
-                    s.version &+= 1
-                    s.applied &+= 1
-                    s.events?.record(event, line: lines?[k])
-                    if let journal {
-                        s.seq += 1
-                        journal.enqueue(Store.Entry(seq: s.seq, at: now, job: event.job,
-                                                    line: lines?[k] ?? String(EventEncoder.line(event).dropLast()),
-                                                    type: event.typeName))
+            guard let journal else {
+                for (k, event) in events.enumerated() { apply(event, line: lines?[k], at: now, in: &s, index: k, refused: &refused) }
+                return
+            }
+            // The journal's queue is locked once for the read; each event goes into it as applied.
+            journal.enqueue { queue in
+                var queued = 0
+                for (k, event) in events.enumerated() {
+                    // What waits for a failing disk is bounded: past it, events are refused, saying why.
+                    if let why = journal.refusal(more: queued) {
+                        s.refused &+= 1
+                        refused.append((k, ApplyError(why)))
+                        continue
                     }
-                } catch {
-                    s.refused &+= 1
-                    refused.append((k, error))
+                    guard apply(event, line: lines?[k], at: now, in: &s, index: k, refused: &refused) else { continue }
+                    s.seq += 1
+                    queued += 1
+                    // Progress is written from its counts by the journal's writer, if they are
+                    // not merged away (no string made for it here).
+                    if case .progress(let p) = event.body {
+                        queue.add(progress: p, of: event, seq: s.seq, at: now)
+                    } else {
+                        let line = lines?[k] ?? String(EventEncoder.line(event).dropLast())
+                        queue.add(Journal.Applied(entry: Store.Entry(seq: s.seq, at: now, job: event.job, line: line, type: event.typeName)))
+                    }
                 }
             }
         }
         return refused
+    }
+
+    /// Applies one event of a read; false (and the reason noted) when it is refused.
+    /// (`line`: the event as sent, for the event stream when a viewer asked for it.)
+    private func apply(_ event: Event, line: String?, at now: Double, in s: inout Inner, index k: Int,
+                       refused: inout [(Int, ApplyError)]) -> Bool {
+        do throws(ApplyError) {
+            try s.state.apply(event, now: now)
+            s.version &+= 1
+            s.applied &+= 1
+            s.events?.record(event, line: line?.isEmpty == false ? line : nil)  // progress comes without its text
+            return true
+        } catch {
+            s.refused &+= 1
+            refused.append((k, error))
+            return false
+        }
     }
 
     /// Starts keeping applied events for the event stream (from the next one).
@@ -186,8 +207,8 @@ public final class Engine: Sendable {
         for a in s.state.alerts.all where old[a.id] != a {
             let event = Event(job: a.job, .alertRecord(a))
             s.seq += 1
-            journal.enqueue(Store.Entry(seq: s.seq, at: now, job: a.job, line: String(EventEncoder.line(event).dropLast()),
-                                        type: event.typeName))
+            journal.enqueue([Journal.Applied(entry: Store.Entry(seq: s.seq, at: now, job: a.job, line: String(EventEncoder.line(event).dropLast()),
+                                                                type: event.typeName))])
         }
     }
 

@@ -8,6 +8,10 @@ import Synchronization
 /// of everything before it). Fire-and-forget risks at most one batch window (`window`).
 /// Every `snapshotEvery` seconds the state is snapshotted and the journal before it dropped.
 ///
+/// Progress counts are absolute, so a batch keeps of a run of progress updates to one phase
+/// only the first and the newest (`ProgressRuns`): a producer sending a million counts a
+/// second costs the disk a few rows per batch, and a restart still finds the newest count.
+///
 /// When the database cannot be written (disk full, read-only), the engine goes on from
 /// memory: entries wait here (at most `maxBacklog` of them, `maxBacklogBytes` of text; past
 /// that new events are refused with the reason), a `sync` is answered at once with an error
@@ -17,11 +21,13 @@ public final class Journal: @unchecked Sendable {
     public let store: Store
     public let window: Double
     public let snapshotEvery: Double
-    private let pending = Mutex<[Store.Entry]>([])
+    private let pending = Mutex(Queue())
     private let committed = Atomic<Int64>(0)
     private let waiters = Mutex<[(seq: Int64, run: @Sendable (_ unsaved: String?) -> Void)]>([])
     private let stopped = Atomic(false)
     private let finished = DispatchSemaphore(value: 0)
+    /// Wakes the writer before its window is over: a client waits for a commit (`sync`).
+    private let wake = DispatchSemaphore(value: 0)
     private var thread: Thread?
     /// Supplies (state, journal seq it covers, state version) for snapshots; set by the engine.
     var snapshotSource: (@Sendable () -> (PipelineState, Int64, UInt64))?
@@ -51,22 +57,40 @@ public final class Journal: @unchecked Sendable {
         committed.store(committedThrough, ordering: .relaxed)
     }
 
-    func enqueue(_ e: Store.Entry) {
-        pending.withLock { $0.append(e) }
-        pendingBytes.add(e.line.utf8.count, ordering: .relaxed)
-        enqueued.store(e.seq, ordering: .releasing)
+    /// Queues applied events: `body` adds them (in the engine's order, under its lock) to the
+    /// queue, which is locked once for them all; nothing is copied on the way.
+    func enqueue(_ body: (inout Queue) -> Void) {
+        var (added, bytes, through): (Int, Int, Int64) = (0, 0, 0)
+        pending.withLock { q in
+            let (rows, held, last) = (q.rows.count, q.bytes, q.through)
+            body(&q)
+            (added, bytes, through) = (q.rows.count - rows, q.bytes - held, q.through)
+            if through == last { through = 0 }  // nothing was added
+        }
+        guard through > 0 else { return }
+        pendingBytes.add(bytes, ordering: .relaxed)
+        rowsHeld.add(added, ordering: .relaxed)
+        enqueued.store(through, ordering: .releasing)
     }
 
-    /// Most entries applied but not yet on disk. Past it, producers' connections are not read
+    func enqueue(_ events: [Applied]) {
+        enqueue { q in for e in events { q.add(e) } }
+    }
+
+    /// Most rows applied but not yet on disk. Past it, producers' connections are not read
     /// (`needsRoom`, `whenRoom`) until the writer has caught up by half: no event loop waits,
     /// and memory stays bounded when clients send faster
     /// than the disk takes it (measured: 640,000 entries, 300 MB, waiting with 1,000 clients
-    /// when only reads were paused).
+    /// when only reads were paused). Counted in rows, so counts merged into a row hold
+    /// nobody back; while the disk fails, events are refused past it counted as events (`refusal`).
     public var maxBacklog = 100_000
     /// Most bytes of event text waiting for the disk (lines may be long; the count alone
     /// would not bound the memory).
     public var maxBacklogBytes = 64 << 20
     private let enqueued = Atomic<Int64>(0)
+    /// Rows queued or being written: what the back-pressure bounds (merged counts take none).
+    private let rowsHeld = Atomic<Int>(0)
+    public var rowsWaiting: Int { rowsHeld.load(ordering: .relaxed) }
     private let pendingBytes = Atomic<Int>(0)
 
     /// The disk refuses writes (full, read-only...): producers are not held back for it, or
@@ -96,9 +120,10 @@ public final class Journal: @unchecked Sendable {
 
     /// Why a new event must be refused: the database cannot be written and what waits for it
     /// is at its bound (nil: it may be applied). Cheap: checked for every journaled event.
-    func refusal() -> String? {
+    /// `more`: events applied but not yet queued (the rest of a read).
+    func refusal(more: Int = 0) -> String? {
         guard failing.load(ordering: .acquiring) else { return nil }
-        let waiting = backlog
+        let waiting = backlog + Int64(more)
         guard waiting >= maxBacklog || pendingBytes.load(ordering: .relaxed) >= maxBacklogBytes else { return nil }
         let f = trouble.withLock { $0.map { "\($0)" } ?? "the database cannot be written" }
         return "not applied: \(f), and \(Self.events(waiting)) already wait in memory for it "
@@ -117,7 +142,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     private func wakeProducers() {
-        guard backlog <= Int64(maxBacklog / 2) || holdingOff else { return }
+        guard rowsWaiting <= maxBacklog / 2 || holdingOff else { return }
         let ready = roomWaiters.withLock { w -> [@Sendable () -> Void] in defer { w.removeAll() }; return w }
         for resume in ready { resume() }
     }
@@ -125,11 +150,11 @@ public final class Journal: @unchecked Sendable {
     /// Connections that stopped reading for room, resumed once the backlog is down to half.
     private let roomWaiters = Mutex<[@Sendable () -> Void]>([])
 
-    /// A producer should stop reading: the backlog is over `maxBacklog` (not while the disk
+    /// A producer should stop reading: more than `maxBacklog` rows wait (not while the disk
     /// fails, where `refusal` bounds it, nor at shutdown).
-    func needsRoom() -> Bool { backlog > Int64(maxBacklog) && !holdingOff }
+    func needsRoom() -> Bool { rowsWaiting > maxBacklog && !holdingOff }
 
-    /// Runs `resume` once the backlog is down to half (at once if it already is): what a
+    /// Runs `resume` once the rows waiting are down to half (at once if it already is): what a
     /// connection that paused its reading for the disk waits for. Nothing blocks meanwhile.
     func whenRoom(_ resume: @escaping @Sendable () -> Void) {
         roomWaiters.withLock { $0.append(resume) }
@@ -147,6 +172,7 @@ public final class Journal: @unchecked Sendable {
         if committed.load(ordering: .acquiring) >= seq { body(nil); return }
         if let why = unsavedMessage() { body(why); return }
         waiters.withLock { $0.append((seq, body)) }
+        wake.signal()  // a client waits: commit now rather than at the end of the window
         // The writer may have committed, or failed, between the checks and the append.
         if committed.load(ordering: .acquiring) >= seq { fireWaiters() }
         if let why = unsavedMessage() { fireWaiters(unsaved: why) }
@@ -161,7 +187,11 @@ public final class Journal: @unchecked Sendable {
             while !stopped.load(ordering: .acquiring) {
                 // A disk that fails is retried once a `retryEvery`, not every window: each try
                 // costs a transaction and a copy of everything held.
-                Thread.sleep(forTimeInterval: failing.load(ordering: .acquiring) ? retryEvery : window)
+                if failing.load(ordering: .acquiring) {
+                    Thread.sleep(forTimeInterval: retryEvery)
+                } else {
+                    _ = wake.wait(timeout: .now() + window)
+                }
                 flush()
                 let now = Date().timeIntervalSince1970
                 if now - lastSnapshot >= snapshotEvery {
@@ -188,24 +218,27 @@ public final class Journal: @unchecked Sendable {
 
     /// Commits what is pending, then wakes the `sync` replies it covers.
     public func flush() {
-        let batch = pending.withLock { p -> [Store.Entry] in defer { p.removeAll(keepingCapacity: true) }; return p }
+        let (batch, through) = pending.withLock { $0.take() }
         guard !batch.isEmpty else { return }
         var written = 0
         do {
             // In chunks, so that syncs and held-back producers go on as soon as theirs is in.
             while written < batch.count {
                 let chunk = batch[written..<min(batch.count, written + Self.chunk)]
-                try store.append(Array(chunk))
+                try store.append(chunk.map(\.row))
                 written += chunk.count
-                committed.store(chunk.last!.seq, ordering: .releasing)
-                pendingBytes.subtract(chunk.reduce(0) { $0 + $1.line.utf8.count }, ordering: .relaxed)
+                // Every event up to the chunk's last row is in (a count merged into an earlier
+                // row was newer: it is in too); the last chunk covers the whole batch.
+                committed.store(written < batch.count ? chunk.last!.entry.seq : through, ordering: .releasing)
+                pendingBytes.subtract(chunk.reduce(0) { $0 + $1.weight }, ordering: .relaxed)
+                rowsHeld.subtract(chunk.count, ordering: .relaxed)
                 if failing.load(ordering: .acquiring) { recovered() }
                 wakeProducers()
                 if written < batch.count { fireWaiters() }
             }
         } catch {
             // Keep what was not written for the next try rather than lose it.
-            pending.withLock { $0.insert(contentsOf: batch[written...], at: 0) }
+            pending.withLock { $0.putBack(batch[written...], through: through) }
             failed(error as? StoreFailure ?? StoreFailure(path: store.path, reason: "\(error)"))
             return
         }
@@ -273,6 +306,7 @@ public final class Journal: @unchecked Sendable {
     /// Stops the writer after a last commit and snapshot.
     public func close() {
         guard thread != nil, !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        wake.signal()
         finished.wait()
         if let f = failure {
             SafeWrite.stderr("pipetop: \(Self.events(backlog)) could not be saved before the engine stopped: \(f)\n")

@@ -9,9 +9,9 @@ import PipetopWire
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write a job's whole record, every event, as JSON lines.",
+        abstract: "Write a job's whole record, its events, as JSON lines.",
         discussion: """
-        Reads the database (the engine may be running). Each line is a protocol event with `ts` set to when the engine applied it, so `pipetop replay` rebuilds the job as it was.
+        Reads the database (the engine may be running). Each line is a protocol event with `ts` set to when the engine applied it, so `pipetop replay` rebuilds the job as it was. Progress is kept as the journal keeps it: of a run of counts to one phase (at most 50 ms of them), the first and the newest; every other event as it was sent.
 
         Examples:
           pipetop export import-42 > import-42.jsonl

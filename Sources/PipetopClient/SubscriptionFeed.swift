@@ -124,8 +124,8 @@ public final class SubscriptionFeed: Sendable {
                 if job != nil { subscribe.append(("focus", .object(Self.focusFields(job: job, phase: phase)))) }
                 try conn.send(JSONWriter.string(.object(subscribe)) + "\n")
                 var heardAt = Date()
-                // The Board as the engine sent it (deltas apply to this), and decoded.
-                var mirror: JSONValue?
+                // The Board as the engine sent it: deltas apply to this.
+                var mirror: BoardMirror?
                 backoff = 0.25
                 while !stopped.load(ordering: .acquiring) {
                     let line = try conn.readLine(timeout: Self.idleWait)
@@ -152,15 +152,15 @@ public final class SubscriptionFeed: Sendable {
                         }
                         update { $0.hello = h; $0.link = .live }
                     case .board(_, let value):
-                        guard let board = try? JSONValueDecoder.decode(Board.self, from: value) else { continue }
-                        mirror = value
-                        update { $0.board = board; $0.link = .live }
+                        guard let m = try? BoardMirror(value) else { continue }
+                        mirror = m
+                        update { $0.board = m.board; $0.link = .live }
                     case .delta(_, let changes):
-                        // Applied to the last Board; without one the engine resends a whole one.
-                        guard let old = mirror else { continue }
-                        let value = MergePatch.apply(changes, to: old)
-                        guard let board = try? JSONValueDecoder.decode(Board.self, from: value) else { mirror = nil; continue }
-                        mirror = value
+                        // Applied to the last Board (only the jobs it names are decoded again);
+                        // without one, or when it does not apply, the next whole Board is awaited.
+                        guard mirror != nil else { continue }
+                        do { try mirror!.apply(changes) } catch { mirror = nil; continue }
+                        let board = mirror!.board
                         update { $0.board = board }
                     case .heartbeat, .event, .skipped: continue
                     }

@@ -55,6 +55,8 @@ import PipetopWire
         var state = PipelineState()
         var viewer: JSONValue?
         var last: JSONValue?
+        // The dashboard's way: only the jobs a delta names are decoded again.
+        var mirror: BoardMirror?
         var frames = 0, applied = 0
         for (i, (line, at)) in stream(seed: seed, count: 600).enumerated() {
             if case .success(.event(let e)) = EventDecoder.decode(line) {
@@ -69,16 +71,20 @@ import PipetopWire
             if let old = last, var v = viewer {
                 if let patch = MergePatch.diff(old, next) {
                     // The patch too goes through the wire's text.
-                    v = MergePatch.apply(try JSONParser.parse(JSONWriter.string(patch)), to: v)
+                    let sent = try JSONParser.parse(JSONWriter.string(patch))
+                    v = MergePatch.apply(sent, to: v)
+                    try mirror?.apply(sent)
                 }
                 viewer = v
             } else {
                 viewer = next
+                mirror = try BoardMirror(next)
             }
             last = next
             frames += 1
             let rebuilt = try JSONValueDecoder.decode(Board.self, from: try #require(viewer))
             #expect(rebuilt == board, "frame \(frames) of seed \(seed)")
+            #expect(mirror?.board == board, "the mirror, frame \(frames) of seed \(seed)")
             if rebuilt != board { return }
         }
         #expect(frames > 50 && applied > 300)

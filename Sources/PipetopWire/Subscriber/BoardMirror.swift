@@ -1,0 +1,66 @@
+import PipetopCore
+
+/// A viewer's copy of the engine's Board, kept up to date from `board.delta`s: only the jobs a
+/// delta names are patched and decoded again (decoding all 50 jobs of a busy Board at every
+/// frame was most of an attached dashboard's time), the rest of the Board field by field.
+public struct BoardMirror: Sendable {
+    public private(set) var board: Board
+    /// Each job as the engine sent it (what its patches apply to), by id.
+    private var jobValues: [String: JSONValue]
+
+    public init(_ value: JSONValue) throws {
+        board = try JSONValueDecoder.decode(Board.self, from: value)
+        jobValues = [:]
+        if case .array(let jobs)? = value["jobs"] {
+            for j in jobs { if case .string(let id)? = j["id"] { jobValues[id] = j } }
+        }
+    }
+
+    /// Applies one delta (`MergePatch` of the engine's Board). Throws when what results does not
+    /// decode: the viewer then waits for the next whole Board.
+    public mutating func apply(_ changes: JSONValue) throws {
+        guard case .object(let members) = changes else { throw WireError("a Board delta must be an object") }
+        var next = board
+        for (key, patch) in members {
+            switch key {
+            case "at": next.at = try JSONValueDecoder.decode(Double.self, from: patch)
+            case "unacknowledged": next.unacknowledged = try JSONValueDecoder.decode(Int.self, from: patch)
+            case "alerts": next.alerts = try JSONValueDecoder.decode([Alert].self, from: MergePatch.apply(patch, to: alertsValue))
+            case "host": next.host = try JSONValueDecoder.decode(BoardHost.self, from: MergePatch.apply(patch, to: hostValue))
+            case "jobs": next.jobs = try jobs(patched: patch)
+            default: continue  // a field this viewer does not know: an engine newer than it
+            }
+        }
+        board = next
+    }
+
+    /// The jobs after a patch of the jobs array: those it names decoded again, the others kept.
+    private mutating func jobs(patched patch: JSONValue) throws -> [BoardJob] {
+        guard case .object = patch, patch["shift"] == nil else {
+            // Replaced whole (ids not unique, say): decode it all.
+            let jobs = try JSONValueDecoder.decode([BoardJob].self, from: patch)
+            jobValues = [:]
+            if case .array(let values) = patch { for v in values { if case .string(let id)? = v["id"] { jobValues[id] = v } } }
+            return jobs
+        }
+        var byID: [String: BoardJob] = [:]
+        for j in board.jobs { byID[j.id] = j }
+        if case .object(let set)? = patch["set"] {
+            for (id, p) in set {
+                let value = jobValues[id].map { MergePatch.apply(p, to: $0) } ?? p
+                byID[id] = try JSONValueDecoder.decode(BoardJob.self, from: value)
+                jobValues[id] = value
+            }
+        }
+        var order = board.jobs.map(\.id)
+        if case .array(let ids)? = patch["ids"] {
+            order = ids.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+            let kept = Set(order)
+            for id in jobValues.keys where !kept.contains(id) { jobValues[id] = nil }
+        }
+        return order.compactMap { byID[$0] }
+    }
+
+    private var alertsValue: JSONValue { (try? JSONValueEncoder.encode(board.alerts)) ?? .array([]) }
+    private var hostValue: JSONValue { (try? JSONValueEncoder.encode(board.host)) ?? .object([]) }
+}

@@ -5,8 +5,12 @@ import PipetopCore
 /// frame was most of an attached dashboard's time), the rest of the Board field by field.
 public struct BoardMirror: Sendable {
     public private(set) var board: Board
-    /// Each job as the engine sent it (what its patches apply to), by id.
+    /// Each job as the engine sent it (what its patches apply to), by id, and the patches
+    /// applied to the typed job but not yet to this value (applied when it is needed, or when
+    /// `maxPending` of them wait).
     private var jobValues: [String: JSONValue]
+    private var pending: [String: [JSONValue]] = [:]
+    static let maxPending = 64
 
     public init(_ value: JSONValue) throws {
         board = try JSONValueDecoder.decode(Board.self, from: value)
@@ -40,6 +44,7 @@ public struct BoardMirror: Sendable {
             // Replaced whole (ids not unique, say): decode it all.
             let jobs = try JSONValueDecoder.decode([BoardJob].self, from: patch)
             jobValues = [:]
+            pending = [:]
             if case .array(let values) = patch { for v in values { if case .string(let id)? = v["id"] { jobValues[id] = v } } }
             return jobs
         }
@@ -47,18 +52,34 @@ public struct BoardMirror: Sendable {
         for j in board.jobs { byID[j.id] = j }
         if case .object(let set)? = patch["set"] {
             for (id, p) in set {
-                let value = jobValues[id].map { MergePatch.apply(p, to: $0) } ?? p
-                byID[id] = try JSONValueDecoder.decode(BoardJob.self, from: value)
-                jobValues[id] = value
+                // Most deltas change a few figures: applied to the typed job, kept for later.
+                if var job = byID[id], jobValues[id] != nil, BoardFieldPatch.apply(p, to: &job) {
+                    byID[id] = job
+                    pending[id, default: []].append(p)
+                    if pending[id]!.count >= Self.maxPending { _ = value(of: id) }
+                    continue
+                }
+                let patched = jobValues[id] == nil ? p : MergePatch.apply(p, to: value(of: id))
+                byID[id] = try JSONValueDecoder.decode(BoardJob.self, from: patched)
+                jobValues[id] = patched
             }
         }
         var order = board.jobs.map(\.id)
         if case .array(let ids)? = patch["ids"] {
             order = ids.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
             let kept = Set(order)
-            for id in jobValues.keys where !kept.contains(id) { jobValues[id] = nil }
+            for id in jobValues.keys where !kept.contains(id) { jobValues[id] = nil; pending[id] = nil }
         }
         return order.compactMap { byID[$0] }
+    }
+
+    /// A job's value with the patches still pending applied (and none pending any more).
+    private mutating func value(of id: String) -> JSONValue {
+        var v = jobValues[id] ?? .object([])
+        for p in pending[id] ?? [] { v = MergePatch.apply(p, to: v) }
+        pending[id] = nil
+        jobValues[id] = v
+        return v
     }
 
     private var alertsValue: JSONValue { (try? JSONValueEncoder.encode(board.alerts)) ?? .array([]) }

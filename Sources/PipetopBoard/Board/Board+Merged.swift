@@ -25,14 +25,7 @@ extension Board {
             out.unacknowledged += b.unacknowledged
             if out.host.last == nil { out.host = b.host }
         }
-        // As a person wants them listed, across hosts (`AlertBook.sorted`'s order).
-        out.alerts = alerts.sorted { a, b in
-            if a.isOpen != b.isOpen { return a.isOpen }
-            if (a.ack == nil) != (b.ack == nil) { return a.ack == nil }
-            if a.severity != b.severity { return a.severity > b.severity }
-            if a.lastAt != b.lastAt { return a.lastAt > b.lastAt }
-            return a.id < b.id
-        }
+        out.alerts = alerts.sorted(by: Alert.listedBefore)  // across hosts
         return out
     }
 }

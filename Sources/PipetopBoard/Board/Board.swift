@@ -23,8 +23,6 @@ public struct Board: Sendable, Equatable, Codable {
 
     public subscript(job id: String) -> BoardJob? { jobs.first { $0.id == id } }
 
-    /// Jobs in a state.
-    public func count(_ state: JobState) -> Int { jobs.reduce(0) { $0 + ($1.state == state ? 1 : 0) } }
 }
 
 extension Board {

@@ -65,18 +65,7 @@ public struct BoardJob: Sendable, Equatable, Codable {
     public func ownTime(_ now: Double) -> Double { now - skew }
 
     /// 0...1: each phase weighs the same, a running or failed one by its own fraction.
-    public var fraction: Double {
-        guard !phases.isEmpty else { return state == .completed ? 1 : 0 }
-        var sum = 0.0
-        for p in phases {
-            switch p.state {
-            case .done, .skipped: sum += 1
-            case .failed, .running: sum += p.fraction ?? 0
-            case .pending: break
-            }
-        }
-        return min(1, sum / Double(phases.count))
-    }
+    public var fraction: Double { JobFraction.of(phases.lazy.map { ($0.state, $0.fraction) }, completed: state == .completed) }
 
     /// Seconds since it started (to its end once ended) at `now` (engine's clock).
     public func elapsed(at now: Double) -> Double { max(0, (endedAt ?? (now - skew)) - startedAt) }

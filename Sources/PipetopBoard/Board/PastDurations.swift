@@ -10,11 +10,9 @@ public struct PastDurations: Sendable, Equatable, Codable {
         self.p50 = p50; self.p95 = p95; self.p99 = p99; self.runs = runs
     }
 
-    /// From the durations of the runs (nil for none). Nearest rank, as `percentile` says.
+    /// From the durations of the runs (nil for none), by `percentile`'s nearest rank.
     public init?(_ durations: [Double]) {
-        guard !durations.isEmpty else { return nil }
-        let s = durations.sorted()
-        func rank(_ p: Double) -> Double { s[max(0, min(s.count - 1, Int((p / 100 * Double(s.count)).rounded(.up)) - 1))] }
-        self.init(p50: rank(50), p95: rank(95), p99: rank(99), runs: s.count)
+        guard let p50 = percentile(durations, 50), let p95 = percentile(durations, 95), let p99 = percentile(durations, 99) else { return nil }
+        self.init(p50: p50, p95: p95, p99: p99, runs: durations.count)
     }
 }

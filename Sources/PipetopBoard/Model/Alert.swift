@@ -66,6 +66,16 @@ public struct Alert: Sendable, Codable, Equatable, Identifiable {
     public var needsAttention: Bool { isOpen && ack == nil && silencedUntil == nil }
     /// The rule that raised it: `stalled` for `rule:stalled`, else the kind itself.
     public var ruleName: String { kind.hasPrefix("rule:") ? String(kind.dropFirst(5)) : kind }
+    /// How a person wants alerts listed: open before resolved, unacknowledged before
+    /// acknowledged, most severe first, newest first.
+    public static func listedBefore(_ a: Alert, _ b: Alert) -> Bool {
+        if a.isOpen != b.isOpen { return a.isOpen }
+        if (a.ack == nil) != (b.ack == nil) { return a.ack == nil }
+        if a.severity != b.severity { return a.severity > b.severity }
+        if a.lastAt != b.lastAt { return a.lastAt > b.lastAt }
+        return a.id < b.id
+    }
+
     public var fingerprint: String { Alert.fingerprint(job: job, phase: phase, kind: kind) }
 
     public static func fingerprint(job: String, phase: String?, kind: String) -> String {

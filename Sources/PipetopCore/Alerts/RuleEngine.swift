@@ -239,9 +239,9 @@ extension PipelineState {
     }
 
     /// The job id of alerts about pipetop itself.
-    public static let ownJob = "pipetop"
+    public static let ownJob = Board.ownJob
     /// pipetop's own alert while its database cannot be written (dashboards show it as a banner).
-    public static let notSavedKind = "not-saved"
+    public static let notSavedKind = Board.notSavedKind
 
     /// The open not-saved alert, if any: what every dashboard's banner says.
     public var notSavedAlert: Alert? {

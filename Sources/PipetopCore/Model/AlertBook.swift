@@ -136,13 +136,7 @@ public struct AlertBook: Sendable, Codable, Equatable {
     /// How a person wants them listed: open before resolved, unacknowledged before
     /// acknowledged, most severe first, newest first.
     public var sorted: [Alert] {
-        all.filter(\.isListed).sorted { a, b in
-            if a.isOpen != b.isOpen { return a.isOpen }
-            if (a.ack == nil) != (b.ack == nil) { return a.ack == nil }
-            if a.severity != b.severity { return a.severity > b.severity }
-            if a.lastAt != b.lastAt { return a.lastAt > b.lastAt }
-            return a.id < b.id
-        }
+        all.filter(\.isListed).sorted(by: Alert.listedBefore)
     }
 
     private mutating func trim(to limit: Int? = nil) {

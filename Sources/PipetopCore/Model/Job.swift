@@ -85,19 +85,7 @@ public struct Job: Sendable, Codable, Equatable {
 
     /// Overall completion in 0...1: each phase weighs the same; a running phase counts by
     /// its own fraction (0 when it has no total).
-    public var fraction: Double {
-        guard !phases.isEmpty else { return state == .completed ? 1 : 0 }
-        var sum = 0.0
-        for p in phases {
-            switch p.state {
-            case .done, .skipped: sum += 1
-            case .failed: sum += p.fraction ?? 0
-            case .running: sum += p.fraction ?? 0
-            case .pending: break
-            }
-        }
-        return min(1, sum / Double(phases.count))
-    }
+    public var fraction: Double { JobFraction.of(phases.lazy.map { ($0.state, $0.fraction) }, completed: state == .completed) }
 
     public func elapsed(now: Double) -> Double { max(0, (endedAt ?? now) - startedAt) }
 

@@ -34,8 +34,8 @@ struct EventLog: Sendable {
     func after(_ seq: UInt64) -> ArraySlice<Entry> {
         let first = max(seq &+ 1, oldest)
         guard first < next else { return [] }
+        // Only the entries asked for are copied, in order (the ring wraps at `head`).
         let skip = Int(first - oldest)
-        let ordered = ring.count < Self.capacity ? ring[...] : ArraySlice(ring[head...] + ring[..<head])
-        return ordered.dropFirst(skip)
+        return ArraySlice((skip..<ring.count).map { ring[(head + $0) % ring.count] })
     }
 }

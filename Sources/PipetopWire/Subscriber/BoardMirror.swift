@@ -10,11 +10,16 @@ public struct BoardMirror: Sendable {
     /// `maxPending` of them wait).
     private var jobValues: [String: JSONValue]
     private var pending: [String: [JSONValue]] = [:]
+    /// The alerts and the host as the engine sent them (their patches apply to these).
+    private var alertsValue: JSONValue
+    private var hostValue: JSONValue
     static let maxPending = 64
 
     public init(_ value: JSONValue) throws {
         board = try JSONValueDecoder.decode(Board.self, from: value)
         jobValues = [:]
+        alertsValue = value["alerts"] ?? .array([])
+        hostValue = value["host"] ?? .object([])
         if case .array(let jobs)? = value["jobs"] {
             for j in jobs { if case .string(let id)? = j["id"] { jobValues[id] = j } }
         }
@@ -29,8 +34,12 @@ public struct BoardMirror: Sendable {
             switch key {
             case "at": next.at = try JSONValueDecoder.decode(Double.self, from: patch)
             case "unacknowledged": next.unacknowledged = try JSONValueDecoder.decode(Int.self, from: patch)
-            case "alerts": next.alerts = try JSONValueDecoder.decode([Alert].self, from: MergePatch.apply(patch, to: alertsValue))
-            case "host": next.host = try JSONValueDecoder.decode(BoardHost.self, from: MergePatch.apply(patch, to: hostValue))
+            case "alerts":
+                alertsValue = MergePatch.apply(patch, to: alertsValue)
+                next.alerts = try JSONValueDecoder.decode([Alert].self, from: alertsValue)
+            case "host":
+                hostValue = MergePatch.apply(patch, to: hostValue)
+                next.host = try JSONValueDecoder.decode(BoardHost.self, from: hostValue)
             case "jobs": next.jobs = try jobs(patched: patch)
             default: continue  // a field this viewer does not know: an engine newer than it
             }
@@ -82,6 +91,4 @@ public struct BoardMirror: Sendable {
         return v
     }
 
-    private var alertsValue: JSONValue { (try? JSONValueEncoder.encode(board.alerts)) ?? .array([]) }
-    private var hostValue: JSONValue { (try? JSONValueEncoder.encode(board.host)) ?? .object([]) }
 }

@@ -100,7 +100,7 @@ struct ReportTests {
         #expect(live.status == 0, "\(live.err)")
         #expect(live.out.contains("r,rep,1,a,a,running"))
         let missing = try runPipetop(["report", "nope", "--socket", d.sock])
-        #expect(missing.status != 0 && missing.err.contains("no job 'nope'"))
+        #expect(missing.status != 0 && missing.err.contains("no job has the id or name 'nope'"))
         let none = try runPipetop(["report", "--socket", d.dir + "/none.sock", "--db", d.dir + "/none.db"])
         #expect(none.status != 0 && none.err.contains("no engine on the socket and no database"))
     }

@@ -129,11 +129,12 @@ public enum Reply: Sendable, Equatable {
 }
 
 /// The answer to `resume`: the job's state and last checkpoint (nil when it has none or the
-/// engine does not know the job).
+/// engine does not know the job). `job` is an id or a name (its newest run); the answer names
+/// the id.
 public enum ResumeReply {
-    public static func json(job: String, state: PipelineState) -> JSONValue {
-        guard let j = state[job: job] else {
-            return .object([("type", .string("resume")), ("job", .string(job)), ("known", .bool(false)), ("checkpoint", .null)])
+    public static func json(job reference: String, state: PipelineState) -> JSONValue {
+        guard let job = state.jobID(for: reference), let j = state[job: job] else {
+            return .object([("type", .string("resume")), ("job", .string(reference)), ("known", .bool(false)), ("checkpoint", .null)])
         }
         var checkpoint: JSONValue = .null
         if let c = j.checkpoints.last {

@@ -92,11 +92,14 @@ struct AckCommand: ParsableCommand {
         commandName: "ack",
         abstract: "Acknowledge an alert: it stops asking for attention (and being re-sent) until it resolves.",
         discussion: """
+        Takes an alert's id, or a job (id or name: its newest run) to acknowledge every open alert of that job.
+
         Examples:
           pipetop ack 'import-42/fetch/rule:stalled#1' --comment "API down, on it"
+          pipetop ack nightly-import
         """)
 
-    @Argument(help: "The alert's id (from `pipetop alerts`).")
+    @Argument(help: "The alert's id (from `pipetop alerts`), or a job's id or name.")
     var id: String
 
     @Option(name: .long, help: "Why, or what is being done.")
@@ -106,13 +109,21 @@ struct AckCommand: ParsableCommand {
 
     func run() throws {
         let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: ":memory:", command: "ack")
-        guard let alert = state.alerts[id] else {
+        let alerts: [Alert]
+        if let alert = state.alerts[id] {
+            alerts = [alert]
+        } else if let job = state.jobID(for: id) {
+            alerts = state.alerts.all.filter { $0.job == job && $0.isOpen && $0.ack == nil }
+            if alerts.isEmpty { throw CLIError("pipetop ack: job '\(job)' has no open alert that is not acknowledged") }
+        } else {
             let near = state.alerts.all.filter(\.isOpen).map(\.id).prefix(5).joined(separator: ", ")
-            throw CLIError("pipetop ack: no alert '\(id)'" + (near.isEmpty ? "" : " (open: \(near))"))
+            throw CLIError("pipetop ack: no alert and no job has the id '\(id)'" + (near.isEmpty ? " (no alert is open)" : " (open alerts: \(near))"))
         }
-        try EngineRequest.send(Event(job: alert.job, .ack(.init(alert: alert.id, by: userAtHost(), comment: comment))),
-                               socket: socketOptions.resolved, command: "ack")
-        print("acknowledged \(alert.id)")
+        for alert in alerts {
+            try EngineRequest.send(Event(job: alert.job, .ack(.init(alert: alert.id, by: userAtHost(), comment: comment))),
+                                   socket: socketOptions.resolved, command: "ack")
+            print("acknowledged \(alert.id)")
+        }
     }
 }
 
@@ -132,7 +143,7 @@ struct SilenceCommand: ParsableCommand {
     @Option(name: .long, help: "The rule (e.g. stalled, error-rate, or a configured rule's name).")
     var rule: String?
 
-    @Option(name: .long, help: "The job's id.")
+    @Option(name: .long, help: "The job, by id or name (a name means its newest run's id, which `pipetop run` and the clients keep across runs).")
     var job: String?
 
     @Option(name: .long, help: ArgumentHelp("Jobs whose label KEY is VALUE (repeatable).", valueName: "KEY=VALUE"))
@@ -166,7 +177,12 @@ struct SilenceCommand: ParsableCommand {
             labels[parts[0]] = parts.count > 1 ? parts[1] : ""
         }
         let seconds = Self.seconds(duration)!
-        try EngineRequest.send(Event(job: job ?? Event.anyJob, .silence(.init(rule: rule, match: labels, seconds: seconds, by: userAtHost(), comment: comment))),
+        var jobID = job
+        if let job {
+            let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: ":memory:", command: "silence")
+            jobID = job == Event.anyJob ? job : try JobArgument.id(job, in: state, command: "silence")
+        }
+        try EngineRequest.send(Event(job: jobID ?? Event.anyJob, .silence(.init(rule: rule, match: labels, seconds: seconds, by: userAtHost(), comment: comment))),
                                socket: socketOptions.resolved, command: "silence")
         print("silenced for \(Format.duration(seconds))")
     }

@@ -18,7 +18,7 @@ struct ExportCommand: ParsableCommand {
           pipetop replay import-42.jsonl --socket /tmp/other.sock
         """)
 
-    @Argument(help: "The job's id.")
+    @Argument(help: "The job, by id or name (a name means its newest run's id; every run under that id is written).")
     var job: String
 
     @OptionGroup var database: DatabaseOptions
@@ -31,9 +31,14 @@ struct ExportCommand: ParsableCommand {
         guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
             throw CLIError("pipetop export: no database at \(path) (an engine started with --db :memory: keeps no record)")
         }
-        let entries: [Store.Entry]
-        do { entries = try Store.reading(path).entries(job: job) } catch { throw CLIError("pipetop export: \(StateReader.unreadable(path, error))") }
-        guard !entries.isEmpty else { throw CLIError("pipetop export: no events of job '\(job)' in \(path)") }
+        var entries: [Store.Entry]
+        do {
+            let store = try Store.reading(path)
+            entries = try store.entries(job: job)
+            // Not an id with events: a name, resolved on the database's own state.
+            if entries.isEmpty, let id = try store.restoreState().state.jobID(for: job), id != job { entries = try store.entries(job: id) }
+        } catch { throw CLIError("pipetop export: \(StateReader.unreadable(path, error))") }
+        guard !entries.isEmpty else { throw CLIError("pipetop export: no events of a job with the id or name '\(job)' in \(path)") }
         var out = ""
         for e in entries {
             guard case .object(var m) = (try? JSONParser.parse(e.line)) ?? .null else { continue }

@@ -15,7 +15,7 @@ struct HistoryCommand: ParsableCommand {
           pipetop history "nightly import" --json
         """)
 
-    @Argument(help: "The pipeline (default: all).")
+    @Argument(help: "The pipeline, or a job's id or name (its pipeline; default: all).")
     var pipeline: String?
 
     @Flag(name: .long, help: "Print JSON: {pipeline: [runs]} with per-phase durations.")
@@ -29,8 +29,10 @@ struct HistoryCommand: ParsableCommand {
         let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "history", preferDatabase: database.db != nil)
         var history = state.history
         if let p = pipeline {
-            guard let runs = history[p] else { throw CLIError("pipetop history: no finished runs of '\(p)'") }
-            history = [p: runs]
+            // A pipeline's name, else a job's id or name standing for its pipeline.
+            let pipeline = history[p] != nil ? p : state.jobID(for: p).flatMap { state[job: $0] }.map(RunSummary.pipeline(of:)) ?? p
+            guard let runs = history[pipeline] else { throw CLIError("pipetop history: no finished runs of '\(p)'") }
+            history = [pipeline: runs]
         }
         if json {
             let data = try JSONEncoder().encode(history)

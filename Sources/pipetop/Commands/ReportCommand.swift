@@ -22,7 +22,7 @@ struct ReportCommand: ParsableCommand {
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, detailed, json, csv }
 
-    @Argument(help: "Job ids (default: every job).")
+    @Argument(help: "Jobs, by id or name (a name means its newest run; default: every job).")
     var jobs: [String] = []
 
     @Option(name: .long, help: "text, detailed, json or csv.")
@@ -34,9 +34,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "report", preferDatabase: database.db != nil)
-        for id in jobs where state[job: id] == nil { throw CLIError("pipetop report: no job '\(id)'") }
+        let ids = try jobs.map { try JobArgument.id($0, in: state, command: "report") }
         let board = BoardProjector.board(state, now: now, options: .everything)
-        let selected = jobs.isEmpty ? board.jobs : jobs.compactMap { board[job: $0] }
+        let selected = ids.isEmpty ? board.jobs : ids.compactMap { board[job: $0] }
         switch format {
         case .json: Swift.print(JSONWriter.string(Report.json(board, jobs: selected)))
         case .csv: print(Report.csv(selected, now: board.at), terminator: "")

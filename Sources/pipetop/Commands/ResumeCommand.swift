@@ -18,7 +18,7 @@ struct ResumeCommand: ParsableCommand {
           pipetop resume import-42 --json
         """)
 
-    @Argument(help: "The job's id.")
+    @Argument(help: "The job, by id or name (a name means its newest run).")
     var job: String
 
     @Flag(name: .long, help: "Print the whole answer as JSON: job, state, run and checkpoint {name, at, phase, done, failed, data}.")
@@ -37,7 +37,8 @@ struct ResumeCommand: ParsableCommand {
         }
         if answer["checkpoint"] == nil || answer["checkpoint"] == .null {
             let known = answer["known"] == .bool(true)
-            throw CLIError(known ? "pipetop resume: job '\(job)' has no checkpoint" : "pipetop resume: no job '\(job)'")
+            let id = answer["job"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? job
+            throw CLIError(known ? "pipetop resume: job '\(id)' has no checkpoint" : "pipetop resume: no job has the id or name '\(job)'")
         }
     }
 

@@ -31,7 +31,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "The job's name (default: the command's name).")
     var name: String?
 
-    @Option(name: .long, help: "The job's id (default: NAME-PID).")
+    @Option(name: [.customLong("id"), .customLong("job")],
+            help: "The job's id (default: the name, so each run is the next run of one job; NAME-PID while another `pipetop run` of that name is still going).")
     var job: String?
 
     @Option(name: .long, help: ArgumentHelp("The job's phases, comma-separated; the first starts with the command, the next ones when the command says so (see below).", valueName: "a,b,c"))
@@ -60,9 +61,10 @@ struct RunCommand: ParsableCommand {
         // First of all: from here on a SIGINT/SIGTERM/SIGHUP is kept for the command.
         let forwarder = SignalForwarder.install()
         let jobName = name ?? (argv[0] as NSString).lastPathComponent
-        let jobID = job ?? "\(jobName)-\(getpid())"
         let phaseList = phases?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
         let socket = socketOptions.resolved
+        let identity = job == nil ? RunIdentity.claim(name: jobName, socket: socket) : nil
+        let jobID = job ?? identity!.id
 
         let logFD: Int32? = try log.map { path in
             let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)

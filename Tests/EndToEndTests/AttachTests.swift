@@ -54,6 +54,13 @@ struct AttachTests {
         let (both, s) = pane.waitFor(15) { $0.contains("127.0.0.1: etl-on-a") && $0.contains("localhost: train-on-b") }
         #expect(both, "\(s)")
         try pane.keys("q")
+
+        // Two engines of one host: each named by its socket.
+        let same = ([pipetopBinary, "attach", "127.0.0.1:\(a.sock)", "127.0.0.1:\(b.sock)"] + ssh.attachArguments).joined(separator: " ")
+        let pane2 = try TmuxPane(same, width: 200, height: 20, env: ["LANG": "C.UTF-8"])
+        let (named, s2) = pane2.waitFor(15) { $0.contains("127.0.0.1:\(a.dir.split(separator: "/").last!)/d.sock: etl-on-a") && $0.contains("127.0.0.1:\(b.dir.split(separator: "/").last!)/d.sock: train-on-b") }
+        #expect(named, "\(s2)")
+        try pane2.keys("q")
     }
 
     @Test func aHostWithoutPipetopSaysSo() throws {

@@ -47,7 +47,13 @@ final class SSHServer {
          "UserKnownHostsFile=/dev/null", "LogLevel=ERROR"]
     }
 
-    var attachArguments: [String] { options.flatMap { ["--ssh-option", $0] } + ["--pipetop", pipetopBinary] }
+    /// The same, given as people give them to ssh (`-p`, `-i`, `-oK=V`, a bare `K=V`), with no
+    /// spaces: the tests join them into a shell command line.
+    var attachArguments: [String] {
+        ["--ssh-option", "-p\(port)", "--ssh-option", "-i\(dir)/user_key", "--ssh-option", "-oIdentitiesOnly=yes",
+         "--ssh-option", "-oStrictHostKeyChecking=no"]
+            + ["UserKnownHostsFile=/dev/null", "LogLevel=ERROR"].flatMap { ["--ssh-option", $0] } + ["--pipetop", pipetopBinary]
+    }
 
     deinit {
         stopChild(pid)

@@ -13,13 +13,15 @@ struct AttachCommand: ParsableCommand {
         Examples:
           pipetop attach build-3
           pipetop attach ana@gpu-1 gpu-2:/run/user/1000/pipetop/pipetop.sock
-          pipetop attach cluster-head --ssh-option ProxyJump=bastion --pipetop /opt/pipetop/bin/pipetop
+          pipetop attach cluster-head --ssh-option '-J bastion' --ssh-option '-p 2222' --pipetop /opt/pipetop/bin/pipetop
+          pipetop attach gpu-1:/run/a.sock gpu-1:/run/b.sock     # two engines on one host, named by their sockets
         """)
 
     @Argument(help: ArgumentHelp("Hosts as [user@]host[:socket] (the socket on that host; default: its default).", valueName: "host"))
     var hosts: [String]
 
-    @Option(name: .customLong("ssh-option"), help: ArgumentHelp("An ssh -o option (repeatable), e.g. Port=2222.", valueName: "option"))
+    @Option(name: .customLong("ssh-option"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("An ssh option with its value, as ssh takes it (repeatable): '-p 2222', '-J bastion', '-F FILE', '-i KEY', '-o K=V'; a bare K=V means -o K=V.", valueName: "option"))
     var sshOptions: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The pipetop command on the remote hosts.", valueName: "path"))
@@ -29,11 +31,12 @@ struct AttachCommand: ParsableCommand {
 
     func validate() throws {
         if hosts.isEmpty { throw ValidationError("name at least one host") }
-        let names = hosts.map { Self.target($0).name }
-        if Set(names).count != names.count { throw ValidationError("a host is named twice") }
+        let names = Self.names(hosts)
+        if let twice = names.first(where: { n in names.filter { $0 == n }.count > 1 }) { throw ValidationError("\(twice) is named twice") }
+        do { _ = try SSHArguments.parse(sshOptions) } catch { throw ValidationError(error.description) }
     }
 
-    /// `[user@]host[:socket]` → the ssh destination, the name shown, and the remote socket.
+    /// `[user@]host[:socket]` → the ssh destination, the host, and the remote socket.
     static func target(_ spec: String) -> (destination: String, name: String, socket: String?) {
         var destination = spec, socket: String?
         if let colon = spec.firstIndex(of: ":") {
@@ -45,6 +48,24 @@ struct AttachCommand: ParsableCommand {
         return (destination, name, socket)
     }
 
+    /// The name each engine is shown by: its host, or `host:socket` when several engines of one
+    /// host are watched, with as much of the socket's path as tells them apart (`gpu-1:a.sock`,
+    /// `gpu-1:team/pipetop.sock`).
+    static func names(_ specs: [String]) -> [String] {
+        let targets = specs.map(target)
+        return targets.map { t in
+            let others = targets.filter { $0.name == t.name }
+            guard others.count > 1 else { return t.name }
+            let mine = (t.socket ?? "default").split(separator: "/")
+            for n in 1...max(1, mine.count) {
+                let tail = mine.suffix(n)
+                let clash = others.filter { ($0.socket ?? "default").split(separator: "/").suffix(n) == tail }.count > 1
+                if !clash || n == mine.count { return t.name + ":" + tail.joined(separator: "/") }
+            }
+            return t.name + ":" + (t.socket ?? "default")
+        }
+    }
+
     /// The ssh command line that runs the bridge on `spec`'s host.
     static func sshCommand(_ spec: String, options: [String], pipetop: String) -> [String] {
         let t = target(spec)
@@ -53,7 +74,7 @@ struct AttachCommand: ParsableCommand {
         // -T: no terminal; -C: compress the stream; BatchMode: never hang on a password prompt;
         // keepalives: a dead link is noticed in 30 s.
         var args = ["ssh", "-T", "-C", "-o", "BatchMode=yes", "-o", "ServerAliveInterval=10", "-o", "ServerAliveCountMax=3"]
-        for o in options { args += ["-o", o] }
+        args += (try? SSHArguments.parse(options)) ?? []  // checked in validate()
         return args + ["--", t.destination, remote]
     }
 
@@ -75,8 +96,8 @@ struct AttachCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let fps = display.effective(Config.load().0).fps
         let options = sshOptions, pipetop = self.pipetop
-        let source = MultiSource(hosts: hosts.map { spec in
-            let name = Self.target(spec).name
+        let names = Self.names(hosts)
+        let source = MultiSource(hosts: zip(hosts, names).map { spec, name in
             let command = Self.sshCommand(spec, options: options, pipetop: pipetop)
             return (name, { @Sendable in try EngineConnection(command: command, label: name, explain: Self.explain) })
         }, fps: fps)

@@ -19,15 +19,19 @@ public enum Format {
         return scaled(Double(n))
     }
 
-    /// "0.4/s", "12/s", "1.2k/s"; with a unit: "12 rows/s".
+    /// "12/s", "1.2k/s"; slower than one a second per minute ("30/min", "1.0/min") and slower
+    /// than one a minute per hour ("2.0/h"), so a page a minute never reads "0.0/s"; with a
+    /// unit: "12 rows/s". Nothing at all: "0/s".
     public static func rate(_ r: Double?, unit: String? = nil) -> String {
         guard let r, r.isFinite, r >= 0 else { return "-" }
+        let (value, per): (Double, String) = r == 0 || r >= 1 ? (r, "s") : r * 60 >= 1 ? (r * 60, "min") : (r * 3600, "h")
         let n: String
-        if r < 10 { n = String(format: "%.1f", r) }
-        else if r < 1000 { n = String(format: "%.0f", r) }
-        else { n = scaled(r) }
-        if let unit, !unit.isEmpty { return "\(n) \(unit)/s" }
-        return "\(n)/s"
+        if value == 0 { n = "0" }
+        else if value < 10 { n = String(format: "%.1f", value) }
+        else if value < 1000 { n = String(format: "%.0f", value) }
+        else { n = scaled(value) }
+        if let unit, !unit.isEmpty { return "\(n) \(unit)/\(per)" }
+        return "\(n)/\(per)"
     }
 
     /// "42%", with no decimals; clamps to 0...100.
@@ -36,9 +40,10 @@ public enum Format {
         return "\(Int((min(1, max(0, f)) * 100).rounded(.down)))%"
     }
 
-    /// "512B", "3.4K", "1.2G" (binary units, as top and htop print memory).
+    /// "512B", "3.4KiB", "1.2GiB": binary units (as top and htop count memory), named so they
+    /// cannot be read as decimal ones; the one form for bytes everywhere pipetop prints them.
     public static func bytes(_ n: Int) -> String {
-        let units = ["B", "K", "M", "G", "T", "P"]
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var v = Double(max(0, n))
         var i = 0
         while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }

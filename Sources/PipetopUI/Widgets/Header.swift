@@ -25,7 +25,8 @@ struct Header: Widget {
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
         var right = " \(Format.clock(m.now)) "
         if let h = m.board.host.last, r.width >= 100 {
-            right = " cpu \(Int(saturating: h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
+            // "host": a job's cpu% counts cores (100% = one), the host's is of all of them.
+            right = " host cpu \(Int(saturating: h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
         }
         let alertX = r.maxX - TextWidth.columns(right) - TextWidth.columns(alertText)
         x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: y, style: theme.header, limit: alertX)

@@ -110,8 +110,9 @@ struct JobDetail: Widget {
         let countW = 17, pctW = 5, rateW = 10, elapsedW = 8, etaW = 12
         let counts: String = {
             let figures: String
-            if let t = p.total { figures = "\(Format.count(p.accounted))/\(Format.count(t))" }
-            else if p.accounted > 0 { figures = Format.count(p.accounted) }
+            // Done, as the phase table's DONE says; failures show in its FAILED column.
+            if let t = p.total { figures = "\(Format.count(p.done))/\(Format.count(t))" }
+            else if p.done > 0 { figures = Format.count(p.done) }
             else { return "" }
             // The unit goes when it does not fit; the figures never do.
             let withUnit = figures + (p.unit.map { " " + $0 } ?? "")

@@ -21,7 +21,8 @@ struct Resources: Widget {
             g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX)
             return
         }
-        let facts = ["cpu \(Int(saturating: cpuNow.rounded()))%", "rss \(Format.bytes(rssNow)) (peak \(Format.bytes(res.peakRSS)))",
+        // 100% is one core (as top counts a process); said in cores so it is never read as the host's share.
+        let facts = ["cpu \(Int(saturating: cpuNow.rounded()))% (\(String(format: "%.1f", cpuNow / 100)) cores)", "rss \(Format.bytes(rssNow)) (peak \(Format.bytes(res.peakRSS)))",
                      "\(res.processes ?? 0) proc \(res.threads ?? 0) thr", "\(String(format: "%.1f", res.cpuSeconds)) cpu-s",
                      "read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes))"]
         TitleRule(title: "resources", facts: facts, factStyle: theme.text, glyphs: glyphs, theme: theme).render(into: &g, rect: r)

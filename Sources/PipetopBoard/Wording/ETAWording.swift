@@ -30,6 +30,8 @@ public enum ETAWording {
         if let idle = j.stalled(at: now) { return ("stalled " + stallTime(idle), .stalled) }
         guard let e = j.eta else { return ("-", .unknown) }
         let left = e.left(at: now)
+        // "at least 0s" says nothing: unknown.
+        if e.confidence == .lowerBound && left.remaining < 0.5 { return ("-", .unknown) }
         let mark = e.confidence == .lowerBound ? marks.atLeast : e.confidence == .rough ? marks.rough : ""
         var text = label + mark + Format.duration(left.remaining)
         if form != .short && e.confidence != .lowerBound {
@@ -61,6 +63,7 @@ public enum ETAWording {
         if let idle = j.stalled(at: now) { return ", stalled \(Format.duration(idle))" }
         guard let e = j.eta else { return "" }
         let left = e.left(at: now)
+        if e.confidence == .lowerBound && left.remaining < 0.5 { return "" }
         guard e.confidence != .lowerBound else { return ", ETA at least \(Format.duration(left.remaining)) (phases ahead unknown)" }
         return ", ETA \(Format.duration(left.remaining)) (\(Format.duration(left.low))-\(Format.duration(left.high)), "
             + (e.confidence == .calibrated ? "80%" : "rough") + "), done about \(Format.finish(now + left.remaining, now: now))"

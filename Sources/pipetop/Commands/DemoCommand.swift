@@ -9,7 +9,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Show the dashboard on a built-in simulated workload.",
         discussion: """
-        Five pipelines of six phases with sub-steps, uneven rates, a failure, a stall and a skipped phase, fed to an engine over its real socket. The demo's engine listens on a private socket (shown in the footer) so your own engine is left alone; --socket feeds the engine there instead (starting one if none is listening).
+        Five pipelines of six phases with sub-steps, uneven rates, a failure, a stall and a skipped phase, fed to an engine over its real socket, each after four completed past runs (so estimates have ranges from the start); the training job's process is real (`pipetop demo-worker`, a fifth of a core and 16-128 MiB, ended with the demo), so its resource timelines move. The demo's engine listens on a private socket (shown in the footer) so your own engine is left alone; --socket feeds the engine there instead (starting one if none is listening).
 
         Examples:
           pipetop demo

@@ -10,4 +10,6 @@ struct DemoJob {
     var startedAgo: Double
     /// Seconds after the job ends before it runs again (nil: never).
     var restartAfter: Double?
+    /// The demo's real worker process is this job's, sampled for its resource timelines.
+    var sampled = false
 }

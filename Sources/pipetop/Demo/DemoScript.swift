@@ -1,4 +1,8 @@
 enum DemoScript {
+    /// Completed runs of each pipeline sent before the live ones (an hour apart), so estimates
+    /// have a history to calibrate on from the first frame: ranges, and `≈` where it is thin.
+    static let pastRuns = 4
+
     static let jobs: [DemoJob] = [
         DemoJob(id: "etl-orders", name: "etl-orders", labels: ["team": "billing"], phases: [
             DemoPhase(id: "extract", name: "extract", total: 1_800, unit: "rows", rate: 3_000, stepSize: 600, stepLabel: "partition"),
@@ -33,7 +37,7 @@ enum DemoScript {
             DemoPhase(id: "evaluate", name: "evaluate", total: 10_000, unit: "images", rate: 800),
             DemoPhase(id: "export", name: "export", total: 3, unit: "formats", rate: 0.5, stepSize: 1, stepLabel: "format"),
             DemoPhase(id: "publish", name: "publish", total: 1, rate: 0.5),
-        ], startedAgo: 40, restartAfter: 30),
+        ], startedAgo: 40, restartAfter: 30, sampled: true),
         DemoJob(id: "s3-backup", name: "s3-backup", labels: [:], phases: [
             DemoPhase(id: "scan", name: "scan", total: 40_000, unit: "files", rate: 8_000),
             DemoPhase(id: "diff", name: "diff", total: 40_000, unit: "files", rate: 12_000),

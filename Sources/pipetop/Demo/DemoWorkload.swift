@@ -23,7 +23,11 @@ final class DemoWorkload: Sendable {
 
     private func run() {
         var conn: EngineConnection?
-        var sims = DemoScript.jobs.map { JobSimulation(script: $0) }
+        let worker = DemoWorker.start()
+        defer { worker?.stop() }
+        var sims = DemoScript.jobs.map { JobSimulation(script: $0, samplePid: $0.sampled ? worker?.pid : nil, runsBefore: DemoScript.pastRuns) }
+        // The past first: the live runs' clock starts once it is made, so they are not behind.
+        var backlog = Self.pastRuns(before: Date().timeIntervalSince1970)
         var last = Date().timeIntervalSince1970
         // Replay history, in one-second steps, with the timestamps it would have had.
         for i in sims.indices {
@@ -43,6 +47,9 @@ final class DemoWorkload: Sendable {
             last = now
             for i in sims.indices { sims[i].tick(dt: dt, at: now) }
             if let c = conn {
+                if !backlog.isEmpty {
+                    do { try c.send(backlog.map(EventEncoder.line).joined()); backlog = [] } catch { conn = nil; continue }
+                }
                 var out = ""
                 for i in sims.indices {
                     for e in sims[i].drain() { out += EventEncoder.line(e) }
@@ -54,5 +61,26 @@ final class DemoWorkload: Sendable {
             Thread.sleep(forTimeInterval: 0.1)
         }
         conn?.close()
+    }
+
+    /// `DemoScript.pastRuns` completed runs of every pipeline, an hour apart, ending before its
+    /// live run starts, in one-second steps with the timestamps they would have had.
+    static func pastRuns(before now: Double) -> [Event] {
+        var events: [Event] = []
+        for job in DemoScript.jobs {
+            var sim = JobSimulation(script: job, rehearsal: true)
+            for k in 0..<DemoScript.pastRuns {
+                var t = now - job.startedAgo - Double(DemoScript.pastRuns - k) * 3600
+                sim.begin(at: t)
+                // In 5-second steps (a past run needs its shape, not every count); a run of the
+                // script takes minutes, 3 hours bounds one that never ends.
+                for _ in 0..<2_160 where !sim.ended {
+                    t += 5
+                    sim.tick(dt: 5, at: t)
+                }
+                events += sim.drain()
+            }
+        }
+        return events
     }
 }

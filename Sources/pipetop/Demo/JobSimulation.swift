@@ -18,8 +18,20 @@ struct JobSimulation {
     private var stalledReportAt = 0.0
     private var pending: [Event] = []
     private var run = 0
+    /// A past run that went well: no failure, no stall, its own pace (0.85 to 1.15).
+    private let rehearsal: Bool
+    private var pace = 1.0
+    private let samplePid: Int32?
 
-    init(script: DemoJob) { self.script = script }
+    /// `runsBefore`: runs of this job already sent (the past runs), so the log counts on.
+    init(script: DemoJob, samplePid: Int32? = nil, rehearsal: Bool = false, runsBefore: Int = 0) {
+        self.script = script
+        self.run = runsBefore
+        self.samplePid = samplePid
+        self.rehearsal = rehearsal
+    }
+
+    var ended: Bool { endedAt != nil }
 
     static let stalledReportEvery = 5.0
 
@@ -39,8 +51,9 @@ struct JobSimulation {
         stepIndex = 0
         endedAt = nil
         stalled = false
+        if rehearsal { pace = Double.random(in: 0.85...1.15) }
         emit(.jobStart(.init(name: script.name, phases: script.phases.map { .init(id: $0.id, name: $0.name == $0.id ? nil : $0.name) },
-                             labels: script.labels.merging(["demo": "true"]) { a, _ in a })), at: t)
+                             samplePid: samplePid, labels: script.labels.merging(["demo": "true"]) { a, _ in a })), at: t)
         emit(.log(.init(level: .info, message: "run \(run) started")), at: t)
         startPhase(at: t)
     }
@@ -66,7 +79,7 @@ struct JobSimulation {
 
     mutating func tick(dt: Double, at t: Double) {
         if let ended = endedAt {
-            if let again = script.restartAfter, t - ended >= again { begin(at: t) }
+            if !rehearsal, let again = script.restartAfter, t - ended >= again { begin(at: t) }
             return
         }
         guard phase < script.phases.count else { return }
@@ -81,9 +94,9 @@ struct JobSimulation {
         let swing = 1 + p.swing * sin((t - phaseStartedAt) / 3.2 + Double(script.id.count))
         let jitter = Double.random(in: 0.85...1.15)
         let before = Int(done)
-        done = min(Double(p.total), done + p.rate * dt * swing * jitter)
+        done = min(Double(p.total), done + p.rate * pace * dt * swing * jitter)
         var now = Int(done)
-        if let stall = p.stallAt, now >= stall {
+        if !rehearsal, let stall = p.stallAt, now >= stall {
             now = stall
             done = Double(stall)
             stalled = true
@@ -92,7 +105,7 @@ struct JobSimulation {
             emit(.log(.init(level: .warn, message: p.stallLog, phase: p.id)), at: t)
             return
         }
-        if let failAt = p.failAt, now >= failAt {
+        if !rehearsal, let failAt = p.failAt, now >= failAt {
             emit(.progress(.init(phase: p.id, done: failAt, failed: 3)), at: t)
             if p.stepSize > 0 {
                 emit(.step(.init(phase: p.id, step: stepName(p, stepIndex), state: .failed, detail: p.failReason)), at: t)

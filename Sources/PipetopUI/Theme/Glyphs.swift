@@ -1,7 +1,9 @@
 import PipetopCore
 
 /// The characters the dashboard draws with, in two tiers: UTF-8 (block bars, round symbols,
-/// box lines) and ASCII for terminals or locales that cannot show them.
+/// box lines) and ASCII for terminals or locales that cannot show them. In ASCII too each
+/// glyph has one meaning: `>` is only the cursor, `*` only running, `~` only "about", `..`
+/// only a cut text, `X` only failed (README.md lists them).
 public struct Glyphs: Sendable, Equatable {
     public enum Tier: String, Sendable { case utf8, ascii }
     public let tier: Tier
@@ -16,19 +18,19 @@ public struct Glyphs: Sendable, Equatable {
     public func phase(_ s: PhaseState) -> String {
         switch s {
         case .pending: return u ? "○" : "."
-        case .running: return u ? "◐" : ">"
+        case .running: return u ? "◐" : "*"
         case .done: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
-        case .skipped: return u ? "⊘" : "-"
+        case .skipped: return u ? "⊘" : "/"
         }
     }
 
     public func job(_ s: JobState) -> String {
         switch s {
         case .pending: return u ? "○" : "."
-        case .running, .completing: return u ? "◐" : ">"
+        case .running, .completing: return u ? "◐" : "*"
         case .pausing, .paused: return u ? "‖" : "="
-        case .canceling, .canceled: return u ? "⊘" : "-"
+        case .canceling, .canceled: return u ? "⊘" : "/"
         case .completed: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
         }
@@ -36,27 +38,28 @@ public struct Glyphs: Sendable, Equatable {
 
     public func step(_ s: StepState) -> String {
         switch s {
-        case .running: return u ? "◐" : ">"
+        case .running: return u ? "◐" : "*"
         case .done: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
         }
     }
 
-    public var ellipsis: String { u ? "…" : "~" }
+    public var ellipsis: String { u ? "…" : ".." }
     /// Before an estimate with too little history to calibrate its range.
     public var rough: String { u ? "≈" : "~" }
     /// Before an estimate that is a lower bound (phases ahead unknown).
-    public var atLeast: String { u ? "≥" : ">" }
+    public var atLeast: String { u ? "≥" : ">=" }
     public var rangeDash: String { u ? "–" : "-" }
     public var alertMark: String { u ? "⚑" : "!" }
-    public var ackMark: String { u ? "✓" : "v" }
-    public var checkpoint: String { u ? "◆" : "*" }
+    /// An acknowledged alert: `a`, the key that acknowledges.
+    public var ackMark: String { u ? "✓" : "a" }
+    public var checkpoint: String { u ? "◆" : "@" }
 
     public func severity(_ s: Alert.Severity) -> String {
         switch s {
         case .info: return u ? "ℹ" : "i"
-        case .warning: return u ? "▲" : "!"
-        case .critical: return u ? "✖" : "X"
+        case .warning: return u ? "▲" : "W"
+        case .critical: return u ? "✖" : "C"
         }
     }
     public var selected: String { u ? "▶" : ">" }

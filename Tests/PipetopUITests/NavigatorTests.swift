@@ -196,7 +196,7 @@ struct NavigatorTests {
             let text = DashboardView.render(model, width: w, height: h, glyphs: .utf8, theme: .defaultDark).text
             for b in KeyTable.bindings {
                 let pair = HelpOverlay.pairs.first { $0.0 == b.action || $0.1 == b.action }
-                let shown = pair?.2 ?? String(b.help.prefix(w / 2))
+                let shown = pair?.2 ?? String(b.help.prefix(w / 3))
                 #expect(text.contains(shown), "help at \(w)x\(h) lacks: \(shown)")
             }
         }
@@ -204,5 +204,32 @@ struct NavigatorTests {
             let footer = KeyTable.footer(for: c)
             #expect(footer.first?.action == .help, "\(c): help must come first in the footer")
         }
+    }
+}
+
+@Suite("Help screen")
+struct HelpScreenTests {
+    @Test func scrollsInASidePaneAndAnyOtherKeyClosesIt() throws {
+        var m = try Fixture.model()
+        _ = m.nav.handle(.char("?"), state: m.board, pageSize: 8, width: 60)
+        let first = DashboardView.render(m, width: 60, height: 16, glyphs: .utf8, theme: .defaultDark).text
+        #expect(first.contains("move up / down") && first.contains("scroll (1-"))
+        #expect(!first.contains("at least"), "the legend is below the fold at 60x16")
+        _ = m.nav.handle(.end, state: m.board, pageSize: 8, width: 60)
+        let end = DashboardView.render(m, width: 60, height: 16, glyphs: .utf8, theme: .defaultDark).text
+        #expect(end.contains("at least") && !end.contains("move up / down"))
+        _ = m.nav.handle(.char("z"), state: m.board, pageSize: 8, width: 60)
+        #expect(!m.nav.helpShown && m.nav.helpScroll == 0)
+    }
+
+    @Test func noKeyIsListedTwiceAndLongLinesWrap() throws {
+        let entries = HelpOverlay.entries(in: .overview, glyphs: .utf8)
+        let keys = entries.flatMap { $0.keys.split(separator: " ").filter { $0 != "/" }.flatMap { $0.split(separator: ",") } }
+        #expect(Set(keys).count == keys.count, "\(keys)")
+        var m = try Fixture.model()
+        _ = m.nav.handle(.char("?"), state: m.board, pageSize: 8, width: 60)
+        let text = DashboardView.render(m, width: 60, height: 16, glyphs: .utf8, theme: .defaultDark).text
+        // Cut at the box's edge before; now whole, on two lines.
+        #expect(text.contains("filter the list (Enter keeps it, Esc") && text.contains("clears it)"))
     }
 }

@@ -7,7 +7,7 @@ struct OverviewViewTests {
     init() { _ = utc }
 
     /// Every screen, at the smallest usual size and a large one, in both glyph tiers.
-    @Test(arguments: ["overview", "job", "phase", "alerts", "help"], [(80, 24), (200, 60)])
+    @Test(arguments: ["overview", "job", "phase", "alerts", "help", "help-scrolled"], [(80, 24), (60, 16), (200, 60)])
     func goldenScreens(screen: String, size: (Int, Int)) throws {
         for tier in [Glyphs.Tier.utf8, .ascii] {
             var m = try Fixture.model()
@@ -17,9 +17,10 @@ struct OverviewViewTests {
             case "phase": keys = [.enter, .down, .down, .enter] // its failed phase
             case "alerts": keys = [.char("!")]
             case "help": keys = [.char("?")]
+            case "help-scrolled": keys = [.char("?"), .char("j"), .char("j"), .end]  // to its end
             default: keys = []
             }
-            for k in keys { _ = m.nav.handle(k, state: m.board, pageSize: 10) }
+            for k in keys { _ = m.nav.handle(k, state: m.board, pageSize: size.1 - 8, width: size.0) }
             let g = DashboardView.render(m, width: size.0, height: size.1, glyphs: Glyphs(tier), theme: .defaultDark)
             #expect(try matchesGolden(g.text, "\(screen)-\(size.0)x\(size.1)-\(tier.rawValue)"))
         }
@@ -146,7 +147,7 @@ struct GridTests {
         let shown = KeyTable.footer(for: .overview)
         Footer(bindings: shown, status: "s", statusStyle: .plain, glyphs: .ascii, theme: .monochrome).render(into: &g, rect: Rect(x: 0, y: 0, width: 120, height: 1))
         for b in shown { #expect(g.text.contains(b.footer!)) }
-        #expect(g.text.contains("^v/jk"))
+        #expect(g.text.contains("Up/Dn/jk"))
         #expect(KeyTable.action(for: .char("j"), in: .overview) == .moveDown)
         #expect(KeyTable.action(for: .char("q"), in: .overview) == .quit)
         #expect(KeyTable.action(for: .char("q"), in: .phase) == .back)

@@ -95,7 +95,7 @@ public final class Dashboard {
                 if key != .resize { model.notice = nil }  // a notice stays until the next key
                 if key == .resize { terminal.invalidate(); continue }
                 let (w, h) = terminal.size
-                switch model.nav.handle(key, state: model.board, pageSize: pageSize, tooSmall: DashboardView.isTooSmall(width: w, height: h)) {
+                switch model.nav.handle(key, state: model.board, pageSize: pageSize, width: w, tooSmall: DashboardView.isTooSmall(width: w, height: h)) {
                 case .none: break
                 case .quit: return
                 case .send(let events): source.send(events)

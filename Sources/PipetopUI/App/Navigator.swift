@@ -35,7 +35,9 @@ public struct Navigator: Sendable, Equatable {
     /// On the overview and job screens, Tab moves the cursor into the alerts pane.
     public var alertsFocused = false
     public var editingFilter = false
-    public var helpShown = false
+    public var helpShown = false { didSet { if !helpShown { helpScroll = 0 } } }
+    /// Lines of the help scrolled past.
+    public var helpScroll = 0
     public var confirm: Confirm?
     /// Who acknowledges (`user@host`).
     public var user: String
@@ -138,10 +140,22 @@ public struct Navigator: Sendable, Equatable {
 
     /// `tooSmall`: the terminal shows "terminal too small" and nothing else, so no key may
     /// act blindly (a `y` once acknowledged every alert behind it): only `q` quits.
-    public mutating func handle(_ key: Key, state s: Board, pageSize: Int, tooSmall: Bool = false) -> Effect {
+    /// `width`: the screen's, for how far the help can scroll.
+    public mutating func handle(_ key: Key, state s: Board, pageSize: Int, width: Int = 80, tooSmall: Bool = false) -> Effect {
         if tooSmall { return key == .char("q") ? .quit : .none }
         if helpShown {
-            helpShown = false  // any key closes help
+            // The movement keys scroll it (it may be taller than a side pane); any other closes it.
+            let room = max(1, pageSize + 8 - 5)
+            let last = max(0, HelpOverlay.lineCount(width: min(width - 2, 80), context: context, glyphs: .utf8) - room)
+            switch KeyTable.action(for: key, in: .overview) {
+            case .moveDown: helpScroll = min(last, helpScroll + 1)
+            case .moveUp: helpScroll = max(0, helpScroll - 1)
+            case .pageDown: helpScroll = min(last, helpScroll + room)
+            case .pageUp: helpScroll = max(0, helpScroll - room)
+            case .top: helpScroll = 0
+            case .bottom: helpScroll = last
+            default: helpShown = false
+            }
             return .none
         }
         if let c = confirm {

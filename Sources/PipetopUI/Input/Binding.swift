@@ -24,7 +24,8 @@ public struct Binding: Sendable {
     public func shownKeys(_ g: Glyphs) -> String {
         let text = keyLabel ?? keys.first?.label ?? ""
         guard g.tier == .ascii else { return text }
-        return text.replacingOccurrences(of: "↑", with: "^").replacingOccurrences(of: "↓", with: "v")
-            .replacingOccurrences(of: "←", with: "<").replacingOccurrences(of: "→", with: ">")
+        // Arrows by name: ">" and "<" mean other things in ASCII (the cursor, "at least").
+        return text.replacingOccurrences(of: "↑↓", with: "Up/Dn").replacingOccurrences(of: "↑", with: "Up").replacingOccurrences(of: "↓", with: "Down")
+            .replacingOccurrences(of: "←", with: "Left").replacingOccurrences(of: "→", with: "Right")
     }
 }

@@ -68,8 +68,6 @@ public struct Glyphs: Sendable, Equatable {
     public var vertical: String { u ? "│" : "|" }
     public var dot: String { u ? "·" : "|" }
     public var stepIndent: String { u ? "↳" : "`" }
-    public var up: String { u ? "↑" : "^" }
-    public var down: String { u ? "↓" : "v" }
     /// Partial-cell fills for smooth bars, from 1/8 to 8/8.
     public var barEighths: [String] { u ? ["▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"] : ["#", "#", "#", "#", "#", "#", "#", "#"] }
     public var barEmpty: String { u ? " " : "." }

@@ -35,6 +35,36 @@ struct NavigatorTests {
         #expect(m.sortedJobs.count == 4)
     }
 
+    @Test func slashStartsANewFilterThatMatchesWhatRowsShowAndEscClearsAKeptOne() throws {
+        var m = try Fixture.model()
+        _ = press(&m, .char("/"), .char("m"), .char("l"), .enter)
+        #expect(m.nav.filter == "ml")
+        // A second `/` starts afresh (it used to append: "mlfailed").
+        _ = press(&m, .char("/"))
+        for c in "stalled" { _ = press(&m, .char(c)) }
+        _ = press(&m, .enter)
+        #expect(m.sortedJobs.map(\.id) == ["gen"], "genome-align is stalled: the row says so")
+        _ = press(&m, .char("/"))
+        for c in "alerting" { _ = press(&m, .char(c)) }
+        _ = press(&m, .enter)
+        #expect(!m.sortedJobs.isEmpty && m.sortedJobs.allSatisfy { j in m.board.alerts.contains { $0.job == j.id && $0.needsAttention } })
+        // Esc on the overview clears the kept filter.
+        _ = press(&m, .escape)
+        #expect(m.nav.filter == nil && m.sortedJobs.count == 4)
+    }
+
+    @Test func aKeyThatCannotActSaysWhy() throws {
+        var m = try Fixture.model(selected: "ml")  // finished, no alerts
+        _ = press(&m, .char("a"))
+        #expect(m.nav.hint == "no alert here needs acknowledging")
+        let text = DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("no alert here needs acknowledging"))
+        _ = press(&m, .char("j"))
+        #expect(m.nav.hint == nil, "the next key takes the message away")
+        _ = press(&m, .char("!"), .char("x"))
+        #expect(m.nav.hint != nil)
+    }
+
     @Test func filtersMatchStatesToo() throws {
         var m = try Fixture.model(selected: "etl")
         _ = press(&m, .enter, .char("/"))
@@ -118,10 +148,11 @@ struct NavigatorTests {
         let first = try #require(m.nav.alert(in: m.board))
         #expect(press(&m, .char("a")) == [.send([Event(job: first.job, .ack(.init(alert: first.id, by: "ana@build-3")))])])
         #expect(m.nav.selectedAlert == first.id)
-        // With no open alert selected, x clears every resolved one.
+        // With no open alert selected, x clears every resolved one; with none, it says so.
         var none = DashboardModel(board: Board(at: 0), now: 0, host: "h", socket: "/s")
         _ = press(&none, .char("!"))
-        #expect(press(&none, .char("x")) == [.send([Event(job: "*", .clearAlerts(nil))])])
+        #expect(press(&none, .char("x")) == [.none])
+        #expect(none.nav.hint == "nothing resolved to clear")
     }
 
     /// Behind "terminal too small" nothing is seen, so nothing acts but q (a blind y once

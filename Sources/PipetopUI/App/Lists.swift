@@ -11,8 +11,9 @@ public enum Lists {
             if j.state == .failed || alerting.contains(j.id) { return 0 }
             return j.state.isTerminal ? 2 : 1
         }
+        let openKinds = filter?.isEmpty == false ? Dictionary(grouping: s.alerts.filter(\.isOpen), by: \.job).mapValues { $0.map(\.ruleName) } : [:]
         return s.jobs
-            .filter { matches(filter, $0.name, $0.id, $0.state.rawValue) }
+            .filter { matches(filter, rowWords($0, alerting: alerting.contains($0.id), alertKinds: openKinds[$0.id] ?? [])) }
             .sorted { a, b in
                 let ra = rank(a), rb = rank(b)
                 if ra != rb { return ra < rb }
@@ -40,8 +41,20 @@ public enum Lists {
         }
     }
 
+    /// What a job's row says, in words a filter can match: its name (with the host, when
+    /// attached), id, state, run, labels (`key=value`), "stalled", "alerting", and the kinds of
+    /// its open alerts ("lost", "job-failed", ...).
+    static func rowWords(_ j: BoardJob, alerting: Bool, alertKinds: [String]) -> [String] {
+        var words = [j.name, j.id, j.state.rawValue, "run \(j.run)"] + j.labels.map { "\($0.key)=\($0.value)" } + alertKinds
+        if j.stalledSince != nil && !j.state.isTerminal { words.append("stalled") }
+        if alerting { words.append("alerting") }
+        return words
+    }
+
     /// Case-insensitive substring match on any of the fields; no filter matches everything.
-    static func matches(_ filter: String?, _ fields: String...) -> Bool {
+    static func matches(_ filter: String?, _ fields: String...) -> Bool { matches(filter, fields) }
+
+    static func matches(_ filter: String?, _ fields: [String]) -> Bool {
         guard let f = filter?.lowercased(), !f.isEmpty else { return true }
         return fields.contains { $0.lowercased().contains(f) }
     }

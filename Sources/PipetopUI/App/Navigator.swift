@@ -36,6 +36,8 @@ public struct Navigator: Sendable, Equatable {
     public var alertsFocused = false
     public var editingFilter = false
     public var helpShown = false { didSet { if !helpShown { helpScroll = 0 } } }
+    /// Why the last key did nothing ("no alert to acknowledge here"), until the next key.
+    public var hint: String?
     /// Lines of the help scrolled past.
     public var helpScroll = 0
     public var confirm: Confirm?
@@ -143,6 +145,7 @@ public struct Navigator: Sendable, Equatable {
     /// `width`: the screen's, for how far the help can scroll.
     public mutating func handle(_ key: Key, state s: Board, pageSize: Int, width: Int = 80, tooSmall: Bool = false) -> Effect {
         if tooSmall { return key == .char("q") ? .quit : .none }
+        hint = nil
         if helpShown {
             // The movement keys scroll it (it may be taller than a side pane); any other closes it.
             let room = max(1, pageSize + 8 - 5)
@@ -171,6 +174,10 @@ public struct Navigator: Sendable, Equatable {
             alertsFocused = false
             return .none
         }
+        if key == .escape, let f = lists[listKey]?.filter, !f.isEmpty {
+            lists[listKey]?.filter = nil  // Esc clears a kept filter before it goes back
+            return .none
+        }
         guard let action = KeyTable.action(for: key, in: context) else { return .none }
         switch action {
         case .quit:
@@ -179,8 +186,9 @@ public struct Navigator: Sendable, Equatable {
         case .back: back()
         case .help: helpShown = true
         case .filter:
+            // A new filter each time (the kept one is shown in the footer; Esc clears it).
             editingFilter = true
-            if lists[listKey]?.filter == nil { lists[listKey, default: ListState()].filter = "" }
+            lists[listKey, default: ListState()].filter = ""
         case .moveUp: move(by: -1, s)
         case .moveDown: move(by: 1, s)
         case .pageUp: move(by: -max(1, pageSize), s)
@@ -198,19 +206,19 @@ public struct Navigator: Sendable, Equatable {
         case .nextFailed: jumpToFailed(forward: true, s)
         case .previousFailed: jumpToFailed(forward: false, s)
         case .acknowledge:
-            guard let a = ackTarget(s) else { return .none }
+            guard let a = ackTarget(s) else { return nothing("no alert here needs acknowledging") }
             // The acknowledged alert moves down the list; the cursor stays on it (so `x` next clears it).
             if screen == .alerts || alertsFocused { selectedAlert = a.id }
             return .send([Event(job: a.job, .ack(.init(alert: a.id, by: user)))])
         case .acknowledgeAll:
             let open = alertScope(in: s).filter(\.needsAttention)
-            guard !open.isEmpty else { return .none }
+            guard !open.isEmpty else { return nothing("no alert shown needs acknowledging") }
             confirm = Confirm(question: "Acknowledge \(open.count) alert\(open.count == 1 ? "" : "s")? (y/n)",
                               onYes: open.map { Event(job: $0.job, .ack(.init(alert: $0.id, by: user))) })
         case .silence:
             // The selected alert's rule, for its job (an alert about the host or pipetop itself
             // is silenced for every job).
-            guard let a = silenceTarget(s) else { return .none }
+            guard let a = silenceTarget(s) else { return nothing("no alert here to silence") }
             let target = s[job: a.job] != nil ? a.job : Event.anyJob
             var choices: [Character: [Event]] = [:]
             for (k, _, seconds) in Self.silenceChoices {
@@ -223,15 +231,29 @@ public struct Navigator: Sendable, Equatable {
             // The selected alert, once acknowledged (a failure, an error, a job's own alert:
             // a rule's alert resolves by itself), is cleared.
             if screen == .alerts || alertsFocused, let a = alert(in: s), a.isOpen {
-                return a.ack != nil && a.isEventDriven ? .send([Event(job: a.job, .clearAlerts(a.id))]) : .none
+                if a.ack == nil { return nothing("acknowledge it first (a), then x clears it") }
+                return a.isEventDriven ? .send([Event(job: a.job, .clearAlerts(a.id))]) : nothing("a rule's alert clears itself when its condition ends")
             }
             // Else resolved alerts go: all of them on the alerts screen; elsewhere the
             // selected job's, with its acknowledged failure.
-            if screen == .alerts { return .send([Event(job: Event.anyJob, .clearAlerts(nil))]) }
-            guard let j = job(in: s) else { return .none }
-            let acked = Lists.alerts(s, job: j.id, filter: nil).filter { $0.isOpen && $0.ack != nil && $0.isEventDriven }
+            if screen == .alerts {
+                guard s.alerts.contains(where: { !$0.isOpen }) else { return nothing("nothing resolved to clear") }
+                return .send([Event(job: Event.anyJob, .clearAlerts(nil))])
+            }
+            guard let j = job(in: s) else { return nothing("no job selected") }
+            let mine = Lists.alerts(s, job: j.id, filter: nil)
+            let acked = mine.filter { $0.isOpen && $0.ack != nil && $0.isEventDriven }
+            guard !acked.isEmpty || mine.contains(where: { !$0.isOpen }) else {
+                return nothing(mine.contains(where: \.isOpen) ? "acknowledge its alerts first (a), then x clears them" : "nothing resolved to clear")
+            }
             return .send([Event(job: j.id, .clearAlerts(nil))] + acked.map { Event(job: $0.job, .clearAlerts($0.id)) })
         }
+        return .none
+    }
+
+    /// A key that cannot act here: says why, and does nothing.
+    private mutating func nothing(_ why: String) -> Effect {
+        hint = why
         return .none
     }
 
@@ -325,7 +347,7 @@ public struct Navigator: Sendable, Equatable {
     private mutating func jumpToFailed(forward: Bool, _ s: Board) {
         guard case .phase(let j, let p) = screen, let phase = s[job: j]?.phase(p) else { return }
         let steps = Lists.steps(phase, filter: filter)
-        guard !steps.isEmpty else { return }
+        guard !steps.isEmpty else { hint = "no steps in this phase"; return }
         let current = stepIndex(in: s)
         let n = steps.count
         for k in 1...n {
@@ -335,5 +357,6 @@ public struct Navigator: Sendable, Equatable {
                 return
             }
         }
+        hint = "no failed step in this phase" + (phase.steps.items?.count ?? 0 < phase.steps.total ? " among the steps kept" : "")
     }
 }

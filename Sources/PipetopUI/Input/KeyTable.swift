@@ -12,7 +12,7 @@ public enum KeyTable {
         Binding([.end, .char("G")], .bottom, help: "last row"),
         Binding([.enter, .right, .char("l")], .drill, in: [.overview, .job, .alerts], footer: "open", help: "open what is selected", label: "Enter"),
         Binding([.escape, .backspace, .left, .char("h")], .back, in: [.job, .phase, .alerts], footer: "back", help: "back to the screen before", label: "Esc"),
-        Binding([.char("/")], .filter, footer: "filter", help: "filter the list (Enter keeps it, Esc clears it)"),
+        Binding([.char("/")], .filter, footer: "filter", help: "a new filter on what rows show: name, state, stalled, alerting, labels... (Enter keeps it, Esc clears it)"),
         Binding([.char("n")], .nextFailed, in: [.phase], footer: "next fail", help: "jump to the next failed step"),
         Binding([.char("N")], .previousFailed, in: [.phase], help: "jump to the previous failed step"),
         Binding([.char("a")], .acknowledge, footer: "ack", help: "acknowledge the selected alert (or the job's newest)"),

@@ -63,6 +63,11 @@ public struct DashboardView: Widget {
             g.put(" " + c.question, x: r.x, y: y, style: theme.warn.with([.reverse, .bold]))
             return
         }
+        if let hint = m.nav.hint {
+            g.fill(r, theme.footerText)
+            g.put(" " + hint, x: r.x, y: y, style: theme.warn, limit: r.maxX)
+            return
+        }
         Footer(bindings: KeyTable.footer(for: m.nav.context), status: status, statusStyle: statusStyle, urgent: m.link != .live,
                glyphs: glyphs, theme: theme).render(into: &g, rect: r)
     }

@@ -261,6 +261,6 @@ struct HelpScreenTests {
         _ = m.nav.handle(.char("?"), state: m.board, pageSize: 8, width: 60)
         let text = DashboardView.render(m, width: 60, height: 16, glyphs: .utf8, theme: .defaultDark).text
         // Cut at the box's edge before; now whole, on two lines.
-        #expect(text.contains("filter the list (Enter keeps it, Esc") && text.contains("clears it)"))
+        #expect(text.contains("a new filter on what rows show:") && text.contains("name, state, stalled, alerting,"))
     }
 }

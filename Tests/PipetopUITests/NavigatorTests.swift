@@ -222,9 +222,13 @@ struct NavigatorTests {
         nav.helpShown = true
         var model = m
         model.nav = nav
-        // Every binding is listed, on 80x24 too: its own help, or the line it shares with its opposite.
+        // Every binding is listed, on 80x24 too (scrolled to its end): its own help, or the line
+        // it shares with its opposite.
         for (w, h) in [(120, 40), (80, 24)] {
-            let text = DashboardView.render(model, width: w, height: h, glyphs: .utf8, theme: .defaultDark).text
+            var text = DashboardView.render(model, width: w, height: h, glyphs: .utf8, theme: .defaultDark).text
+            var scrolled = model
+            _ = scrolled.nav.handle(.end, state: scrolled.board, pageSize: h - 8, width: w)
+            text += DashboardView.render(scrolled, width: w, height: h, glyphs: .utf8, theme: .defaultDark).text
             for b in KeyTable.bindings {
                 let pair = HelpOverlay.pairs.first { $0.0 == b.action || $0.1 == b.action }
                 let shown = pair?.2 ?? String(b.help.prefix(w / 3))
@@ -262,5 +266,47 @@ struct HelpScreenTests {
         let text = DashboardView.render(m, width: 60, height: 16, glyphs: .utf8, theme: .defaultDark).text
         // Cut at the box's edge before; now whole, on two lines.
         #expect(text.contains("a new filter on what rows show:") && text.contains("name, state, stalled, alerting,"))
+    }
+}
+
+@Suite("Sorting and showing jobs")
+struct JobOrderTests {
+    init() { _ = utc }
+
+    func press(_ m: inout DashboardModel, _ keys: Key...) { for k in keys { _ = m.nav.handle(k, state: m.board, pageSize: 10) } }
+
+    @Test func oSortsByTheNextKeyAndOReversesIt() throws {
+        var m = try Fixture.model()
+        let byAttention = m.sortedJobs.map(\.id)
+        #expect(byAttention.first == "etl", "failed first by default")
+        press(&m, .char("o"))
+        #expect(m.nav.sort == .name)
+        let names = m.sortedJobs.map { $0.name.lowercased() }
+        #expect(names == names.sorted())
+        var text = DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("JOB↑"))
+        press(&m, .char("O"))
+        #expect(m.sortedJobs.map { $0.name.lowercased() } == names.reversed())
+        #expect(DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains("JOB↓"))
+        press(&m, .char("o"))  // progress, most done first
+        let fractions = m.sortedJobs.map(\.fraction)
+        #expect(fractions == fractions.sorted(by: >))
+        text = DashboardView.render(m, width: 100, height: 30, glyphs: .ascii, theme: .defaultDark).text
+        #expect(text.contains("PROGRESSv"))
+        press(&m, .char("o"), .char("o"), .char("o"))  // eta, elapsed, cpu: no column of its own
+        #expect(m.nav.sort == .cpu)
+        #expect(DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains("JOB by cpu↓"))
+    }
+
+    @Test func vShowsActiveThenFailedThenAllAndTheHeaderSaysWhich() throws {
+        var m = try Fixture.model()
+        press(&m, .char("v"))
+        #expect(m.nav.show == .active && m.sortedJobs.allSatisfy { !$0.state.isTerminal } && !m.sortedJobs.isEmpty)
+        #expect(DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains("showing active"))
+        press(&m, .char("v"))
+        let alerting = Set(m.board.alerts.filter(\.needsAttention).map(\.job))
+        #expect(m.nav.show == .failed && m.sortedJobs.allSatisfy { $0.state == .failed || alerting.contains($0.id) })
+        press(&m, .char("v"))
+        #expect(m.nav.show == .all && m.sortedJobs.count == m.board.jobs.count)
     }
 }

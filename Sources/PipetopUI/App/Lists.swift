@@ -3,9 +3,9 @@ import PipetopCore
 /// The rows of each list, in the order shown and after the `/` filter: one place, so the
 /// views that draw them and the navigator that moves through them always agree.
 public enum Lists {
-    /// Jobs: failed or alerting first, then the ones still going, then the finished ones;
-    /// newest first inside each group.
-    public static func jobs(_ s: Board, filter: String?) -> [BoardJob] {
+    /// Jobs: by default failed or alerting first, then the ones still going, then the finished
+    /// ones, newest first inside each group; or in the order `sort` says (ties: that default).
+    public static func jobs(_ s: Board, filter: String?, show: JobShow = .all, sort: JobSort = .attention, reversed: Bool = false) -> [BoardJob] {
         let alerting = Set(s.alerts.filter(\.needsAttention).map(\.job))
         func rank(_ j: BoardJob) -> Int {
             if j.state == .failed || alerting.contains(j.id) { return 0 }
@@ -13,8 +13,10 @@ public enum Lists {
         }
         let openKinds = filter?.isEmpty == false ? Dictionary(grouping: s.alerts.filter(\.isOpen), by: \.job).mapValues { $0.map(\.ruleName) } : [:]
         return s.jobs
+            .filter { show.includes($0, alerting: alerting.contains($0.id)) }
             .filter { matches(filter, rowWords($0, alerting: alerting.contains($0.id), alertKinds: openKinds[$0.id] ?? [])) }
             .sorted { a, b in
+                if let first = sort.before(a, b, at: s.at, rank: rank) { return first != reversed }
                 let ra = rank(a), rb = rank(b)
                 if ra != rb { return ra < rb }
                 if a.startedAt != b.startedAt { return a.startedAt > b.startedAt }

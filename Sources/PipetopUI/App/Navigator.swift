@@ -38,6 +38,10 @@ public struct Navigator: Sendable, Equatable {
     public var helpShown = false { didSet { if !helpShown { helpScroll = 0 } } }
     /// Why the last key did nothing ("no alert to acknowledge here"), until the next key.
     public var hint: String?
+    /// The overview's order (`o`, `O`) and which jobs it shows (`v`).
+    public var sort = JobSort.attention
+    public var sortReversed = false
+    public var show = JobShow.all
     /// Lines of the help scrolled past.
     public var helpScroll = 0
     public var confirm: Confirm?
@@ -93,7 +97,7 @@ public struct Navigator: Sendable, Equatable {
         switch screen {
         case .job(let id), .phase(let id, _): return s[job: id]
         default:
-            let jobs = Lists.jobs(s, filter: list(.jobs).filter)
+            let jobs = self.jobs(in: s)
             return list(.jobs).index(in: jobs, id: \.id).map { jobs[$0] }
         }
     }
@@ -203,6 +207,11 @@ public struct Navigator: Sendable, Equatable {
             if screen != .alerts { stack.append(.alerts) }
         case .focusAlerts:
             alertsFocused.toggle()
+        case .sortNext:
+            sort = sort.next
+            sortReversed = false
+        case .sortReverse: sortReversed.toggle()
+        case .showNext: show = show.next
         case .nextFailed: jumpToFailed(forward: true, s)
         case .previousFailed: jumpToFailed(forward: false, s)
         case .acknowledge:
@@ -249,6 +258,11 @@ public struct Navigator: Sendable, Equatable {
             return .send([Event(job: j.id, .clearAlerts(nil))] + acked.map { Event(job: $0.job, .clearAlerts($0.id)) })
         }
         return .none
+    }
+
+    /// The overview's jobs as listed: shown, filtered and sorted as the person chose.
+    public func jobs(in s: Board) -> [BoardJob] {
+        Lists.jobs(s, filter: list(.jobs).filter, show: show, sort: sort, reversed: sortReversed)
     }
 
     /// A key that cannot act here: says why, and does nothing.
@@ -330,7 +344,7 @@ public struct Navigator: Sendable, Equatable {
         }
         switch screen {
         case .overview:
-            lists[.jobs, default: ListState()].move(by: delta, in: Lists.jobs(s, filter: filter), id: \.id)
+            lists[.jobs, default: ListState()].move(by: delta, in: jobs(in: s), id: \.id)
         case .job(let j):
             guard let job = s[job: j] else { return }
             let phases = Lists.phases(job, filter: filter)

@@ -6,4 +6,5 @@ public enum Action: String, Sendable, CaseIterable {
     case drill, back, filter, help, quit
     case acknowledge, acknowledgeAll, silence, clearResolved, alerts, focusAlerts
     case nextFailed, previousFailed
+    case sortNext, sortReverse, showNext
 }

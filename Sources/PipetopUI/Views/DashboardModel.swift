@@ -26,7 +26,7 @@ public struct DashboardModel: Sendable, Equatable {
     }
 
     /// Jobs as the overview lists them (with its filter).
-    public var sortedJobs: [BoardJob] { Lists.jobs(board, filter: nav.list(.jobs).filter) }
+    public var sortedJobs: [BoardJob] { nav.jobs(in: board) }
 
     /// The selected job on the overview (or the job of the screen shown).
     public var selected: BoardJob? { nav.job(in: board) }

@@ -13,7 +13,7 @@ public struct OverviewView: Widget {
 
     public func render(into g: inout Grid, rect r: Rect) {
         let m = model
-        let jobs = Lists.jobs(m.board, filter: m.nav.list(.jobs).filter)
+        let jobs = m.nav.jobs(in: m.board)
         if m.board.jobs.isEmpty {
             emptyState(&g, rect: r)
             return
@@ -27,7 +27,9 @@ public struct OverviewView: Widget {
         let listRows = max(minList, min(jobs.count, available - detailWants))
         JobList(jobs: jobs, selected: selected?.id, showsCursor: !m.nav.alertsFocused,
                 alerting: Set(m.board.alerts.lazy.filter(\.needsAttention).map(\.job)),
-                state: m.board, now: m.now, glyphs: glyphs, theme: theme)
+                state: m.board, now: m.now, glyphs: glyphs, theme: theme, sort: m.nav.sort, reversed: m.nav.sortReversed,
+                emptyText: m.nav.list(.jobs).filter?.isEmpty == false ? "no job matches the filter"
+                    : m.nav.show == .active ? "no active job (v shows the others)" : "no failed or alerting job (v shows the others)")
             .render(into: &g, rect: Rect(x: r.x, y: r.y, width: r.width, height: 1 + listRows))
         let top = r.y + 1 + listRows
         // The host's CPU and memory take the room the selected job does not need.

@@ -20,7 +20,9 @@ struct Header: Widget {
             ("canceled", jobs.filter { $0.state == .canceled }.count),
         ]
         let parts = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
-        let summary = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+        var summary = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+        // Which jobs the overview shows (`v`), when not all of them.
+        if m.nav.show != .all { summary = "showing \(m.nav.show.rawValue) \(glyphs.dot) " + summary }
         let unacked = m.board.unacknowledged
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
         var right = " \(Format.clock(m.now)) "

@@ -40,15 +40,21 @@ struct JobColumns {
     private var xElapsed: Int { xRate + Self.rate }
     private var xEta: Int { xElapsed + (showElapsed ? Self.elapsed : 0) }
 
-    func titles(_ g: inout Grid, y: Int, theme: Theme) {
+    /// Column titles; the sort key's column carries the order's arrow (`JOB↑`, `ETA↓`), and a
+    /// key with no column of its own is said after JOB (`JOB by cpu↓`).
+    func titles(_ g: inout Grid, y: Int, sort: JobSort = .attention, reversed: Bool = false, glyphs: Glyphs = .utf8, theme: Theme) {
         let s = theme.dim.with(.bold)
-        g.put("JOB", x: xName, y: y, style: s)
+        let up = sort.ascending != reversed
+        let arrow = glyphs.tier == .utf8 ? (up ? "↑" : "↓") : (up ? "^" : "v")
+        func title(_ t: String) -> String { sort.column == t ? t + arrow : t }
+        let job = sort == .attention || !sort.column.isEmpty ? title("JOB") : "JOB \(sort.words)\(arrow)"
+        g.put(job, x: xName, y: y, style: s, limit: xStrip - 1)
         g.put("PHASES", x: xStrip, y: y, style: s, limit: xStrip + stripWidth)
         if nowWidth > 0 { g.put("NOW", x: xNow, y: y, style: s) }
-        g.put("PROGRESS", x: xBar, y: y, style: s, limit: xBar + barWidth)
+        g.put(title("PROGRESS"), x: xBar, y: y, style: s, limit: xBar + barWidth)
         g.put(TextWidth.fit("RATE", Self.rate - 1, alignRight: true), x: xRate, y: y, style: s)
-        if showElapsed { g.put(TextWidth.fit("ELAPSED", Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: s) }
-        g.put(TextWidth.fit("ETA", etaWidth - 1, alignRight: true), x: xEta, y: y, style: s)
+        if showElapsed { g.put(TextWidth.fit(title("ELAPSED"), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: s) }
+        g.put(TextWidth.fit(title("ETA"), etaWidth - 1, alignRight: true), x: xEta, y: y, style: s)
     }
 
     func row(_ g: inout Grid, y: Int, job: BoardJob, state: Board, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {

@@ -15,12 +15,16 @@ struct JobList: Widget {
     var now: Double
     var glyphs: Glyphs
     var theme: Theme
+    var sort = JobSort.attention
+    var reversed = false
+    /// What is shown when no job is: "no job matches the filter", "no active job"...
+    var emptyText = "no job matches the filter"
 
     func render(into g: inout Grid, rect r: Rect) {
         guard r.height > 0 else { return }
         let cols = JobColumns(width: r.width, jobs: jobs)
         let rows = r.height - 1
-        cols.titles(&g, y: r.y, theme: theme)
+        cols.titles(&g, y: r.y, sort: sort, reversed: reversed, glyphs: glyphs, theme: theme)
         let selIndex = selected.flatMap { s in jobs.firstIndex { $0.id == s } } ?? 0
         let window = ListState.window(selected: selIndex, count: jobs.count, rows: rows)
         for (row, i) in window.enumerated() {
@@ -29,7 +33,7 @@ struct JobList: Widget {
                      alerting: alerting.contains(job.id), now: now, glyphs: glyphs, theme: theme)
         }
         if jobs.isEmpty {
-            g.put("no job matches the filter", x: 4, y: r.y + 1, style: theme.dim)
+            g.put(emptyText, x: 4, y: r.y + 1, style: theme.dim)
         }
         if jobs.count > rows {
             g.put("JOB \(window.lowerBound + 1)-\(window.lowerBound + rows) of \(jobs.count)", x: 4, y: r.y, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)

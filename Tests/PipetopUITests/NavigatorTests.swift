@@ -310,3 +310,23 @@ struct JobOrderTests {
         #expect(m.nav.show == .all && m.sortedJobs.count == m.board.jobs.count)
     }
 }
+
+@Suite("Ending a job from the dashboard")
+struct EndJobTests {
+    init() { _ = utc }
+
+    @Test func eAsksThenEndsTheSelectedJobAsChosen() throws {
+        var m = try Fixture.model(selected: "imp")
+        #expect(m.nav.handle(.char("E"), state: m.board, pageSize: 10) == .none)
+        #expect(m.nav.confirm?.question.contains("End nightly-import") == true)
+        let effect = m.nav.handle(.char("c"), state: m.board, pageSize: 10)
+        #expect(effect == .send([Event(job: "imp", .jobEnd(.init(status: .canceled, error: "ended from the dashboard by me@here")))]))
+        // Any other key says no.
+        _ = m.nav.handle(.char("E"), state: m.board, pageSize: 10)
+        #expect(m.nav.handle(.char("n"), state: m.board, pageSize: 10) == .none && m.nav.confirm == nil)
+        // A finished job cannot be ended again.
+        var done = try Fixture.model(selected: "ml")
+        _ = done.nav.handle(.char("E"), state: done.board, pageSize: 10)
+        #expect(done.nav.confirm == nil && done.nav.hint?.contains("has ended already") == true)
+    }
+}

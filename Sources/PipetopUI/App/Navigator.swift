@@ -212,6 +212,14 @@ public struct Navigator: Sendable, Equatable {
             sortReversed = false
         case .sortReverse: sortReversed.toggle()
         case .showNext: show = show.next
+        case .endJob:
+            // For a job whose process died without a word: the engine only calls it lost.
+            guard let j = job(in: s) else { return nothing("no job selected") }
+            guard !j.state.isTerminal else { return nothing("\(j.name) has ended already") }
+            let why = "ended from the dashboard by \(user)"
+            confirm = Confirm(question: "End \(j.name) (run \(j.run)) as  f failed  c canceled?  Its own next report reopens it.  (other key: no)",
+                              onYes: [], choices: ["f": [Event(job: j.id, .jobEnd(.init(status: .failed, error: why)))],
+                                                   "c": [Event(job: j.id, .jobEnd(.init(status: .canceled, error: why)))]])
         case .nextFailed: jumpToFailed(forward: true, s)
         case .previousFailed: jumpToFailed(forward: false, s)
         case .acknowledge:

@@ -7,4 +7,5 @@ public enum Action: String, Sendable, CaseIterable {
     case acknowledge, acknowledgeAll, silence, clearResolved, alerts, focusAlerts
     case nextFailed, previousFailed
     case sortNext, sortReverse, showNext
+    case endJob
 }

@@ -68,7 +68,7 @@ public struct DashboardView: Widget {
             g.put(" " + hint, x: r.x, y: y, style: theme.warn, limit: r.maxX)
             return
         }
-        Footer(bindings: KeyTable.footer(for: m.nav.context), status: status, statusStyle: statusStyle, urgent: m.link != .live,
+        Footer(bindings: KeyTable.footer(for: m.nav.context), status: status, statusStyle: statusStyle, urgent: m.link != .live || m.nav.filter != nil,
                glyphs: glyphs, theme: theme).render(into: &g, rect: r)
     }
 

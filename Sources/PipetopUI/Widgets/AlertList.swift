@@ -35,16 +35,25 @@ struct AlertList: Widget {
             let place = (state[job: a.job]?.name ?? a.job) + (a.phase.map { "/" + (state[job: a.job]?.phase($0)?.name ?? $0) } ?? "")
             g.put(TextWidth.fit(place, whereWidth, ellipsis: glyphs.ellipsis), x: x, y: y, style: base)
             x += whereWidth + 1
-            var tail = " " + Format.duration(now - a.firstAt) + " ago"
-            if a.count > 1 { tail = " ×\(a.count)" + tail }
-            if let n = a.details?.count, n > 0 { tail = " +\(n) detail\(n == 1 ? "" : "s")" + tail }
-            if !a.isOpen { tail += " \(glyphs.dot) resolved" }
-            else if let ack = a.ack { tail += " \(glyphs.dot) \(glyphs.ackMark) \(ack.by)" }
-            if a.isOpen, let until = a.silencedUntil { tail += " \(glyphs.dot) silenced \(Format.duration(until - now))" }
-            let tailWidth = TextWidth.columns(tail)
-            let msgEnd = r.maxX - tailWidth - 1
+            // The time is a column of its own at the right edge, whatever comes before it (an
+            // acknowledgement, a silence), so the rows' times line up.
+            let time = " " + TextWidth.fit(Format.duration(now - a.firstAt) + " ago", 9, alignRight: true)
+            // Who acknowledged it (or that it resolved, or is silenced) first: a cut takes the rest.
+            var notes = ""
+            if !a.isOpen { notes += " \(glyphs.dot) resolved" }
+            else if let ack = a.ack { notes += " \(glyphs.dot) \(glyphs.ackMark) \(ack.by)" }
+            if a.isOpen, let until = a.silencedUntil { notes += " \(glyphs.dot) silenced \(Format.duration(until - now))" }
+            if a.count > 1 { notes += " ×\(a.count)" }
+            if let n = a.details?.count, n > 0 { notes += " +\(n) detail\(n == 1 ? "" : "s")" }
+            let timeX = r.maxX - TextWidth.columns(time) - 1
+            // The message first; the notes keep at least a third of what is left; the time stays.
+            let room = max(0, timeX - x), noteCols = TextWidth.columns(notes)
+            let notesWidth = min(noteCols, max(room - TextWidth.columns(a.message) - 1, min(noteCols, room / 3)))
+            let notesShown = TextWidth.truncate(notes, to: max(0, notesWidth), ellipsis: glyphs.ellipsis)
+            let msgEnd = timeX - TextWidth.columns(notesShown)
             g.put(a.message, x: x, y: y, style: a.severity == .critical && a.needsAttention ? st(theme.error) : base, limit: msgEnd)
-            g.put(tail, x: r.maxX - tailWidth - 1, y: y, style: st(theme.dim))
+            g.put(notesShown, x: msgEnd, y: y, style: st(theme.dim))
+            g.put(time, x: timeX, y: y, style: st(theme.dim))
         }
     }
 }

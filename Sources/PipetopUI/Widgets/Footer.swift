@@ -18,8 +18,10 @@ public struct Footer: Widget {
         g.fill(Rect(x: r.x, y: y, width: width, height: 1), theme.footerText)
         var x = r.x
         // The status takes a third of the line, or all but room for the first keys when it
-        // is a message for the person.
-        let statusWidth = min(TextWidth.columns(status), max(0, urgent ? width - 24 : width / 3))
+        // is a message for the person; a mere socket path goes first when the keys need room.
+        let keysWidth = bindings.compactMap { b in b.footer.map { TextWidth.columns(" \(b.shownKeys(glyphs)) ") + TextWidth.columns($0) + 2 } }.reduce(0, +)
+        let room = width - keysWidth - 1
+        let statusWidth = min(TextWidth.columns(status), max(0, urgent ? width - 24 : room >= 16 ? room : 0))
         let keysEnd = r.maxX - statusWidth - 1
         for b in bindings {
             guard let text = b.footer else { continue }

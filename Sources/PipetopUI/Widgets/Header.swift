@@ -32,7 +32,17 @@ struct Header: Widget {
         }
         let alertX = r.maxX - TextWidth.columns(right) - TextWidth.columns(alertText)
         x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: y, style: theme.header, limit: alertX)
-        g.put(summary, x: x, y: y, style: theme.header, limit: alertX - 1)
+        // Whole words only: the counts go from the end ("4 jobs: 2 running"), never cut mid-word.
+        let room = alertX - 1 - x
+        var shown = summary
+        var kept = parts
+        while TextWidth.columns(shown) > room && !kept.isEmpty {
+            kept.removeLast()
+            shown = (m.nav.show != .all ? "showing \(m.nav.show.rawValue) \(glyphs.dot) " : "")
+                + "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (kept.isEmpty ? "" : ": " + kept.joined(separator: ", "))
+        }
+        if TextWidth.columns(shown) > room { shown = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" }
+        if TextWidth.columns(shown) <= room { g.put(shown, x: x, y: y, style: theme.header) }
         g.put(alertText, x: alertX, y: y, style: unacked > 0 ? theme.error.with(.reverse) : theme.header)
         g.put(right, x: r.maxX - TextWidth.columns(right), y: y, style: theme.header)
     }

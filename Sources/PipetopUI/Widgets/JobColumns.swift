@@ -7,6 +7,8 @@ struct JobColumns {
     let stripWidth: Int
     let barWidth: Int
     let showElapsed: Bool
+    /// Narrow terminals drop the rate before they cut names.
+    let showRate: Bool
     /// Wide terminals get a column with the current phase and its counts.
     let nowWidth: Int
     /// Wide terminals show the ETA's range too.
@@ -18,11 +20,14 @@ struct JobColumns {
         let maxPhases = jobs.map(\.phases.count).max() ?? 0
         stripWidth = max(6, min(16, maxPhases))
         showElapsed = width >= 72
+        showRate = width >= 66
         nowWidth = width >= 120 ? min(36, 16 + (width - 120) / 4) : 0
         etaWidth = width >= 120 ? Self.etaWide : Self.eta
-        let fixed = 4 + 1 + stripWidth + 1 + 1 + Self.pct + Self.rate + (showElapsed ? Self.elapsed : 0) + etaWidth
+        let fixed = 4 + 1 + stripWidth + 1 + 1 + Self.pct + (showRate ? Self.rate : 0) + (showElapsed ? Self.elapsed : 0) + etaWidth
             + (nowWidth > 0 ? nowWidth + 1 : 0)
-        var name = max(10, min(32, width / 5))
+        // Names get their room (up to 24 columns) before the bar, which keeps at least 6.
+        let longest = jobs.map { TextWidth.columns($0.name) }.max() ?? 10
+        var name = max(10, min(32, max(width / 5, min(24, longest, width - fixed - 6))))
         var bar = width - fixed - name
         if bar > 60 { name = min(48, name + bar - 60); bar = width - fixed - name }
         if bar > 80 { bar = 80 }
@@ -37,7 +42,7 @@ struct JobColumns {
     private var xBar: Int { xNow + (nowWidth > 0 ? nowWidth + 1 : 0) }
     private var xPct: Int { xBar + barWidth + 1 }
     private var xRate: Int { xPct + Self.pct }
-    private var xElapsed: Int { xRate + Self.rate }
+    private var xElapsed: Int { xRate + (showRate ? Self.rate : 0) }
     private var xEta: Int { xElapsed + (showElapsed ? Self.elapsed : 0) }
 
     /// Column titles; the sort key's column carries the order's arrow (`JOB↑`, `ETA↓`), and a
@@ -52,7 +57,7 @@ struct JobColumns {
         g.put("PHASES", x: xStrip, y: y, style: s, limit: xStrip + stripWidth)
         if nowWidth > 0 { g.put("NOW", x: xNow, y: y, style: s) }
         g.put(title("PROGRESS"), x: xBar, y: y, style: s, limit: xBar + barWidth)
-        g.put(TextWidth.fit("RATE", Self.rate - 1, alignRight: true), x: xRate, y: y, style: s)
+        if showRate { g.put(TextWidth.fit("RATE", Self.rate - 1, alignRight: true), x: xRate, y: y, style: s) }
         if showElapsed { g.put(TextWidth.fit(title("ELAPSED"), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: s) }
         g.put(TextWidth.fit(title("ETA"), etaWidth - 1, alignRight: true), x: xEta, y: y, style: s)
     }
@@ -87,7 +92,7 @@ struct JobColumns {
         g.put(TextWidth.fit(Format.percent(job.fraction), Self.pct - 1, alignRight: true), x: xPct, y: y, style: base)
         let phase = job.currentPhase
         let rate = phase?.rate
-        g.put(TextWidth.fit(Format.rate(rate), Self.rate - 1, alignRight: true), x: xRate, y: y, style: st(theme.dim))
+        if showRate { g.put(TextWidth.fit(Format.rate(rate), Self.rate - 1, alignRight: true), x: xRate, y: y, style: st(theme.dim)) }
         if showElapsed {
             g.put(TextWidth.fit(Format.duration(job.elapsed(at: now)), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
         }

@@ -107,7 +107,8 @@ struct JobDetail: Widget {
         cx += 1
         g.put(TextWidth.truncate(p.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: cx, y: y, style: p.state == .running ? theme.title : theme.text)
         cx += nameWidth + 1
-        let countW = 17, pctW = 5, rateW = 10, elapsedW = 8, etaW = 12
+        // Narrow screens drop the rate, then the elapsed time, so the ETA and the state stay.
+        let countW = 17, pctW = 5, rateW = width >= 72 ? 10 : 0, elapsedW = width >= 64 ? 8 : 0, etaW = 12
         let counts: String = {
             let figures: String
             // Done, as the phase table's DONE says; failures show in its FAILED column.
@@ -134,11 +135,15 @@ struct JobDetail: Widget {
         }
         let rate = p.rate
         let extra = p.failed > 0 ? "\(p.failed) failed" : ""
-        g.put(TextWidth.fit(p.state == .running ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
-              style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
-        cx += rateW
-        g.put(TextWidth.fit(job.elapsed(of: p, at: now).map { Format.duration($0) } ?? "", elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
-        cx += elapsedW
+        if rateW > 0 {
+            g.put(TextWidth.fit(p.state == .running ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
+                  style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
+            cx += rateW
+        }
+        if elapsedW > 0 {
+            g.put(TextWidth.fit(job.elapsed(of: p, at: now).map { Format.duration($0) } ?? "", elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
+            cx += elapsedW
+        }
         var etaText = ""
         var etaStyle = theme.text
         if p.state == .running {

@@ -320,7 +320,7 @@ struct EndJobTests {
         #expect(m.nav.handle(.char("E"), state: m.board, pageSize: 10) == .none)
         #expect(m.nav.confirm?.question.contains("End nightly-import") == true)
         let effect = m.nav.handle(.char("c"), state: m.board, pageSize: 10)
-        #expect(effect == .send([Event(job: "imp", .jobEnd(.init(status: .canceled, error: "ended from the dashboard by me@here")))]))
+        #expect(effect == .send([Event(job: "imp", .jobEnd(.init(status: .canceled, error: "ended from the dashboard by ana@build-3")))]))
         // Any other key says no.
         _ = m.nav.handle(.char("E"), state: m.board, pageSize: 10)
         #expect(m.nav.handle(.char("n"), state: m.board, pageSize: 10) == .none && m.nav.confirm == nil)

@@ -186,14 +186,43 @@ struct NavigatorTests {
         #expect(!rang)  // once
     }
 
-    @Test func enterOnAnAlertGoesToItsPhase() throws {
+    @Test func enterOnAnAlertOpensItsTextThenItsPhase() throws {
         var m = try Fixture.model()
         _ = press(&m, .char("!"))
         let first = try #require(m.nav.alert(in: m.board))
         _ = press(&m, .enter)
+        #expect(m.nav.screen == .text(.alert(first.id)))
+        _ = press(&m, .enter)
         #expect(m.nav.screen == .phase(job: first.job, phase: first.phase!))
         _ = press(&m, .escape)
         #expect(m.nav.screen == .job(first.job))
+    }
+
+    @Test func thePagerScrollsSearchesAndFollows() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "train", phases: [.init(id: "p")]))), now: 0)
+        for i in 0..<60 { try s.apply(Event(job: "j", .log(.init(level: .info, message: "epoch \(i) done"))), now: Double(i)) }
+        try s.apply(Event(job: "j", .log(.init(level: .error, message: "Traceback (most recent call last):\n  File \"train.py\", line 3\nValueError: bad batch"))), now: 61)
+        var m = DashboardModel(board: Fixture.board(s, now: 62), now: 62, host: "h", socket: "/s")
+        func key(_ k: Key) { _ = m.nav.handle(k, state: m.board, pageSize: 16, width: 80) }
+        key(.char("L"))
+        #expect(m.nav.screen == .text(.log(job: "j")) && m.nav.pager.follow)
+        var text = DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        // A traceback reads as lines, at the end, which a followed log shows.
+        #expect(text.contains("ValueError: bad batch") && text.contains("  File \"train.py\", line 3"))
+        key(.char("g"))
+        #expect(!m.nav.pager.follow)
+        text = DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("epoch 0 done") && !text.contains("ValueError"))
+        key(.char("/"))
+        for c in "epoch 42" { key(.char(c)) }
+        key(.enter)
+        #expect(m.nav.pager.top == 42)
+        key(.char("f"))
+        #expect(m.nav.pager.follow)
+        key(.escape)  // clears the search first
+        key(.escape)
+        #expect(m.nav.screen == .overview)
     }
 
     @Test func tabMovesIntoTheAlertsPane() throws {

@@ -7,7 +7,7 @@ struct OverviewViewTests {
     init() { _ = utc }
 
     /// Every screen, at the smallest usual size and a large one, in both glyph tiers.
-    @Test(arguments: ["overview", "job", "phase", "alerts", "help", "help-scrolled"], [(80, 24), (60, 16), (200, 60)])
+    @Test(arguments: ["overview", "job", "phase", "alerts", "help", "help-scrolled", "alert-text", "log", "step-text"], [(80, 24), (60, 16), (200, 60)])
     func goldenScreens(screen: String, size: (Int, Int)) throws {
         for tier in [Glyphs.Tier.utf8, .ascii] {
             var m = try Fixture.model()
@@ -18,6 +18,9 @@ struct OverviewViewTests {
             case "alerts": keys = [.char("!")]
             case "help": keys = [.char("?")]
             case "help-scrolled": keys = [.char("?"), .char("j"), .char("j"), .end]  // to its end
+            case "alert-text": keys = [.char("!"), .end, .enter]  // the failure's whole text
+            case "log": keys = [.char("L")]                       // etl-orders' log, following
+            case "step-text": keys = [.enter, .down, .down, .enter, .char("n"), .enter]  // the failed step's detail
             default: keys = []
             }
             for k in keys { _ = m.nav.handle(k, state: m.board, pageSize: size.1 - 8, width: size.0) }

@@ -8,4 +8,6 @@ public enum ListKey: Hashable, Sendable {
     case alerts
     /// The pane under the overview and job screens (one pane, one filter, on both).
     case alertsPane
+    /// The pager's search (its `/`).
+    case text
 }

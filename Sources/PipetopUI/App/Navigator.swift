@@ -9,6 +9,8 @@ public struct Navigator: Sendable, Equatable {
         case job(String)
         case phase(job: String, phase: String)
         case alerts
+        /// A whole text in the pager (a log, an alert, a step's detail).
+        case text(PagerText)
     }
 
     public enum Effect: Sendable, Equatable {
@@ -42,6 +44,8 @@ public struct Navigator: Sendable, Equatable {
     public var sort = JobSort.attention
     public var sortReversed = false
     public var show = JobShow.all
+    /// Where the pager is in the text it shows.
+    public var pager = PagerState()
     /// Lines of the help scrolled past.
     public var helpScroll = 0
     public var confirm: Confirm?
@@ -58,6 +62,7 @@ public struct Navigator: Sendable, Equatable {
         case .job: return .job
         case .phase: return .phase
         case .alerts: return .alerts
+        case .text: return .text
         }
     }
 
@@ -68,6 +73,7 @@ public struct Navigator: Sendable, Equatable {
         case .job(let j): return alertsFocused ? .alertsPane : .phases(job: j)
         case .phase(let j, let p): return .steps(job: j, phase: p)
         case .alerts: return .alerts
+        case .text: return .text
         }
     }
 
@@ -95,7 +101,7 @@ public struct Navigator: Sendable, Equatable {
 
     public func job(in s: Board) -> BoardJob? {
         switch screen {
-        case .job(let id), .phase(let id, _): return s[job: id]
+        case .job(let id), .phase(let id, _), .text(.log(let id)), .text(.step(let id, _, _)): return s[job: id]
         default:
             let jobs = self.jobs(in: s)
             return list(.jobs).index(in: jobs, id: \.id).map { jobs[$0] }
@@ -116,7 +122,11 @@ public struct Navigator: Sendable, Equatable {
         switch screen {
         case .overview, .alerts: return (nil, nil)
         case .job(let j): return (j, phase(in: s)?.id)
-        case .phase(let j, let p): return (j, p)
+        case .phase(let j, let p), .text(.step(let j, let p, _)): return (j, p)
+        case .text(.log(let j)): return (j, nil)
+        case .text(.alert(let id)):
+            let a = s.alerts.first { $0.id == id }
+            return (a?.job, a?.phase)
         }
     }
 
@@ -128,6 +138,7 @@ public struct Navigator: Sendable, Equatable {
         case .job(let j): return Lists.alerts(s, job: j, filter: f)
         case .phase(let j, _): return Lists.alerts(s, job: j, filter: nil)
         case .alerts: return Lists.alerts(s, filter: list(.alerts).filter)
+        case .text: return []
         }
     }
 
@@ -173,7 +184,12 @@ public struct Navigator: Sendable, Equatable {
             }
             return key == .char("y") || key == .char("Y") ? .send(c.onYes) : .none
         }
-        if editingFilter { return editFilter(key) }
+        if editingFilter {
+            let effect = editFilter(key)
+            // A search typed in the pager jumps to its first match after the top line.
+            if key == .enter, case .text(let t) = screen, list(.text).activeFilter != nil { _ = pagerKey(.nextFailed, t, s, pageSize: pageSize, width: width) }
+            return effect
+        }
         if alertsFocused && key == .escape {
             alertsFocused = false
             return .none
@@ -183,6 +199,7 @@ public struct Navigator: Sendable, Equatable {
             return .none
         }
         guard let action = KeyTable.action(for: key, in: context) else { return .none }
+        if case .text(let t) = screen, let effect = pagerKey(action, t, s, pageSize: pageSize, width: width) { return effect }
         switch action {
         case .quit:
             if stack.count == 1 && !alertsFocused { return .quit }
@@ -212,6 +229,10 @@ public struct Navigator: Sendable, Equatable {
             sortReversed = false
         case .sortReverse: sortReversed.toggle()
         case .showNext: show = show.next
+        case .openLog:
+            guard let j = job(in: s) else { return nothing("no job selected") }
+            open(.log(job: j.id), follow: true)
+        case .follow: break
         case .endJob:
             // For a job whose process died without a word: the engine only calls it lost.
             guard let j = job(in: s) else { return nothing("no job selected") }
@@ -268,6 +289,62 @@ public struct Navigator: Sendable, Equatable {
         return .none
     }
 
+    /// Opens a text in the pager, at its start (a log: at its end, following).
+    private mutating func open(_ t: PagerText, follow: Bool = false) {
+        alertsFocused = false
+        pager = PagerState(follow: follow)
+        lists[.text] = nil
+        stack.append(.text(t))
+    }
+
+    /// The pager's keys: scrolling through the wrapped lines, search, follow, Enter to an
+    /// alert's place. nil: the key's usual meaning (back, help, quit).
+    private mutating func pagerKey(_ action: Action, _ t: PagerText, _ s: Board, pageSize: Int, width: Int) -> Effect? {
+        let rows = max(1, pageSize + 5)
+        let lines = PagerView.wrapped(t, in: DashboardModel(board: s, now: s.at, host: "", socket: ""), width: width - 2).lines
+        let last = max(0, lines.count - rows)
+        var top = PagerView.top(pager, lines: lines.count, rows: rows)
+        func matches(from start: Int, forward: Bool) -> Int? {
+            guard let n = list(.text).activeFilter?.lowercased(), !n.isEmpty, !lines.isEmpty else { return nil }
+            for k in 1...lines.count {
+                let i = ((forward ? start + k : start - k) % lines.count + lines.count) % lines.count
+                if lines[i].lowercased().contains(n) { return i }
+            }
+            return nil
+        }
+        switch action {
+        case .moveUp: top -= 1
+        case .moveDown: top += 1
+        case .pageUp: top -= rows
+        case .pageDown: top += rows
+        case .top: top = 0
+        case .bottom: top = last
+        case .follow:
+            pager.follow.toggle()
+            if !pager.follow { pager.top = last }
+            return Effect.none
+        case .nextFailed, .previousFailed:
+            guard let search = list(.text).activeFilter, !search.isEmpty else { return nothing("no search: / starts one") }
+            guard let i = matches(from: top, forward: action == .nextFailed) else { return nothing("no line matches \(search)") }
+            top = i
+        case .drill:
+            guard case .alert(let id) = t, let a = s.alerts.first(where: { $0.id == id }), s[job: a.job] != nil else {
+                return nothing("Enter goes to an alert's job from its text; here there is nowhere further")
+            }
+            selectedJob = a.job
+            stack = [.overview, .job(a.job)]
+            if let p = a.phase, s[job: a.job]?.phase(p) != nil {
+                lists[.phases(job: a.job), default: ListState()].select(p)
+                stack.append(.phase(job: a.job, phase: p))
+            }
+            return Effect.none
+        default: return nil
+        }
+        pager.follow = false
+        pager.top = max(0, min(last, top))
+        return Effect.none
+    }
+
     /// The overview's jobs as listed: shown, filtered and sorted as the person chose.
     public func jobs(in s: Board) -> [BoardJob] {
         Lists.jobs(s, filter: list(.jobs).filter, show: show, sort: sort, reversed: sortReversed)
@@ -312,6 +389,7 @@ public struct Navigator: Sendable, Equatable {
     /// newest unacknowledged alert of the selected phase, else of the selected job.
     func ackTarget(_ s: Board) -> Alert? {
         if screen == .alerts || alertsFocused { return alert(in: s) }
+        if case .text(.alert(let id)) = screen { return s.alerts.first { $0.id == id && $0.needsAttention } }
         guard let job = job(in: s) else { return nil }
         let open = Lists.alerts(s, job: job.id, filter: nil).filter(\.needsAttention)
         if context != .overview, let p = phase(in: s), let a = open.first(where: { $0.phase == p.id }) { return a }
@@ -320,15 +398,16 @@ public struct Navigator: Sendable, Equatable {
 
     private mutating func drill(_ s: Board) {
         if screen == .alerts || alertsFocused {
-            guard let a = alert(in: s), s[job: a.job] != nil else { return }
-            alertsFocused = false
-            if screen == .alerts { stack.removeLast() }
-            selectedJob = a.job
-            stack = [.overview, .job(a.job)]
-            if let p = a.phase, s[job: a.job]?.phase(p) != nil {
-                lists[.phases(job: a.job), default: ListState()].select(p)
-                stack.append(.phase(job: a.job, phase: p))
-            }
+            // Its whole text first; Enter there goes on to its job and phase.
+            guard let a = alert(in: s) else { hint = "no alert selected"; return }
+            open(.alert(a.id))
+            return
+        }
+        if case .phase(let j, let p) = screen {
+            guard let phase = s[job: j]?.phase(p) else { return }
+            let steps = Lists.steps(phase, filter: filter)
+            guard !steps.isEmpty else { hint = "no step to open"; return }
+            open(.step(job: j, phase: p, step: steps[min(stepIndex(in: s), steps.count - 1)].id))
             return
         }
         switch screen {
@@ -361,7 +440,7 @@ public struct Navigator: Sendable, Equatable {
         case .phase(let j, let p):
             guard let phase = s[job: j]?.phase(p) else { return }
             lists[.steps(job: j, phase: p), default: ListState()].move(by: delta, in: Lists.steps(phase, filter: filter), id: \.id)
-        case .alerts:
+        case .alerts, .text:
             break
         }
     }

@@ -8,4 +8,5 @@ public enum Action: String, Sendable, CaseIterable {
     case nextFailed, previousFailed
     case sortNext, sortReverse, showNext
     case endJob
+    case openLog, follow
 }

@@ -10,11 +10,14 @@ public enum KeyTable {
         Binding([.pageDown, .char(" ")], .pageDown, help: "page down"),
         Binding([.home, .char("g")], .top, help: "first row"),
         Binding([.end, .char("G")], .bottom, help: "last row"),
-        Binding([.enter, .right, .char("l")], .drill, in: [.overview, .job, .alerts], footer: "open", help: "open what is selected", label: "Enter"),
-        Binding([.escape, .backspace, .left, .char("h")], .back, in: [.job, .phase, .alerts], footer: "back", help: "back to the screen before", label: "Esc"),
+        Binding([.enter, .right, .char("l")], .drill, in: [.overview, .job, .phase, .alerts, .text], footer: "open",
+                help: "open what is selected; an alert or a step: its whole text; in a text: the alert's job", label: "Enter"),
+        Binding([.escape, .backspace, .left, .char("h")], .back, in: [.job, .phase, .alerts, .text], footer: "back", help: "back to the screen before", label: "Esc"),
         Binding([.char("/")], .filter, footer: "filter", help: "a new filter on what rows show: name, state, stalled, alerting, labels... (Enter keeps it, Esc clears it)"),
-        Binding([.char("n")], .nextFailed, in: [.phase], footer: "next fail", help: "jump to the next failed step"),
-        Binding([.char("N")], .previousFailed, in: [.phase], help: "jump to the previous failed step"),
+        Binding([.char("n")], .nextFailed, in: [.phase, .text], footer: "next", help: "jump to the next failed step (or match, in a text)"),
+        Binding([.char("N")], .previousFailed, in: [.phase, .text], help: "jump to the previous failed step (or match)"),
+        Binding([.char("L")], .openLog, in: [.overview, .job], footer: "log", help: "the selected job's whole log, scrollable, following its end"),
+        Binding([.char("f")], .follow, in: [.text], footer: "follow", help: "follow the end of a log as it grows (or stop)"),
         Binding([.char("a")], .acknowledge, footer: "ack", help: "acknowledge the selected alert (or the job's newest)"),
         Binding([.char("A")], .acknowledgeAll, help: "acknowledge every alert shown (asks first)"),
         Binding([.char("s")], .silence, help: "silence the selected alert's rule for its job"),
@@ -27,7 +30,7 @@ public enum KeyTable {
         Binding([.char("E")], .endJob, in: [.overview, .job], help: "end the selected job as failed or canceled, when its process is gone (asks first)"),
         Binding([.char("?")], .help, footer: "help", help: "this help"),
         Binding([.char("q")], .quit, in: [.overview], footer: "quit", help: "quit pipetop"),
-        Binding([.char("q")], .back, in: [.job, .phase, .alerts], help: "back (q quits from the overview)"),
+        Binding([.char("q")], .back, in: [.job, .phase, .alerts, .text], help: "back (q quits from the overview)"),
     ]
 
     public static func action(for key: Key, in context: Context) -> Action? {
@@ -37,7 +40,7 @@ public enum KeyTable {
     /// The footer's bindings for a screen, most needed first (the footer cuts from the end):
     /// help and quit are always there, so nobody is stuck.
     public static func footer(for context: Context) -> [Binding] {
-        let order: [Action] = [.help, .quit, .back, .drill, .acknowledge, .nextFailed, .alerts, .filter, .moveUp]
+        let order: [Action] = [.help, .quit, .back, .drill, .acknowledge, .follow, .nextFailed, .openLog, .alerts, .filter, .moveUp]
         return bindings.filter { $0.footer != nil && $0.applies(in: context) }
             .sorted { (order.firstIndex(of: $0.action) ?? 99) < (order.firstIndex(of: $1.action) ?? 99) }
     }

@@ -39,6 +39,7 @@ public struct DashboardView: Widget {
         case .job(let id): JobView(model: m, jobID: id, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
         case .phase(let j, let p): PhaseView(model: m, jobID: j, phaseID: p, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
         case .alerts: AlertsView(model: m, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
+        case .text(let t): PagerView(model: m, text: t, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
         }
         footer(&g, rect: r.row(r.height - 1))
         if m.nav.helpShown { HelpOverlay(context: m.nav.context, glyphs: glyphs, theme: theme, scroll: m.nav.helpScroll).render(into: &g, rect: r) }

@@ -13,7 +13,7 @@ struct HelpOverlay: Widget {
     /// Bindings shown on one line, with the line's text.
     static let pairs: [(Action, Action, String)] = [
         (.moveUp, .moveDown, "move up / down"), (.pageUp, .pageDown, "page up / page down"), (.top, .bottom, "first / last row"),
-        (.nextFailed, .previousFailed, "next / previous failed step"), (.quit, .back, "quit from the overview; elsewhere back"),
+        (.nextFailed, .previousFailed, "next / previous failed step, or match in a text"), (.quit, .back, "quit from the overview; elsewhere back"),
     ]
 
     /// One entry: its keys (alternatives joined by ",", paired actions by " / "), what it does,

@@ -359,3 +359,21 @@ struct EndJobTests {
         #expect(done.nav.confirm == nil && done.nav.hint?.contains("has ended already") == true)
     }
 }
+
+@Suite("Same-named runs")
+struct SameNamedRunsTests {
+    @Test func areToldApartByRunNumberElseStartTime() throws {
+        _ = utc
+        var s = PipelineState()
+        try s.apply(Event(job: "etl", .jobStart(.init(name: "etl"))), now: 0)
+        try s.apply(Event(job: "etl", .jobEnd(.init(status: .completed))), now: 10)
+        try s.apply(Event(job: "etl", .jobStart(.init(name: "etl"))), now: 20)   // run 2 of etl
+        try s.apply(Event(job: "etl-77", .jobStart(.init(name: "etl"))), now: 30)  // run 1, beside it
+        try s.apply(Event(job: "etl-78", .jobStart(.init(name: "etl"))), now: 3_700)  // run 1 too
+        try s.apply(Event(job: "solo", .jobStart(.init(name: "solo"))), now: 40)
+        let labels = JobList.labels(Fixture.board(s, now: 3_800).jobs)
+        #expect(labels["etl"] == "etl #2")
+        #expect(labels["etl-77"] == "etl 00:00:30" && labels["etl-78"] == "etl 01:01:40")
+        #expect(labels["solo"] == nil)
+    }
+}

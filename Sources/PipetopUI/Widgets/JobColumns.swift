@@ -62,14 +62,14 @@ struct JobColumns {
         g.put(TextWidth.fit(title("ETA"), etaWidth - 1, alignRight: true), x: xEta, y: y, style: s)
     }
 
-    func row(_ g: inout Grid, y: Int, job: BoardJob, state: Board, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
+    func row(_ g: inout Grid, y: Int, job: BoardJob, label: String? = nil, state: Board, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
         if selected { g.paint(Rect(x: 0, y: y, width: width, height: 1), theme.selection) }
         let base = selected ? theme.selection : Style.plain
         func st(_ s: Style) -> Style { selected ? Style(fg: s.fg, bg: theme.selection.bg, attrs: s.attrs.union(theme.selection.attrs)) : s }
         if selected { g.put(glyphs.selected, x: 0, y: y, style: st(theme.title)) }
         g.put(glyphs.job(job.state), x: 2, y: y, style: st(theme.job(job.state)))
         if alerting { g.put(glyphs.alertMark, x: 1, y: y, style: st(theme.error)) }
-        g.put(TextWidth.truncate(job.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: xName, y: y, style: st(theme.text))
+        g.put(TextWidth.truncate(label ?? job.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: xName, y: y, style: st(theme.text))
         // One cell per phase, coloured and shaped by its state.
         var x = xStrip
         for (i, p) in job.phases.enumerated() {

@@ -25,11 +25,12 @@ struct JobList: Widget {
         let cols = JobColumns(width: r.width, jobs: jobs)
         let rows = r.height - 1
         cols.titles(&g, y: r.y, sort: sort, reversed: reversed, glyphs: glyphs, theme: theme)
+        let labels = Self.labels(jobs)
         let selIndex = selected.flatMap { s in jobs.firstIndex { $0.id == s } } ?? 0
         let window = ListState.window(selected: selIndex, count: jobs.count, rows: rows)
         for (row, i) in window.enumerated() {
             let job = jobs[i]
-            cols.row(&g, y: r.y + 1 + row, job: job, state: state, selected: job.id == selected && showsCursor,
+            cols.row(&g, y: r.y + 1 + row, job: job, label: labels[job.id] ?? job.name, state: state, selected: job.id == selected && showsCursor,
                      alerting: alerting.contains(job.id), now: now, glyphs: glyphs, theme: theme)
         }
         if jobs.isEmpty {
@@ -38,5 +39,18 @@ struct JobList: Widget {
         if jobs.count > rows {
             g.put("JOB \(window.lowerBound + 1)-\(window.lowerBound + rows) of \(jobs.count)", x: 4, y: r.y, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)
         }
+    }
+
+    /// What each row calls its job: the name, told apart from others of the same name by the
+    /// run number ("etl #3"), or by the start time when the runs' numbers are the same too.
+    static func labels(_ jobs: [BoardJob]) -> [String: String] {
+        var out: [String: String] = [:]
+        for (_, same) in Dictionary(grouping: jobs, by: \.name) where same.count > 1 {
+            let runs = Dictionary(grouping: same, by: \.run)
+            for j in same {
+                out[j.id] = runs[j.run]!.count == 1 ? "\(j.name) #\(j.run)" : "\(j.name) \(Format.clock(j.startedAt))"
+            }
+        }
+        return out
     }
 }

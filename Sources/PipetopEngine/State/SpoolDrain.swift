@@ -52,7 +52,8 @@ public final class SpoolDrain: Sendable {
                 var bytes = Array(line.utf8)
                 let decoded = bytes.withUnsafeMutableBytes { EventDecoder.decode(UnsafeRawBufferPointer($0)) }
                 switch decoded {
-                case .success(.event(let e)):
+                case .success(.event(var e)):
+                    e.spooled = true  // late on purpose: not a sign of the producer's clock
                     events.append(e)
                     lines.append(line)
                 case .success:

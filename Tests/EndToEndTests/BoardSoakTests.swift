@@ -19,6 +19,7 @@ import PipetopCore
 ///   newest), so a restart learns the producer's clock from fewer arrivals;
 /// - `host` and `resources`: the engine runs without the sampler (`--sample-interval 0`),
 ///   so both must be empty before and after.
+/// - the job `noise`, which reports without syncing while the engine is killed.
 /// Rules that judge time (stalls, slips, host memory) are switched off in its config; the
 /// alerts compared come from events (failures, error lines, `alert`) and a job's own metric
 /// rule. `PIPETOP_BOARD_SOAK_SEED` repeats a run.
@@ -69,6 +70,10 @@ struct BoardSoakTests {
             }
             // A person acknowledges some alerts and silences a job now and then.
             try operate(sock: sock, using: &rng)
+            // Meanwhile a job that never syncs keeps reporting, through the kill: the engine
+            // dies in the middle of traffic. Its own figures are not compared (nothing of it
+            // was promised), all the others must be as they were.
+            let noise = NoiseProducer(sock: sock)
             // Wait until the engine's rules have said their word (the Board stops changing),
             // then sync: what the timer journaled is on disk too.
             let before = try stableBoard(sock)
@@ -80,6 +85,7 @@ struct BoardSoakTests {
             var status: Int32 = 0
             waitpid(daemon, &status, 0)
             #expect((status & 0x7f) == SIGKILL, "round \(round): the engine was not killed by SIGKILL")
+            noise.stop()
 
             daemon = try startSoakDaemon(sock: sock, db: db, log: dir + "/log-\(round + 1)")
             let after = try stableBoard(sock)

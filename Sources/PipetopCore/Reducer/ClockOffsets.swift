@@ -18,22 +18,26 @@ public struct ClockOffsets: Sendable, Codable, Equatable {
     static let slots = 12
 
     private(set) var recent: [Slot] = []
+    /// The estimate: engine time minus the producer's, nil before any event with a `ts`. Kept
+    /// rather than worked out at each event (it changes at most once a slot, or downwards).
+    public private(set) var offset: Double?
 
     public init() {}
-
-    /// The estimate: engine time minus the producer's, nil before any event with a `ts`.
-    public var offset: Double? { recent.lazy.map(\.low).min() }
 
     /// Notes one event that arrived at engine time `arrival` stamped `ts` by its producer.
     public mutating func note(arrival: Double, ts: Double) {
         let offset = arrival - ts
         if let last = recent.last, arrival >= last.start, arrival < last.start + Self.slotSeconds {
-            recent[recent.count - 1].low = min(last.low, offset)
+            if offset < last.low {
+                recent[recent.count - 1].low = offset
+                self.offset = min(self.offset ?? offset, offset)
+            }
             return
         }
         // A new slot (or the engine's clock went back: start afresh from this arrival).
         if let last = recent.last, arrival < last.start { recent.removeAll() }
         recent.append(Slot(start: arrival, low: offset))
         if recent.count > Self.slots { recent.removeFirst(recent.count - Self.slots) }
+        self.offset = recent.lazy.map(\.low).min()
     }
 }

@@ -114,15 +114,22 @@ struct BoardSoakTests {
         return pid
     }
 
-    /// Acknowledges a random half of the open, unacknowledged alerts; sometimes silences a job.
+    /// Acknowledges some open, unacknowledged alerts, clears some acknowledged ones raised by
+    /// events; sometimes silences a job.
     func operate(sock: String, using rng: inout SeededRNG) throws {
         let board = try readBoard(sock)
         var lines: [String] = []
         for case .object(let a) in board["alerts"]?.arrayValue ?? [] {
             let alert = JSONValue.object(a)
-            guard alert["ack"] == nil || alert["ack"] == .null, alert["resolvedAt"] == nil || alert["resolvedAt"] == .null,
-                  case .string(let id)? = alert["id"], case .string(let job)? = alert["job"], Bool.random(using: &rng) else { continue }
-            lines.append(#"{"type":"ack","job":"\#(job)","alert":"\#(id)","by":"soak","comment":"seen"}"#)
+            guard case .string(let id)? = alert["id"], case .string(let job)? = alert["job"], Bool.random(using: &rng) else { continue }
+            if alert["ack"] == nil || alert["ack"] == .null {
+                if alert["resolvedAt"] == nil || alert["resolvedAt"] == .null {
+                    lines.append(#"{"type":"ack","job":"\#(job)","alert":"\#(id)","by":"soak","comment":"seen"}"#)
+                }
+            } else if case .string(let kind)? = alert["kind"], !kind.hasPrefix("rule:"), Int.random(in: 0..<3, using: &rng) == 0 {
+                // An acknowledged alert raised by an event may be cleared (the `x` key).
+                lines.append(#"{"type":"alerts.clear","job":"\#(job)","alert":"\#(id)"}"#)
+            }
         }
         if Int.random(in: 0..<3, using: &rng) == 0, case .string(let job)? = board["jobs"]?[0]?["id"] {
             lines.append(#"{"type":"silence","job":"\#(job)","for":3600,"by":"soak","comment":"quiet"}"#)

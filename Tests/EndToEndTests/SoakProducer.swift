@@ -8,6 +8,8 @@ struct SoakProducer {
     let skew: Double
     private(set) var jobsStarted = 0
     private var job: String?
+    /// The id of the job that ended last: the next may be a new run under it.
+    private var ended: String?
     private var done = 0, bDone = 0, step = 0, checkpoint = 0
     private var paused = false, bFailed = false
 
@@ -23,7 +25,8 @@ struct SoakProducer {
         let id: String
         if let job { id = job } else {
             jobsStarted += 1
-            id = "p\(index)-\(jobsStarted)"
+            // Half the time a new run of the job that ended (run 2, 3... under the same id).
+            if let again = ended, Bool.random(using: &rng) { id = again } else { id = "p\(index)-\(jobsStarted)" }
             job = id
             done = 0; bDone = 0; step = 0; checkpoint = 0; paused = false; bFailed = false
             lines.append(#"{"type":"job.start","job":"\#(id)","name":"soak \#(index)","labels":{"producer":"\#(index)"},"phases":["a","b"]\#(ts)}"#)
@@ -79,6 +82,7 @@ struct SoakProducer {
         if Int.random(in: 0..<6, using: &rng) == 0 {
             let failed = Bool.random(using: &rng)
             lines.append(#"{"type":"job.end","job":"\#(id)","status":"\#(failed ? "failed" : "completed")"\#(failed ? #","error":"exit 3""# : "")\#(ts)}"#)
+            ended = id
             job = nil
         }
         return lines

@@ -18,7 +18,8 @@ import PipetopCore
 /// - `skew` by at most 0.1 s: the journal keeps one row of a run of progress counts (the
 ///   newest), so a restart learns the producer's clock from fewer arrivals;
 /// - `host` and `resources`: the engine runs without the sampler (`--sample-interval 0`),
-///   so both must be empty before and after.
+///   so both must be empty before and after (timelines across kill -9, which come back as
+///   the last snapshot had them: `HostTimelineRestartTests`).
 /// - the job `noise`, which reports without syncing while the engine is killed.
 /// Rules that judge time (stalls, slips, host memory) are switched off in its config; the
 /// alerts compared come from events (failures, error lines, `alert`) and a job's own metric

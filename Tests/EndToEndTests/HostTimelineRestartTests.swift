@@ -38,11 +38,15 @@ struct HostTimelineRestartTests {
         // First life: a job and a few seconds of samples, then a clean stop, which leaves a
         // snapshot (an engine whose state changed only through samples writes none).
         var daemon = try start(0)
+        // Whatever fails, no engine of this test outlives it.
+        var alive: pid_t? = daemon
+        defer { if let alive { stopChild(alive) } }
         let first = try EngineConnection(path: sock)
         #expect(try send(first, [#"{"type":"job.start","job":"first","name":"first"}"#]).isEmpty)
         first.close()
         let shown = try timeline(longerThan: 3)
         stopChild(daemon)
+        alive = nil
         let snapshot = try #require(try Store(path: db).load().snapshot, "a clean stop left no snapshot")
         let kept = try JSONValueEncoder.encode(BoardProjector.board(snapshot, now: 0).host.mem).arrayValue ?? []
         #expect(kept.count > 3)
@@ -55,6 +59,7 @@ struct HostTimelineRestartTests {
         // Second life: the snapshot's values come back first, new ones follow; a synced event,
         // then kill -9 before the next snapshot (samples are not journaled).
         daemon = try start(1)
+        alive = daemon
         let second = try timeline(longerThan: kept.count + 2)
         #expect(Array(second.prefix(kept.count)) == kept, "restored \(second.prefix(kept.count)), the snapshot held \(kept)")
         let c = try EngineConnection(path: sock)
@@ -62,11 +67,12 @@ struct HostTimelineRestartTests {
         c.close()
         kill(daemon, SIGKILL)
         waitpid(daemon, nil, 0)
+        alive = nil
 
         // Third life: again the snapshot's values first (the second life's samples are gone);
         // the synced job is there.
         daemon = try start(2)
-        defer { stopChild(daemon) }
+        alive = daemon
         let third = try timeline(longerThan: kept.count)
         print("host timeline: second life \(JSONWriter.string(.array(second))), third \(JSONWriter.string(.array(third)))")
         #expect(Array(third.prefix(kept.count)) == kept, "after kill -9 \(third.prefix(kept.count)), the snapshot held \(kept)")

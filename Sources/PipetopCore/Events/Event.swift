@@ -7,6 +7,9 @@ public struct Event: Sendable, Equatable {
     /// Producer's sequence number, kept for ordering diagnostics.
     public var seq: Int?
     public var body: Body
+    /// Delivered late on purpose (from the spool, kept while no engine ran): its arrival says
+    /// nothing about the producer's clock.
+    public var spooled = false
 
     public init(job: String, ts: Double? = nil, seq: Int? = nil, _ body: Body) {
         self.job = job; self.ts = ts; self.seq = seq; self.body = body

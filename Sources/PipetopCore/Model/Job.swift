@@ -33,9 +33,11 @@ public struct Job: Sendable, Codable, Equatable {
     /// A verdict the engine made itself (failed: its process was gone while no engine ran).
     /// Provisional: when the job reports again, the verdict is undone (see `Reducer`).
     public var verdict: EngineVerdict?
-    /// Engine time minus the producer's `ts` at its last event (nil: it sends none): the
-    /// engine's timed refreshes look at the job on its own clock.
+    /// Engine time minus the producer's clock (nil: it sends no `ts`), as `clockOffsets`
+    /// estimates it: the engine's timed refreshes look at the job on its own clock.
     public var clockSkew: Double?
+    /// What `clockSkew` is learned from (see `ClockOffsets`).
+    public var clockOffsets: ClockOffsets?
     /// The job's clock at engine time `now`.
     public func ownTime(_ now: Double) -> Double { now - (clockSkew ?? 0) }
     /// Items and errors over the last minutes (for error-rate rules).

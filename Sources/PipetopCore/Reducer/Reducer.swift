@@ -15,6 +15,7 @@ extension PipelineState {
         switch event.body {
         case .jobStart(let start):
             try startJob(event.job, start, at: t)
+            jobs[event.job]?.noteClock(of: event, arrival: now)
             return
         case .silence(let s):
             try silence(s, job: event.job, at: t)
@@ -76,7 +77,7 @@ extension PipelineState {
         if let reopened { self = reopened }
         job.updatedAt = max(job.updatedAt, t)
         // How far the producer's clock is from the engine's: timed refreshes use the job's own.
-        if let ts = event.plausibleTS { job.clockSkew = now - ts }
+        job.noteClock(of: event, arrival: now)
         if let id = event.body.phaseID, let i = job.phaseIndex(id), job.phases[i].state == .running,
            i >= before.phases.count || before.phases[i].state != .running {
             // A phase (re)starts: tell its rate what waits earlier runs showed.
@@ -144,10 +145,11 @@ extension PipelineState {
         }
         guard let slot = jobs.index(forKey: event.job) else { return false }
         let t = event.plausibleTS ?? now
-        return try Self.inPlace(event.body, phase: phase, in: &jobs.values[slot], at: t, skew: event.plausibleTS.map { now - $0 })
+        return try Self.inPlace(event, phase: phase, in: &jobs.values[slot], at: t, arrival: now)
     }
 
-    private static func inPlace(_ body: Event.Body, phase: String, in job: inout Job, at t: Double, skew: Double?) throws(ApplyError) -> Bool {
+    private static func inPlace(_ event: Event, phase: String, in job: inout Job, at t: Double, arrival: Double) throws(ApplyError) -> Bool {
+        let body = event.body
         guard job.state == .running, job.lostAt == nil, let i = job.phaseIndex(phase), job.phases[i].state == .running,
               t - (job.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
         switch body {
@@ -162,7 +164,7 @@ extension PipelineState {
             return false
         }
         job.updatedAt = max(job.updatedAt, t)
-        if let skew { job.clockSkew = skew }
+        job.noteClock(of: event, arrival: arrival)
         return true
     }
 

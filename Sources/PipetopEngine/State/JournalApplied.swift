@@ -13,6 +13,8 @@ extension Journal {
         var progress: Event.Progress?
         var ts: Double?
         var producerSeq: Int?
+        /// Delivered from the spool: said in the row, so that a restart knows it too.
+        var spooled = false
 
         init(entry: Store.Entry) {
             self.entry = entry
@@ -24,13 +26,16 @@ extension Journal {
             progress = p
             ts = event.ts
             producerSeq = event.seq
+            spooled = event.spooled
         }
 
         /// The row as stored.
         var row: Store.Entry {
             guard entry.line.isEmpty, let progress else { return entry }
             var e = entry
-            e.line = String(EventEncoder.line(Event(job: entry.job, ts: ts, seq: producerSeq, .progress(progress))).dropLast())
+            var event = Event(job: entry.job, ts: ts, seq: producerSeq, .progress(progress))
+            event.spooled = spooled
+            e.line = String(EventEncoder.line(event).dropLast())
             return e
         }
 

@@ -19,6 +19,7 @@ extension Journal {
                 rows[k].entry.at = at
                 rows[k].ts = event.ts
                 rows[k].producerSeq = event.seq
+                rows[k].spooled = event.spooled
             } else {
                 let e = Applied(progress: p, of: event, seq: seq, at: at)
                 bytes += e.weight

@@ -22,6 +22,13 @@ public final class SpoolDrain: Sendable {
         self.say = say
     }
 
+    /// The line as the journal keeps it: `"spooled":true` added, so that a restart replaying it
+    /// knows it came late on purpose (an event line is a JSON object: it starts with `{`).
+    static func markedSpooled(_ line: String) -> String {
+        guard let brace = line.firstIndex(of: "{") else { return line }
+        return line[...brace] + #""spooled":true,"# + line[line.index(after: brace)...]
+    }
+
     /// What one drain did.
     public struct Outcome: Equatable, Sendable {
         public var applied = 0
@@ -52,9 +59,10 @@ public final class SpoolDrain: Sendable {
                 var bytes = Array(line.utf8)
                 let decoded = bytes.withUnsafeMutableBytes { EventDecoder.decode(UnsafeRawBufferPointer($0)) }
                 switch decoded {
-                case .success(.event(let e)):
+                case .success(.event(var e)):
+                    e.spooled = true  // late on purpose: not a sign of the producer's clock
                     events.append(e)
-                    lines.append(line)
+                    lines.append(Self.markedSpooled(line))
                 case .success:
                     continue  // sync, subscribe...: nothing to deliver
                 case .failure(let e):

@@ -154,7 +154,10 @@ public enum EventDecoder {
         default:
             throw WireError("unknown type '\(type)'")
         }
-        return .event(Event(job: job, ts: ts, seq: seq, body))
+        var event = Event(job: job, ts: ts, seq: seq, body)
+        // Marked by the engine in its journal: delivered from the spool (see `Event.spooled`).
+        event.spooled = try f.optionalBool("spooled") ?? false
+        return .event(event)
     }
 
     /// `rules` of a job.start: each checked, errors naming the rule and the field.

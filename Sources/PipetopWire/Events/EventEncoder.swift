@@ -8,6 +8,7 @@ public enum EventEncoder {
         var m: [(String, JSONValue)] = [("type", .string(e.typeName)), ("job", .string(e.job))]
         if let ts = e.ts { m.append(("ts", .double(ts))) }
         if let seq = e.seq { m.append(("seq", .int(seq))) }
+        if e.spooled { m.append(("spooled", .bool(true))) }
         func put(_ k: String, _ v: String?) { if let v { m.append((k, .string(v))) } }
         func put(_ k: String, _ v: Int?) { if let v { m.append((k, .int(v))) } }
         switch e.body {

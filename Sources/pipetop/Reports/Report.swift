@@ -69,6 +69,8 @@ enum Report {
             ("started_at", p.startedAt.map { .string(iso($0)) } ?? .null), ("ended_at", p.endedAt.map { .string(iso($0)) } ?? .null),
             ("duration_s", j.elapsed(of: p, at: now).map { .double(round3($0)) } ?? .null),
             ("rate_per_s", p.averageRate(at: now, skew: j.skew).map { .double(round3($0)) } ?? .null),
+            // The recent rate, as the dashboard's RATE column and /metrics show it (running phases).
+            ("rate_now_per_s", p.rate.map { .double(round3($0)) } ?? .null),
             ("eta_s", eta), ("peak_rate_per_s", peak),
             ("errors", .int(p.errorCount)), ("retries", .int(p.retries)), ("error", p.error.map(JSONValue.string) ?? .null),
             ("steps", .object([("kept", .int(p.steps.kept)), ("failed", .int(p.steps.failed)), ("dropped", .int(p.steps.dropped))])),

@@ -72,7 +72,9 @@ extension PipelineState {
             reopened = copy
         }
         let before = job
-        try Self.reduce(&job, event.body, at: t)
+        // The job and the estimator's memory of it change together (or, on a refusal, neither).
+        var est = (reopened ?? self).estimates[job: event.job]
+        try Self.reduce(&job, &est, event.body, at: t)
         if let reopened { self = reopened }
         job.updatedAt = max(job.updatedAt, t)
         // How far the producer's clock is from the engine's: timed refreshes use the job's own.
@@ -80,22 +82,21 @@ extension PipelineState {
         if let id = event.body.phaseID, let i = job.phaseIndex(id), job.phases[i].state == .running,
            i >= before.phases.count || before.phases[i].state != .running {
             // A phase (re)starts: tell its rate what waits earlier runs showed.
-            job.phases[i].rate.usualGap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
+            est.phases[id, default: PhaseEstimates()].rate.usualGap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
         }
-        if !job.state.isTerminal, t - (job.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
-            refreshEstimate(&job, now: t)
+        if !job.state.isTerminal, t - (est.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
+            refreshEstimate(job, &est, now: t)
         }
         switch event.body {
         case .progress, .log, .phaseEnd:
             // Items and errors over time, for error-rate rules: a mark every few seconds.
-            guard job.errorTrail?.isDue(at: t) ?? true else { break }
-            var trail = job.errorTrail ?? ErrorTrail()
-            trail.note(items: job.itemsWorked, errors: job.errorsSoFar, at: t)
-            job.errorTrail = trail
+            guard errorTrails[event.job]?.isDue(at: t) ?? true else { break }
+            errorTrails[event.job, default: ErrorTrail()].note(items: job.itemsWorked, errors: job.errorsSoFar, at: t)
         default:
             break
         }
         jobs[event.job] = job
+        estimates.jobs[event.job] = est
         raiseAlerts(before: before, after: job, event: event.body, at: t)
         if job.state.isTerminal && !before.state.isTerminal {
             record(job, at: t)
@@ -127,6 +128,8 @@ extension PipelineState {
             .prefix(finished - Self.maxFinishedJobs)
         for (_, id) in oldest {
             jobs[id] = nil
+            estimates.jobs[id] = nil
+            errorTrails[id] = nil
             alertRules.forgetJobRules(id)
         }
         order.removeAll { jobs[$0] == nil }
@@ -142,20 +145,22 @@ extension PipelineState {
         case .step(let e): phase = e.phase
         default: return false
         }
-        guard let slot = jobs.index(forKey: event.job) else { return false }
+        guard let slot = jobs.index(forKey: event.job), let estSlot = estimates.jobs.index(forKey: event.job) else { return false }
         let t = event.plausibleTS ?? now
-        return try Self.inPlace(event.body, phase: phase, in: &jobs.values[slot], at: t, skew: event.plausibleTS.map { now - $0 })
+        if case .progress = event.body, errorTrails[event.job]?.isDue(at: t) ?? true { return false }
+        return try Self.inPlace(event.body, phase: phase, in: &jobs.values[slot], &estimates.jobs.values[estSlot], at: t,
+                                skew: event.plausibleTS.map { now - $0 })
     }
 
-    private static func inPlace(_ body: Event.Body, phase: String, in job: inout Job, at t: Double, skew: Double?) throws(ApplyError) -> Bool {
+    private static func inPlace(_ body: Event.Body, phase: String, in job: inout Job, _ est: inout JobEstimates, at t: Double,
+                                skew: Double?) throws(ApplyError) -> Bool {
         guard job.state == .running, job.lostAt == nil, let i = job.phaseIndex(phase), job.phases[i].state == .running,
-              t - (job.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
+              t - (est.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
         switch body {
         case .progress(let e):
-            guard !(job.errorTrail?.isDue(at: t) ?? true) else { return false }
             let done = try Self.newDone(e, from: job.phases[i].done)
-            let a = job.activeTime(t)
-            job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: a)
+            job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
+            est.phases[phase, default: PhaseEstimates()].counted(job.phases[i], activeTime: job.activeTime(t))
         case .step(let e):
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
         default:
@@ -193,7 +198,7 @@ extension PipelineState {
         case .log(let l) where l.level == .error && alertRules.isOn("error-log"):
             // After the job failed, its error lines (a traceback's tail) belong to the failure.
             if job.state == .failed, let failure = alerts.open(job: job.id, kind: "job-failed") {
-                alerts.addDetail(id: failure.id, Self.errorDetail(l.message, phase: l.phase), at: t)
+                alerts.addDetail(id: failure.id, AlertBook.errorDetail(l.message, phase: l.phase), at: t)
             } else {
                 alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: LogLine.summary(of: l.message), at: t)
             }
@@ -224,11 +229,6 @@ extension PipelineState {
                 alerts.fold(job: job.id, kinds: ["phase-failed", "error-log"], into: failure.id, at: t)
             }
         }
-    }
-
-    /// An error line as a failure's detail.
-    static func errorDetail(_ message: String, phase: String?) -> String {
-        "error" + (phase.map { " in \($0)" } ?? "") + ": " + message
     }
 
     /// A run of a pipeline completed: the failure alerts of its earlier finished runs are
@@ -299,8 +299,11 @@ extension PipelineState {
             jobs[id] = job
             return
         }
-        // A new run: what was wrong with the last one no longer holds.
+        // A new run: what was wrong with the last one no longer holds, and the estimator and
+        // the rules start afresh.
         if jobs[id] != nil { alerts.resolve(job: id, at: t) }
+        estimates.jobs[id] = nil
+        errorTrails[id] = nil
         let run = (jobs[id]?.run ?? 0) + 1
         var job = Job(id: id, name: start.name, state: .running, labels: start.labels, pid: start.pid, run: run, at: t)
         job.samplePid = start.samplePid
@@ -334,7 +337,8 @@ extension PipelineState {
         }
     }
 
-    static func reduce(_ job: inout Job, _ body: Event.Body, at t: Double) throws(ApplyError) {
+    /// One event applied to one job and the estimator's memory of it.
+    static func reduce(_ job: inout Job, _ est: inout JobEstimates, _ body: Event.Body, at t: Double) throws(ApplyError) {
         switch body {
         case .jobStart:
             preconditionFailure("handled by startJob")
@@ -353,8 +357,7 @@ extension PipelineState {
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)
                 p.activeEnd = nil
-                p.rate = RateWindow()
-                p.curve = nil
+                est.phases[p.id] = PhaseEstimates()
             case .pending:
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)
@@ -366,9 +369,11 @@ extension PipelineState {
             if let total = e.total { p.total = total }
             if let u = e.unit { p.unit = u }
             if e.implicit && p.accounted == 0 && p.total == nil { p.implicit = true }
-            if p.rate.samples.isEmpty { p.rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal) }
+            if est.rate(p.id).samples.isEmpty {
+                est.phases[p.id, default: PhaseEstimates()].rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal)
+            }
             job.phases[i] = p
-            job.dropImplicitPhase(for: e.phase)
+            dropImplicitPhase(&job, &est, for: e.phase)
             wake(&job)
 
         case .progress(let e):
@@ -378,19 +383,20 @@ extension PipelineState {
             if p.state.isFinished {
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); progress after phase.end is refused")
             }
-            if p.state == .pending { startImplicitly(&p, in: job, at: t) }
+            if p.state == .pending { startImplicitly(&p, &est, in: job, at: t) }
             let done = try Self.newDone(e, from: p.done)
-            p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: job.activeTime(t))
+            p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
+            est.phases[p.id, default: PhaseEstimates()].counted(p, activeTime: job.activeTime(t))
             job.phases[i] = p
-            job.dropImplicitPhase(for: e.phase)
+            dropImplicitPhase(&job, &est, for: e.phase)
             wake(&job)
 
         case .step(let e):
             try requireLive(job, "step")
             let i = try phaseSlot(&job, e.phase)
-            if job.phases[i].state == .pending { startImplicitly(&job.phases[i], in: job, at: t) }
+            if job.phases[i].state == .pending { startImplicitly(&job.phases[i], &est, in: job, at: t) }
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
-            job.dropImplicitPhase(for: e.phase)
+            dropImplicitPhase(&job, &est, for: e.phase)
             wake(&job)
 
         case .phaseEnd(let e):
@@ -409,7 +415,7 @@ extension PipelineState {
             p.activeEnd = job.activeTime(t)
             // A phase skipped before it ran has no duration; one that ends unstarted otherwise took no time.
             if p.startedAt == nil && e.status != .skipped { p.startedAt = t; p.activeStart = job.activeTime(t) }
-            if e.status == .done, let start = p.activeStart { p.finishCurve(activeElapsed: job.activeTime(t) - start) }
+            if e.status == .done, let start = p.activeStart { est.phases[p.id]?.finishCurve(activeElapsed: job.activeTime(t) - start) }
             if let err = e.error { p.error = err }
             job.phases[i] = p
 
@@ -444,7 +450,7 @@ extension PipelineState {
             }
 
         case .jobState(let next):
-            try move(&job, to: next, at: t)
+            try move(&job, &est, to: next, at: t)
 
         case .alert, .ack, .rule, .silence, .clearAlerts, .alertRecord:
             break  // alerts and rules live beside the jobs; see PipelineState.apply
@@ -455,7 +461,7 @@ extension PipelineState {
             }
             let running = job.phases.filter { $0.state == .running }.map(\.id)
             if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals) }
-            try move(&job, to: e.status, at: t)
+            try move(&job, &est, to: e.status, at: t)
             if let err = e.error { job.error = err }
             job.verdict = e.byEngine ? EngineVerdict(at: t, closedPhases: running) : nil
         }
@@ -464,7 +470,7 @@ extension PipelineState {
     /// Changes the job's state if the transition is legal. Entering a terminal state closes
     /// the phases left running; pending phases of a completed job become skipped, those of a
     /// failed or canceled job stay pending (they never ran).
-    static func move(_ job: inout Job, to next: JobState, at t: Double) throws(ApplyError) {
+    static func move(_ job: inout Job, _ est: inout JobEstimates, to next: JobState, at t: Double) throws(ApplyError) {
         if job.state == next { return }
         guard job.state.canMove(to: next) else {
             let allowed = job.state.successors.map(\.rawValue).sorted().joined(separator: ", ")
@@ -491,7 +497,7 @@ extension PipelineState {
                     job.phases[i].endedAt = t
                     job.phases[i].activeEnd = job.activeTime(t)
                     if next == .completed, let start = job.phases[i].activeStart {
-                        job.phases[i].finishCurve(activeElapsed: job.activeTime(t) - start)
+                        est.phases[job.phases[i].id]?.finishCurve(activeElapsed: job.activeTime(t) - start)
                     }
                     if next != .completed && job.phases[i].error == nil { job.phases[i].error = "job \(next.rawValue)" }
                 case .pending where next == .completed:
@@ -532,11 +538,17 @@ extension PipelineState {
         return job.phases.count - 1
     }
 
-    private static func startImplicitly(_ p: inout Phase, in job: Job, at t: Double) {
+    private static func startImplicitly(_ p: inout Phase, _ est: inout JobEstimates, in job: Job, at t: Double) {
         p.state = .running
         p.startedAt = t
         p.activeStart = job.activeTime(t)
-        p.rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal)
+        est.phases[p.id, default: PhaseEstimates()].rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal)
+    }
+
+    /// Drops `pipetop run`'s stand-in phase once the job reports phases of its own (see
+    /// `Job.dropImplicitPhase`), and the estimator's memory of it with it.
+    private static func dropImplicitPhase(_ job: inout Job, _ est: inout JobEstimates, for active: String) {
+        if let dropped = job.dropImplicitPhase(for: active) { est.phases[dropped] = nil }
     }
 
     /// The first sign of work moves a pending job to running.

@@ -265,13 +265,13 @@ struct CLIStateTests {
         try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "p")]))), now: 0)
         for t in 1...30 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 10, total: 1_000))), now: Double(t)) }
         let job = try #require(s[job: "j"])
-        #expect(s.errorTrails["j"] != nil && s.estimates[job: "j"].eta != nil)
+        #expect(s.estimates[job: "j"].errorTrail != nil && s.estimates[job: "j"].eta != nil)
         let v = s.forCLI
-        #expect(v.errorTrails.isEmpty && v.estimates[job: "j"].eta?.marks.isEmpty == true)
+        #expect(v.estimates[job: "j"].errorTrail == nil && v.estimates[job: "j"].eta?.marks.isEmpty == true)
         // Everything a report shows is still there, and the engine's own state is untouched.
         #expect(v[job: "j"] == job && v.estimates[job: "j"].eta?.shown == s.estimates[job: "j"].eta?.shown)
         #expect(v.estimates[job: "j"].phases == s.estimates[job: "j"].phases)
         #expect(BoardProjector.board(v, now: 31) == BoardProjector.board(s, now: 31))
-        #expect(s.errorTrails["j"] != nil)
+        #expect(s.estimates[job: "j"].errorTrail != nil)
     }
 }

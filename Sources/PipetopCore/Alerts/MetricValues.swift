@@ -7,9 +7,9 @@ enum MetricValues {
         return host.last?.memPercent
     }
 
-    /// `est` and `trail`: the estimator's memory of the job and its error trail, looked up
-    /// once per job for all its rules.
-    static func job(_ rule: Rule, _ job: Job, _ est: JobEstimates, trail: ErrorTrail?, host: HostResources, now: Double) -> Double? {
+    /// `est`: the engine's memory of the job (rates, estimate, error trail), looked up once
+    /// per job for all its rules.
+    static func job(_ rule: Rule, _ job: Job, _ est: JobEstimates, host: HostResources, now: Double) -> Double? {
         switch rule.metric {
         case .jobRate:
             let rates = job.phases.compactMap { est.rate(of: $0, in: job, now: now) }
@@ -17,7 +17,7 @@ enum MetricValues {
         case .errors:
             return Double(job.errorCount + job.phases.reduce(0) { $0 + $1.failed })
         case .errorRate:
-            return (trail ?? ErrorTrail()).percent(window: rule.window, now: now, items: job.itemsWorked, errors: job.errorsSoFar)
+            return (est.errorTrail ?? ErrorTrail()).percent(window: rule.window, now: now, items: job.itemsWorked, errors: job.errorsSoFar)
         case .etaSlip:
             return est.eta?.slip
         case .cpu:

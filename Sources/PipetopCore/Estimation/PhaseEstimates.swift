@@ -2,17 +2,20 @@
 /// of its progress (the curve later runs are estimated from). Kept in `Estimates`, beside the
 /// phase, never in it: the phase holds what the job reported.
 public struct PhaseEstimates: Sendable, Codable, Equatable {
+    /// The phase's id.
+    public var id: String
     public var rate = RateWindow()
     /// Active seconds from the start until 0%, 5%, ... 100% of the total was accounted for:
     /// the shape of this run's progress, which later runs are estimated from.
     public var curve: [Double]?
 
-    public init() {}
+    public init(id: String) { self.id = id }
 
-    /// Notes the phase's counts after a progress event at active time `a`.
-    mutating func counted(_ p: Phase, activeTime a: Double) {
-        rate.record(p.done &+ p.failed, at: a, total: p.effectiveTotal)
-        extendCurve(p.fraction, activeElapsed: a - (p.activeStart ?? a))
+    /// Notes the phase's counts after a progress event at active time `a`: items worked
+    /// (done + failed), its total and fraction, and when it started (active time).
+    mutating func counted(worked: Int, total: Int?, fraction: Double?, since start: Double?, activeTime a: Double) {
+        rate.record(worked, at: a, total: total)
+        extendCurve(fraction, activeElapsed: a - (start ?? a))
     }
 
     /// Notes the active time at which each further 5% of the total was reached.

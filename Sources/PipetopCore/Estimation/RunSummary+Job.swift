@@ -14,7 +14,7 @@ extension RunSummary {
         failed = job.phases.reduce(0) { $0 + $1.failed }
         error = job.error
         phases = job.phases.map {
-            let pe = est.phases[$0.id] ?? PhaseEstimates()
+            let pe = est.phase($0.id) ?? PhaseEstimates(id: $0.id)
             return PhaseSummary(id: $0.id, name: $0.name, status: $0.state, duration: $0.elapsed(now: endedAt), done: $0.done, failed: $0.failed,
                                 skipped: $0.skipped, active: $0.activeElapsed(in: job, now: endedAt), curve: pe.curve?.count == 21 ? pe.curve : nil,
                                 gap: pe.rate.recentMaxGap > 0 ? pe.rate.recentMaxGap : nil)

@@ -1,6 +1,6 @@
 /// One job (a run of a pipeline) as the engine knows it: what it reported and the engine's
 /// verdicts on it. The estimator's and the rules' memory of it live beside it, in
-/// `PipelineState.estimates` and `PipelineState.errorTrails`.
+/// `PipelineState.estimates`.
 public struct Job: Sendable, Codable, Equatable {
     public var id: String
     public var name: String

@@ -68,11 +68,15 @@ public struct Phase: Sendable, Codable, Equatable {
         return max(0, job.activeTime(endedAt ?? now) - a)
     }
 
-    /// New counts from a progress event (the estimator notes them in `PhaseEstimates`).
-    mutating func count(done: Int, failed: Int?, skipped: Int?, total: Int?) {
+    /// New counts from a progress event. Returns what the estimator notes of them (see
+    /// `PhaseEstimates.counted`), read here where the phase is changed in place: read from
+    /// outside, each figure copied the whole phase.
+    @discardableResult
+    mutating func count(done: Int, failed: Int?, skipped: Int?, total: Int?) -> (worked: Int, total: Int?, fraction: Double?, start: Double?) {
         self.done = done
         if let failed { self.failed = failed }
         if let skipped { self.skipped = skipped }
         if let total { self.total = total }
+        return (done &+ self.failed, effectiveTotal, fraction, activeStart)
     }
 }

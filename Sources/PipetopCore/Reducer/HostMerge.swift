@@ -18,7 +18,6 @@ extension PipelineState {
                 out.jobs[job.id] = job
                 out.order.append(job.id)
                 out.estimates.jobs[job.id] = s.estimates.jobs[id]
-                out.errorTrails[job.id] = s.errorTrails[id]
             }
             for var a in s.alerts.all {
                 a.id = prefix + a.id

@@ -13,22 +13,21 @@ struct OldJobInternals: Decodable {
 }
 
 extension PipelineState {
-    /// The tables as an old snapshot's jobs held them (by job id).
-    static func tablesFromJobs(_ jobs: [String: OldJobInternals]) -> (Estimates, [String: ErrorTrail]) {
+    /// The table as an old snapshot's jobs held it (by job id).
+    static func tablesFromJobs(_ jobs: [String: OldJobInternals]) -> Estimates {
         var estimates = Estimates()
-        var trails: [String: ErrorTrail] = [:]
         for (id, job) in jobs {
-            trails[id] = job.errorTrail
             var est = JobEstimates()
             est.eta = job.eta
+            est.errorTrail = job.errorTrail
             for p in job.phases {
-                var pe = PhaseEstimates()
-                pe.rate = p.rate ?? RateWindow()
-                pe.curve = p.curve
-                est.phases[p.id] = pe
+                est.update(p.id) { pe in
+                    pe.rate = p.rate ?? RateWindow()
+                    pe.curve = p.curve
+                }
             }
             estimates.jobs[id] = est
         }
-        return (estimates, trails)
+        return estimates
     }
 }

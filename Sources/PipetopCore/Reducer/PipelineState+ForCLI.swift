@@ -4,8 +4,7 @@ extension PipelineState {
     /// calibration marks). The Board a report projects from it is the engine's.
     public var forCLI: PipelineState {
         var s = self
-        s.errorTrails = [:]
-        s.estimates = estimates.withoutMarks
+        s.estimates = estimates.forCLI
         return s
     }
 }

@@ -31,17 +31,17 @@ extension PipelineState {
             }
             guard !job.state.isTerminal else { continue }
             let jt = job.ownTime(t)  // the job's own clock, as its events' ts are
-            let est = estimates[job: id], trail = errorTrails[id]
+            let est = estimates[job: id]
             // Inhibited rules (a failed or lost job) are not looked at: their alerts resolve below.
             let inhibited = job.lostAt != nil
             for k in globalJob.indices where globalJob[k].applies(to: job) && !(globalJob[k].inhibitedByFailure && inhibited) {
-                if let v = MetricValues.job(globalJob[k], job, est, trail: trail, host: host, now: jt) { step(globalJob[k], job: id, phase: nil, value: v, at: t, seen: &seen) }
+                if let v = MetricValues.job(globalJob[k], job, est, host: host, now: jt) { step(globalJob[k], job: id, phase: nil, value: v, at: t, seen: &seen) }
             }
             var ownPhase: [Int] = []
             for k in own.indices where own[k].metric.scope != .host && own[k].enabled && (off.isEmpty || !off.contains(own[k].name)) && (own[k].match.isEmpty || own[k].applies(to: job))
                 && !(own[k].inhibitedByFailure && inhibited) {
                 if own[k].metric.scope == .phase { ownPhase.append(k); continue }
-                if let v = MetricValues.job(own[k], job, est, trail: trail, host: host, now: jt) { step(own[k], job: id, phase: nil, value: v, at: t, seen: &seen) }
+                if let v = MetricValues.job(own[k], job, est, host: host, now: jt) { step(own[k], job: id, phase: nil, value: v, at: t, seen: &seen) }
             }
             let phaseRules = globalPhase.indices.filter { globalPhase[$0].applies(to: job) && !(globalPhase[$0].inhibitedByFailure && inhibited) }
             guard !phaseRules.isEmpty || !ownPhase.isEmpty else { continue }

@@ -1,5 +1,5 @@
 /// Everything the engine knows: every job with its phases, steps, logs and checkpoints, and
-/// beside them the engine's own tables (the estimator's memory, the rules' state).
+/// beside them the engine's own tables (the estimator's memory, the rules' states).
 /// A value: copies are snapshots; only `apply` changes it.
 public struct PipelineState: Sendable, Codable, Equatable {
     public internal(set) var jobs: [String: Job] = [:]
@@ -12,12 +12,10 @@ public struct PipelineState: Sendable, Codable, Equatable {
     public internal(set) var host = HostResources()
     /// Alert rules, where each stands, and silences.
     public internal(set) var alertRules = AlertRules()
-    /// The estimator's memory of each job and phase (estimates shown, rate windows, progress
-    /// curves), beside the jobs rather than in them: the engine's machinery, not what the
-    /// jobs reported. Stored in snapshots.
+    /// The engine's memory of each job and phase (estimates shown, rate windows, progress
+    /// curves, error trails), beside the jobs rather than in them: the engine's machinery,
+    /// not what the jobs reported. Stored in snapshots.
     public internal(set) var estimates = Estimates()
-    /// Per job id: its items and errors over the last minutes, for error-rate rules.
-    public internal(set) var errorTrails: [String: ErrorTrail] = [:]
     /// `history` indexed for the estimator (derived; not stored).
     var pastIndex: [String: PastRuns] = [:]
     /// How many jobs are unfinished (derived from `jobs`; not stored): the live-job limit is
@@ -26,7 +24,7 @@ public struct PipelineState: Sendable, Codable, Equatable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case jobs, order, alerts, history, host, alertRules, estimates, errorTrails }
+    enum CodingKeys: String, CodingKey { case jobs, order, alerts, history, host, alertRules, estimates }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         jobs = try c.decode([String: Job].self, forKey: .jobs)
@@ -37,10 +35,9 @@ public struct PipelineState: Sendable, Codable, Equatable {
         alertRules = try c.decodeIfPresent(AlertRules.self, forKey: .alertRules) ?? AlertRules()
         if c.contains(.estimates) {
             estimates = try c.decode(Estimates.self, forKey: .estimates)
-            errorTrails = try c.decodeIfPresent([String: ErrorTrail].self, forKey: .errorTrails) ?? [:]
         } else {
-            // A snapshot from before the tables: the estimator's memory sits inside each job.
-            (estimates, errorTrails) = try Self.tablesFromJobs(c.decode([String: OldJobInternals].self, forKey: .jobs))
+            // A snapshot from before the table: the engine's memory sits inside each job.
+            estimates = try Self.tablesFromJobs(c.decode([String: OldJobInternals].self, forKey: .jobs))
         }
         reindexHistory()
         recountLiveJobs()

@@ -82,7 +82,8 @@ extension PipelineState {
         if let id = event.body.phaseID, let i = job.phaseIndex(id), job.phases[i].state == .running,
            i >= before.phases.count || before.phases[i].state != .running {
             // A phase (re)starts: tell its rate what waits earlier runs showed.
-            est.phases[id, default: PhaseEstimates()].rate.usualGap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
+            let gap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
+            est.update(id, hint: i) { $0.rate.usualGap = gap }
         }
         if !job.state.isTerminal, t - (est.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
             refreshEstimate(job, &est, now: t)
@@ -90,8 +91,10 @@ extension PipelineState {
         switch event.body {
         case .progress, .log, .phaseEnd:
             // Items and errors over time, for error-rate rules: a mark every few seconds.
-            guard errorTrails[event.job]?.isDue(at: t) ?? true else { break }
-            errorTrails[event.job, default: ErrorTrail()].note(items: job.itemsWorked, errors: job.errorsSoFar, at: t)
+            guard est.errorTrail?.isDue(at: t) ?? true else { break }
+            var trail = est.errorTrail ?? ErrorTrail()
+            trail.note(items: job.itemsWorked, errors: job.errorsSoFar, at: t)
+            est.errorTrail = trail
         default:
             break
         }
@@ -129,7 +132,6 @@ extension PipelineState {
         for (_, id) in oldest {
             jobs[id] = nil
             estimates.jobs[id] = nil
-            errorTrails[id] = nil
             alertRules.forgetJobRules(id)
         }
         order.removeAll { jobs[$0] == nil }
@@ -147,7 +149,6 @@ extension PipelineState {
         }
         guard let slot = jobs.index(forKey: event.job), let estSlot = estimates.jobs.index(forKey: event.job) else { return false }
         let t = event.plausibleTS ?? now
-        if case .progress = event.body, errorTrails[event.job]?.isDue(at: t) ?? true { return false }
         return try Self.inPlace(event.body, phase: phase, in: &jobs.values[slot], &estimates.jobs.values[estSlot], at: t,
                                 skew: event.plausibleTS.map { now - $0 })
     }
@@ -158,9 +159,10 @@ extension PipelineState {
               t - (est.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
         switch body {
         case .progress(let e):
+            guard !(est.errorTrail?.isDue(at: t) ?? true) else { return false }
             let done = try Self.newDone(e, from: job.phases[i].done)
-            job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
-            est.phases[phase, default: PhaseEstimates()].counted(job.phases[i], activeTime: job.activeTime(t))
+            let c = job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
+            est.counted(phase, hint: i, worked: c.worked, total: c.total, fraction: c.fraction, since: c.start, activeTime: job.activeTime(t))
         case .step(let e):
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
         default:
@@ -303,7 +305,6 @@ extension PipelineState {
         // the rules start afresh.
         if jobs[id] != nil { alerts.resolve(job: id, at: t) }
         estimates.jobs[id] = nil
-        errorTrails[id] = nil
         let run = (jobs[id]?.run ?? 0) + 1
         var job = Job(id: id, name: start.name, state: .running, labels: start.labels, pid: start.pid, run: run, at: t)
         job.samplePid = start.samplePid
@@ -357,7 +358,7 @@ extension PipelineState {
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)
                 p.activeEnd = nil
-                est.phases[p.id] = PhaseEstimates()
+                est.forget(p.id)
             case .pending:
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)
@@ -370,7 +371,8 @@ extension PipelineState {
             if let u = e.unit { p.unit = u }
             if e.implicit && p.accounted == 0 && p.total == nil { p.implicit = true }
             if est.rate(p.id).samples.isEmpty {
-                est.phases[p.id, default: PhaseEstimates()].rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal)
+                let (n, a, total) = (p.done &+ p.failed, job.activeTime(t), p.effectiveTotal)
+                est.update(p.id, hint: i) { $0.rate.record(n, at: a, total: total) }
             }
             job.phases[i] = p
             dropImplicitPhase(&job, &est, for: e.phase)
@@ -385,8 +387,8 @@ extension PipelineState {
             }
             if p.state == .pending { startImplicitly(&p, &est, in: job, at: t) }
             let done = try Self.newDone(e, from: p.done)
-            p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
-            est.phases[p.id, default: PhaseEstimates()].counted(p, activeTime: job.activeTime(t))
+            let c = p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
+            est.counted(p.id, hint: i, worked: c.worked, total: c.total, fraction: c.fraction, since: c.start, activeTime: job.activeTime(t))
             job.phases[i] = p
             dropImplicitPhase(&job, &est, for: e.phase)
             wake(&job)
@@ -415,7 +417,10 @@ extension PipelineState {
             p.activeEnd = job.activeTime(t)
             // A phase skipped before it ran has no duration; one that ends unstarted otherwise took no time.
             if p.startedAt == nil && e.status != .skipped { p.startedAt = t; p.activeStart = job.activeTime(t) }
-            if e.status == .done, let start = p.activeStart { est.phases[p.id]?.finishCurve(activeElapsed: job.activeTime(t) - start) }
+            if e.status == .done, let start = p.activeStart, est.phase(p.id) != nil {
+                let e = job.activeTime(t) - start
+                est.update(p.id, hint: i) { $0.finishCurve(activeElapsed: e) }
+            }
             if let err = e.error { p.error = err }
             job.phases[i] = p
 
@@ -496,8 +501,9 @@ extension PipelineState {
                     job.phases[i].state = next == .completed ? .done : .failed
                     job.phases[i].endedAt = t
                     job.phases[i].activeEnd = job.activeTime(t)
-                    if next == .completed, let start = job.phases[i].activeStart {
-                        est.phases[job.phases[i].id]?.finishCurve(activeElapsed: job.activeTime(t) - start)
+                    if next == .completed, let start = job.phases[i].activeStart, est.phase(job.phases[i].id) != nil {
+                        let e = job.activeTime(t) - start
+                        est.update(job.phases[i].id, hint: i) { $0.finishCurve(activeElapsed: e) }
                     }
                     if next != .completed && job.phases[i].error == nil { job.phases[i].error = "job \(next.rawValue)" }
                 case .pending where next == .completed:
@@ -542,13 +548,14 @@ extension PipelineState {
         p.state = .running
         p.startedAt = t
         p.activeStart = job.activeTime(t)
-        est.phases[p.id, default: PhaseEstimates()].rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal)
+        let (n, a, total) = (p.done &+ p.failed, job.activeTime(t), p.effectiveTotal)
+        est.update(p.id) { $0.rate.record(n, at: a, total: total) }
     }
 
     /// Drops `pipetop run`'s stand-in phase once the job reports phases of its own (see
     /// `Job.dropImplicitPhase`), and the estimator's memory of it with it.
     private static func dropImplicitPhase(_ job: inout Job, _ est: inout JobEstimates, for active: String) {
-        if let dropped = job.dropImplicitPhase(for: active) { est.phases[dropped] = nil }
+        if let dropped = job.dropImplicitPhase(for: active) { est.forget(dropped) }
     }
 
     /// The first sign of work moves a pending job to running.

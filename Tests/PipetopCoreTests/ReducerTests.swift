@@ -125,6 +125,24 @@ struct ReducerTests {
         #expect(p.error == nil)
     }
 
+    @Test func aRetriedPhaseIsEstimatedAfreshAndTheOthersKeepTheirMemory() throws {
+        var s = try started()
+        try s.apply(ev(.phaseStart(.init(phase: "parse", total: 100))), now: 100)
+        try s.apply(ev(.phaseStart(.init(phase: "fetch", total: 100))), now: 100)
+        for t in 1...10 {
+            try s.apply(ev(.progress(.init(phase: "fetch", done: t * 5))), now: 100 + Double(t))
+            try s.apply(ev(.progress(.init(phase: "parse", done: t * 2))), now: 100 + Double(t))
+        }
+        let parse = s.estimates[job: "j1"].phase("parse")
+        #expect((parse?.rate.samples.count ?? 0) > 5)
+        try s.apply(ev(.phaseEnd(.init(phase: "fetch", status: .failed))), now: 111)
+        try s.apply(ev(.phaseStart(.init(phase: "fetch"))), now: 112)
+        // The retry's rate starts from its count now; its curve is drawn again.
+        let fetch = try #require(s.estimates[job: "j1"].phase("fetch"))
+        #expect(fetch.rate.samples.count == 1 && fetch.rate.samples.first?.n == 50 && fetch.curve == nil)
+        #expect(s.estimates[job: "j1"].phase("parse") == parse)
+    }
+
     @Test func jobEndClosesOpenPhases() throws {
         var ok = try started()
         try ok.apply(ev(.phaseStart(.init(phase: "fetch"))), now: 101)

@@ -4,8 +4,8 @@
 public struct JobEstimates: Sendable, Codable, Equatable {
     public var eta: ETATrack?
     public var errorTrail: ErrorTrail?
-    /// One entry per phase that counted, by id; kept in the job's phase order, so the phase at
-    /// index i of the job is found at i without a lookup (this runs on every progress event).
+    /// One entry per phase that counted, by id; usually in the job's phase order, so the phase
+    /// at index i of the job is found at i without a search (this runs on every progress event).
     public private(set) var phases: [PhaseEstimates] = []
 
     public init() {}
@@ -37,8 +37,13 @@ public struct JobEstimates: Sendable, Codable, Equatable {
         phases[slot(id, hint: hint)].counted(worked: worked, total: total, fraction: fraction, since: start, activeTime: a)
     }
 
-    /// Forgets a phase (a retried phase starts afresh; a removed one is gone).
+    /// Forgets a phase that is gone from its job.
     mutating func forget(_ id: String) { phases.removeAll { $0.id == id } }
+
+    /// A retried phase starts afresh (in its place).
+    mutating func reset(_ id: String) {
+        if let i = phases.firstIndex(where: { $0.id == id }) { phases[i] = PhaseEstimates(id: id) }
+    }
 
     /// A running phase's current rate (items per second), on the job's active clock.
     public func rate(of p: Phase, in job: Job, now: Double) -> Double? {

@@ -358,7 +358,7 @@ extension PipelineState {
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)
                 p.activeEnd = nil
-                est.forget(p.id)
+                est.reset(p.id)
             case .pending:
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)

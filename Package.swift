@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "PipetopCoreTests", dependencies: ["PipetopCore"]),
         .testTarget(name: "PipetopWireTests", dependencies: ["PipetopWire"]),
         .testTarget(name: "PipetopEngineTests", dependencies: ["PipetopEngine", "PipetopWire", "PipetopClient", "PipetopStore", "PipetopSpool",
-                                                             .product(name: "GRDB", package: "GRDB.swift")]),
+                                                             .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .testTarget(name: "PipetopUITests", dependencies: ["PipetopUI"], exclude: ["Golden"]),
         // Drives the real binary in tmux; depending on the executable makes `swift test` build it.
         .testTarget(name: "EndToEndTests", dependencies: ["pipetop", "pipetop-bench", "PipetopWire", "PipetopClient", "PipetopCore", "PipetopEngine", "PipetopSpool"]),

@@ -50,7 +50,7 @@ enum ETABench {
             let t0 = DispatchTime.now().uptimeNanoseconds
             state.refreshEstimates(now: s)
             cost.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1000)
-            let shown = state[job: trace.job]?.eta?.shown
+            let shown = state.estimates[job: trace.job].eta?.shown
             let left = shown?.left(now: s)
             series[0].predicted.append(left?.eta)
             series[0].lo.append(left?.lo)

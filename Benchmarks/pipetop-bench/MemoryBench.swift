@@ -400,7 +400,7 @@ enum MemoryBench {
             for p in job.phases {
                 kept += p.steps.count
                 folded += p.steps.dropped
-                rate += p.rate.samples.count
+                rate += s.estimates[job: job.id].rate(p.id).samples.count
             }
         }
         return "state: \(s.jobs.count) jobs, \(phases) phases, \(Format.count(kept)) steps kept in detail, \(Format.count(folded)) summarised, "

@@ -67,7 +67,7 @@ import PipetopBoard
         let b = try #require(BoardProjector.board(s, now: 60)[job: "j"])
         #expect(b.fraction == j.fraction)
         #expect(b.done == 600 && b.total == 1000)
-        #expect(b.phases[0].rate == j.rate(of: j.phases[0], now: 60).map(BoardRounding.rate))
+        #expect(b.phases[0].rate == s.estimates[job: j.id].rate(of: j.phases[0], in: j, now: 60).map(BoardRounding.rate))
         #expect(b.phases[0].averageRate(at: 60, skew: 0) == 10)
         #expect(b.phases[0].eta(at: 60) == s.phaseETA(j.phases[0], of: j, now: 60).map { (60 + $0).rounded() - 60 })
         #expect(b.phases[0].throughput == nil)  // only for the viewer's focus

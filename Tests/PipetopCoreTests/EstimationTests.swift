@@ -48,7 +48,7 @@ struct EstimationTests {
 
     func estimate(_ s: PipelineState, now: Double) throws -> Estimate {
         let job = try #require(s[job: "j"])
-        return try #require(Estimator.job(job, past: s.pastRuns(pipeline: "j"), now: now))
+        return try #require(Estimator.job(job, s.estimates[job: job.id], past: s.pastRuns(pipeline: "j"), now: now))
     }
 
     @Test func etaIsRemainingOverRate() throws {
@@ -66,17 +66,17 @@ struct EstimationTests {
         try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 5))), now: 1)
         try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 10))), now: 2)
         let job = try #require(s[job: "j"])
-        #expect(Estimator.job(job, past: PastRuns(), now: 2) == nil)
+        #expect(Estimator.job(job, s.estimates[job: job.id], past: PastRuns(), now: 2) == nil)
     }
 
     @Test func aStallIsShownAndTheEstimateStandsStill() throws {
         var s = try started()
         for t in 1...10 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 50))), now: Double(t)) }
         let job = try #require(s[job: "j"])
-        #expect(Estimator.stall(job, now: 35) == nil)  // 25 s: not yet
-        #expect(Estimator.stall(job, now: 50) == 40)
+        #expect(Estimator.stall(job, s.estimates[job: "j"], now: 35) == nil)  // 25 s: not yet
+        #expect(Estimator.stall(job, s.estimates[job: "j"], now: 50) == 40)
         s.refreshEstimates(now: 50)
-        let shown = try #require(s[job: "j"]?.eta?.shown)
+        let shown = try #require(s.estimates[job: "j"].eta?.shown)
         #expect(shown.stalledFor == 40)
         // Work left at the pace before the stall, not counting down while nothing moves.
         #expect(abs(shown.remaining - 10) < 1e-6)
@@ -87,8 +87,8 @@ struct EstimationTests {
         var s = try started()
         for k in 1...6 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: k * 10))), now: Double(k) * 20) }
         let job = try #require(s[job: "j"])
-        #expect(Estimator.stall(job, now: 120 + 90) == nil)  // gaps of 20 s: 90 s is within five of them
-        #expect(Estimator.stall(job, now: 120 + 101) == 101)
+        #expect(Estimator.stall(job, s.estimates[job: "j"], now: 120 + 90) == nil)  // gaps of 20 s: 90 s is within five of them
+        #expect(Estimator.stall(job, s.estimates[job: "j"], now: 120 + 101) == 101)
     }
 
     @Test func timePausedIsNotWork() throws {
@@ -102,7 +102,7 @@ struct EstimationTests {
         let job = try #require(s[job: "j"])
         #expect(job.activeElapsed(now: 1001) == 11)
         let phase = try #require(job.phase("p"))
-        #expect(abs((job.rate(of: phase, now: 1001) ?? 0) - 50) < 1e-6)
+        #expect(abs((s.estimates[job: "j"].rate(of: phase, in: job, now: 1001) ?? 0) - 50) < 1e-6)
         #expect(abs(try estimate(s, now: 1001).remaining - 9) < 1e-6)  // 450 left at 50/s
     }
 
@@ -129,7 +129,7 @@ struct EstimationTests {
         for t in 1...120 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 2000 + t * 2))), now: 200 + Double(t)) }
         let job = try #require(s[job: "j"])
         let phase = try #require(job.phase("p"))
-        let live = try #require(Estimator.liveRate(phase.rate, now: 320, remainingItems: 100_000 - 2240))
+        let live = try #require(Estimator.liveRate(s.estimates[job: "j"].rate(phase.id), now: 320, remainingItems: 100_000 - 2240))
         #expect(abs(live.rate - 2) < 0.2)  // the new pace, not the average of both (7.0)
     }
 
@@ -167,7 +167,7 @@ struct EstimationTests {
         try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 1200 + 3010))), now: 421)
         let job = try #require(s[job: "j"])
         let phase = try #require(job.phase("p"))
-        let live = try #require(Estimator.liveRate(phase.rate, now: 421, remainingItems: 100_000 - 4210))
+        let live = try #require(Estimator.liveRate(s.estimates[job: "j"].rate(phase.id), now: 421, remainingItems: 100_000 - 4210))
         #expect(abs(live.rate - 10) < 0.5, "\(live)")
     }
 
@@ -179,7 +179,7 @@ struct EstimationTests {
         for t in 421...430 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: 1200 + (t - 420) * 10))), now: Double(t)) }
         let job = try #require(s[job: "j"])
         let phase = try #require(job.phase("p"))
-        let live = try #require(Estimator.liveRate(phase.rate, now: 430, remainingItems: 100_000 - 1300))
+        let live = try #require(Estimator.liveRate(s.estimates[job: "j"].rate(phase.id), now: 430, remainingItems: 100_000 - 1300))
         #expect(abs(live.rate - 10) < 1, "\(live)")
     }
 
@@ -243,7 +243,7 @@ struct HistoryETATests {
         let s = try pipeline(runs: 4, speed: { 10 * (1 + 0.02 * Double($0 % 3)) })
         let job = try #require(s[job: "j"])
         let now = 40_000 + 50.0
-        let e = try #require(Estimator.job(job, past: s.pastRuns(pipeline: "steady"), now: now))
+        let e = try #require(Estimator.job(job, s.estimates[job: job.id], past: s.pastRuns(pipeline: "steady"), now: now))
         #expect(e.calibrated)
         #expect(abs(e.remaining - 50) < 2.5)
         #expect(e.lo <= 50 && e.hi >= 50 && e.hi / e.lo < 1.5)
@@ -255,7 +255,7 @@ struct HistoryETATests {
         try s.apply(Event(job: "k", .jobStart(.init(name: "steady", phases: [.init(id: "p")]))), now: t0)
         try s.apply(Event(job: "k", .phaseStart(.init(phase: "p", total: 1000))), now: t0)
         let job = try #require(s[job: "k"])
-        let e = try #require(Estimator.job(job, past: s.pastRuns(pipeline: "steady"), now: t0 + 1))
+        let e = try #require(Estimator.job(job, s.estimates[job: job.id], past: s.pastRuns(pipeline: "steady"), now: t0 + 1))
         #expect(abs(e.remaining - 100) < 2)  // past runs took 100 s
         #expect(!e.calibrated)  // nothing of this run known yet: rough
     }
@@ -316,7 +316,7 @@ struct JobETATests {
         for k in 1...10 { try s.apply(Event(job: "j", .progress(.init(phase: "fetch", done: k * 5))), now: t + Double(k)) }
         // fetch: 50 left at 5/s = 10 s; load: median of [50, 70] = 60 s; index: never ran, no history.
         let job = try #require(s[job: "j"])
-        let eta = try #require(Estimator.job(job, past: s.pastRuns(pipeline: "import"), now: t + 10))
+        let eta = try #require(Estimator.job(job, s.estimates[job: job.id], past: s.pastRuns(pipeline: "import"), now: t + 10))
         #expect(abs(eta.raw - 70) < 1e-6)
         #expect(!eta.complete)  // index has no history: at least 70 s
     }
@@ -327,11 +327,11 @@ struct JobETATests {
         try s.apply(Event(job: "n", .phaseStart(.init(phase: "a", total: 10))), now: 0)
         try s.apply(Event(job: "n", .progress(.init(phase: "a", done: 5))), now: 5)
         let running = try #require(s[job: "n"])
-        let eta = try #require(Estimator.job(running, past: PastRuns(), now: 5))
+        let eta = try #require(Estimator.job(running, s.estimates[job: running.id], past: PastRuns(), now: 5))
         #expect(abs(eta.remaining - 5) < 1e-6 && !eta.complete)
         try s.apply(Event(job: "n", .jobEnd(.init(status: .completed))), now: 6)
         let ended = try #require(s[job: "n"])
-        #expect(Estimator.job(ended, past: PastRuns(), now: 6) == nil)
+        #expect(Estimator.job(ended, s.estimates[job: ended.id], past: PastRuns(), now: 6) == nil)
     }
 }
 

@@ -125,6 +125,24 @@ struct ReducerTests {
         #expect(p.error == nil)
     }
 
+    @Test func aRetriedPhaseIsEstimatedAfreshAndTheOthersKeepTheirMemory() throws {
+        var s = try started()
+        try s.apply(ev(.phaseStart(.init(phase: "parse", total: 100))), now: 100)
+        try s.apply(ev(.phaseStart(.init(phase: "fetch", total: 100))), now: 100)
+        for t in 1...10 {
+            try s.apply(ev(.progress(.init(phase: "fetch", done: t * 5))), now: 100 + Double(t))
+            try s.apply(ev(.progress(.init(phase: "parse", done: t * 2))), now: 100 + Double(t))
+        }
+        let parse = s.estimates[job: "j1"].phase("parse")
+        #expect((parse?.rate.samples.count ?? 0) > 5)
+        try s.apply(ev(.phaseEnd(.init(phase: "fetch", status: .failed))), now: 111)
+        try s.apply(ev(.phaseStart(.init(phase: "fetch"))), now: 112)
+        // The retry's rate starts from its count now; its curve is drawn again.
+        let fetch = try #require(s.estimates[job: "j1"].phase("fetch"))
+        #expect(fetch.rate.samples.count == 1 && fetch.rate.samples.first?.n == 50 && fetch.curve == nil)
+        #expect(s.estimates[job: "j1"].phase("parse") == parse)
+    }
+
     @Test func jobEndClosesOpenPhases() throws {
         var ok = try started()
         try ok.apply(ev(.phaseStart(.init(phase: "fetch"))), now: 101)
@@ -226,12 +244,13 @@ struct JobStateTests {
     @Test(arguments: JobState.allCases, JobState.allCases)
     func transitionsFollowTheTable(from: JobState, to: JobState) throws {
         var job = Job(id: "j", name: "j", state: from, at: 0)
+        var est = JobEstimates()
         let expectLegal = from == to || from.successors.contains(to)
         if expectLegal {
-            try PipelineState.move(&job, to: to, at: 1)
+            try PipelineState.move(&job, &est, to: to, at: 1)
             #expect(job.state == to)
         } else {
-            #expect(throws: ApplyError.self) { try PipelineState.move(&job, to: to, at: 1) }
+            #expect(throws: ApplyError.self) { try PipelineState.move(&job, &est, to: to, at: 1) }
             #expect(job.state == from)
         }
     }
@@ -264,12 +283,13 @@ struct CLIStateTests {
         try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "p")]))), now: 0)
         for t in 1...30 { try s.apply(Event(job: "j", .progress(.init(phase: "p", done: t * 10, total: 1_000))), now: Double(t)) }
         let job = try #require(s[job: "j"])
-        #expect(job.errorTrail != nil && job.eta != nil)
+        #expect(s.estimates[job: "j"].errorTrail != nil && s.estimates[job: "j"].eta != nil)
         let v = s.forCLI
-        let seen = try #require(v[job: "j"])
-        #expect(seen.errorTrail == nil && seen.eta?.marks.isEmpty == true)
+        #expect(v.estimates[job: "j"].errorTrail == nil && v.estimates[job: "j"].eta?.marks.isEmpty == true)
         // Everything a report shows is still there, and the engine's own state is untouched.
-        #expect(seen.phases == job.phases && seen.eta?.shown == job.eta?.shown && seen.updatedAt == job.updatedAt)
-        #expect(s[job: "j"]?.errorTrail != nil)
+        #expect(v[job: "j"] == job && v.estimates[job: "j"].eta?.shown == s.estimates[job: "j"].eta?.shown)
+        #expect(v.estimates[job: "j"].phases == s.estimates[job: "j"].phases)
+        #expect(BoardProjector.board(v, now: 31) == BoardProjector.board(s, now: 31))
+        #expect(s.estimates[job: "j"].errorTrail != nil)
     }
 }

@@ -21,14 +21,15 @@ public enum BoardProjector {
             total = total.flatMap { t in p.effectiveTotal.map { t &+ $0 } }
         }
         let focused = options.focuses(job: j.id)
-        let stalled = j.state.isTerminal ? nil : Estimator.stall(j, now: now)
+        let est = s.estimates[job: j.id]
+        let stalled = j.state.isTerminal ? nil : Estimator.stall(j, est, now: now)
         return BoardJob(
             id: j.id, name: j.name, pipeline: pipeline, run: j.run, state: j.state, labels: j.labels, pid: j.pid,
             startedAt: j.startedAt, endedAt: j.endedAt, skew: skew, done: done, failed: failed, skipped: skipped,
-            total: j.phases.isEmpty ? nil : total, eta: eta(j, skew: skew),
+            total: j.phases.isEmpty ? nil : total, eta: eta(j, est, skew: skew),
             stalledSince: stalled.map { BoardRounding.time(engineNow - $0) }, error: j.error, byEngine: j.verdict != nil,
             errorCount: j.errorCount, currentPhaseID: j.currentPhase?.id,
-            phases: j.phases.map { phase($0, of: j, in: s, now: now, engineNow: engineNow, pipeline: pipeline,
+            phases: j.phases.map { phase($0, of: j, est, in: s, now: now, engineNow: engineNow, pipeline: pipeline,
                                          focused: focused, steps: options.focuses(job: j.id, phase: $0.id)) },
             checkpoints: options.checkpointData ? j.checkpoints : j.checkpoints.map { var c = $0; c.data = nil; return c },
             logs: Array(j.logs.suffix(options.logLines)),
@@ -38,26 +39,27 @@ public enum BoardProjector {
 
     /// The estimate as shown, anchored where it was made (engine's clock): it changes only
     /// when the engine's shown estimate does (see `ETATrack`), and viewers count down from it.
-    static func eta(_ j: Job, skew: Double) -> BoardETA? {
-        guard !j.state.isTerminal, let e = j.eta?.shown else { return nil }
+    static func eta(_ j: Job, _ est: JobEstimates, skew: Double) -> BoardETA? {
+        guard !j.state.isTerminal, let e = est.eta?.shown else { return nil }
         let confidence: BoardETA.Confidence = !e.complete ? .lowerBound : e.calibrated ? .calibrated : .rough
         let r = BoardRounding.time
         return BoardETA(madeAt: r(e.at + skew), remaining: r(e.remaining), low: r(e.lo), high: r(e.hi), confidence: confidence,
                         frozen: e.paused || e.stalledFor != nil)
     }
 
-    static func phase(_ p: Phase, of j: Job, in s: PipelineState, now: Double, engineNow: Double, pipeline: String,
+    static func phase(_ p: Phase, of j: Job, _ est: JobEstimates, in s: PipelineState, now: Double, engineNow: Double, pipeline: String,
                       focused: Bool, steps: Bool) -> BoardPhase {
-        let stalled = Estimator.stall(p, in: j, now: now)
-        let left = p.state == .running && stalled == nil ? s.phaseETA(p, of: j, now: now) : nil
+        let w = est.rate(p.id)
+        let stalled = Estimator.stall(p, w, in: j, now: now)
+        let left = p.state == .running && stalled == nil ? s.phaseETA(p, of: j, est, now: now) : nil
         let stepList = BoardSteps(kept: p.steps.count, running: p.steps.runningCount, failed: p.steps.failedCount + p.steps.folded.failed,
                                   dropped: p.steps.dropped, longest: BoardRounding.time(p.steps.longest), items: steps ? p.steps.items : nil,
                                   recent: recentSteps(p.steps))
         return BoardPhase(
             id: p.id, name: p.name, state: p.state, done: p.done, failed: p.failed, skipped: p.skipped, total: p.effectiveTotal,
-            unit: p.unit, rate: j.rate(of: p, now: now).map(BoardRounding.rate),
-            peakRate: p.rate.peak > 0 ? BoardRounding.rate(p.rate.peak) : nil,
-            throughput: focused ? j.throughput(of: p, buckets: throughputSlices, now: now).map(BoardRounding.rate) : nil,
+            unit: p.unit, rate: est.rate(of: p, in: j, now: now).map(BoardRounding.rate),
+            peakRate: w.peak > 0 ? BoardRounding.rate(w.peak) : nil,
+            throughput: focused ? est.throughput(of: p, in: j, buckets: throughputSlices, now: now).map(BoardRounding.rate) : nil,
             startedAt: p.startedAt, endedAt: p.endedAt,
             // Whole seconds: the figure a person reads, steady while the rate is.
             finishAt: left.map { (engineNow + $0).rounded() }, stalledSince: stalled.map { BoardRounding.time(engineNow - $0) },

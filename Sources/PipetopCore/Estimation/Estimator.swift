@@ -130,17 +130,19 @@ public enum Estimator {
     /// Seconds since a running phase last moved, when that is longer than its recent gaps
     /// warrant (five times the longest of them, at least 30 s); nil when it is not stalled,
     /// has not moved yet, or the job is paused.
-    public static func stall(_ p: Phase, in job: Job, now: Double) -> Double? {
-        guard p.state == .running, job.state.isActive, let idle = p.rate.idle(now: job.activeTime(now)) else { return nil }
-        return idle >= RateWindow.stallThreshold(p.rate.expectedGap) ? idle : nil
+    public static func stall(_ p: Phase, _ w: RateWindow, in job: Job, now: Double) -> Double? {
+        guard p.state == .running, job.state.isActive, let idle = w.idle(now: job.activeTime(now)) else { return nil }
+        return idle >= RateWindow.stallThreshold(w.expectedGap) ? idle : nil
     }
 
     /// A job is stalled when every running phase that reports progress is: the shortest of
     /// their idle times.
-    public static func stall(_ job: Job, now: Double) -> Double? {
+    public static func stall(_ job: Job, _ est: JobEstimates, now: Double) -> Double? {
         var shortest: Double?
-        for p in job.phases where p.state == .running && p.rate.lastIncrease != nil {
-            guard let idle = stall(p, in: job, now: now) else { return nil }
+        for p in job.phases where p.state == .running {
+            let w = est.rate(p.id)
+            guard w.lastIncrease != nil else { continue }
+            guard let idle = stall(p, w, in: job, now: now) else { return nil }
             shortest = min(shortest ?? idle, idle)
         }
         return shortest
@@ -161,14 +163,14 @@ public enum Estimator {
     }
 
     /// Time left in a running phase, or nil when neither its rate nor history can say.
-    static func running(_ p: Phase, in job: Job, past: PastRuns, pace: Double, now: Double) -> Part? {
+    static func running(_ p: Phase, _ w: RateWindow, in job: Job, past: PastRuns, pace: Double, now: Double) -> Part? {
         // In a stall, the work left at the pace before it (how long a stall lasts cannot be
         // known; the shown estimate stands still until work resumes).
-        let a = stall(p, in: job, now: now) != nil ? p.rate.lastIncreaseActive ?? job.activeTime(now) : job.activeTime(now)
+        let a = stall(p, w, in: job, now: now) != nil ? w.lastIncreaseActive ?? job.activeTime(now) : job.activeTime(now)
         let elapsed = p.activeElapsed(in: job, now: now) ?? 0
         let remainingItems = p.remaining
         if remainingItems == 0 { return Part(seconds: 0, logVar: 0) }
-        let live = liveRate(p.rate, now: a, remainingItems: remainingItems)
+        let live = liveRate(w, now: a, remainingItems: remainingItems)
 
         var liveGuess: Part?
         if let rem = remainingItems, let live, live.rate > 0 {
@@ -230,7 +232,7 @@ public enum Estimator {
     // MARK: The job
 
     /// The estimate for a job at `now`, before the shown value's hysteresis (see `ETATrack`).
-    public static func job(_ job: Job, past: PastRuns, now: Double) -> Estimate? {
+    public static func job(_ job: Job, _ est: JobEstimates, past: PastRuns, now: Double) -> Estimate? {
         guard !job.state.isTerminal else { return nil }
         let pace = pace(job, past: past, now: now)
         var parts: [Part] = []
@@ -238,7 +240,7 @@ public enum Estimator {
         for p in job.phases {
             let part: Part?
             switch p.state {
-            case .running: part = running(p, in: job, past: past, pace: pace, now: now)
+            case .running: part = running(p, est.rate(p.id), in: job, past: past, pace: pace, now: now)
             case .pending: part = ahead(p, in: job, past: past, pace: pace, now: now)
             default: continue
             }
@@ -270,7 +272,7 @@ public enum Estimator {
         }
         let spread = exp(z80 * sigma)
         return Estimate(at: now, remaining: remaining, lo: remaining / spread, hi: remaining * spread, raw: raw,
-                        complete: complete, calibrated: calibrated, stalledFor: stall(job, now: now),
+                        complete: complete, calibrated: calibrated, stalledFor: stall(job, est, now: now),
                         paused: job.state == .paused)
     }
 
@@ -330,10 +332,6 @@ public struct Estimate: Sendable, Codable, Equatable {
         let gone = paused || stalledFor != nil ? 0 : max(0, now - at)
         return (max(0, remaining - gone), max(0, lo - gone), max(0, hi - gone))
     }
-}
-
-extension RunSummary {
-    public func phase(_ id: String) -> PhaseSummary? { phases.first { $0.id == id } }
 }
 
 /// The value of a piecewise-linear curve sampled at 0, 1/(n-1), ... 1.

@@ -94,12 +94,17 @@ public struct AlertBook: Sendable, Codable, Equatable {
             all[i].foldedInto = id
             let lines = (a.details ?? []) + [a.message]
             for (k, message) in lines.enumerated() {
-                let line = a.kind == "error-log" ? PipelineState.errorDetail(message, phase: a.phase) : message
+                let line = a.kind == "error-log" ? Self.errorDetail(message, phase: a.phase) : message
                 // Identical repeats are counted on the last line.
                 let repeats = a.count - lines.count + 1
                 addDetail(id: id, k == lines.count - 1 && repeats > 1 ? "\(line) (×\(repeats))" : line, at: a.lastAt)
             }
         }
+    }
+
+    /// An error line as a failure's detail.
+    static func errorDetail(_ message: String, phase: String?) -> String {
+        "error" + (phase.map { " in \($0)" } ?? "") + ": " + message
     }
 
     /// A person clears one alert: resolved now and no longer listed. Only for an alert raised

@@ -1,4 +1,6 @@
-/// One job (a run of a pipeline) as the engine knows it.
+/// One job (a run of a pipeline) as the engine knows it: what it reported and the engine's
+/// verdicts on it. The estimator's and the rules' memory of it live beside it, in
+/// `PipelineState.estimates`.
 public struct Job: Sendable, Codable, Equatable {
     public var id: String
     public var name: String
@@ -40,13 +42,8 @@ public struct Job: Sendable, Codable, Equatable {
     public var clockOffsets: ClockOffsets?
     /// The job's clock at engine time `now`.
     public func ownTime(_ now: Double) -> Double { now - (clockSkew ?? 0) }
-    /// Items and errors over the last minutes (for error-rate rules).
-    public var errorTrail: ErrorTrail?
     /// Time spent paused (nil: never paused); see `activeTime`.
     public var pause: PauseRecord?
-    /// The estimate of time left, as shown, and what calibrates later runs (kept by the
-    /// engine, refreshed about once a second).
-    public var eta: ETATrack?
 
     /// How long a watched process may be gone before the job is lost: `pipetop run` (or any
     /// parent) sends job.end just after its child exits, and the sampler may look in between.
@@ -99,27 +96,5 @@ public struct Job: Sendable, Codable, Equatable {
     /// Time worked so far (or in all, once ended), pauses excluded.
     public func activeElapsed(now: Double) -> Double {
         max(0, activeTime(endedAt ?? now) - startedAt)
-    }
-}
-
-/// How long a job has been paused: finished pauses summed, plus the one under way.
-public struct PauseRecord: Sendable, Codable, Equatable {
-    public var total: Double = 0
-    public var since: Double?
-
-    public init() {}
-
-    public func paused(through t: Double) -> Double { total + (since.map { max(0, t - $0) } ?? 0) }
-}
-
-public struct MetricRecord: Sendable, Codable, Equatable {
-    public var name: String
-    public var phase: String?
-    public var kind: MetricKind
-    public var value: Double
-    public var at: Double
-
-    public init(name: String, phase: String?, kind: MetricKind, value: Double, at: Double) {
-        self.name = name; self.phase = phase; self.kind = kind; self.value = value; self.at = at
     }
 }

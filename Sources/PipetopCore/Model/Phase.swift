@@ -1,4 +1,5 @@
-/// One phase of a job: a stage of the pipeline with its own counts and sub-steps.
+/// One phase of a job: a stage of the pipeline with its own counts and sub-steps. Its rate
+/// window and progress curve are the estimator's (`PhaseEstimates`).
 public struct Phase: Sendable, Codable, Equatable {
     public var id: String
     public var name: String
@@ -19,16 +20,12 @@ public struct Phase: Sendable, Codable, Equatable {
     /// Log lines at level error in this phase.
     public var errorCount: Int
     public var steps: StepList
-    public var rate: RateWindow
     /// What the phase used while it ran (CPU time, peaks, I/O), from the sampler.
     public var usage: PhaseUsage?
     /// The job's active time (`Job.activeTime`) when the phase started, and when it ended
     /// (kept, as pauses after the end must not shorten it).
     public var activeStart: Double?
     public var activeEnd: Double?
-    /// Active seconds from the start until 0%, 5%, ... 100% of the total was accounted for:
-    /// the shape of this run's progress, which later runs are estimated from.
-    public var curve: [Double]?
     /// A phase that stands for the whole command (`pipetop run`'s `run`): it gives way to the
     /// job's own phases (see `Job.dropImplicitPhase`). nil: an ordinary phase.
     public var implicit: Bool?
@@ -43,7 +40,6 @@ public struct Phase: Sendable, Codable, Equatable {
         self.retries = 0
         self.errorCount = 0
         self.steps = StepList()
-        self.rate = RateWindow()
     }
 
     /// Items accounted for: processed, failed or skipped.
@@ -72,28 +68,15 @@ public struct Phase: Sendable, Codable, Equatable {
         return max(0, job.activeTime(endedAt ?? now) - a)
     }
 
-    /// New counts from a progress event, noted in the rate window and the progress curve.
-    mutating func count(done: Int, failed: Int?, skipped: Int?, total: Int?, activeTime a: Double) {
+    /// New counts from a progress event. Returns what the estimator notes of them (see
+    /// `PhaseEstimates.counted`), read here where the phase is changed in place: read from
+    /// outside, each figure copied the whole phase.
+    @discardableResult
+    mutating func count(done: Int, failed: Int?, skipped: Int?, total: Int?) -> (worked: Int, total: Int?, fraction: Double?, start: Double?) {
         self.done = done
         if let failed { self.failed = failed }
         if let skipped { self.skipped = skipped }
         if let total { self.total = total }
-        rate.record(done &+ self.failed, at: a, total: effectiveTotal)
-        extendCurve(activeElapsed: a - (activeStart ?? a))
-    }
-
-    /// Notes the active time at which each further 5% of the total was reached.
-    mutating func extendCurve(activeElapsed e: Double) {
-        guard let f = fraction else { return }
-        if curve == nil { curve = [0] }
-        // In place: this runs on every progress event.
-        while let n = curve?.count, n < 21 && f + 1e-9 >= Double(n) / 20 { curve?.append(e) }
-    }
-
-    /// A phase that ended done reached 100% when it ended, whatever its counts said.
-    mutating func finishCurve(activeElapsed e: Double) {
-        guard var c = curve else { return }
-        while c.count < 21 { c.append(e) }
-        curve = c
+        return (done &+ self.failed, effectiveTotal, fraction, activeStart)
     }
 }

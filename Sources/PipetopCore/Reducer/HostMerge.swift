@@ -17,6 +17,7 @@ extension PipelineState {
                 if let p = job.labels["pipeline"] { job.labels["pipeline"] = host + ": " + p }
                 out.jobs[job.id] = job
                 out.order.append(job.id)
+                out.estimates.jobs[job.id] = s.estimates.jobs[id]
             }
             for var a in s.alerts.all {
                 a.id = prefix + a.id

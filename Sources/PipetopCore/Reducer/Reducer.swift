@@ -73,7 +73,9 @@ extension PipelineState {
             reopened = copy
         }
         let before = job
-        try Self.reduce(&job, event.body, at: t)
+        // The job and the estimator's memory of it change together (or, on a refusal, neither).
+        var est = (reopened ?? self).estimates[job: event.job]
+        try Self.reduce(&job, &est, event.body, at: t)
         if let reopened { self = reopened }
         job.updatedAt = max(job.updatedAt, t)
         // How far the producer's clock is from the engine's: timed refreshes use the job's own.
@@ -81,22 +83,24 @@ extension PipelineState {
         if let id = event.body.phaseID, let i = job.phaseIndex(id), job.phases[i].state == .running,
            i >= before.phases.count || before.phases[i].state != .running {
             // A phase (re)starts: tell its rate what waits earlier runs showed.
-            job.phases[i].rate.usualGap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
+            let gap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
+            est.update(id, hint: i) { $0.rate.usualGap = gap }
         }
-        if !job.state.isTerminal, t - (job.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
-            refreshEstimate(&job, now: t)
+        if !job.state.isTerminal, t - (est.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
+            refreshEstimate(job, &est, now: t)
         }
         switch event.body {
         case .progress, .log, .phaseEnd:
             // Items and errors over time, for error-rate rules: a mark every few seconds.
-            guard job.errorTrail?.isDue(at: t) ?? true else { break }
-            var trail = job.errorTrail ?? ErrorTrail()
+            guard est.errorTrail?.isDue(at: t) ?? true else { break }
+            var trail = est.errorTrail ?? ErrorTrail()
             trail.note(items: job.itemsWorked, errors: job.errorsSoFar, at: t)
-            job.errorTrail = trail
+            est.errorTrail = trail
         default:
             break
         }
         jobs[event.job] = job
+        estimates.jobs[event.job] = est
         raiseAlerts(before: before, after: job, event: event.body, at: t)
         if job.state.isTerminal && !before.state.isTerminal {
             record(job, at: t)
@@ -128,6 +132,7 @@ extension PipelineState {
             .prefix(finished - Self.maxFinishedJobs)
         for (_, id) in oldest {
             jobs[id] = nil
+            estimates.jobs[id] = nil
             alertRules.forgetJobRules(id)
         }
         order.removeAll { jobs[$0] == nil }
@@ -143,21 +148,22 @@ extension PipelineState {
         case .step(let e): phase = e.phase
         default: return false
         }
-        guard let slot = jobs.index(forKey: event.job) else { return false }
+        guard let slot = jobs.index(forKey: event.job), let estSlot = estimates.jobs.index(forKey: event.job) else { return false }
         let t = event.plausibleTS ?? now
-        return try Self.inPlace(event, phase: phase, in: &jobs.values[slot], at: t, arrival: now)
+        return try Self.inPlace(event, phase: phase, in: &jobs.values[slot], &estimates.jobs.values[estSlot], at: t, arrival: now)
     }
 
-    private static func inPlace(_ event: Event, phase: String, in job: inout Job, at t: Double, arrival: Double) throws(ApplyError) -> Bool {
+    private static func inPlace(_ event: Event, phase: String, in job: inout Job, _ est: inout JobEstimates, at t: Double,
+                                arrival: Double) throws(ApplyError) -> Bool {
         let body = event.body
         guard job.state == .running, job.lostAt == nil, let i = job.phaseIndex(phase), job.phases[i].state == .running,
-              t - (job.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
+              t - (est.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
         switch body {
         case .progress(let e):
-            guard !(job.errorTrail?.isDue(at: t) ?? true) else { return false }
+            guard !(est.errorTrail?.isDue(at: t) ?? true) else { return false }
             let done = try Self.newDone(e, from: job.phases[i].done)
-            let a = job.activeTime(t)
-            job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: a)
+            let c = job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
+            est.counted(phase, hint: i, worked: c.worked, total: c.total, fraction: c.fraction, since: c.start, activeTime: job.activeTime(t))
         case .step(let e):
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
         default:
@@ -195,7 +201,7 @@ extension PipelineState {
         case .log(let l) where l.level == .error && alertRules.isOn("error-log"):
             // After the job failed, its error lines (a traceback's tail) belong to the failure.
             if job.state == .failed, let failure = alerts.open(job: job.id, kind: "job-failed") {
-                alerts.addDetail(id: failure.id, Self.errorDetail(l.message, phase: l.phase), at: t)
+                alerts.addDetail(id: failure.id, AlertBook.errorDetail(l.message, phase: l.phase), at: t)
             } else {
                 alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: LogLine.summary(of: l.message), at: t)
             }
@@ -226,11 +232,6 @@ extension PipelineState {
                 alerts.fold(job: job.id, kinds: ["phase-failed", "error-log"], into: failure.id, at: t)
             }
         }
-    }
-
-    /// An error line as a failure's detail.
-    static func errorDetail(_ message: String, phase: String?) -> String {
-        "error" + (phase.map { " in \($0)" } ?? "") + ": " + message
     }
 
     /// A run of a pipeline completed: the failure alerts of its earlier finished runs are
@@ -301,8 +302,10 @@ extension PipelineState {
             jobs[id] = job
             return
         }
-        // A new run: what was wrong with the last one no longer holds.
+        // A new run: what was wrong with the last one no longer holds, and the estimator and
+        // the rules start afresh.
         if jobs[id] != nil { alerts.resolve(job: id, at: t) }
+        estimates.jobs[id] = nil
         let run = (jobs[id]?.run ?? 0) + 1
         var job = Job(id: id, name: start.name, state: .running, labels: start.labels, pid: start.pid, run: run, at: t)
         job.samplePid = start.samplePid
@@ -336,7 +339,8 @@ extension PipelineState {
         }
     }
 
-    static func reduce(_ job: inout Job, _ body: Event.Body, at t: Double) throws(ApplyError) {
+    /// One event applied to one job and the estimator's memory of it.
+    static func reduce(_ job: inout Job, _ est: inout JobEstimates, _ body: Event.Body, at t: Double) throws(ApplyError) {
         switch body {
         case .jobStart:
             preconditionFailure("handled by startJob")
@@ -355,8 +359,7 @@ extension PipelineState {
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)
                 p.activeEnd = nil
-                p.rate = RateWindow()
-                p.curve = nil
+                est.reset(p.id)
             case .pending:
                 p.startedAt = t
                 p.activeStart = job.activeTime(t)
@@ -368,9 +371,12 @@ extension PipelineState {
             if let total = e.total { p.total = total }
             if let u = e.unit { p.unit = u }
             if e.implicit && p.accounted == 0 && p.total == nil { p.implicit = true }
-            if p.rate.samples.isEmpty { p.rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal) }
+            if est.rate(p.id).samples.isEmpty {
+                let (n, a, total) = (p.done &+ p.failed, job.activeTime(t), p.effectiveTotal)
+                est.update(p.id, hint: i) { $0.rate.record(n, at: a, total: total) }
+            }
             job.phases[i] = p
-            job.dropImplicitPhase(for: e.phase)
+            dropImplicitPhase(&job, &est, for: e.phase)
             wake(&job)
 
         case .progress(let e):
@@ -380,19 +386,20 @@ extension PipelineState {
             if p.state.isFinished {
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); progress after phase.end is refused")
             }
-            if p.state == .pending { startImplicitly(&p, in: job, at: t) }
+            if p.state == .pending { startImplicitly(&p, &est, in: job, at: t) }
             let done = try Self.newDone(e, from: p.done)
-            p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total, activeTime: job.activeTime(t))
+            let c = p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
+            est.counted(p.id, hint: i, worked: c.worked, total: c.total, fraction: c.fraction, since: c.start, activeTime: job.activeTime(t))
             job.phases[i] = p
-            job.dropImplicitPhase(for: e.phase)
+            dropImplicitPhase(&job, &est, for: e.phase)
             wake(&job)
 
         case .step(let e):
             try requireLive(job, "step")
             let i = try phaseSlot(&job, e.phase)
-            if job.phases[i].state == .pending { startImplicitly(&job.phases[i], in: job, at: t) }
+            if job.phases[i].state == .pending { startImplicitly(&job.phases[i], &est, in: job, at: t) }
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
-            job.dropImplicitPhase(for: e.phase)
+            dropImplicitPhase(&job, &est, for: e.phase)
             wake(&job)
 
         case .phaseEnd(let e):
@@ -411,7 +418,10 @@ extension PipelineState {
             p.activeEnd = job.activeTime(t)
             // A phase skipped before it ran has no duration; one that ends unstarted otherwise took no time.
             if p.startedAt == nil && e.status != .skipped { p.startedAt = t; p.activeStart = job.activeTime(t) }
-            if e.status == .done, let start = p.activeStart { p.finishCurve(activeElapsed: job.activeTime(t) - start) }
+            if e.status == .done, let start = p.activeStart, est.phase(p.id) != nil {
+                let e = job.activeTime(t) - start
+                est.update(p.id, hint: i) { $0.finishCurve(activeElapsed: e) }
+            }
             if let err = e.error { p.error = err }
             job.phases[i] = p
 
@@ -446,7 +456,7 @@ extension PipelineState {
             }
 
         case .jobState(let next):
-            try move(&job, to: next, at: t)
+            try move(&job, &est, to: next, at: t)
 
         case .alert, .ack, .rule, .silence, .clearAlerts, .alertRecord:
             break  // alerts and rules live beside the jobs; see PipelineState.apply
@@ -457,7 +467,7 @@ extension PipelineState {
             }
             let running = job.phases.filter { $0.state == .running }.map(\.id)
             if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals) }
-            try move(&job, to: e.status, at: t)
+            try move(&job, &est, to: e.status, at: t)
             if let err = e.error { job.error = err }
             job.verdict = e.byEngine ? EngineVerdict(at: t, closedPhases: running) : nil
         }
@@ -466,7 +476,7 @@ extension PipelineState {
     /// Changes the job's state if the transition is legal. Entering a terminal state closes
     /// the phases left running; pending phases of a completed job become skipped, those of a
     /// failed or canceled job stay pending (they never ran).
-    static func move(_ job: inout Job, to next: JobState, at t: Double) throws(ApplyError) {
+    static func move(_ job: inout Job, _ est: inout JobEstimates, to next: JobState, at t: Double) throws(ApplyError) {
         if job.state == next { return }
         guard job.state.canMove(to: next) else {
             let allowed = job.state.successors.map(\.rawValue).sorted().joined(separator: ", ")
@@ -492,8 +502,9 @@ extension PipelineState {
                     job.phases[i].state = next == .completed ? .done : .failed
                     job.phases[i].endedAt = t
                     job.phases[i].activeEnd = job.activeTime(t)
-                    if next == .completed, let start = job.phases[i].activeStart {
-                        job.phases[i].finishCurve(activeElapsed: job.activeTime(t) - start)
+                    if next == .completed, let start = job.phases[i].activeStart, est.phase(job.phases[i].id) != nil {
+                        let e = job.activeTime(t) - start
+                        est.update(job.phases[i].id, hint: i) { $0.finishCurve(activeElapsed: e) }
                     }
                     if next != .completed && job.phases[i].error == nil { job.phases[i].error = "job \(next.rawValue)" }
                 case .pending where next == .completed:
@@ -534,11 +545,18 @@ extension PipelineState {
         return job.phases.count - 1
     }
 
-    private static func startImplicitly(_ p: inout Phase, in job: Job, at t: Double) {
+    private static func startImplicitly(_ p: inout Phase, _ est: inout JobEstimates, in job: Job, at t: Double) {
         p.state = .running
         p.startedAt = t
         p.activeStart = job.activeTime(t)
-        p.rate.record(p.done &+ p.failed, at: job.activeTime(t), total: p.effectiveTotal)
+        let (n, a, total) = (p.done &+ p.failed, job.activeTime(t), p.effectiveTotal)
+        est.update(p.id) { $0.rate.record(n, at: a, total: total) }
+    }
+
+    /// Drops `pipetop run`'s stand-in phase once the job reports phases of its own (see
+    /// `Job.dropImplicitPhase`), and the estimator's memory of it with it.
+    private static func dropImplicitPhase(_ job: inout Job, _ est: inout JobEstimates, for active: String) {
+        if let dropped = job.dropImplicitPhase(for: active) { est.forget(dropped) }
     }
 
     /// The first sign of work moves a pending job to running.

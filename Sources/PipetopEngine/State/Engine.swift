@@ -189,10 +189,10 @@ public final class Engine: Sendable {
     /// The estimates unfinished jobs show, read in place: filtering the jobs first copied every
     /// unfinished job (10,000 of them) twice a tick, under the engine's lock.
     private static func shownEstimates(_ state: PipelineState) -> [Estimate?] {
-        let jobs = state.jobs.values
+        let jobs = state.jobs
         var shown: [Estimate?] = []
         shown.reserveCapacity(state.liveJobs)
-        for i in jobs.indices where !jobs[i].state.isTerminal { shown.append(jobs[i].eta?.shown) }
+        for i in jobs.indices where !jobs.values[i].state.isTerminal { shown.append(state.estimates.jobs[jobs.keys[i]]?.eta?.shown) }
         return shown
     }
 

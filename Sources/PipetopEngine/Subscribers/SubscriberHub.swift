@@ -133,10 +133,27 @@ public final class SubscriberHub: Sendable {
         subscribers.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    /// Called after every applied event. Cheap when a flush is already on its way.
-    public func changed() {
+    /// Called after every applied event. Cheap when a flush is already on its way. `news`: what
+    /// was applied is something a person must see at once (a job ended, a phase failed, a
+    /// critical alert): it goes to every viewer now, not at its next frame.
+    public func changed(news: Bool = false) {
         if subscribers.withLock({ $0.isEmpty }) { return }
+        if news { newsPending.store(true, ordering: .releasing) }
         schedule(after: 0, on: loop)
+    }
+
+    /// News waits for no viewer's pace (but one frame in `1 / maxFPS` at most, whatever comes).
+    private let newsPending = Atomic(false)
+
+    /// A job ended, a phase failed, a producer raised a critical alert: sent without waiting
+    /// for the viewer's next frame.
+    public static func isNews(_ e: Event) -> Bool {
+        switch e.body {
+        case .jobEnd: return true
+        case .phaseEnd(let p): return p.status == .failed
+        case .alert(let a): return a.severity == .critical && !a.resolved
+        default: return false
+        }
     }
 
     /// Schedules a flush `delay` seconds from now unless one is already due no later; an
@@ -167,11 +184,13 @@ public final class SubscriberHub: Sendable {
         var boardDue: [(Channel, BoardViewer, resync: Bool)] = []
         var nudges: [@Sendable () -> Void] = []
         var nextDelay: Double?
+        let news = newsPending.exchange(false, ordering: .acquiring)
         subscribers.withLock { subs in
             for (key, var s) in subs where s.sentVersion != version {
-                let wait = s.sentAt + s.interval - now
+                let wait = (news ? min(s.interval, 1 / Self.maxFPS) : s.interval) + s.sentAt - now
                 if wait > 0 {
                     nextDelay = min(nextDelay ?? wait, wait)
+                    if news { newsPending.store(true, ordering: .releasing) }  // still news at that flush
                     continue
                 }
                 guard s.isWritable else {  // resumed by WritabilityWatcher

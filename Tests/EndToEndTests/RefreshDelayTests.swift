@@ -18,7 +18,8 @@ struct RefreshDelayTests {
                          #"{"type":"progress","job":"j1","phase":"a","done":100,"total":1000}"#,
                          #"{"type":"job.start","job":"j2","name":"second"}"#])
         let pane = try TmuxPane("\(pipetopBinary) --socket \(sock) --delay 10", env: ["LANG": "C.UTF-8"])
-        let (shown, s1) = pane.waitFor { $0.contains("100/1000") && $0.contains("second") }
+        // (The overview shows each job's percent: 10% now.)
+        let (shown, s1) = pane.waitFor { $0.contains(" 10% ") && $0.contains("second") }
         #expect(shown, "\(s1)")
         let selected = s1.contains("─ first ") ? "─ second " : "─ first "
         // A new count, then a key: the key shows at once, the count only at the next refresh
@@ -27,8 +28,8 @@ struct RefreshDelayTests {
         try pane.keys(selected == "─ second " ? "j" : "k")
         let (moved, s2) = pane.waitFor(5) { $0.contains(selected) }
         #expect(moved, "the key did not act at once:\n\(s2)")
-        #expect(s2.contains("100/1000") && !s2.contains("200/1000"), "the count did not wait for the refresh:\n\(s2)")
-        let (refreshed, s3) = pane.waitFor(20) { $0.contains("200/1000") }
+        #expect(s2.contains(" 10% ") && !s2.contains(" 20% "), "the count did not wait for the refresh:\n\(s2)")
+        let (refreshed, s3) = pane.waitFor(20) { $0.contains(" 20% ") }
         #expect(refreshed, "\(s3)")
         try pane.keys("q")
     }

@@ -34,6 +34,25 @@ struct RefreshDelayTests {
         try pane.keys("q")
     }
 
+    @Test func aJobThatFailsShowsAtOnceWhateverTheDelay() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/d.sock"
+        let daemon = try startDaemon(sock, ["--sample-interval", "0"])
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let c = try EngineConnection(path: sock)
+        _ = try send(c, [#"{"type":"job.start","job":"j1","name":"doomed","phases":["a"]}"#,
+                         #"{"type":"progress","job":"j1","phase":"a","done":100,"total":1000}"#])
+        let pane = try TmuxPane("\(pipetopBinary) --socket \(sock) --delay 10", env: ["LANG": "C.UTF-8"])
+        let (shown, s1) = pane.waitFor { $0.contains("doomed") && $0.contains(" 10% ") }
+        #expect(shown, "\(s1)")
+        // The engine sends news without waiting for the viewer's pace (10 s here).
+        _ = try send(c, [#"{"type":"job.end","job":"j1","status":"failed","error":"disk full"}"#])
+        let (failed, s2) = pane.waitFor(5) { $0.contains("disk full") }
+        #expect(failed, "the failure waited for the refresh:\n\(s2)")
+        try pane.keys("q")
+    }
+
     @Test func theFeedReadOnTheMainLoopReconnectsAfterARestart() throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

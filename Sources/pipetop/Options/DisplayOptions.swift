@@ -36,7 +36,7 @@ struct DisplayOptions: ParsableArguments {
             throw ValidationError("--color must be auto, truecolor, 256, 8 or none (got '\(color)')")
         }
         if let fps, !(fps >= 1 && fps <= 60) { throw ValidationError("--fps must be between 1 and 60") }
-        if let delay, !(delay >= 0.1 && delay <= 10) { throw ValidationError("--delay must be between 0.1 and 10 seconds (got \(delay))") }
+        if let delay, !(delay >= 0.1 && delay <= 10) { throw ValidationError("--delay must be between 0.1 and 10 seconds (got \(delay.formatted()))") }
         if delay != nil && fps != nil { throw ValidationError("--delay and --fps both set the refresh; give one (--delay 0.1 is --fps 10)") }
         // Every command that shows the dashboard, before it starts an engine of its own: one in
         // a stopped background job would freeze its clients.

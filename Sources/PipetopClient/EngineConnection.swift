@@ -242,6 +242,44 @@ public final class EngineConnection: @unchecked Sendable {
         }
     }
 
+    /// The lines that have arrived (without their newlines), read without waiting: none when
+    /// nothing came yet. Throws when the engine closed the connection. For a caller that polls
+    /// `fd` itself (the dashboard's loop); at most one read per call, so a flood cannot hold it.
+    public func readAvailable() throws -> [String] {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        if poll(&p, 1, 0) > 0 { try fill() }
+        var lines: [String] = []
+        var start = inbox.startIndex
+        while let nl = inbox[start...].firstIndex(of: 0x0A) {
+            let line = String(decoding: inbox[start..<nl], as: UTF8.self)
+            start = nl + 1
+            if let reason = Self.refusal(in: line) { throw ClientError(reason, refused: true) }
+            lines.append(line)
+        }
+        inbox.removeSubrange(..<start)
+        return lines
+    }
+
+    /// One read of what is there (the caller saw `fd` readable); throws at the end.
+    private func fill() throws {
+        let n = read(fd, &readBuffer, readBuffer.count)
+        if n == 0 {
+            if child != nil || errorFD >= 0 {
+                let how = commandEnded()
+                throw ClientError(explain?(how) ?? "the connection ended" + (how.isEmpty ? "" : ": " + how))
+            }
+            throw ClientError("the engine closed the connection")
+        }
+        if n < 0 {
+            if errno == EINTR || errno == EAGAIN { return }
+            let why = String(cString: strerror(errno))
+            if let reason = pendingRefusal() { throw ClientError(reason, refused: true) }
+            throw ClientError("read from \(path) failed: \(why)")
+        }
+        inbox.append(contentsOf: readBuffer[0..<n])
+        bytesRead += n
+    }
+
     /// Reads one line (without its newline), waiting at most `timeout` seconds.
     /// nil on timeout; throws when the engine closed the connection.
     public func readLine(timeout: Double) throws -> String? {
@@ -259,22 +297,7 @@ public final class EngineConnection: @unchecked Sendable {
             let r = poll(&p, 1, Int32(left * 1000) + 1)
             if r < 0 && errno == EINTR { continue }
             if r <= 0 { continue }
-            let n = read(fd, &readBuffer, readBuffer.count)
-            if n == 0 {
-                if child != nil || errorFD >= 0 {
-                    let how = commandEnded()
-                    throw ClientError(explain?(how) ?? "the connection ended" + (how.isEmpty ? "" : ": " + how))
-                }
-                throw ClientError("the engine closed the connection")
-            }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                let why = String(cString: strerror(errno))
-                if let reason = pendingRefusal() { throw ClientError(reason, refused: true) }
-                throw ClientError("read from \(path) failed: \(why)")
-            }
-            inbox.append(contentsOf: readBuffer[0..<n])
-            bytesRead += n
+            try fill()
         }
     }
 

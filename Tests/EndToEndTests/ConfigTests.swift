@@ -83,7 +83,13 @@ struct ConfigTests {
         #expect(e.fps == 20 && e.theme == "mono" && e.color == "8" && e.ascii)
         d = try DisplayOptions.parse([])
         e = d.effective(Config())
-        #expect(e.fps == 10 && e.theme == "default" && e.color == "auto" && !e.ascii)
+        #expect(e.delay == 1.5 && e.theme == "default" && e.color == "auto" && !e.ascii)
+        // --delay is htop's: seconds between refreshes; in the file, `delay` wins over `fps`.
+        e = try DisplayOptions.parse(["--delay", "3"]).effective(c)
+        #expect(e.delay == 3)
+        #expect(Config(fps: 5, delay: 2).delay == 2 && d.effective(Config(fps: 5, delay: 2)).delay == 2)
+        #expect(throws: (any Error).self) { try DisplayOptions.parse(["--delay", "1", "--fps", "5"]) }
+        #expect(throws: (any Error).self) { try DisplayOptions.parse(["--delay", "20"]) }
     }
 
     @Test func themesResolveByNameFileOrFallBackWithAReason() throws {

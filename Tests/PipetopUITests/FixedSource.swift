@@ -16,8 +16,8 @@ final class FixedSource: SnapshotSource, @unchecked Sendable {
                                      socket: "/run/user/1000/pipetop/pipetop.sock", link: .live), [], (nil, nil)))
     }
 
-    var wakeFD: Int32 { wake.readFD }
-    func drainWake() { wake.drain() }
+    var readFDs: [Int32] { [wake.readFD] }
+    func pump() -> Double { wake.drain(); return 3600 }
     func current() -> SourceSnapshot? { held.withLock { $0.snapshot } }
     func send(_ events: [Event]) { held.withLock { $0.sent += events } }
     func focus(job: String?, phase: String?) { held.withLock { $0.focus = (job, phase) } }

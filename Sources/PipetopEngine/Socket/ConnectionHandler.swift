@@ -72,7 +72,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard !batch.isEmpty else { return }
         let refused = engine.apply(batch, lines: engine.journal == nil ? nil : batchText)
         for (k, error) in refused { reply(context, .error(line: batchLines[k], reason: error.reason)) }
-        if refused.count < batch.count { hub.changed() }
+        if refused.count < batch.count { hub.changed(news: batch.contains(where: SubscriberHub.isNews)) }
         // Producers faster than the disk are paused (their connection is not read) until the
         // journal has caught up by half; the event loop itself never waits.
         if let journal = engine.journal, !pausedForDisk, journal.needsRoom() {

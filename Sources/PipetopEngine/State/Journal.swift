@@ -28,6 +28,9 @@ public final class Journal: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Wakes the writer before its window is over: a client waits for a commit (`sync`).
     private let wake = DispatchSemaphore(value: 0)
+    /// The writer sleeps until something is queued (not a window at a time: an idle engine
+    /// would wake 20 times a second); the first row queued then wakes it.
+    private let sleeping = Atomic(false)
     private var thread: Thread?
     /// Supplies (state, journal seq it covers, state version) for snapshots; set by the engine.
     var snapshotSource: (@Sendable () -> (PipelineState, Int64, UInt64))?
@@ -68,6 +71,7 @@ public final class Journal: @unchecked Sendable {
             if through == last { through = 0 }  // nothing was added
         }
         guard through > 0 else { return }
+        if sleeping.exchange(false, ordering: .acquiringAndReleasing) { wake.signal() }
         pendingBytes.add(bytes, ordering: .relaxed)
         rowsHeld.add(added, ordering: .relaxed)
         enqueued.store(through, ordering: .releasing)
@@ -190,7 +194,12 @@ public final class Journal: @unchecked Sendable {
                 if failing.load(ordering: .acquiring) {
                     Thread.sleep(forTimeInterval: retryEvery)
                 } else {
-                    _ = wake.wait(timeout: .now() + window)
+                    // Nothing queued: sleep until a row is (or the next snapshot or prune is due).
+                    sleeping.store(true, ordering: .releasing)
+                    let idle = pending.withLock { $0.rows.isEmpty }
+                    let rest = idle ? max(window, min(lastSnapshot + snapshotEvery, lastPrune + pruneEvery) - Date().timeIntervalSince1970) : window
+                    _ = wake.wait(timeout: .now() + rest)
+                    sleeping.store(false, ordering: .releasing)
                 }
                 flush()
                 let now = Date().timeIntervalSince1970

@@ -11,6 +11,8 @@ import Synchronization
 public final class SubscriberHub: Sendable {
     public static let defaultFPS = 10.0
     public static let maxFPS = 30.0
+    /// A frame every 10 s at the slowest (`--delay 10`).
+    public static let minFPS = 0.1
 
     private let engine: Engine
     private let hello: SubscriberHello
@@ -24,7 +26,10 @@ public final class SubscriberHub: Sendable {
         let sink: Sink
         let interval: Double
         var sentVersion: UInt64?
+        /// When it was last sent a frame (its pace is counted from there).
         var sentAt: Double = 0
+        /// When it was last sent anything, a heartbeat included.
+        var heardAt: Double = 0
         /// When it last got a whole Board (one every `resyncEvery`, whatever happens).
         var snapshotAt: Double = 0
         /// It fell behind (its socket was full): it gets a whole Board when it drains.
@@ -59,7 +64,7 @@ public final class SubscriberHub: Sendable {
 
     /// A viewer of subscriber protocol 2 (the connection checked the version).
     func add(_ channel: Channel, _ sub: WireMessage.Subscribe) {
-        let f = min(Self.maxFPS, max(0.5, sub.fps ?? Self.defaultFPS))
+        let f = min(Self.maxFPS, max(Self.minFPS, sub.fps ?? Self.defaultFPS))
         var viewer = BoardViewer(options: BoardOptions(focusJob: sub.focusJob, focusPhase: sub.focusPhase, checkpointData: sub.checkpointData))
         if sub.events {
             engine.keepEvents()
@@ -113,7 +118,7 @@ public final class SubscriberHub: Sendable {
     public func addLocal(fps: Double, notify: @escaping @Sendable () -> Void) -> ObjectIdentifier {
         let token = LocalToken()
         let id = ObjectIdentifier(token)
-        subscribers.withLock { $0[id] = Subscriber(sink: .local(notify), interval: 1 / min(Self.maxFPS, max(0.5, fps)), token: token) }
+        subscribers.withLock { $0[id] = Subscriber(sink: .local(notify), interval: 1 / min(Self.maxFPS, max(Self.minFPS, fps)), token: token) }
         schedule(after: 0, on: loop)
         return id
     }
@@ -128,10 +133,27 @@ public final class SubscriberHub: Sendable {
         subscribers.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
-    /// Called after every applied event. Cheap when a flush is already on its way.
-    public func changed() {
+    /// Called after every applied event. Cheap when a flush is already on its way. `news`: what
+    /// was applied is something a person must see at once (a job ended, a phase failed, a
+    /// critical alert): it goes to every viewer now, not at its next frame.
+    public func changed(news: Bool = false) {
         if subscribers.withLock({ $0.isEmpty }) { return }
+        if news { newsPending.store(true, ordering: .releasing) }
         schedule(after: 0, on: loop)
+    }
+
+    /// News waits for no viewer's pace (but one frame in `1 / maxFPS` at most, whatever comes).
+    private let newsPending = Atomic(false)
+
+    /// A job ended, a phase failed, a producer raised a critical alert: sent without waiting
+    /// for the viewer's next frame.
+    public static func isNews(_ e: Event) -> Bool {
+        switch e.body {
+        case .jobEnd: return true
+        case .phaseEnd(let p): return p.status == .failed
+        case .alert(let a): return a.severity == .critical && !a.resolved
+        default: return false
+        }
     }
 
     /// Schedules a flush `delay` seconds from now unless one is already due no later; an
@@ -162,11 +184,13 @@ public final class SubscriberHub: Sendable {
         var boardDue: [(Channel, BoardViewer, resync: Bool)] = []
         var nudges: [@Sendable () -> Void] = []
         var nextDelay: Double?
+        let news = newsPending.exchange(false, ordering: .acquiring)
         subscribers.withLock { subs in
             for (key, var s) in subs where s.sentVersion != version {
-                let wait = s.sentAt + s.interval - now
+                let wait = (news ? min(s.interval, 1 / Self.maxFPS) : s.interval) + s.sentAt - now
                 if wait > 0 {
                     nextDelay = min(nextDelay ?? wait, wait)
+                    if news { newsPending.store(true, ordering: .releasing) }  // still news at that flush
                     continue
                 }
                 guard s.isWritable else {  // resumed by WritabilityWatcher
@@ -175,6 +199,7 @@ public final class SubscriberHub: Sendable {
                 }
                 s.sentVersion = version
                 s.sentAt = now
+                s.heardAt = now
                 switch s.sink {
                 case .channel(let c) where s.board != nil:
                     let resync = s.board!.sent == nil || s.fellBehind || now - s.snapshotAt >= Self.resyncEvery
@@ -250,9 +275,10 @@ public final class SubscriberHub: Sendable {
         let now = engine.clock.now()
         var quiet: [Channel] = []
         subscribers.withLock { subs in
-            for (key, var s) in subs where now - s.sentAt >= Self.heartbeatEvery {
+            for (key, var s) in subs where now - s.heardAt >= Self.heartbeatEvery {
                 guard case .channel(let c) = s.sink, s.isWritable else { continue }
-                s.sentAt = now
+                // Not a frame: the next frame's pace is still counted from the last one.
+                s.heardAt = now
                 subs[key] = s
                 quiet.append(c)
             }

@@ -5,14 +5,18 @@ import Synchronization
 import Glibc
 #endif
 
-/// The dashboard's loop on the main thread: wait for a key, a new snapshot, a resize or the
-/// next second; redraw only then. Snapshots go on screen as the source delivers them (the
-/// engine paces them to `maxFPS`), never more than twice `maxFPS` a second.
+/// The dashboard's loop on the main thread, its only thread: poll the keyboard, the stop
+/// signal and the source's descriptors (the subscription's socket: read here, no thread of its
+/// own); redraw only for a new snapshot, a key, a resize, a change of the link, or once a
+/// refresh interval passed without a snapshot (the clock on screen). The engine paces
+/// snapshots to the refresh interval, so a steady engine costs one wakeup per refresh.
 public final class Dashboard {
     public let source: SnapshotSource
     public let glyphs: Glyphs
     public let theme: Theme
-    public let maxFPS: Double
+    /// Seconds between refreshes (`--delay`): the engine sends at most one snapshot per
+    /// interval, and the clock on screen moves at that pace too.
+    public let refresh: Double
     /// Ends the loop from another thread (the signal watcher: SIGINT, SIGTERM, SIGHUP).
     public let stopper: StopSignal
     /// Ring the terminal bell on a new critical alert (tmux flags the window).
@@ -20,39 +24,39 @@ public final class Dashboard {
     private var model: DashboardModel
     private var bellWatch = AlertBell()
 
+    /// Snapshots closer together than this wait (a source that does not pace itself, such as
+    /// several hosts at once): at most 20 draws a second, whatever comes in.
+    static let minGap = 0.05
+
     /// `user` (`user@host`) is who acknowledgements are recorded as.
-    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, maxFPS: Double = 10, notice: String? = nil, user: String,
+    public init(source: SnapshotSource, glyphs: Glyphs, theme: Theme, refresh: Double = 1.5, notice: String? = nil, user: String,
                 bell: Bool = true, stopper: StopSignal = StopSignal()) {
         self.stopper = stopper
         self.bell = bell
         self.source = source
         self.glyphs = glyphs
         self.theme = theme
-        self.maxFPS = maxFPS
+        self.refresh = refresh
         model = DashboardModel(board: Board(at: 0), now: Date().timeIntervalSince1970, host: "", socket: "", link: .connecting, user: user)
         model.notice = notice
     }
 
     public func run(on terminal: TerminalBackend) {
         var shownVersion: UInt64? = nil
-        // When the newest snapshot went on screen (not any draw: a clock tick or a key must not
-        // hold the next snapshot back).
+        // When the newest snapshot went on screen, and when anything last did.
         var lastSnapshot = 0.0
-        var lastSecond = -1
+        var lastDraw = 0.0
         var needsDraw = true
         var snapshotAt = (engine: 0.0, local: 0.0)
         var pageSize = 10
         var focus: (job: String?, phase: String?) = (nil, nil)
         while !stopper.isSet {
+            // What arrived (read here, without waiting), then one copy of the newest snapshot.
+            let sourceWait = source.pump()
             let localNow = Date().timeIntervalSince1970
-            // One copy of the newest snapshot per turn of the loop.
             let latest = source.current()
-            // Sources already pace snapshots to the frame rate (the engine's hub does); the gap here
-            // only guards against one that does not (several hosts at once). Half a frame, so the
-            // jitter of a paced source never pushes a snapshot to the frame after.
-            let minGap = 0.5 / maxFPS
             if let snap = latest, snap.version != shownVersion || snap.link != model.link {
-                if needsDraw || localNow - lastSnapshot >= minGap || shownVersion == nil {
+                if needsDraw || localNow - lastSnapshot >= Self.minGap || shownVersion == nil || snap.link != model.link {
                     lastSnapshot = localNow
                     shownVersion = snap.version
                     model.board = snap.board
@@ -71,23 +75,30 @@ public final class Dashboard {
             }
             // The engine's clock, moved on by the time since the snapshot, so elapsed times tick.
             model.now = snapshotAt.engine == 0 ? localNow : snapshotAt.engine + (localNow - snapshotAt.local)
-            let second = Int(localNow)
-            if second != lastSecond { lastSecond = second; needsDraw = true }
+            // The clock on screen moves once a refresh. While the engine beats (its snapshots come
+            // every interval) its next one is waited for a little longer, so that one draw serves
+            // both: one wakeup per refresh, not two.
+            // Times on screen show whole seconds: a faster refresh does not move the clock faster.
+            let tick = max(1, refresh)
+            let beating = model.link == .live && localNow - lastSnapshot < 2 * tick
+            let clockDue = lastDraw + tick + (beating ? min(0.5, tick / 4) : 0)
+            if localNow >= clockDue { needsDraw = true }
             if needsDraw {
                 let (w, h) = terminal.size
                 terminal.present(DashboardView.render(model, width: w, height: h, glyphs: glyphs, theme: theme))
                 pageSize = max(1, h - 8)
                 needsDraw = false
+                lastDraw = localNow
             }
-            // Sleep until a key, a snapshot, or the next second (the clock on screen).
-            let untilSecond = Int32(max(1, min(1000, (1 - localNow.truncatingRemainder(dividingBy: 1)) * 1000)))
+            // Sleep until a key, something from the source, its own deadline, or the clock.
             let pending = shownVersion != latest?.version || latest?.link != model.link
-            let timeout = pending ? Int32(max(1, (lastSnapshot + minGap - Date().timeIntervalSince1970) * 1000)) : untilSecond
+            var wait = min(sourceWait, lastDraw + tick + (beating ? min(0.5, tick / 4) : 0) - localNow)
+            if pending { wait = min(wait, lastSnapshot + Self.minGap - localNow) }
+            let timeout = Int32(max(1, min(60_000, (wait * 1000).rounded(.up))))
             var fds = [pollfd(fd: terminal.inputFD, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: source.wakeFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: stopper.wakeFD, events: Int16(POLLIN), revents: 0)]
-            let n = poll(&fds, 3, timeout)
-            if n > 0 && fds[1].revents != 0 { source.drainWake() }
+                + source.readFDs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let n = poll(&fds, nfds_t(fds.count), timeout)
             if n > 0 && fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break }  // the terminal went away
             // Keys (and KEY_RESIZE after SIGWINCH, which also interrupts poll).
             while let key = terminal.readKey() {

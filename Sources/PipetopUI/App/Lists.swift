@@ -12,16 +12,21 @@ public enum Lists {
             return j.state.isTerminal ? 2 : 1
         }
         let openKinds = filter?.isEmpty == false ? Dictionary(grouping: s.alerts.filter(\.isOpen), by: \.job).mapValues { $0.map(\.ruleName) } : [:]
-        return s.jobs
-            .filter { show.includes($0, alerting: alerting.contains($0.id)) }
-            .filter { matches(filter, rowWords($0, alerting: alerting.contains($0.id), alertKinds: openKinds[$0.id] ?? [])) }
-            .sorted { a, b in
-                if let first = sort.before(a, b, at: s.at, rank: rank) { return first != reversed }
-                let ra = rank(a), rb = rank(b)
-                if ra != rb { return ra < rb }
-                if a.startedAt != b.startedAt { return a.startedAt > b.startedAt }
-                return a.id < b.id
-            }
+        // The keys are sorted, not the jobs: moving whole jobs about was a fifth of a busy
+        // dashboard's time (profiled at 10 frames a second with 50 jobs).
+        var keys = s.jobs.indices.compactMap { i -> (rank: Int, started: Double, id: String, index: Int)? in
+            let j = s.jobs[i]
+            guard show.includes(j, alerting: alerting.contains(j.id)),
+                  filter?.isEmpty ?? true || matches(filter, rowWords(j, alerting: alerting.contains(j.id), alertKinds: openKinds[j.id] ?? [])) else { return nil }
+            return (rank(j), Double(j.startedAt), j.id, i)
+        }
+        keys.sort { a, b in
+            if sort != .attention, let first = sort.before(s.jobs[a.index], s.jobs[b.index], at: s.at, rank: rank) { return first != reversed }
+            if a.rank != b.rank { return (a.rank < b.rank) != (sort == .attention && reversed) }
+            if a.started != b.started { return a.started > b.started }
+            return a.id < b.id
+        }
+        return keys.map { s.jobs[$0.index] }
     }
 
     public static func phases(_ job: BoardJob, filter: String?) -> [BoardPhase] {

@@ -3,10 +3,13 @@ import PipetopCore
 /// Where the dashboard gets its Board: the engine in this process, or an engine reached
 /// over its socket. Either way the dashboard only reads Boards the engine projected.
 public protocol SnapshotSource: AnyObject, Sendable {
-    /// Readable when something new is there (the dashboard `poll`s it beside the keyboard).
-    var wakeFD: Int32 { get }
-    /// Empties the wake pipe after a wake-up.
-    func drainWake()
+    /// What the dashboard `poll`s for reading beside the keyboard (the subscription's socket,
+    /// or a wake pipe): readable means `pump` has something to take in.
+    var readFDs: [Int32] { get }
+    /// Takes in what arrived, without waiting, and does what is due (reconnecting). Called on
+    /// the dashboard's thread at every turn of its loop; returns the seconds after which it
+    /// must be called again even if nothing becomes readable.
+    func pump() -> Double
     /// The newest snapshot, or nil before the first one arrived.
     func current() -> SourceSnapshot?
     /// Sends events to the engine (acknowledgements); never blocks the dashboard for long.

@@ -8,7 +8,7 @@ import PipetopEngine
 ///     theme = "light"        # a built-in name, a name under themes/, or a path
 ///     color = "256"          # auto, truecolor, 256, 8, none
 ///     ascii = false
-///     fps = 10
+///     delay = 1.5            # seconds between refreshes (0.1 to 10); or fps = 10
 ///     socket = "/run/user/1000/pipetop/pipetop.sock"
 ///
 ///     [engine]
@@ -33,12 +33,14 @@ struct Config: Equatable {
     var ascii: Bool?
     var fps: Double?
     var socket: String?
+    /// Seconds between refreshes; wins over `fps` when both are set.
+    var delay: Double?
     /// `[engine] allow_group`: a group whose members may use the engine besides its user.
     var allowGroup: String?
     /// `[alerts]`, `[[rule]]` and `[[notify]]`: docs/ALERTS.md.
     var alerts = AlertConfig()
 
-    static let keys = ["theme", "color", "ascii", "fps", "socket"]
+    static let keys = ["theme", "color", "ascii", "delay", "fps", "socket"]
 
     static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -206,6 +208,11 @@ struct Config: Equatable {
             switch value { case .int(let i): f = Double(i); case .double(let d): f = d; default: f = nil }
             guard let f, f >= 1, f <= 60 else { throw ParseError(description: "\(where_): key 'fps' must be a number from 1 to 60") }
             fps = f
+        case "delay":
+            let d: Double?
+            switch value { case .int(let i): d = Double(i); case .double(let x): d = x; default: d = nil }
+            guard let d, d >= 0.1, d <= 10 else { throw ParseError(description: "\(where_): key 'delay' must be a number of seconds from 0.1 to 10") }
+            delay = d
         default:
             throw ParseError(description: "\(where_): unknown key '\(key)' (known: \(Self.keys.joined(separator: ", ")))")
         }

@@ -39,7 +39,7 @@ enum DashboardRunner {
         let problem = [Config.summary(configProblems), themeProblem].compactMap { $0 }.first
         // Without colours only attributes tell states apart: the monochrome theme is made for that.
         let theme: Theme = terminal.depth == .none ? .monochrome : chosen
-        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, maxFPS: display.fps, notice: problem, user: userAtHost(),
+        let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, refresh: display.delay, notice: problem, user: userAtHost(),
                                   bell: config.alerts.bell && !options.noBell, stopper: stopper)
         dashboard.run(on: terminal)
         terminal.shutdown()

@@ -6,8 +6,8 @@ import PipetopUI
 import Synchronization
 
 /// The engine in this process: its state is projected onto the Board once per change (and
-/// per focus), as the hub does for remote viewers; the hub nudges us at the dashboard's
-/// frame rate.
+/// per focus), as the hub does for remote viewers; the hub nudges us (a wake pipe, from the
+/// engine's thread) at most once per refresh.
 final class LocalSource: SnapshotSource {
     let server: EngineServer
     private let pipe = WakePipe()
@@ -23,8 +23,12 @@ final class LocalSource: SnapshotSource {
         _ = server.hub.addLocal(fps: fps) { pipe.wake() }  // for the life of the process
     }
 
-    var wakeFD: Int32 { pipe.readFD }
-    func drainWake() { pipe.drain() }
+    var readFDs: [Int32] { [pipe.readFD] }
+    /// Nothing to do but empty the pipe: `current()` projects what is new.
+    func pump() -> Double {
+        pipe.drain()
+        return 3600
+    }
 
     func send(_ events: [Event]) {
         for e in events { server.engine.apply(e) }

@@ -9,20 +9,19 @@ import Synchronization
 /// shown as one: jobs and alerts merged under `HOST:` ids (`Board.merged`), actions
 /// routed back to their host. A host that drops shows as disconnected with the reason while
 /// the others keep updating; each reconnects on its own, with backoff.
+/// Every connection is read on the dashboard's loop (no thread per host).
 final class MultiSource: SnapshotSource {
     let hosts: [(name: String, feed: SubscriptionFeed)]
-    private let pipe = WakePipe()
     /// The merged Board is rebuilt only when some host's version moved.
     private let cache = Mutex<(versions: [UInt64], board: Board)?>(nil)
 
     init(hosts: [(name: String, connect: @Sendable () throws -> EngineConnection)], fps: Double) {
-        let pipe = self.pipe
-        self.hosts = hosts.map { h in (h.name, SubscriptionFeed(label: h.name, fps: fps, connect: h.connect) { pipe.wake() }) }
-        for h in self.hosts { h.feed.start() }
+        self.hosts = hosts.map { h in (h.name, SubscriptionFeed(label: h.name, fps: fps, connect: h.connect)) }
     }
 
-    var wakeFD: Int32 { pipe.readFD }
-    func drainWake() { pipe.drain() }
+    /// Every host's connection, read on the dashboard's loop.
+    var readFDs: [Int32] { hosts.compactMap(\.feed.fd) }
+    func pump() -> Double { hosts.map { $0.feed.pump() }.min() ?? 3600 }
 
     func send(_ events: [Event]) {
         for (name, feed) in hosts {

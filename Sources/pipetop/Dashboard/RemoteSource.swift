@@ -6,19 +6,16 @@ import PipetopUI
 import Synchronization
 
 /// An engine elsewhere (another process, or across ssh): subscriber protocol 2, the Board.
+/// Its socket is read on the dashboard's loop (no thread of its own).
 final class RemoteSource: SnapshotSource {
     let feed: SubscriptionFeed
-    private let pipe: WakePipe
 
     init(path: String, fps: Double) {
-        let pipe = WakePipe()
-        self.pipe = pipe
-        feed = SubscriptionFeed(path: path, fps: fps) { pipe.wake() }
-        feed.start()
+        feed = SubscriptionFeed(path: path, fps: fps)
     }
 
-    var wakeFD: Int32 { pipe.readFD }
-    func drainWake() { pipe.drain() }
+    var readFDs: [Int32] { feed.fd.map { [$0] } ?? [] }
+    func pump() -> Double { feed.pump() }
 
     func send(_ events: [Event]) { feed.send(events) }
 

@@ -13,8 +13,15 @@ struct DisplayOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Colours: auto, truecolor, 256, 8 or none (NO_COLOR also turns them off). Default: auto.", valueName: "depth"))
     var color: String?
 
-    @Option(name: .long, help: ArgumentHelp("Most redraws per second while data changes. Default: 10.", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Seconds between refreshes, as in htop (0.1 to 10; keys and resizes still act at once). Default: 1.5.", valueName: "seconds"))
+    var delay: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Refreshes per second instead (1 to 60): --fps 10 is --delay 0.1.", valueName: "n"))
     var fps: Double?
+
+    /// Seconds between refreshes when neither flag nor the config file says: htop's 1.5 s.
+    static let defaultDelay = 1.5
 
     @Option(name: .long, help: ArgumentHelp(
         "Colour theme: default, light, high-contrast, mono, a name under $XDG_CONFIG_HOME/pipetop/themes/, or a .theme file.",
@@ -29,13 +36,17 @@ struct DisplayOptions: ParsableArguments {
             throw ValidationError("--color must be auto, truecolor, 256, 8 or none (got '\(color)')")
         }
         if let fps, !(fps >= 1 && fps <= 60) { throw ValidationError("--fps must be between 1 and 60") }
+        if let delay, !(delay >= 0.1 && delay <= 10) { throw ValidationError("--delay must be between 0.1 and 10 seconds (got \(delay.formatted()))") }
+        if delay != nil && fps != nil { throw ValidationError("--delay and --fps both set the refresh; give one (--delay 0.1 is --fps 10)") }
         // Every command that shows the dashboard, before it starts an engine of its own: one in
         // a stopped background job would freeze its clients.
         if let problem = ForegroundCheck.problem() { throw CLIError(problem) }
     }
 
-    /// The settings in force: flags, then the config file, then the defaults.
-    func effective(_ config: Config) -> (ascii: Bool, color: String, fps: Double, theme: String) {
-        (ascii || (config.ascii ?? false), color ?? config.color ?? "auto", fps ?? config.fps ?? 10, theme ?? config.theme ?? "default")
+    /// The settings in force: flags, then the config file, then the defaults. `delay` is the
+    /// seconds between refreshes (`fps` is its inverse: what the engine is asked for).
+    func effective(_ config: Config) -> (ascii: Bool, color: String, delay: Double, fps: Double, theme: String) {
+        let delay = delay ?? fps.map { 1 / $0 } ?? config.delay ?? config.fps.map { 1 / $0 } ?? Self.defaultDelay
+        return (ascii || (config.ascii ?? false), color ?? config.color ?? "auto", delay, 1 / delay, theme ?? config.theme ?? "default")
     }
 }

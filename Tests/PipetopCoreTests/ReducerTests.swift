@@ -293,3 +293,30 @@ struct CLIStateTests {
         #expect(s.estimates[job: "j"].errorTrail != nil)
     }
 }
+
+@Suite("Steps at their end")
+struct StepEndTests {
+    @Test func stepsStillRunningEndWithTheirJobOrPhase() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "a"), .init(id: "b")]))), now: 0)
+        try s.apply(Event(job: "j", .step(.init(phase: "a", step: "a1", state: .running))), now: 1)
+        try s.apply(Event(job: "j", .phaseEnd(.init(phase: "a", status: .done))), now: 2)
+        #expect(s[job: "j"]?.phase("a")?.steps.items.first?.state == .done)
+        try s.apply(Event(job: "j", .phaseStart(.init(phase: "b"))), now: 3)
+        try s.apply(Event(job: "j", .step(.init(phase: "b", step: "b1", state: .running))), now: 3)
+        try s.apply(Event(job: "j", .jobEnd(.init(status: .failed, error: "killed"))), now: 5)
+        let b1 = try #require(s[job: "j"]?.phase("b")?.steps.items.first)
+        #expect(b1.state == .failed && b1.endedAt == 5 && b1.detail == "still running when the job failed")
+        #expect(s[job: "j"]?.phase("b")?.steps.runningCount == 0)
+    }
+
+    @Test func aRetriedStepThatSucceedsLosesItsOldFailureText() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "j", phases: [.init(id: "a")]))), now: 0)
+        try s.apply(Event(job: "j", .step(.init(phase: "a", step: "x", state: .failed, detail: "HTTP 503"))), now: 1)
+        try s.apply(Event(job: "j", .step(.init(phase: "a", step: "x", state: .running))), now: 2)
+        try s.apply(Event(job: "j", .step(.init(phase: "a", step: "x", state: .done))), now: 3)
+        let x = try #require(s[job: "j"]?.phase("a")?.steps.items.first)
+        #expect(x.state == .done && x.detail == nil)
+    }
+}

@@ -118,6 +118,8 @@ public struct StepList: Sendable {
                 flags[i] = (flags[i] & Self.hasDetail) | UInt8(state.index)
             }
             if let d = detail { setDetail(i, d) }
+            // A failed step tried again: its old failure text no longer says what happened.
+            else if old == .failed && state != .failed { clearDetail(i) }
             let s = step(at: i)
             if state == .done && old != .done { retain() } else { collectGarbage() }
             return s
@@ -141,6 +143,23 @@ public struct StepList: Sendable {
         case .failed: failedCount += d
         case .done: doneCount += d
         }
+    }
+
+    private mutating func clearDetail(_ i: Int) {
+        guard flags[i] & Self.hasDetail != 0 else { return }
+        garbage += Int(spans[i].count)
+        spans[i] = Span(start: 0, count: 0)
+        flags[i] &= ~Self.hasDetail
+    }
+
+    /// Ends the steps still running when their phase or job ended: as `state`, with `detail`
+    /// (they did not finish on their own, and nothing will say so later).
+    public mutating func closeRunning(as state: StepState, detail: String, at time: Double) {
+        guard runningCount > 0 else { return }
+        let running = UInt8(StepState.running.index)
+        // Ids first: closing one may fold older steps away and move the others.
+        let open = ids.indices.filter { flags[$0] & 0x7f == running }.map { ids[$0] }
+        for id in open { _ = upsert(id: id, state: state, detail: detail, at: time) }
     }
 
     private mutating func setDetail(_ i: Int, _ d: String) {

@@ -413,6 +413,7 @@ extension PipelineState {
                 if p.state == e.status { return }  // a repeated phase.end is harmless
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); it cannot end again as \(e.status.rawValue)")
             }
+            p.steps.closeRunning(as: e.status == .done ? .done : .failed, detail: "still running when its phase ended \(e.status.rawValue)", at: t)
             p.state = e.status
             p.endedAt = t
             p.activeEnd = job.activeTime(t)
@@ -497,6 +498,8 @@ extension PipelineState {
         if next.isTerminal {
             job.endedAt = t
             for i in job.phases.indices {
+                // Steps still going end with their job: it will not report them any more.
+                job.phases[i].steps.closeRunning(as: next == .completed ? .done : .failed, detail: "still running when the job \(next.rawValue)", at: t)
                 switch job.phases[i].state {
                 case .running:
                     job.phases[i].state = next == .completed ? .done : .failed

@@ -65,7 +65,7 @@ import PipetopBoard
         let s = try steadyJob(skew: 0)
         let j = try #require(s[job: "j"])
         let b = try #require(BoardProjector.board(s, now: 60)[job: "j"])
-        #expect(b.fraction == j.fraction)
+        #expect(b.fraction(at: 60) == j.fraction)
         #expect(b.done == 600 && b.total == 1000)
         #expect(b.phases[0].rate == s.estimates[job: j.id].rate(of: j.phases[0], in: j, now: 60).map(BoardRounding.rate))
         #expect(b.phases[0].averageRate(at: 60, skew: 0) == 10)

@@ -318,7 +318,7 @@ struct JobOrderTests {
         #expect(m.sortedJobs.map { $0.name.lowercased() } == names.reversed())
         #expect(DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains("JOB↓"))
         press(&m, .char("o"))  // progress, most done first
-        let fractions = m.sortedJobs.map(\.fraction)
+        let fractions = m.sortedJobs.map { $0.fraction(at: m.board.at) }
         #expect(fractions == fractions.sorted(by: >))
         text = DashboardView.render(m, width: 100, height: 30, glyphs: .ascii, theme: .defaultDark).text
         #expect(text.contains("PROGRESSv"))

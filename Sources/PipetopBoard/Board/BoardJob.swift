@@ -64,8 +64,15 @@ public struct BoardJob: Sendable, Equatable, Codable {
     /// The job's own clock at `now` (engine's clock): what its steps' and phases' times are on.
     public func ownTime(_ now: Double) -> Double { now - skew }
 
-    /// 0...1: each phase weighs the same, a running or failed one by its own fraction.
-    public var fraction: Double { JobFraction.of(phases.lazy.map { ($0.state, $0.fraction) }, completed: state == .completed) }
+    /// 0...1 at `now` (engine's clock), weighted by work (`JobFraction.weighted`): phases by
+    /// their past time, else their totals; by time against past runs where there are no counts.
+    public func fraction(at now: Double) -> Double {
+        let own = now - skew
+        return JobFraction.weighted(phases.map { p in
+            JobFraction.Part(state: p.state, fraction: p.fraction, expected: p.past?.p50, total: p.total,
+                             elapsed: p.startedAt.map { max(0, (p.endedAt ?? own) - $0) })
+        }, completed: state == .completed, jobElapsed: max(0, (endedAt ?? own) - startedAt), jobExpected: past?.p50)
+    }
 
     /// Seconds since it started (to its end once ended) at `now` (engine's clock).
     public func elapsed(at now: Double) -> Double { max(0, (endedAt ?? (now - skew)) - startedAt) }

@@ -36,7 +36,7 @@ public enum MetricsExposition {
         family("pipetop_job_info", "gauge", "One per job; its state as a label (running, completed, failed, ...).",
                jobs.map { (jl($0) + [("state", $0.state.rawValue)], 1) })
         family("pipetop_job_run", "gauge", "The job's run number (1 for the first run under its id).", jobs.map { (jl($0), Double($0.run)) })
-        family("pipetop_job_progress_ratio", "gauge", "How far along the job is, 0 to 1.", jobs.map { (jl($0), $0.fraction) })
+        family("pipetop_job_progress_ratio", "gauge", "How far along the job is, 0 to 1.", jobs.map { (jl($0), $0.fraction(at: b.at)) })
         family("pipetop_job_duration_seconds", "gauge", "Time since the job started (to its end once ended).",
                jobs.map { (jl($0), $0.elapsed(at: now)) })
         family("pipetop_job_eta_seconds", "gauge", "Estimated time left for the job (docs/ETA.md).", jobs.compactMap { j in

@@ -41,7 +41,7 @@ public enum JobSort: String, Sendable, CaseIterable {
         switch self {
         case .attention: return cmp(rank(a), rank(b), ascending: true)
         case .name: return cmp(a.name.lowercased(), b.name.lowercased(), ascending: true)
-        case .progress: return cmp(a.fraction, b.fraction, ascending: false)
+        case .progress: return cmp(a.fraction(at: now), b.fraction(at: now), ascending: false)
         case .eta:
             func left(_ j: BoardJob) -> Double? { j.state.isTerminal ? nil : j.eta.map { $0.left(at: now).remaining } }
             return cmp(left(a), left(b), ascending: true)

@@ -21,7 +21,7 @@ enum Report {
         var m: [(String, JSONValue)] = [
             ("id", .string(j.id)), ("name", .string(j.name)), ("run", .int(j.run)), ("status", .string(j.state.rawValue)),
             ("started_at", .string(iso(j.startedAt))), ("ended_at", j.endedAt.map { .string(iso($0)) } ?? .null),
-            ("duration_s", .double(round3(j.elapsed(at: b.at)))), ("progress", .double(round3(j.fraction))),
+            ("duration_s", .double(round3(j.elapsed(at: b.at)))), ("progress", .double(round3(j.fraction(at: b.at)))),
             ("error", j.error.map(JSONValue.string) ?? .null), ("pid", j.pid.map { .int(Int($0)) } ?? .null),
             ("labels", .object(j.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
             ("eta", eta(j, now: b.at)),
@@ -134,7 +134,7 @@ enum Report {
         let now = b.at
         var out = ""
         for j in jobs {
-            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), \(Format.percent(j.fraction)), "
+            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), \(Format.percent(j.fraction(at: b.at))), "
             out += "\(Format.duration(j.elapsed(at: now)))" + ETAWording.sentence(j, now: now) + (j.error.map { ", error: \($0)" } ?? "") + "\n"
             for p in j.phases {
                 var line = "  \(p.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"

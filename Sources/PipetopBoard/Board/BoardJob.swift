@@ -40,6 +40,8 @@ public struct BoardJob: Sendable, Equatable, Codable {
     /// The newest log lines, oldest first.
     public var logs: [LogLine]
     public var resources: BoardResources?
+    /// Its own figures (`metric` events), newest value each; nil when it sends none.
+    public var metrics: [BoardMetric]?
     /// How long its earlier completed runs took.
     public var past: PastDurations?
 
@@ -47,13 +49,14 @@ public struct BoardJob: Sendable, Equatable, Codable {
                 pid: Int32? = nil, startedAt: Double, endedAt: Double? = nil, skew: Double = 0, done: Int = 0, failed: Int = 0,
                 skipped: Int = 0, total: Int? = nil, eta: BoardETA? = nil, stalledSince: Double? = nil, error: String? = nil,
                 byEngine: Bool = false, errorCount: Int = 0, currentPhaseID: String? = nil, phases: [BoardPhase] = [],
-                checkpoints: [CheckpointRecord] = [], logs: [LogLine] = [], resources: BoardResources? = nil, past: PastDurations? = nil) {
+                checkpoints: [CheckpointRecord] = [], logs: [LogLine] = [], resources: BoardResources? = nil, metrics: [BoardMetric]? = nil,
+                past: PastDurations? = nil) {
         self.id = id; self.name = name; self.pipeline = pipeline ?? labels["pipeline"] ?? name; self.run = run; self.state = state
         self.labels = labels; self.pid = pid; self.startedAt = startedAt; self.endedAt = endedAt; self.skew = skew
         self.done = done; self.failed = failed; self.skipped = skipped; self.total = total; self.eta = eta
         self.stalledSince = stalledSince; self.error = error; self.byEngine = byEngine; self.errorCount = errorCount
         self.currentPhaseID = currentPhaseID; self.phases = phases; self.checkpoints = checkpoints; self.logs = logs
-        self.resources = resources; self.past = past
+        self.resources = resources; self.metrics = metrics; self.past = past
     }
 
     public func phase(_ id: String) -> BoardPhase? { phases.first { $0.id == id } }

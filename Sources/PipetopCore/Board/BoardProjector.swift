@@ -34,6 +34,9 @@ public enum BoardProjector {
             checkpoints: options.checkpointData ? j.checkpoints : j.checkpoints.map { var c = $0; c.data = nil; return c },
             logs: Array(j.logs.suffix(options.logLines)),
             resources: j.resources.map { resources($0, points: focused ? options.timelinePoints : 0) },
+            metrics: j.metrics.isEmpty ? nil : j.metrics.map {
+                BoardMetric(name: $0.name, phase: $0.phase, kind: $0.kind, value: $0.value, at: $0.at, recent: focused ? $0.recent : nil)
+            },
             past: PastDurations(s.history[pipeline]?.filter { $0.status == .completed }.map(\.duration) ?? []))
     }
 

@@ -445,11 +445,7 @@ extension PipelineState {
 
         case .metric(let e):
             if let i = job.metrics.firstIndex(where: { $0.name == e.name && $0.phase == e.phase }) {
-                var m = job.metrics[i]
-                m.value = e.value
-                m.kind = e.kind
-                m.at = t
-                job.metrics[i] = m
+                job.metrics[i].note(e.value, kind: e.kind, at: t)
             } else if job.metrics.count < Job.maxMetrics {
                 job.metrics.append(MetricRecord(name: e.name, phase: e.phase, kind: e.kind, value: e.value, at: t))
             } else {

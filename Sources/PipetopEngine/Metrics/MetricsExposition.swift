@@ -78,6 +78,12 @@ public enum MetricsExposition {
         family("pipetop_phase_items", "gauge", "The phase's total item count, when known.", totals)
         family("pipetop_phase_rate_items_per_second", "gauge", "Items per second of a running phase (recent).", rates)
         family("pipetop_phase_duration_seconds", "gauge", "Time since the phase started (to its end once ended).", durations)
+        // The jobs' own figures (`metric` events), by kind: a family has one type.
+        func own(_ kind: MetricKind) -> [(labels: [(String, String)], value: Double)] {
+            jobs.flatMap { j in (j.metrics ?? []).filter { $0.kind == kind }.map { (jl(j) + [("name", $0.name), ("phase", $0.phase ?? "")], $0.value) } }
+        }
+        family("pipetop_job_metric", "gauge", "A job's own figure (a metric event of kind gauge), by name and phase.", own(.gauge))
+        family("pipetop_job_metric_total", "counter", "A job's own count (a metric event of kind counter), by name and phase.", own(.counter))
 
         var bySeverity: [Alert.Severity: Int] = [:]
         for a in b.alerts where a.isOpen && !a.isSilenced { bySeverity[a.severity, default: 0] += 1 }

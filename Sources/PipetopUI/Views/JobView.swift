@@ -56,6 +56,12 @@ public struct JobView: Widget {
         y += rows
 
         var room = bottom - y
+        let metrics = job.metrics ?? []
+        if !metrics.isEmpty && room >= 4 {
+            let h = min(Metrics.height(for: metrics.count, width: r.width), max(2, room / 3))
+            Metrics(metrics: metrics, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: h))
+            y += h; room -= h
+        }
         if room >= 2 {
             Checkpoints(job: job, now: m.now, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 2))
             y += 2; room -= 2

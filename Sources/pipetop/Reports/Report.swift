@@ -31,6 +31,10 @@ enum Report {
                          ("data", c.data ?? .null)])
             })),
             ("alerts", .array(b.alerts.filter { $0.job == j.id }.map(alert))),
+            ("metrics", .array((j.metrics ?? []).map { x in
+                .object([("name", .string(x.name)), ("phase", x.phase.map(JSONValue.string) ?? .null), ("kind", .string(x.kind.rawValue)),
+                         ("value", .double(x.value)), ("at", .string(iso(x.at)))])
+            })),
         ]
         if let r = j.resources {
             m.append(("resources", .object([
@@ -136,10 +140,18 @@ enum Report {
         for j in jobs {
             out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), \(Format.percent(j.fraction(at: b.at))), "
             out += "\(Format.duration(j.elapsed(at: now)))" + ETAWording.sentence(j, now: now) + (j.error.map { ", error: \($0)" } ?? "") + "\n"
+            if let ms = j.metrics, !ms.isEmpty {
+                let shown = ms.map { m -> String in
+                    let name = m.phase.map { "\(m.name) (\($0))" } ?? m.name
+                    return name + " " + m.shown
+                }
+                out += "  metrics  " + shown.joined(separator: ", ") + "\n"
+            }
             for p in j.phases {
                 var line = "  \(p.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"
-                if let t = p.total { line += "  \(p.accounted)/\(t)" + (p.unit.map { " " + $0 } ?? "") }
-                else if p.accounted > 0 { line += "  \(p.accounted)" }
+                // Done, as the dashboard says it; failed items follow.
+                if let t = p.total { line += "  \(p.done)/\(t)" + (p.unit.map { " " + $0 } ?? "") }
+                else if p.done > 0 { line += "  \(p.done)" }
                 if p.failed > 0 { line += ", \(p.failed) failed" }
                 if let e = j.elapsed(of: p, at: now) { line += ", \(Format.duration(e))" }
                 if let r = p.averageRate(at: now, skew: j.skew) { line += ", \(Format.rate(r, unit: p.unit))" }

@@ -28,6 +28,26 @@ static inline int pt_colors(void) { return COLORS; }
 static inline int pt_color_pairs(void) { return COLOR_PAIRS; }
 static inline int pt_key_resize(void) { return KEY_RESIZE; }
 static inline int pt_true(void) { return TRUE; }
+
+// The mouse: clicks, double clicks and the wheel (xterm's SGR reporting where terminfo has it).
+static inline void pt_mouse_on(void) {
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(300);
+}
+static inline int pt_key_mouse(void) { return KEY_MOUSE; }
+// 1 click, 2 double click, 3 wheel up, 4 wheel down, 0 anything else; x and y of the cell.
+static inline int pt_read_mouse(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return 0;
+    *x = e.x; *y = e.y;
+    if (e.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+    if (e.bstate & BUTTON1_CLICKED) return 1;
+    if (e.bstate & BUTTON4_PRESSED) return 3;
+#ifdef BUTTON5_PRESSED
+    if (e.bstate & BUTTON5_PRESSED) return 4;
+#endif
+    return 0;
+}
 static inline int pt_false(void) { return FALSE; }
 
 // One cell of text with attributes and an extended colour pair, written at (y, x).

@@ -49,6 +49,8 @@ public final class Dashboard {
         var needsDraw = true
         var snapshotAt = (engine: 0.0, local: 0.0)
         var pageSize = 10
+        // The frame on screen: where its rows and keys are, for the mouse.
+        var onScreen = Grid(width: 0, height: 0)
         var focus: (job: String?, phase: String?) = (nil, nil)
         while !stopper.isSet {
             // What arrived (read here, without waiting), then one copy of the newest snapshot.
@@ -85,7 +87,8 @@ public final class Dashboard {
             if localNow >= clockDue { needsDraw = true }
             if needsDraw {
                 let (w, h) = terminal.size
-                terminal.present(DashboardView.render(model, width: w, height: h, glyphs: glyphs, theme: theme))
+                onScreen = DashboardView.render(model, width: w, height: h, glyphs: glyphs, theme: theme)
+                terminal.present(onScreen)
                 pageSize = max(1, h - 8)
                 needsDraw = false
                 lastDraw = localNow
@@ -106,7 +109,15 @@ public final class Dashboard {
                 if key != .resize { model.notice = nil }  // a notice stays until the next key
                 if key == .resize { terminal.invalidate(); continue }
                 let (w, h) = terminal.size
-                switch model.nav.handle(key, state: model.board, pageSize: pageSize, width: w, tooSmall: DashboardView.isTooSmall(width: w, height: h)) {
+                let tooSmall = DashboardView.isTooSmall(width: w, height: h)
+                let effect: Navigator.Effect
+                if case .mouse(let e) = key {
+                    // What the frame on screen showed where the mouse acted.
+                    effect = tooSmall ? .none : model.nav.handleMouse(e, on: onScreen.target(at: e.x, e.y), state: model.board, pageSize: pageSize, width: w)
+                } else {
+                    effect = model.nav.handle(key, state: model.board, pageSize: pageSize, width: w, tooSmall: tooSmall)
+                }
+                switch effect {
                 case .none: break
                 case .quit: return
                 case .send(let events): source.send(events)

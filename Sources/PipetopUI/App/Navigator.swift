@@ -350,6 +350,43 @@ public struct Navigator: Sendable, Equatable {
         Lists.jobs(s, filter: list(.jobs).filter, show: show, sort: sort, reversed: sortReversed)
     }
 
+    /// The mouse, given what was drawn where it acted (`Grid.target(at:)` of the frame on screen):
+    /// a click selects a row (or presses a footer key), a double click opens it, the wheel
+    /// moves three rows (or scrolls the help and texts).
+    public mutating func handleMouse(_ e: MouseEvent, on target: ClickTarget.Target?, state s: Board, pageSize: Int, width: Int = 80) -> Effect {
+        switch e.kind {
+        case .wheelUp, .wheelDown:
+            var effect = Effect.none
+            for _ in 0..<3 { effect = handle(e.kind == .wheelUp ? .up : .down, state: s, pageSize: pageSize, width: width) }
+            return effect
+        case .click, .doubleClick:
+            if helpShown || confirm != nil || editingFilter {
+                // As a key would: a click answers nothing and closes the help.
+                return handle(.char("\u{0}"), state: s, pageSize: pageSize, width: width)
+            }
+            guard let target else { return .none }
+            hint = nil
+            switch target {
+            case .key(let k): return handle(k, state: s, pageSize: pageSize, width: width)
+            case .job(let id):
+                guard screen == .overview else { return .none }
+                alertsFocused = false
+                lists[.jobs, default: ListState()].select(id)
+            case .phase(let j, let p):
+                guard screen == .job(j) else { return .none }
+                alertsFocused = false
+                lists[.phases(job: j), default: ListState()].select(p)
+            case .step(let j, let p, let id):
+                guard screen == .phase(job: j, phase: p) else { return .none }
+                lists[.steps(job: j, phase: p), default: ListState()].select(id)
+            case .alert(let id):
+                if screen != .alerts { alertsFocused = true }
+                lists[alertListKey, default: ListState()].select(id)
+            }
+            return e.kind == .doubleClick ? handle(.enter, state: s, pageSize: pageSize, width: width) : .none
+        }
+    }
+
     /// A key that cannot act here: says why, and does nothing.
     private mutating func nothing(_ why: String) -> Effect {
         hint = why

@@ -3,11 +3,26 @@ public struct Grid: Sendable, Equatable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// Where rows and keys were drawn (see `ClickTarget`), newest last: drawn over, drawn on top.
+    public private(set) var targets: [ClickTarget] = []
 
     public init(width: Int, height: Int, fill: Style = .plain) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: Cell(" ", fill), count: self.width * self.height)
+    }
+
+    /// Marks `rect` as showing `target` (for the mouse).
+    public mutating func mark(_ rect: Rect, _ target: ClickTarget.Target) { targets.append(ClickTarget(rect: rect, target: target)) }
+
+    /// What was drawn at (x, y) last, if anything is clickable there.
+    public func target(at x: Int, _ y: Int) -> ClickTarget.Target? {
+        targets.last { x >= $0.rect.x && x < $0.rect.maxX && y >= $0.rect.y && y < $0.rect.maxY }?.target
+    }
+
+    /// Forgets the marks under `rect` (an overlay drawn over them hides them).
+    public mutating func unmark(_ rect: Rect) {
+        targets.removeAll { $0.rect.y < rect.maxY && $0.rect.maxY > rect.y && $0.rect.x < rect.maxX && $0.rect.maxX > rect.x }
     }
 
     public subscript(x: Int, y: Int) -> Cell {

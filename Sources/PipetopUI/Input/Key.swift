@@ -6,6 +6,8 @@ public enum Key: Sendable, Hashable {
     case enter, escape, backspace, tab
     case char(Character)
     case resize
+    /// A mouse event at a cell (column, row from the top left).
+    case mouse(MouseEvent)
 
     /// How the key is written in the footer and help.
     public var label: String {
@@ -24,6 +26,7 @@ public enum Key: Sendable, Hashable {
         case .tab: return "Tab"
         case .char(let c): return String(c)
         case .resize: return "resize"
+        case .mouse: return "mouse"
         }
     }
 }

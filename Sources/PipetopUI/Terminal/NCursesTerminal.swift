@@ -45,7 +45,9 @@ public final class NCursesTerminal: TerminalBackend {
     private struct PairKey: Hashable { let fg: Int32, bg: Int32 }
 
     /// Starts curses on the process's terminal. `depth` overrides colour detection.
-    public init(depth override: ColorDepth?, asciiOnly: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// `mouse`: report clicks and the wheel (off with `--no-mouse`: the terminal's own selection
+    /// then works without Shift).
+    public init(depth override: ColorDepth?, asciiOnly: Bool, mouse: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(0) == 1, isatty(1) == 1 else { throw StartError.notATerminal }
         let term = environment["TERM"] ?? ""
         // The modes before curses changes them: what a crash handler puts back (TerminalRescue).
@@ -73,6 +75,7 @@ public final class NCursesTerminal: TerminalBackend {
         nonl()
         intrflush(win, false)
         keypad(win, true)
+        if mouse { pt_mouse_on() }
         curs_set(0)
         leaveok(win, true)
         TerminalRescue.arm(fd: 1, modes: hadModes ? before : nil)
@@ -186,6 +189,15 @@ public final class NCursesTerminal: TerminalBackend {
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
             case pt_key_resize(): return .resize
+            case pt_key_mouse():
+                var x: Int32 = 0, y: Int32 = 0
+                switch pt_read_mouse(&x, &y) {
+                case 1: return .mouse(MouseEvent(kind: .click, x: Int(x), y: Int(y)))
+                case 2: return .mouse(MouseEvent(kind: .doubleClick, x: Int(x), y: Int(y)))
+                case 3: return .mouse(MouseEvent(kind: .wheelUp, x: Int(x), y: Int(y)))
+                case 4: return .mouse(MouseEvent(kind: .wheelDown, x: Int(x), y: Int(y)))
+                default: return nil
+                }
             default: return nil
             }
         }

@@ -42,7 +42,10 @@ public struct DashboardView: Widget {
         case .text(let t): PagerView(model: m, text: t, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
         }
         footer(&g, rect: r.row(r.height - 1))
-        if m.nav.helpShown { HelpOverlay(context: m.nav.context, glyphs: glyphs, theme: theme, scroll: m.nav.helpScroll).render(into: &g, rect: r) }
+        if m.nav.helpShown {
+            g.unmark(r)  // behind the help nothing is clickable: a click closes it
+            HelpOverlay(context: m.nav.context, glyphs: glyphs, theme: theme, scroll: m.nav.helpScroll).render(into: &g, rect: r)
+        }
     }
 
     /// The bottom line: the filter being typed, a question, or the keys and the status.

@@ -77,6 +77,7 @@ public struct PhaseView: Widget {
         for (k, i) in ListState.window(selected: cursor, count: steps.count, rows: rows).enumerated() {
             let step = steps[i]
             let row = y + k
+            g.mark(Rect(x: r.x, y: row, width: r.width, height: 1), .step(job: job.id, phase: p.id, step: step.id))
             let selected = i == cursor
             if selected { g.paint(Rect(x: 0, y: row, width: r.width, height: 1), theme.selection) }
             func st(_ x: Style) -> Style { selected ? x.on(theme.selection.bg).with(theme.selection.attrs) : x }

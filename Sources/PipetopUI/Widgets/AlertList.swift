@@ -23,6 +23,7 @@ struct AlertList: Widget {
         for (row, i) in ListState.window(selected: selIndex, count: alerts.count, rows: r.height).enumerated() {
             let a = alerts[i]
             let y = r.y + row
+            g.mark(Rect(x: r.x, y: y, width: r.width, height: 1), .alert(a.id))
             let isSel = a.id == selected
             // Acknowledged, silenced and resolved alerts stay, dimmed, so the history is visible.
             var base = a.needsAttention ? theme.text : theme.dim

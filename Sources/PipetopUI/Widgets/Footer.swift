@@ -28,8 +28,10 @@ public struct Footer: Widget {
             let key = " \(b.shownKeys(glyphs)) "
             let need = TextWidth.columns(key) + TextWidth.columns(text) + 2
             if x + need > keysEnd { break }
+            let start = x
             x += g.put(key, x: x, y: y, style: theme.footerKey)
             x += g.put(" \(text) ", x: x, y: y, style: theme.footerText)
+            if let k = b.keys.first { g.mark(Rect(x: start, y: y, width: x - start, height: 1), .key(k)) }
         }
         if statusWidth > 0 {
             let s = TextWidth.truncate(status, to: statusWidth, ellipsis: glyphs.ellipsis)

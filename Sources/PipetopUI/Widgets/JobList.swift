@@ -30,6 +30,7 @@ struct JobList: Widget {
         let window = ListState.window(selected: selIndex, count: jobs.count, rows: rows)
         for (row, i) in window.enumerated() {
             let job = jobs[i]
+            g.mark(Rect(x: r.x, y: r.y + 1 + row, width: r.width, height: 1), .job(job.id))
             cols.row(&g, y: r.y + 1 + row, job: job, label: labels[job.id] ?? job.name, state: state, selected: job.id == selected && showsCursor,
                      alerting: alerting.contains(job.id), now: now, glyphs: glyphs, theme: theme)
         }

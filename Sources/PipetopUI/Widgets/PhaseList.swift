@@ -23,6 +23,7 @@ struct PhaseList: Widget {
         let selIndex = phases.firstIndex { $0.id == selected } ?? 0
         for (row, i) in ListState.window(selected: selIndex, count: phases.count, rows: r.height - 1).enumerated() {
             let p = phases[i]
+            g.mark(Rect(x: r.x, y: r.y + 1 + row, width: r.width, height: 1), .phase(job: table.job.id, phase: p.id))
             table.row(&g, p, y: r.y + 1 + row, selected: p.id == selected && showsCursor, now: now, glyphs: glyphs, theme: theme)
         }
         if phases.isEmpty { g.put(emptyText, x: 4, y: r.y + 1, style: theme.dim) }

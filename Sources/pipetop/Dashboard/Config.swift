@@ -8,6 +8,7 @@ import PipetopEngine
 ///     theme = "light"        # a built-in name, a name under themes/, or a path
 ///     color = "256"          # auto, truecolor, 256, 8, none
 ///     ascii = false
+///     mouse = true           # clicks and the wheel; false leaves the mouse to the terminal
 ///     delay = 1.5            # seconds between refreshes (0.1 to 10); or fps = 10
 ///     socket = "/run/user/1000/pipetop/pipetop.sock"
 ///
@@ -31,6 +32,8 @@ struct Config: Equatable {
     var theme: String?
     var color: String?
     var ascii: Bool?
+    /// Clicks and the wheel (false: the terminal's own selection works without Shift).
+    var mouse: Bool?
     var fps: Double?
     var socket: String?
     /// Seconds between refreshes; wins over `fps` when both are set.
@@ -40,7 +43,7 @@ struct Config: Equatable {
     /// `[alerts]`, `[[rule]]` and `[[notify]]`: docs/ALERTS.md.
     var alerts = AlertConfig()
 
-    static let keys = ["theme", "color", "ascii", "delay", "fps", "socket"]
+    static let keys = ["theme", "color", "ascii", "mouse", "delay", "fps", "socket"]
 
     static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -203,6 +206,9 @@ struct Config: Equatable {
         case "ascii":
             guard case .bool(let b) = value else { throw ParseError(description: "\(where_): key 'ascii' must be true or false") }
             ascii = b
+        case "mouse":
+            guard case .bool(let b) = value else { throw ParseError(description: "\(where_): key 'mouse' must be true or false") }
+            mouse = b
         case "fps":
             let f: Double?
             switch value { case .int(let i): f = Double(i); case .double(let d): f = d; default: f = nil }

@@ -30,7 +30,7 @@ enum DashboardRunner {
         SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _, _ in stopper.set() }
         let terminal: NCursesTerminal
         do {
-            terminal = try NCursesTerminal(depth: depth, asciiOnly: glyphs.tier == .ascii)
+            terminal = try NCursesTerminal(depth: depth, asciiOnly: glyphs.tier == .ascii, mouse: !options.noMouse && (config.mouse ?? true))
         } catch {
             CrashGuard.uninstall()
             throw CLIError("pipetop: \(ErrorText.sentence(error))")

@@ -10,16 +10,25 @@ import Synchronization
 final class DemoWorkload: Sendable {
     let socket: String
     private let stopped = Atomic(false)
+    /// Signalled when the thread has let go of the engine (its connection closed).
+    private let finished = DispatchSemaphore(value: 0)
+    private let started = Atomic(false)
 
     init(socket: String) { self.socket = socket }
 
     func start() {
-        let t = Thread { [self] in self.run() }
+        started.store(true, ordering: .releasing)
+        let t = Thread { [self] in self.run(); self.finished.signal() }
         t.name = "pipetop-demo"
         t.start()
     }
 
-    func stop() { stopped.store(true, ordering: .releasing) }
+    /// Stops the feed and waits (a moment at most) until its connection is closed, so the
+    /// engine can be stopped after it without a connection arriving at a closed loop.
+    func stop() {
+        stopped.store(true, ordering: .releasing)
+        if started.load(ordering: .acquiring) { _ = finished.wait(timeout: .now() + 2) }
+    }
 
     private func run() {
         var conn: EngineConnection?

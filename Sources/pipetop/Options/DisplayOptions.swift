@@ -28,6 +28,9 @@ struct DisplayOptions: ParsableArguments {
         valueName: "name|path"))
     var theme: String?
 
+    @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (its own selection without Shift); config: mouse = false.")
+    var noMouse = false
+
     @Flag(name: .customLong("no-bell"), help: "Do not ring the terminal bell on a new critical alert (config: [alerts] bell = false).")
     var noBell = false
 

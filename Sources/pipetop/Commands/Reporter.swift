@@ -51,9 +51,13 @@ final class Reporter: @unchecked Sendable {
         }
     }
 
-    init(socket: String, job: String) {
+    /// Who speaks in the lines on stderr.
+    private let who: String
+
+    init(socket: String, job: String, who: String = "pipetop run") {
         self.socket = socket
         self.job = job
+        self.who = who
         spool = Spool(socket: socket)
         let t = Thread { [self] in self.deliver() }
         t.name = "pipetop-run-reporter"
@@ -63,7 +67,7 @@ final class Reporter: @unchecked Sendable {
     private func warn(_ why: String) {
         let first = cond.withLock { () -> Bool in defer { warned = true }; return !warned }
         guard first, ProcessInfo.processInfo.environment["PIPETOP_QUIET"] != "1" else { return }
-        EmitCommand.say("pipetop run: \(why)")
+        EmitCommand.say("\(who): \(why)")
     }
 
     func send(_ e: Event) {

@@ -50,6 +50,7 @@ struct FollowSnakemakeCommand: ParsableCommand {
                 for e in parser.feed(line) { queue.send(e) }
             }
             guard lines.isEmpty else { continue }
+            for e in parser.caughtUp() { queue.send(e) }
             // All that was written before is read: from here on, lines happen now.
             parser.live = true
             if lastLook { break }

@@ -94,6 +94,10 @@ struct SnakemakeLogParser {
         return out
     }
 
+    /// All that was written is read: a job's block is whole (Snakemake writes it at once),
+    /// so it means its job now, not when the next line comes.
+    mutating func caughtUp() -> [Event] { closeBlock() }
+
     /// The job's end, as far as the log tells it: canceled, failed (jobs that never ran are
     /// counted skipped) or completed.
     mutating func end() -> [Event] {
@@ -121,7 +125,7 @@ struct SnakemakeLogParser {
                 let c = counts[rule] ?? (0, 0)
                 let rest = (totals[rule] ?? 0) - c.done - c.failed
                 guard rest > 0 else { continue }
-                out.append(event(.progress(.init(phase: rule, skipped: rest))))
+                out.append(event(.progress(.init(phase: rule, skipped: rest, total: totals[rule]))))
                 if !startedPhases.contains(rule) {
                     out.append(event(.phaseEnd(.init(phase: rule, status: .skipped))))
                 }

@@ -184,6 +184,7 @@ class RunReport(object):
             if rest <= 0:
                 continue
             phase = self.job.phase(rule)
-            self.job._sender.send({"type": "progress", "job": self.job.id, "phase": rule, "skipped": rest})
+            self.job._sender.send({"type": "progress", "job": self.job.id, "phase": rule, "skipped": rest,
+                                   "total": total})
             if not phase._started:
                 phase.end("skipped")

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import PipetopClient
+@testable import PipetopCore
+
+/// The logger plugin (clients/snakemake) in the real Snakemake, turned on by a profile,
+/// reporting to a real engine.
+@Suite("Snakemake logger plugin", .serialized)
+struct SnakemakePluginTests {
+    @Test func aRunWithAFailedJobIsReportedRuleByRule() throws {
+        let d = try Daemon()
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SnakemakeWorkflow.write(into: dir)
+        let env = ["PIPETOP_SOCKET": d.sock, "PYTHONPATH": SnakemakeWorkflow.pythonPath, "XDG_STATE_HOME": dir + "/state"]
+
+        // A dry run reports nothing.
+        let dry = try SnakemakeWorkflow.run(["--profile", "profile", "-n"], in: dir, env: env)
+        #expect(dry.status == 0, "\(dry.out)")
+        let job = SnakemakeWorkflow.jobID(dir)
+        let started = Date()
+        let r = try SnakemakeWorkflow.run(["--profile", "profile"], in: dir, env: env)
+        print("snakemake with the plugin: \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        #expect(r.status == 1, "the failed qc job fails the run, as without pipetop:\n\(r.out)")
+        #expect(!r.out.contains("pipetop:"), "the plugin said something:\n\(r.out)")
+
+        let s = try #require(try engineState(d.sock) { $0[job: job]?.state == .failed })
+        let reported = try #require(s[job: job], "no job \(job) in the engine; snakemake said:\n\(r.out)")
+        #expect(reported.run == 1, "the dry run must not have made a run of its own")
+        #expect(reported.pid != nil, "the Snakemake process is sampled")
+        SnakemakeWorkflow.expectReported(reported, dir: dir)
+    }
+
+    @Test func withoutAnEngineTheRunIsKeptForTheNextOne() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SnakemakeWorkflow.write(into: dir)
+        let sock = dir + "/later.sock"
+        let env = ["PIPETOP_SOCKET": sock, "PYTHONPATH": SnakemakeWorkflow.pythonPath, "XDG_STATE_HOME": dir + "/state"]
+        let started = Date()
+        let r = try SnakemakeWorkflow.run(["--profile", "profile"], in: dir, env: env)
+        let took = Date().timeIntervalSince(started)
+        print("snakemake with the plugin and no engine: \(String(format: "%.1f", took)) s")
+        #expect(r.status == 1, "\(r.out)")
+        #expect(!r.out.contains("pipetop:"), "the plugin said something:\n\(r.out)")
+
+        // The next engine on that socket applies the spool, with the run's own times.
+        let daemon = try startDaemon(sock, ["--db", ":memory:"], env: ["XDG_STATE_HOME": dir + "/state"])
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let job = SnakemakeWorkflow.jobID(dir)
+        let s = try #require(try engineState(sock) { $0[job: job]?.state == .failed })
+        let reported = try #require(s[job: job])
+        SnakemakeWorkflow.expectReported(reported, dir: dir)
+        #expect(reported.startedAt < started.timeIntervalSince1970 + took, "the spooled run keeps its own start time")
+    }
+}

@@ -53,4 +53,31 @@ struct SnakemakePluginTests {
         SnakemakeWorkflow.expectReported(reported, dir: dir)
         #expect(reported.startedAt < started.timeIntervalSince1970 + took, "the spooled run keeps its own start time")
     }
+
+    @Test func anInterruptedRunIsCanceled() throws {
+        let d = try Daemon()
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SnakemakeWorkflow.write(into: dir)
+        let gate = dir + "/gate"
+        let env = ["PIPETOP_SOCKET": d.sock, "PYTHONPATH": SnakemakeWorkflow.pythonPath, "XDG_STATE_HOME": dir + "/state"]
+        let (snakemake, out) = try SnakemakeWorkflow.start(["--profile", "profile", "--config", "gate=\(gate)"], in: dir, env: env)
+        defer { if snakemake.isRunning { snakemake.terminate() } }
+        let job = SnakemakeWorkflow.jobID(dir)
+        let going = try engineState(d.sock) { $0[job: job]?.phase("prepare")?.state == .running }
+        #expect(going?[job: job]?.phase("prepare")?.state == .running)
+
+        // Ctrl-C: Snakemake lets the running job end, then stops.
+        kill(snakemake.processIdentifier, SIGINT)
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        #expect(SnakemakeWorkflow.waitForExit(snakemake, seconds: 60))
+        let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("Terminating processes on user request"), "\(said)")
+
+        let s = try #require(try engineState(d.sock) { $0[job: job]?.state == .canceled })
+        let reported = try #require(s[job: job])
+        #expect(reported.state == .canceled)
+        #expect(reported.error == "Snakemake was stopped (interrupted)")
+        #expect(reported.phase("summarize")?.state == .pending, "jobs that never ran because of the signal are not counted skipped")
+    }
 }

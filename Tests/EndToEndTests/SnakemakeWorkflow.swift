@@ -74,11 +74,14 @@ enum SnakemakeWorkflow {
         "snakemake:" + (realpath(dir, nil).map { p in defer { free(p) }; return String(cString: p) } ?? dir)
     }
 
-    /// Starts snakemake in `dir`.
+    /// Starts snakemake in `dir`, with the signals a shell would give it: the test runner's
+    /// threads block nearly all of them, and a Process inherits that mask.
     static func start(_ args: [String], in dir: String, env: [String: String]) throws -> (Process, Pipe) {
+        let program = try snakemake()
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try snakemake())
-        p.arguments = args
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+                       + "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])", program] + args
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
         p.environment = ProcessInfo.processInfo.environment.merging(env) { _, n in n }
         let out = Pipe()

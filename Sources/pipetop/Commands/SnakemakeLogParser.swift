@@ -84,7 +84,8 @@ struct SnakemakeLogParser {
         } else if let (d, t) = Self.steps(text) {
             done = d
             total = t
-        } else if text.contains("on user request") {
+        } else if text.contains("on user request") || text.hasPrefix("Will exit after finishing currently running jobs") {
+            // Ctrl-C (SIGINT), SIGTERM.
             canceled = true
         } else if text.hasPrefix("Complete log") || text.hasPrefix("Nothing to be done") {
             ended = true

@@ -11,8 +11,8 @@ except ImportError:  # said once by the handler; the run goes on
 from .rulegraph import rule_order
 from .logtail import last_lines
 
-#: Where Snakemake stops on Ctrl-C or SIGTERM (scheduler and exception texts).
-CANCEL_MARKS = ("on user request",)
+#: What Snakemake says when it stops on Ctrl-C (SIGINT) or SIGTERM (scheduler texts).
+CANCEL_MARKS = ("on user request", "Will exit after finishing currently running jobs")
 
 
 def job_id(workdir):

@@ -86,7 +86,7 @@ class LogHandler(LogHandlerBase):
         if not self._said:
             self._said = True
             try:
-                sys.stderr.write("pipetop: the Snakemake run is no longer reported: %s\n" % error)
+                sys.stderr.write("pipetop: this Snakemake run is not reported (any further): %s\n" % error)
                 sys.stderr.flush()
             except Exception:
                 pass

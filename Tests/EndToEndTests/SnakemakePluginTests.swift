@@ -80,4 +80,36 @@ struct SnakemakePluginTests {
         #expect(reported.error == "Snakemake was stopped (interrupted)")
         #expect(reported.phase("summarize")?.state == .pending, "jobs that never ran because of the signal are not counted skipped")
     }
+
+    @Test func aSuccessfulRunCompletes() throws {
+        let d = try Daemon()
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SnakemakeWorkflow.write(into: dir)
+        let env = ["PIPETOP_SOCKET": d.sock, "PYTHONPATH": SnakemakeWorkflow.pythonPath, "XDG_STATE_HOME": dir + "/state"]
+        let r = try SnakemakeWorkflow.run(["--profile", "profile", "--config", "fail=none"], in: dir, env: env)
+        #expect(r.status == 0, "\(r.out)")
+        let job = SnakemakeWorkflow.jobID(dir)
+        let s = try #require(try engineState(d.sock) { $0[job: job]?.state == .completed })
+        let reported = try #require(s[job: job])
+        #expect(reported.state == .completed)
+        #expect(reported.phases.map(\.done) == [1, 4, 4, 1, 1])
+        #expect(reported.phases.allSatisfy { $0.state == .done })
+        #expect(reported.phase("summarize")?.steps["job 1"]?.state == .done, "a rule without wildcards names its step by its job id")
+    }
+
+    @Test func aBrokenPluginNeverFailsTheRun() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try SnakemakeWorkflow.write(into: dir)
+        // A `pipetop` package that cannot be imported, found before any installed client.
+        try FileManager.default.createDirectory(atPath: dir + "/broken/pipetop", withIntermediateDirectories: true)
+        try "raise ImportError('broken on purpose')\n".write(toFile: dir + "/broken/pipetop/__init__.py", atomically: true, encoding: .utf8)
+        let env = ["PIPETOP_SOCKET": dir + "/none.sock", "XDG_STATE_HOME": dir + "/state",
+                   "PYTHONPATH": SnakemakeWorkflow.repo + "/clients/snakemake:" + dir + "/broken"]
+        let r = try SnakemakeWorkflow.run(["--profile", "profile", "--config", "fail=none"], in: dir, env: env)
+        #expect(r.status == 0, "\(r.out)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/summary.txt"))
+        #expect(r.out.contains("pipetop: this Snakemake run is not reported (any further): the pipetop Python client cannot be imported (broken on purpose)"), "\(r.out)")
+    }
 }

@@ -4,9 +4,9 @@ import os
 
 try:
     import pipetop
-except ImportError:  # said once by the handler; the run goes on
-    raise ImportError("the pipetop Python client is not installed "
-                      "(pip install ./clients/python from pipetop's repository)") from None
+except ImportError as e:  # said once by the handler; the run goes on
+    raise ImportError("the pipetop Python client cannot be imported (%s); install it with "
+                      "pip install ./clients/python from pipetop's repository" % e) from None
 
 from .rulegraph import rule_order
 from .logtail import last_lines

@@ -17,7 +17,7 @@ struct FollowSnakemakeCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The workflow's working directory (default: the current directory).")
+    @Argument(help: "The workflow's working directory.")
     var dir: String = "."
 
     @Option(name: .long, help: ArgumentHelp("The job's name (default: DIR's name).", valueName: "name"))
@@ -38,7 +38,7 @@ struct FollowSnakemakeCommand: ParsableCommand {
         parser.pid = run.snakemakePid()
         if let t = SnakemakeRunDirectory.startTime(of: log) { parser.now = t }
         let tail = try FileLineTail(path: log)
-        let queue = ReportQueue(reporter: Reporter(socket: socketOptions.resolved, job: run.jobID, who: "pipetop follow"))
+        let queue = ReportQueue(reporter: Reporter(socket: socketOptions.resolved, job: run.jobID, who: "pipetop follow", goesOn: "the run is followed on"))
         EmitCommand.say("pipetop follow: following \(log) as \(jobName)" + (parser.pid.map { " (Snakemake pid \($0))" } ?? ""))
 
         var pidGone = false

@@ -51,13 +51,15 @@ final class Reporter: @unchecked Sendable {
         }
     }
 
-    /// Who speaks in the lines on stderr.
+    /// Who speaks in the lines on stderr, and what goes on without an engine.
     private let who: String
+    private let goesOn: String
 
-    init(socket: String, job: String, who: String = "pipetop run") {
+    init(socket: String, job: String, who: String = "pipetop run", goesOn: String = "the command runs on") {
         self.socket = socket
         self.job = job
         self.who = who
+        self.goesOn = goesOn
         spool = Spool(socket: socket)
         let t = Thread { [self] in self.deliver() }
         t.name = "pipetop-run-reporter"
@@ -194,12 +196,12 @@ final class Reporter: @unchecked Sendable {
                 // A stuck engine: what was written is in its socket (applied when it reads it,
                 // not doubled); later lines wait for a connection that answers.
                 cond.withLock { inflight.removeAll(); cond.broadcast() }
-                drop(c, why: "the engine at \(socket) does not answer; the command runs on, its events are kept for later")
+                drop(c, why: "the engine at \(socket) does not answer; \(goesOn), its events are kept for later")
             } catch {
                 // A dead or refusing engine: the lines go again, to the next one or the spool.
                 cond.withLock { queue.insert(contentsOf: inflight, at: 0); inflight.removeAll(); cond.broadcast() }
                 let refused = (error as? ClientError)?.refused == true
-                drop(c, why: refused ? "\(error)" : "lost the engine at \(socket); the command runs on, its events are kept for later")
+                drop(c, why: refused ? "\(error)" : "lost the engine at \(socket); \(goesOn), its events are kept for later")
             }
         }
     }
@@ -218,7 +220,7 @@ final class Reporter: @unchecked Sendable {
             cond.withLock { engineDown = false }
         } catch {
             cond.withLock { engineDown = true; cond.broadcast() }
-            warn("\(error); the command runs on, its events are kept for the next engine")
+            warn("\(error); \(goesOn), its events are kept for the next engine")
         }
     }
 

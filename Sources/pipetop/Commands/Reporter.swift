@@ -51,9 +51,15 @@ final class Reporter: @unchecked Sendable {
         }
     }
 
-    init(socket: String, job: String) {
+    /// Who speaks in the lines on stderr, and what goes on without an engine.
+    private let who: String
+    private let goesOn: String
+
+    init(socket: String, job: String, who: String = "pipetop run", goesOn: String = "the command runs on") {
         self.socket = socket
         self.job = job
+        self.who = who
+        self.goesOn = goesOn
         spool = Spool(socket: socket)
         let t = Thread { [self] in self.deliver() }
         t.name = "pipetop-run-reporter"
@@ -63,7 +69,7 @@ final class Reporter: @unchecked Sendable {
     private func warn(_ why: String) {
         let first = cond.withLock { () -> Bool in defer { warned = true }; return !warned }
         guard first, ProcessInfo.processInfo.environment["PIPETOP_QUIET"] != "1" else { return }
-        EmitCommand.say("pipetop run: \(why)")
+        EmitCommand.say("\(who): \(why)")
     }
 
     func send(_ e: Event) {
@@ -190,12 +196,12 @@ final class Reporter: @unchecked Sendable {
                 // A stuck engine: what was written is in its socket (applied when it reads it,
                 // not doubled); later lines wait for a connection that answers.
                 cond.withLock { inflight.removeAll(); cond.broadcast() }
-                drop(c, why: "the engine at \(socket) does not answer; the command runs on, its events are kept for later")
+                drop(c, why: "the engine at \(socket) does not answer; \(goesOn), its events are kept for later")
             } catch {
                 // A dead or refusing engine: the lines go again, to the next one or the spool.
                 cond.withLock { queue.insert(contentsOf: inflight, at: 0); inflight.removeAll(); cond.broadcast() }
                 let refused = (error as? ClientError)?.refused == true
-                drop(c, why: refused ? "\(error)" : "lost the engine at \(socket); the command runs on, its events are kept for later")
+                drop(c, why: refused ? "\(error)" : "lost the engine at \(socket); \(goesOn), its events are kept for later")
             }
         }
     }
@@ -214,7 +220,7 @@ final class Reporter: @unchecked Sendable {
             cond.withLock { engineDown = false }
         } catch {
             cond.withLock { engineDown = true; cond.broadcast() }
-            warn("\(error); the command runs on, its events are kept for the next engine")
+            warn("\(error); \(goesOn), its events are kept for the next engine")
         }
     }
 

@@ -111,6 +111,12 @@ public final class SubscriptionFeed: Sendable {
         session.withLock { s in try? s.conn?.send(text) }
     }
 
+    /// Asks the engine to signal a job's process (the outcome comes back in the job's log).
+    public func signal(job: String, signal: String, by: String) {
+        let line = JSONWriter.string(.object([("type", .string("signal")), ("job", .string(job)), ("signal", .string(signal)), ("by", .string(by))])) + "\n"
+        session.withLock { s in try? s.conn?.send(line) }
+    }
+
     /// What the person looks at: that phase's steps and that job's timelines come from now on.
     public func focus(job: String?, phase: String?) {
         focused.withLock { $0 = (job, phase) }

@@ -20,6 +20,7 @@ final class FixedSource: SnapshotSource, @unchecked Sendable {
     func pump() -> Double { wake.drain(); return 3600 }
     func current() -> SourceSnapshot? { held.withLock { $0.snapshot } }
     func send(_ events: [Event]) { held.withLock { $0.sent += events } }
+    func signal(job: String, signal: String, by: String) {}
     func focus(job: String?, phase: String?) { held.withLock { $0.focus = (job, phase) } }
 
     /// What the dashboard last said it looks at.

@@ -42,11 +42,12 @@ struct EventDecoderTests {
             case .success(.resume): types.insert("resume")
             case .success(.focus): types.insert("focus")
             case .success(.state): types.insert("state")
+            case .success(.signal): types.insert("signal")
             case .failure(let e): Issue.record("example refused: \(line): \(e.reason)")
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "sync", "subscribe", "resume", "focus", "state", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "sync", "subscribe", "resume", "focus", "state", "signal", "synced", "error"]
         #expect(types == all)
     }
 

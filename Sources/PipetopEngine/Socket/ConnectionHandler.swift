@@ -26,6 +26,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var pausedForDisk = false
     /// The connecting process (SO_PEERCRED): sampled for a `job.start` that names no process.
     private(set) var peerPID: Int32?
+    /// The connecting user (SO_PEERCRED): only the engine's own may signal processes.
+    private var peerUID: uid_t = .max
     /// Error replies not sent because the client does not read them (it keeps its socket full).
     private(set) var droppedReplies = 0
 
@@ -39,7 +41,10 @@ final class ConnectionHandler: ChannelInboundHandler {
             let cred: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET),
                                                                                 name: SocketOptionName(SO_PEERCRED))
             // The engine's own process (the demo's workload, an in-process client) is not a job.
-            cred.whenSuccess { [weak self] (c: PeerCredentials) in if c.pid > 0 && c.pid != getpid() { self?.peerPID = c.pid } }
+            cred.whenSuccess { [weak self] (c: PeerCredentials) in
+                self?.peerUID = c.uid
+                if c.pid > 0 && c.pid != getpid() { self?.peerPID = c.pid }
+            }
         }
         context.fireChannelActive()
     }
@@ -172,6 +177,16 @@ final class ConnectionHandler: ChannelInboundHandler {
             applyBatch(context)
             if pendingFlush { pendingFlush = false; context.flush() }
             answer(StateReply.line(engine.snapshot().state, now: engine.clock.now()), on: context.channel)
+        case .success(.signal(let job, let signal, let by)):
+            applyBatch(context)
+            let outcome = engine.signal(job: job, signal, by: by, peerUID: peerUID)
+            hub.changed()
+            // A viewer sees the outcome in the job's log; others get an answer line.
+            if !subscribed {
+                if pendingFlush { pendingFlush = false; context.flush() }
+                answer(JSONWriter.string(.object([("type", .string("signal")), ("job", .string(job)), ("sent", .bool(outcome.sent)),
+                                                  ("message", .string(outcome.message))])) + "\n", on: context.channel)
+            }
         case .success(.focus(let job, let phase)):
             hub.focus(context.channel, job: job, phase: phase)
         }

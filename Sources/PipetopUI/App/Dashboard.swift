@@ -121,6 +121,7 @@ public final class Dashboard {
                 case .none: break
                 case .quit: return
                 case .send(let events): source.send(events)
+                case .signal(let job, let signal): source.signal(job: job, signal: signal, by: model.nav.user)
                 }
             }
             // What the person looks at decides what the engine sends in detail.

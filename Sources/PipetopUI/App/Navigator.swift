@@ -17,6 +17,8 @@ public struct Navigator: Sendable, Equatable {
         case none
         case quit
         case send([Event])
+        /// Signal a job's process (asked first).
+        case signal(job: String, signal: String)
     }
 
     /// A question in the footer, answered with y or n.
@@ -26,6 +28,9 @@ public struct Navigator: Sendable, Equatable {
         public var onYes: [Event]
         /// When set, these keys answer instead of y/n.
         public var choices: [Character: [Event]] = [:]
+        /// Keys that answer with a signal to this job's process instead (`K`).
+        public var signals: [Character: String] = [:]
+        public var signalJob: String?
     }
 
     /// Durations `s` offers, by key.
@@ -178,6 +183,10 @@ public struct Navigator: Sendable, Equatable {
         }
         if let c = confirm {
             confirm = nil
+            if let j = c.signalJob {
+                if case .char(let ch) = key, let sig = c.signals[ch] { return .signal(job: j, signal: sig) }
+                return .none
+            }
             if !c.choices.isEmpty {
                 if case .char(let ch) = key, let events = c.choices[ch] { return .send(events) }
                 return .none
@@ -233,6 +242,12 @@ public struct Navigator: Sendable, Equatable {
             guard let j = job(in: s) else { return nothing("no job selected") }
             open(.log(job: j.id), follow: true)
         case .follow: break
+        case .signalJob:
+            guard let j = job(in: s) else { return nothing("no job selected") }
+            guard !j.state.isTerminal else { return nothing("\(j.name) has ended: no process to signal") }
+            let whose = j.pid.map { "its process (pid \($0))" } ?? "its process"
+            confirm = Confirm(question: "Signal \(j.name): \(whose)  1 TERM  2 INT  3 KILL (its whole tree)  (other key: no)", onYes: [],
+                              signals: ["1": "TERM", "2": "INT", "3": "KILL"], signalJob: j.id)
         case .endJob:
             // For a job whose process died without a word: the engine only calls it lost.
             guard let j = job(in: s) else { return nothing("no job selected") }

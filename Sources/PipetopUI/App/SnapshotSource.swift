@@ -14,6 +14,8 @@ public protocol SnapshotSource: AnyObject, Sendable {
     func current() -> SourceSnapshot?
     /// Sends events to the engine (acknowledgements); never blocks the dashboard for long.
     func send(_ events: [Event])
+    /// Asks the engine to signal a job's process (`K`); the outcome comes back in its log.
+    func signal(job: String, signal: String, by: String)
     /// What the person looks at (nil job: the overview): that phase's steps and that job's
     /// timelines come in the Boards from now on.
     func focus(job: String?, phase: String?)

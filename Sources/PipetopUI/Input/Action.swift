@@ -7,6 +7,6 @@ public enum Action: String, Sendable, CaseIterable {
     case acknowledge, acknowledgeAll, silence, clearResolved, alerts, focusAlerts
     case nextFailed, previousFailed
     case sortNext, sortReverse, showNext
-    case endJob
+    case endJob, signalJob
     case openLog, follow
 }

@@ -65,6 +65,13 @@ public enum EventDecoder {
             return .focus(job: try f.optionalString("job"), phase: try f.optionalString("phase"))
         case "resume":
             return .resume(job: try f.id("job"))
+        case "signal":
+            let name = (try f.optionalString("signal") ?? "").uppercased()
+            let bare = name.hasPrefix("SIG") ? String(name.dropFirst(3)) : name
+            guard ["TERM", "INT", "HUP", "KILL"].contains(bare) else {
+                throw WireError("field 'signal' must be TERM, INT, HUP or KILL, got '\(name)'")
+            }
+            return .signal(job: try f.id("job"), signal: bare, by: try f.optionalString("by"))
         default:
             break
         }

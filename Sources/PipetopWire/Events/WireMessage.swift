@@ -24,6 +24,11 @@ public enum WireMessage: Sendable, Equatable {
     /// `history`, `alerts`), checkpoints' data included. Answered with one `state` line.
     case state
 
+    /// "Send this signal to the job's process" (htop's F9; the dashboard's `K`): TERM, INT,
+    /// HUP or KILL (KILL goes to the whole process tree). Only for a peer of the engine's own
+    /// user, and only to processes of that user. `by` says who asked (the job's log keeps it).
+    case signal(job: String, signal: String, by: String?)
+
     /// A viewer of protocol 2 looks at another job or phase (nil: the overview): it gets
     /// that phase's steps and that job's timelines from now on.
     case focus(job: String?, phase: String?)

@@ -35,6 +35,11 @@ final class LocalSource: SnapshotSource {
         server.hub.changed()
     }
 
+    func signal(job: String, signal: String, by: String) {
+        server.engine.signal(job: job, signal, by: by, peerUID: getuid())  // the same user: this process
+        server.hub.changed()
+    }
+
     func focus(job: String?, phase: String?) {
         options.withLock { $0.focusJob = job; $0.focusPhase = job == nil ? nil : phase }
         focusChanges.add(1, ordering: .relaxed)

@@ -30,6 +30,12 @@ final class MultiSource: SnapshotSource {
         }
     }
 
+    /// The job's own host signals it (the name before `:` says which).
+    func signal(job: String, signal: String, by: String) {
+        guard let route = HostRoute.split(job) else { return }
+        for (name, feed) in hosts where name == route.host { feed.signal(job: route.id, signal: signal, by: by) }
+    }
+
     /// A job's host is told what the person looks at there (the others look at nothing).
     func focus(job: String?, phase: String?) {
         let route = job.flatMap(HostRoute.split)

@@ -19,6 +19,8 @@ final class RemoteSource: SnapshotSource {
 
     func send(_ events: [Event]) { feed.send(events) }
 
+    func signal(job: String, signal: String, by: String) { feed.signal(job: job, signal: signal, by: by) }
+
     func focus(job: String?, phase: String?) { feed.focus(job: job, phase: phase) }
 
     func current() -> SourceSnapshot? {

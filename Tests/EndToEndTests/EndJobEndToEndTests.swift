@@ -23,6 +23,15 @@ struct EndJobEndToEndTests {
         let state = try engineState(sock) { $0[job: "orphan"]?.state == .canceled }
         #expect(state?[job: "orphan"]?.state == .canceled)
         #expect(state?[job: "orphan"]?.error?.contains("ended from the dashboard by ") == true, "\(String(describing: state?[job: "orphan"]?.error))")
+        // Then D forgets it: gone from the engine, its run kept in the history.
+        #expect(pane.waitFor { $0.contains("canceled") }.0)
+        try pane.keys("D")
+        #expect(pane.waitFor { $0.contains("Forget orphaned-import") }.0)
+        try pane.keys("y")
+        let after = try engineState(sock) { $0[job: "orphan"] == nil }
+        #expect(after?[job: "orphan"] == nil)
+        #expect(after?.history["orphaned-import"]?.count == 1)
+        #expect(pane.waitFor { !$0.contains("orphaned-import") }.0)
         try pane.keys("q")
     }
 }

@@ -320,3 +320,19 @@ struct StepEndTests {
         #expect(x.state == .done && x.detail == nil)
     }
 }
+
+@Suite("Forgetting a job")
+struct ForgetJobTests {
+    @Test func aFinishedJobIsForgottenWithItsAlertsAndItsHistoryStays() throws {
+        var s = PipelineState()
+        try s.apply(Event(job: "j", .jobStart(.init(name: "nightly", phases: [.init(id: "a")]))), now: 0)
+        try s.apply(Event(job: "j", .alert(.init(severity: .warning, message: "slow"))), now: 1)
+        #expect(throws: ApplyError.self) { try s.apply(Event(job: "j", .forgetJob), now: 2) }  // still running
+        try s.apply(Event(job: "j", .jobEnd(.init(status: .completed))), now: 10)
+        try s.apply(Event(job: "j", .forgetJob), now: 11)
+        #expect(s[job: "j"] == nil && !s.order.contains("j"))
+        #expect(!s.alerts.all.contains { $0.job == "j" })
+        #expect(s.history["nightly"]?.count == 1)
+        #expect(throws: ApplyError.self) { try s.apply(Event(job: "j", .forgetJob), now: 12) }  // gone
+    }
+}

@@ -377,3 +377,17 @@ struct SameNamedRunsTests {
         #expect(labels["solo"] == nil)
     }
 }
+
+@Suite("Forgetting a job from the dashboard")
+struct ForgetKeyTests {
+    @Test func dAsksThenForgetsAFinishedJobOnly() throws {
+        _ = utc
+        var m = try Fixture.model(selected: "ml")  // finished
+        _ = m.nav.handle(.char("D"), state: m.board, pageSize: 10)
+        #expect(m.nav.confirm?.question.contains("Forget") == true)
+        #expect(m.nav.handle(.char("y"), state: m.board, pageSize: 10) == .send([Event(job: "ml", .forgetJob)]))
+        var running = try Fixture.model(selected: "imp")
+        _ = running.nav.handle(.char("D"), state: running.board, pageSize: 10)
+        #expect(running.nav.confirm == nil && running.nav.hint?.contains("only a finished job") == true)
+    }
+}

@@ -47,7 +47,7 @@ struct EventDecoderTests {
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "sync", "subscribe", "resume", "focus", "state", "signal", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "job.forget", "sync", "subscribe", "resume", "focus", "state", "signal", "synced", "error"]
         #expect(types == all)
     }
 

@@ -47,6 +47,9 @@ public struct Event: Sendable, Equatable {
         /// Forgets resolved alerts (job `*`: of every job); with an alert id, clears that one
         /// alert (acknowledged, raised by an event): resolved, and no longer listed.
         case clearAlerts(String?)
+        /// Forgets a finished job (the dashboard's `D`): it leaves the list with its alerts; its
+        /// past runs stay in the history.
+        case forgetJob
         /// An alert as the engine's rules left it (raised, repeated, resolved): journaled by the
         /// engine itself, so that a restart rebuilds the alerts its timer made, and an `ack`
         /// journaled after one finds it. Not something a producer sends.
@@ -74,6 +77,7 @@ public struct Event: Sendable, Equatable {
         case .rule: return "rule"
         case .silence: return "silence"
         case .clearAlerts: return "alerts.clear"
+        case .forgetJob: return "job.forget"
         case .alertRecord: return "alert.record"
         }
     }

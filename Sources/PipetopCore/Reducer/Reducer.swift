@@ -33,6 +33,19 @@ extension PipelineState {
             }
             alerts.clearResolved(job: event.job == Event.anyJob ? nil : event.job)
             return
+        case .forgetJob:
+            guard let job = jobs[event.job] else { throw ApplyError("unknown job '\(event.job)'") }
+            guard job.state.isTerminal else {
+                throw ApplyError("job '\(event.job)' is \(job.state.rawValue); only a finished job can be forgotten (end it first)")
+            }
+            // Its alerts go with it; its runs stay in the history.
+            alerts.resolve(job: event.job, at: t)
+            _ = alerts.clearResolved(job: event.job)
+            jobs[event.job] = nil
+            estimates.jobs[event.job] = nil
+            alertRules.forgetJobRules(event.job)
+            order.removeAll { $0 == event.job }
+            return
         case .alertRecord(let a):
             alerts.record(a)
             // The rule that raised it stands where the alert says (firing while it is open), so
@@ -455,7 +468,7 @@ extension PipelineState {
         case .jobState(let next):
             try move(&job, &est, to: next, at: t)
 
-        case .alert, .ack, .rule, .silence, .clearAlerts, .alertRecord:
+        case .alert, .ack, .rule, .silence, .clearAlerts, .forgetJob, .alertRecord:
             break  // alerts and rules live beside the jobs; see PipelineState.apply
 
         case .jobEnd(let e):

@@ -70,7 +70,7 @@ extension Event.Body {
         switch self {
         case .phaseStart, .progress, .step, .phaseEnd, .checkpoint, .log, .metric, .jobState, .alert: return true
         case .jobEnd(let e): return !e.byEngine
-        case .jobStart, .ack, .rule, .silence, .clearAlerts, .alertRecord: return false
+        case .jobStart, .ack, .rule, .silence, .clearAlerts, .forgetJob, .alertRecord: return false
         }
     }
 }

@@ -242,6 +242,12 @@ public struct Navigator: Sendable, Equatable {
             guard let j = job(in: s) else { return nothing("no job selected") }
             open(.log(job: j.id), follow: true)
         case .follow: break
+        case .forgetJob:
+            guard let j = job(in: s) else { return nothing("no job selected") }
+            guard j.state.isTerminal else { return nothing("\(j.name) is \(j.state.rawValue): only a finished job can be forgotten (E ends one)") }
+            confirm = Confirm(question: "Forget \(j.name) (run \(j.run))? It leaves the list with its alerts; its past runs stay. (y/n)",
+                              onYes: [Event(job: j.id, .forgetJob)])
+            if case .job = screen { stack = [.overview] }
         case .signalJob:
             guard let j = job(in: s) else { return nothing("no job selected") }
             guard !j.state.isTerminal else { return nothing("\(j.name) has ended: no process to signal") }

@@ -7,6 +7,6 @@ public enum Action: String, Sendable, CaseIterable {
     case acknowledge, acknowledgeAll, silence, clearResolved, alerts, focusAlerts
     case nextFailed, previousFailed
     case sortNext, sortReverse, showNext
-    case endJob, signalJob
+    case endJob, signalJob, forgetJob
     case openLog, follow
 }

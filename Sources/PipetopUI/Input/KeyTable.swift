@@ -28,6 +28,7 @@ public enum KeyTable {
         Binding([.char("O")], .sortReverse, in: [.overview], help: "reverse the order"),
         Binding([.char("v")], .showNext, in: [.overview], footer: "view", help: "show all jobs, the active ones, or the failed and alerting ones"),
         Binding([.char("K")], .signalJob, in: [.overview, .job], help: "signal the selected job's process: TERM, INT or KILL (asks first; its log says what was sent)"),
+        Binding([.char("D")], .forgetJob, in: [.overview, .job], help: "forget the selected finished job: off the list with its alerts; its past runs stay (asks first)"),
         Binding([.char("E")], .endJob, in: [.overview, .job], help: "end the selected job as failed or canceled, when its process is gone (asks first)"),
         Binding([.char("?")], .help, footer: "help", help: "this help"),
         Binding([.char("q")], .quit, in: [.overview], footer: "quit", help: "quit pipetop"),

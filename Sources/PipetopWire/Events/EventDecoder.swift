@@ -155,6 +155,8 @@ public enum EventDecoder {
                                   by: try f.requiredString("by"), comment: try f.optionalString("comment")))
         case "alerts.clear":
             body = .clearAlerts(try f.optionalString("alert"))
+        case "job.forget":
+            body = .forgetJob
         case "alert.record":
             guard case .object? = json["alert"] else { throw WireError("alert.record needs an 'alert' object") }
             body = .alertRecord(try AlertRecordCoding.alert(json["alert"]!))

@@ -66,6 +66,8 @@ public enum EventEncoder {
             m.append(("for", .double(x.seconds))); put("by", x.by); put("comment", x.comment)
         case .clearAlerts(let one):
             put("alert", one)
+        case .forgetJob:
+            break
         case .alertRecord(let a):
             m.append(("alert", AlertRecordCoding.json(a)))
         }

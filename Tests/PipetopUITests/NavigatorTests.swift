@@ -391,3 +391,27 @@ struct ForgetKeyTests {
         #expect(running.nav.confirm == nil && running.nav.hint?.contains("only a finished job") == true)
     }
 }
+
+@Suite("Finished jobs fold")
+struct FinishedFoldTests {
+    @Test func oldFinishedJobsFoldIntoOneRowThatEnterOpens() throws {
+        _ = utc
+        var s = PipelineState()
+        for i in 0..<3 {
+            try s.apply(Event(job: "old\(i)", .jobStart(.init(name: "nightly-\(i)"))), now: Double(i))
+            try s.apply(Event(job: "old\(i)", .jobEnd(.init(status: .completed))), now: 100 + Double(i))
+        }
+        try s.apply(Event(job: "live", .jobStart(.init(name: "today"))), now: 5_000)
+        var m = DashboardModel(board: Fixture.board(s, now: 5_010), now: 5_010, host: "h", socket: "/s")
+        #expect(m.sortedJobs.map(\.id) == ["live", Lists.foldedID])
+        let text = DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("3 finished more than 10 minutes ago · Enter shows them"))
+        _ = m.nav.handle(.down, state: m.board, pageSize: 10)
+        #expect(m.selected == nil, "the folded row is no job: keys that act on a job find none")
+        _ = m.nav.handle(.enter, state: m.board, pageSize: 10)
+        #expect(m.nav.screen == .overview && m.sortedJobs.count == 4)
+        // v and back to all folds them again.
+        for _ in 0..<3 { _ = m.nav.handle(.char("v"), state: m.board, pageSize: 10) }
+        #expect(m.sortedJobs.count == 2)
+    }
+}

@@ -5,6 +5,28 @@ import PipetopCore
 public enum Lists {
     /// Jobs: by default failed or alerting first, then the ones still going, then the finished
     /// ones, newest first inside each group; or in the order `sort` says (ties: that default).
+    /// The id of the row that stands for the finished jobs folded away (`foldFinished`).
+    public static let foldedID = "\u{0}finished"
+    /// Finished jobs that ended longer ago than this fold into one row on the overview.
+    public static let foldAfter = 600.0
+
+    /// The overview's rows: `jobs`, with the finished jobs that ended more than `foldAfter` ago
+    /// (and need nobody) folded into one last row, "N finished", unless `unfold` (Enter on it)
+    /// or a filter asks for them. At least two, or folding saves nothing.
+    public static func overview(_ s: Board, filter: String?, show: JobShow, sort: JobSort, reversed: Bool, unfold: Bool) -> [BoardJob] {
+        let rows = jobs(s, filter: filter, show: show, sort: sort, reversed: reversed)
+        guard !unfold, show == .all, filter?.isEmpty ?? true else { return rows }
+        let alerting = Set(s.alerts.filter(\.needsAttention).map(\.job))
+        func old(_ j: BoardJob) -> Bool {
+            j.state.isTerminal && j.state != .failed && !alerting.contains(j.id) && s.at - (j.endedAt ?? s.at) > foldAfter
+        }
+        let folded = rows.filter(old)
+        guard folded.count >= 2 else { return rows }
+        let newest = folded.compactMap(\.endedAt).max() ?? s.at
+        return rows.filter { !old($0) } + [BoardJob(id: foldedID, name: "\(folded.count) finished more than \(Int(foldAfter / 60)) minutes ago", state: .completed,
+                                                  startedAt: folded.map(\.startedAt).min() ?? s.at, endedAt: newest)]
+    }
+
     public static func jobs(_ s: Board, filter: String?, show: JobShow = .all, sort: JobSort = .attention, reversed: Bool = false) -> [BoardJob] {
         let alerting = Set(s.alerts.filter(\.needsAttention).map(\.job))
         func rank(_ j: BoardJob) -> Int {

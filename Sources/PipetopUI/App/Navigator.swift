@@ -49,6 +49,8 @@ public struct Navigator: Sendable, Equatable {
     public var sort = JobSort.attention
     public var sortReversed = false
     public var show = JobShow.all
+    /// The finished jobs folded into one row are shown one by one (Enter on that row).
+    public var unfoldFinished = false
     /// Where the pager is in the text it shows.
     public var pager = PagerState()
     /// Lines of the help scrolled past.
@@ -109,7 +111,8 @@ public struct Navigator: Sendable, Equatable {
         case .job(let id), .phase(let id, _), .text(.log(let id)), .text(.step(let id, _, _)): return s[job: id]
         default:
             let jobs = self.jobs(in: s)
-            return list(.jobs).index(in: jobs, id: \.id).map { jobs[$0] }
+            // The folded row is no job: nothing acts on it but Enter, which opens it.
+            return list(.jobs).index(in: jobs, id: \.id).map { jobs[$0] }.flatMap { $0.id == Lists.foldedID ? nil : $0 }
         }
     }
 
@@ -237,7 +240,9 @@ public struct Navigator: Sendable, Equatable {
             sort = sort.next
             sortReversed = false
         case .sortReverse: sortReversed.toggle()
-        case .showNext: show = show.next
+        case .showNext:
+            show = show.next
+            unfoldFinished = false
         case .openLog:
             guard let j = job(in: s) else { return nothing("no job selected") }
             open(.log(job: j.id), follow: true)
@@ -368,7 +373,7 @@ public struct Navigator: Sendable, Equatable {
 
     /// The overview's jobs as listed: shown, filtered and sorted as the person chose.
     public func jobs(in s: Board) -> [BoardJob] {
-        Lists.jobs(s, filter: list(.jobs).filter, show: show, sort: sort, reversed: sortReversed)
+        Lists.overview(s, filter: list(.jobs).filter, show: show, sort: sort, reversed: sortReversed, unfold: unfoldFinished)
     }
 
     /// The mouse, given what was drawn where it acted (`Grid.target(at:)` of the frame on screen):
@@ -470,6 +475,10 @@ public struct Navigator: Sendable, Equatable {
         }
         switch screen {
         case .overview:
+            if list(.jobs).selectedID == Lists.foldedID {
+                unfoldFinished = true
+                return
+            }
             guard let j = job(in: s) else { return }
             selectedJob = j.id
             stack.append(.job(j.id))

@@ -25,7 +25,9 @@ public struct OverviewView: Widget {
         let detailWants = 3 + (selected?.phases.count ?? 0) + 4
         let minList = min(max(jobs.count, 1), 3)
         let listRows = max(minList, min(jobs.count, available - detailWants))
-        JobList(jobs: jobs, selected: selected?.id, showsCursor: !m.nav.alertsFocused,
+        // The cursor's row: a job, or the row of folded finished jobs.
+        let cursor = m.nav.list(.jobs).index(in: jobs, id: \.id).map { jobs[$0].id }
+        JobList(jobs: jobs, selected: cursor, showsCursor: !m.nav.alertsFocused,
                 alerting: Set(m.board.alerts.lazy.filter(\.needsAttention).map(\.job)),
                 state: m.board, now: m.now, glyphs: glyphs, theme: theme, sort: m.nav.sort, reversed: m.nav.sortReversed,
                 emptyText: m.nav.list(.jobs).filter?.isEmpty == false ? "no job matches the filter"

@@ -22,7 +22,7 @@ struct JobList: Widget {
 
     func render(into g: inout Grid, rect r: Rect) {
         guard r.height > 0 else { return }
-        let cols = JobColumns(width: r.width, jobs: jobs)
+        let cols = JobColumns(width: r.width, jobs: jobs.filter { $0.id != Lists.foldedID })
         let rows = r.height - 1
         cols.titles(&g, y: r.y, sort: sort, reversed: reversed, glyphs: glyphs, theme: theme)
         let labels = Self.labels(jobs)
@@ -31,6 +31,15 @@ struct JobList: Widget {
         for (row, i) in window.enumerated() {
             let job = jobs[i]
             g.mark(Rect(x: r.x, y: r.y + 1 + row, width: r.width, height: 1), .job(job.id))
+            if job.id == Lists.foldedID {
+                // The finished jobs folded away: one dim row that Enter opens.
+                let isSel = job.id == selected && showsCursor
+                if isSel { g.paint(Rect(x: r.x, y: r.y + 1 + row, width: r.width, height: 1), theme.selection) }
+                if isSel { g.put(glyphs.selected, x: r.x, y: r.y + 1 + row, style: theme.title) }
+                g.put(glyphs.job(.completed) + " " + job.name + " \(glyphs.dot) Enter shows them", x: r.x + 2, y: r.y + 1 + row,
+                      style: isSel ? theme.dim.on(theme.selection.bg) : theme.dim, limit: r.maxX)
+                continue
+            }
             cols.row(&g, y: r.y + 1 + row, job: job, label: labels[job.id] ?? job.name, state: state, selected: job.id == selected && showsCursor,
                      alerting: alerting.contains(job.id), now: now, glyphs: glyphs, theme: theme)
         }

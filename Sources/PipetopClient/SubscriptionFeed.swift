@@ -104,6 +104,9 @@ public final class SubscriptionFeed: Sendable {
 
     public var current: Latest { latest.withLock { $0 } }
 
+    /// When the next attempt to connect is due (wall clock), while not connected.
+    public var nextAttempt: Double? { session.withLock { $0.conn == nil ? $0.retryAt : nil } }
+
     /// Sends events on the subscription's connection (acknowledgements). Dropped while the
     /// engine is unreachable: the alert is still there to acknowledge once it is back.
     public func send(_ events: [Event]) {

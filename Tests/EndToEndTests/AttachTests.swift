@@ -53,6 +53,10 @@ struct AttachTests {
         let pane = try TmuxPane(cmd, width: 160, height: 20, env: ["LANG": "C.UTF-8"])
         let (both, s) = pane.waitFor(15) { $0.contains("127.0.0.1: etl-on-a") && $0.contains("localhost: train-on-b") }
         #expect(both, "\(s)")
+        try pane.keys("H")
+        let (hosts, sh) = pane.waitFor { $0.contains("hosts  2 · 0 down") && $0.contains("localhost") && $0.contains("live") }
+        #expect(hosts, "\(sh)")
+        try pane.keys("q")
         try pane.keys("q")
 
         // Two engines of one host: each named by its socket.
@@ -71,6 +75,11 @@ struct AttachTests {
         let pane = try TmuxPane(cmd, width: 140, height: 12, env: ["LANG": "C.UTF-8"])
         let (said, s) = pane.waitFor(15) { $0.contains("127.0.0.1: pipetop is not installed there") }
         #expect(said, "\(s)")
+        // H lists the hosts: this one down, with its whole reason and when it is tried again.
+        try pane.keys("H")
+        let (listed, s2) = pane.waitFor(10) { $0.contains("HOST") && $0.contains("down") && $0.contains("NEXT TRY")
+            && $0.contains("pipetop is not installed there") && $0.contains("exit status 127") }
+        #expect(listed, "\(s2)")
         try pane.keys("q")
     }
 

@@ -256,8 +256,10 @@ struct NavigatorTests {
         for (w, h) in [(120, 40), (80, 24)] {
             var text = DashboardView.render(model, width: w, height: h, glyphs: .utf8, theme: .defaultDark).text
             var scrolled = model
-            _ = scrolled.nav.handle(.end, state: scrolled.board, pageSize: h - 8, width: w)
-            text += DashboardView.render(scrolled, width: w, height: h, glyphs: .utf8, theme: .defaultDark).text
+            for _ in 0..<6 {  // a page at a time, to its end
+                _ = scrolled.nav.handle(.pageDown, state: scrolled.board, pageSize: h - 8, width: w)
+                text += DashboardView.render(scrolled, width: w, height: h, glyphs: .utf8, theme: .defaultDark).text
+            }
             for b in KeyTable.bindings {
                 let pair = HelpOverlay.pairs.first { $0.0 == b.action || $0.1 == b.action }
                 let shown = pair?.2 ?? String(b.help.prefix(w / 3))

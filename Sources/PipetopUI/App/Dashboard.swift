@@ -65,6 +65,7 @@ public final class Dashboard {
                     model.host = snap.host
                     model.socket = snap.socket
                     model.link = snap.link
+                    model.hosts = snap.hosts
                     snapshotAt = (snap.board.at, localNow)
                     // Nothing rings until the first real state: what is open then is not news.
                     if snap.link == .connecting { bellWatch = AlertBell() } else if bellWatch.ring(for: snap.board) && bell { terminal.bell() }

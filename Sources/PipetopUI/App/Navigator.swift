@@ -11,6 +11,8 @@ public struct Navigator: Sendable, Equatable {
         case alerts
         /// A whole text in the pager (a log, an alert, a step's detail).
         case text(PagerText)
+        /// The engines watched over ssh.
+        case hosts
     }
 
     public enum Effect: Sendable, Equatable {
@@ -70,6 +72,7 @@ public struct Navigator: Sendable, Equatable {
         case .phase: return .phase
         case .alerts: return .alerts
         case .text: return .text
+        case .hosts: return .hosts
         }
     }
 
@@ -80,7 +83,7 @@ public struct Navigator: Sendable, Equatable {
         case .job(let j): return alertsFocused ? .alertsPane : .phases(job: j)
         case .phase(let j, let p): return .steps(job: j, phase: p)
         case .alerts: return .alerts
-        case .text: return .text
+        case .text, .hosts: return .text
         }
     }
 
@@ -128,7 +131,7 @@ public struct Navigator: Sendable, Equatable {
     /// overview and the alert list; on a job's screen, the phase selected in it.
     public func focus(in s: Board) -> (job: String?, phase: String?) {
         switch screen {
-        case .overview, .alerts: return (nil, nil)
+        case .overview, .alerts, .hosts: return (nil, nil)
         case .job(let j): return (j, phase(in: s)?.id)
         case .phase(let j, let p), .text(.step(let j, let p, _)): return (j, p)
         case .text(.log(let j)): return (j, nil)
@@ -146,7 +149,7 @@ public struct Navigator: Sendable, Equatable {
         case .job(let j): return Lists.alerts(s, job: j, filter: f)
         case .phase(let j, _): return Lists.alerts(s, job: j, filter: nil)
         case .alerts: return Lists.alerts(s, filter: list(.alerts).filter)
-        case .text: return []
+        case .text, .hosts: return []
         }
     }
 
@@ -247,6 +250,7 @@ public struct Navigator: Sendable, Equatable {
             guard let j = job(in: s) else { return nothing("no job selected") }
             open(.log(job: j.id), follow: true)
         case .follow: break
+        case .hosts: if screen != .hosts { stack.append(.hosts) }
         case .forgetJob:
             guard let j = job(in: s) else { return nothing("no job selected") }
             guard j.state.isTerminal else { return nothing("\(j.name) is \(j.state.rawValue): only a finished job can be forgotten (E ends one)") }
@@ -507,7 +511,7 @@ public struct Navigator: Sendable, Equatable {
         case .phase(let j, let p):
             guard let phase = s[job: j]?.phase(p) else { return }
             lists[.steps(job: j, phase: p), default: ListState()].move(by: delta, in: Lists.steps(phase, filter: filter), id: \.id)
-        case .alerts, .text:
+        case .alerts, .text, .hosts:
             break
         }
     }

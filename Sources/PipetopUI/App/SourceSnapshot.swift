@@ -7,8 +7,10 @@ public struct SourceSnapshot: Sendable {
     public var host: String
     public var socket: String
     public var link: DashboardModel.Link
+    /// Each engine, when several are watched over ssh (empty otherwise).
+    public var hosts: [HostLink]
 
-    public init(version: UInt64, board: Board, host: String, socket: String, link: DashboardModel.Link) {
-        self.version = version; self.board = board; self.host = host; self.socket = socket; self.link = link
+    public init(version: UInt64, board: Board, host: String, socket: String, link: DashboardModel.Link, hosts: [HostLink] = []) {
+        self.version = version; self.board = board; self.host = host; self.socket = socket; self.link = link; self.hosts = hosts
     }
 }

@@ -8,5 +8,5 @@ public enum Action: String, Sendable, CaseIterable {
     case nextFailed, previousFailed
     case sortNext, sortReverse, showNext
     case endJob, signalJob, forgetJob
-    case openLog, follow
+    case openLog, follow, hosts
 }

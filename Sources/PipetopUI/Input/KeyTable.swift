@@ -12,7 +12,7 @@ public enum KeyTable {
         Binding([.end, .char("G")], .bottom, help: "last row"),
         Binding([.enter, .right, .char("l")], .drill, in: [.overview, .job, .phase, .alerts, .text], footer: "open",
                 help: "open what is selected; an alert or a step: its whole text; in a text: the alert's job", label: "Enter"),
-        Binding([.escape, .backspace, .left, .char("h")], .back, in: [.job, .phase, .alerts, .text], footer: "back", help: "back to the screen before", label: "Esc"),
+        Binding([.escape, .backspace, .left, .char("h")], .back, in: [.job, .phase, .alerts, .text, .hosts], footer: "back", help: "back to the screen before", label: "Esc"),
         Binding([.char("/")], .filter, footer: "filter", help: "a new filter on what rows show: name, state, stalled, alerting, labels... (Enter keeps it, Esc clears it)"),
         Binding([.char("n")], .nextFailed, in: [.phase, .text], footer: "next", help: "jump to the next failed step (or match, in a text)"),
         Binding([.char("N")], .previousFailed, in: [.phase, .text], help: "jump to the previous failed step (or match)"),
@@ -30,9 +30,10 @@ public enum KeyTable {
         Binding([.char("K")], .signalJob, in: [.overview, .job], help: "signal the selected job's process: TERM, INT or KILL (asks first; its log says what was sent)"),
         Binding([.char("D")], .forgetJob, in: [.overview, .job], help: "forget the selected finished job: off the list with its alerts; its past runs stay (asks first)"),
         Binding([.char("E")], .endJob, in: [.overview, .job], help: "end the selected job as failed or canceled, when its process is gone (asks first)"),
+        Binding([.char("H")], .hosts, in: [.overview], help: "the engines watched over ssh (pipetop attach): each one's link, last error in full, next try"),
         Binding([.char("?")], .help, footer: "help", help: "this help"),
         Binding([.char("q")], .quit, in: [.overview], footer: "quit", help: "quit pipetop"),
-        Binding([.char("q")], .back, in: [.job, .phase, .alerts, .text], help: "back (q quits from the overview)"),
+        Binding([.char("q")], .back, in: [.job, .phase, .alerts, .text, .hosts], help: "back (q quits from the overview)"),
     ]
 
     public static func action(for key: Key, in context: Context) -> Action? {

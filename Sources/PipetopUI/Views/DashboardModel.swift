@@ -19,6 +19,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var nav: Navigator
     /// A message for the person (a bad theme file...), shown in the footer until a key.
     public var notice: String?
+    /// Each engine, when several are watched over ssh (the `H` screen).
+    public var hosts: [HostLink] = []
 
     public init(board: Board, now: Double, host: String, socket: String, link: Link = .live, user: String = "me@here") {
         self.board = board; self.now = now; self.host = host; self.socket = socket; self.link = link

@@ -40,6 +40,7 @@ public struct DashboardView: Widget {
         case .phase(let j, let p): PhaseView(model: m, jobID: j, phaseID: p, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
         case .alerts: AlertsView(model: m, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
         case .text(let t): PagerView(model: m, text: t, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
+        case .hosts: HostsView(model: m, glyphs: glyphs, theme: theme).render(into: &g, rect: body)
         }
         footer(&g, rect: r.row(r.height - 1))
         if m.nav.helpShown {

@@ -63,7 +63,16 @@ final class MultiSource: SnapshotSource {
         if !down.isEmpty { link = .lost(down.joined(separator: "; ")) }
         else if latest.contains(where: { $0.1.link == .connecting || $0.1.board == nil }) { link = .connecting }
         let names = latest.map { name, l in l.link == .live ? name : name + "?" }.joined(separator: " ")
+        let links = zip(hosts, latest).map { h, l -> HostLink in
+            let state: DashboardModel.Link
+            switch l.1.link {
+            case .connecting: state = .connecting
+            case .live: state = l.1.board == nil ? .connecting : .live
+            case .lost(let why): state = .lost(why)
+            }
+            return HostLink(name: h.name, link: state, retryAt: h.feed.nextAttempt, jobs: l.1.board?.jobs.count ?? 0)
+        }
         return SourceSnapshot(version: versions.reduce(0, &+), board: board.at > 0 ? board : Board(at: Date().timeIntervalSince1970), host: names,
-                              socket: "ssh", link: link)
+                              socket: "ssh", link: link, hosts: links)
     }
 }

@@ -417,3 +417,18 @@ struct FinishedFoldTests {
         #expect(m.sortedJobs.count == 2)
     }
 }
+
+@Suite("Narrow list counts")
+struct NarrowCountTests {
+    @Test func theRowCountIsNeverCutIntoAnotherNumber() throws {
+        _ = utc
+        var s = PipelineState()
+        for i in 1...14 { try s.apply(Event(job: "b\(i)", .jobStart(.init(name: "batch-\(i)"))), now: Double(i)) }
+        var m = DashboardModel(board: Fixture.board(s, now: 20), now: 20, host: "h", socket: "/s")
+        _ = m.nav.handle(.char("v"), state: m.board, pageSize: 8, width: 60)  // active: also says so in the header
+        let text = DashboardView.render(m, width: 60, height: 16, glyphs: .utf8, theme: .defaultDark).text
+        #expect(text.contains("/14") || text.contains("of 14"), "\(text)")
+        #expect(!text.contains("of 1 "))
+        #expect(text.contains("showing active") || text.contains(" active "), "\(text)")
+    }
+}

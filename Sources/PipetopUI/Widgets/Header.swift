@@ -21,8 +21,9 @@ struct Header: Widget {
         ]
         let parts = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
         var summary = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
-        // Which jobs the overview shows (`v`), when not all of them.
-        if m.nav.show != .all { summary = "showing \(m.nav.show.rawValue) \(glyphs.dot) " + summary }
+        // Which jobs the overview shows (`v`), when not all of them: kept whatever else goes.
+        let shows = m.nav.show != .all ? "showing \(m.nav.show.rawValue) \(glyphs.dot) " : ""
+        summary = shows + summary
         let unacked = m.board.unacknowledged
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
         var right = " \(Format.clock(m.now)) "
@@ -38,10 +39,9 @@ struct Header: Widget {
         var kept = parts
         while TextWidth.columns(shown) > room && !kept.isEmpty {
             kept.removeLast()
-            shown = (m.nav.show != .all ? "showing \(m.nav.show.rawValue) \(glyphs.dot) " : "")
-                + "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (kept.isEmpty ? "" : ": " + kept.joined(separator: ", "))
+            shown = shows + "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (kept.isEmpty ? "" : ": " + kept.joined(separator: ", "))
         }
-        if TextWidth.columns(shown) > room { shown = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" }
+        if TextWidth.columns(shown) > room { shown = m.nav.show != .all ? m.nav.show.rawValue : "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" }
         if TextWidth.columns(shown) <= room { g.put(shown, x: x, y: y, style: theme.header) }
         g.put(alertText, x: alertX, y: y, style: unacked > 0 ? theme.error.with(.reverse) : theme.header)
         g.put(right, x: r.maxX - TextWidth.columns(right), y: y, style: theme.header)

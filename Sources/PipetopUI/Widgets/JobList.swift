@@ -47,7 +47,12 @@ struct JobList: Widget {
             g.put(emptyText, x: 4, y: r.y + 1, style: theme.dim)
         }
         if jobs.count > rows {
-            g.put("JOB \(window.lowerBound + 1)-\(window.lowerBound + rows) of \(jobs.count)", x: 4, y: r.y, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)
+            // Never cut: a cut count reads as another number ("of 1" for "of 14").
+            let full = "JOB \(window.lowerBound + 1)-\(window.lowerBound + rows) of \(jobs.count)"
+            let short = "\(window.lowerBound + 1)-\(window.lowerBound + rows)/\(jobs.count)"
+            let shown = TextWidth.columns(full) <= cols.nameWidth ? full : TextWidth.columns(short) <= cols.nameWidth ? short : "JOB"
+            g.fill(Rect(x: 4, y: r.y, width: cols.nameWidth, height: 1), theme.text)
+            g.put(shown, x: 4, y: r.y, style: theme.dim.with(.bold), limit: 4 + cols.nameWidth)
         }
     }
 

@@ -16,7 +16,7 @@ struct BenchmarkSmokeTests {
         let out = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(r.status == 0, "pipetop-bench all --quick exited \(r.status):\n\(out.suffix(3000))")
         let summary = out.components(separatedBy: "\nSummary").last ?? ""
-        for figure in ["ingest, 1 client", "ingest, 8 clients", "latency to screen", "dashboard idle CPU", "dashboard CPU, 50 jobs",
+        for figure in ["ingest, 1 client", "ingest, 8 clients", "latency to screen", "dashboard attached: idle CPU", "dashboard attached: CPU, 50 jobs", "dashboard local: idle CPU", "dashboard local: CPU, 50 jobs",
                        "bytes per refresh 80x24", "bytes per refresh 200x60", "/proc sample, 100 processes", "Swift client advance()",
                        "Python client advance()", "x pipetop emit (journaling daemon)", "producers + stalled viewers", "engine RSS", "soak RSS",
                        "run output, 100 MB of zeros", "run output, 200,000 lines, --progress-from",

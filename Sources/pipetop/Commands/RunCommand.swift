@@ -78,7 +78,10 @@ struct RunCommand: ParsableCommand {
         let windows = WindowSizeFollower(captures)
 
         let queue = ReportQueue(reporter: Reporter(socket: socket, job: jobID))
-        let env = ProcessInfo.processInfo.environment.merging(["PIPETOP_SOCKET": socket, "PIPETOP_JOB": jobID]) { _, n in n }
+        var env = ProcessInfo.processInfo.environment.merging(["PIPETOP_SOCKET": socket, "PIPETOP_JOB": jobID]) { _, n in n }
+        // Python buffers its output in a pipe and would deliver all its progress at exit: when
+        // progress is read from the output, unbuffered (unless the person set it).
+        if progressFrom != nil && env["PYTHONUNBUFFERED"] == nil { env["PYTHONUNBUFFERED"] = "1" }
         // The job exists before the command runs, so its own first events are never refused.
         let start = Event.JobStart(name: jobName, phases: phaseList.map { .init(id: $0) }, labels: ["command": argv.joined(separator: " ")])
         queue.send(Event(job: jobID, .jobStart(start)))

@@ -5,10 +5,10 @@ import Glibc
 
 /// The checks that keep another local user out of the spool: a directory is used only when it
 /// is a real directory (not a symlink) owned by this user, and it is made private (0700).
-enum SpoolDirectory {
+public enum SpoolDirectory {
     /// Makes sure `path` is this user's private directory, creating it (and its parents) when
     /// `create` is set. Throws when it is a symlink, not a directory, or another user's.
-    static func prepare(_ path: String, create: Bool) throws(SpoolError) {
+    public static func prepare(_ path: String, create: Bool) throws(SpoolError) {
         var st = stat()
         if lstat(path, &st) != 0 {
             guard errno == ENOENT, create else {

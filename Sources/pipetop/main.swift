@@ -11,10 +11,7 @@ if ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil,
     var cargs = CommandLine.arguments.map { strdup($0) } + [nil]
     // The binary's own path, so that ps, top and pgrep name the process `pipetop` (exec through
     // /proc/self/exe names it `exe`); that link itself only when the file is gone (rebuilt).
-    var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-    let n = readlink("/proc/self/exe", &path, Int(PATH_MAX))
-    let own = n > 0 ? String(decoding: path[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-    execv(n > 0 && access(own, X_OK) == 0 ? own : "/proc/self/exe", &cargs)
+    execv(OwnExecutable.path ?? "/proc/self/exe", &cargs)
     // execv only returns on failure: carry on with the backtracer on.
 }
 // Whatever the exec went through, the process is called pipetop (the main thread's name; the

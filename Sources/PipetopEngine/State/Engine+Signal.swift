@@ -47,14 +47,13 @@ extension Engine {
         return uid
     }
 
-    /// Every process below `pid`, deepest first (from /proc/*/stat parents).
+    /// Every process below `pid`, deepest first (parents from /proc/*/stat, read by `ProcParse`).
     static func descendants(of pid: Int32) -> [Int32] {
         var children: [Int32: [Int32]] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let p = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(p) }
+            guard let p = Int32(entry), let f = ProcFile("/proc/\(entry)/stat", capacity: 1024),
+                  let s = f.read({ ProcParse.procStat($0) }) ?? nil else { continue }
+            children[s.ppid, default: []].append(p)
         }
         var out: [Int32] = []
         func visit(_ p: Int32) { for c in children[p] ?? [] { visit(c); out.append(c) } }

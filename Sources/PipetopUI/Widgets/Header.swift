@@ -20,10 +20,10 @@ struct Header: Widget {
             ("canceled", jobs.filter { $0.state == .canceled }.count),
         ]
         let parts = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
-        var summary = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
         // Which jobs the overview shows (`v`), when not all of them: kept whatever else goes.
         let shows = m.nav.show != .all ? "showing \(m.nav.show.rawValue) \(glyphs.dot) " : ""
-        summary = shows + summary
+        let total = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")"
+        func summary(_ kept: ArraySlice<String>) -> String { shows + total + (kept.isEmpty ? "" : ": " + kept.joined(separator: ", ")) }
         let unacked = m.board.unacknowledged
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
         var right = " \(Format.clock(m.now)) "
@@ -35,13 +35,13 @@ struct Header: Widget {
         x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: y, style: theme.header, limit: alertX)
         // Whole words only: the counts go from the end ("4 jobs: 2 running"), never cut mid-word.
         let room = alertX - 1 - x
-        var shown = summary
-        var kept = parts
+        var kept = parts[...]
+        var shown = summary(kept)
         while TextWidth.columns(shown) > room && !kept.isEmpty {
             kept.removeLast()
-            shown = shows + "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" + (kept.isEmpty ? "" : ": " + kept.joined(separator: ", "))
+            shown = summary(kept)
         }
-        if TextWidth.columns(shown) > room { shown = m.nav.show != .all ? m.nav.show.rawValue : "\(jobs.count) job\(jobs.count == 1 ? "" : "s")" }
+        if TextWidth.columns(shown) > room { shown = m.nav.show != .all ? m.nav.show.rawValue : total }
         if TextWidth.columns(shown) <= room { g.put(shown, x: x, y: y, style: theme.header) }
         g.put(alertText, x: alertX, y: y, style: unacked > 0 ? theme.error.with(.reverse) : theme.header)
         g.put(right, x: r.maxX - TextWidth.columns(right), y: y, style: theme.header)

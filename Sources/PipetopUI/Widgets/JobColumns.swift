@@ -86,10 +86,11 @@ struct JobColumns {
             let lx = xNow + g.put(label, x: xNow, y: y, style: st(theme.phase(p.state)))
             g.put(counts, x: lx, y: y, style: st(theme.dim), limit: xNow + nowWidth)
         }
-        ProgressBar(fraction: job.fraction(at: now), fill: st(theme.job(job.state == .completed ? .completed : job.state == .failed ? .failed : .running)),
+        let fraction = job.fraction(at: now)  // once a row: it is worked out from every phase
+        ProgressBar(fraction: fraction, fill: st(theme.job(job.state == .completed ? .completed : job.state == .failed ? .failed : .running)),
                     empty: st(theme.barEmpty), glyphs: glyphs)
             .render(into: &g, rect: Rect(x: xBar, y: y, width: barWidth, height: 1))
-        g.put(TextWidth.fit(Format.percent(job.fraction(at: now)), Self.pct - 1, alignRight: true), x: xPct, y: y, style: base)
+        g.put(TextWidth.fit(Format.percent(fraction), Self.pct - 1, alignRight: true), x: xPct, y: y, style: base)
         let phase = job.currentPhase
         let rate = phase?.rate
         if showRate { g.put(TextWidth.fit(Format.rate(rate), Self.rate - 1, alignRight: true), x: xRate, y: y, style: st(theme.dim)) }

@@ -20,7 +20,7 @@ struct RunIdentity {
     static func claim(name: String, socket: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> RunIdentity {
         let sideBySide = "\(name)-\(getpid())"
         let dir = (Spool.root(environment: environment) as NSString).deletingLastPathComponent + "/runs"
-        guard privateDirectory(dir) else { return RunIdentity(id: sideBySide, lockFD: nil) }
+        guard (try? SpoolDirectory.prepare(dir, create: true)) != nil else { return RunIdentity(id: sideBySide, lockFD: nil) }
         let path = "\(dir)/\(Spool.key(for: socket))-\(Spool.key(for: name)).lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return RunIdentity(id: sideBySide, lockFD: nil) }
@@ -31,14 +31,4 @@ struct RunIdentity {
         return RunIdentity(id: name, lockFD: fd)
     }
 
-    /// `dir` exists (made if needed), is a real directory, and is this user's alone.
-    private static func privateDirectory(_ dir: String) -> Bool {
-        var st = stat()
-        if lstat(dir, &st) != 0 {
-            let parent = (dir as NSString).deletingLastPathComponent
-            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            guard mkdir(dir, 0o700) == 0 || errno == EEXIST, lstat(dir, &st) == 0 else { return false }
-        }
-        return (st.st_mode & S_IFMT) == S_IFDIR && st.st_uid == getuid() && st.st_mode & 0o022 == 0
-    }
 }

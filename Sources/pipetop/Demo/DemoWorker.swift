@@ -12,10 +12,7 @@ struct DemoWorker {
     /// Starts the worker from this very binary; nil when it cannot start (the demo goes on
     /// without resource timelines).
     static func start() -> DemoWorker? {
-        var path = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/exe", &path, Int(PATH_MAX))
-        guard n > 0 else { return nil }
-        path[n] = 0
+        guard let path = OwnExecutable.path else { return nil }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return nil }
         // Neither end leaks into other children (the worker gets the read end as its stdin).

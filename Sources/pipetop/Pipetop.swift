@@ -90,6 +90,7 @@ struct EngineOptions: ParsableArguments {
         let drain = SpoolDrain(spool: Spool(socket: socketPath))
         let engine = try makeEngine(keepByDefault: keepByDefault, socket: socketPath, spoolDrain: drain)
         engine.configureRules(config.alerts.rules, off: config.alerts.off)
+        engine.configureServiceLevels(config.alerts.serviceLevels)
         var notifier: Notifier?
         if !config.alerts.notify.isEmpty {
             // What was sent is kept in the engine's database: a restart does not send it again.

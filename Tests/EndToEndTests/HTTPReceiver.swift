@@ -6,7 +6,11 @@ import Glibc
 /// A small HTTP server on loopback for tests: records each request's method, path and body
 /// and answers 200 (or `status`).
 final class HTTPReceiver: @unchecked Sendable {
-    struct Request { var method: String; var path: String; var body: String; var at = Date() }
+    struct Request {
+        var method: String; var path: String; var body: String; var at = Date()
+        /// Header names in lower case.
+        var headers: [String: String] = [:]
+    }
     let port: UInt16
     private let fd: Int32
     private let lock = NSLock()
@@ -67,7 +71,12 @@ final class HTTPReceiver: @unchecked Sendable {
         let head = String(decoding: data[0..<h], as: UTF8.self)
         let first = head.split(separator: "\r\n").first.map { $0.split(separator: " ").map(String.init) } ?? []
         let body = String(decoding: data[(h + 4)...], as: UTF8.self)
-        lock.withLock { received.append(Request(method: first.first ?? "", path: first.count > 1 ? first[1] : "", body: body)) }
+        var headers: [String: String] = [:]
+        for line in head.split(separator: "\r\n").dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        lock.withLock { received.append(Request(method: first.first ?? "", path: first.count > 1 ? first[1] : "", body: body, headers: headers)) }
         let reply = "HTTP/1.1 \(status) X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         _ = reply.withCString { write(c, $0, strlen($0)) }
     }

@@ -81,7 +81,8 @@ struct NotifyTests {
         let body = try #require(try JSONSerialization.jsonObject(with: Data(first.body.utf8)) as? [String: Any])
         let alert = try #require(body["alert"] as? [String: Any])
         #expect(alert["rule"] as? String == "hot" && alert["severity"] as? String == "critical" && alert["job"] as? String == "j")
-        #expect((alert["labels"] as? [String: String]) == ["team": "data"] && alert["pipeline"] as? String == "heat")
+        // The job's labels come with the rule's.
+        #expect((alert["labels"] as? [String: String]) == ["team": "data", "pipeline": "heat"] && alert["pipeline"] as? String == "heat")
 
         // The alert is listed, and can be acknowledged from the command line.
         let listed = try runPipetop(["alerts", "--json", "--socket", d.sock])

@@ -56,6 +56,17 @@ struct EventDecoderTests {
         #expect(m == .event(Event(job: "j", .jobStart(.init(name: "n", phases: [.init(id: "a"), .init(id: "b", name: "B")], pid: 12, labels: ["k": "v", "n": "3"])))))
     }
 
+    @Test func jobStartTakesADeadlineAsATimeAndAMaximumAsADuration() throws {
+        let m = try decoded(#"{"type":"job.start","job":"j","deadline":"2026-12-02T06:00:00Z","max_duration":"1h30m"}"#)
+        var start = Event.JobStart(name: "j")
+        start.deadline = 1_796_191_200
+        start.maxDuration = 5400
+        #expect(m == .event(Event(job: "j", .jobStart(start))))
+        let n = try decoded(#"{"type":"job.start","job":"j","deadline":1796191200,"max_duration":7200}"#)
+        guard case .event(let e) = n, case .jobStart(let s) = e.body else { Issue.record("not a job.start"); return }
+        #expect(s.deadline == 1_796_191_200 && s.maxDuration == 7200)
+    }
+
     @Test func commonFieldsAreRead() throws {
         let m = try decoded(#"{"type":"progress","job":"j","phase":"p","done":3,"ts":1700000000.25,"seq":9,"v":1,"extra":{"ignored":true}}"#)
         #expect(m == .event(Event(job: "j", ts: 1700000000.25, seq: 9, .progress(.init(phase: "p", done: 3)))))
@@ -98,6 +109,9 @@ struct EventDecoderTests {
         (#"{"type":"alert","job":"j","message":"m","severity":"loud"}"#, "field 'severity' must be one of info, warning, critical"),
         (#"{"type":"alert","job":"j","message":"m","resolved":"yes"}"#, "field 'resolved' must be true or false"),
         (#"{"type":"ack","job":"j","by":"me"}"#, "missing required field 'alert'"),
+        (#"{"type":"job.start","job":"j","deadline":"06:00"}"#, "field 'deadline' must be a time: seconds since the epoch or RFC 3339"),
+        (#"{"type":"job.start","job":"j","max_duration":"two hours"}"#, "field 'max_duration' must be a positive duration"),
+        (#"{"type":"job.start","job":"j","max_duration":-3}"#, "field 'max_duration' must be a positive duration"),
     ])
     func badLinesAreRefusedWithTheReason(_ line: String, _ expected: String) {
         let r = reason(line)

@@ -16,9 +16,13 @@ public struct Board: Sendable, Equatable, Codable {
     public var unacknowledged: Int
     /// The machine the engine runs on.
     public var host: BoardHost
+    /// Configured pipeline promises (`[[sla]]`) and how they were kept; nil when there are none.
+    public var serviceLevels: [BoardServiceLevel]?
 
-    public init(at: Double, jobs: [BoardJob] = [], alerts: [Alert] = [], unacknowledged: Int = 0, host: BoardHost = BoardHost()) {
+    public init(at: Double, jobs: [BoardJob] = [], alerts: [Alert] = [], unacknowledged: Int = 0, host: BoardHost = BoardHost(),
+                serviceLevels: [BoardServiceLevel]? = nil) {
         self.at = at; self.jobs = jobs; self.alerts = alerts; self.unacknowledged = unacknowledged; self.host = host
+        self.serviceLevels = serviceLevels
     }
 
     public subscript(job id: String) -> BoardJob? { jobs.first { $0.id == id } }

@@ -44,19 +44,21 @@ public struct BoardJob: Sendable, Equatable, Codable {
     public var metrics: [BoardMetric]?
     /// How long its earlier completed runs took.
     public var past: PastDurations?
+    /// What it promised (a deadline, a maximum duration); nil when nothing.
+    public var deadline: BoardDeadline?
 
     public init(id: String, name: String, pipeline: String? = nil, run: Int = 1, state: JobState, labels: [String: String] = [:],
                 pid: Int32? = nil, startedAt: Double, endedAt: Double? = nil, skew: Double = 0, done: Int = 0, failed: Int = 0,
                 skipped: Int = 0, total: Int? = nil, eta: BoardETA? = nil, stalledSince: Double? = nil, error: String? = nil,
                 byEngine: Bool = false, errorCount: Int = 0, currentPhaseID: String? = nil, phases: [BoardPhase] = [],
                 checkpoints: [CheckpointRecord] = [], logs: [LogLine] = [], resources: BoardResources? = nil, metrics: [BoardMetric]? = nil,
-                past: PastDurations? = nil) {
+                past: PastDurations? = nil, deadline: BoardDeadline? = nil) {
         self.id = id; self.name = name; self.pipeline = pipeline ?? labels["pipeline"] ?? name; self.run = run; self.state = state
         self.labels = labels; self.pid = pid; self.startedAt = startedAt; self.endedAt = endedAt; self.skew = skew
         self.done = done; self.failed = failed; self.skipped = skipped; self.total = total; self.eta = eta
         self.stalledSince = stalledSince; self.error = error; self.byEngine = byEngine; self.errorCount = errorCount
         self.currentPhaseID = currentPhaseID; self.phases = phases; self.checkpoints = checkpoints; self.logs = logs
-        self.resources = resources; self.metrics = metrics; self.past = past
+        self.resources = resources; self.metrics = metrics; self.past = past; self.deadline = deadline
     }
 
     public func phase(_ id: String) -> BoardPhase? { phases.first { $0.id == id } }

@@ -31,8 +31,10 @@ public struct Alert: Sendable, Codable, Equatable, Identifiable {
     public var count: Int
     public var resolvedAt: Double?
     public var ack: Ack?
-    /// The rule's labels (rule alerts only).
+    /// Its labels: the job's, with the rule's or the `alert` event's own over them.
     public var labels: [String: String]?
+    /// What the job said with it (an `alert` event's `context` object), for the person it reaches.
+    public var context: JSONValue?
     /// Muted by a silence until then.
     public var silencedUntil: Double?
     /// What else was seen with it: a job's failure lists its failed phases and error lines

@@ -2,7 +2,7 @@
 /// struct keys has no JSON object form). Snapshots written before keep them as an object keyed
 /// "rule|job|phase": those are read too.
 extension AlertRules {
-    enum CodingKeys: String, CodingKey { case rules, off, states, silences }
+    enum CodingKeys: String, CodingKey { case rules, off, states, silences, serviceLevels, awaited }
 
     struct StateEntry: Codable {
         var rule: String
@@ -20,6 +20,8 @@ extension AlertRules {
         }
         off = try c.decode(Set<String>.self, forKey: .off)
         silences = try c.decode([Silence].self, forKey: .silences)
+        serviceLevels = try c.decodeIfPresent([ServiceLevel].self, forKey: .serviceLevels) ?? []
+        awaited = try c.decodeIfPresent([String: Double].self, forKey: .awaited) ?? [:]
         if let list = try? c.decode([StateEntry].self, forKey: .states) {
             for e in list { states[RuleKey(rule: e.rule, job: e.job, phase: e.phase)] = e.state }
         } else {
@@ -37,6 +39,8 @@ extension AlertRules {
         try c.encode(rules, forKey: .rules)
         try c.encode(off, forKey: .off)
         try c.encode(silences, forKey: .silences)
+        if !serviceLevels.isEmpty { try c.encode(serviceLevels, forKey: .serviceLevels) }
+        if !awaited.isEmpty { try c.encode(awaited, forKey: .awaited) }
         try c.encode(states.map { StateEntry(rule: $0.key.rule, job: $0.key.job, phase: $0.key.phase, state: $0.value) }, forKey: .states)
     }
 }

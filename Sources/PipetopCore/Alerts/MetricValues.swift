@@ -32,6 +32,13 @@ enum MetricValues {
             return Double(last.rss) / Double(limit) * 100
         case .lost:
             return job.lostAt == nil ? 0 : 1
+        case .jobElapsed:
+            return max(0, now - job.startedAt)
+        case .finishETA, .deadlineMargin:
+            // On the engine's clock, as deadlines are (`now` is the job's own).
+            let engineNow = now + (job.clockSkew ?? 0)
+            guard let o = DeadlineOutlook(job, est, now: engineNow) ?? Self.outlookWithoutDeadline(job, est, now: engineNow) else { return nil }
+            return rule.metric == .finishETA ? o.finish : o.margin
         case .custom(let name):
             return job.metrics.last { $0.name == name && $0.phase == nil }?.value ?? job.metrics.last { $0.name == name }?.value
         default:
@@ -50,15 +57,24 @@ enum MetricValues {
             let durations = past.phase(p.id).compactMap(\.workSeconds)
             guard durations.count >= 3, let p95 = percentile(durations, 95), p95 > 0, let e = p.activeElapsed(in: job, now: now) else { return nil }
             return e / p95 * 100
+        case .phaseElapsed: return p.startedAt.map { max(0, now - $0) }
         case .custom(let name): return job.metrics.last { $0.name == name && $0.phase == p.id }?.value
         default: return nil
         }
     }
 
+    /// The expected finish of a job that has no deadline (for `job.finish_eta`).
+    private static func outlookWithoutDeadline(_ job: Job, _ est: JobEstimates, now: Double) -> DeadlineOutlook? {
+        var j = job
+        j.deadline = Deadline(maxDuration: 1e12, source: "")
+        return DeadlineOutlook(j, est, now: now)
+    }
+
     /// A value as the alert message shows it.
     static func format(_ v: Double, _ m: RuleMetric) -> String {
         switch m {
-        case .idle, .stalled: return Format.duration(v)
+        case .idle, .stalled, .jobElapsed, .phaseElapsed, .deadlineMargin: return v < 0 ? "-" + Format.duration(-v) : Format.duration(v)
+        case .finishETA: return Format.clock(v)
         case .rss: return Format.bytes(Int(v))
         case .errorRate, .etaSlip, .p95Share, .cpu, .rssShare, .hostMemory: return String(format: "%.0f%%", v)
         case .phaseRate, .jobRate: return Format.rate(v)

@@ -88,6 +88,15 @@ public enum RuleMetric: Sendable, Equatable, Hashable, Codable, CustomStringConv
     case hostMemory
     /// 1 when the job's process is gone without a job.end, else 0.
     case lost
+    /// Seconds since the job started (wall time, pauses included).
+    case jobElapsed
+    /// Seconds since the phase started.
+    case phaseElapsed
+    /// When the job is expected to finish (epoch seconds), from its estimate.
+    case finishETA
+    /// Seconds from the late end of the estimate's 80% range to the job's deadline (negative:
+    /// likely late); only for jobs with a deadline.
+    case deadlineMargin
     /// A custom `metric` the job reports (latest value; the phase's own when it has one).
     case custom(String)
 
@@ -95,7 +104,7 @@ public enum RuleMetric: Sendable, Equatable, Hashable, Codable, CustomStringConv
 
     public var scope: Scope {
         switch self {
-        case .phaseRate, .idle, .stalled, .p95Share: return .phase
+        case .phaseRate, .idle, .stalled, .p95Share, .phaseElapsed: return .phase
         case .hostMemory: return .host
         default: return .job
         }
@@ -105,6 +114,8 @@ public enum RuleMetric: Sendable, Equatable, Hashable, Codable, CustomStringConv
         ("phase.rate", .phaseRate), ("job.rate", .jobRate), ("job.errors", .errors), ("job.error_rate", .errorRate),
         ("job.eta_slip", .etaSlip), ("phase.idle", .idle), ("phase.stalled", .stalled), ("phase.p95_share", .p95Share),
         ("job.cpu", .cpu), ("job.rss", .rss), ("job.rss_share", .rssShare), ("host.memory", .hostMemory), ("job.lost", .lost),
+        ("job.elapsed", .jobElapsed), ("phase.elapsed", .phaseElapsed), ("job.finish_eta", .finishETA),
+        ("job.deadline_margin", .deadlineMargin),
     ]
 
     public var description: String {

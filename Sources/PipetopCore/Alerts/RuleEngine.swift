@@ -13,6 +13,14 @@ public struct AlertRules: Sendable, Codable, Equatable {
     /// that never held has nothing to remember, and costs no entry).
     public internal(set) var states: [RuleKey: RuleState] = [:]
     public internal(set) var silences: [Silence] = []
+    /// Configured promises of pipelines (`[[sla]]`).
+    public internal(set) var serviceLevels: [ServiceLevel] = []
+    /// Per pipeline with an `every`, since when a run has been expected (when it was first
+    /// configured): a pipeline that never ran at all is missed from there.
+    public internal(set) var awaited: [String: Double] = [:]
+    /// Per job, since when its estimate has said it may miss its deadline (not kept across
+    /// restarts: it is seen again within seconds).
+    var riskSince: [String: Double] = [:]
 
     /// More changes than this within `flapWindow` make an alert "flapping": it stays open as
     /// one alert instead of firing and resolving again and again.
@@ -44,8 +52,12 @@ public struct AlertRules: Sendable, Codable, Equatable {
         Rule(name: "lost", metric: .lost, op: .above, value: 0, forSeconds: 0, severity: .critical,
              builtin: true, message: "its process ended without job.end"),  // the alert says which and when
     ]
-    /// Event-driven built-ins (raised by the reducer), switchable off too.
-    public static let eventKinds = ["phase-failed", "job-failed", "error-log"]
+    /// Built-ins that are not thresholds: raised by the reducer on events (a failed phase, an
+    /// error line) or by the deadline checks; switchable off too.
+    public static let eventKinds = ["phase-failed", "job-failed", "error-log"] + deadlineKinds
+    /// The deadline checks (`PipelineState+Deadlines`): a run likely to miss its deadline,
+    /// one that missed it, a pipeline whose run did not start.
+    public static let deadlineKinds = ["deadline-risk", "deadline-missed", "not-started"]
 
     public func isOn(_ name: String) -> Bool { !off.contains(name) }
 
@@ -53,6 +65,15 @@ public struct AlertRules: Sendable, Codable, Equatable {
     public mutating func configure(rules configured: [Rule], off: Set<String>) {
         self.off = off
         global = Self.builtins.map { var r = $0; r.enabled = !off.contains(r.name); return r } + configured
+    }
+
+    /// Installs the pipelines' promises; a pipeline newly expected on a schedule is expected
+    /// from `now`.
+    public mutating func configure(serviceLevels levels: [ServiceLevel], at now: Double) {
+        serviceLevels = levels
+        let scheduled = Set(levels.filter { $0.every != nil }.map(\.pipeline))
+        awaited = awaited.filter { scheduled.contains($0.key) }
+        for p in scheduled where awaited[p] == nil { awaited[p] = now }
     }
 
     /// Why `job` may not declare `new` (after forgetting its rules first when `fresh`): more

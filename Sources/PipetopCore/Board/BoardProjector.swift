@@ -7,7 +7,24 @@ public enum BoardProjector {
 
     public static func board(_ s: PipelineState, now: Double, options: BoardOptions = BoardOptions()) -> Board {
         Board(at: now, jobs: s.orderedJobs.map { job($0, in: s, now: now, options: options) }, alerts: s.alerts.sorted,
-              unacknowledged: s.alerts.unacknowledged, host: host(s.host, options: options))
+              unacknowledged: s.alerts.unacknowledged, host: host(s.host, options: options), serviceLevels: serviceLevels(s))
+    }
+
+    /// The configured promises and how the last runs kept them.
+    static func serviceLevels(_ s: PipelineState) -> [BoardServiceLevel]? {
+        let levels = s.alertRules.serviceLevels
+        guard !levels.isEmpty else { return nil }
+        return levels.map { l in
+            let kept = s.compliance(pipeline: l.pipeline, runs: BoardServiceLevel.runsCounted)
+            let live = s.jobs.values.filter { RunSummary.pipeline(of: $0) == l.pipeline }.map { $0.startedAt + ($0.clockSkew ?? 0) }.max()
+            let last = [live, s.history[l.pipeline]?.last?.startedAt].compactMap { $0 }.max()
+            return BoardServiceLevel(pipeline: l.pipeline, promise: l.summary, met: kept.met, missed: kept.missed, lastStart: last)
+        }
+    }
+
+    static func deadline(_ j: Job) -> BoardDeadline? {
+        guard let d = j.deadline, let due = d.due(startedAt: j.startedAt + (j.clockSkew ?? 0)) else { return nil }
+        return BoardDeadline(due: due, finishBy: d.finishBy, maxDuration: d.maxDuration, source: d.source)
     }
 
     public static func job(_ j: Job, in s: PipelineState, now engineNow: Double, options: BoardOptions = BoardOptions()) -> BoardJob {
@@ -37,7 +54,8 @@ public enum BoardProjector {
             metrics: j.metrics.isEmpty ? nil : j.metrics.map {
                 BoardMetric(name: $0.name, phase: $0.phase, kind: $0.kind, value: $0.value, at: $0.at, recent: focused ? $0.recent : nil)
             },
-            past: PastDurations(s.history[pipeline]?.filter { $0.status == .completed }.map(\.duration) ?? []))
+            past: PastDurations(s.history[pipeline]?.filter { $0.status == .completed }.map(\.duration) ?? []),
+            deadline: deadline(j))
     }
 
     /// The estimate as shown, anchored where it was made (engine's clock): it changes only

@@ -101,6 +101,10 @@ public struct Event: Sendable, Equatable {
         public var labels: [String: String]
         /// Rules the job declares for itself (see `Rule.parse`).
         public var rules: [Rule] = []
+        /// Finish by this time (epoch seconds); see `Deadline`.
+        public var deadline: Double?
+        /// Finish within this many seconds of the start.
+        public var maxDuration: Double?
         public init(name: String, phases: [PhaseDecl] = [], pid: Int32? = nil, samplePid: Int32? = nil, labels: [String: String] = [:]) {
             self.name = name; self.phases = phases; self.pid = pid; self.samplePid = samplePid; self.labels = labels
         }
@@ -187,8 +191,14 @@ public struct Event: Sendable, Equatable {
         public var phase: String?
         public var name: String?
         public var resolved: Bool
-        public init(severity: Alert.Severity = .warning, message: String, phase: String? = nil, name: String? = nil, resolved: Bool = false) {
+        /// Carried by the alert (over the job's labels) to notifications.
+        public var labels: [String: String] = [:]
+        /// Free-form facts for the person it reaches (a JSON object).
+        public var context: JSONValue?
+        public init(severity: Alert.Severity = .warning, message: String, phase: String? = nil, name: String? = nil, resolved: Bool = false,
+                    labels: [String: String] = [:], context: JSONValue? = nil) {
             self.severity = severity; self.message = message; self.phase = phase; self.name = name; self.resolved = resolved
+            self.labels = labels; self.context = context
         }
     }
 

@@ -9,7 +9,7 @@ public struct AlertBook: Sendable, Codable, Equatable {
 
     /// Raises (or repeats) the alert for this cause.
     public mutating func raise(job: String, phase: String?, kind: String, severity: Alert.Severity, message: String,
-                               labels: [String: String]? = nil, at t: Double) {
+                               labels: [String: String]? = nil, context: JSONValue? = nil, at t: Double) {
         let fp = Alert.fingerprint(job: job, phase: phase, kind: kind)
         if let i = all.lastIndex(where: { $0.isOpen && $0.fingerprint == fp }) {
             // Error lines that differ (a traceback's lines) are kept, not overwritten.
@@ -18,6 +18,7 @@ public struct AlertBook: Sendable, Codable, Equatable {
             all[i].lastAt = max(all[i].lastAt, t)
             all[i].message = message
             all[i].severity = max(all[i].severity, severity)
+            if let context { all[i].context = context }
             return
         }
         // A bounded book: past the limit the oldest resolved alerts go first, then new
@@ -33,6 +34,7 @@ public struct AlertBook: Sendable, Codable, Equatable {
         occurrences[fp] = n
         all.append(Alert(id: "\(fp)#\(n)", job: job, phase: phase, kind: kind, severity: severity, message: message,
                          firstAt: t, lastAt: t, count: 1, resolvedAt: nil, ack: nil, labels: labels?.isEmpty == false ? labels : nil))
+        all[all.count - 1].context = context
     }
 
     /// Takes an alert as it is (merging hosts' views).

@@ -37,6 +37,10 @@ public struct RunSummary: Sendable, Codable, Equatable {
     /// ln(estimated / actual time left) of the estimate made when the run was 10%, 20%...
     /// 90% through: what calibrates the range shown for later runs.
     public var etaErrors: [Double?]?
+    /// When the run was due (engine clock) and whether it finished by then, for runs that had
+    /// a deadline (`job.start` or `[[sla]]`).
+    public var due: Double?
+    public var deadlineMet: Bool?
 
     public var duration: Double { max(0, endedAt - startedAt) }
 

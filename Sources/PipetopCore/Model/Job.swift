@@ -44,6 +44,8 @@ public struct Job: Sendable, Codable, Equatable {
     public func ownTime(_ now: Double) -> Double { now - (clockSkew ?? 0) }
     /// Time spent paused (nil: never paused); see `activeTime`.
     public var pause: PauseRecord?
+    /// What the run promised (a deadline, a maximum duration), from `job.start` or `[[sla]]`.
+    public var deadline: Deadline?
 
     /// How long a watched process may be gone before the job is lost: `pipetop run` (or any
     /// parent) sends job.end just after its child exits, and the sampler may look in between.

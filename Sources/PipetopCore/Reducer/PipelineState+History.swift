@@ -14,6 +14,17 @@ extension PipelineState {
         median(pastRuns(pipeline: pipeline).phase(phase).compactMap(\.gap)) ?? 0
     }
 
+    /// How a pipeline kept its promises: runs with a deadline among its last `runs` runs
+    /// (and, with `since`, those that started then or later), met and missed.
+    public func compliance(pipeline: String, runs n: Int = 30, since: Double? = nil) -> (met: Int, missed: Int) {
+        var met = 0, missed = 0
+        for r in (history[pipeline] ?? []).suffix(n) where since.map({ r.startedAt >= $0 }) ?? true {
+            guard let ok = r.deadlineMet else { continue }
+            if ok { met += 1 } else { missed += 1 }
+        }
+        return (met, missed)
+    }
+
     /// The newest completed runs of a pipeline: what estimates and rules learn from (kept
     /// ready, as they are read for every job many times a second).
     public func pastRuns(pipeline: String) -> PastRuns { pastIndex[pipeline] ?? PastRuns() }
@@ -31,6 +42,11 @@ extension PipelineState {
         // A first run was estimated without history, unlike every later one: its errors
         // would miscalibrate theirs.
         if !runs.contains(where: { $0.status == .completed }) { summary.etaErrors = nil }
+        let skew = job.clockSkew ?? 0
+        if let d = job.deadline, let due = d.due(startedAt: job.startedAt + skew) {
+            summary.due = due
+            summary.deadlineMet = d.met(startedAt: job.startedAt + skew, endedAt: (job.endedAt ?? t) + skew, completed: job.state == .completed)
+        }
         runs.append(summary)
         if runs.count > Self.runsKept { runs.removeFirst(runs.count - Self.runsKept) }
         history[RunSummary.pipeline(of: job)] = runs

@@ -5,6 +5,11 @@ extension PipelineState {
         alertRules.configure(rules: configured, off: off)
     }
 
+    /// Installs the pipelines' promises (`[[sla]]`); runs already going keep their deadline.
+    public mutating func configureServiceLevels(_ levels: [ServiceLevel], at now: Double) {
+        alertRules.configure(serviceLevels: levels, at: now)
+    }
+
     /// Evaluates every rule against the state at `now`: conditions start pending, fire after
     /// their `for`, clear past their clear threshold; subjects that went away resolve. Silences
     /// are applied to the open alerts. The engine calls this about once a second.
@@ -66,6 +71,7 @@ extension PipelineState {
             if st.firing || st.flapping { alerts.resolve(job: key.job, phase: key.phase, kind: "rule:" + key.rule, at: t) }
             alertRules.states[key] = nil
         }
+        evaluateDeadlines(now: t)
         applySilences(at: t)
     }
 
@@ -92,8 +98,10 @@ extension PipelineState {
                     if case .lost = rule.metric, let j = jobs[job], let pid = j.pid, let gone = j.pidGoneAt {
                         message = Self.goneMessage(pid: pid, goneAt: gone, lastReport: j.updatedAt, engineStart: false)
                     }
+                    // The job's labels reach the alert (and its notifications); the rule's win.
+                    let labels = jobs[job].map { $0.labels.merging(rule.labels) { _, own in own } } ?? rule.labels
                     alerts.raise(job: job, phase: phase, kind: rule.kind, severity: rule.severity,
-                                 message: message, labels: rule.labels, at: t)
+                                 message: message, labels: labels, at: t)
                 }
             } else {
                 st.pendingSince = nil

@@ -216,14 +216,16 @@ extension PipelineState {
             if job.state == .failed, let failure = alerts.open(job: job.id, kind: "job-failed") {
                 alerts.addDetail(id: failure.id, AlertBook.errorDetail(l.message, phase: l.phase), at: t)
             } else {
-                alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: LogLine.summary(of: l.message), at: t)
+                alerts.raise(job: job.id, phase: l.phase, kind: "error-log", severity: .warning, message: LogLine.summary(of: l.message),
+                             labels: job.labels, at: t)
             }
         case .alert(let a):
             let kind = "event:" + (a.name ?? a.message)
             if a.resolved {
                 alerts.resolve(job: job.id, phase: a.phase, kind: kind, at: t)
             } else {
-                alerts.raise(job: job.id, phase: a.phase, kind: kind, severity: a.severity, message: a.message, at: t)
+                alerts.raise(job: job.id, phase: a.phase, kind: kind, severity: a.severity, message: a.message,
+                             labels: job.labels.merging(a.labels) { _, own in own }, context: a.context, at: t)
             }
         case .phaseStart(let p) where before.phase(p.phase)?.state == .failed:
             alerts.resolve(job: job.id, phase: p.phase, kind: "phase-failed", at: t)
@@ -235,11 +237,17 @@ extension PipelineState {
         if case .phaseEnd(let e) = event, e.status == .failed, before.phase(e.phase)?.state != .failed, let p = job.phase(e.phase),
            alertRules.isOn("phase-failed") {
             alerts.raise(job: job.id, phase: p.id, kind: "phase-failed", severity: .critical,
-                         message: "phase \(p.name) failed" + (p.error.map { ": \($0)" } ?? ""), at: t)
+                         message: "phase \(p.name) failed" + (p.error.map { ": \($0)" } ?? ""), labels: job.labels, at: t)
+        }
+        // A finished run's deadline is settled (its history says met or missed).
+        if job.state.isTerminal && !before.state.isTerminal && job.deadline != nil {
+            alerts.resolve(job: job.id, kind: "deadline-risk", at: t)
+            alerts.resolve(job: job.id, kind: "deadline-missed", at: t)
+            alertRules.riskSince[job.id] = nil
         }
         if job.state == .failed && before.state != .failed && alertRules.isOn("job-failed") {
             alerts.raise(job: job.id, phase: nil, kind: "job-failed", severity: .critical,
-                         message: "job \(job.name) failed" + (job.error.map { ": \($0)" } ?? ""), at: t)
+                         message: "job \(job.name) failed" + (job.error.map { ": \($0)" } ?? ""), labels: job.labels, at: t)
             // One failure, one alert: the failed phases and error lines become its details.
             if let failure = alerts.open(job: job.id, kind: "job-failed") {
                 alerts.fold(job: job.id, kinds: ["phase-failed", "error-log"], into: failure.id, at: t)
@@ -309,6 +317,7 @@ extension PipelineState {
             }
             if let sp = start.samplePid { job.samplePid = sp }
             job.labels.merge(start.labels) { _, new in new }
+            if start.deadline != nil || start.maxDuration != nil { job.deadline = Self.promise(of: start) }
             Self.declare(start.phases, in: &job)
             if job.state == .pending { job.state = .running }
             job.updatedAt = max(job.updatedAt, t)
@@ -322,10 +331,18 @@ extension PipelineState {
         let run = (jobs[id]?.run ?? 0) + 1
         var job = Job(id: id, name: start.name, state: .running, labels: start.labels, pid: start.pid, run: run, at: t)
         job.samplePid = start.samplePid
+        job.deadline = Self.promise(of: start) ?? alertRules.serviceLevels.first { $0.pipeline == RunSummary.pipeline(of: job) }?
+            .deadline(forRunStartingAt: t)
         Self.declare(start.phases, in: &job)
         if jobs[id] == nil { order.append(id) }
         jobs[id] = job
         liveJobs += 1
+    }
+
+    /// The deadline a `job.start` declares itself (it wins over a configured `[[sla]]`).
+    private static func promise(of start: Event.JobStart) -> Deadline? {
+        guard start.deadline != nil || start.maxDuration != nil else { return nil }
+        return Deadline(finishBy: start.deadline, maxDuration: start.maxDuration, source: "job.start")
     }
 
     /// Phases a job has once `decls` are merged into `existing` (repeated ids count once).

@@ -11,8 +11,10 @@ import Glibc
 enum HTTPPost {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    static func post(_ url: String, body: String, timeout: Double) throws {
-        if url.hasPrefix("https://") { return try viaCurl(url, body: body, timeout: timeout) }
+    /// `headers` come from the config file, checked there (names are tokens, values hold no
+    /// line break).
+    static func post(_ url: String, body: String, headers: [NotifyTarget.Header] = [], timeout: Double) throws {
+        if url.hasPrefix("https://") { return try viaCurl(url, body: body, headers: headers, timeout: timeout) }
         guard url.hasPrefix("http://") else { throw Failure(description: "unsupported URL \(url)") }
         let rest = url.dropFirst(7)
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
@@ -31,6 +33,7 @@ enum HTTPPost {
         let fd = try connect(host: host, port: port, deadline: deadline)
         defer { close(fd) }
         let request = "POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nUser-Agent: pipetop\r\nContent-Type: application/json\r\n"
+            + headers.map { "\($0.name): \($0.value)\r\n" }.joined()
             + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
         var bytes = Array(request.utf8)
         var sent = 0
@@ -115,12 +118,28 @@ enum HTTPPost {
         }
     }
 
-    private static func viaCurl(_ url: String, body: String, timeout: Double) throws {
+    private static func viaCurl(_ url: String, body: String, headers: [NotifyTarget.Header], timeout: Double) throws {
         guard onPath("curl") else { throw Failure(description: "https needs curl(1), which is not on PATH") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["curl", "--fail", "--silent", "--show-error", "--max-time", String(format: "%.1f", timeout),
                        "-H", "Content-Type: application/json", "-H", "User-Agent: pipetop", "--data-binary", "@-", url]
+        // Headers (a token) go through a file only this user can read: on curl's command line
+        // every local user would see them in ps.
+        var headerFile: String?
+        defer { if let f = headerFile { unlink(f) } }
+        if !headers.isEmpty {
+            var template = Array((NSTemporaryDirectory() + "/pipetop-headers-XXXXXX").utf8CString)
+            let fd = mkstemp(&template)
+            guard fd >= 0 else { throw Failure(description: "cannot make a file for the request's headers: \(String(cString: strerror(errno)))") }
+            let path = String(cString: template)
+            headerFile = path
+            let text = headers.map { "\($0.name): \($0.value)\n" }.joined()
+            let ok = text.utf8CString.withUnsafeBufferPointer { b in write(fd, b.baseAddress, b.count - 1) == b.count - 1 }
+            close(fd)
+            guard ok else { throw Failure(description: "cannot write the request's headers to \(path)") }
+            p.arguments!.insert(contentsOf: ["-H", "@" + path], at: p.arguments!.count - 1)
+        }
         let input = Pipe(), errors = Pipe()
         p.standardInput = input
         p.standardOutput = FileHandle.nullDevice

@@ -46,6 +46,30 @@ public final class Notifier: Sendable {
         for c in couriers { c.waitIdle(until: deadline) }
     }
 
+    /// A job ended long before the engine (re)started watching is old news, not sent.
+    public static let endingsFreshFor = 600.0
+    private let startedWatching = Mutex<Double?>(nil)
+
+    /// Queues each finished job's ending to the targets that asked for it, once per run (the
+    /// ledger remembers across restarts).
+    private func observeEndings(_ state: PipelineState, now: Double, live: inout Set<String>) {
+        let since = startedWatching.withLock { first in
+            if first == nil { first = now }
+            return first!
+        }
+        for job in state.jobs.values where job.state.isTerminal {
+            let key = JobEndingPayload.key(job)
+            live.insert(key)
+            let pipeline = RunSummary.pipeline(of: job)
+            let ended = (job.endedAt ?? job.updatedAt) + (job.clockSkew ?? 0)
+            for c in couriers where c.target.on.contains(job.state) && c.target.wants(pipeline: pipeline) {
+                guard !c.hasSent(key) else { continue }
+                if ended < since - Self.endingsFreshFor { c.markSent(key, at: now); continue }
+                c.enqueue(.ending(job, in: state, host: host, at: now))
+            }
+        }
+    }
+
     /// Counters per target, for `pipetop alerts` and tests.
     public var stats: [Courier.Stats] { couriers.map(\.stats) }
 
@@ -55,13 +79,15 @@ public final class Notifier: Sendable {
         live.reserveCapacity(state.alerts.all.count)
         for alert in state.alerts.all {
             live.insert(alert.id)
-            for c in couriers where alert.severity >= c.target.minSeverity {
+            let job = state.jobs[alert.job]
+            // An alert without a job (a pipeline that did not start) belongs to its pipeline.
+            let pipeline = job.map(RunSummary.pipeline(of:)) ?? (alert.job == PipelineState.ownJob ? nil : alert.job)
+            for c in couriers where alert.severity >= c.target.minSeverity && c.target.wants(pipeline: pipeline) {
                 guard let status = c.due(alert, now: now) else { continue }
-                let job = state.jobs[alert.job]
-                c.enqueue(Delivery(alert: alert, status: status, jobName: job?.name,
-                                   pipeline: job.map(RunSummary.pipeline(of:)), host: host, at: now))
+                c.enqueue(.alert(alert, status: status, job: job, host: host, at: now))
             }
         }
+        if couriers.contains(where: { !$0.target.on.isEmpty }) { observeEndings(state, now: now, live: &live) }
         let gone = known.withLock { known in
             defer { known = live }
             return known.subtracting(live)
@@ -72,53 +98,27 @@ public final class Notifier: Sendable {
     }
 }
 
-/// One notification to deliver.
+/// One notification to deliver: an alert's news or a job's ending, as each kind of target
+/// takes it.
 public struct Delivery: Sendable {
-    public var alert: Alert
-    /// firing or resolved.
+    /// What the ledger keeps it under: the alert's id, or `job:ID#RUN` for a job's ending.
+    public var key: String
+    /// firing or resolved (alerts); completed, failed or canceled (job endings).
     public var status: String
-    public var jobName: String?
-    public var pipeline: String?
-    public var host: String
+    /// What a webhook or command receives (docs/ALERTS.md).
+    public var json: JSONValue
+    /// What Alertmanager receives; nil for job endings (Alertmanager takes alerts only).
+    public var alertmanagerJSON: JSONValue?
     public var at: Double
 
-    /// The JSON a webhook or command receives (docs/ALERTS.md).
-    public var json: JSONValue {
-        let a = alert
-        func opt(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-        return .object([
-            ("source", .string("pipetop")), ("status", .string(status)), ("host", .string(host)),
-            ("alert", .object([
-                ("id", .string(a.id)), ("job", .string(a.job)), ("job_name", opt(jobName)), ("pipeline", opt(pipeline)),
-                ("phase", opt(a.phase)), ("kind", .string(a.kind)), ("rule", .string(a.ruleName)),
-                ("severity", .string(a.severity.rawValue)), ("message", .string(a.message)), ("count", .int(a.count)),
-                ("first_at", .string(Format.iso8601(a.firstAt))), ("last_at", .string(Format.iso8601(a.lastAt))), ("resolved_at", a.resolvedAt.map { .string(Format.iso8601($0)) } ?? .null),
-                ("acknowledged_by", opt(a.ack?.by)),
-                ("details", .array((a.details ?? []).map(JSONValue.string))),
-                ("labels", .object((a.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-            ])),
-        ])
+    static func alert(_ a: Alert, status: String, job: Job?, host: String, at: Double) -> Delivery {
+        Delivery(key: a.id, status: status, json: AlertPayload.webhook(a, status: status, job: job, host: host),
+                 alertmanagerJSON: AlertPayload.alertmanager(a, job: job, host: host, at: at), at: at)
     }
 
-    /// What Alertmanager's POST /api/v2/alerts takes: one alert with labels, annotations,
-    /// startsAt and endsAt (in the past once resolved; a few minutes ahead while firing, so an
-    /// alert pipetop stops re-sending expires).
-    public var alertmanagerJSON: JSONValue {
-        let a = alert
-        var labels: [(String, JSONValue)] = [("alertname", .string(a.ruleName)), ("job", .string(a.job)),
-                                             ("severity", .string(a.severity.rawValue)), ("instance", .string(host))]
-        if let p = a.phase { labels.append(("phase", .string(p))) }
-        if let p = pipeline { labels.append(("pipeline", .string(p))) }
-        for (k, v) in (a.labels ?? [:]).sorted(by: { $0.key < $1.key }) where !labels.contains(where: { $0.0 == k }) {
-            labels.append((k, .string(v)))
-        }
-        let ends = a.resolvedAt ?? (at + 300)
-        return .array([.object([
-            ("labels", .object(labels)),
-            ("annotations", .object([("summary", .string(a.message)), ("pipetop_id", .string(a.id))]
-                                    + (a.details.map { [("description", .string($0.joined(separator: "\n")))] } ?? []))),
-            ("startsAt", .string(Format.iso8601(a.firstAt))), ("endsAt", .string(Format.iso8601(ends))),
-        ])])
+    static func ending(_ job: Job, in state: PipelineState, host: String, at: Double) -> Delivery {
+        Delivery(key: JobEndingPayload.key(job), status: job.state.rawValue, json: JobEndingPayload.webhook(job, in: state, host: host),
+                 alertmanagerJSON: nil, at: at)
     }
 }
 
@@ -189,9 +189,14 @@ public final class Courier: @unchecked Sendable {
         }
     }
 
+    func hasSent(_ key: String) -> Bool { lock.withLock { sent[key] != nil } }
+
+    /// Notes `key` as dealt with without sending it (old news).
+    func markSent(_ key: String, at t: Double) { lock.withLock { sent[key] = ("old", t) } }
+
     func enqueue(_ d: Delivery) {
         lock.withLock {
-            sent[d.alert.id] = (d.status, d.at)
+            sent[d.key] = (d.status, d.at)
             // A full queue drops the oldest: a receiver that is down must not hold memory.
             if queue.count >= Self.queueLimit { queue.removeFirst(); counters.dropped += 1 }
             queue.append(d)
@@ -221,13 +226,13 @@ public final class Courier: @unchecked Sendable {
                     try deliver(d)
                     lock.withLock { counters.sent += 1 }
                     // Recorded once delivered: a kill -9 between the two sends it once more.
-                    ledger?.record(NotificationSent(alert: d.alert.id, target: key, status: d.status, at: d.at))
+                    ledger?.record(NotificationSent(alert: d.key, target: key, status: d.status, at: d.at))
                     break
                 } catch {
                     lock.withLock { counters.failedAttempts += 1; counters.lastError = ErrorText.sentence(error) }
                     if attempt == target.attempts {
                         lock.withLock { counters.givenUp += 1 }
-                        giveUp(target, "\(d.status) \(d.alert.id) not delivered after \(attempt) attempts: \(ErrorText.sentence(error))")
+                        giveUp(target, "\(d.status) \(d.key) not delivered after \(attempt) attempts: \(ErrorText.sentence(error))")
                         break
                     }
                     // Sleep, but wake at once on stop.
@@ -245,23 +250,27 @@ public final class Courier: @unchecked Sendable {
         case .webhook:
             try post(target.url!, body: JSONWriter.string(d.json))
         case .alertmanager:
+            guard let body = d.alertmanagerJSON else { return }
             let base = target.url!.hasSuffix("/") ? String(target.url!.dropLast()) : target.url!
-            try post(base + "/api/v2/alerts", body: JSONWriter.string(d.alertmanagerJSON))
+            try post(base + "/api/v2/alerts", body: JSONWriter.string(body))
         case .command:
-            try run(target.command!, input: JSONWriter.string(d.json) + "\n", status: d.status)
+            try run(target.command!, input: JSONWriter.string(d.json) + "\n", status: d.status, ending: d.alertmanagerJSON == nil)
         }
     }
 
     private func post(_ url: String, body: String) throws {
-        try HTTPPost.post(url, body: body, timeout: target.timeout)
+        try HTTPPost.post(url, body: body, headers: target.headers, timeout: target.timeout)
     }
 
-    private func run(_ command: String, input: String, status: String) throws {
+    private func run(_ command: String, input: String, status: String, ending: Bool) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", command]
         var env = ProcessInfo.processInfo.environment
-        env["PIPETOP_ALERT_STATUS"] = status
+        // What arrives on stdin: an alert (PIPETOP_ALERT_STATUS firing/resolved) or a job's
+        // ending (PIPETOP_JOB_STATE completed/failed/canceled).
+        env["PIPETOP_NOTICE"] = ending ? "job" : "alert"
+        env[ending ? "PIPETOP_JOB_STATE" : "PIPETOP_ALERT_STATUS"] = status
         p.environment = env
         let stdin = Pipe()
         p.standardInput = stdin

@@ -43,6 +43,14 @@ public enum MetricsExposition {
             guard !j.state.isTerminal, let e = j.eta else { return nil }
             return (jl(j), e.left(at: now).remaining)
         })
+        family("pipetop_job_deadline_timestamp_seconds", "gauge", "When the job must be over (its deadline or maximum duration), Unix time.",
+               jobs.compactMap { j in j.state.isTerminal ? nil : j.deadline.map { (jl(j), $0.due) } })
+        family("pipetop_job_deadline_margin_seconds", "gauge",
+               "Seconds from the late end of the job's estimate (80% range) to its deadline; negative: likely late.",
+               jobs.compactMap { j in
+                   guard !j.state.isTerminal, let d = j.deadline, let e = j.eta, e.confidence != .lowerBound else { return nil }
+                   return (jl(j), d.due - (now + e.left(at: now).high))
+               })
         family("pipetop_job_stalled", "gauge", "1 while the job is stalled.", jobs.filter { !$0.state.isTerminal }.map {
             (jl($0), $0.stalledSince == nil ? 0 : 1)
         })
@@ -84,6 +92,12 @@ public enum MetricsExposition {
         }
         family("pipetop_job_metric", "gauge", "A job's own figure (a metric event of kind gauge), by name and phase.", own(.gauge))
         family("pipetop_job_metric_total", "counter", "A job's own count (a metric event of kind counter), by name and phase.", own(.counter))
+
+        let levels = b.serviceLevels ?? []
+        family("pipetop_sla_runs", "gauge", "Of a pipeline's last \(BoardServiceLevel.runsCounted) runs with a deadline ([[sla]] or job.start), those that met and missed it.",
+               levels.flatMap { l in [([("pipeline", l.pipeline), ("result", "met")], Double(l.met)), ([("pipeline", l.pipeline), ("result", "missed")], Double(l.missed))] })
+        family("pipetop_sla_last_start_timestamp_seconds", "gauge", "When the last run of a pipeline with an [[sla]] started, Unix time.",
+               levels.compactMap { l in l.lastStart.map { ([("pipeline", l.pipeline)], $0) } })
 
         var bySeverity: [Alert.Severity: Int] = [:]
         for a in b.alerts where a.isOpen && !a.isSilenced { bySeverity[a.severity, default: 0] += 1 }

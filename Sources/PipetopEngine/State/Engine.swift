@@ -229,6 +229,15 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Installs the pipelines' promises (`[[sla]]`).
+    public func configureServiceLevels(_ levels: [ServiceLevel]) {
+        let now = clock.now()
+        inner.withLock { s in
+            s.state.configureServiceLevels(levels, at: now)
+            s.version &+= 1
+        }
+    }
+
     /// Counts a line refused before it reached the reducer (bad JSON, bad field...).
     public func countRefusedLine() { inner.withLock { $0.refused &+= 1 } }
 

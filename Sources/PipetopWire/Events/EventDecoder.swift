@@ -90,6 +90,8 @@ public enum EventDecoder {
                                        labels: try f.labels("labels"))
             if case .null? = f.json["pid"] { start.unwatched = true }
             start.rules = try rules(f)
+            start.deadline = try f.optionalTime("deadline")
+            start.maxDuration = try f.optionalDuration("max_duration")
             body = .jobStart(start)
         case "phase.start":
             body = .phaseStart(.init(phase: try f.id("phase"), name: try f.optionalString("name"),
@@ -143,7 +145,8 @@ public enum EventDecoder {
         case "alert":
             body = .alert(.init(severity: try f.optionalEnum("severity", Alert.Severity.self) ?? .warning,
                                 message: try f.requiredString("message"), phase: try f.optionalString("phase"),
-                                name: try f.optionalString("name"), resolved: try f.optionalBool("resolved") ?? false))
+                                name: try f.optionalString("name"), resolved: try f.optionalBool("resolved") ?? false,
+                                labels: try f.labels("labels"), context: try context(f)))
         case "ack":
             body = .ack(.init(alert: try f.requiredString("alert"), by: try f.requiredString("by"), comment: try f.optionalString("comment")))
         case "rule":
@@ -170,6 +173,14 @@ public enum EventDecoder {
     }
 
     /// `rules` of a job.start: each checked, errors naming the rule and the field.
+    /// An `alert`'s `context`: a JSON object (at most 4 KiB written out), kept as it came.
+    private static func context(_ f: Fields) throws(WireError) -> JSONValue? {
+        guard let v = f.json["context"], v != .null else { return nil }
+        guard case .object = v else { throw WireError("field 'context' must be an object, got \(v.typeName)") }
+        guard JSONWriter.string(v).utf8.count <= 4096 else { throw WireError("field 'context' is longer than 4096 bytes") }
+        return v
+    }
+
     private static func rules(_ f: Fields) throws(WireError) -> [Rule] {
         guard let raw = f.json["rules"], raw != .null else { return [] }
         guard case .array(let items) = raw else { throw WireError("field 'rules' must be an array, got \(raw.typeName)") }
@@ -314,6 +325,38 @@ struct Fields {
         case .double(let d): return d
         default: throw WireError("field '\(path + key)' must be a number, got \(v.typeName)")
         }
+    }
+
+    /// A clock time: epoch seconds, or an RFC 3339 string with its zone.
+    func optionalTime(_ key: String) throws(WireError) -> Double? {
+        guard let v = present(key) else { return nil }
+        let t: Double?
+        switch v {
+        case .int(let i): t = Double(i)
+        case .double(let d): t = d
+        case .string(let s): t = TimeText.epoch(s)
+        default: t = nil
+        }
+        guard let t, t.isFinite, t >= 0, t < Event.latestTimestamp else {
+            throw WireError("field '\(key)' must be a time: seconds since the epoch or RFC 3339 like \"2026-12-02T06:00:00Z\", got \(JSONWriter.string(v))")
+        }
+        return t
+    }
+
+    /// A length of time: seconds, or text like "2h", "90m", "1h30m".
+    func optionalDuration(_ key: String) throws(WireError) -> Double? {
+        guard let v = present(key) else { return nil }
+        let d: Double?
+        switch v {
+        case .int(let i): d = Double(i)
+        case .double(let x): d = x
+        case .string(let s): d = DurationText.seconds(s)
+        default: d = nil
+        }
+        guard let d, d.isFinite, d > 0, d < 1e9 else {
+            throw WireError("field '\(key)' must be a positive duration: seconds, or text like \"2h\" or \"1h30m\", got \(JSONWriter.string(v))")
+        }
+        return d
     }
 
     func requiredDouble(_ key: String) throws(WireError) -> Double {

@@ -23,6 +23,8 @@ public enum EventEncoder {
                 m.append(("labels", .object(s.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
             }
             if !s.rules.isEmpty { m.append(("rules", .array(s.rules.map(rule)))) }
+            if let d = s.deadline { m.append(("deadline", .double(d))) }
+            if let d = s.maxDuration { m.append(("max_duration", .double(d))) }
         case .phaseStart(let s):
             put("phase", s.phase); put("name", s.name); put("total", s.total); put("unit", s.unit)
             if s.implicit { m.append(("implicit", .bool(true))) }
@@ -56,6 +58,8 @@ public enum EventEncoder {
         case .alert(let a):
             put("severity", a.severity.rawValue); put("message", a.message); put("phase", a.phase); put("name", a.name)
             if a.resolved { m.append(("resolved", .bool(true))) }
+            if !a.labels.isEmpty { m.append(("labels", .object(a.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
+            if let c = a.context { m.append(("context", c)) }
         case .ack(let a):
             put("alert", a.alert); put("by", a.by); put("comment", a.comment)
         case .rule(let r):

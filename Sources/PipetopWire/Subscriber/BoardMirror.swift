@@ -41,6 +41,8 @@ public struct BoardMirror: Sendable {
                 hostValue = MergePatch.apply(patch, to: hostValue)
                 next.host = try JSONValueDecoder.decode(BoardHost.self, from: hostValue)
             case "jobs": next.jobs = try jobs(patched: patch)
+            case "serviceLevels":
+                next.serviceLevels = patch == .null ? nil : try JSONValueDecoder.decode([BoardServiceLevel].self, from: patch)
             default: continue  // a field this viewer does not know: an engine newer than it
             }
         }

@@ -28,7 +28,9 @@ struct ConfigCheckCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let exists = access(path, F_OK) == 0
+        let slas = c.alerts.serviceLevels.count
         print("ok: \(c.alerts.rules.count) rule\(c.alerts.rules.count == 1 ? "" : "s"), \(c.alerts.notify.count) notifier\(c.alerts.notify.count == 1 ? "" : "s")"
+              + (slas > 0 ? ", \(slas) sla\(slas == 1 ? "" : "s")" : "")
               + (exists ? " (\(path))" : " (no file at \(path): the defaults apply)"))
     }
 }

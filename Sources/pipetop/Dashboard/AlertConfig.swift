@@ -2,7 +2,7 @@ import Foundation
 import PipetopCore
 import PipetopEngine
 
-/// `[alerts]`, `[[rule]]` and `[[notify]]` of the config file.
+/// `[alerts]`, `[[rule]]`, `[[notify]]` and `[[sla]]` of the config file.
 struct AlertConfig: Equatable {
     var rules: [Rule] = []
     /// Built-in checks switched off by name.
@@ -10,6 +10,8 @@ struct AlertConfig: Equatable {
     /// Ring the terminal (and so flag the tmux window) on a new critical alert.
     var bell = true
     var notify: [NotifyTarget] = []
+    /// `[[sla]]`: pipelines' deadlines and schedules.
+    var serviceLevels: [ServiceLevel] = []
 
     mutating func set(_ key: String, _ value: JSONValue, at where_: String) throws {
         switch key {

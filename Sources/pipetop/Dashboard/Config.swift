@@ -28,6 +28,11 @@ import PipetopEngine
 ///     [[notify]]             # webhook, command or alertmanager
 ///     type = "webhook"
 ///     url = "http://127.0.0.1:9000/hook"
+///
+///     [[sla]]                # a pipeline's promise: deadlines and a schedule
+///     pipeline = "nightly-import"
+///     finish_by = "06:00"
+///     every = "24h"
 struct Config: Equatable {
     var theme: String?
     var color: String?
@@ -109,14 +114,14 @@ struct Config: Equatable {
         var problems: [ConfigProblem] = []
         // Where the lines go: the top level, [alerts], [engine], the newest [[rule]] / [[notify]],
         // or nowhere (an unknown section, already reported).
-        enum Section { case top, engine, alerts, rule, notify, unknown }
+        enum Section { case top, engine, alerts, rule, notify, sla, unknown }
         var section = Section.top
         var tables: [(section: Section, line: Int, fields: [(String, JSONValue)], broken: Bool)] = []
         var n = 0
         for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             n += 1
             func problem(_ message: String) { problems.append(ConfigProblem(file: file, line: n, message: message)) }
-            func brokenTable() { if section == .rule || section == .notify { tables[tables.count - 1].broken = true } }
+            func brokenTable() { if section == .rule || section == .notify || section == .sla { tables[tables.count - 1].broken = true } }
             guard let text = String(validating: raw, as: UTF8.self) else {
                 problem("not UTF-8 text; the line is left out")
                 brokenTable()
@@ -131,9 +136,10 @@ struct Config: Equatable {
                 case "[engine]": section = .engine
                 case "[[rule]]": section = .rule; tables.append((.rule, n, [], false))
                 case "[[notify]]": section = .notify; tables.append((.notify, n, [], false))
+                case "[[sla]]": section = .sla; tables.append((.sla, n, [], false))
                 default:
                     section = .unknown
-                    problem("unknown section \(header) (known: [engine], [alerts], [[rule]], [[notify]]); its lines are left out")
+                    problem("unknown section \(header) (known: [engine], [alerts], [[rule]], [[notify]], [[sla]]); its lines are left out")
                 }
                 continue
             }
@@ -160,7 +166,7 @@ struct Config: Equatable {
                     guard key == "allow_group" else { throw ParseError(description: "\(where_): unknown key '\(key)' in [engine] (known: allow_group)") }
                     guard case .string(let g) = value, !g.isEmpty else { throw ParseError(description: "\(where_): key 'allow_group' needs a quoted group name") }
                     c.allowGroup = g
-                case .rule, .notify: tables[tables.count - 1].fields.append((key, value))
+                case .rule, .notify, .sla: tables[tables.count - 1].fields.append((key, value))
                 case .unknown: break
                 }
             } catch {
@@ -170,7 +176,7 @@ struct Config: Equatable {
             }
         }
         for t in tables {
-            let what = t.section == .rule ? "rule" : "notify"
+            let what = t.section == .rule ? "rule" : t.section == .sla ? "sla" : "notify"
             if t.broken {
                 problems.append(ConfigProblem(file: file, line: t.line, message: "this [[\(what)]] has a bad line; it is left out"))
                 continue
@@ -179,6 +185,12 @@ struct Config: Equatable {
                 switch t.section {
                 case .rule: c.alerts.rules.append(try Rule.parse(t.fields))
                 case .notify: c.alerts.notify.append(try NotifyTarget.parse(t.fields))
+                case .sla:
+                    let level = try ServiceLevel.parse(t.fields)
+                    guard !c.alerts.serviceLevels.contains(where: { $0.pipeline == level.pipeline }) else {
+                        throw ServiceLevelError(description: "sla '\(level.pipeline)': pipeline: already has an [[sla]] above (one per pipeline)")
+                    }
+                    c.alerts.serviceLevels.append(level)
                 default: break
                 }
             } catch {

@@ -1,5 +1,5 @@
 """A luigi pipeline for the tests, written as any luigi user would (nothing of pipetop's in it):
-Fetch(part=1..N) -> Clean -> Report. PIPELINE_OUT is where outputs go; PIPELINE_FAIL=Clean
+Fetch(part=1..N) -> Clean -> Report, and Load of an external Source. PIPELINE_OUT is where outputs go; PIPELINE_FAIL=Clean
 makes Clean raise; PIPELINE_GATE=FILE makes Fetch wait (at most 20 s) for that file."""
 
 import os
@@ -7,14 +7,36 @@ import time
 
 import luigi
 
-OUT = os.environ.get("PIPELINE_OUT", ".")
+
+
+def out(name):
+    return luigi.LocalTarget(os.path.join(os.environ.get("PIPELINE_OUT", "."), name))
+
+
+class Source(luigi.ExternalTask):
+    """Data made outside luigi (for the missing-data test)."""
+
+    def output(self):
+        return out("source.csv")
+
+
+class Load(luigi.Task):
+    def requires(self):
+        return Source()
+
+    def output(self):
+        return out("load.txt")
+
+    def run(self):
+        with self.output().open("w") as f:
+            f.write("loaded\n")
 
 
 class Fetch(luigi.Task):
     part = luigi.IntParameter()
 
     def output(self):
-        return luigi.LocalTarget(os.path.join(OUT, "fetch-%d.txt" % self.part))
+        return out("fetch-%d.txt" % self.part)
 
     def run(self):
         gate = os.environ.get("PIPELINE_GATE")
@@ -33,7 +55,7 @@ class Clean(luigi.Task):
         return [Fetch(part=i) for i in range(1, self.parts + 1)]
 
     def output(self):
-        return luigi.LocalTarget(os.path.join(OUT, "clean.txt"))
+        return out("clean.txt")
 
     def run(self):
         time.sleep(0.1)
@@ -50,7 +72,7 @@ class Report(luigi.Task):
         return Clean(parts=self.parts)
 
     def output(self):
-        return luigi.LocalTarget(os.path.join(OUT, "report.txt"))
+        return out("report.txt")
 
     def run(self):
         with self.output().open("w") as f:

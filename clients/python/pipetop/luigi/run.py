@@ -38,6 +38,7 @@ class RunReport(object):
         self.roots = [r["id"] for r in roots]
         self.tasks = {}
         self.deps = {}
+        self.counts = {}          # family -> {state: number of its tasks in that state}
         for r in roots:
             self._task(r)
         self.name = name or roots[0]["family"] + (" +%d" % (len(roots) - 1) if len(roots) > 1 else "")
@@ -47,7 +48,22 @@ class RunReport(object):
         t = self.tasks.get(r["id"])
         if t is None:
             t = self.tasks[r["id"]] = Task(r["family"], r["step"])
+            self._counts(t.family)["todo"] += 1
         return t
+
+    def _counts(self, family):
+        c = self.counts.get(family)
+        if c is None:
+            c = self.counts[family] = dict.fromkeys(("todo", "present", "running", "done", "failed"), 0)
+        return c
+
+    def _set(self, t, state):
+        """Moves a task to `state`, keeping its family's counts (no walk over every task: a run
+        may have a hundred thousand)."""
+        c = self._counts(t.family)
+        c[t.state] -= 1
+        c[state] += 1
+        t.state = state
 
     # What luigi said (records made by the handlers in __init__.py)
 
@@ -61,11 +77,11 @@ class RunReport(object):
         self.deps.setdefault(r["id"], []).append(r["dep"]["id"])
 
     def _on_present(self, r):
-        self._task(r).state = "present"
+        self._set(self._task(r), "present")
 
     def _on_start(self, r):
         t = self._task(r)
-        t.state = "running"
+        self._set(t, "running")
         self._start_job()
         phase = self.job.phase(t.family)
         total = self._count(t.family)[2]
@@ -76,7 +92,7 @@ class RunReport(object):
 
     def _on_success(self, r):
         t = self._task(r)
-        t.state = "done"
+        self._set(t, "done")
         if self.job is None:
             self._start_job()
         phase = self.job.phase(t.family)
@@ -85,7 +101,7 @@ class RunReport(object):
 
     def _on_failure(self, r):
         t = self._task(r)
-        t.state = "failed"
+        self._set(t, "failed")
         t.text = str(r.get("text") or "failed")[-DETAIL_LIMIT:]
         if self.job is not None:  # else (while luigi schedules) told when the job starts
             self._report_failure(t)
@@ -104,7 +120,7 @@ class RunReport(object):
             return
         family = {tid: t.family for tid, t in self.tasks.items() if t.state != "present"}
         phases = family_order(self.roots, self.deps, family)
-        phases += [f for f in family.values() if f not in phases]
+        phases += sorted(set(family.values()) - set(phases))
         self.job = pipetop.Job(self.name, phases=phases, id=job_id(self.name),
                                labels={"pipeline": self.name, "tool": "luigi", "root": ", ".join(self.roots)[:200]})
         self.job.start()
@@ -116,14 +132,8 @@ class RunReport(object):
 
     def _count(self, family):
         """(done, failed, total) of a family's tasks that are part of the run."""
-        done = failed = total = 0
-        for t in self.tasks.values():
-            if t.family != family or t.state == "present":
-                continue
-            total += 1
-            done += t.state == "done"
-            failed += t.state == "failed"
-        return done, failed, total
+        c = self._counts(family)
+        return c["done"], c["failed"], sum(c.values()) - c["present"]
 
     def _recount(self, family):
         done, failed, total = self._count(family)

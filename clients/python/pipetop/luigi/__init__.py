@@ -34,6 +34,8 @@ __all__ = ["main", "step_name"]
 _report = None
 _relay = None
 _broken = False
+#: task id -> step name, worked out once a task: luigi's to_str_params is slow (about 0.2 ms).
+_step_names = {}
 
 
 def step_name(task):
@@ -45,7 +47,10 @@ def step_name(task):
 
 
 def _record(kind, task, text=None):
-    r = {"kind": kind, "id": task.task_id, "family": task.task_family, "step": step_name(task)}
+    step = _step_names.get(task.task_id)
+    if step is None:
+        step = _step_names[task.task_id] = step_name(task)
+    r = {"kind": kind, "id": task.task_id, "family": task.task_family, "step": step}
     if text is not None:
         r["text"] = text
     return r
@@ -158,6 +163,7 @@ def _begin(tasks):
     global _report, _relay
     if _report is not None or _broken or not tasks:
         return None  # a run inside a task of a reported run is part of that run
+    _step_names.clear()
     name = os.environ.get("PIPETOP_LUIGI_NAME") or _settings().name
     roots = [_record("root", t) for t in tasks]
     report = RunReport(roots, name)

@@ -117,3 +117,25 @@ def test_an_error_in_the_report_never_reaches_luigi(engine, outputs, monkeypatch
     assert err.count("pipetop: this luigi run is not reported (any further): RuntimeError: broken on purpose") == 1
     assert "Error in event callback" not in err  # luigi never saw it
     pl._broken = False
+
+
+class UsesTheClient(luigi.Task):
+    """A task that reports its own work through the client, as any code may."""
+
+    def output(self):
+        return wf.out("own.txt")
+
+    def run(self):
+        with pipetop.job("own-count", id="own-count") as job:
+            with job.phase("count", total=3) as ph:
+                ph.advance(3)
+        with self.output().open("w") as f:
+            f.write("counted\n")
+
+
+def test_a_task_in_a_forked_worker_reports_through_its_own_sender(engine, outputs):
+    pipetop.flush()  # this process has a sender (and its thread) before luigi forks
+    assert luigi.build([UsesTheClient()], local_scheduler=True, workers=2, log_level="ERROR")
+    job = job_when(engine, "own-count", "completed")
+    assert job["phases"][0]["done"] == 3
+    assert job["pid"] != os.getpid(), "the job is the task process's"

@@ -397,6 +397,18 @@ def _get_sender():
         return _sender
 
 
+def _forget_sender_after_fork():
+    # A forked process has none of the sender's thread, and maybe a lock held at the fork: it
+    # makes its own on first use (luigi's task processes, multiprocessing).
+    global _sender, _sender_lock
+    _sender = None
+    _sender_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_sender_after_fork)
+
+
 def flush(timeout=2.0):
     """Waits until what was reported went out (e.g. before a short script exits)."""
     return _get_sender().flush(timeout)
@@ -612,3 +624,12 @@ def tqdm(iterable=None, phase=None, job=None, total=None, **tqdm_kwargs):
         ph.end("done" if ok else "failed", None if ok else "interrupted")
         if owner is not None:
             owner.end("completed" if ok else "failed")
+
+
+# Imported in a Luigi process (the `luigi` command imports luigi before the tasks' module), the
+# client reports its runs: see pipetop/luigi/ and docs/INTEGRATIONS.md.
+if "luigi" in sys.modules:
+    try:
+        from . import luigi as _luigi  # noqa: F401
+    except Exception as _e:
+        sys.stderr.write("pipetop: luigi runs are not reported: %s\n" % _e)

@@ -3,7 +3,7 @@
 /// docs/ALERTS.md lists the metrics and the built-in rules.
 public struct Rule: Sendable, Codable, Equatable {
     public enum Comparison: String, Sendable, Codable, CaseIterable {
-        case above = ">", atLeast = ">=", below = "<", atMost = "<="
+        case above = ">", atLeast = ">=", below = "<", atMost = "<=", equal = "==", notEqual = "!="
 
         public func holds(_ value: Double, _ threshold: Double) -> Bool {
             switch self {
@@ -11,6 +11,8 @@ public struct Rule: Sendable, Codable, Equatable {
             case .atLeast: return value >= threshold
             case .below: return value < threshold
             case .atMost: return value <= threshold
+            case .equal: return value == threshold
+            case .notEqual: return value != threshold
             }
         }
     }
@@ -39,6 +41,14 @@ public struct Rule: Sendable, Codable, Equatable {
     /// Declared by a job (in `job.start` or a `rule` message) rather than configured.
     public var declaredByJob = false
     public var message: String?
+    /// Its alert stays open once the condition is gone, until someone acknowledges it (a
+    /// person must see it, however brief the cause).
+    public var keepUntilAcknowledged: Bool {
+        get { keepUntilAck ?? false }
+        set { keepUntilAck = newValue ? true : nil }
+    }
+    /// Stored optional: snapshots written before it have no such key.
+    private var keepUntilAck: Bool?
 
     public init(name: String, metric: RuleMetric, op: Comparison = .above, value: Double, clear: Double? = nil, forSeconds: Double = 0,
                 severity: Alert.Severity = .warning, labels: [String: String] = [:], match: [String: String] = [:], job: String? = nil,
@@ -162,7 +172,7 @@ extension Rule {
     ///
     /// Fields: name, metric, op (>, >=, <, <=; default >), value, clear, for (seconds),
     /// severity (info, warning, critical), labels, match, job, window (seconds), enabled,
-    /// message.
+    /// message, keep_until_ack.
     public static func parse(_ fields: [(String, JSONValue)], defaultName: String? = nil) throws(RuleError) -> Rule {
         var map: [String: JSONValue] = [:]
         for (k, v) in fields { map[k] = v }
@@ -174,7 +184,7 @@ extension Rule {
         }
         func fail(_ field: String, _ reason: String) -> RuleError { RuleError(rule: name, field: field, reason: reason) }
         let known: Set<String> = ["name", "metric", "op", "value", "clear", "for", "severity", "labels", "match", "job", "window",
-                                  "enabled", "message"]
+                                  "enabled", "message", "keep_until_ack"]
         if let unknown = map.keys.sorted().first(where: { !known.contains($0) }) {
             throw fail(unknown, "unknown field (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -205,13 +215,16 @@ extension Rule {
         }
         var op = Comparison.above
         if let v = map["op"] {
-            guard case .string(let s) = v, let o = Comparison(rawValue: s) else { throw fail("op", "one of >, >=, <, <=") }
+            guard case .string(let s) = v, let o = Comparison(rawValue: s) else { throw fail("op", "one of >, >=, <, <=, ==, !=") }
             op = o
         }
         guard let value = try number("value") else { throw fail("value", "required: the threshold") }
         let clear = try number("clear") ?? value
-        // The clear threshold must sit on the calm side of the fire threshold.
-        if (op == .above || op == .atLeast) ? clear > value : clear < value {
+        // The clear threshold must sit on the calm side of the fire threshold; an equality has none.
+        if (op == .equal || op == .notEqual) && clear != value {
+            throw fail("clear", "means nothing with \(op.rawValue): the alert clears when the value is no longer \(op == .equal ? "equal to" : "other than") \(value)")
+        }
+        if op == .above || op == .atLeast ? clear > value : (op == .below || op == .atMost) && clear < value {
             throw fail("clear", "must be on the other side of value (\(op.rawValue) \(value) fires; clearing at \(clear) never would)")
         }
         let forSeconds = try number("for") ?? 0
@@ -238,8 +251,13 @@ extension Rule {
             guard case .string(let s) = v else { throw fail("message", "a string") }
             message = s
         }
-        return Rule(name: name, metric: metric, op: op, value: value, clear: clear, forSeconds: forSeconds, severity: severity,
-                    labels: try strings("labels"), match: try strings("match"), job: job, window: window, enabled: enabled,
-                    message: message)
+        var rule = Rule(name: name, metric: metric, op: op, value: value, clear: clear, forSeconds: forSeconds, severity: severity,
+                        labels: try strings("labels"), match: try strings("match"), job: job, window: window, enabled: enabled,
+                        message: message)
+        if let v = map["keep_until_ack"] {
+            guard case .bool(let b) = v else { throw fail("keep_until_ack", "true or false") }
+            rule.keepUntilAcknowledged = b
+        }
+        return rule
     }
 }

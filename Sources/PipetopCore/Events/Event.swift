@@ -210,8 +210,10 @@ public struct Event: Sendable, Equatable {
         public var seconds: Double
         public var by: String
         public var comment: String?
-        public init(rule: String? = nil, match: [String: String] = [:], seconds: Double, by: String, comment: String? = nil) {
-            self.rule = rule; self.match = match; self.seconds = seconds; self.by = by; self.comment = comment
+        /// Lifts the silence with this id now instead (`seconds` is then unused).
+        public var expire: String?
+        public init(rule: String? = nil, match: [String: String] = [:], seconds: Double, by: String, comment: String? = nil, expire: String? = nil) {
+            self.rule = rule; self.match = match; self.seconds = seconds; self.by = by; self.comment = comment; self.expire = expire
         }
     }
 

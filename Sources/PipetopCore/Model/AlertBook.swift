@@ -127,6 +127,9 @@ public struct AlertBook: Sendable, Codable, Equatable {
 
     /// Open alerts of a kind for a job (newest last).
     func open(job: String, kind: String) -> Alert? { all.last { $0.isOpen && $0.job == job && $0.kind == kind } }
+    func open(job: String, phase: String?, kind: String) -> Alert? {
+        all.last { $0.isOpen && $0.job == job && $0.phase == phase && $0.kind == kind }
+    }
 
     /// Records an acknowledgement. Acknowledging again keeps the first one.
     public mutating func acknowledge(id: String, by: String, comment: String?, at t: Double) -> Bool {

@@ -67,7 +67,10 @@ extension PipelineState {
         }
         // Subjects no longer measured (phase ended, job finished or inhibited, rule removed):
         // their alerts resolve, unless flapping keeps them open until calm.
+        let sticky = Set(alertRules.rules.lazy.filter(\.keepUntilAcknowledged).map(\.name))
         for (key, st) in alertRules.states where !seen.contains(key) {
+            // Kept open until acknowledged: looked at again each time until someone has.
+            if sticky.contains(key.rule), !settled(key) { continue }
             if st.firing || st.flapping { alerts.resolve(job: key.job, phase: key.phase, kind: "rule:" + key.rule, at: t) }
             alertRules.states[key] = nil
         }
@@ -110,7 +113,11 @@ extension PipelineState {
             st.firing = false
             st.changes.append(t)
             if st.changes.count > AlertRules.flapLimit { st.flapping = true }
-            if !st.flapping { alerts.resolve(job: job, phase: phase, kind: rule.kind, at: t) }
+            if !st.flapping && (!rule.keepUntilAcknowledged || settled(key)) { alerts.resolve(job: job, phase: phase, kind: rule.kind, at: t) }
+        }
+        // A kept alert whose cause is gone resolves once acknowledged.
+        if rule.keepUntilAcknowledged && !st.firing && !st.flapping && settled(key), alerts.open(job: job, phase: phase, kind: rule.kind) != nil {
+            alerts.resolve(job: job, phase: phase, kind: rule.kind, at: t)
         }
         // Flapping ends after a calm window; then a cleared condition resolves at last.
         if st.flapping && (st.changes.last ?? t) < t - AlertRules.flapWindow / 2 {
@@ -118,6 +125,11 @@ extension PipelineState {
             if !st.firing { alerts.resolve(job: job, phase: phase, kind: rule.kind, at: t) }
         }
         alertRules.states[key] = st
+    }
+
+    /// Whether the alert of `key` may resolve: none is open, or someone acknowledged it.
+    private func settled(_ key: RuleKey) -> Bool {
+        alerts.open(job: key.job, phase: key.phase, kind: "rule:" + key.rule).map { $0.ack != nil } ?? true
     }
 
     static func describe(_ rule: Rule, value: Double, flapping: Int?) -> String {

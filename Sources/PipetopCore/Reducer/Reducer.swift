@@ -189,6 +189,14 @@ extension PipelineState {
 
     /// Records a silence: of a rule, a job (unless `*`), or jobs whose labels match.
     private mutating func silence(_ s: Event.SilenceRequest, job: String, at t: Double) throws(ApplyError) {
+        if let id = s.expire {
+            guard let i = alertRules.silences.firstIndex(where: { $0.id == id && $0.until > t }) else {
+                throw ApplyError("no silence '\(id)' in force (pipetop alerts lists them)")
+            }
+            alertRules.silences.remove(at: i)
+            applySilences(at: t)
+            return
+        }
         guard job == Event.anyJob || jobs[job] != nil else { throw ApplyError("unknown job '\(job)' (use \"*\" for every job)") }
         guard s.seconds > 0 && s.seconds <= 30 * 86_400 else { throw ApplyError("silence for must be 1 s to 30 days, not \(s.seconds)") }
         if let r = s.rule, !alertRules.rules.contains(where: { $0.name == r }) && !AlertRules.eventKinds.contains(r) && !r.hasPrefix("event:") {

@@ -153,6 +153,10 @@ public enum EventDecoder {
             guard case .object(let fields)? = f.json["rule"] else { throw WireError("field 'rule' must be an object with the rule's fields") }
             do { body = .rule(try Rule.parse(fields)) } catch { throw WireError("field 'rule': \(error)") }
         case "silence":
+            if let id = try f.optionalString("expire") {
+                body = .silence(.init(seconds: 0, by: try f.requiredString("by"), expire: id))
+                break
+            }
             guard let seconds = try f.optionalDouble("for") else { throw WireError("missing field 'for' (seconds)") }
             body = .silence(.init(rule: try f.optionalString("rule"), match: try f.labels("match"), seconds: seconds,
                                   by: try f.requiredString("by"), comment: try f.optionalString("comment")))

@@ -64,6 +64,8 @@ public enum EventEncoder {
             put("alert", a.alert); put("by", a.by); put("comment", a.comment)
         case .rule(let r):
             m.append(("rule", rule(r)))
+        case .silence(let x) where x.expire != nil:
+            put("expire", x.expire); put("by", x.by)
         case .silence(let x):
             put("rule", x.rule)
             if !x.match.isEmpty { m.append(("match", strings(x.match))) }
@@ -90,6 +92,7 @@ public enum EventEncoder {
         if r.window != 300 { m.append(("window", .double(r.window))) }
         if !r.enabled { m.append(("enabled", .bool(false))) }
         if let msg = r.message { m.append(("message", .string(msg))) }
+        if r.keepUntilAcknowledged { m.append(("keep_until_ack", .bool(true))) }
         return .object(m)
     }
 

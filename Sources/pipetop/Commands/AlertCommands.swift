@@ -14,10 +14,24 @@ struct AlertsCommand: ParsableCommand {
         Examples:
           pipetop alerts
           pipetop alerts --all --json | jq '.alerts[] | select(.severity == "critical")'
+          pipetop alerts --all --severity critical --since 24h --limit 20
+          pipetop alerts --job "nightly import"
         """)
 
     @Flag(name: .long, help: "Resolved alerts too.")
     var all = false
+
+    @Option(name: .long, help: ArgumentHelp("Only alerts this severe or more.", valueName: "info|warning|critical"))
+    var severity: String?
+
+    @Option(name: .long, help: "Only this job's alerts (its id or name; a pipeline's name for a run that did not start).")
+    var job: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only alerts seen in this last while: 90s, 30m, 2h, 1d.", valueName: "duration"))
+    var since: String?
+
+    @Option(name: .long, help: "At most this many alerts (the first as listed).")
+    var limit: Int?
 
     @Flag(name: .long, help: "JSON instead of text.")
     var json = false
@@ -25,9 +39,24 @@ struct AlertsCommand: ParsableCommand {
     @OptionGroup var socketOptions: SocketOptions
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        if let s = severity, Alert.Severity(rawValue: s) == nil { throw ValidationError("--severity takes info, warning or critical, not '\(s)'") }
+        if let s = since, DurationText.seconds(s) == nil { throw ValidationError("--since takes a duration like 90s, 30m, 2h or 1d") }
+        if let l = limit, l < 1 { throw ValidationError("--limit takes a number of alerts, 1 or more") }
+    }
+
     func run() throws {
         let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "alerts", preferDatabase: database.db != nil)
-        let alerts = state.alerts.sorted.filter { all || $0.isOpen }
+        let least = severity.flatMap(Alert.Severity.init(rawValue:)) ?? .info
+        let after = since.flatMap(DurationText.seconds).map { now - $0 }
+        // A job's name means its id; a name no job has may be a pipeline's (not-started).
+        let jobID = try job.map { name in
+            state.jobs[name] != nil || !state.alerts.all.contains(where: { $0.job == name }) ? try JobArgument.id(name, in: state, command: "alerts") : name
+        }
+        var alerts = state.alerts.sorted.filter { a in
+            (all || a.isOpen) && a.severity >= least && jobID.map { a.job == $0 } ?? true && after.map { a.lastAt >= $0 } ?? true
+        }
+        if let limit, alerts.count > limit { alerts = Array(alerts.prefix(limit)) }
         if json {
             let out: JSONValue = .object([
                 ("alerts", .array(alerts.map { a in
@@ -36,6 +65,7 @@ struct AlertsCommand: ParsableCommand {
                     m.append(("rule", .string(a.ruleName)))
                     m.append(("silenced_until", a.silencedUntil.map { .string(Report.iso($0)) } ?? .null))
                     m.append(("labels", .object((a.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+                    m.append(("context", a.context ?? .null))
                     return .object(m)
                 })),
                 ("pending", .array(Self.pending(state).map { p in
@@ -51,7 +81,8 @@ struct AlertsCommand: ParsableCommand {
             Swift.print(JSONWriter.string(out))
             return
         }
-        if alerts.isEmpty { print(all ? "no alerts" : "no open alerts") }
+        let filtered = severity != nil || job != nil || since != nil
+        if alerts.isEmpty { print((all ? "no alerts" : "no open alerts") + (filtered ? " that match" : "")) }
         for a in alerts {
             var line = "\(a.severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)) \(a.id)  \(a.message)"
             if a.count > 1 { line += " (x\(a.count))" }
@@ -61,6 +92,9 @@ struct AlertsCommand: ParsableCommand {
             if let s = a.silencedUntil { notes.append("silenced until \(Format.clock(s))") }
             notes.append("since \(Format.clock(a.firstAt))")
             print(line + "  [" + notes.joined(separator: ", ") + "]")
+            if case .object(let facts)? = a.context {
+                print("         context: " + facts.map { "\($0.0)=\(Self.plain($0.1))" }.joined(separator: " "))
+            }
             // One failure, one alert: its failed phases and error lines under it.
             for d in a.details ?? [] { print("         | \(d)") }
         }
@@ -77,6 +111,12 @@ struct AlertsCommand: ParsableCommand {
 }
 
 extension AlertsCommand {
+    /// A context value as text: strings without quotes, the rest as JSON (printed terminal-safe).
+    static func plain(_ v: JSONValue) -> String {
+        if case .string(let s) = v { return s }
+        return JSONWriter.string(v)
+    }
+
     /// Rule conditions that hold but have not yet held for their `for`.
     static func pending(_ state: PipelineState) -> [(rule: String, job: String, phase: String?, since: Double, after: Double)] {
         state.alertRules.states.compactMap { key, st in
@@ -138,6 +178,7 @@ struct SilenceCommand: ParsableCommand {
           pipetop silence --rule stalled --for 1h
           pipetop silence --job import-42 --for 30m --comment "maintenance"
           pipetop silence --match team=data --rule slow --for 2h
+          pipetop silence --expire s12345678-1      # lift a silence early (ids: pipetop alerts)
         """)
 
     @Option(name: .long, help: "The rule (e.g. stalled, error-rate, or a configured rule's name).")
@@ -150,33 +191,45 @@ struct SilenceCommand: ParsableCommand {
     var match: [String] = []
 
     @Option(name: .customLong("for"), help: ArgumentHelp("How long: 90s, 30m, 2h, 1d.", valueName: "duration"))
-    var duration: String
+    var duration: String?
+
+    @Option(name: .long, help: ArgumentHelp("Lift this silence now (its id, as `pipetop alerts` lists it).", valueName: "id"))
+    var expire: String?
 
     @Option(name: .long, help: "Why.")
     var comment: String?
 
     @OptionGroup var socketOptions: SocketOptions
 
-    /// "90s", "30m", "2h", "1d" or plain seconds.
-    static func seconds(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        if let u = text.last, let scale = units[u], let n = Double(text.dropLast()), n > 0 { return n * scale }
-        return Double(text).flatMap { $0 > 0 ? $0 : nil }
-    }
+    /// "90s", "30m", "2h", "1d", "1h30m" or plain seconds.
+    static func seconds(_ text: String) -> Double? { DurationText.seconds(text) }
 
     func validate() throws {
+        if expire != nil {
+            guard rule == nil && job == nil && match.isEmpty && duration == nil else {
+                throw ValidationError("--expire lifts a silence by its id; it takes no --rule, --job, --match or --for")
+            }
+            return
+        }
         if rule == nil && job == nil && match.isEmpty { throw ValidationError("name a --rule, a --job or a --match") }
+        guard let duration else { throw ValidationError("say for how long with --for, like --for 1h") }
         if Self.seconds(duration) == nil { throw ValidationError("--for takes a duration like 90s, 30m, 2h or 1d") }
         for m in match where !m.contains("=") { throw ValidationError("--match takes KEY=VALUE, not '\(m)'") }
     }
 
     func run() throws {
+        if let expire {
+            try EngineRequest.send(Event(job: Event.anyJob, .silence(.init(seconds: 0, by: userAtHost(), expire: expire))),
+                                   socket: socketOptions.resolved, command: "silence")
+            print("silence \(expire) lifted")
+            return
+        }
         var labels: [String: String] = [:]
         for m in match {
             let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
             labels[parts[0]] = parts.count > 1 ? parts[1] : ""
         }
-        let seconds = Self.seconds(duration)!
+        let seconds = Self.seconds(duration!)!
         var jobID = job
         if let job {
             let (state, _) = try StateReader.read(socket: socketOptions.resolved, db: ":memory:", command: "silence")

@@ -46,6 +46,15 @@ struct NextflowLogParser {
     var now: Double = Date().timeIntervalSince1970
     var live = false
 
+    /// Made once: a formatter made per line cost more than the rest of the line's reading.
+    private let stampFormat: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "MMM-dd HH:mm:ss.SSS yyyy"
+        return f
+    }()
+    private let year = Calendar.current.component(.year, from: Date())
+
     init(labels: [String: String] = [:]) { self.labels = labels }
 
     /// The events one more line of the log means.
@@ -56,7 +65,10 @@ struct NextflowLogParser {
             return []
         }
         var out = closeBlock()
-        if !live, let stamp { now = stamp }
+        if !live, let t = stampFormat.date(from: "\(stamp) \(year)")?.timeIntervalSince1970 {
+            // No year in the stamps: this year, or last year for a stamp ahead of the clock.
+            now = t <= Date().timeIntervalSince1970 + 86_400 ? t : stampFormat.date(from: "\(stamp) \(year - 1)")?.timeIntervalSince1970 ?? t
+        }
         if level == "ERROR" { block = [message]; return out }
         out += meaning(of: message)
         return out
@@ -191,9 +203,9 @@ struct NextflowLogParser {
 
     // MARK: - Line shapes
 
-    /// "Dec-02 03:40:01.123 [Task submitter] INFO  nextflow.Session - message" into its time,
-    /// level and message; nil for a line without a stamp (one under an error message).
-    static func split(_ line: String) -> (Double?, String, String)? {
+    /// "Dec-02 03:40:01.123 [Task submitter] INFO  nextflow.Session - message" into its stamp
+    /// (local time, no year), level and message; nil for a line without a stamp (one under an error message).
+    static func split(_ line: String) -> (String, String, String)? {
         guard line.count > 20, let sep = line.range(of: " - ") else { return nil }
         let head = line[..<sep.lowerBound]
         guard let open = head.firstIndex(of: "["), let close = head.firstIndex(of: "]"), open < close else { return nil }
@@ -201,17 +213,7 @@ struct NextflowLogParser {
         guard when.count == 19, when.dropFirst(3).first == "-" else { return nil }
         let rest = head[head.index(after: close)...].split(separator: " ")
         guard let level = rest.first, ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(level) else { return nil }
-        return (stamp(when), String(level), String(line[sep.upperBound...]))
-    }
-
-    /// "Dec-02 03:40:01.123", in local time, this year (last year when that is ahead of now).
-    static func stamp(_ text: String) -> Double? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "MMM-dd HH:mm:ss.SSS yyyy"
-        let year = Calendar.current.component(.year, from: Date())
-        guard let t = f.date(from: "\(text) \(year)")?.timeIntervalSince1970 else { return nil }
-        return t > Date().timeIntervalSince1970 + 86_400 ? f.date(from: "\(text) \(year - 1)")?.timeIntervalSince1970 : t
+        return (when, String(level), String(line[sep.upperBound...]))
     }
 
     /// "[a1/0024fd] Submitted process > QUANT (s1)" or "Re-submitted process > ...".

@@ -68,6 +68,8 @@ import Testing
         #expect(why(#"{"runName":"a","runId":"b"}"#) == "a weblog event has a runName, a runId and an event; this one has no event")
         #expect(why(#"{"runName":"a","runId":"b","event":"process_started"}"#) == "a process_started weblog event carries the task's trace; this one has none")
         #expect(why(#"{"runName":"a","runId":"b","event":"started","utcTime":"2018-10-07T11:42:08Z"}"#) == nil)
+        #expect(why(#"{"runName":"a\u001b[2J","runId":"b","event":"started"}"#) == "the runName of this weblog event holds control characters")
+        #expect(why(#"{"runName":"a","runId":"b","event":"process_started","trace":{"process":"P","tag":"\u0007"}}"#) == "the trace's tag of this weblog event holds control characters")
         #expect(try WeblogMessage.decode(Array(#"{"runName":"a","runId":"b","event":"started","utcTime":"2018-10-07T11:42:08Z"}"#.utf8)).time == 1_538_912_528)
         #expect(WeblogMessage.iso8601("2018-10-07T11:42:08.250Z") == 1_538_912_528.25)
         #expect(WeblogMessage.iso8601("2024-02-29T00:00:00Z") == 1_709_164_800)

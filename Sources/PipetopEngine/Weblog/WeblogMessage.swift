@@ -45,20 +45,36 @@ public struct WeblogMessage: Sendable, Equatable {
             guard let s = v[key].flatMap(WeblogTrace.text) else {
                 throw WeblogError("a weblog event has a runName, a runId and an event; this one has no \(key)")
             }
-            guard s.utf8.count <= 200 else { throw WeblogError("the \(key) of this weblog event is longer than 200 bytes") }
-            return s
+            return try checked(s, key, limit: 200)
         }
         let runName = try required("runName"), runId = try required("runId"), event = try required("event")
         var m = WeblogMessage(runName: runName, runId: runId, kind: .started)
         m.kind = Kind(rawValue: event)
         m.eventName = event
         if case .string(let t)? = v["utcTime"] { m.time = iso8601(t) }
-        if let t = v["trace"], case .object = t { m.trace = WeblogTrace(t) }
+        if let t = v["trace"], case .object = t {
+            let trace = WeblogTrace(t)
+            // They become a phase's and a step's ids: the limits of ids on the socket hold.
+            for (key, value) in [("process", trace.process), ("tag", trace.tag), ("name", trace.name)] {
+                if let value { _ = try checked(value, "trace's " + key, limit: EventDecoder.maxIdBytes) }
+            }
+            m.trace = trace
+        }
         if let md = v["metadata"], case .object = md { m.workflow = WeblogWorkflow(md) }
         if m.kind == .processSubmitted || m.kind == .processStarted || m.kind == .processCompleted, m.trace == nil {
             throw WeblogError("a \(event) weblog event carries the task's trace; this one has none")
         }
         return m
+    }
+
+    /// `s` when it can be an id: no control characters (it is printed on terminals), at most
+    /// `limit` bytes.
+    static func checked(_ s: String, _ key: String, limit: Int) throws(WeblogError) -> String {
+        if s.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }) {
+            throw WeblogError("the \(key) of this weblog event holds control characters")
+        }
+        guard s.utf8.count <= limit else { throw WeblogError("the \(key) of this weblog event is longer than \(limit) bytes") }
+        return s
     }
 
     /// "2018-10-07T11:42:08Z" (Nextflow's Const.ISO_8601_DATETIME_FORMAT, UTC), a fraction of

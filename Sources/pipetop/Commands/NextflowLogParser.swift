@@ -34,6 +34,8 @@ struct NextflowLogParser {
     private var done: [String: Int] = [:]
     private var failed: [String: Int] = [:]
     private var failures: [String: [String]] = [:]
+    /// Tasks counted done (a task that exited 0 can still fail: missing outputs).
+    private var doneTasks: Set<String> = []
     /// Tasks that ended with an error, until the log says what Nextflow does about it.
     private var pendingFailure: [String: (phase: String, step: String, exit: String?)] = [:]
     private var abortCause: String?
@@ -85,6 +87,7 @@ struct NextflowLogParser {
             return []
         }
         if let name = Self.submitted(m) { return submit(name.task, retried: name.retried) }
+        if let name = Self.cached(m) { return submit(name, retried: false, cached: true) }
         if m.hasPrefix("Task completed > TaskHandler[") || m.hasPrefix("Task timed-out > TaskHandler[") { return taskEnded(m) }
         if m.contains("] NOTE: "), m.contains(" -- Execution is retried") || m.hasSuffix(" -- Error is ignored") { return note(m) }
         if let v = Self.after("Session aborted -- Cause: ", in: m) { abortCause = abortCause ?? v; return [] }
@@ -110,7 +113,7 @@ struct NextflowLogParser {
         return [event(.jobStart(s))]
     }
 
-    private mutating func submit(_ task: String, retried: Bool) -> [Event] {
+    private mutating func submit(_ task: String, retried: Bool, cached: Bool = false) -> [Event] {
         guard started else { return [] }
         let (phase, step) = Self.phaseAndStep(task)
         var out: [Event] = []
@@ -120,6 +123,14 @@ struct NextflowLogParser {
             out.append(event(.phaseStart(.init(phase: phase, total: 1))))
         } else if seen[phase]!.insert(step).inserted {
             out.append(event(.progress(.init(phase: phase, total: seen[phase]!.count))))
+        }
+        if cached {
+            // A -resume found its result: done without running.
+            doneTasks.insert(task)
+            done[phase, default: 0] += 1
+            out.append(event(.step(.init(phase: phase, step: step, state: .done, detail: "cached"))))
+            out.append(event(.progress(.init(phase: phase, done: done[phase]!))))
+            return out
         }
         out.append(event(.step(.init(phase: phase, step: step, state: .running, detail: retried ? "submitted again (a retry)" : "submitted"))))
         return out
@@ -134,6 +145,7 @@ struct NextflowLogParser {
         let exit = f["exit"].flatMap { $0 == "-" ? nil : "exit \($0)" }
         if f["exit"] == "0" && (f["error"] ?? "-") == "-" && !m.hasPrefix("Task timed-out") {
             done[phase, default: 0] += 1
+            doneTasks.insert(name)
             return [event(.step(.init(phase: phase, step: step, state: .done, detail: "exit 0"))),
                     event(.progress(.init(phase: phase, done: done[phase]!)))]
         }
@@ -170,9 +182,12 @@ struct NextflowLogParser {
             let (phase, step) = pendingFailure.removeValue(forKey: name).map { ($0.phase, $0.step) } ?? Self.phaseAndStep(name)
             failed[phase, default: 0] += 1
             failures[phase, default: []].append(step)
+            // It exited 0 and was counted done, but Nextflow failed it (an output missing).
+            let wasDone = doneTasks.remove(name) != nil
+            if wasDone { done[phase, default: 1] -= 1 }
             let cause = Self.cause(in: lines)
             return [event(.step(.init(phase: phase, step: step, state: .failed, detail: cause ?? "failed"))),
-                    event(.progress(.init(phase: phase, failed: failed[phase]!))),
+                    event(.progress(.init(phase: phase, done: wasDone ? done[phase] : nil, failed: failed[phase]!))),
                     event(.log(.init(level: .error, message: text, phase: phase)))]
         }
         return [event(.log(.init(level: .error, message: text)))]
@@ -223,6 +238,12 @@ struct NextflowLogParser {
         if let t = after("Submitted process > ", in: rest) { return (t, false) }
         if let t = after("Re-submitted process > ", in: rest) { return (t, true) }
         return nil
+    }
+
+    /// "[a1/0024fd] Cached process > QUANT (s1)" (TaskProcessor, a -resume).
+    static func cached(_ m: String) -> String? {
+        guard m.hasPrefix("["), let close = m.firstIndex(of: "]") else { return nil }
+        return after("Cached process > ", in: m[m.index(after: close)...].trimmingCharacters(in: .whitespaces))
     }
 
     /// "QUANT (s1)" → phase QUANT, step s1 (a tag or an index: the log does not say which);

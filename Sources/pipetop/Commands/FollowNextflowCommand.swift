@@ -13,9 +13,9 @@ struct FollowNextflowCommand: ParsableCommand {
         commandName: "nextflow",
         abstract: "Follow a Nextflow run in DIR (default: here) from its .nextflow.log, until it ends.",
         discussion: """
-        Reads DIR/.nextflow.log, the run going (or, when the last run has ended, waits for the next). The run is a job named by Nextflow's run name, processes become phases as their first task is submitted, tasks become steps (named by the text in the task's parentheses: its tag, or its index), retried and ignored failures are told as warnings, a task that fails for good fails its phase with Nextflow's error, and the job ends as the log says. The Nextflow process running in DIR is watched and sampled.
+        Reads DIR/.nextflow.log, the run going (or, when the last run has ended, waits for the next). The run is a job named by Nextflow's run name, processes become phases as their first task is submitted, tasks become steps (named by the text in the task's parentheses: its tag, or its index), a -resume's cached tasks are done, retried and ignored failures are told as warnings, a task that fails for good fails its phase with Nextflow's error, and the job ends as the log says. The Nextflow process running in DIR is watched and sampled.
 
-        The log cannot show: a process's total before all its tasks are submitted (a phase's total is the tasks seen so far), a task's own CPU and memory (they are in the trace file and the weblog), cached tasks of a -resume, or whether a task name's parentheses hold a tag or an index. For all of that, run Nextflow with -with-weblog and pipetop daemon --weblog; see docs/INTEGRATIONS.md.
+        The log cannot show: a process's total before all its tasks are submitted (a phase's total is the tasks seen so far), a task's own CPU and memory (they are in the trace file and the weblog), or whether a task name's parentheses hold a tag or an index. For all of that, run Nextflow with -with-weblog and pipetop daemon --weblog; see docs/INTEGRATIONS.md.
         """
     )
 

@@ -71,6 +71,9 @@ import Testing
         #expect(why(#"{"runName":"a\u001b[2J","runId":"b","event":"started"}"#) == "the runName of this weblog event holds control characters")
         #expect(why(#"{"runName":"a","runId":"b","event":"process_started","trace":{"process":"P","tag":"\u0007"}}"#) == "the trace's tag of this weblog event holds control characters")
         #expect(try WeblogMessage.decode(Array(#"{"runName":"a","runId":"b","event":"started","utcTime":"2018-10-07T11:42:08Z"}"#.utf8)).time == 1_538_912_528)
+        // Nextflow writes each character's low byte (DataOutputStream.writeBytes): Latin-1.
+        let zurich = Array(#"{"runName":"a","runId":"b","event":"process_started","trace":{"process":"P","tag":"Z"#.utf8) + [0xFC] + Array(#"rich"}}"#.utf8)
+        #expect(try WeblogMessage.decode(zurich).trace?.tag == "Zürich")
         #expect(WeblogMessage.iso8601("2018-10-07T11:42:08.250Z") == 1_538_912_528.25)
         #expect(WeblogMessage.iso8601("2024-02-29T00:00:00Z") == 1_709_164_800)
         #expect(WeblogMessage.iso8601("2018-10-07 11:42:08") == nil)

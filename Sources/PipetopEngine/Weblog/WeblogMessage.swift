@@ -36,7 +36,14 @@ public struct WeblogMessage: Sendable, Equatable {
         do {
             v = try JSONParser.parse(bytes)
         } catch {
-            throw WeblogError("the body is not JSON: \(error.message) at byte \(error.column); pipetop takes Nextflow's weblog events here")
+            // Nextflow's SimpleHttpClient sends the body with DataOutputStream.writeBytes, which
+            // keeps the low byte of each character: "ü" arrives as 0xFC, not UTF-8. Read as
+            // Latin-1, such a body is what Nextflow meant for every character up to U+00FF.
+            let latin1 = String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+            guard bytes.contains(where: { $0 >= 0x80 }), let again = try? JSONParser.parse(Array(latin1.utf8)) else {
+                throw WeblogError("the body is not JSON: \(error.message) at byte \(error.column); pipetop takes Nextflow's weblog events here")
+            }
+            v = again
         }
         guard case .object = v else {
             throw WeblogError("a weblog event is a JSON object with runName, runId and event; this body is a JSON \(v.typeName)")

@@ -148,6 +148,15 @@ struct WeblogTests {
         #expect(try engineState(d.sock) { $0.jobs.values.contains { $0.name == "after_all" } }?.jobs.values.contains { $0.name == "after_all" } == true)
     }
 
+    @Test func aBadAddressIsRefusedInASentence() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try runPipetop(["daemon", "--socket", dir + "/d.sock", "--weblog", "nine"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("pipetop daemon: --weblog wants HOST:PORT or PORT, e.g. 127.0.0.1:9464 or 9464 (got nine)"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/d.sock"), "the engine stopped and took its socket away")
+    }
+
     @Test func metricsAndWeblogShareOnePort() throws {
         let d = try WeblogDaemon(metricsToo: true)
         var nf = NextflowWeblog(runName: "shared_port")

@@ -150,20 +150,20 @@ public struct WeblogRun: Sendable {
                 // Not a failure: Nextflow runs the task again (a new task_id, the same step).
                 let why = "attempt \(attempt) failed" + (exit.map { " (\($0))" } ?? "") + "; Nextflow retries it"
                 emit(.step(.init(phase: phase, step: step, state: .running, detail: why)))
-                emit(.log(.init(level: .warn, message: "\(phase) \(step): \(why)", phase: phase)))
+                emit(.log(.init(level: .warn, message: "\(step): \(why)", phase: phase)))
             case "IGNORE":
                 tally.failed += 1
                 let why = "failed" + (exit.map { " (\($0))" } ?? "") + "; ignored (errorStrategy 'ignore')"
                 emit(.step(.init(phase: phase, step: step, state: .failed, detail: why)))
                 emit(.progress(.init(phase: phase, failed: tally.failed)))
-                emit(.log(.init(level: .warn, message: "\(phase) \(step) \(why)", phase: phase)))
+                emit(.log(.init(level: .warn, message: "\(step) \(why)", phase: phase)))
             default:
                 tally.failed += 1
                 tally.failures.append(step)
                 let why = "failed" + (exit.map { " (\($0))" } ?? "") + (attempt > 1 ? " on attempt \(attempt)" : "")
                 emit(.step(.init(phase: phase, step: step, state: .failed, detail: why)))
                 emit(.progress(.init(phase: phase, failed: tally.failed)))
-                emit(.log(.init(level: .error, message: "\(phase) \(step) \(why)", phase: phase)))
+                emit(.log(.init(level: .error, message: "\(step) \(why)", phase: phase)))
             }
         case "ABORTED":
             // Killed because the run stopped: not this task's failure.

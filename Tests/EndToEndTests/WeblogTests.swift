@@ -148,6 +148,28 @@ struct WeblogTests {
         #expect(try engineState(d.sock) { $0.jobs.values.contains { $0.name == "after_all" } }?.jobs.values.contains { $0.name == "after_all" } == true)
     }
 
+    @Test func aRunGoesOnIntoTheSameJobAfterTheEngineRestarts() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/d.sock", port = try freePort()
+        let args = ["--sample-interval", "0", "--db", dir + "/d.db", "--weblog", "\(port)"]
+        var nf = NextflowWeblog(runName: "steady_lamarr")
+        let first = try startDaemon(sock, args)
+        _ = poll(seconds: 10) { acceptsConnections(port: port) }
+        try post([nf.started(), nf.submitted(1, "QUANT", "s1"), nf.submitted(2, "QUANT", "s2"), nf.completed(1, "QUANT", "s1")], to: port)
+        first.terminate()
+        first.waitUntilExit()
+        let second = try startDaemon(sock, args)
+        defer { second.terminate(); second.waitUntilExit() }
+        _ = poll(seconds: 10) { acceptsConnections(port: port) }
+        try post([nf.completed(2, "QUANT", "s2"), nf.finished(success: true)], to: port)
+        let id = WeblogRun.jobID(runName: "steady_lamarr", runId: nf.runId)
+        let job = try #require(try engineState(sock) { $0[job: id]?.state.isTerminal == true }?[job: id])
+        #expect(job.state == .completed)
+        let quant = try #require(job.phase("QUANT"))
+        #expect(quant.done == 2 && quant.total == 2 && quant.state == .done, "\(quant.done)/\(quant.total ?? -1) \(quant.state)")
+    }
+
     @Test func aBadAddressIsRefusedInASentence() throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

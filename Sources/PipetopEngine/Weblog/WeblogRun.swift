@@ -19,7 +19,7 @@ public struct WeblogRun: Sendable {
 
     private struct Tally: Sendable {
         var steps: Set<String> = []
-        /// Tasks counted before an engine restart (their names are not kept).
+        /// Tasks counted before an engine restart whose names the engine no longer lists.
         var seenBefore = 0
         var seen: Int { seenBefore + steps.count }
         var done = 0
@@ -54,7 +54,9 @@ public struct WeblogRun: Sendable {
             var t = Tally()
             t.done = p.done
             t.failed = p.failed
-            t.seenBefore = p.total ?? (p.done + p.failed)
+            // The steps the engine still lists by name; the rest (done steps it folded) by count.
+            t.steps = Set(p.steps.items.map(\.id))
+            t.seenBefore = max(0, (p.total ?? (p.done + p.failed)) - t.steps.count)
             tallies[p.id] = t
         }
     }

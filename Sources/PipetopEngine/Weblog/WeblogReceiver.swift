@@ -43,7 +43,7 @@ public final class WeblogReceiver: HTTPService, Sendable {
             let id = WeblogRun.jobID(runName: message.runName, runId: message.runId)
             var run = runs[id] ?? {
                 var r = WeblogRun(runName: message.runName, runId: message.runId)
-                if let known = engine.snapshot().state[job: id], !known.state.isTerminal { r.resume(from: known) }
+                if let known = engine.snapshot().state[job: id] { r.resume(from: known) }
                 return r
             }()
             let events = run.events(for: message)

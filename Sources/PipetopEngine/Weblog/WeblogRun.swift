@@ -49,6 +49,8 @@ public struct WeblogRun: Sendable {
     /// so this mapping's memory is gone): its phases and their counts go on from there.
     public mutating func resume(from job: Job) {
         announced = true
+        // A run name is never used again: a late event of a run that ended starts nothing.
+        if job.state.isTerminal { ended = true; return }
         for p in job.phases where tallies[p.id] == nil {
             order.append(p.id)
             var t = Tally()
@@ -142,6 +144,8 @@ public struct WeblogRun: Sendable {
 
     private mutating func completed(_ t: WeblogTrace, emit: (Event.Body) -> Void) {
         let (phase, step) = see(t, emit: emit)
+        // A task ends once (a retry is a new task_id): only running tasks are remembered.
+        if let id = t.taskID { tasks[id] = nil }
         var tally = tallies[phase]!
         let attempt = t.attempt ?? 1
         let exit = Self.exitText(t)

@@ -219,7 +219,7 @@ public struct WeblogRun: Sendable {
         return "exit \(e)"
     }
 
-    /// "exit 0 · 12.3s · 98% CPU · 1.2 GB peak RSS": a finished task's trace in a line.
+    /// "exit 0 · 1m04s · 187% CPU · 1.2GiB peak RSS": a finished task's trace in a line.
     static func figures(_ t: WeblogTrace, exit: String?) -> String {
         var parts: [String] = []
         if let exit { parts.append(exit) }

@@ -15,8 +15,11 @@ struct DaemonCommand: ParsableCommand {
           pipetop daemon
           pipetop daemon --socket /tmp/ci-pipetop.sock &
           pipetop daemon --allow-group pipeline --socket /srv/pipetop/pipetop.sock
+          pipetop daemon --metrics 9464 --weblog 9464
 
         Only the engine's user (and root) may use it; --allow-group lets one group's members in.
+
+        --metrics and --weblog given the same address share one HTTP listener (write it the same way in both); different addresses are two listeners. Anyone who can reach the weblog's port can create jobs: it listens on 127.0.0.1 unless told otherwise (docs/SECURITY.md).
         """)
 
     @OptionGroup var socketOptions: SocketOptions
@@ -24,6 +27,9 @@ struct DaemonCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics. A bare port (9464) listens on 127.0.0.1 only; write a host (0.0.0.0:9464) to listen beyond loopback.", valueName: "[host:]port"))
     var metrics: String?
+
+    @Option(name: .long, help: ArgumentHelp("Take Nextflow's weblog at http://HOST:PORT/ (`nextflow run main.nf -with-weblog http://127.0.0.1:PORT`): each run becomes a job, its processes phases, its tasks steps. A bare port listens on 127.0.0.1 only.", valueName: "[host:]port"))
+    var weblog: String?
 
     @Option(name: .customLong("metrics-textfile"), help: ArgumentHelp("Write the same metrics to this file every 15 s, atomically (node_exporter's textfile collector).", valueName: "path"))
     var metricsTextfile: String?
@@ -39,27 +45,14 @@ struct DaemonCommand: ParsableCommand {
         } catch {
             throw CLIError("pipetop daemon: \(ErrorText.sentence(error))")
         }
-        var exporter: MetricsServer?
-        if metrics != nil || metricsTextfile != nil {
-            let m = MetricsServer(engine: server.engine, hub: server.hub)
-            do {
-                if let metrics {
-                    do { try m.listen(metrics) } catch {
-                        throw CLIError("pipetop daemon: --metrics \(metrics): \(ErrorText.sentence(error))")
-                    }
-                }
-                if let metricsTextfile {
-                    do { try m.writeTextfile(metricsTextfile) } catch {
-                        throw CLIError("pipetop daemon: --metrics-textfile cannot write \(metricsTextfile): \(ErrorText.sentence(error))")
-                    }
-                }
-            } catch {
-                server.stop()
-                throw error as? CLIError ?? CLIError("pipetop daemon: --metrics: \(ErrorText.sentence(error))")
-            }
-            exporter = m
+        let http: HTTPServices
+        do {
+            http = try HTTPServices.start(engine: server.engine, hub: server.hub, metrics: metrics, weblog: weblog, textfile: metricsTextfile)
+        } catch {
+            server.stop()
+            throw error
         }
-        defer { exporter?.stop() }
+        defer { http.stop() }
         print("pipetop engine \(pipetopVersion) listening on \(path)")
         fflush(nil)
         let done = DispatchSemaphore(value: 0)

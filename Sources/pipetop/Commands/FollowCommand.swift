@@ -5,6 +5,6 @@ struct FollowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "follow",
         abstract: "Report a workflow run already going, from the tool's own log (no flag needed in the run).",
-        subcommands: [FollowSnakemakeCommand.self]
+        subcommands: [FollowSnakemakeCommand.self, FollowNextflowCommand.self]
     )
 }

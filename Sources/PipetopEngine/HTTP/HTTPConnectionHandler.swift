@@ -1,0 +1,85 @@
+import NIOCore
+import NIOHTTP1
+
+/// One client of an `HTTPListener`: reads a request (its body up to the cap), has the
+/// listener's services answer it, and writes the answer before reading the next one.
+final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    let listener: HTTPListener
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    /// The body went past the cap: the rest of the request is dropped and 413 answered.
+    private var tooLarge = false
+    /// An answer is still on its way: the client has not read it yet.
+    private var answering = false
+
+    init(listener: HTTPListener) { self.listener = listener }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body.clear()
+            // A declared length past the cap is refused before a byte of it is read.
+            if let n = h.headers.first(name: "content-length").flatMap(Int.init), n > HTTPListener.maxBodyBytes {
+                refuseTooLarge(h, context: context)
+            }
+        case .body(var part):
+            guard !tooLarge, let h = head else { return }
+            if body.readableBytes + part.readableBytes > HTTPListener.maxBodyBytes {
+                refuseTooLarge(h, context: context)
+                return
+            }
+            body.writeBuffer(&part)
+        case .end:
+            guard !tooLarge, let h = head else { return }
+            head = nil
+            // A new request before the last answer was taken: a client that asks and does
+            // not read would make the server queue answers for ever.
+            guard !answering else { context.close(promise: nil); return }
+            let request = HTTPRequest(method: h.method, uri: h.uri, headers: h.headers, body: body)
+            body = ByteBuffer()
+            write(listener.answer(request), for: h, keepAlive: h.isKeepAlive, context: context)
+        }
+    }
+
+    private func refuseTooLarge(_ h: HTTPRequestHead, context: ChannelHandlerContext) {
+        tooLarge = true
+        body = ByteBuffer()
+        let answer = HTTPAnswer.text(.payloadTooLarge, "the request body is larger than pipetop takes (\(HTTPListener.maxBodyBytes) bytes)")
+        // The rest of the body is never read: the connection ends with this answer.
+        write(answer, for: h, keepAlive: false, context: context)
+    }
+
+    private func write(_ answer: HTTPAnswer, for h: HTTPRequestHead, keepAlive keep: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: answer.contentType)
+        headers.add(name: "Content-Length", value: "\(answer.body.readableBytes)")
+        headers.add(name: "Connection", value: keep ? "keep-alive" : "close")
+        answering = true
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: answer.status, headers: headers))), promise: nil)
+        if answer.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil) }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let timeout = context.eventLoop.scheduleTask(in: .seconds(HTTPListener.writeSeconds)) {
+            loopBound.value.1.close(promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { result in
+            timeout.cancel()
+            let (handler, context) = loopBound.value
+            handler.answering = false
+            if !keep || (try? result.get()) == nil { context.close(promise: nil); return }
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil); return }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

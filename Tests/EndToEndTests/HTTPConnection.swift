@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A plain HTTP/1.1 client over one TCP connection to 127.0.0.1 (kept alive between
+/// requests), to see what a server answers and whether the connection still serves after.
+final class HTTPConnection {
+    let fd: Int32
+
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard rc == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends a request; `body` goes with a Content-Length unless `declaredLength` says otherwise.
+    func send(_ method: String, _ path: String, body: [UInt8] = [], declaredLength: Int? = nil) {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: Nextflow/26.08.0\r\n"
+        head += "Content-Type: application/json\r\nContent-Length: \(declaredLength ?? body.count)\r\n\r\n"
+        let bytes = Array(head.utf8) + body
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            off += n
+        }
+    }
+
+    /// The next whole answer (status, body), or nil when the server closed or said nothing
+    /// within `seconds`.
+    func answer(within seconds: Double = 10) -> (status: Int, body: String)? {
+        var got = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let text = String(decoding: got, as: UTF8.self)
+            if let end = text.range(of: "\r\n\r\n") {
+                let head = text[..<end.lowerBound]
+                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                let body = Array(text[end.upperBound...].utf8)
+                if body.count >= length, let status = head.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+                    return (status, String(decoding: body.prefix(length), as: UTF8.self))
+                }
+            }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) >= 0 else { return nil }
+            if p.revents == 0 { continue }
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { return nil }
+            got += buf[0..<n]
+        }
+        return nil
+    }
+
+    /// One request and its answer.
+    func post(_ path: String, _ body: String) -> (status: Int, body: String)? {
+        send("POST", path, body: Array(body.utf8))
+        return answer()
+    }
+}

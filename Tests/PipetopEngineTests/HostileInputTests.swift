@@ -155,7 +155,9 @@ struct HostileInputTests {
         s.ok(p + #""done":9007199254740992}"#)
         s.bad(p + #""inc":1}"#, "inc 1 takes done out of range")
         s.bad(p + #""inc":-9007199254740993}"#, "is too large")
-        s.ok(p + #""done":5,"total":0}"#)
+        // Back down: refused (two producers on one id?), unless the count says it starts again.
+        s.bad(p + #""done":5,"total":0}"#, "done 5 is below phase 'a''s done 9007199254740992: counts do not go backwards")
+        s.ok(p + #""done":5,"total":0,"reset":true}"#)
         s.ok(#"{"type":"metric","job":"j","name":"m","value":-1.7976931348623157e308}"#)
         try run(s, on: c)
         let job = try #require(e.engine.snapshot().state[job: "j"])

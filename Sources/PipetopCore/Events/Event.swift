@@ -130,8 +130,13 @@ public struct Event: Sendable, Equatable {
         public var failed: Int?
         public var skipped: Int?
         public var total: Int?
-        public init(phase: String, done: Int? = nil, inc: Int? = nil, failed: Int? = nil, skipped: Int? = nil, total: Int? = nil) {
+        /// The counts start again (a producer that restarted from zero): absolute counts lower
+        /// than the phase's are taken instead of refused.
+        public var reset = false
+        public init(phase: String, done: Int? = nil, inc: Int? = nil, failed: Int? = nil, skipped: Int? = nil, total: Int? = nil,
+                    reset: Bool = false) {
             self.phase = phase; self.done = done; self.inc = inc; self.failed = failed; self.skipped = skipped; self.total = total
+            self.reset = reset
         }
     }
 

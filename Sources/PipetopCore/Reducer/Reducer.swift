@@ -173,7 +173,8 @@ extension PipelineState {
               t - (est.eta?.refreshedAt ?? -.infinity) < ETATrack.refreshEvery else { return false }
         switch body {
         case .progress(let e):
-            guard !(est.errorTrail?.isDue(at: t) ?? true) else { return false }
+            guard !(est.errorTrail?.isDue(at: t) ?? true), !e.reset else { return false }
+            try Self.refuseBackwards(e, job.phases[i])
             let done = try Self.newDone(e, from: job.phases[i].done)
             let c = job.phases[i].count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
             est.counted(phase, hint: i, worked: c.worked, total: c.total, fraction: c.fraction, since: c.start, activeTime: job.activeTime(t))
@@ -425,6 +426,12 @@ extension PipelineState {
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); progress after phase.end is refused")
             }
             if p.state == .pending { startImplicitly(&p, &est, in: job, at: t) }
+            if e.reset {
+                // A count that starts again: the rate learnt from the old one no longer holds.
+                est.reset(p.id)
+            } else {
+                try Self.refuseBackwards(e, p)
+            }
             let done = try Self.newDone(e, from: p.done)
             let c = p.count(done: done, failed: e.failed, skipped: e.skipped, total: e.total)
             est.counted(p.id, hint: i, worked: c.worked, total: c.total, fraction: c.fraction, since: c.start, activeTime: job.activeTime(t))
@@ -561,6 +568,15 @@ extension PipelineState {
     }
 
     /// The count a progress event leaves: its `done`, or the current one moved by `inc`.
+    /// Absolute counts below the phase's: most likely two producers on one job id, each
+    /// with its own count. Refused, naming the count, unless the event says `reset`.
+    private static func refuseBackwards(_ e: Event.Progress, _ p: Phase) throws(ApplyError) {
+        for (name, new, now) in [("done", e.done, p.done), ("failed", e.failed, p.failed), ("skipped", e.skipped, p.skipped)] {
+            guard let new, new < now, !(name == "done" && e.inc != nil) else { continue }
+            throw ApplyError("\(name) \(new) is below phase '\(p.id)''s \(name) \(now): counts do not go backwards (two producers on one job id?); send \"reset\":true to start the count again")
+        }
+    }
+
     private static func newDone(_ e: Event.Progress, from current: Int) throws(ApplyError) -> Int {
         guard let inc = e.inc else { return e.done ?? current }
         let (sum, overflow) = (e.done ?? current).addingReportingOverflow(inc)

@@ -103,7 +103,8 @@ public enum EventDecoder {
                                        // Not abs(v): it traps on Int.min.
                                        guard v >= -Fields.maxCount && v <= Fields.maxCount else { throw WireError("field 'inc' is too large (at most \(Fields.maxCount))") }
                                        return v }, failed: try f.optionalCount("failed"),
-                                   skipped: try f.optionalCount("skipped"), total: try f.optionalCount("total"))
+                                   skipped: try f.optionalCount("skipped"), total: try f.optionalCount("total"),
+                                   reset: try f.optionalBool("reset") ?? false)
             if p.done == nil && p.inc == nil && p.failed == nil && p.skipped == nil && p.total == nil {
                 throw WireError("progress needs at least one of done, inc, failed, skipped, total")
             }

@@ -31,6 +31,7 @@ public enum EventEncoder {
         case .progress(let p):
             put("phase", p.phase); put("done", p.done); put("inc", p.inc)
             put("failed", p.failed); put("skipped", p.skipped); put("total", p.total)
+            if p.reset { m.append(("reset", .bool(true))) }
         case .step(let s):
             put("phase", s.phase); put("step", s.step); put("state", s.state.rawValue); put("detail", s.detail)
         case .phaseEnd(let p):

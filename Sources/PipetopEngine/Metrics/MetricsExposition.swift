@@ -1,5 +1,6 @@
 import Foundation
 import PipetopCore
+import PipetopWire
 
 /// The engine's state in Prometheus' text exposition format (version 0.0.4).
 ///
@@ -12,8 +13,10 @@ public enum MetricsExposition {
         public var applied: UInt64
         public var refused: UInt64
         public var subscribers: Int
-        public init(applied: UInt64, refused: UInt64, subscribers: Int) {
-            self.applied = applied; self.refused = refused; self.subscribers = subscribers
+        /// The engine's own health (nil: not known, left out).
+        public var health: EngineHealth?
+        public init(applied: UInt64, refused: UInt64, subscribers: Int, health: EngineHealth? = nil) {
+            self.applied = applied; self.refused = refused; self.subscribers = subscribers; self.health = health
         }
     }
 
@@ -97,6 +100,18 @@ public enum MetricsExposition {
         family("pipetop_engine_jobs", "gauge", "Jobs the engine knows, by state.", JobState.allCases.map { st in
             ([("state", st.rawValue)], Double(jobs.filter { $0.state == st }.count))
         })
+        if let h = counters.health {
+            family("pipetop_engine_health", "gauge", "The engine's health: 0 healthy, 1 degraded, 2 unhealthy (`pipetop status` says why).",
+                   [([], Double(h.status.code))])
+            family("pipetop_engine_health_check", "gauge", "Each check of the engine's health: 0 healthy, 1 degraded, 2 unhealthy.",
+                   EngineHealth.checks.map { ([("check", $0)], Double(h.status(of: $0).code)) })
+            family("pipetop_engine_info", "gauge", "Always 1; the engine's version as a label.", [([("version", h.version)], 1)])
+            family("pipetop_engine_uptime_seconds", "gauge", "Seconds since the engine started.", [([], h.uptimeS)])
+            family("pipetop_engine_journal_backlog", "gauge", "Events applied but not yet written to the database.",
+                   [([], Double(h.database.backlog))])
+            family("pipetop_engine_jobs_waiting_longest_seconds", "gauge", "The longest wait of a queued (pending) job.",
+                   h.queue.longestWaitS.map { [([], $0)] } ?? [])
+        }
         return out
     }
 

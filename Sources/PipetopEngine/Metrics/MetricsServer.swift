@@ -70,7 +70,7 @@ public final class MetricsServer: @unchecked Sendable {
         let c = engine.counters
         // Figures only: no steps, timelines or logs.
         let board = BoardProjector.board(state, now: engine.clock.now(), options: BoardOptions(timelinePoints: 0, logLines: 0))
-        return MetricsExposition.text(board, counters: .init(applied: c.applied, refused: c.refused, subscribers: hub?.count ?? 0))
+        return MetricsExposition.text(board, counters: .init(applied: c.applied, refused: c.refused, subscribers: hub?.count ?? 0, health: engine.health()))
     }
 
     /// Listens on `host:port` ("127.0.0.1:9464", "[::1]:9464", "0.0.0.0:9464" for every

@@ -23,6 +23,7 @@ public enum EventEncoder {
                 m.append(("labels", .object(s.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
             }
             if !s.rules.isEmpty { m.append(("rules", .array(s.rules.map(rule)))) }
+            if s.queued { put("state", "pending") }
         case .phaseStart(let s):
             put("phase", s.phase); put("name", s.name); put("total", s.total); put("unit", s.unit)
             if s.implicit { m.append(("implicit", .bool(true))) }

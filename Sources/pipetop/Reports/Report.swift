@@ -36,6 +36,8 @@ enum Report {
                          ("value", .double(x.value)), ("at", .string(iso(x.at)))])
             })),
         ]
+        // Queued jobs only (`job.start` with state pending): how long it waited, or waits, to run.
+        if let w = j.waited(at: b.at) { m.append(("waited_s", .double(round3(w)))) }
         if let r = j.resources {
             m.append(("resources", .object([
                 ("cpu_seconds", .double(round3(r.cpuSeconds))), ("peak_rss_bytes", .int(r.peakRSS)),

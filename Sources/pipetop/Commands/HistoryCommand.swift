@@ -62,6 +62,8 @@ struct HistoryCommand: ParsableCommand {
             throw CLIError("pipetop history: no runs started " + [from.map { "since \(Report.iso($0))" }, to.map { "before \(Report.iso($0))" }]
                 .compactMap { $0 }.joined(separator: " and "))
         }
+        // The sparkline's blocks where the locale can show them (as the dashboard decides).
+        setlocale(LC_ALL, "")
         print(HistoryReport.text(stats, ascii: !localeIsUTF8(), listRuns: !statsOnly), terminator: "")
     }
 }

@@ -59,6 +59,19 @@ struct HistoryStatisticsTests {
         // load: 9.9 ... 198 s in the completed runs, failed in two.
         #expect(phases[1]["done"] == .int(20) && phases[1]["failed"] == .int(2) && phases[1]["success_rate"] == .double(0.9091))
         #expect(stats(phases[1]["duration_s"]) == ["count": 20, "avg": 103.95, "min": 9.9, "max": 198, "p50": 99, "p95": 188.1, "p99": 198])
+        // Valid against the JSON Schema in docs/REPORTS.md ("## History"), with Python's jsonschema.
+        let dir = try scratchDir()
+        try r.out.write(toFile: dir + "/h.json", atomically: false, encoding: .utf8)
+        let doc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/REPORTS.md").path
+        let script = """
+        import json, re, sys, jsonschema
+        doc = open(sys.argv[1]).read().split("\\n## History\\n", 1)[1]
+        schema = json.loads(re.search(r"```json\\n(.*?)\\n```", doc, re.S).group(1))
+        jsonschema.validate(json.load(open(sys.argv[2])), schema)
+        print("valid")
+        """
+        let checked = try runProcess("/usr/bin/env", ["python3", "-c", script, doc, dir + "/h.json"])
+        #expect(checked.out.contains("valid"), "\(checked.err)")
         guard case .array(let runs)? = etl["history"] else { Issue.record("no runs"); return }
         #expect(runs.count == 22 && runs.first?["job"] == .string("etl-1") && runs.first?["duration_s"] == .double(10))
 

@@ -24,9 +24,10 @@ extension EngineHealth {
             out.append(Reason(check: "database", status: .unhealthy, message: "events are being refused: the database \(db.path ?? "") "
                 + "cannot be written (\(db.error ?? "no reason given")) and \(db.backlog) events already wait in memory, the limit"))
         } else if !db.writable {
+            let one = db.backlog == 1
             out.append(Reason(check: "database", status: .degraded, message: "the database \(db.path ?? "") cannot be written "
-                + "(\(db.error ?? "no reason given")); \(db.backlog) event\(db.backlog == 1 ? "" : "s") wait in memory (up to "
-                + "\(db.backlogLimit)) and are written when it can be, but are lost if the engine stops before then"))
+                + "(\(db.error ?? "no reason given")); \(db.backlog) event\(one ? " waits" : "s wait") in memory (up to "
+                + "\(db.backlogLimit)) and \(one ? "is" : "are") written when it can be, but \(one ? "is" : "are") lost if the engine stops before then"))
         } else if db.backlog > backlogWarning {
             out.append(Reason(check: "journal", status: .degraded, message: "the journal is behind: \(db.backlog) events wait to be "
                 + "written to \(db.path ?? "the database") (more than \(backlogWarning)); the disk is slower than the events arrive"))

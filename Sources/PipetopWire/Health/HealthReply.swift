@@ -11,7 +11,9 @@ public enum HealthReply {
         guard case .object(var members) = (try? JSONValueEncoder.encode(h)) ?? .object([]) else { return .object([]) }
         // Jobs by state in the state machine's order (a dictionary has none).
         if let i = members.firstIndex(where: { $0.0 == "jobs" }) {
-            members[i].1 = .object(JobState.allCases.map { ($0.rawValue, JSONValue.int(h.jobs[$0.rawValue] ?? 0)) })
+            let known = JobState.allCases.map(\.rawValue)
+            members[i].1 = .object((known.filter { h.jobs[$0] != nil } + h.jobs.keys.filter { !known.contains($0) }.sorted())
+                .map { ($0, JSONValue.int(h.jobs[$0]!)) })
         }
         return .object((type ? [("type", JSONValue.string("health"))] : []) + members)
     }

@@ -60,6 +60,26 @@ struct StatusEndToEndTests {
     }
 }
 
+/// A webhook nobody answers: its notifications keep failing, and `status` says so (degraded).
+@Suite("pipetop status with a failing notifier", .serialized)
+struct StatusNotifierTests {
+    @Test func aTargetThatKeepsFailingIsDegradedAndNamed() throws {
+        let port = try freePort()  // nothing listens there: every attempt is refused
+        let d = try NotifyTests.ConfiguredDaemon { _ in "[[notify]]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:\(port)/hook\"\ntimeout = 2\nattempts = 10\nmin_severity = \"info\"\n" }
+        #expect(try runPipetop(["status", "--socket", d.sock]).status == 0)
+        try d.send([#"{"type":"job.start","job":"j","name":"j"}"#,
+                    #"{"type":"alert","job":"j","severity":"critical","message":"disk quota","name":"quota"}"#])
+        var seen = (status: Int32(0), out: "", err: "")
+        #expect(poll(seconds: 30) {
+            seen = (try? runPipetop(["status", "--socket", d.sock])) ?? seen
+            return seen.status == 1
+        }, "\(seen)")
+        #expect(seen.out.range(of: #"degraded: notifications to webhook http://127.0.0.1:\d+/hook keep failing: the last \d+ attempts failed \(.+\)"#, options: .regularExpression) != nil,
+                "\(seen.out)")
+        #expect(seen.out.contains("  notify    "), "\(seen.out)")
+    }
+}
+
 /// The database's disk fills: degraded (events wait in memory), then unhealthy once events are
 /// refused, then healthy again when there is room.
 @Suite("pipetop status on a full disk", .serialized, .enabled(if: SmallDisk.canMount, "mounting a tmpfs is not permitted here (needs root): skipped"))

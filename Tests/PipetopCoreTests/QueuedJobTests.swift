@@ -64,6 +64,15 @@ struct QueuedJobTests {
         #expect(ETAWording.job(b, now: 7_300, form: .short, marks: .plain).0 == "waiting 2h00m")
     }
 
+    @Test func aQueuedJobWhoseProducerVanishesIsLost() throws {
+        var s = try queued(pid: 4242)
+        s.noteGone(["j1"], at: 200)
+        s.noteGone(["j1"], at: 200 + Job.lostGrace)
+        s.evaluateRules(now: 206)
+        #expect(s[job: "j1"]?.lostAt != nil)
+        #expect(s.alerts.all.contains { $0.kind == "rule:lost" && $0.isOpen }, "\(s.alerts.all)")
+    }
+
     @Test func aJobCanceledWhileWaitingWaitedUntilItsEnd() throws {
         var s = try queued()
         try s.apply(ev(.jobEnd(.init(status: .canceled))), now: 160)

@@ -27,6 +27,8 @@ struct QueuedJobEndToEndTests {
         let waiting = try #require(try job(sock, "render-7"))
         #expect(waiting["status"] == .string("pending"), "\(waiting)")
         #expect(waiting["waited_s"]?.number != nil)
+        let text = try runPipetop(["report", "render-7", "--socket", sock])
+        #expect(text.out.range(of: #"^render \(render-7\): pending, waiting to run for \d+s\n"#, options: .regularExpression) != nil, "\(text.out)")
         let (_, health, _) = try statusJSON(sock)
         #expect(health?["queue"]?["waiting"] == .int(1), "\(String(describing: health))")
 

@@ -44,6 +44,8 @@ struct StatusEndToEndTests {
         #expect(metrics.contains("\npipetop_engine_health 0\n"), "\(metrics)")
         #expect(metrics.contains(#"pipetop_engine_health_check{check="database"} 0"#))
         #expect(metrics.contains(#"pipetop_engine_jobs{state="pending"} 2"#))
+        #expect(metrics.contains(#"pipetop_job_waited_seconds{job_id="r1",pipeline="render"} "#) && !metrics.contains(#"pipetop_job_duration_seconds{job_id="r1""#),
+                "\(metrics)")
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") {
             let (prc, said) = try MetricsTests().promtool(metrics)
             #expect(prc == 0, "\(said)")
@@ -105,7 +107,7 @@ struct StatusFullDiskTests {
         }, "\(degraded)")
         #expect(degraded.out.hasPrefix("pipetop 0.1.0: degraded\n"), "\(degraded.out)")
         #expect(degraded.out.contains("degraded: the database \(db) cannot be written (No space left on device);")
-                && degraded.out.contains("wait in memory (up to 100000) and are written when it can be"), "\(degraded.out)")
+                && degraded.out.contains(" in memory (up to 100000) and ") && degraded.out.contains(" written when it can be"), "\(degraded.out)")
         let metrics = httpGet("http://127.0.0.1:\(port)/metrics").body
         #expect(metrics.contains("\npipetop_engine_health 1\n") && metrics.contains(#"pipetop_engine_health_check{check="database"} 1"#), "\(metrics)")
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") {

@@ -40,8 +40,11 @@ public enum MetricsExposition {
                jobs.map { (jl($0) + [("state", $0.state.rawValue)], 1) })
         family("pipetop_job_run", "gauge", "The job's run number (1 for the first run under its id).", jobs.map { (jl($0), Double($0.run)) })
         family("pipetop_job_progress_ratio", "gauge", "How far along the job is, 0 to 1.", jobs.map { (jl($0), $0.fraction(at: b.at)) })
-        family("pipetop_job_duration_seconds", "gauge", "Time since the job started (to its end once ended).",
-               jobs.map { (jl($0), $0.elapsed(at: now)) })
+        // A queued job has not started: its wait is a family of its own.
+        family("pipetop_job_duration_seconds", "gauge", "Time since the job started running (to its end once ended).",
+               jobs.filter { $0.state != .pending }.map { (jl($0), $0.elapsed(at: now)) })
+        family("pipetop_job_waited_seconds", "gauge", "How long a queued job has waited, or waited before it ran.",
+               jobs.compactMap { j in j.waited(at: now).map { (jl(j), $0) } })
         family("pipetop_job_eta_seconds", "gauge", "Estimated time left for the job (docs/ETA.md).", jobs.compactMap { j in
             guard !j.state.isTerminal, let e = j.eta else { return nil }
             return (jl(j), e.left(at: now).remaining)

@@ -64,6 +64,39 @@ struct QueuedJobTests {
         #expect(ETAWording.job(b, now: 7_300, form: .short, marks: .plain).0 == "waiting 2h00m")
     }
 
+    @Test func aQueuedJobWithPastRunsGetsNoEstimateUntilItRunsThenTheSameAsOneThatRanAtOnce() throws {
+        // A past run of the pipeline: the estimator could count a waiting job down from it.
+        func withPastRun() throws -> PipelineState {
+            var s = PipelineState()
+            try s.apply(ev(.jobStart(.init(name: "render", phases: [.init(id: "frames")])), job: "old"), now: 0)
+            try s.apply(ev(.phaseStart(.init(phase: "frames", total: 10)), job: "old"), now: 0)
+            try s.apply(ev(.progress(.init(phase: "frames", done: 5, total: 10)), job: "old"), now: 30)
+            try s.apply(ev(.progress(.init(phase: "frames", done: 10, total: 10)), job: "old"), now: 60)
+            try s.apply(ev(.jobEnd(.init(status: .completed)), job: "old"), now: 60)
+            return s
+        }
+        func run(_ s: inout PipelineState) throws {
+            try s.apply(ev(.phaseStart(.init(phase: "frames", total: 10)), job: "new"), now: 400)
+            try s.apply(ev(.progress(.init(phase: "frames", done: 2, total: 10)), job: "new"), now: 412)
+            s.refreshEstimates(now: 415)
+        }
+        var queued = try withPastRun()
+        var start = Event.JobStart(name: "render", phases: [.init(id: "frames")])
+        start.queued = true
+        try queued.apply(ev(.jobStart(start), job: "new"), now: 100)
+        for t in stride(from: 100.0, through: 400, by: 10) { queued.refreshEstimates(now: t) }
+        #expect(BoardProjector.board(queued, now: 400)[job: "new"]?.eta == nil)
+        try queued.apply(ev(.jobState(.running), job: "new"), now: 400)
+        try run(&queued)
+
+        var atOnce = try withPastRun()
+        try atOnce.apply(ev(.jobStart(.init(name: "render", phases: [.init(id: "frames")])), job: "new"), now: 400)
+        try run(&atOnce)
+        // Counted from its run, not from when it was queued: as if it had started at 400.
+        let eta = try #require(BoardProjector.board(queued, now: 415)[job: "new"]?.eta)
+        #expect(eta == BoardProjector.board(atOnce, now: 415)[job: "new"]?.eta)
+    }
+
     @Test func aQueuedJobWhoseProducerVanishesIsLost() throws {
         var s = try queued(pid: 4242)
         s.noteGone(["j1"], at: 200)

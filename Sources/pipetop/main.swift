@@ -4,7 +4,7 @@ import Foundation
 // our handler can restore the terminal, so for commands that show the dashboard it is turned
 // off (unless SWIFT_BACKTRACE is set): the runtime reads it at start-up, hence the one re-exec.
 // `CrashGuard` then restores the terminal and says how to get a backtrace.
-let headless: Set<String> = ["daemon", "emit", "run", "resume", "report", "history", "alerts", "ack", "silence", "export", "replay", "bridge", "demo-worker", "help", "--help", "-h", "--version"]
+let headless: Set<String> = ["daemon", "emit", "run", "resume", "report", "history", "status", "alerts", "ack", "silence", "export", "replay", "bridge", "demo-worker", "help", "--help", "-h", "--version"]
 if ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil,
    CommandLine.arguments.count < 2 || !headless.contains(CommandLine.arguments[1]) {
     setenv("SWIFT_BACKTRACE", "enable=no", 1)

@@ -43,11 +43,12 @@ struct EventDecoderTests {
             case .success(.focus): types.insert("focus")
             case .success(.state): types.insert("state")
             case .success(.signal): types.insert("signal")
+            case .success(.health): types.insert("health")
             case .failure(let e): Issue.record("example refused: \(line): \(e.reason)")
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "job.forget", "sync", "subscribe", "resume", "focus", "state", "signal", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "job.forget", "sync", "subscribe", "resume", "focus", "state", "signal", "health", "synced", "error"]
         #expect(types == all)
     }
 

@@ -11,6 +11,9 @@ public struct BoardJob: Sendable, Equatable, Codable {
     public var pid: Int32?
     /// Times as the job reported them (its own clock).
     public var startedAt: Double
+    /// When it was queued (`job.start` with `state: pending`; nil: it ran at once). While it
+    /// waits, `startedAt` is this too.
+    public var queuedAt: Double?
     public var endedAt: Double?
     /// How far the job's clock is behind the engine's (seconds, a tenth at most off): the
     /// job's times are on its clock, the board's on the engine's.
@@ -52,13 +55,13 @@ public struct BoardJob: Sendable, Equatable, Codable {
                 skipped: Int = 0, total: Int? = nil, eta: BoardETA? = nil, stalledSince: Double? = nil, error: String? = nil,
                 byEngine: Bool = false, errorCount: Int = 0, currentPhaseID: String? = nil, phases: [BoardPhase] = [],
                 checkpoints: [CheckpointRecord] = [], logs: [LogLine] = [], resources: BoardResources? = nil, metrics: [BoardMetric]? = nil,
-                past: PastDurations? = nil, deadline: BoardDeadline? = nil) {
+                past: PastDurations? = nil, deadline: BoardDeadline? = nil, queuedAt: Double? = nil) {
         self.id = id; self.name = name; self.pipeline = pipeline ?? labels["pipeline"] ?? name; self.run = run; self.state = state
         self.labels = labels; self.pid = pid; self.startedAt = startedAt; self.endedAt = endedAt; self.skew = skew
         self.done = done; self.failed = failed; self.skipped = skipped; self.total = total; self.eta = eta
         self.stalledSince = stalledSince; self.error = error; self.byEngine = byEngine; self.errorCount = errorCount
         self.currentPhaseID = currentPhaseID; self.phases = phases; self.checkpoints = checkpoints; self.logs = logs
-        self.resources = resources; self.metrics = metrics; self.past = past; self.deadline = deadline
+        self.resources = resources; self.metrics = metrics; self.past = past; self.deadline = deadline; self.queuedAt = queuedAt
     }
 
     public func phase(_ id: String) -> BoardPhase? { phases.first { $0.id == id } }
@@ -84,6 +87,16 @@ public struct BoardJob: Sendable, Equatable, Codable {
 
     /// A phase's elapsed time at `now` (engine's clock).
     public func elapsed(of p: BoardPhase, at now: Double) -> Double? { p.elapsed(at: now, skew: skew) }
+
+    /// How long it waited in its queue: so far while pending, else until it started running
+    /// (nil: it was never queued). `now`: the engine's clock.
+    public func waited(at now: Double) -> Double? {
+        guard let q = queuedAt else { return nil }
+        if state == .pending { return max(0, now - skew - q) }
+        // Ended while it still waited (canceled in the queue): it waited until its end.
+        if let e = endedAt, startedAt == q, phases.allSatisfy({ $0.state == .pending }) { return max(0, e - q) }
+        return max(0, startedAt - q)
+    }
 
     /// How long a stall has lasted at `now`.
     public func stalled(at now: Double) -> Double? { stalledSince.map { max(0, now - $0) } }

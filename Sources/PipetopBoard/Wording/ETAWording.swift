@@ -5,7 +5,7 @@ public enum ETAWording {
     public enum Form: Sendable { case short, withRange, full }
 
     /// What the text says, for the viewer to style it.
-    public enum Kind: Sendable, Equatable { case done, failed, canceled, paused, stalled, unknown, estimate }
+    public enum Kind: Sendable, Equatable { case done, failed, canceled, paused, waiting, stalled, unknown, estimate }
 
     /// The marks a terminal can show.
     public struct Marks: Sendable, Equatable {
@@ -17,6 +17,7 @@ public enum ETAWording {
     }
 
     /// "12m", "≈12m" (rough range), "≥12m" (phases ahead unknown), "stalled 3m", "paused",
+    /// "waiting 4m" (queued, not started),
     /// or how the job ended; longer forms add the 80% range and the clock time of completion.
     /// `now`: the engine's clock (the board's time, counted on by the viewer).
     public static func job(_ j: BoardJob, now: Double, form: Form, label: String = "", marks: Marks) -> (String, Kind) {
@@ -25,6 +26,7 @@ public enum ETAWording {
         case .failed: return ("failed", .failed)
         case .canceled: return ("canceled", .canceled)
         case .paused: return ("paused", .paused)
+        case .pending: return ("waiting " + stallTime(j.waited(at: now) ?? 0), .waiting)
         default: break
         }
         if let idle = j.stalled(at: now) { return ("stalled " + stallTime(idle), .stalled) }
@@ -60,6 +62,7 @@ public enum ETAWording {
     public static func sentence(_ j: BoardJob, now: Double) -> String {
         guard !j.state.isTerminal else { return "" }
         if j.state == .paused { return ", paused" }
+        if j.state == .pending { return ", waiting to run for \(Format.duration(j.waited(at: now) ?? 0))" }
         if let idle = j.stalled(at: now) { return ", stalled \(Format.duration(idle))" }
         guard let e = j.eta else { return "" }
         let left = e.left(at: now)

@@ -55,7 +55,7 @@ public enum BoardProjector {
                 BoardMetric(name: $0.name, phase: $0.phase, kind: $0.kind, value: $0.value, at: $0.at, recent: focused ? $0.recent : nil)
             },
             past: PastDurations(s.history[pipeline]?.filter { $0.status == .completed }.map(\.duration) ?? []),
-            deadline: deadline(j))
+            deadline: deadline(j), queuedAt: j.queuedAt)
     }
 
     /// The estimate as shown, anchored where it was made (engine's clock): it changes only

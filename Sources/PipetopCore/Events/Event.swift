@@ -105,6 +105,9 @@ public struct Event: Sendable, Equatable {
         public var deadline: Double?
         /// Finish within this many seconds of the start.
         public var maxDuration: Double?
+        /// `"state": "pending"`: the job is queued, waiting for a slot; it runs on `job.state
+        /// running` or its first phase event.
+        public var queued = false
         public init(name: String, phases: [PhaseDecl] = [], pid: Int32? = nil, samplePid: Int32? = nil, labels: [String: String] = [:]) {
             self.name = name; self.phases = phases; self.pid = pid; self.samplePid = samplePid; self.labels = labels
         }

@@ -14,7 +14,11 @@ public struct Job: Sendable, Codable, Equatable {
     public var samplePid: Int32?
     /// 1 for the first run under this id; a `job.start` after the job finished starts run 2.
     public var run: Int
+    /// When it started running (while it waits: when it was queued).
     public var startedAt: Double
+    /// When it was queued (`job.start` with `state: pending`); nil for a job that ran at once.
+    /// The wait is `startedAt - queuedAt` once it runs.
+    public var queuedAt: Double?
     public var endedAt: Double?
     /// Time of the last event applied to this job.
     public var updatedAt: Double
@@ -89,6 +93,13 @@ public struct Job: Sendable, Codable, Equatable {
     public var fraction: Double { JobFraction.of(phases.lazy.map { ($0.state, $0.fraction) }, completed: state == .completed) }
 
     public func elapsed(now: Double) -> Double { max(0, (endedAt ?? now) - startedAt) }
+
+    /// Moves a queued job to running: its run (elapsed, rates, estimates) starts now.
+    mutating func startRunning(at t: Double) {
+        guard state == .pending else { return }
+        state = .running
+        if queuedAt != nil { startedAt = max(startedAt, t) }
+    }
 
     /// The job's clock with the time spent paused taken out: rates, stalls and estimates run
     /// on it, so a pause never reads as slowness. Stands still while the job is paused.

@@ -5,7 +5,8 @@ extension PipelineState {
     /// a second, so a stall shows even when no event arrives).
     public mutating func refreshEstimates(now: Double) {
         for id in order {
-            guard let job = jobs[id], !job.state.isTerminal else { continue }
+            // A queued job has no run to estimate yet: its clock starts when it runs.
+            guard let job = jobs[id], !job.state.isTerminal, job.state != .pending else { continue }
             var est = estimates[job: id]
             refreshEstimate(job, &est, now: job.ownTime(now))
             estimates.jobs[id] = est

@@ -99,7 +99,7 @@ extension PipelineState {
             let gap = usualGap(pipeline: RunSummary.pipeline(of: job), phase: id)
             est.update(id, hint: i) { $0.rate.usualGap = gap }
         }
-        if !job.state.isTerminal, t - (est.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
+        if !job.state.isTerminal, job.state != .pending, t - (est.eta?.refreshedAt ?? -.infinity) >= ETATrack.refreshEvery {
             refreshEstimate(job, &est, now: t)
         }
         switch event.body {
@@ -328,7 +328,8 @@ extension PipelineState {
             job.labels.merge(start.labels) { _, new in new }
             if start.deadline != nil || start.maxDuration != nil { job.deadline = Self.promise(of: start) }
             Self.declare(start.phases, in: &job)
-            if job.state == .pending { job.state = .running }
+            // Still queued if it says so again; any other job.start means it runs.
+            if !start.queued { job.startRunning(at: t) }
             job.updatedAt = max(job.updatedAt, t)
             jobs[id] = job
             return
@@ -338,7 +339,8 @@ extension PipelineState {
         if jobs[id] != nil { alerts.resolve(job: id, at: t) }
         estimates.jobs[id] = nil
         let run = (jobs[id]?.run ?? 0) + 1
-        var job = Job(id: id, name: start.name, state: .running, labels: start.labels, pid: start.pid, run: run, at: t)
+        var job = Job(id: id, name: start.name, state: start.queued ? .pending : .running, labels: start.labels, pid: start.pid, run: run, at: t)
+        if start.queued { job.queuedAt = t }
         job.samplePid = start.samplePid
         job.deadline = Self.promise(of: start) ?? alertRules.serviceLevels.first { $0.pipeline == RunSummary.pipeline(of: job) }?
             .deadline(forRunStartingAt: t)
@@ -416,7 +418,7 @@ extension PipelineState {
             }
             job.phases[i] = p
             dropImplicitPhase(&job, &est, for: e.phase)
-            wake(&job)
+            wake(&job, at: t)
 
         case .progress(let e):
             try requireLive(job, "progress")
@@ -437,7 +439,7 @@ extension PipelineState {
             est.counted(p.id, hint: i, worked: c.worked, total: c.total, fraction: c.fraction, since: c.start, activeTime: job.activeTime(t))
             job.phases[i] = p
             dropImplicitPhase(&job, &est, for: e.phase)
-            wake(&job)
+            wake(&job, at: t)
 
         case .step(let e):
             try requireLive(job, "step")
@@ -445,7 +447,7 @@ extension PipelineState {
             if job.phases[i].state == .pending { startImplicitly(&job.phases[i], &est, in: job, at: t) }
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
             dropImplicitPhase(&job, &est, for: e.phase)
-            wake(&job)
+            wake(&job, at: t)
 
         case .phaseEnd(let e):
             try requireLive(job, "phase.end")
@@ -535,6 +537,7 @@ extension PipelineState {
             pause.since = nil
             job.pause = pause
         }
+        if next == .running { job.startRunning(at: t) }
         job.state = next
         if next.isTerminal {
             job.endedAt = t
@@ -613,7 +616,7 @@ extension PipelineState {
     }
 
     /// The first sign of work moves a pending job to running.
-    private static func wake(_ job: inout Job) {
-        if job.state == .pending { job.state = .running }
+    private static func wake(_ job: inout Job, at t: Double) {
+        job.startRunning(at: t)
     }
 }

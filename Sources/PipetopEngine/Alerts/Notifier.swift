@@ -146,6 +146,10 @@ public final class Courier: @unchecked Sendable {
         public var givenUp = 0
         public var dropped = 0
         public var lastError: String?
+        /// Deliveries waiting (`pipetop status`).
+        public var queued = 0
+        /// Attempts failed since the last delivery that went through.
+        public var failingInARow = 0
     }
 
     init(target: NotifyTarget, key: String, sent before: [NotificationSent] = [], ledger: NotifyLedger? = nil,
@@ -158,7 +162,7 @@ public final class Courier: @unchecked Sendable {
         for n in before { sent[n.alert] = (n.status, n.at) }
     }
 
-    var stats: Stats { lock.withLock { counters } }
+    var stats: Stats { lock.withLock { var s = counters; s.queued = queue.count; return s } }
 
     func start() {
         let t = Thread { [self] in run() }
@@ -224,12 +228,12 @@ public final class Courier: @unchecked Sendable {
                 if lock.withLock({ stopped }) { break }
                 do {
                     try deliver(d)
-                    lock.withLock { counters.sent += 1 }
+                    lock.withLock { counters.sent += 1; counters.failingInARow = 0 }
                     // Recorded once delivered: a kill -9 between the two sends it once more.
                     ledger?.record(NotificationSent(alert: d.key, target: key, status: d.status, at: d.at))
                     break
                 } catch {
-                    lock.withLock { counters.failedAttempts += 1; counters.lastError = ErrorText.sentence(error) }
+                    lock.withLock { counters.failedAttempts += 1; counters.failingInARow += 1; counters.lastError = ErrorText.sentence(error) }
                     if attempt == target.attempts {
                         lock.withLock { counters.givenUp += 1 }
                         giveUp(target, "\(d.status) \(d.key) not delivered after \(attempt) attempts: \(ErrorText.sentence(error))")

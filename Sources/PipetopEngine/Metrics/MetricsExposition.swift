@@ -1,5 +1,6 @@
 import Foundation
 import PipetopCore
+import PipetopWire
 
 /// The engine's state in Prometheus' text exposition format (version 0.0.4).
 ///
@@ -12,8 +13,10 @@ public enum MetricsExposition {
         public var applied: UInt64
         public var refused: UInt64
         public var subscribers: Int
-        public init(applied: UInt64, refused: UInt64, subscribers: Int) {
-            self.applied = applied; self.refused = refused; self.subscribers = subscribers
+        /// The engine's own health (nil: not known, left out).
+        public var health: EngineHealth?
+        public init(applied: UInt64, refused: UInt64, subscribers: Int, health: EngineHealth? = nil) {
+            self.applied = applied; self.refused = refused; self.subscribers = subscribers; self.health = health
         }
     }
 
@@ -37,8 +40,11 @@ public enum MetricsExposition {
                jobs.map { (jl($0) + [("state", $0.state.rawValue)], 1) })
         family("pipetop_job_run", "gauge", "The job's run number (1 for the first run under its id).", jobs.map { (jl($0), Double($0.run)) })
         family("pipetop_job_progress_ratio", "gauge", "How far along the job is, 0 to 1.", jobs.map { (jl($0), $0.fraction(at: b.at)) })
-        family("pipetop_job_duration_seconds", "gauge", "Time since the job started (to its end once ended).",
-               jobs.map { (jl($0), $0.elapsed(at: now)) })
+        // A queued job has not started: its wait is a family of its own.
+        family("pipetop_job_duration_seconds", "gauge", "Time since the job started running (to its end once ended).",
+               jobs.filter { $0.state != .pending }.map { (jl($0), $0.elapsed(at: now)) })
+        family("pipetop_job_waited_seconds", "gauge", "How long a queued job has waited, or waited before it ran.",
+               jobs.compactMap { j in j.waited(at: now).map { (jl(j), $0) } })
         family("pipetop_job_eta_seconds", "gauge", "Estimated time left for the job (docs/ETA.md).", jobs.compactMap { j in
             guard !j.state.isTerminal, let e = j.eta else { return nil }
             return (jl(j), e.left(at: now).remaining)
@@ -111,6 +117,18 @@ public enum MetricsExposition {
         family("pipetop_engine_jobs", "gauge", "Jobs the engine knows, by state.", JobState.allCases.map { st in
             ([("state", st.rawValue)], Double(jobs.filter { $0.state == st }.count))
         })
+        if let h = counters.health {
+            family("pipetop_engine_health", "gauge", "The engine's health: 0 healthy, 1 degraded, 2 unhealthy (`pipetop status` says why).",
+                   [([], Double(h.status.code))])
+            family("pipetop_engine_health_check", "gauge", "Each check of the engine's health: 0 healthy, 1 degraded, 2 unhealthy.",
+                   EngineHealth.checks.map { ([("check", $0)], Double(h.status(of: $0).code)) })
+            family("pipetop_engine_info", "gauge", "Always 1; the engine's version as a label.", [([("version", h.version)], 1)])
+            family("pipetop_engine_uptime_seconds", "gauge", "Seconds since the engine started.", [([], h.uptimeS)])
+            family("pipetop_engine_journal_backlog", "gauge", "Events applied but not yet written to the database.",
+                   [([], Double(h.database.backlog))])
+            family("pipetop_engine_jobs_waiting_longest_seconds", "gauge", "The longest wait of a queued (pending) job.",
+                   h.queue.longestWaitS.map { [([], $0)] } ?? [])
+        }
         return out
     }
 

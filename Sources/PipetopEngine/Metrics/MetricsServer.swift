@@ -52,7 +52,7 @@ public final class MetricsServer: HTTPService, @unchecked Sendable {
         let c = engine.counters
         // Figures only: no steps, timelines or logs.
         let board = BoardProjector.board(state, now: engine.clock.now(), options: BoardOptions(timelinePoints: 0, logLines: 0))
-        return MetricsExposition.text(board, counters: .init(applied: c.applied, refused: c.refused, subscribers: hub?.count ?? 0))
+        return MetricsExposition.text(board, counters: .init(applied: c.applied, refused: c.refused, subscribers: hub?.count ?? 0, health: engine.health()))
     }
 
     public var served: String { "GET /metrics" }

@@ -10,6 +10,10 @@ public final class Sampler: @unchecked Sendable {
     private let engine: Engine
     private let onChange: @Sendable () -> Void
     private let stopped = Atomic(false)
+    /// When the last reading ended (engine clock): a sampler that stops or hangs shows here
+    /// (`pipetop status`).
+    private let lastReading = Mutex<Double?>(nil)
+    public var lastReadingAt: Double? { lastReading.withLock { $0 } }
     private let host = HostReader()
     /// One reader per process, shared by the jobs it reports (an orchestrator reporting a
     /// thousand jobs from one process is read once a tick, not a thousand times).
@@ -26,6 +30,7 @@ public final class Sampler: @unchecked Sendable {
             while !stopped.load(ordering: .acquiring) {
                 let began = Date().timeIntervalSince1970
                 tick()
+                lastReading.withLock { $0 = engine.clock.now() }
                 let spent = Date().timeIntervalSince1970 - began
                 Thread.sleep(forTimeInterval: max(0.01, interval - spent))
             }

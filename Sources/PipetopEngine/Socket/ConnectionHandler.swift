@@ -177,6 +177,10 @@ final class ConnectionHandler: ChannelInboundHandler {
             applyBatch(context)
             if pendingFlush { pendingFlush = false; context.flush() }
             answer(StateReply.line(engine.snapshot().state, now: engine.clock.now()), on: context.channel)
+        case .success(.health):
+            applyBatch(context)
+            if pendingFlush { pendingFlush = false; context.flush() }
+            answer(HealthReply.line(engine.health()), on: context.channel)
         case .success(.signal(let job, let signal, let by)):
             applyBatch(context)
             let outcome = engine.signal(job: job, signal, by: by, peerUID: peerUID)

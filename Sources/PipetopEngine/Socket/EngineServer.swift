@@ -58,6 +58,7 @@ public final class EngineServer: @unchecked Sendable {
             if aligned { _ = engine.tick() }
             hub.changed()
         } : nil
+        engine.attachHealth(sampler: sampler, notifier: notifier, socket: socketPath) { [weak hub] in hub?.count ?? 0 }
     }
 
     public func start() throws {

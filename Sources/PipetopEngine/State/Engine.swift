@@ -15,6 +15,10 @@ public final class Engine: Sendable {
     private let inner: Mutex<Inner>
     /// Where applied events go to disk (nil: nothing is kept).
     public let journal: Journal?
+    /// When the engine started (engine clock), for its uptime.
+    public let startedAt: Double
+    /// The parts besides the state that `health()` asks (see Engine+Health.swift).
+    let healthParts = Mutex(HealthParts())
 
     private struct Inner {
         var state = PipelineState()
@@ -31,6 +35,7 @@ public final class Engine: Sendable {
         self.clock = clock
         self.inner = Mutex(Inner(state: state))
         journal = nil
+        startedAt = clock.now()
     }
 
     /// An engine that keeps its history in `store`: the state is rebuilt from the store's
@@ -40,6 +45,7 @@ public final class Engine: Sendable {
     public init(clock: any Clock = SystemClock(), store: Store, snapshotEvery: Double = 60,
                 keepDays: Double? = 30, maxBytes: Int? = 512 << 20, spoolDrain: SpoolDrain? = nil) throws {
         self.clock = clock
+        startedAt = clock.now()
         let (state, lastSeq) = try store.restoreState()
         inner = Mutex(Inner(state: state, seq: lastSeq))
         let journal = Journal(store: store, committedThrough: lastSeq, snapshotEvery: snapshotEvery)

@@ -21,11 +21,19 @@ public struct JobView: Widget {
         var y = r.y
         var facts = [job.state.rawValue]
         if job.run > 1 { facts.append("run \(job.run)") }
-        facts.append("started \(Format.clock(job.startedAt))")
-        facts.append(Format.duration(job.elapsed(at: m.now)))
+        if job.state == .pending {
+            // Queued: not started, so no start time, elapsed time or estimate; its wait instead.
+            facts.append("queued \(Format.clock(job.queuedAt ?? job.startedAt))")
+        } else {
+            facts.append("started \(Format.clock(job.startedAt))")
+            facts.append(Format.duration(job.elapsed(at: m.now)))
+            if let w = job.waited(at: m.now) { facts.append("waited \(Format.duration(w))") }
+        }
         if let pid = job.pid { facts.append("pid \(pid)") }
         if job.errorCount > 0 { facts.append("\(job.errorCount) error\(job.errorCount == 1 ? "" : "s")") }
-        if !job.state.isTerminal {
+        if job.state == .pending {
+            facts.append(ETAText.job(job, now: m.now, form: .short, glyphs: glyphs, theme: theme).0)
+        } else if !job.state.isTerminal {
             // Time left, its 80% range, the clock time it comes to, and how sure that is.
             facts.append(ETAText.job(job, now: m.now, form: r.width >= 100 ? .full : .withRange, label: "ETA ", glyphs: glyphs, theme: theme).0)
         }

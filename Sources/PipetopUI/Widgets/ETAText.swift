@@ -28,6 +28,7 @@ enum ETAText {
         case .failed: return theme.failed
         case .canceled: return theme.skipped
         case .paused: return theme.paused
+        case .waiting: return theme.pending
         case .stalled: return theme.warn
         case .unknown: return theme.dim
         case .estimate: return theme.text

@@ -13,7 +13,9 @@ struct Header: Widget {
         var x = r.x + g.put(" pipetop ", x: r.x, y: y, style: theme.headerAccent)
         let jobs = m.board.jobs
         let counts: [(String, Int)] = [
-            ("running", jobs.filter { $0.state.isActive || $0.state == .pending }.count),
+            ("running", jobs.filter { $0.state.isActive }.count),
+            // The queue's depth: jobs declared but waiting for a slot.
+            ("waiting", jobs.filter { $0.state == .pending }.count),
             ("paused", jobs.filter { $0.state == .paused }.count),
             ("failed", jobs.filter { $0.state == .failed }.count),
             ("done", jobs.filter { $0.state == .completed }.count),

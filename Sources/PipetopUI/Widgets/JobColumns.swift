@@ -95,7 +95,9 @@ struct JobColumns {
         let rate = phase?.rate
         if showRate { g.put(TextWidth.fit(Format.rate(rate), Self.rate - 1, alignRight: true), x: xRate, y: y, style: st(theme.dim)) }
         if showElapsed {
-            g.put(TextWidth.fit(Format.duration(job.elapsed(at: now)), Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
+            // A queued job has not started: its wait is in the ETA column ("waiting 4m").
+            let elapsed = job.state == .pending ? "-" : Format.duration(job.elapsed(at: now))
+            g.put(TextWidth.fit(elapsed, Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
         }
         let (eta, etaStyle) = etaText(job, now: now, glyphs: glyphs, theme: theme)
         g.put(TextWidth.fit(eta, etaWidth - 1, alignRight: true), x: xEta, y: y, style: st(etaStyle))

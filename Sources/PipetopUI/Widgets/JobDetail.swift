@@ -57,7 +57,8 @@ struct JobDetail: Widget {
         cx += g.put(" \(job.name) ", x: cx, y: y, style: theme.title, limit: x + width)
         var facts = [job.state.rawValue]
         if job.run > 1 { facts.append("run \(job.run)") }
-        facts.append(Format.duration(job.elapsed(at: now)))
+        // Queued: how long it has waited, not an elapsed time (it has not started).
+        facts.append(job.state == .pending ? "waiting \(Format.duration(job.waited(at: now) ?? 0))" : Format.duration(job.elapsed(at: now)))
         if let pid = job.pid { facts.append("pid \(pid)") }
         if job.id != job.name { facts.append("id \(job.id)") }
         let text = " " + facts.joined(separator: " \(glyphs.dot) ") + " "

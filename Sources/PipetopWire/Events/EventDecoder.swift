@@ -61,6 +61,8 @@ public enum EventDecoder {
             return .subscribe(s)
         case "state":
             return .state
+        case "health":
+            return .health
         case "focus":
             return .focus(job: try f.optionalString("job"), phase: try f.optionalString("phase"))
         case "resume":
@@ -92,6 +94,12 @@ public enum EventDecoder {
             start.rules = try rules(f)
             start.deadline = try f.optionalTime("deadline")
             start.maxDuration = try f.optionalDuration("max_duration")
+            if let state = try f.optionalString("state") {
+                guard state == "pending" || state == "running" else {
+                    throw WireError("field 'state' of job.start must be \"pending\" (queued, waiting to run) or \"running\", not '\(state)'")
+                }
+                start.queued = state == "pending"
+            }
             body = .jobStart(start)
         case "phase.start":
             body = .phaseStart(.init(phase: try f.id("phase"), name: try f.optionalString("name"),

@@ -25,6 +25,7 @@ public enum EventEncoder {
             if !s.rules.isEmpty { m.append(("rules", .array(s.rules.map(rule)))) }
             if let d = s.deadline { m.append(("deadline", .double(d))) }
             if let d = s.maxDuration { m.append(("max_duration", .double(d))) }
+            if s.queued { put("state", "pending") }
         case .phaseStart(let s):
             put("phase", s.phase); put("name", s.name); put("total", s.total); put("unit", s.unit)
             if s.implicit { m.append(("implicit", .bool(true))) }

@@ -24,6 +24,10 @@ public enum WireMessage: Sendable, Equatable {
     /// `history`, `alerts`), checkpoints' data included. Answered with one `state` line.
     case state
 
+    /// "How are you?": answered with one `health` line (`EngineHealth`), what `pipetop status`
+    /// prints.
+    case health
+
     /// "Send this signal to the job's process" (htop's F9; the dashboard's `K`): TERM, INT,
     /// HUP or KILL (KILL goes to the whole process tree). Only for a peer of the engine's own
     /// user, and only to processes of that user. `by` says who asked (the job's log keeps it).

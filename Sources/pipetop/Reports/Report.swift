@@ -36,6 +36,8 @@ enum Report {
                          ("value", .double(x.value)), ("at", .string(iso(x.at)))])
             })),
         ]
+        // Queued jobs only (`job.start` with state pending): how long it waited, or waits, to run.
+        if let w = j.waited(at: b.at) { m.append(("waited_s", .double(round3(w)))) }
         if let r = j.resources {
             m.append(("resources", .object([
                 ("cpu_seconds", .double(round3(r.cpuSeconds))), ("peak_rss_bytes", .int(r.peakRSS)),
@@ -138,8 +140,11 @@ enum Report {
         let now = b.at
         var out = ""
         for j in jobs {
-            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), \(Format.percent(j.fraction(at: b.at))), "
-            out += "\(Format.duration(j.elapsed(at: now)))" + ETAWording.sentence(j, now: now) + (j.error.map { ", error: \($0)" } ?? "") + "\n"
+            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), "
+            // A queued job has no progress or elapsed time yet: only its wait ("waiting to run for 4m").
+            if j.state != .pending { out += "\(Format.percent(j.fraction(at: b.at))), \(Format.duration(j.elapsed(at: now)))" }
+            out += (j.state == .pending ? String(ETAWording.sentence(j, now: now).dropFirst(2)) : ETAWording.sentence(j, now: now))
+                + (j.error.map { ", error: \($0)" } ?? "") + "\n"
             if let ms = j.metrics, !ms.isEmpty {
                 let shown = ms.map { m -> String in
                     let name = m.phase.map { "\(m.name) (\($0))" } ?? m.name

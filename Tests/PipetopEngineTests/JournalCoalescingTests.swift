@@ -38,15 +38,23 @@ struct JournalCoalescingTests {
         let key = job + "/" + phase
         switch Int.random(in: 0..<100, using: &rng) {
         case 0..<70:
+            // Counts as a producer sends them: they only go up (a lower one is refused).
             var p = Event.Progress(phase: phase)
             if Bool.random(using: &rng) || Int.random(in: 0..<4, using: &rng) == 0 {
                 done[key, default: 0] += Int.random(in: 0...5, using: &rng)
                 p.done = done[key]
             } else {
                 p.inc = Int.random(in: 1...3, using: &rng)
+                done[key, default: 0] += p.inc!
             }
-            if Int.random(in: 0..<5, using: &rng) == 0 { p.failed = Int.random(in: 0...3, using: &rng) }
-            if Int.random(in: 0..<7, using: &rng) == 0 { p.skipped = Int.random(in: 0...3, using: &rng) }
+            if Int.random(in: 0..<5, using: &rng) == 0 {
+                done[key + "/failed", default: 0] += Int.random(in: 0...3, using: &rng)
+                p.failed = done[key + "/failed"]
+            }
+            if Int.random(in: 0..<7, using: &rng) == 0 {
+                done[key + "/skipped", default: 0] += Int.random(in: 0...3, using: &rng)
+                p.skipped = done[key + "/skipped"]
+            }
             if Int.random(in: 0..<6, using: &rng) == 0 { p.total = Int.random(in: 100...200, using: &rng) }
             return Event(job: job, .progress(p))
         case 70..<85:

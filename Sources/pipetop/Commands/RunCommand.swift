@@ -41,8 +41,14 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the command's stdout and stderr to this file instead of the terminal.", valueName: "file"))
     var log: String?
 
-    @Option(name: .long, help: ArgumentHelp("Read progress (and PIPETOP event lines) from the command's stdout or stderr.", valueName: "stdout|stderr"))
+    @Option(name: .long, help: ArgumentHelp("Read progress from this stream only, prose counts (N/M, NN%) and PIPETOP event lines too.", valueName: "stdout|stderr"))
     var progressFrom: String?
+
+    @Flag(name: .long, help: "Read no progress from the command's output.")
+    var noProgress = false
+
+    @Flag(name: .long, help: "Give the command a pseudo-terminal even when pipetop's output is a file or a pipe (for bars drawn only on terminals).")
+    var pty = false
 
     @OptionGroup var socketOptions: SocketOptions
 
@@ -53,6 +59,7 @@ struct RunCommand: ParsableCommand {
         if command.first == "--" { return }
         guard !command.isEmpty else { throw ValidationError("give the command after --, e.g. pipetop run -- ./import.sh") }
         if let p = progressFrom, p != "stdout" && p != "stderr" { throw ValidationError("--progress-from takes stdout or stderr") }
+        if noProgress && progressFrom != nil { throw ValidationError("--no-progress and --progress-from cannot be given together: --progress-from says where to read progress, --no-progress not to read any") }
     }
 
     func run() throws {
@@ -74,7 +81,7 @@ struct RunCommand: ParsableCommand {
         // A closed reader of our own output (| head) must not kill pipetop before job.end;
         // the relay then closes its end, and the command gets SIGPIPE as without pipetop.
         signal(SIGPIPE, SIG_IGN)
-        let captures = [Int32(1), 2].map { CapturedStream.make(stream: $0, destination: logFD ?? $0) }
+        let captures = [Int32(1), 2].map { CapturedStream.make(stream: $0, destination: logFD ?? $0, pty: pty) }
         let windows = WindowSizeFollower(captures)
 
         let queue = ReportQueue(reporter: Reporter(socket: socket, job: jobID))
@@ -91,12 +98,17 @@ struct RunCommand: ParsableCommand {
         for e in firstPhase { queue.send(e) }
         queue.sync(within: 1)  // bounded: a stalled engine must not hold the command back
 
+        let hints = CommandHints(argv: argv, env: env)
+        let reader = noProgress ? nil : ProgressReader(job: jobID, phases: phaseList, queue: queue, hints: hints)
+        // parallel's joblog is followed from before the command starts (see JoblogFollower).
+        let joblog: JoblogFollower? = reader.flatMap { r in hints.joblog.map { JoblogFollower(path: $0.path, appends: $0.appends, reader: r) } }
         let child: pid_t
         do {
             child = try CommandLauncher.spawn(argv, env: env, streams: Dictionary(uniqueKeysWithValues: captures.map { ($0.stream, $0.childFD) }))
         } catch {
             // As a shell says it, and the job ends with the reason instead of waiting for ever.
             SafeWrite.stderr("pipetop run: \(error.message)\n")
+            joblog?.finish()
             queue.send(Event(job: jobID, .jobEnd(.init(status: .failed, error: error.message))))
             queue.finish(within: 5)
             throw ExitCode(error.exitCode)
@@ -110,20 +122,31 @@ struct RunCommand: ParsableCommand {
         queue.setPreamble([Event(job: jobID, .jobStart(withPid))] + firstPhase)
 
         let tail = OutputTail()
-        let watched: Int32? = progressFrom == "stdout" ? 1 : progressFrom == "stderr" ? 2 : nil
         let relays = captures.map { c in
-            OutputRelay(c, tail: tail, progress: c.stream == watched ? ProgressReader(job: jobID, phases: phaseList, queue: queue) : nil)
+            let r = reading(c.stream, hints: hints)
+            return OutputRelay(c, tail: tail, progress: r == nil ? nil : reader, reading: r ?? .detected)
         }
 
         let exit = ChildExit.wait(for: child)
         // Everything the command wrote reaches its reader; output a background grandchild
         // holds open must not hold the job open for long (see OutputRelay.drain).
         for r in relays { r.drain() }
+        joblog?.finish()
 
         for e in OutputTail.logEvents(tail.kept, job: jobID) { queue.send(e) }
         let ending = JobEnding(status: exit.status, lastErrorLines: tail.lastErrorLines(JobEnding.quotedLines), totals: exit.totals)
         queue.send(Event(job: jobID, .jobEnd(ending.end)))
         queue.finish(within: 5)
         if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
+    }
+
+    /// What is read from the command's stream (1 or 2), nil for nothing: both streams are read
+    /// for the formats of known tools; `--progress-from` reads only the stream it names, and
+    /// prose counts and PIPETOP lines too; pv's bare numbers only on stderr.
+    func reading(_ stream: Int32, hints: CommandHints) -> ProgressParser.Reading? {
+        if noProgress { return nil }
+        let chosen: Int32? = progressFrom == "stdout" ? 1 : progressFrom == "stderr" ? 2 : nil
+        if let chosen, chosen != stream { return nil }
+        return ProgressParser.Reading(chosen: chosen != nil, pv: stream == 2 ? hints.pv : nil)
     }
 }

@@ -21,6 +21,7 @@ final class ProgressReader: @unchecked Sendable {
     private var sawTool = false
     private var unitSent: Set<String> = []
     private var runningTargets: [String] = []
+    private var failedTargets: Set<String> = []
     /// Per stream: when progress was last parsed, and the lines not parsed since.
     private var lastParse: [Int32: Double] = [:]
     private var deferred: [Int32: [UInt8]] = [:]
@@ -89,19 +90,19 @@ final class ProgressReader: @unchecked Sendable {
                     let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
                     i = k + 1
                     guard k == 0 || endsLine(b[k - 1]), k + prefix.count <= b.count,
-                          prefix.indices.allSatisfy({ b[k + $0] == prefix[$0] }) else { continue }
+                          prefix.withUnsafeBufferPointer({ memcmp(base + k, $0.baseAddress!, $0.count) }) == 0 else { continue }
                     starts.insert(k)
                 }
             }
-            // memmem is not visible from Swift here: memchr for the first byte, then compare.
+            // memmem is not visible from Swift here: memchr for the needle's last byte (a quote, a
+            // bracket: rarer in text than its first letter), then compare.
             for n in needles {
-                var i = 0
-                while i < b.count, let p = memchr(base + i, Int32(n[0]), b.count - i) {
-                    let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                    i = k + 1
-                    guard k + n.count <= b.count, n.indices.allSatisfy({ b[k + $0] == n[$0] }) else { continue }
-                    starts.insert(lineStart(k))
+                var i = n.count - 1
+                while i < b.count, let p = memchr(base + i, Int32(n[n.count - 1]), b.count - i) {
+                    let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self)) - (n.count - 1)
                     i = k + n.count
+                    guard n.withUnsafeBufferPointer({ memcmp(base + k, $0.baseAddress!, $0.count) }) == 0 else { continue }
+                    starts.insert(lineStart(k))
                 }
             }
             return starts.sorted().map { s in
@@ -118,12 +119,22 @@ final class ProgressReader: @unchecked Sendable {
         guard !bytes.isEmpty else { return }
         let now = Date().timeIntervalSinceReferenceDate
         if !force, let last = lastParse[stream], now - last < Self.interval {
-            // Only the end can matter: a bounded copy, read when the stream goes quiet.
-            deferred[stream] = Array(bytes.suffix(16 * 1024))
+            // Only the end can matter: a bounded copy, read when the stream goes quiet (added to
+            // what waits already: these lines may hold no progress at all).
+            var d = deferred[stream] ?? []
+            if !d.isEmpty { d.append(0x0A) }
+            d.append(contentsOf: bytes.suffix(16 * 1024))
+            deferred[stream] = d.count > 32 * 1024 ? Array(d.suffix(16 * 1024)) : d
             return
         }
         lastParse[stream] = now
-        deferred[stream] = nil
+        // Lines put off before these are older: read only when these hold no progress.
+        let older = deferred.removeValue(forKey: stream)
+        if !readLast(bytes, reading: reading), let older { _ = readLast(older[...], reading: reading) }
+    }
+
+    /// Reads the last line with progress in `bytes`; false when none has any.
+    private func readLast(_ bytes: ArraySlice<UInt8>, reading: ProgressParser.Reading) -> Bool {
         let pv = reading.pv != nil
         let found = bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
             var out: [Range<Int>] = []
@@ -145,8 +156,9 @@ final class ProgressReader: @unchecked Sendable {
         }
         for r in found {
             let text = String(decoding: bytes[(bytes.startIndex + r.lowerBound)..<(bytes.startIndex + r.upperBound)], as: UTF8.self)
-            if let p = ProgressParser.progress(text, reading: reading), take(p) { return }
+            if let p = ProgressParser.progress(text, reading: reading), take(p) { return true }
         }
+        return false
     }
 
     /// A line read on its own: an event or one of make's.
@@ -178,6 +190,7 @@ final class ProgressReader: @unchecked Sendable {
         sawTool = true
         if let error = m.error {
             runningTargets.removeAll { $0 == m.target }
+            failedTargets.insert(m.target)
             step(m.target, .failed, detail: error)
             return
         }
@@ -185,6 +198,8 @@ final class ProgressReader: @unchecked Sendable {
             for t in runningTargets { step(t, .done, detail: nil) }
             runningTargets.removeAll()
         }
+        // stdout (the trace) and stderr (the error) are read apart: the error may come first.
+        if failedTargets.contains(m.target) { return }
         runningTargets.append(m.target)
         step(m.target, .running, detail: nil)
     }

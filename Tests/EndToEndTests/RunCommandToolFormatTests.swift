@@ -51,6 +51,11 @@ struct RunCommandToolFormatTests {
         #expect(CommandHints(argv: ["sort", "-n", "file"]).pv == nil)
     }
 
+    @Test func pvsBar() {
+        #expect(read("10.0MiB 0:00:01 [9.57MiB/s] [==========>                       ] 34% ETA 0:00:01\r20.0MiB 0:00:02 [10.4MiB/s] [======================>           ] 69% ETA 0:00:00") == .percent(69))
+        #expect(read("28.6MiB 0:00:02 [10.0MiB/s] [================================>] 100%            ") == .percent(100))
+    }
+
     @Test func ddBytesWithNoTotal() {
         #expect(read("\r10551296 bytes (11 MB, 10 MiB) copied, 1 s, 10.5 MB/s\r21037056 bytes (21 MB, 20 MiB) copied, 2 s, 10.4 MB/s") == .bytes(21_037_056))
         #expect(read("30000000 bytes (30 MB, 29 MiB) copied, 2.84713 s, 10.5 MB/s") == .bytes(30_000_000))

@@ -71,6 +71,20 @@ struct RunCommandToolTests {
         #expect(r.job?.phase("run")?.total == 100)
     }
 
+    /// pv draws its bar only on a terminal it is in the foreground of (not pipetop's pty), or
+    /// with -f: then its percentage is read.
+    @Test func pvsForcedBar() throws {
+        let d = try Daemon()
+        let pv = try RunCommandTools.debian("pv")
+        let file = d.dir + "/data"
+        try Data(repeating: 7, count: 3_000_000).write(to: URL(fileURLWithPath: file))
+        let r = try RunCommandTools.run(d, id: "pvbar", [], ["sh", "-c", "\(pv) -f -L 2m \(file) > /dev/null"])
+        #expect(r.status == 0)
+        #expect(r.err.contains("100%"), "pv drew its bar: \(r.err)")
+        #expect(r.job?.phase("run")?.done == 100)
+        #expect(r.job?.phase("run")?.total == 100)
+    }
+
     @Test func ddBytes() throws {
         let d = try Daemon()
         let dd = try RunCommandTools.debian("dd", package: "coreutils")

@@ -8,7 +8,7 @@ import PipetopWire
 ///   (`CommandEvent` decides whether it is taken); anywhere else in a line it is only text;
 /// - the bars and counters of known tools, each in its own file: tqdm and enlighten
 ///   (`TqdmBar`), rich (`RichBar`), alive-progress (`AliveBar`), GNU parallel's `--bar` and
-///   `--eta`, rsync's `--info=progress2`, `dd status=progress`, `pv -n` (when the command
+///   `--eta`, rsync's `--info=progress2`, `dd status=progress`, pv's bar, `pv -n` (when the command
 ///   line runs it: `CommandHints`);
 /// - prose counts (`GenericCounts`): any `N/M` or `NN%` with `--progress-from`, only a counter
 ///   on a line of its own otherwise.
@@ -59,7 +59,7 @@ enum ProgressParser {
         let text = stripEscapes(raw)
         let line = text.split(separator: "\r").last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init) ?? text
         if let p = TqdmBar.read(line) ?? RsyncProgress.read(line) ?? ParallelBar.read(line) ?? ParallelEta.read(line)
-            ?? RichBar.read(line) ?? AliveBar.read(line) ?? DDProgress.read(line) { return p }
+            ?? RichBar.read(line) ?? AliveBar.read(line) ?? DDProgress.read(line) ?? PvBar.read(line) { return p }
         if let mode = reading.pv, let p = PvNumeric.read(line, mode: mode) { return p }
         return reading.chosen ? GenericCounts.read(line) : GenericCounts.readCounter(line)
     }

@@ -80,10 +80,21 @@ final class OutputRelay: @unchecked Sendable {
             done.lock(); writing = false; done.unlock()
             if let progress {
                 quietTold = false
-                pending.append(contentsOf: buffer[0..<n])
-                if let lastNewline = pending.lastIndex(where: ProgressReader.endsLine) {
-                    progress.lines(pending[..<lastNewline], stream: capture.stream, reading: reading)
-                    pending.removeFirst(lastNewline + 1)
+                // The chunk's complete lines are read where they are; only the line still open
+                // at its end is kept (with what was open before it), so bulk output is not copied.
+                let chunk = buffer[0..<n]
+                if let first = chunk.firstIndex(where: ProgressReader.endsLine), let last = chunk.lastIndex(where: ProgressReader.endsLine) {
+                    if !pending.isEmpty {
+                        pending.append(contentsOf: chunk[..<first])
+                        progress.lines(pending[...], stream: capture.stream, reading: reading)
+                        pending.removeAll(keepingCapacity: true)
+                        if first < last { progress.lines(chunk[(first + 1)..<last], stream: capture.stream, reading: reading) }
+                    } else {
+                        progress.lines(chunk[..<last], stream: capture.stream, reading: reading)
+                    }
+                    pending.append(contentsOf: chunk[(last + 1)...])
+                } else {
+                    pending.append(contentsOf: chunk)
                 }
                 if pending.count > 1 << 20 { pending.removeAll() }  // a line without end: do not grow without bound
             }

@@ -24,7 +24,7 @@ final class ProgressReader: @unchecked Sendable {
     private var failedTargets: Set<String> = []
     /// Per stream: when progress was last parsed, and the lines not parsed since.
     private var lastParse: [Int32: Double] = [:]
-    private var deferred: [Int32: [UInt8]] = [:]
+    private var deferred: [Int32: [[UInt8]]] = [:]
     static let interval = 0.05
 
     init(job: String, phases: [String], queue: ReportQueue, hints: CommandHints = CommandHints(argv: [])) {
@@ -53,7 +53,7 @@ final class ProgressReader: @unchecked Sendable {
     /// reads it whole.
     func quiet(stream: Int32, partial: ArraySlice<UInt8>, reading: ProgressParser.Reading) {
         lock.lock(); defer { lock.unlock() }
-        if let d = deferred.removeValue(forKey: stream) { lastProgress(in: d[...], stream: stream, reading: reading, force: true) }
+        if let d = deferred.removeValue(forKey: stream) { _ = readFirst(d.map { $0[...] }, reading: reading) }
         guard !partial.isEmpty, partial.count <= ProgressParser.longestLine,
               let p = ProgressParser.progress(String(decoding: partial, as: UTF8.self), reading: reading),
               !GenericCounts.isGeneric(p) else { return }
@@ -117,26 +117,32 @@ final class ProgressReader: @unchecked Sendable {
     /// `%`, `━` (rich) nor, for pv, a digit at its end cannot, and is passed over unread.
     private func lastProgress(in bytes: ArraySlice<UInt8>, stream: Int32, reading: ProgressParser.Reading, force: Bool) {
         guard !bytes.isEmpty else { return }
+        let lines = Self.candidates(bytes, pv: reading.pv != nil)
         let now = Date().timeIntervalSinceReferenceDate
         if !force, let last = lastParse[stream], now - last < Self.interval {
-            // Only the end can matter: a bounded copy, read when the stream goes quiet (added to
-            // what waits already: these lines may hold no progress at all).
-            var d = deferred[stream] ?? []
-            if !d.isEmpty { d.append(0x0A) }
-            d.append(contentsOf: bytes.suffix(16 * 1024))
-            deferred[stream] = d.count > 32 * 1024 ? Array(d.suffix(16 * 1024)) : d
+            // Put off: only the lines that may hold progress are kept (a few short copies), newer
+            // first, with those that wait already (these may hold no progress at all).
+            if !lines.isEmpty { deferred[stream] = Array((lines.map { Array(bytes[$0]) } + (deferred[stream] ?? [])).prefix(8)) }
             return
         }
         lastParse[stream] = now
         // Lines put off before these are older: read only when these hold no progress.
-        let older = deferred.removeValue(forKey: stream)
-        if !readLast(bytes, reading: reading), let older { _ = readLast(older[...], reading: reading) }
+        let older = deferred.removeValue(forKey: stream) ?? []
+        _ = readFirst(lines.map { bytes[$0] } + older.map { $0[...] }, reading: reading)
     }
 
-    /// Reads the last line with progress in `bytes`; false when none has any.
-    private func readLast(_ bytes: ArraySlice<UInt8>, reading: ProgressParser.Reading) -> Bool {
-        let pv = reading.pv != nil
-        let found = bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
+    /// The first of `lines` (newest first) with progress is taken; false when none has any.
+    private func readFirst(_ lines: [ArraySlice<UInt8>], reading: ProgressParser.Reading) -> Bool {
+        for l in lines {
+            if let p = ProgressParser.progress(String(decoding: l, as: UTF8.self), reading: reading), take(p) { return true }
+        }
+        return false
+    }
+
+    /// The last lines of `bytes` (at most 4, newest first) that may hold progress: those with
+    /// a `/`, `%`, `━` (rich) or, for pv, a digit, and not longer than a bar can be.
+    static func candidates(_ bytes: ArraySlice<UInt8>, pv: Bool) -> [Range<Int>] {
+        bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
             var out: [Range<Int>] = []
             var k = b.count - 1
             while k >= 0 && out.count < 4 {
@@ -144,9 +150,9 @@ final class ProgressReader: @unchecked Sendable {
                 // "━" is E2 94 81: its last byte stands for it.
                 if c == 0x2F || c == 0x25 || c == 0x81 || (pv && c >= 0x30 && c <= 0x39) {
                     var start = k, end = k
-                    while start > 0 && !Self.endsLine(b[start - 1]) { start -= 1 }
-                    while end < b.count && !Self.endsLine(b[end]) { end += 1 }
-                    if end - start <= ProgressParser.longestLine { out.append(start..<end) }
+                    while start > 0 && !endsLine(b[start - 1]) { start -= 1 }
+                    while end < b.count && !endsLine(b[end]) { end += 1 }
+                    if end - start <= ProgressParser.longestLine { out.append((bytes.startIndex + start)..<(bytes.startIndex + end)) }
                     k = start - 1
                 } else {
                     k -= 1
@@ -154,11 +160,6 @@ final class ProgressReader: @unchecked Sendable {
             }
             return out
         }
-        for r in found {
-            let text = String(decoding: bytes[(bytes.startIndex + r.lowerBound)..<(bytes.startIndex + r.upperBound)], as: UTF8.self)
-            if let p = ProgressParser.progress(text, reading: reading), take(p) { return true }
-        }
-        return false
     }
 
     /// A line read on its own: an event or one of make's.

@@ -6,7 +6,8 @@ import Glibc
 /// Where one of the command's output streams goes so that pipetop sees it on its way out:
 /// a pseudo-terminal when the stream's destination is a terminal (the command still sees a
 /// terminal: colours, line buffering and window size as without pipetop), a pipe otherwise
-/// (a file, a pipe, `--log`). pipetop reads `readFD` and passes every byte on unchanged.
+/// (a file, a pipe, `--log`), or a pty whatever the destination with `--pty`. pipetop reads
+/// `readFD` and passes every byte on unchanged.
 final class CapturedStream: @unchecked Sendable {
     /// The command's descriptor (1 or 2).
     let stream: Int32
@@ -16,6 +17,7 @@ final class CapturedStream: @unchecked Sendable {
     let readFD: Int32
     /// The command's end, dup'ed onto `stream` in the command (closed here once it runs).
     private(set) var childFD: Int32
+    /// The destination is a terminal (its size is followed); not so for a `--pty` into a file.
     let isTerminal: Bool
 
     private init(stream: Int32, destination: Int32, readFD: Int32, childFD: Int32, isTerminal: Bool) {

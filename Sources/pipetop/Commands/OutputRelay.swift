@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Passes one of the command's streams on, byte for byte, to where it would have gone
-/// without pipetop, keeping its tail and (for the watched stream) reading progress from it.
+/// without pipetop, keeping its tail and reading progress from it (unless --no-progress).
 /// When the destination is gone (a closed pipe: `| head -1`), it stops reading and closes its
 /// end, so the command gets SIGPIPE as it would without pipetop. It takes no lock that
 /// anything talking to the engine holds.

@@ -137,15 +137,15 @@ struct RunCommandTests {
 @Suite("Progress read from output")
 struct ProgressParserTests {
     @Test(arguments: [
-        ("processed 120/1000 files", ProgressParser.Found.counts(done: 120, total: 1000)),
-        (" 45%|████▌     | 45/100 [00:01<00:01, 44.2it/s]", .counts(done: 45, total: 100)),
-        ("\r 10%|█  | 10/100 [00:00<00:09]\r 11%|█  | 11/100 [00:00<00:09]", .counts(done: 11, total: 100)),
-        ("copying... 42%", .percent(42)),
-        ("done 99.5 %", .percent(99.5)),
-        // Colours around the figures (GNU parallel's --bar, coloured loggers) do not hide them.
-        ("\u{1B}[32m processed \u{1B}[1m120\u{1B}[0m/1000\u{1B}[0m", .counts(done: 120, total: 1000)),
+        ("processed 120/1000 files", ProgressParser.Found.progress(.init("N/M", .counts(done: 120, total: 1000)))),
+        (" 45%|████▌     | 45/100 [00:01<00:01, 44.2it/s]", .progress(.init("tqdm", .counts(done: 45, total: 100)))),
+        ("\r 10%|█  | 10/100 [00:00<00:09]\r 11%|█  | 11/100 [00:00<00:09]", .progress(.init("tqdm", .counts(done: 11, total: 100)))),
+        ("copying... 42%", .progress(.init("NN%", .percent(42)))),
+        ("done 99.5 %", .progress(.init("NN%", .percent(99.5)))),
+        // Colours around the figures (coloured loggers) do not hide them.
+        ("\u{1B}[32m processed \u{1B}[1m120\u{1B}[0m/1000\u{1B}[0m", .progress(.init("N/M", .counts(done: 120, total: 1000)))),
         // rsync --info=progress2: 95 of 100 files still to check is 5 done.
-        ("    1,234,567  45%   12.34MB/s    0:00:12 (xfr#5, to-chk=95/100)", .counts(done: 5, total: 100)),
+        ("    1,234,567  45%   12.34MB/s    0:00:12 (xfr#5, to-chk=95/100)", .progress(.init("rsync", .counts(done: 5, total: 100)))),
         (#"PIPETOP {"type":"progress","phase":"p","done":3}"#, .event(.object([("type", .string("progress")), ("phase", .string("p")), ("done", .int(3))]))),
     ])
     func recognises(_ line: String, _ expected: ProgressParser.Found) {
@@ -161,6 +161,10 @@ struct ProgressParserTests {
                       #"mid-line PIPETOP {"type":"log","message":"x"}"#, #" PIPETOP {"type":"log","message":"x"}"#])
     func ignoresWhatIsNotProgress(_ line: String) {
         #expect(ProgressParser.parse(line) == nil, "\(line) -> \(String(describing: ProgressParser.parse(line)))")
+    }
+
+    @Test func eventLinesAreReadOnlyFromTheChosenStream() {
+        #expect(ProgressParser.parse(#"PIPETOP {"type":"log","message":"x"}"#, reading: .detected) == nil)
     }
 }
 

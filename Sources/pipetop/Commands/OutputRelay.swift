@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Passes one of the command's streams on, byte for byte, to where it would have gone
-/// without pipetop, keeping its tail and (for the watched stream) reading progress from it.
+/// without pipetop, keeping its tail and reading progress from it (unless --no-progress).
 /// When the destination is gone (a closed pipe: `| head -1`), it stops reading and closes its
 /// end, so the command gets SIGPIPE as it would without pipetop. It takes no lock that
 /// anything talking to the engine holds.
@@ -12,6 +12,7 @@ final class OutputRelay: @unchecked Sendable {
     private let capture: CapturedStream
     private let tail: OutputTail
     private let progress: ProgressReader?
+    private let reading: ProgressParser.Reading
     private let done = NSCondition()
     private var finished = false
     /// Whether a write to the destination is under way (a slow reader holds it), and when
@@ -20,10 +21,11 @@ final class OutputRelay: @unchecked Sendable {
     private var writing = false
     private var lastRead = Date()
 
-    init(_ capture: CapturedStream, tail: OutputTail, progress: ProgressReader?) {
+    init(_ capture: CapturedStream, tail: OutputTail, progress: ProgressReader?, reading: ProgressParser.Reading = .detected) {
         self.capture = capture
         self.tail = tail
         self.progress = progress
+        self.reading = reading
         let t = Thread { [self] in
             run()
             done.lock(); finished = true; done.broadcast(); done.unlock()
@@ -53,7 +55,19 @@ final class OutputRelay: @unchecked Sendable {
         let fd = capture.readFD
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var pending: [UInt8] = []
+        // Whether the progress reader has been told the stream went quiet since the last read.
+        var quietTold = true
         while true {
+            if let progress, !quietTold {
+                // Progress put off (or a bar drawn with no line end yet) is read once the
+                // stream has been quiet for a moment; the wait costs the command nothing.
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&p, 1, 150) == 0 {
+                    progress.quiet(stream: capture.stream, partial: pending[...], reading: reading)
+                    quietTold = true
+                    continue
+                }
+            }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             if n <= 0 { break }  // end of file, or EIO: a pty whose last writer closed
@@ -65,16 +79,31 @@ final class OutputRelay: @unchecked Sendable {
             }
             done.lock(); writing = false; done.unlock()
             if let progress {
-                pending.append(contentsOf: buffer[0..<n])
-                if let lastNewline = pending.lastIndex(where: ProgressReader.endsLine) {
-                    progress.lines(pending[..<lastNewline])
-                    pending.removeFirst(lastNewline + 1)
+                quietTold = false
+                // The chunk's complete lines are read where they are; only the line still open
+                // at its end is kept (with what was open before it), so bulk output is not copied.
+                let chunk = buffer[0..<n]
+                if let first = chunk.firstIndex(where: ProgressReader.endsLine), let last = chunk.lastIndex(where: ProgressReader.endsLine) {
+                    if !pending.isEmpty {
+                        pending.append(contentsOf: chunk[..<first])
+                        progress.lines(pending[...], stream: capture.stream, reading: reading)
+                        pending.removeAll(keepingCapacity: true)
+                        if first < last { progress.lines(chunk[(first + 1)..<last], stream: capture.stream, reading: reading) }
+                    } else {
+                        progress.lines(chunk[..<last], stream: capture.stream, reading: reading)
+                    }
+                    pending.append(contentsOf: chunk[(last + 1)...])
+                } else {
+                    pending.append(contentsOf: chunk)
                 }
                 if pending.count > 1 << 20 { pending.removeAll() }  // a line without end: do not grow without bound
             }
             if !delivered { break }
         }
-        if let progress, !pending.isEmpty { progress.lines(pending[...]) }
+        if let progress {
+            if !pending.isEmpty { progress.lines(pending[...], stream: capture.stream, reading: reading) }
+            progress.quiet(stream: capture.stream, partial: [], reading: reading)
+        }
         close(fd)
     }
 

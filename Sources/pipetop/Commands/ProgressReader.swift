@@ -2,75 +2,157 @@ import Foundation
 import PipetopEngine
 import PipetopCore
 
-/// Turns the watched stream's lines (`--progress-from`) into events for the run's job:
-/// progress parsed from text goes to the phase that runs (`PhaseCursor`), and `PIPETOP`
-/// lines the command may send (`CommandEvent`) are passed on. Used by one relay thread.
-final class ProgressReader {
+/// Turns the command's output lines into events for the run's job, for both streams (each
+/// relay thread calls it with its own stream's lines, so it holds a lock): progress goes to
+/// the phase that runs (`PhaseCursor`); make's targets and parallel's joblog entries become
+/// steps; `PIPETOP` lines from the stream `--progress-from` names are passed on.
+///
+/// Once a known tool's format has been seen, prose counts (`3/4` in a sentence, a date) no
+/// longer move the bar. Counts are absolute, so of many lines only the last with progress
+/// matters, and it is read at most every `interval` seconds a stream (the rest is kept and
+/// read when the stream goes quiet): a command printing fast is never slowed by parsing.
+final class ProgressReader: @unchecked Sendable {
     private let job: String
     private let queue: ReportQueue
+    private let hints: CommandHints
+    private let lock = NSLock()
     private var cursor: PhaseCursor
     private var noted = false
+    private var sawTool = false
+    private var unitSent: Set<String> = []
+    private var runningTargets: [String] = []
+    private var failedTargets: Set<String> = []
+    /// Per stream: when progress was last parsed, and the lines not parsed since.
+    private var lastParse: [Int32: Double] = [:]
+    private var deferred: [Int32: [[UInt8]]] = [:]
+    static let interval = 0.05
 
-    init(job: String, phases: [String], queue: ReportQueue) {
+    init(job: String, phases: [String], queue: ReportQueue, hints: CommandHints = CommandHints(argv: [])) {
         self.job = job
         self.queue = queue
+        self.hints = hints
         cursor = PhaseCursor(declared: phases)
     }
 
-    /// Complete lines of output (ended by `\n` or by a progress bar's `\r`, without the last
-    /// end). Counts are absolute, so of the lines between two event lines only the last with
-    /// progress in it matters: it is looked for from the end, and a command that prints
-    /// millions of lines costs a scan of its bytes per read, not a parse per line. Event lines
-    /// are each taken, in order.
-    func lines(_ bytes: ArraySlice<UInt8>) {
-        let events = Self.eventLines(bytes)
+    /// Complete lines of one stream (ended by `\n` or by a bar's `\r`, without the last end).
+    /// Lines that count each (events, make's targets) are taken in order; of the lines
+    /// between them only the last with progress is looked for, from the end.
+    func lines(_ bytes: ArraySlice<UInt8>, stream: Int32, reading: ProgressParser.Reading) {
+        lock.lock(); defer { lock.unlock() }
         var segmentStart = bytes.startIndex
-        for e in events {
-            lastProgress(in: bytes[segmentStart..<e.lowerBound])
-            line(bytes[e])
+        for e in Self.eachLines(bytes, events: reading.chosen) {
+            lastProgress(in: bytes[segmentStart..<e.lowerBound], stream: stream, reading: reading, force: true)
+            eachLine(bytes[e], reading: reading)
             segmentStart = min(e.upperBound + 1, bytes.endIndex)
         }
-        lastProgress(in: bytes[segmentStart...])
+        lastProgress(in: bytes[segmentStart...], stream: stream, reading: reading, force: false)
+    }
+
+    /// The stream has been quiet: what was put off is read now, and the line still being
+    /// drawn (a bar that redraws with `\r` before, not after, its text) if a tool's format
+    /// reads it whole.
+    func quiet(stream: Int32, partial: ArraySlice<UInt8>, reading: ProgressParser.Reading) {
+        lock.lock(); defer { lock.unlock() }
+        if let d = deferred.removeValue(forKey: stream) { _ = readFirst(d.map { $0[...] }, reading: reading) }
+        guard !partial.isEmpty, partial.count <= ProgressParser.longestLine,
+              let p = ProgressParser.progress(String(decoding: partial, as: UTF8.self), reading: reading),
+              !GenericCounts.isGeneric(p) else { return }
+        progress(p)
+    }
+
+    /// A job parallel wrote to its joblog: a step, failed when it did.
+    func finished(_ entry: ParallelJoblog.Entry) {
+        lock.lock(); defer { lock.unlock() }
+        step("job \(entry.seq): \(entry.command)", entry.failed ? .failed : .done, detail: entry.detail)
     }
 
     static func endsLine(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
 
     private static let prefix = Array(ProgressParser.eventPrefix.utf8)
+    private static let needles = MakeTrace.needles.map { Array($0.utf8) }
 
-    /// The lines that start with `PIPETOP `: found through memchr for its `P`, so output
-    /// without one is passed over at memory speed.
+    /// The lines that start with `PIPETOP `.
     static func eventLines(_ bytes: ArraySlice<UInt8>) -> [Range<Int>] {
+        eachLines(bytes, events: true).filter { bytes[$0].starts(with: prefix) }
+    }
+
+    /// The lines to read each: those that start with `PIPETOP ` (found through memchr for its
+    /// `P`) and those that hold make's markers, so output without them is passed
+    /// over at memory speed.
+    static func eachLines(_ bytes: ArraySlice<UInt8>, events: Bool) -> [Range<Int>] {
         bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
-            guard let base = b.baseAddress, b.count >= prefix.count else { return [] }
-            var out: [Range<Int>] = []
-            var i = 0
-            while i < b.count, let p = memchr(base + i, 0x50, b.count - i) {
-                let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                i = k + 1
-                guard k == 0 || endsLine(b[k - 1]), k + prefix.count <= b.count,
-                      prefix.indices.allSatisfy({ b[k + $0] == prefix[$0] }) else { continue }
-                var end = k
-                while end < b.count && !endsLine(b[end]) { end += 1 }
-                out.append((bytes.startIndex + k)..<(bytes.startIndex + end))
-                i = end
+            guard let base = b.baseAddress, b.count > 0 else { return [] }
+            var starts = Set<Int>()
+            func lineStart(_ k: Int) -> Int { var s = k; while s > 0 && !endsLine(b[s - 1]) { s -= 1 }; return s }
+            if events && b.count >= prefix.count {
+                var i = 0
+                while i < b.count, let p = memchr(base + i, 0x50, b.count - i) {
+                    let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    i = k + 1
+                    guard k == 0 || endsLine(b[k - 1]), k + prefix.count <= b.count,
+                          prefix.withUnsafeBufferPointer({ memcmp(base + k, $0.baseAddress!, $0.count) }) == 0 else { continue }
+                    starts.insert(k)
+                }
             }
-            return out
+            // memmem is not visible from Swift here: memchr for the needle's last byte (a quote, a
+            // bracket: rarer in text than its first letter), then compare.
+            for n in needles {
+                var i = n.count - 1
+                while i < b.count, let p = memchr(base + i, Int32(n[n.count - 1]), b.count - i) {
+                    let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self)) - (n.count - 1)
+                    i = k + n.count
+                    guard n.withUnsafeBufferPointer({ memcmp(base + k, $0.baseAddress!, $0.count) }) == 0 else { continue }
+                    starts.insert(lineStart(k))
+                }
+            }
+            return starts.sorted().map { s in
+                var end = s
+                while end < b.count && !endsLine(b[end]) { end += 1 }
+                return (bytes.startIndex + s)..<(bytes.startIndex + end)
+            }
         }
     }
 
-    /// The last line of `bytes` that holds progress, from the end; lines with neither `/` nor
-    /// `%` cannot, and are passed over without being read as text.
-    private func lastProgress(in bytes: ArraySlice<UInt8>) {
-        let found = bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
-            // Candidate lines from the end: at most a few are parsed (the first with progress wins).
+    /// The last line of `bytes` that holds progress, from the end; a line with none of `/`,
+    /// `%`, `━` (rich) nor, for pv, a digit at its end cannot, and is passed over unread.
+    private func lastProgress(in bytes: ArraySlice<UInt8>, stream: Int32, reading: ProgressParser.Reading, force: Bool) {
+        guard !bytes.isEmpty else { return }
+        let lines = Self.candidates(bytes, pv: reading.pv != nil)
+        let now = Date().timeIntervalSinceReferenceDate
+        if !force, let last = lastParse[stream], now - last < Self.interval {
+            // Put off: only the lines that may hold progress are kept (a few short copies), newer
+            // first, with those that wait already (these may hold no progress at all).
+            if !lines.isEmpty { deferred[stream] = Array((lines.map { Array(bytes[$0]) } + (deferred[stream] ?? [])).prefix(8)) }
+            return
+        }
+        lastParse[stream] = now
+        // Lines put off before these are older: read only when these hold no progress.
+        let older = deferred.removeValue(forKey: stream) ?? []
+        _ = readFirst(lines.map { bytes[$0] } + older.map { $0[...] }, reading: reading)
+    }
+
+    /// The first of `lines` (newest first) with progress is taken; false when none has any.
+    private func readFirst(_ lines: [ArraySlice<UInt8>], reading: ProgressParser.Reading) -> Bool {
+        for l in lines {
+            if let p = ProgressParser.progress(String(decoding: l, as: UTF8.self), reading: reading), take(p) { return true }
+        }
+        return false
+    }
+
+    /// The last lines of `bytes` (at most 4, newest first) that may hold progress: those with
+    /// a `/`, `%`, `━` (rich) or, for pv, a digit, and not longer than a bar can be.
+    static func candidates(_ bytes: ArraySlice<UInt8>, pv: Bool) -> [Range<Int>] {
+        bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
             var out: [Range<Int>] = []
             var k = b.count - 1
-            while k >= 0 && out.count < 8 {
-                if b[k] == 0x2F || b[k] == 0x25 {
+            while k >= 0 && out.count < 4 {
+                let c = b[k]
+                // "━" is E2 94 81: its last byte stands for it.
+                if c == 0x2F || c == 0x25 || c == 0x81 || (pv && c >= 0x30 && c <= 0x39) {
                     var start = k, end = k
-                    while start > 0 && !Self.endsLine(b[start - 1]) { start -= 1 }
-                    while end < b.count && !Self.endsLine(b[end]) { end += 1 }
-                    out.append(start..<end)
+                    while start > 0 && !endsLine(b[start - 1]) { start -= 1 }
+                    while end < b.count && !endsLine(b[end]) { end += 1 }
+                    if end - start <= ProgressParser.longestLine { out.append((bytes.startIndex + start)..<(bytes.startIndex + end)) }
                     k = start - 1
                 } else {
                     k -= 1
@@ -78,36 +160,78 @@ final class ProgressReader {
             }
             return out
         }
-        for r in found where line(bytes[(bytes.startIndex + r.lowerBound)..<(bytes.startIndex + r.upperBound)]) { return }
     }
 
-    /// One line of output, without its newline; true when it held progress or an event.
-    @discardableResult
-    private func line(_ bytes: ArraySlice<UInt8>) -> Bool {
-        guard let found = ProgressParser.parse(String(decoding: bytes, as: UTF8.self)) else { return false }
-        switch found {
-        case .event(let json):
-            switch CommandEvent.event(from: json, job: job) {
-            case .success(let e):
-                for before in cursor.observe(e) { queue.offer(before) }
-                queue.offer(e)
-            case .failure(let why):
-                ignored(why.reason)
+    /// A line read on its own: an event or one of make's.
+    private func eachLine(_ bytes: ArraySlice<UInt8>, reading: ProgressParser.Reading) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        if reading.chosen && text.hasPrefix(ProgressParser.eventPrefix) {
+            switch ProgressParser.parse(text, reading: reading) {
+            case .event(let json)?:
+                switch CommandEvent.event(from: json, job: job) {
+                case .success(let e):
+                    for before in cursor.observe(e) { queue.offer(before) }
+                    queue.offer(e)
+                case .failure(let why):
+                    ignored(why.reason)
+                }
+            case .unreadable(let why)?:
+                ignored(why)
+            default:
+                break
             }
-        case .unreadable(let why):
-            ignored(why)
-        case .counts(let done, let total):
-            progress(done: done, total: total)
-        case .percent(let p):
-            progress(done: Int(p.rounded(.down)), total: 100)
+            return
         }
+        if let m = MakeTrace.read(ProgressParser.stripEscapes(text)) { target(m) }
+    }
+
+    /// make's target `m` started or failed. Without -j a target's start means the one before
+    /// it ended well (make runs one recipe at a time and stops at an error).
+    private func target(_ m: MakeTrace.Line) {
+        sawTool = true
+        if let error = m.error {
+            runningTargets.removeAll { $0 == m.target }
+            failedTargets.insert(m.target)
+            step(m.target, .failed, detail: error)
+            return
+        }
+        if hints.makeSerial {
+            for t in runningTargets { step(t, .done, detail: nil) }
+            runningTargets.removeAll()
+        }
+        // stdout (the trace) and stderr (the error) are read apart: the error may come first.
+        if failedTargets.contains(m.target) { return }
+        runningTargets.append(m.target)
+        step(m.target, .running, detail: nil)
+    }
+
+    /// Progress from a tool's format, or prose counts while no tool has been seen.
+    private func take(_ p: ToolProgress) -> Bool {
+        if GenericCounts.isGeneric(p) && sawTool { return false }
+        progress(p)
         return true
     }
 
-    private func progress(done: Int, total: Int) {
+    private func progress(_ p: ToolProgress) {
+        if !GenericCounts.isGeneric(p) { sawTool = true }
         guard let (phase, start) = cursor.phaseForProgress(job: job) else { return }
         for e in start { queue.offer(e) }
-        queue.offer(Event(job: job, .progress(.init(phase: phase, done: done, total: total))))
+        switch p.amount {
+        case .counts(let done, let total):
+            queue.offer(Event(job: job, .progress(.init(phase: phase, done: done, total: total))))
+        case .percent(let v):
+            queue.offer(Event(job: job, .progress(.init(phase: phase, done: Int(v.rounded(.down)), total: 100))))
+        case .bytes(let n):
+            // Bytes with no total: the phase counts in bytes (its rate reads "MB/s").
+            if unitSent.insert(phase).inserted { queue.offer(Event(job: job, .phaseStart(.init(phase: phase, unit: "B")))) }
+            queue.offer(Event(job: job, .progress(.init(phase: phase, done: n))))
+        }
+    }
+
+    private func step(_ name: String, _ state: StepState, detail: String?) {
+        guard let (phase, start) = cursor.phaseForProgress(job: job) else { return }
+        for e in start { queue.offer(e) }
+        queue.offer(Event(job: job, .step(.init(phase: phase, step: name, state: state, detail: detail))))
     }
 
     /// Said once: output is not trusted, and a line that looked like an event but was not

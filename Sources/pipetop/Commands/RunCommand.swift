@@ -19,12 +19,20 @@ struct RunCommand: ParsableCommand {
 
         The command's stdout and stderr pass through pipetop unchanged, byte for byte, to where they would have gone (the terminal, the --log file, a pipe). pipetop keeps their last 100 lines (at most 64 KiB) and puts them in the job's log when the command ends (stdout at info, stderr at warn); a failed job's reason quotes the last line of stderr, then the one before it, e.g. a traceback's exception and the line that raised it. A stream that goes to a terminal reaches the command through a pseudo-terminal of the same size (resizes are passed on), so the command still sees a terminal: colours and line buffering are as without pipetop. Consequence: stdout and stderr are two terminals (each isatty), the pty is not the command's controlling terminal (keys, Ctrl-C and job control stay with the real one), and a program that changes the terminal's settings through stdout changes the pty's; full-screen programs belong outside pipetop run. Other streams (files, pipes, --log) reach it through a pipe. When pipetop's own output is closed (| head -1), pipetop stops reading, and the command gets SIGPIPE as it would without pipetop. Output written after the command ended, by a background process it left, is not passed on once pipetop has exited; if pipetop itself is killed with SIGKILL, the command's next write fails (SIGPIPE) as it would with any reader gone. stdout and stderr are relayed separately: lines written to both within the same instant may reach a shared destination in the other order.
 
-        --progress-from reads progress from the command's output: tqdm bars, "N/M" counts and "NN%" go to the phase that runs. A line that starts with "PIPETOP " followed by a JSON event is an event about this job: only progress, phase.start, phase.end, step, log, metric and checkpoint, with no "job" field or this job's; any other such line is ignored (said once on stderr), so a command's output can never silence, acknowledge or end anything, nor touch another job. With --phases a,b,c, a "PIPETOP {\"type\":\"phase.start\",\"phase\":\"b\"}" line ends a as done and moves on to b; after a phase.end, progress goes to the next declared phase not yet ended. Phases the command never reached are skipped when it succeeds and stay pending when it fails. Without --phases the command runs in a phase "run"; when the command reports phases of its own (PIPETOP lines, or a client using PIPETOP_JOB), an empty "run" is removed.
+        Progress is read from both streams by default, in the formats that cannot be mistaken: tqdm and enlighten bars, rich's and alive-progress's bars (drawn only on a terminal: see --pty), GNU parallel's --bar and --eta, rsync's --info=progress2 (to-chk=R/T is T-R files done), pv -n (bare percentages on stderr, read only when the command line runs pv -n), dd status=progress (bytes copied, no total), and a counter alone on its line ("3/10", "[3/10]", "Epoch 3/10"); GNU make's --trace makes each target a step (failed with make's "Error N"), and parallel's --joblog FILE each finished job a step (failed on a non-zero exit). Once a tool's own format has been seen, counters no longer move the bar (a date such as 12/31 on its own line). Escape sequences are taken out first. Reading changes nothing the command sees, and a fast command is not slowed: of many lines only the last with progress is parsed, at most 20 times a second. --no-progress reads none.
+
+        --progress-from stdout|stderr reads only that stream, and also prose counts ("processed 120/1000 files", "42%") and PIPETOP event lines; it sets PYTHONUNBUFFERED=1 for the command (unless set), so a Python script's lines arrive as printed, not at its exit. A line that starts with "PIPETOP " followed by a JSON event is an event about this job: only progress, phase.start, phase.end, step, log, metric and checkpoint, with no "job" field or this job's; any other such line is ignored (said once on stderr), so a command's output can never silence, acknowledge or end anything, nor touch another job. With --phases a,b,c, a "PIPETOP {\"type\":\"phase.start\",\"phase\":\"b\"}" line ends a as done and moves on to b; after a phase.end, progress goes to the next declared phase not yet ended. Phases the command never reached are skipped when it succeeds and stay pending when it fails. Without --phases the command runs in a phase "run"; when the command reports phases of its own (PIPETOP lines, or a client using PIPETOP_JOB), an empty "run" is removed.
+
+        --pty gives the command a pseudo-terminal for stdout and stderr even when pipetop's output is a file or a pipe, for tools that draw only on terminals (rich, enlighten, alive-progress). Its size is $COLUMNS x $LINES, else 80x24. The pty's output processing is off (no \\n to \\r\\n, no tab expansion), so the destination gets exactly the bytes the command wrote, escape sequences included; queries a program sends to the terminal (a cursor position request) get no answer.
 
         Examples:
           pipetop run -- ./import.sh
           pipetop run --name nightly --phases fetch,load -- make -j4 all
-          pipetop run --progress-from stderr -- python train.py
+          pipetop run -- python train.py                  # a tqdm bar, read with no flag
+          pipetop run -- rsync -a --info=progress2 src/ dst/
+          pipetop run -- parallel --bar --joblog jobs.tsv ./convert {} ::: *.raw
+          pipetop run --pty --log train.log -- python train.py   # rich draws into the file
+          pipetop run --progress-from stdout -- ./etl.sh         # "processed 120/1000" lines
           pipetop run --log /tmp/etl.log -- ./etl.sh
         """)
 
@@ -41,8 +49,14 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the command's stdout and stderr to this file instead of the terminal.", valueName: "file"))
     var log: String?
 
-    @Option(name: .long, help: ArgumentHelp("Read progress (and PIPETOP event lines) from the command's stdout or stderr.", valueName: "stdout|stderr"))
+    @Option(name: .long, help: ArgumentHelp("Read progress from this stream only, prose counts (N/M, NN%) and PIPETOP event lines too.", valueName: "stdout|stderr"))
     var progressFrom: String?
+
+    @Flag(name: .long, help: "Read no progress from the command's output.")
+    var noProgress = false
+
+    @Flag(name: .long, help: "Give the command a pseudo-terminal even when pipetop's output is a file or a pipe (for bars drawn only on terminals).")
+    var pty = false
 
     @OptionGroup var socketOptions: SocketOptions
 
@@ -53,6 +67,7 @@ struct RunCommand: ParsableCommand {
         if command.first == "--" { return }
         guard !command.isEmpty else { throw ValidationError("give the command after --, e.g. pipetop run -- ./import.sh") }
         if let p = progressFrom, p != "stdout" && p != "stderr" { throw ValidationError("--progress-from takes stdout or stderr") }
+        if noProgress && progressFrom != nil { throw ValidationError("--no-progress and --progress-from cannot be given together: --progress-from says where to read progress, --no-progress not to read any") }
     }
 
     func run() throws {
@@ -74,7 +89,7 @@ struct RunCommand: ParsableCommand {
         // A closed reader of our own output (| head) must not kill pipetop before job.end;
         // the relay then closes its end, and the command gets SIGPIPE as without pipetop.
         signal(SIGPIPE, SIG_IGN)
-        let captures = [Int32(1), 2].map { CapturedStream.make(stream: $0, destination: logFD ?? $0) }
+        let captures = [Int32(1), 2].map { CapturedStream.make(stream: $0, destination: logFD ?? $0, pty: pty) }
         let windows = WindowSizeFollower(captures)
 
         let queue = ReportQueue(reporter: Reporter(socket: socket, job: jobID))
@@ -91,12 +106,17 @@ struct RunCommand: ParsableCommand {
         for e in firstPhase { queue.send(e) }
         queue.sync(within: 1)  // bounded: a stalled engine must not hold the command back
 
+        let hints = CommandHints(argv: argv, env: env)
+        let reader = noProgress ? nil : ProgressReader(job: jobID, phases: phaseList, queue: queue, hints: hints)
+        // parallel's joblog is followed from before the command starts (see JoblogFollower).
+        let joblog: JoblogFollower? = reader.flatMap { r in hints.joblog.map { JoblogFollower(path: $0.path, appends: $0.appends, reader: r) } }
         let child: pid_t
         do {
             child = try CommandLauncher.spawn(argv, env: env, streams: Dictionary(uniqueKeysWithValues: captures.map { ($0.stream, $0.childFD) }))
         } catch {
             // As a shell says it, and the job ends with the reason instead of waiting for ever.
             SafeWrite.stderr("pipetop run: \(error.message)\n")
+            joblog?.finish()
             queue.send(Event(job: jobID, .jobEnd(.init(status: .failed, error: error.message))))
             queue.finish(within: 5)
             throw ExitCode(error.exitCode)
@@ -110,20 +130,31 @@ struct RunCommand: ParsableCommand {
         queue.setPreamble([Event(job: jobID, .jobStart(withPid))] + firstPhase)
 
         let tail = OutputTail()
-        let watched: Int32? = progressFrom == "stdout" ? 1 : progressFrom == "stderr" ? 2 : nil
         let relays = captures.map { c in
-            OutputRelay(c, tail: tail, progress: c.stream == watched ? ProgressReader(job: jobID, phases: phaseList, queue: queue) : nil)
+            let r = reading(c.stream, hints: hints)
+            return OutputRelay(c, tail: tail, progress: r == nil ? nil : reader, reading: r ?? .detected)
         }
 
         let exit = ChildExit.wait(for: child)
         // Everything the command wrote reaches its reader; output a background grandchild
         // holds open must not hold the job open for long (see OutputRelay.drain).
         for r in relays { r.drain() }
+        joblog?.finish()
 
         for e in OutputTail.logEvents(tail.kept, job: jobID) { queue.send(e) }
         let ending = JobEnding(status: exit.status, lastErrorLines: tail.lastErrorLines(JobEnding.quotedLines), totals: exit.totals)
         queue.send(Event(job: jobID, .jobEnd(ending.end)))
         queue.finish(within: 5)
         if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
+    }
+
+    /// What is read from the command's stream (1 or 2), nil for nothing: both streams are read
+    /// for the formats of known tools; `--progress-from` reads only the stream it names, and
+    /// prose counts and PIPETOP lines too; pv's bare numbers only on stderr.
+    func reading(_ stream: Int32, hints: CommandHints) -> ProgressParser.Reading? {
+        if noProgress { return nil }
+        let chosen: Int32? = progressFrom == "stdout" ? 1 : progressFrom == "stderr" ? 2 : nil
+        if let chosen, chosen != stream { return nil }
+        return ProgressParser.Reading(chosen: chosen != nil, pv: stream == 2 ? hints.pv : nil)
     }
 }

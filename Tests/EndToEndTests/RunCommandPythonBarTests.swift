@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import pipetop
+@testable import PipetopCore
+
+/// Python progress bars through `pipetop run`: tqdm with no flag in a pipe; rich, enlighten and
+/// alive-progress, which draw only on a terminal, with `--pty`.
+@Suite("pipetop run with Python progress bars", .serialized)
+struct RunCommandPythonBarTests {
+    private func script(_ d: Daemon, _ name: String, _ body: String) throws -> String {
+        // Not named like the module it imports (a rich.py would shadow rich).
+        let path = d.dir + "/bars_" + name + ".py"
+        try body.write(toFile: path, atomically: false, encoding: .utf8)
+        return path
+    }
+
+    @Test func tqdmWithNoFlag() throws {
+        let d = try Daemon()
+        let python = try RunCommandTools.barsPython()
+        let s = try script(d, "train", "import time\nfrom tqdm import tqdm\nfor i in tqdm(range(9)):\n    time.sleep(0.03)\n")
+        let r = try RunCommandTools.run(d, id: "tq", [], [python, s])
+        #expect(r.status == 0)
+        #expect(r.job?.phase("run")?.done == 9)
+        #expect(r.job?.phase("run")?.total == 9)
+    }
+
+    @Test func richWithPty() throws {
+        let d = try Daemon()
+        let python = try RunCommandTools.barsPython()
+        let s = try script(d, "rich", """
+            import time
+            from rich.progress import Progress
+            with Progress() as p:
+                t = p.add_task("Processing", total=5)
+                for i in range(5):
+                    time.sleep(0.1); p.update(t, advance=1)
+            """)
+        let r = try RunCommandTools.run(d, id: "rich", ["--pty"], [python, s])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("\u{1B}["), "on a pty rich draws with escape sequences")
+        #expect(r.job?.phase("run")?.done == 100)
+        #expect(r.job?.phase("run")?.total == 100)
+    }
+
+    @Test func enlightenWithPty() throws {
+        let d = try Daemon()
+        let python = try RunCommandTools.barsPython()
+        let s = try script(d, "enl", """
+            import time, enlighten
+            m = enlighten.get_manager()
+            b = m.counter(total=6, desc="Basic", unit="ticks")
+            for i in range(6):
+                time.sleep(0.05); b.update()
+            m.stop()
+            """)
+        let r = try RunCommandTools.run(d, id: "enl", ["--pty"], [python, s])
+        #expect(r.status == 0)
+        #expect(r.job?.phase("run")?.done == 6)
+        #expect(r.job?.phase("run")?.total == 6)
+    }
+
+    @Test func aliveProgressWithPty() throws {
+        let d = try Daemon()
+        let python = try RunCommandTools.barsPython()
+        let s = try script(d, "alive", """
+            import time
+            from alive_progress import alive_bar
+            with alive_bar(6) as bar:
+                for i in range(6):
+                    time.sleep(0.05); bar()
+            """)
+        let r = try RunCommandTools.run(d, id: "alive", ["--pty"], [python, s])
+        #expect(r.status == 0)
+        #expect(r.job?.phase("run")?.done == 6)
+        #expect(r.job?.phase("run")?.total == 6)
+    }
+}

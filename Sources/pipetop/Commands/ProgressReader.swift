@@ -19,6 +19,8 @@ final class ProgressReader: @unchecked Sendable {
     private var cursor: PhaseCursor
     private var noted = false
     private var sawTool = false
+    /// Per phase, the last count sent (see `progress`).
+    private var lastDone: [String: Int] = [:]
     private var unitSent: Set<String> = []
     private var runningTargets: [String] = []
     private var failedTargets: Set<String> = []
@@ -216,15 +218,22 @@ final class ProgressReader: @unchecked Sendable {
         if !GenericCounts.isGeneric(p) { sawTool = true }
         guard let (phase, start) = cursor.phaseForProgress(job: job) else { return }
         for e in start { queue.offer(e) }
+        // A count lower than the last one sent is a new bar (the next epoch's tqdm, a second
+        // rsync): it starts the count again, which the engine takes only when told.
+        func send(done: Int, total: Int?) {
+            let again = lastDone[phase].map { done < $0 } ?? false
+            lastDone[phase] = done
+            queue.offer(Event(job: job, .progress(.init(phase: phase, done: done, total: total, reset: again))))
+        }
         switch p.amount {
         case .counts(let done, let total):
-            queue.offer(Event(job: job, .progress(.init(phase: phase, done: done, total: total))))
+            send(done: done, total: total)
         case .percent(let v):
-            queue.offer(Event(job: job, .progress(.init(phase: phase, done: Int(v.rounded(.down)), total: 100))))
+            send(done: Int(v.rounded(.down)), total: 100)
         case .bytes(let n):
             // Bytes with no total: the phase counts in bytes (its rate reads "MB/s").
             if unitSent.insert(phase).inserted { queue.offer(Event(job: job, .phaseStart(.init(phase: phase, unit: "B")))) }
-            queue.offer(Event(job: job, .progress(.init(phase: phase, done: n))))
+            send(done: n, total: nil)
         }
     }
 

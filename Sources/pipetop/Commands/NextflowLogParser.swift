@@ -187,7 +187,8 @@ struct NextflowLogParser {
             if wasDone { done[phase, default: 1] -= 1 }
             let cause = Self.cause(in: lines)
             return [event(.step(.init(phase: phase, step: step, state: .failed, detail: cause ?? "failed"))),
-                    event(.progress(.init(phase: phase, done: wasDone ? done[phase] : nil, failed: failed[phase]!))),
+                    // Taken back by a negative inc: an absolute lower count would be refused.
+                    event(.progress(.init(phase: phase, inc: wasDone ? -1 : nil, failed: failed[phase]!))),
                     event(.log(.init(level: .error, message: text, phase: phase)))]
         }
         return [event(.log(.init(level: .error, message: text)))]

@@ -129,20 +129,22 @@ class Job {
   }
 }
 
-/** Runs fn (sync or async); `ok` or `bad(e)` after it; returns its result or rethrows. */
+/**
+ * Runs fn (sync or async), then `ok()`, or `bad(e)` when it throws or rejects; returns its
+ * result (a promise when fn returned one) or rethrows.
+ */
 function settle(fn, ok, bad) {
   let r;
   try {
     r = fn();
   } catch (e) {
-    const wait = bad(e);
-    if (wait && typeof wait.then === 'function') return wait.then(() => { throw e; });
+    bad(e);
     throw e;
   }
   if (r && typeof r.then === 'function') {
-    return r.then(async (v) => { await ok(); return v; }, async (e) => { await bad(e); throw e; });
+    return r.then((v) => { ok(); return v; }, (e) => { bad(e); throw e; });
   }
-  const wait = ok();
+  ok();
   return r;
 }
 

@@ -324,7 +324,7 @@ final class ReportSender: @unchecked Sendable {
     func resume(job: String, timeout: Double) -> JSONValue? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let (pending, connected) = cond.withLock { (!queue.isEmpty || phases.values.contains { $0.isRunning && $0.unsent }, connection != nil) }
+            let (pending, connected) = cond.withLock { (!queue.isEmpty || phases.values.contains { $0.isRunning && $0.unsent }, connection?.path == path) }
             if connected && !pending { break }
             if Date() >= deadline || (!connected && !FileManager.default.fileExists(atPath: path)) { return nil }
             cond.withLock { cond.signal() }
@@ -390,6 +390,11 @@ final class ReportSender: @unchecked Sendable {
         while true {
             cond.withLock { _ = cond.wait(until: Date().addingTimeInterval(Self.interval)) }
             do {
+                // Told to report elsewhere (`PipetopReport.socket`): the old engine is left.
+                if let old = connection, old.path != path {
+                    cond.withLock { connection = nil }
+                    old.close()
+                }
                 if connection == nil {
                     let c = try EngineConnection(path: path, connectTimeout: 0.2)
                     // Another user's engine gets nothing before it has said it takes us.

@@ -248,3 +248,13 @@ def test_a_loop_stopped_by_an_exception_fails_its_phase_with_the_exception_text(
     s = state(engine, lambda s: s and s["jobs"].get("tq-fail", {}).get("state") == "failed")
     p = s["jobs"]["tq-fail"]["phases"][0]
     assert p["state"] == "failed" and p["error"] == "KeyError: 'row 3'", p
+
+
+def test_a_loop_left_by_break_ends_its_phase_with_the_job(engine):
+    with pipetop.job("t", id="tq-break") as job:
+        for x in pipetop.tqdm(range(10), phase="rows", job=job):
+            if x == 3:
+                break
+    s = state(engine, lambda s: s and s["jobs"].get("tq-break", {}).get("state") == "completed")
+    p = s["jobs"]["tq-break"]["phases"][0]
+    assert p["state"] == "done" and p["done"] == 3 and not p.get("error"), p

@@ -44,6 +44,20 @@ public enum PipetopReport {
     /// Waits (at most `timeout` s) until what was reported went out.
     @discardableResult
     public static func flush(timeout: Double = 2) -> Bool { ReportSender.shared.flush(timeout: timeout) }
+
+    /// The data of the job's last checkpoint, from the engine (the protocol's `resume`), asked on
+    /// this process's connection after what it sent; nil when there is none, no engine, or no
+    /// answer within `timeout` s. Ask before the job starts again: a new run of a finished job
+    /// starts with no checkpoint.
+    public static func resume(_ job: String, timeout: Double = 2) -> JSONValue? {
+        guard let answer = resumeAnswer(job, timeout: timeout), let c = answer["checkpoint"], c != .null else { return nil }
+        return c["data"]
+    }
+
+    /// The engine's whole answer to `resume` (known, state, run, checkpoint), or nil.
+    public static func resumeAnswer(_ job: String, timeout: Double = 2) -> JSONValue? {
+        ReportSender.shared.resume(job: job, timeout: timeout)
+    }
 }
 
 /// One job of this process.
@@ -118,8 +132,21 @@ public final class Job: @unchecked Sendable {
         sender.send(Event(job: id, .metric(.init(name: name, value: value, kind: kind, phase: phase))))
     }
 
-    public func log(_ message: String, level: LogLevel = .info, phase: String? = nil) {
-        sender.send(Event(job: id, .log(.init(level: level, message: message, phase: phase))))
+    public func log(_ message: String, level: LogLevel = .info, phase: String? = nil, category: String? = nil) {
+        sender.send(Event(job: id, .log(.init(level: level, message: message, phase: phase, category: category))))
+    }
+
+    /// An alert for a person; `labels` go with it to notifications, `context` (a JSON object)
+    /// is carried as sent; `resolved` closes the alert of that name.
+    public func alert(_ message: String, severity: Alert.Severity = .warning, name: String? = nil, phase: String? = nil,
+                      labels: [String: String] = [:], context: JSONValue? = nil, resolved: Bool = false) {
+        sender.send(Event(job: id, .alert(.init(severity: severity, message: message, phase: phase, name: name, resolved: resolved,
+                                                labels: labels, context: context))))
+    }
+
+    /// Moves the job to `state`: `.paused`, `.running` (docs/PROTOCOL.md, `job.state`).
+    public func state(_ state: JobState) {
+        sender.send(Event(job: id, .jobState(state)))
     }
 
     /// Ends the job (and the phases still running); under `pipetop run` only its phases.
@@ -145,8 +172,12 @@ public final class Phase: @unchecked Sendable {
     public internal(set) var total: Int?
     public let unit: String?
     private let done = Atomic<Int>(0)
+    private let failedItems = Atomic<Int>(0)
+    private let skippedItems = Atomic<Int>(0)
     /// What the sender last sent (-1: nothing), and whether the phase runs.
     let sent = Atomic<Int>(-1)
+    let sentFailed = Atomic<Int>(-1)
+    let sentSkipped = Atomic<Int>(-1)
     private let state = Atomic<Int>(0)  // 0 pending, 1 running, 2 ended
     private var startedAt: Double?
 
@@ -155,6 +186,24 @@ public final class Phase: @unchecked Sendable {
     }
 
     public var count: Int { done.load(ordering: .relaxed) }
+    public var failed: Int { failedItems.load(ordering: .relaxed) }
+    public var skipped: Int { skippedItems.load(ordering: .relaxed) }
+    /// Counts the sender has not sent yet.
+    var unsent: Bool {
+        sent.load(ordering: .relaxed) != count || sentFailed.load(ordering: .relaxed) != failed || sentSkipped.load(ordering: .relaxed) != skipped
+    }
+    /// The counts as one progress event (failed and skipped once there are any).
+    func progressEvent(ts: Double? = nil) -> Event {
+        let f = failed, s = skipped
+        return Event(job: job.id, ts: ts, .progress(.init(phase: name, done: count, failed: f == 0 && sentFailed.load(ordering: .relaxed) <= 0 ? nil : f,
+                                                           skipped: s == 0 && sentSkipped.load(ordering: .relaxed) <= 0 ? nil : s)))
+    }
+    /// Marks the counts as sent (-1: all again, after a reconnect).
+    func markSent(all: Bool = false) {
+        sent.store(all ? -1 : count, ordering: .relaxed)
+        sentFailed.store(all ? -1 : failed, ordering: .relaxed)
+        sentSkipped.store(all ? -1 : skipped, ordering: .relaxed)
+    }
     var isRunning: Bool { state.load(ordering: .acquiring) == 1 }
 
     var startEvent: Event { Event(job: job.id, ts: startedAt, .phaseStart(.init(phase: name, total: total, unit: unit))) }
@@ -168,12 +217,31 @@ public final class Phase: @unchecked Sendable {
         return self
     }
 
-    /// `n` more items done.
+    /// `n` more items done; `failed` and `skipped` more that did not succeed.
     @inline(__always)
-    public func advance(_ n: Int = 1) { done.wrappingAdd(n, ordering: .relaxed) }
+    public func advance(_ n: Int = 1, failed: Int = 0, skipped: Int = 0) {
+        done.wrappingAdd(n, ordering: .relaxed)
+        if failed != 0 { failedItems.wrappingAdd(failed, ordering: .relaxed) }
+        if skipped != 0 { skippedItems.wrappingAdd(skipped, ordering: .relaxed) }
+    }
 
-    /// Sets the count (absolute).
-    public func set(done d: Int) { done.store(d, ordering: .relaxed) }
+    /// CryoProtect's `tracker.update`: `success` more done, `error` more failed, `skipped` more
+    /// skipped; `increment` alone counts as done. `errorCategory` (with `error`) adds a warning
+    /// log line with that category.
+    public func update(increment: Int? = nil, success: Int? = nil, error: Int = 0, skipped: Int = 0, errorCategory: String? = nil) {
+        let ok = success ?? (error == 0 && skipped == 0 ? increment ?? 0 : 0)
+        advance(ok, failed: error, skipped: skipped)
+        if let errorCategory, error > 0 {
+            job.log("\(error) item\(error == 1 ? "" : "s") failed", level: .warn, phase: name, category: errorCategory)
+        }
+    }
+
+    /// Sets the counts (absolute).
+    public func set(done d: Int? = nil, failed f: Int? = nil, skipped s: Int? = nil) {
+        if let d { done.store(d, ordering: .relaxed) }
+        if let f { failedItems.store(f, ordering: .relaxed) }
+        if let s { skippedItems.store(s, ordering: .relaxed) }
+    }
 
     /// A sub-step: `step("page 3")`, then `step("page 3", .done)`.
     public func step(_ id: String, _ state: StepState = .running, detail: String? = nil) {
@@ -183,7 +251,7 @@ public final class Phase: @unchecked Sendable {
     public func end(status: PhaseState = .done, error: String? = nil) {
         guard state.exchange(2, ordering: .acquiringAndReleasing) == 1 else { return }
         job.sender.unwatch(self)
-        job.sender.send(Event(job: job.id, .progress(.init(phase: name, done: count))))
+        job.sender.send(progressEvent())
         job.sender.send(Event(job: job.id, .phaseEnd(.init(phase: name, status: status, error: error))))
     }
 }
@@ -199,6 +267,8 @@ final class ReportSender: @unchecked Sendable {
     private var jobs: [ObjectIdentifier: Job] = [:]
     private var phases: [ObjectIdentifier: Phase] = [:]
     private var connection: EngineConnection?
+    /// resume() calls waiting for the engine's answer.
+    private var waiters: [ResumeWaiter] = []
     private(set) var dropped = 0
     /// $PIPETOP_SOCKET, else $XDG_RUNTIME_DIR/pipetop/pipetop.sock, else /tmp/pipetop-UID/pipetop.sock
     /// (as the engine decides).
@@ -249,7 +319,40 @@ final class ReportSender: @unchecked Sendable {
 
     private var warnedSpool = false
 
+    /// The engine's answer to `resume` for `job`, asked on this connection once what was queued
+    /// before went out (so a checkpoint just sent is in it); nil without an engine or in time.
+    func resume(job: String, timeout: Double) -> JSONValue? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let (pending, connected) = cond.withLock { (!queue.isEmpty || phases.values.contains { $0.isRunning && $0.unsent }, connection?.path == path) }
+            if connected && !pending { break }
+            if Date() >= deadline || (!connected && !FileManager.default.fileExists(atPath: path)) { return nil }
+            cond.withLock { cond.signal() }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        let w = ResumeWaiter(job: job)
+        cond.withLock {
+            waiters.append(w)
+            queue.append(JSONWriter.string(.object([("type", .string("resume")), ("job", .string(job))])) + "\n")
+            cond.signal()
+        }
+        let a = w.wait(until: deadline)
+        cond.withLock { waiters.removeAll { $0 === w } }
+        return a
+    }
+
+    /// A reply line: an answer to resume() goes to the call waiting for it.
+    private func answer(_ line: String) {
+        guard line.hasPrefix(#"{"type":"resume""#), let v = try? JSONParser.parse(line), case .string(let job)? = v["job"] else { return }
+        let w = cond.withLock { () -> ResumeWaiter? in
+            guard let i = waiters.firstIndex(where: { $0.job == job }) else { return nil }
+            return waiters.remove(at: i)
+        }
+        w?.give(v)
+    }
+
     private func keep(_ lines: [String]) {
+        let lines = lines.filter { !$0.hasPrefix(#"{"type":"resume""#) }  // a request, not an event
         guard !lines.isEmpty else { return }
         let spool = Spool(socket: path)
         var problem: String?
@@ -271,7 +374,7 @@ final class ReportSender: @unchecked Sendable {
     func flush(timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let (pending, connected) = cond.withLock { (!queue.isEmpty || phases.values.contains { $0.sent.load(ordering: .relaxed) != $0.count }, connection != nil) }
+            let (pending, connected) = cond.withLock { (!queue.isEmpty || phases.values.contains { $0.isRunning && $0.unsent }, connection != nil) }
             if !pending { return true }
             if !connected && !FileManager.default.fileExists(atPath: path) { return false }  // no engine: do not wait
             cond.withLock { cond.signal() }
@@ -287,6 +390,11 @@ final class ReportSender: @unchecked Sendable {
         while true {
             cond.withLock { _ = cond.wait(until: Date().addingTimeInterval(Self.interval)) }
             do {
+                // Told to report elsewhere (`PipetopReport.socket`): the old engine is left.
+                if let old = connection, old.path != path {
+                    cond.withLock { connection = nil }
+                    old.close()
+                }
                 if connection == nil {
                     let c = try EngineConnection(path: path, connectTimeout: 0.2)
                     // Another user's engine gets nothing before it has said it takes us.
@@ -297,7 +405,7 @@ final class ReportSender: @unchecked Sendable {
                     var text = liveJobs.map { EventEncoder.line($0.startEvent) }.joined()
                     text += livePhases.map { EventEncoder.line($0.startEvent) }.joined()
                     try c.send(text)
-                    for p in livePhases { p.sent.store(-1, ordering: .relaxed) }
+                    for p in livePhases { p.markSent(all: true) }
                     cond.withLock { connection = c }
                     backoff = 0.1
                 }
@@ -310,15 +418,16 @@ final class ReportSender: @unchecked Sendable {
                     throw error
                 }
                 var progress = ""
-                for p in cond.withLock({ Array(phases.values) }) where p.isRunning {
-                    let n = p.count
-                    if p.sent.load(ordering: .relaxed) != n {
-                        progress += EventEncoder.line(Event(job: p.job.id, ts: Date().timeIntervalSince1970, .progress(.init(phase: p.name, done: n))))
-                        p.sent.store(n, ordering: .relaxed)
-                    }
+                for p in cond.withLock({ Array(phases.values) }) where p.isRunning && p.unsent {
+                    progress += EventEncoder.line(p.progressEvent(ts: Date().timeIntervalSince1970))
+                    p.markSent()
                 }
                 if !progress.isEmpty { try c.send(progress) }
-                c.discardReplies()
+                if cond.withLock({ waiters.isEmpty }) {
+                    c.discardReplies()
+                } else {
+                    for line in try c.readAvailable() { answer(line) }
+                }
                 if let why = c.refusedReason { throw ClientError(why, refused: true) }
             } catch {
                 // Another user's engine: say why once (the program runs on unreported).

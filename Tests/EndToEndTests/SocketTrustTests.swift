@@ -69,6 +69,18 @@ struct SocketTrustTests {
         #expect(py.status == 0 && py.out.contains("python done"), "\(py.err)")
         #expect(py.err.contains("belongs to uid \(attacker.uid)"), "\(py.err)")
 
+        // The Node client, as the victim.
+        try FileManager.default.copyItem(atPath: source + "/../../node", toPath: clients + "/node")
+        _ = try runProcess("/bin/chmod", ["-R", "a+rX", clients])
+        let js = try victim.run(NodeClientTests.node, ["-e", """
+            const pipetop = require("\(clients)/node");
+            const j = pipetop.job("password-hunter4", { phases: ["a"] });
+            j.checkpoint("c", { token: "hunter4" });
+            j.end().then(() => console.log("node done"));
+            """])
+        #expect(js.status == 0 && js.out.contains("node done"), "\(js.err)")
+        #expect(js.err.contains("belongs to uid \(attacker.uid)"), "\(js.err)")
+
         let received = (try? String(contentsOfFile: got, encoding: .utf8)) ?? ""
         #expect(!received.contains("hunter"), "the other user's listener got: \(received)")
     }

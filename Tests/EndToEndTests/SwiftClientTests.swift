@@ -42,6 +42,45 @@ struct SwiftClientTests {
         #expect(etl.state == .failed && etl.error == "bad row 3" && etl.phase("parse")?.state == .failed && etl.phase("parse")?.done == 2)
     }
 
+    /// Failed and skipped counts (CryoProtect's update(success:error:) too), alerts with labels
+    /// and context, a pause, a log category, and resume() reading the checkpoint just sent.
+    @Test func countsAlertsStateAndResume() throws {
+        let d = try Daemon()
+        PipetopReport.socket = d.sock
+        defer { PipetopReport.socket = nil }
+        #expect(PipetopReport.resume("swift-cryo") == nil)
+        PipetopReport.job("import", id: "swift-cryo") { job in
+            job.phase("chembl", total: 10) { ph in
+                ph.advance(5)
+                ph.advance(0, failed: 1)
+                ph.advance(0, skipped: 1)
+                ph.update(increment: 1, success: 1, error: 0)
+                ph.update(increment: 1, success: 0, error: 1, errorCategory: "NETWORK")
+            }
+            job.checkpoint("batch_complete", data: .object([("batch_id", .int(7))]))
+            job.alert("schema drift in orders.csv", severity: .critical, name: "drift", labels: ["owner": "ana"],
+                      context: .object([("column", .string("total"))]))
+            job.state(.paused)
+            job.state(.running)
+            // Asked on the sender's own connection, after what it sent: the checkpoint is there.
+            #expect(PipetopReport.resume("swift-cryo") == .object([("batch_id", .int(7))]))
+        }
+        let s = try #require(try engineState(d.sock) { $0[job: "swift-cryo"]?.state == .completed })
+        let job = try #require(s[job: "swift-cryo"])
+        let p = try #require(job.phase("chembl"))
+        #expect(p.done == 6 && p.failed == 2 && p.skipped == 1, "\(p)")
+        #expect(job.logs.contains { $0.category == "NETWORK" && $0.level == .warn && $0.phase == "chembl" }, "\(job.logs)")
+        #expect(job.pause != nil, "job.state paused never reached the engine")
+        let alert = try #require(s.alerts.all.first { $0.job == "swift-cryo" && $0.kind == "event:drift" }, "\(s.alerts.all)")
+        #expect(alert.severity == .critical && alert.labels?["owner"] == "ana" && alert.context?["column"] == .string("total"), "\(alert)")
+    }
+
+    @Test func resumeWithNoEngineIsNil() throws {
+        PipetopReport.socket = "/tmp/pt-nobody-\(UUID().uuidString.prefix(6)).sock"
+        defer { PipetopReport.socket = nil }
+        #expect(PipetopReport.resume("anything") == nil)
+    }
+
     @Test func noEngineMeansNoErrorAndNoWait() throws {
         _ = pipetopBinary  // the harness's private spool: what this job leaves goes there
         PipetopReport.socket = "/tmp/pt-nobody-\(UUID().uuidString.prefix(6)).sock"

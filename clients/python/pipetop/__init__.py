@@ -28,7 +28,7 @@ import threading
 import time
 import traceback
 
-__all__ = ["job", "Job", "Phase", "tqdm", "socket_path", "spool_dir", "flush"]
+__all__ = ["job", "Job", "Phase", "tqdm", "socket_path", "spool_dir", "flush", "resume"]
 __version__ = "0.1.0"
 
 #: Progress is sent at most this often per phase (seconds).
@@ -159,6 +159,8 @@ class _Sender(object):
         self.warned_spool = False
         #: Why the engine refused this process (another user's engine), once it said so.
         self.refused = None
+        self.replies = b""       # a partial reply line
+        self.waiters = []         # resume() calls waiting for the engine's answer
         self.wake = threading.Event()
         self.thread = threading.Thread(target=self._run, name="pipetop-sender", daemon=True)
         self.thread.start()
@@ -178,6 +180,7 @@ class _Sender(object):
 
     def keep(self, messages):
         """Puts messages in the spool for the next engine; says once on stderr if it cannot."""
+        messages = [m for m in messages if m.get("type") != "resume"]  # a request, not an event
         if not messages:
             return
         problem = None
@@ -209,13 +212,30 @@ class _Sender(object):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
-                pending = bool(self.queue) or any(p._sent != p._done for p in self.phases)
+                pending = bool(self.queue) or any(p._unsent() for p in self.phases)
             if not pending:
                 return True
             if self.sock is None and not self.connectable():
                 return False  # no engine: do not wait for one
             time.sleep(0.005)
         return False
+
+    def resume(self, job, timeout):
+        """The engine's answer to `resume` for `job`, asked on this connection after what was
+        sent on it (a checkpoint just sent is in it); None without an engine or in time."""
+        deadline = time.monotonic() + timeout
+        if not self.flush(timeout) or self.sock is None:
+            return None
+        waiter = {"job": job, "answer": None, "event": threading.Event()}
+        with self.lock:
+            self.waiters.append(waiter)
+            self.queue.append({"type": "resume", "job": job})
+        self.wake.set()
+        waiter["event"].wait(max(0.0, deadline - time.monotonic()))
+        with self.lock:
+            if waiter in self.waiters:
+                self.waiters.remove(waiter)
+        return waiter["answer"]
 
     def connectable(self):
         return os.path.exists(self.path)
@@ -312,6 +332,27 @@ class _Sender(object):
     def _write(self, message):
         self.sock.sendall(_line(message).encode())
 
+    def _answer(self, data):
+        # Answers to resume() go to the call waiting for them.
+        lines = (self.replies + data).split(b"\n")
+        self.replies = lines.pop()[-65536:]
+        for raw in lines:
+            if b'"resume"' not in raw:
+                continue
+            try:
+                m = json.loads(raw.decode("utf-8", "replace"))
+            except ValueError:
+                continue
+            if not isinstance(m, dict) or m.get("type") != "resume":
+                continue
+            with self.lock:
+                for w in self.waiters:
+                    if w["job"] == m.get("job"):
+                        self.waiters.remove(w)
+                        w["answer"] = m
+                        w["event"].set()
+                        break
+
     def _note_refusal(self, data):
         # An engine that refuses this process (it belongs to another user) says why in an
         # error for line 0, then closes: say it once on standard error.
@@ -337,6 +378,7 @@ class _Sender(object):
                 if not data:
                     break
                 self._note_refusal(data)
+                self._answer(data)
         except (BlockingIOError, InterruptedError):
             pass
         except OSError:
@@ -364,11 +406,15 @@ class _Sender(object):
                         if self.queue and self.queue[0] is message:
                             self.queue.popleft()
                 for p in list(self.phases):
-                    done = p._done
-                    if p._sent != done and p._started and not p._ended:
-                        self._write({"type": "progress", "job": p.job.id, "phase": p.name, "done": done,
-                                     "ts": time.time()})
-                        p._sent = done
+                    if p._unsent():
+                        counts = (p._done, p._failed, p._skipped)
+                        m = {"type": "progress", "job": p.job.id, "phase": p.name, "done": counts[0], "ts": time.time()}
+                        if counts[1] or (p._sent and p._sent[1]):
+                            m["failed"] = counts[1]
+                        if counts[2] or (p._sent and p._sent[2]):
+                            m["skipped"] = counts[2]
+                        self._write(m)
+                        p._sent = counts
                 self._drain_replies()
             except OSError:
                 if self.sock is not None:
@@ -414,6 +460,21 @@ def flush(timeout=2.0):
     return _get_sender().flush(timeout)
 
 
+def resume(job_id, timeout=2.0, full=False):
+    """The data of the job's last checkpoint, from the engine (the protocol's `resume`), or
+    None (no checkpoint, an unknown job, no engine, no answer within `timeout`). Ask before the
+    job starts again: a new run of a finished job starts with no checkpoint. `full`: the whole
+    answer (known, state, run, checkpoint)."""
+    try:
+        answer = _get_sender().resume(str(job_id), timeout)
+    except Exception:
+        return None
+    if answer is None or full:
+        return answer
+    checkpoint = answer.get("checkpoint")
+    return checkpoint.get("data") if isinstance(checkpoint, dict) else None
+
+
 class Phase(object):
     """One phase of a job. ``advance`` only adds to a counter; the sender thread reads it."""
 
@@ -423,7 +484,9 @@ class Phase(object):
         self.total = total
         self.unit = unit
         self._done = 0
-        self._sent = None
+        self._failed = 0
+        self._skipped = 0
+        self._sent = None  # (done, failed, skipped) as last sent
         self._started = False
         self._ended = False
         self._ts = None
@@ -446,14 +509,36 @@ class Phase(object):
             sender.send(self._start_message())
         return self
 
-    def advance(self, n=1):
-        """Counts `n` more items done."""
-        self._done += n
+    def _unsent(self):
+        return self._started and not self._ended and self._sent != (self._done, self._failed, self._skipped)
 
-    def set(self, done=None, total=None):
-        """Sets the count (absolute) or the total."""
+    def advance(self, n=1, failed=0, skipped=0):
+        """Counts `n` more items done, `failed` and `skipped` more that did not succeed."""
+        self._done += n
+        if failed:
+            self._failed += failed
+        if skipped:
+            self._skipped += skipped
+
+    def update(self, increment=None, success=None, error=0, skipped=0, error_category=None):
+        """CryoProtect's ``tracker.update``: `success` more done, `error` more failed, `skipped`
+        more skipped; `increment` alone counts as done. `error_category` (with `error`) adds a
+        warning log line with that category."""
+        if success is None:
+            success = increment if increment is not None and not error and not skipped else 0
+        self.advance(int(success), failed=int(error or 0), skipped=int(skipped or 0))
+        if error_category and error:
+            self.job.log("%d item%s failed" % (error, "" if error == 1 else "s"), level="warn", phase=self.name,
+                         category=error_category)
+
+    def set(self, done=None, total=None, failed=None, skipped=None):
+        """Sets the counts (absolute) or the total."""
         if done is not None:
             self._done = int(done)
+        if failed is not None:
+            self._failed = int(failed)
+        if skipped is not None:
+            self._skipped = int(skipped)
         if total is not None and total != self.total:
             self.total = int(total)
             self.job._sender.send({"type": "progress", "job": self.job.id, "phase": self.name, "total": self.total,
@@ -471,8 +556,13 @@ class Phase(object):
             return
         self._ended = True
         sender = self.job._sender
-        # The final count first, then the end.
-        sender.send({"type": "progress", "job": self.job.id, "phase": self.name, "done": self._done})
+        # The final counts first, then the end.
+        p = {"type": "progress", "job": self.job.id, "phase": self.name, "done": self._done}
+        if self._failed:
+            p["failed"] = self._failed
+        if self._skipped:
+            p["skipped"] = self._skipped
+        sender.send(p)
         m = {"type": "phase.end", "job": self.job.id, "phase": self.name, "status": status}
         if error:
             m["error"] = str(error)
@@ -548,11 +638,33 @@ class Job(object):
             m["phase"] = phase
         self._sender.send(m)
 
-    def log(self, message, level="info", phase=None):
+    def log(self, message, level="info", phase=None, category=None):
         m = {"type": "log", "job": self.id, "level": level, "message": str(message)}
         if phase:
             m["phase"] = phase
+        if category:
+            m["category"] = str(category)
         self._sender.send(m)
+
+    def alert(self, message, severity="warning", name=None, phase=None, labels=None, context=None, resolved=False):
+        """An alert for a person: `severity` info, warning or critical; `labels` (strings) go to
+        notifications, `context` (a dict) is carried as sent; `resolved=True` closes it."""
+        m = {"type": "alert", "job": self.id, "severity": severity, "message": str(message)}
+        if name:
+            m["name"] = str(name)
+        if phase:
+            m["phase"] = phase
+        if labels:
+            m["labels"] = dict((str(k), str(v)) for k, v in labels.items())
+        if context:
+            m["context"] = context
+        if resolved:
+            m["resolved"] = True
+        self._sender.send(m)
+
+    def state(self, state):
+        """Moves the job to `state`: ``state("paused")``, ``state("running")`` (docs/PROTOCOL.md)."""
+        self._sender.send({"type": "job.state", "job": self.id, "state": str(state)})
 
     def end(self, status="completed", error=None):
         if self._ended:
@@ -621,9 +733,17 @@ def tqdm(iterable=None, phase=None, job=None, total=None, **tqdm_kwargs):
             ph._done += 1
         ok = True
     finally:
-        ph.end("done" if ok else "failed", None if ok else "interrupted")
-        if owner is not None:
-            owner.end("completed" if ok else "failed")
+        if ok:
+            ph.end("done")
+            if owner is not None:
+                owner.end("completed")
+        elif owner is not None:
+            # A generator cannot see the exception that stopped its loop: say what is known.
+            text = "the loop stopped after %d%s items" % (ph._done, "" if total is None else " of %d" % total)
+            ph.end("failed", text)
+            owner.end("failed", text)
+        # Stopped in a job of the caller's (an exception, or a break): the phase ends with the
+        # job, with its verdict and the exception's text (never a made-up reason).
 
 
 # Imported in a Luigi process (the `luigi` command imports luigi before the tasks' module), the

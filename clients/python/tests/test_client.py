@@ -201,3 +201,60 @@ def test_with_no_engine_the_job_is_spooled_and_the_next_engine_gets_it(tmp_path,
     finally:
         p.terminate()
         p.wait()
+
+
+def test_failed_and_skipped_counts_update_alert_state_and_resume(engine):
+    assert pipetop.resume("cryo") is None  # nothing known yet
+    with pipetop.job("import", id="cryo", labels={"team": "cryo"}) as job:
+        with job.phase("chembl", total=10) as ph:
+            ph.advance(5)
+            ph.advance(0, failed=1)
+            ph.advance(skipped=1, n=0)
+            # CryoProtect's tracker.update, as its users wrote it.
+            ph.update(increment=1, success=1, error=0)
+            ph.update(increment=1, success=0, error=1, error_category="NETWORK")
+        job.checkpoint("batch_complete", {"batch_id": 7})
+        job.metric("items_per_second", 0.4)
+        job.alert("schema drift in orders.csv", severity="critical", name="drift", labels={"owner": "ana"},
+                  context={"file": "orders.csv", "column": "total"})
+        job.state("paused")
+        job.state("running")
+        # Asked on the client's own connection, after what it sent: the checkpoint is in it.
+        assert pipetop.resume("cryo") == {"batch_id": 7}
+    assert pipetop.resume("cryo", full=True)["checkpoint"]["name"] == "batch_complete"
+    s = state(engine, lambda s: s and s["jobs"].get("cryo", {}).get("state") == "completed")
+    j = s["jobs"]["cryo"]
+    p = j["phases"][0]
+    assert (p["done"], p["failed"], p["skipped"]) == (6, 2, 1), p
+    assert any(l.get("category") == "NETWORK" and l["level"] == "warn" for l in j["logs"]), j["logs"]
+    assert j["metrics"][0]["name"] == "items_per_second"
+    assert j.get("pause"), "job.state paused never reached the engine"
+    alerts = [a for a in s["alerts"]["all"] if a["job"] == "cryo" and a["kind"] == "event:drift"]
+    assert alerts and alerts[0]["severity"] == "critical", s["alerts"]
+    assert alerts[0]["labels"]["owner"] == "ana" and alerts[0]["context"]["column"] == "total"
+
+
+def test_resume_without_an_engine_is_none(monkeypatch, tmp_path):
+    monkeypatch.setenv("PIPETOP_SOCKET", str(tmp_path / "nobody.sock"))
+    assert pipetop.resume("anything") is None
+
+
+def test_a_loop_stopped_by_an_exception_fails_its_phase_with_the_exception_text(engine):
+    with pytest.raises(KeyError):
+        with pipetop.job("t", id="tq-fail") as job:
+            for x in pipetop.tqdm(range(10), phase="rows", job=job):
+                if x == 3:
+                    raise KeyError("row 3")
+    s = state(engine, lambda s: s and s["jobs"].get("tq-fail", {}).get("state") == "failed")
+    p = s["jobs"]["tq-fail"]["phases"][0]
+    assert p["state"] == "failed" and p["error"] == "KeyError: 'row 3'", p
+
+
+def test_a_loop_left_by_break_ends_its_phase_with_the_job(engine):
+    with pipetop.job("t", id="tq-break") as job:
+        for x in pipetop.tqdm(range(10), phase="rows", job=job):
+            if x == 3:
+                break
+    s = state(engine, lambda s: s and s["jobs"].get("tq-break", {}).get("state") == "completed")
+    p = s["jobs"]["tq-break"]["phases"][0]
+    assert p["state"] == "done" and p["done"] == 3 and not p.get("error"), p

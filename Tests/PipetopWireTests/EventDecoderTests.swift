@@ -48,7 +48,7 @@ struct EventDecoderTests {
             }
         }
         let all: Set<String> = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log",
-                                "metric", "job.state", "job.end", "alert", "ack", "rule", "silence", "alerts.clear", "job.forget", "sync", "subscribe", "resume", "focus", "state", "signal", "health", "synced", "error"]
+                                "metric", "job.state", "job.end", "alert", "artifact", "ack", "rule", "silence", "alerts.clear", "job.forget", "sync", "subscribe", "resume", "focus", "state", "signal", "health", "synced", "error"]
         #expect(types == all)
     }
 
@@ -110,6 +110,8 @@ struct EventDecoderTests {
         (#"{"type":"alert","job":"j","message":"m","severity":"loud"}"#, "field 'severity' must be one of info, warning, critical"),
         (#"{"type":"alert","job":"j","message":"m","resolved":"yes"}"#, "field 'resolved' must be true or false"),
         (#"{"type":"ack","job":"j","by":"me"}"#, "missing required field 'alert'"),
+        (#"{"type":"artifact","job":"j","name":"x","path":"/a","url":"http://b"}"#, "a 'path' or a 'url', not both"),
+        (#"{"type":"artifact","job":"j","path":"/a"}"#, "missing required field 'name'"),
         (#"{"type":"job.start","job":"j","deadline":"06:00"}"#, "field 'deadline' must be a time: seconds since the epoch or RFC 3339"),
         (#"{"type":"job.start","job":"j","max_duration":"two hours"}"#, "field 'max_duration' must be a positive duration"),
         (#"{"type":"job.start","job":"j","max_duration":-3}"#, "field 'max_duration' must be a positive duration"),

@@ -49,6 +49,10 @@ public struct BoardJob: Sendable, Equatable, Codable {
     public var past: PastDurations?
     /// What it promised (a deadline, a maximum duration); nil when nothing.
     public var deadline: BoardDeadline?
+    /// Warnings and the error and warning lines by category; nil before the first.
+    public var tally: LogTally?
+    /// What it made (`artifact` events); nil before the first.
+    public var artifacts: [ArtifactRecord]?
 
     public init(id: String, name: String, pipeline: String? = nil, run: Int = 1, state: JobState, labels: [String: String] = [:],
                 pid: Int32? = nil, startedAt: Double, endedAt: Double? = nil, skew: Double = 0, done: Int = 0, failed: Int = 0,

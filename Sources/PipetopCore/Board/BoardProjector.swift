@@ -40,7 +40,7 @@ public enum BoardProjector {
         let focused = options.focuses(job: j.id)
         let est = s.estimates[job: j.id]
         let stalled = j.state.isTerminal ? nil : Estimator.stall(j, est, now: now)
-        return BoardJob(
+        var out = BoardJob(
             id: j.id, name: j.name, pipeline: pipeline, run: j.run, state: j.state, labels: j.labels, pid: j.pid,
             startedAt: j.startedAt, endedAt: j.endedAt, skew: skew, done: done, failed: failed, skipped: skipped,
             total: j.phases.isEmpty ? nil : total, eta: eta(j, est, skew: skew),
@@ -56,6 +56,9 @@ public enum BoardProjector {
             },
             past: PastDurations(s.history[pipeline]?.filter { $0.status == .completed }.map(\.duration) ?? []),
             deadline: deadline(j), queuedAt: j.queuedAt)
+        out.tally = j.tally
+        out.artifacts = j.artifacts
+        return out
     }
 
     /// The estimate as shown, anchored where it was made (engine's clock): it changes only

@@ -39,6 +39,8 @@ public struct Event: Sendable, Equatable {
         case jobState(JobState)
         case jobEnd(JobEnd)
         indirect case alert(AlertEvent)
+        /// Something the job made (a file, a table, a URL), listed for people to find.
+        indirect case artifact(Artifact)
         indirect case ack(Ack)
         /// A rule the job declares for itself.
         indirect case rule(Rule)
@@ -73,6 +75,7 @@ public struct Event: Sendable, Equatable {
         case .jobState: return "job.state"
         case .jobEnd: return "job.end"
         case .alert: return "alert"
+        case .artifact: return "artifact"
         case .ack: return "ack"
         case .rule: return "rule"
         case .silence: return "silence"
@@ -193,6 +196,16 @@ public struct Event: Sendable, Equatable {
 
     /// An alert a job raises itself. `name` groups repeats (default: the message); `resolved`
     /// closes the alert of that name.
+    public struct Artifact: Sendable, Equatable {
+        public var name: String
+        public var location: String?
+        public var size: Int?
+        public var phase: String?
+        public init(name: String, location: String? = nil, size: Int? = nil, phase: String? = nil) {
+            self.name = name; self.location = location; self.size = size; self.phase = phase
+        }
+    }
+
     public struct AlertEvent: Sendable, Equatable {
         public var severity: Alert.Severity
         public var message: String

@@ -50,6 +50,11 @@ public struct Job: Sendable, Codable, Equatable {
     public var pause: PauseRecord?
     /// What the run promised (a deadline, a maximum duration), from `job.start` or `[[sla]]`.
     public var deadline: Deadline?
+    /// Warnings and error categories of its log lines (nil until the first).
+    public var tally: LogTally?
+    /// What it made (`artifact` events), oldest first (nil until the first).
+    public var artifacts: [ArtifactRecord]?
+    public static let maxArtifacts = 200
 
     /// How long a watched process may be gone before the job is lost: `pipetop run` (or any
     /// parent) sends job.end just after its child exits, and the sampler may look in between.

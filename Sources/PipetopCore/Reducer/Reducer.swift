@@ -489,6 +489,22 @@ extension PipelineState {
                 job.errorCount += 1
                 if let ph = e.phase, let i = job.phaseIndex(ph) { job.phases[i].errorCount += 1 }
             }
+            if e.level == .warn || (e.level == .error && e.category != nil) {
+                var tally = job.tally ?? LogTally()
+                tally.count(warning: e.level == .warn, category: e.category)
+                job.tally = tally
+            }
+
+        case .artifact(let e):
+            var list = job.artifacts ?? []
+            // The same name in the same phase is the same artifact, told again (a new size).
+            if let i = list.firstIndex(where: { $0.name == e.name && $0.phase == e.phase }) {
+                list[i] = ArtifactRecord(name: e.name, location: e.location ?? list[i].location, size: e.size ?? list[i].size, phase: e.phase, at: t)
+            } else {
+                guard list.count < Job.maxArtifacts else { throw ApplyError("job '\(job.id)' already lists \(Job.maxArtifacts) artifacts; '\(e.name)' refused") }
+                list.append(ArtifactRecord(name: e.name, location: e.location, size: e.size, phase: e.phase, at: t))
+            }
+            job.artifacts = list
 
         case .metric(let e):
             if let i = job.metrics.firstIndex(where: { $0.name == e.name && $0.phase == e.phase }) {

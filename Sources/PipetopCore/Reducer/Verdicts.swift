@@ -68,7 +68,7 @@ extension Event.Body {
     /// not the engine's own verdict): proof that the job's reporter is alive.
     var isReport: Bool {
         switch self {
-        case .phaseStart, .progress, .step, .phaseEnd, .checkpoint, .log, .metric, .jobState, .alert: return true
+        case .phaseStart, .progress, .step, .phaseEnd, .checkpoint, .log, .metric, .jobState, .alert, .artifact: return true
         case .jobEnd(let e): return !e.byEngine
         case .jobStart, .ack, .rule, .silence, .clearAlerts, .forgetJob, .alertRecord: return false
         }

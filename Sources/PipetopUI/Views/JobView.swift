@@ -30,7 +30,8 @@ public struct JobView: Widget {
             if let w = job.waited(at: m.now) { facts.append("waited \(Format.duration(w))") }
         }
         if let pid = job.pid { facts.append("pid \(pid)") }
-        if job.errorCount > 0 { facts.append("\(job.errorCount) error\(job.errorCount == 1 ? "" : "s")") }
+        // Errors, warnings and their categories: "3 errors, 12 warnings (http 9, parse 3)".
+        if let trouble = LogTallyText.line(errors: job.errorCount, tally: job.tally, categoriesShown: r.width >= 100 ? 4 : 2) { facts.append(trouble) }
         if job.state == .pending {
             facts.append(ETAText.job(job, now: m.now, form: .short, glyphs: glyphs, theme: theme).0)
         } else if !job.state.isTerminal {
@@ -69,6 +70,10 @@ public struct JobView: Widget {
             let h = min(Metrics.height(for: metrics.count, width: r.width), max(2, room / 3))
             Metrics(metrics: metrics, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: h))
             y += h; room -= h
+        }
+        if let list = job.artifacts, !list.isEmpty, room >= 4 {
+            Artifacts(artifacts: list, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
+            y += 1; room -= 1
         }
         if room >= 2 {
             Checkpoints(job: job, now: m.now, glyphs: glyphs, theme: theme).render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 2))

@@ -156,6 +156,11 @@ public enum EventDecoder {
                                 message: try f.requiredString("message"), phase: try f.optionalString("phase"),
                                 name: try f.optionalString("name"), resolved: try f.optionalBool("resolved") ?? false,
                                 labels: try f.labels("labels"), context: try context(f)))
+        case "artifact":
+            let path = try f.optionalString("path"), url = try f.optionalString("url")
+            if path != nil && url != nil { throw WireError("an artifact has a 'path' or a 'url', not both") }
+            body = .artifact(.init(name: try f.requiredString("name"), location: path ?? url, size: try f.optionalCount("size"),
+                                   phase: try f.optionalString("phase")))
         case "ack":
             body = .ack(.init(alert: try f.requiredString("alert"), by: try f.requiredString("by"), comment: try f.optionalString("comment")))
         case "rule":

@@ -62,6 +62,10 @@ public enum EventEncoder {
             if a.resolved { m.append(("resolved", .bool(true))) }
             if !a.labels.isEmpty { m.append(("labels", .object(a.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))) }
             if let c = a.context { m.append(("context", c)) }
+        case .artifact(let a):
+            put("name", a.name)
+            if let l = a.location { put(l.contains("://") ? "url" : "path", l) }
+            put("size", a.size); put("phase", a.phase)
         case .ack(let a):
             put("alert", a.alert); put("by", a.by); put("comment", a.comment)
         case .rule(let r):

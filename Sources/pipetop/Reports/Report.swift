@@ -36,6 +36,16 @@ enum Report {
                          ("value", .double(x.value)), ("at", .string(iso(x.at)))])
             })),
         ]
+        m.append(("errors", .int(j.errorCount)))
+        m.append(("warnings", .int(j.tally?.warnings ?? 0)))
+        m.append(("categories", .object((j.tally?.ranked ?? []).map { ($0.name, .int($0.count)) })))
+        m.append(("artifacts", .array((j.artifacts ?? []).map { a in
+            .object([("name", .string(a.name)), ("location", a.location.map(JSONValue.string) ?? .null), ("size", a.size.map(JSONValue.int) ?? .null),
+                     ("phase", a.phase.map(JSONValue.string) ?? .null), ("at", .string(iso(a.at)))])
+        })))
+        if let d = j.deadline {
+            m.append(("deadline", .object([("due", .string(iso(d.due))), ("source", .string(d.source))])))
+        }
         // Queued jobs only (`job.start` with state pending): how long it waited, or waits, to run.
         if let w = j.waited(at: b.at) { m.append(("waited_s", .double(round3(w)))) }
         if let r = j.resources {
@@ -152,6 +162,12 @@ enum Report {
                 }
                 out += "  metrics  " + shown.joined(separator: ", ") + "\n"
             }
+            if let line = LogTallyText.line(errors: j.errorCount, tally: j.tally) { out += "  log      " + line + "\n" }
+            for a in j.artifacts ?? [] {
+                out += "  artifact \(a.name)" + (a.size.map { " (\(Format.bytes($0)))" } ?? "") + (a.location.map { "  \($0)" } ?? "")
+                    + (a.phase.map { "  [\($0)]" } ?? "") + "\n"
+            }
+            if let d = j.deadline, !j.state.isTerminal { out += "  deadline \(Format.finish(d.due, now: now)) (\(d.source))\n" }
             for p in j.phases {
                 var line = "  \(p.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"
                 // Done, as the dashboard says it; failed items follow.

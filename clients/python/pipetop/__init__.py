@@ -662,6 +662,25 @@ class Job(object):
             m["resolved"] = True
         self._sender.send(m)
 
+    def artifact(self, name, path=None, url=None, size=None, phase=None):
+        """Lists something the job made (a file by `path`, or a `url`), with its `size` in
+        bytes when known; told again with the same name and phase, it is updated."""
+        m = {"type": "artifact", "job": self.id, "name": str(name)}
+        if path is not None and url is None:
+            m["path"] = str(path)
+            if size is None:
+                try:
+                    size = os.path.getsize(path)
+                except OSError:
+                    pass
+        elif url is not None:
+            m["url"] = str(url)
+        if size is not None:
+            m["size"] = int(size)
+        if phase:
+            m["phase"] = phase
+        self._sender.send(m)
+
     def state(self, state):
         """Moves the job to `state`: ``state("paused")``, ``state("running")`` (docs/PROTOCOL.md)."""
         self._sender.send({"type": "job.state", "job": self.id, "state": str(state)})

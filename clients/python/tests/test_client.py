@@ -258,3 +258,17 @@ def test_a_loop_left_by_break_ends_its_phase_with_the_job(engine):
     s = state(engine, lambda s: s and s["jobs"].get("tq-break", {}).get("state") == "completed")
     p = s["jobs"]["tq-break"]["phases"][0]
     assert p["state"] == "done" and p["done"] == 3 and not p.get("error"), p
+
+
+def test_artifacts_and_warnings_reach_the_job(engine, tmp_path):
+    out = tmp_path / "orders.parquet"
+    out.write_bytes(b"x" * 1234)
+    with pipetop.job("export", id="exp") as job:
+        job.log("retrying page 3", level="warn", category="http")
+        job.artifact("orders.parquet", path=str(out), phase=None)
+        job.artifact("QC report", url="https://example.com/qc.html")
+    s = state(engine, lambda s: s and s["jobs"].get("exp", {}).get("state") == "completed")
+    j = s["jobs"]["exp"]
+    assert [(a["name"], a.get("size"), a.get("location")) for a in j["artifacts"]] == [
+        ("orders.parquet", 1234, str(out)), ("QC report", None, "https://example.com/qc.html")], j["artifacts"]
+    assert j["tally"]["warnings"] == 1 and j["tally"]["categories"] == {"http": 1}

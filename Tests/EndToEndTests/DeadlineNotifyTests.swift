@@ -69,6 +69,9 @@ struct DeadlineNotifyTests {
         _ = hook.wait { r in bodies(r).contains { $0["status"] as? String == "resolved" } }
         #expect(bodies(hook.requests).contains { $0["status"] as? String == "resolved" && ($0["alert"] as? [String: Any])?["kind"] as? String == "deadline-missed" })
         #expect(other.requests.isEmpty)
+        // The history counts the promise kept once and missed once.
+        let history = try runPipetop(["history", "nightly-import", "--socket", d.sock])
+        #expect(history.out.contains("deadline  1 met, 1 missed (50% kept)"), "\(history)")
     }
 
     @Test func configCheckReadsSLAsAndNamesWhatIsWrong() throws {

@@ -17,6 +17,13 @@ enum HistoryReport {
             if s.failed > 0 { outcome.append("\(s.failed) failed") }
             if s.canceled > 0 { outcome.append("\(s.canceled) canceled") }
             out += " (" + outcome.joined(separator: ", ") + ")" + (s.successRate.map { ", success \(percent($0))" } ?? "") + "\n"
+            // Runs that had a deadline ([[sla]] or job.start): how many made it.
+            let met = s.runs.filter { $0.deadlineMet == true }.count, missed = s.runs.filter { $0.deadlineMet == false }.count
+            if met + missed > 0 {
+                out += "  deadline  \(met) met, \(missed) missed (\(percent(Double(met) / Double(met + missed))) kept)"
+                if let last = s.runs.last(where: { $0.deadlineMet == false }) { out += ", last missed \(Report.iso(last.startedAt))" }
+                out += "\n"
+            }
             if let d = s.durations {
                 out += "  duration  " + figures(d) + "  " + Sparkline.text(s.series, ascii: ascii) + "\n"
             }
@@ -81,6 +88,7 @@ enum HistoryReport {
             ("pipeline", .string(s.pipeline)),
             ("runs", .int(s.runs.count)), ("completed", .int(s.completed)), ("failed", .int(s.failed)), ("canceled", .int(s.canceled)),
             ("success_rate", s.successRate.map { .double(round4($0)) } ?? .null),
+            ("deadline", deadline(s.runs)),
             ("duration_s", durations(s.durations)),
             ("phases", .array(s.phases.map { p in
                 .object([
@@ -95,6 +103,13 @@ enum HistoryReport {
         ])
     }
 
+    /// Met and missed among the runs that had a deadline; null when none had one.
+    static func deadline(_ runs: [RunSummary]) -> JSONValue {
+        let met = runs.filter { $0.deadlineMet == true }.count, missed = runs.filter { $0.deadlineMet == false }.count
+        guard met + missed > 0 else { return .null }
+        return .object([("met", .int(met)), ("missed", .int(missed)), ("compliance", .double(round4(Double(met) / Double(met + missed))))])
+    }
+
     static func durations(_ d: RunStatistics.Durations?) -> JSONValue {
         guard let d else { return .null }
         return .object([("count", .int(d.count)), ("avg", .double(round3(d.avg))), ("min", .double(round3(d.min))), ("max", .double(round3(d.max))),
@@ -107,6 +122,7 @@ enum HistoryReport {
             ("started_at", .string(Report.iso(r.startedAt))), ("ended_at", .string(Report.iso(r.endedAt))),
             ("duration_s", .double(round3(r.duration))), ("done", .int(r.done)), ("failed", .int(r.failed)),
             ("error", r.error.map(JSONValue.string) ?? .null),
+            ("due", r.due.map { .string(Report.iso($0)) } ?? .null), ("deadline_met", r.deadlineMet.map(JSONValue.bool) ?? .null),
             ("phases", .array(r.phases.map { p in
                 .object([("id", .string(p.id)), ("name", .string(p.name)), ("status", .string(p.status.rawValue)),
                          ("duration_s", p.duration.map { .double(round3($0)) } ?? .null),

@@ -30,14 +30,19 @@ public struct JobView: Widget {
             if let w = job.waited(at: m.now) { facts.append("waited \(Format.duration(w))") }
         }
         if let pid = job.pid { facts.append("pid \(pid)") }
-        // Errors, warnings and their categories: "3 errors, 12 warnings (http 9, parse 3)".
-        if let trouble = LogTallyText.line(errors: job.errorCount, tally: job.tally, categoriesShown: r.width >= 100 ? 4 : 2) { facts.append(trouble) }
         if job.state == .pending {
             facts.append(ETAText.job(job, now: m.now, form: .short, glyphs: glyphs, theme: theme).0)
         } else if !job.state.isTerminal {
             // Time left, its 80% range, the clock time it comes to, and how sure that is.
             facts.append(ETAText.job(job, now: m.now, form: r.width >= 100 ? .full : .withRange, label: "ETA ", glyphs: glyphs, theme: theme).0)
         }
+        // Its promise: when it must be over (the deadline alerts say how that looks).
+        if let d = job.deadline, !job.state.isTerminal {
+            facts.append("due \(Format.finish(d.due, now: m.now))" + (r.width >= 100 ? " (\(d.source))" : ""))
+        }
+        // Errors, warnings and their categories, last (a narrow screen cuts from the end):
+        // "3 errors, 12 warnings (http 9, parse 3)".
+        if let trouble = LogTallyText.line(errors: job.errorCount, tally: job.tally, categoriesShown: r.width >= 100 ? 4 : 2) { facts.append(trouble) }
         TitleRule(title: job.name, facts: facts, factStyle: theme.job(job.state), glyphs: glyphs, theme: theme)
             .render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
         y += 1

@@ -19,6 +19,10 @@ struct TerminalEscapeTests {
         let pane = try TmuxPane("\(pipetopBinary) --socket \(sock); echo EXIT=$?", width: 120, height: 40, env: ["LANG": "C.UTF-8"])
         #expect(pane.waitFor { $0.contains("No jobs yet.") }.0)
         #expect(waitForEngine(sock))
+        // tmux renames the window after the pane's foreground command by itself, on its own
+        // timer (seen: "pipetop" at first, "bash" a moment later): frozen here, so the name can
+        // change only by what the job sent.
+        _ = try TmuxPane.tmux(["-L", pane.server, "set-option", "-w", "-t", "0", "automatic-rename", "off"])
         let state = "#{alternate_on}|#{pane_title}|#{window_name}|#{cursor_flag}|#{mouse_any_flag}"
         let before = try tmuxFormat(pane, state)
         #expect(before.hasPrefix("1|"), "the dashboard is on the alternate screen: \(before)")

@@ -49,13 +49,18 @@ button { font:inherit; }
 <script>
 "use strict";
 const $ = id => document.getElementById(id);
-let board = null, focus = null, lastSeq = null, pending = false;
+let board = null, focus = null, lastSeq = null, pending = false, streaming = false, waitingAck = null;
 // Every string from the engine goes in through here: text, never HTML.
 function el(tag, text, cls) { const e = document.createElement(tag); if (text != null) e.textContent = String(text); if (cls) e.className = cls; return e; }
 function token() { return sessionStorage.getItem("pipetop-token") || ""; }
 function headers() { const t = token(); return t ? { "Authorization": "Bearer " + t } : {}; }
 function askToken(why) { $("tokenbox").style.display = "block"; $("tokenwhy").textContent = why; }
-$("savetoken").onclick = () => { sessionStorage.setItem("pipetop-token", $("token").value.trim()); $("tokenbox").style.display = "none"; refresh(); follow(); };
+$("savetoken").onclick = () => {
+  sessionStorage.setItem("pipetop-token", $("token").value.trim()); $("tokenbox").style.display = "none";
+  // The acknowledgement that asked for the token goes now.
+  if (waitingAck) { const id = waitingAck; waitingAck = null; ack(id); } else refresh();
+  if (!streaming) follow();
+};
 $("who").value = localStorage.getItem("pipetop-who") || "";
 $("who").onchange = () => localStorage.setItem("pipetop-who", $("who").value.trim());
 $("dclose").onclick = () => { focus = null; $("detail").hidden = true; };
@@ -99,7 +104,7 @@ function renderAlerts() {
   }
 }
 async function ack(id) {
-  if (!token()) { askToken("acknowledging needs the token, even here"); return; }
+  if (!token()) { waitingAck = id; askToken("acknowledging needs the token, even here"); return; }
   const who = $("who").value.trim() || "anonymous";
   try {
     const r = await api("/api/v1/alerts/" + encodeURIComponent(id) + "/ack", { method: "POST", body: JSON.stringify({ by: who }) });
@@ -146,10 +151,13 @@ async function refresh() {
 function soon() { if (!pending) { pending = true; setTimeout(refresh, 250); } }
 async function follow() {
   const q = lastSeq != null ? "?since=" + lastSeq : "";
+  streaming = true;
   try {
     const r = await api("/api/v1/events" + q);
     if (!r.ok) throw new Error(String(r.status));
     $("link").textContent = "live";
+    // What changed before the stream began is in the Board taken now.
+    soon();
     const reader = r.body.getReader(), dec = new TextDecoder(); let buf = "";
     for (;;) {
       const { value, done } = await reader.read(); if (done) break;
@@ -160,7 +168,7 @@ async function follow() {
         if (frame.includes("data: ")) soon();
       }
     }
-  } catch (e) { if (String(e.message) === "401") { $("link").textContent = "needs the token"; return; } }
+  } catch (e) { if (String(e.message) === "401") { streaming = false; $("link").textContent = "needs the token"; return; } }
   $("link").textContent = "reconnecting…";
   setTimeout(() => { refresh(); follow(); }, 1000);
 }

@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// One client of an `HTTPListener`: reads a request (its body up to the cap), has the
 /// listener's services answer it, and writes the answer before reading the next one.
-final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
     let listener: HTTPListener

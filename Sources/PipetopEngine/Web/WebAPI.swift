@@ -10,7 +10,7 @@ import PipetopWire
 /// acknowledgement (`POST /api/v1/alerts/ID/ack`, always with the token). All JSON (the
 /// export JSON lines, the stream Server-Sent Events), every error `{"error": "a sentence"}`. On a listener beyond loopback every request needs the
 /// token. No CORS headers: another site's script in a browser cannot read the answers.
-public final class WebAPI: HTTPService, Sendable {
+public final class WebAPI: WebSocketService, Sendable {
     private let engine: Engine
     private let hub: SubscriberHub?
     let token: WebToken
@@ -132,12 +132,34 @@ public final class WebAPI: HTTPService, Sendable {
         return .jsonText(out, type: "application/x-ndjson; charset=utf-8")
     }
 
+    /// A WebSocket on `/api/v1/events`, with what the SSE form takes (token, filters).
+    public func takesWebSocket(_ request: HTTPRequest) -> Bool {
+        hub != nil && request.method == .GET && request.path == "/api/v1/events"
+    }
+
+    /// A refused token or filter is said in one message, `{"type":"error","error":"a
+    /// sentence"}`, then the socket is closed with 1008 (policy) or 1003 (bad data).
+    public func startWebSocket(_ request: HTTPRequest, on channel: Channel) {
+        if refusal(request, always: false) != nil {
+            return WebSocketRefusal.send("this needs the engine's token: send `Authorization: Bearer TOKEN` (`pipetop token` prints it on the engine's host)", code: .policyViolation, on: channel)
+        }
+        do {
+            EventStream(engine: engine, hub: hub!, filter: try filter(request), framing: .webSocket).start(on: channel)
+        } catch {
+            WebSocketRefusal.send(error.sentence, code: .unacceptableData, on: channel)
+        }
+    }
+
+    private func filter(_ request: HTTPRequest) throws(EventFilter.FilterError) -> EventFilter {
+        let query = request.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        return try EventFilter(query: query, lastEventID: request.headers.first(name: "last-event-id"))
+    }
+
     /// The event stream (Server-Sent Events), filtered as the query asks.
     private func events(_ request: HTTPRequest) -> HTTPAnswer {
         guard let hub else { return .jsonError(.notFound, "this engine has no event stream") }
-        let query = request.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         let filter: EventFilter
-        do { filter = try EventFilter(query: query, lastEventID: request.headers.first(name: "last-event-id")) } catch {
+        do { filter = try self.filter(request) } catch {
             return .jsonError(.badRequest, error.sentence)
         }
         var a = HTTPAnswer(status: .ok, contentType: "text/event-stream; charset=utf-8")

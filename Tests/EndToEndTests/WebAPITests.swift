@@ -148,6 +148,24 @@ import Testing
         #expect(cli.out.contains("acknowledged by web:alice: on it"), "\(cli.out)")
     }
 
+    @Test func aSilenceNeedsTheTokenAndMutesTheAlertsRuleForItsJob() throws {
+        let (p, sock, port, tokenFile) = try daemon()
+        defer { p.terminate(); p.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)/api/v1/alerts"
+        let id = try #require((jsonObject(webRequest(base).body)?["alerts"] as? [[String: Any]])?.first?["id"] as? String)
+        let url = base + "/" + id.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! + "/silence"
+        #expect(webRequest(url, method: "POST", body: #"{"for":3600}"#).status == 401)
+        let token = try #require(tokenWritten(tokenFile))
+        let noLength = webRequest(url, method: "POST", token: token, body: #"{"by":"bob"}"#)
+        #expect(noLength.status == 400)
+        #expect((jsonObject(noLength.body)?["error"] as? String)?.contains("\"for\"") == true)
+        let ok = webRequest(url, method: "POST", token: token, body: #"{"for":3600,"by":"bob","comment":"known"}"#)
+        #expect(ok.status == 200, "\(ok)")
+        #expect(jsonObject(webRequest(base).body)?["unacknowledged"] as? Int == 0, "a silenced alert does not ask for attention")
+        let cli = try runPipetop(["alerts", "--socket", sock])
+        #expect(cli.out.contains("by web:bob: known"), "\(cli.out)")
+    }
+
     @Test func aTokenFileOthersCanReadIsRefused() throws {
         let (p, _, _, tokenFile) = try daemon()
         p.terminate(); p.waitUntilExit()

@@ -37,14 +37,14 @@ public final class WebAPI: WebSocketService, Sendable {
             return get(request) { self.alerts() }
         case ["events"]:
             return get(request) { self.events(request) }
-        case let p where p.count == 3 && p[0] == "alerts" && p[2] == "ack":
+        case let p where p.count == 3 && p[0] == "alerts" && (p[2] == "ack" || p[2] == "silence"):
             guard request.method == .POST else {
-                var a = HTTPAnswer.jsonError(.methodNotAllowed, "an acknowledgement is sent with POST, not \(request.method.rawValue)")
+                var a = HTTPAnswer.jsonError(.methodNotAllowed, "\(p[2] == "ack" ? "an acknowledgement" : "a silence") is sent with POST, not \(request.method.rawValue)")
                 a.headers.append(("Allow", "POST"))
                 return a
             }
             if let refused = refusal(request, always: true) { return refused }
-            let answer = WebAck(engine: engine).answer(alert: p[1], body: String(buffer: request.body))
+            let answer = WebAck(engine: engine).answer(alert: p[1], body: String(buffer: request.body), silence: p[2] == "silence")
             hub?.changed(news: true)
             return answer
         case let p where p.count == 2 && p[0] == "jobs":

@@ -3,7 +3,7 @@
 /// the engine's socket. Arguments: socket, page URL, token. Prints one line per check passed;
 /// exits non-zero with the reason at the first that fails.
 let browserDriverScript = #"""
-import json, os, socket, subprocess, sys, time, urllib.request
+import atexit, json, os, signal, socket, subprocess, sys, time, urllib.request
 
 sock_path, page, token = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -22,7 +22,12 @@ def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 port = free_port()
-driver = subprocess.Popen(["chromedriver", "--port=%d" % port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+# The test runner blocks signals and its children inherit that: unblocked here, so the
+# driver can end its browser.
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+driver = subprocess.Popen(["chromedriver", "--port=%d" % port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+# Whatever ends the script (a failed check, an exception), the driver and its browser go too.
+atexit.register(lambda: os.killpg(driver.pid, signal.SIGKILL))
 base = "http://127.0.0.1:%d" % port
 
 def call(method, path, body=None):
@@ -47,7 +52,7 @@ def fail(why):
     print("FAILED: " + why, flush=True)
     try: call("DELETE", "/session/" + sid)
     except Exception: pass
-    driver.terminate(); sys.exit(1)
+    sys.exit(1)
 
 sid = None
 deadline = time.time() + 20
@@ -98,5 +103,5 @@ call("POST", S + "/element/" + element("#savetoken") + "/click", {})
 acked = until("the page shows the acknowledgement", lambda: js("const a = document.querySelector('#alerts .acked'); return a && a.textContent"))
 print("page: " + acked, flush=True)
 call("DELETE", S)
-driver.terminate()
+
 """#

@@ -36,6 +36,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         // Cell grid, widgets, views, themes; the ncurses and in-memory backends.
         .target(name: "PipetopUI", dependencies: ["PipetopCore", "CNCurses"]),

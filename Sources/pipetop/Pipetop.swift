@@ -21,7 +21,7 @@ struct Pipetop: ParsableCommand {
           pipetop config check          # every problem in config.toml, with its line
         """,
         version: pipetopVersion,
-        subcommands: [DashboardCommand.self, DaemonCommand.self, ConfigCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, StatusCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, FollowCommand.self, BridgeCommand.self, DemoCommand.self, DemoWorkerCommand.self],
+        subcommands: [DashboardCommand.self, DaemonCommand.self, TokenCommand.self, ConfigCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, StatusCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, FollowCommand.self, BridgeCommand.self, DemoCommand.self, DemoWorkerCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }

@@ -6,6 +6,11 @@ public struct HTTPAnswer: Sendable {
     public var status: HTTPResponseStatus
     public var contentType: String
     public var body: ByteBuffer
+    /// Headers beyond the type, length and connection (`WWW-Authenticate`, `Allow`).
+    public var headers: [(String, String)] = []
+    /// Set: the body is not `body` but what this writes after the head, for as long as the
+    /// client stays (no Content-Length; chunked).
+    public var stream: (any HTTPStream)?
 
     public init(status: HTTPResponseStatus, contentType: String = "text/plain; charset=utf-8", body: ByteBuffer = ByteBuffer()) {
         self.status = status; self.contentType = contentType; self.body = body

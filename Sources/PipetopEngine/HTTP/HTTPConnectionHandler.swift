@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// One client of an `HTTPListener`: reads a request (its body up to the cap), has the
 /// listener's services answer it, and writes the answer before reading the next one.
-final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
     let listener: HTTPListener
@@ -53,10 +53,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func write(_ answer: HTTPAnswer, for h: HTTPRequestHead, keepAlive keep: Bool, context: ChannelHandlerContext) {
+        if let stream = answer.stream { return start(stream, answer, for: h, context: context) }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: answer.contentType)
         headers.add(name: "Content-Length", value: "\(answer.body.readableBytes)")
         headers.add(name: "Connection", value: keep ? "keep-alive" : "close")
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
         answering = true
         context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: answer.status, headers: headers))), promise: nil)
@@ -72,6 +74,19 @@ final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             if !keep || (try? result.get()) == nil { context.close(promise: nil); return }
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
+    }
+
+    /// A streamed answer: the head now, then the stream owns the connection. A request sent
+    /// on it afterwards closes it (`answering` stays set).
+    private func start(_ stream: any HTTPStream, _ answer: HTTPAnswer, for h: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: answer.contentType)
+        headers.add(name: "Cache-Control", value: "no-cache")
+        headers.add(name: "Transfer-Encoding", value: "chunked")
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
+        answering = true
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: answer.status, headers: headers))), promise: nil)
+        stream.start(on: context.channel)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

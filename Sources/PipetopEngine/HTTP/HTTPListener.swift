@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOWebSocket
 import Synchronization
 
 /// One TCP listener for everything the engine serves over HTTP (`/metrics`, Nextflow's
@@ -63,12 +64,34 @@ public final class HTTPListener: @unchecked Sendable {
                 guard listener.admit() else { return channel.close() }
                 channel.closeFuture.whenComplete { _ in listener.release() }
                 return channel.pipeline.addHandler(IdleStateHandler(allTimeout: .seconds(Self.idleSeconds))).flatMap {
-                    channel.pipeline.configureHTTPServerPipeline()
+                    channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: listener.webSocketUpgrade())
                 }.flatMap {
-                    channel.pipeline.addHandler(HTTPConnectionHandler(listener: listener))
+                    channel.pipeline.addHandler(HTTPConnectionHandler(listener: listener), name: Self.handlerName)
                 }
             }
             .bind(host: address.host, port: address.port).wait()
+    }
+
+    static let handlerName = "pipetop-http"
+
+    /// WebSocket upgrades for the services that take them (nil: none does).
+    func webSocketUpgrade() -> NIOHTTPServerUpgradeSendableConfiguration? {
+        let takers = services.compactMap { $0 as? any WebSocketService }
+        guard !takers.isEmpty else { return nil }
+        @Sendable func taker(_ head: HTTPRequestHead) -> (any WebSocketService, HTTPRequest)? {
+            let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers)
+            return takers.first { $0.takesWebSocket(request) }.map { ($0, request) }
+        }
+        let upgrader = NIOWebSocketServerUpgrader(
+            shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(taker(head) == nil ? nil : HTTPHeaders()) },
+            upgradePipelineHandler: { channel, head in
+                guard let (service, request) = taker(head) else { return channel.close() }
+                // The plain-HTTP handler goes first: the connection speaks frames from here.
+                return channel.pipeline.removeHandler(name: Self.handlerName).flatMap {
+                    channel.pipeline.addHandler(WebSocketInbound())
+                }.map { service.startWebSocket(request, on: channel) }
+            })
+        return (upgraders: [upgrader], completionHandler: { _ in })
     }
 
     /// The port actually bound (for port 0).

@@ -16,10 +16,13 @@ struct DaemonCommand: ParsableCommand {
           pipetop daemon --socket /tmp/ci-pipetop.sock &
           pipetop daemon --allow-group pipeline --socket /srv/pipetop/pipetop.sock
           pipetop daemon --metrics 9464 --weblog 9464
+          pipetop daemon --http 8080
 
         Only the engine's user (and root) may use it; --allow-group lets one group's members in.
 
-        --metrics and --weblog given the same address share one HTTP listener (write it the same way in both); different addresses are two listeners. Anyone who can reach the weblog's port can create jobs: it listens on 127.0.0.1 unless told otherwise (docs/SECURITY.md).
+        --http serves the live page, the web API and event stream (/api/v1/, docs/WEB.md) and /metrics; beyond loopback every request to the API needs the token that `pipetop token` prints, and acknowledging or silencing from the web always does (docs/SECURITY.md).
+
+        --http, --metrics and --weblog given the same address share one HTTP listener (write it the same way in both); different addresses are two listeners. Anyone who can reach the weblog's port can create jobs: it listens on 127.0.0.1 unless told otherwise (docs/SECURITY.md).
         """)
 
     @OptionGroup var socketOptions: SocketOptions
@@ -30,6 +33,12 @@ struct DaemonCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Take Nextflow's weblog at http://HOST:PORT/ (`nextflow run main.nf -with-weblog http://127.0.0.1:PORT`): each run becomes a job, its processes phases, its tasks steps. A bare port listens on 127.0.0.1 only.", valueName: "[host:]port"))
     var weblog: String?
+
+    @Option(name: .long, help: ArgumentHelp("Serve the live page (/), the web API (/api/v1/board, /api/v1/jobs/ID, /api/v1/alerts, the event stream /api/v1/events; docs/WEB.md) and /metrics at http://HOST:PORT/. A bare port (8080) listens on 127.0.0.1 only; beyond loopback every API request needs the token (`pipetop token`), and acknowledging or silencing from the web always does.", valueName: "[host:]port"))
+    var http: String?
+
+    @Option(name: .customLong("http-token-file"), help: ArgumentHelp("The web API's token file, made (mode 0600) at the first start. Default: $XDG_STATE_HOME/pipetop/http-token, else ~/.local/state/pipetop/http-token.", valueName: "path"))
+    var httpTokenFile: String?
 
     @Option(name: .customLong("metrics-textfile"), help: ArgumentHelp("Write the same metrics to this file every 15 s, atomically (node_exporter's textfile collector).", valueName: "path"))
     var metricsTextfile: String?
@@ -45,14 +54,15 @@ struct DaemonCommand: ParsableCommand {
         } catch {
             throw CLIError("pipetop daemon: \(ErrorText.sentence(error))")
         }
-        let http: HTTPServices
+        let services: HTTPServices
         do {
-            http = try HTTPServices.start(engine: server.engine, hub: server.hub, metrics: metrics, weblog: weblog, textfile: metricsTextfile)
+            services = try HTTPServices.start(engine: server.engine, hub: server.hub, metrics: metrics, weblog: weblog, textfile: metricsTextfile,
+                                         http: http, tokenFile: httpTokenFile)
         } catch {
             server.stop()
             throw error
         }
-        defer { http.stop() }
+        defer { services.stop() }
         print("pipetop engine \(pipetopVersion) listening on \(path)")
         fflush(nil)
         let done = DispatchSemaphore(value: 0)

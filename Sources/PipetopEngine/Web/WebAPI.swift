@@ -1,0 +1,173 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PipetopCore
+import PipetopStore
+import PipetopWire
+
+/// The web (`--http`): `/api/v1/board`, `/api/v1/jobs/ID`, `/api/v1/jobs/ID/export`,
+/// `/api/v1/alerts`, the event stream `/api/v1/events`, and the one write, an alert's
+/// acknowledgement (`POST /api/v1/alerts/ID/ack`, always with the token). All JSON (the
+/// export JSON lines, the stream Server-Sent Events), every error `{"error": "a sentence"}`. On a listener beyond loopback every request needs the
+/// token. No CORS headers: another site's script in a browser cannot read the answers.
+public final class WebAPI: WebSocketService, Sendable {
+    private let engine: Engine
+    private let hub: SubscriberHub?
+    let token: WebToken
+    /// Every request needs the token (the listener is reachable from other hosts).
+    let tokenRequired: Bool
+
+    public init(engine: Engine, hub: SubscriberHub?, token: WebToken, tokenRequired: Bool) {
+        self.engine = engine; self.hub = hub; self.token = token; self.tokenRequired = tokenRequired
+        // Events are numbered and kept from the start, so a client can resume with `since`.
+        if hub != nil { engine.keepEvents() }
+    }
+
+    public var served: String { "the web API under /api/v1/" }
+
+    public func answer(_ request: HTTPRequest) -> HTTPAnswer? {
+        guard request.path == "/api" || request.path.hasPrefix("/api/") else { return WebPage.answer(request) }
+        if let refused = refusal(request, always: false) { return refused }
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard parts.count >= 3, parts[0] == "api", parts[1] == "v1" else { return unknown(request) }
+        switch Array(parts.dropFirst(2)) {
+        case ["board"]:
+            return get(request) { .json(self.board(BoardOptions())) }
+        case ["alerts"]:
+            return get(request) { self.alerts() }
+        case ["events"]:
+            return get(request) { self.events(request) }
+        case let p where p.count == 3 && p[0] == "alerts" && (p[2] == "ack" || p[2] == "silence"):
+            guard request.method == .POST else {
+                var a = HTTPAnswer.jsonError(.methodNotAllowed, "\(p[2] == "ack" ? "an acknowledgement" : "a silence") is sent with POST, not \(request.method.rawValue)")
+                a.headers.append(("Allow", "POST"))
+                return a
+            }
+            if let refused = refusal(request, always: true) { return refused }
+            let answer = WebAck(engine: engine).answer(alert: p[1], body: String(buffer: request.body), silence: p[2] == "silence")
+            hub?.changed(news: true)
+            return answer
+        case let p where p.count == 2 && p[0] == "jobs":
+            return get(request) { self.job(p[1]) }
+        case let p where p.count == 3 && p[0] == "jobs" && p[2] == "export":
+            return get(request) { self.export(p[1]) }
+        default:
+            return unknown(request)
+        }
+    }
+
+    /// 401 when the request needs the token and does not carry it (`always`: even on
+    /// loopback, for what changes the engine).
+    func refusal(_ request: HTTPRequest, always: Bool) -> HTTPAnswer? {
+        guard always || tokenRequired, !token.admits(authorization: request.headers.first(name: "authorization")) else { return nil }
+        var a = HTTPAnswer.jsonError(.unauthorized, "this needs the engine's token: send `Authorization: Bearer TOKEN` (`pipetop token` prints it on the engine's host)")
+        a.headers.append(("WWW-Authenticate", #"Bearer realm="pipetop""#))
+        return a
+    }
+
+    private func get(_ request: HTTPRequest, _ make: () -> HTTPAnswer) -> HTTPAnswer {
+        guard request.method == .GET else {
+            var a = HTTPAnswer.jsonError(.methodNotAllowed, "\(request.path) is read with GET, not \(request.method.rawValue)")
+            a.headers.append(("Allow", "GET"))
+            return a
+        }
+        return make()
+    }
+
+    private func unknown(_ request: HTTPRequest) -> HTTPAnswer {
+        .jsonError(.notFound, "pipetop's web API has no \(request.path): it serves /api/v1/board, /api/v1/alerts, /api/v1/events, /api/v1/jobs/ID and /api/v1/jobs/ID/export")
+    }
+
+    private func board(_ options: BoardOptions) -> JSONValue {
+        let (_, state) = engine.snapshot()
+        return (try? JSONValueEncoder.encode(BoardProjector.board(state, now: engine.clock.now(), options: options))) ?? .null
+    }
+
+    private func alerts() -> HTTPAnswer {
+        guard case .object(let b) = board(BoardOptions(timelinePoints: 0, logLines: 0)) else { return .jsonError(.internalServerError, "the Board could not be made") }
+        let keep = b.filter { $0.0 == "alerts" || $0.0 == "unacknowledged" || $0.0 == "at" }
+        return .json(.object(keep))
+    }
+
+    /// The job an address names (its id or name, percent-encoded; nil: not valid encoding).
+    private func resolve(_ raw: String) -> (id: String?, reference: String)? {
+        guard let reference = raw.removingPercentEncoding, !reference.isEmpty else { return nil }
+        return (engine.snapshot().state.jobID(for: reference), reference)
+    }
+
+    private func badJob(_ raw: String) -> HTTPAnswer {
+        .jsonError(.badRequest, "the job in the address is not a valid percent-encoded id or name: \(raw)")
+    }
+
+    private func job(_ raw: String) -> HTTPAnswer {
+        guard let r = resolve(raw) else { return badJob(raw) }
+        guard let id = r.id else { return noJob(r.reference) }
+        // Projected with the job focused: its phases' steps, timelines, checkpoints, log.
+        guard case .object(let b) = board(BoardOptions(focusJob: id, checkpointData: true)),
+              case .array(let jobs)? = b.first(where: { $0.0 == "jobs" })?.1,
+              let job = jobs.first(where: { if case .object(let m) = $0 { return m.contains { $0.0 == "id" && $0.1 == .string(id) } }; return false })
+        else { return noJob(r.reference) }
+        return .json(job)
+    }
+
+    private func export(_ raw: String) -> HTTPAnswer {
+        guard let r = resolve(raw) else { return badJob(raw) }
+        guard let store = engine.journal?.store else {
+            return .jsonError(.notFound, "this engine keeps no record of events (it runs with --db :memory:), so there is nothing to export")
+        }
+        var entries: [Store.Entry] = []
+        do {
+            entries = try store.entries(job: r.id ?? r.reference)
+        } catch {
+            return .jsonError(.internalServerError, "the engine's database could not be read: \(ErrorText.sentence(error))")
+        }
+        guard !entries.isEmpty else { return noJob(r.reference) }
+        // As `pipetop export` writes them: each event with `ts` set to when it was applied.
+        var out = ""
+        for e in entries {
+            guard case .object(var m) = (try? JSONParser.parse(e.line)) ?? .null else { continue }
+            if !m.contains(where: { $0.0 == "ts" }) { m.append(("ts", .double(e.at))) }
+            out += JSONWriter.string(.object(m)) + "\n"
+        }
+        return .jsonText(out, type: "application/x-ndjson; charset=utf-8")
+    }
+
+    /// A WebSocket on `/api/v1/events`, with what the SSE form takes (token, filters).
+    public func takesWebSocket(_ request: HTTPRequest) -> Bool {
+        hub != nil && request.method == .GET && request.path == "/api/v1/events"
+    }
+
+    /// A refused token or filter is said in one message, `{"type":"error","error":"a
+    /// sentence"}`, then the socket is closed with 1008 (policy) or 1003 (bad data).
+    public func startWebSocket(_ request: HTTPRequest, on channel: Channel) {
+        if refusal(request, always: false) != nil {
+            return WebSocketRefusal.send("this needs the engine's token: send `Authorization: Bearer TOKEN` (`pipetop token` prints it on the engine's host)", code: .policyViolation, on: channel)
+        }
+        do {
+            EventStream(engine: engine, hub: hub!, filter: try filter(request), framing: .webSocket).start(on: channel)
+        } catch {
+            WebSocketRefusal.send(error.sentence, code: .unacceptableData, on: channel)
+        }
+    }
+
+    private func filter(_ request: HTTPRequest) throws(EventFilter.FilterError) -> EventFilter {
+        let query = request.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        return try EventFilter(query: query, lastEventID: request.headers.first(name: "last-event-id"))
+    }
+
+    /// The event stream (Server-Sent Events), filtered as the query asks.
+    private func events(_ request: HTTPRequest) -> HTTPAnswer {
+        guard let hub else { return .jsonError(.notFound, "this engine has no event stream") }
+        let filter: EventFilter
+        do { filter = try self.filter(request) } catch {
+            return .jsonError(.badRequest, error.sentence)
+        }
+        var a = HTTPAnswer(status: .ok, contentType: "text/event-stream; charset=utf-8")
+        a.stream = EventStream(engine: engine, hub: hub, filter: filter)
+        return a
+    }
+
+    private func noJob(_ reference: String) -> HTTPAnswer {
+        .jsonError(.notFound, "no job with the id or name '\(reference)'")
+    }
+}

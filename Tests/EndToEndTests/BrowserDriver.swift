@@ -1,0 +1,107 @@
+/// A Python program (standard library only) that drives Debian's chromium through
+/// chromedriver (W3C WebDriver over HTTP) against the live page, while it reports a job into
+/// the engine's socket. Arguments: socket, page URL, token. Prints one line per check passed;
+/// exits non-zero with the reason at the first that fails.
+let browserDriverScript = #"""
+import atexit, json, os, signal, socket, subprocess, sys, time, urllib.request
+
+sock_path, page, token = sys.argv[1], sys.argv[2], sys.argv[3]
+
+def emit(*lines):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sock_path)
+    s.sendall(("".join(json.dumps(l) + "\n" for l in lines) + '{"type":"sync","id":"w","durable":false}\n').encode())
+    got = b""
+    while b'"w"' not in got:  # the engine applied them
+        chunk = s.recv(65536)
+        if not chunk: break
+        got += chunk
+    s.close()
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+port = free_port()
+# The test runner blocks signals and its children inherit that: unblocked here, so the
+# driver can end its browser.
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+driver = subprocess.Popen(["chromedriver", "--port=%d" % port], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+# Whatever ends the script (a failed check, an exception), the driver and its browser go too.
+atexit.register(lambda: os.killpg(driver.pid, signal.SIGKILL))
+base = "http://127.0.0.1:%d" % port
+
+def call(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read())["value"]
+    except urllib.error.HTTPError as e:
+        return {"error": json.loads(e.read())["value"]}
+
+def until(what, check, seconds=20):
+    deadline = time.time() + seconds
+    last = None
+    while time.time() < deadline:
+        last = check()
+        if last: return last
+        time.sleep(0.1)
+    fail("%s (last seen: %r)" % (what, last))
+
+def fail(why):
+    print("FAILED: " + why, flush=True)
+    try: call("DELETE", "/session/" + sid)
+    except Exception: pass
+    sys.exit(1)
+
+sid = None
+deadline = time.time() + 20
+while True:
+    try:
+        urllib.request.urlopen(base + "/status", timeout=2); break
+    except Exception:
+        if time.time() > deadline: fail("chromedriver did not start")
+        time.sleep(0.1)
+caps = {"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"binary": "/usr/bin/chromium",
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=" + os.environ.get("PT_PROFILE", "/tmp/pt-chromium")]}}}}
+s = call("POST", "/session", caps)
+if "sessionId" not in s: fail("no browser session: %r" % s)
+sid = s["sessionId"]
+S = "/session/" + sid
+def js(script, *args): return call("POST", S + "/execute/sync", {"script": script, "args": list(args)})
+
+name = "<script>alert(1)</script>"
+emit({"type": "job.start", "job": "web1", "name": name, "phases": ["fetch"]},
+     {"type": "progress", "job": "web1", "phase": "fetch", "done": 10, "total": 100})
+call("POST", S + "/url", {"url": page})
+shown = until("the page shows the running job", lambda: js("const n = document.querySelector('.job .name'); const c = document.querySelector('.job .count'); return n && c && c.textContent === '10/100' ? [n.textContent, n.innerHTML, document.querySelectorAll('script').length] : null"))
+if shown[0] != name: fail("the name is not shown as text: %r" % shown)
+if "<" in shown[1]: fail("the name became HTML: %r" % shown)
+if shown[2] != 1: fail("a script element was added: %r" % shown)
+if "error" not in call("GET", S + "/alert/text"): fail("a dialog opened: the name ran as a script")
+print("shown as text: " + shown[0], flush=True)
+
+# Progress moves on the page when events arrive (over the event stream, no reload).
+emit({"type": "progress", "job": "web1", "phase": "fetch", "done": 60})
+until("the progress moves to 60/100", lambda: js("const c = document.querySelector('.job .count'); return c && c.textContent === '60/100'"))
+print("progress moved to 60/100", flush=True)
+
+# An alert, acknowledged from the page with the token.
+emit({"type": "alert", "job": "web1", "severity": "critical", "message": "disk <b>nearly</b> full", "name": "disk"})
+until("the alert is listed", lambda: js("return document.querySelector('#alerts button.ack') != null"))
+msg = js("return document.querySelector('#alerts .msg').textContent")
+if msg != "disk <b>nearly</b> full": fail("the alert's message is not text: %r" % msg)
+def element(css):
+    got = call("POST", S + "/element", {"using": "css selector", "value": css})
+    if "element-6066-11e4-a52e-4f735466cecf" not in got: fail("no element %s: %r" % (css, got))
+    return got["element-6066-11e4-a52e-4f735466cecf"]
+call("POST", S + "/element/" + element("#who") + "/value", {"text": "robot"})
+call("POST", S + "/element/" + element("#alerts button.ack") + "/click", {})
+until("the page asks for the token", lambda: js("return getComputedStyle(document.getElementById('tokenbox')).display !== 'none'"))
+call("POST", S + "/element/" + element("#token") + "/value", {"text": token})
+call("POST", S + "/element/" + element("#savetoken") + "/click", {})
+acked = until("the page shows the acknowledgement", lambda: js("const a = document.querySelector('#alerts .acked'); return a && a.textContent"))
+print("page: " + acked, flush=True)
+call("DELETE", S)
+
+"""#

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+@testable import PipetopClient
+
+/// The live page in a real headless browser (Debian's chromium through chromedriver): it shows
+/// a running job, its progress moves as events arrive, an alert acknowledged from it is
+/// acknowledged in the engine, and a job named `<script>` shows as text.
+@Suite(.serialized) struct WebPageBrowserTests {
+    @Test func thePageInARealBrowser() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
+                     "Debian's chromium and chromium-driver are needed (.ci/run installs them)")
+        let dir = try scratchDir()
+        let sock = dir + "/d.sock", port = try freePort(), tokenFile = dir + "/token"
+        let p = try startDaemon(sock, ["--sample-interval", "0", "--http", "\(port)", "--http-token-file", tokenFile])
+        defer { p.terminate(); p.waitUntilExit() }
+        try #require(waitForHTTP(port), "the daemon's --http listener did not start")
+        let token = try #require(tokenWritten(tokenFile))
+        let script = dir + "/drive.py"
+        try browserDriverScript.write(toFile: script, atomically: true, encoding: .utf8)
+        let r = try runProcess("/usr/bin/python3", [script, sock, "http://127.0.0.1:\(port)/", token], env: ["PT_PROFILE": dir + "/profile"])
+        #expect(r.status == 0, "\(r.out)\(r.err)")
+        #expect(r.out.contains("shown as text: <script>alert(1)</script>"), "\(r.out)")
+        #expect(r.out.contains("progress moved to 60/100"))
+        #expect(r.out.contains("page: acknowledged by web:robot"), "\(r.out)")
+        // The engine has the acknowledgement, as the CLI reads it.
+        let alerts = try runPipetop(["alerts", "--socket", sock])
+        #expect(alerts.out.contains("acknowledged by web:robot"), "\(alerts.out)")
+        // The page is served with a policy that runs nothing but its own script.
+        let page = webRequest("http://127.0.0.1:\(port)/")
+        #expect(page.headers["content-type"]?.hasPrefix("text/html") == true)
+        #expect(page.headers["content-security-policy"]?.contains("default-src 'none'") == true)
+        #expect(!page.body.contains("innerHTML"), "job strings go in as text only")
+    }
+}

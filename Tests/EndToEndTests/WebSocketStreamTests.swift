@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import PipetopClient
+
+/// The event stream as a WebSocket on `/api/v1/events` (same path, `Upgrade: websocket`), from
+/// a real client over TCP: the same frames and filters as Server-Sent Events, the token asked
+/// for beyond loopback, a refusal said in a message before the close.
+@Suite(.serialized) struct WebSocketStreamTests {
+    func client(_ port: UInt16, _ path: String, want: Int, headers: [String: String] = [:]) throws -> [String] {
+        let dir = try scratchDir()
+        try webSocketClientScript.write(toFile: dir + "/ws.py", atomically: true, encoding: .utf8)
+        let headerJSON = String(decoding: try JSONSerialization.data(withJSONObject: headers), as: UTF8.self)
+        let r = try runProcess("/usr/bin/python3", [dir + "/ws.py", "127.0.0.1", "\(port)", path, "\(want)", headerJSON])
+        #expect(r.status == 0, "\(r.err)")
+        return r.out.split(separator: "\n").map(String.init)
+    }
+
+    func daemon(host: String) throws -> (Process, EngineConnection, UInt16, String) {
+        let dir = try scratchDir()
+        let sock = dir + "/d.sock", port = try freePort()
+        let p = try startDaemon(sock, ["--sample-interval", "0", "--http", "\(host):\(port)", "--http-token-file", dir + "/token"])
+        try #require(waitForHTTP(port), "the daemon's --http listener did not start")
+        let c = try EngineConnection(path: sock)
+        _ = try send(c, [#"{"type":"job.start","job":"a","name":"a","phases":["x"]}"#,
+                         #"{"type":"job.start","job":"b","name":"b","phases":["x"]}"#,
+                         #"{"type":"progress","job":"b","phase":"x","done":1}"#,
+                         #"{"type":"progress","job":"a","phase":"x","done":1}"#,
+                         #"{"type":"progress","job":"a","phase":"x","done":2}"#])
+        return (p, c, port, try #require(tokenWritten(dir + "/token")))
+    }
+
+    @Test func theSameFramesAndFiltersAsServerSentEvents() throws {
+        let (p, c, port, _) = try daemon(host: "127.0.0.1")
+        defer { c.close(); p.terminate(); p.waitUntilExit() }
+        let got = try client(port, "/api/v1/events?job=a&type=progress&since=0", want: 2)
+        #expect(got.first == "HTTP/1.1 101 Switching Protocols", "\(got)")
+        let frames = got.dropFirst().compactMap { jsonObject($0) }
+        #expect(frames.map { $0["seq"] as? Int } == [4, 5], "\(got)")
+        #expect(frames.map { ($0["event"] as? [String: Any])?["job"] as? String } == ["a", "a"])
+        // Resumed after 4: only 5.
+        let resumed = try client(port, "/api/v1/events?job=a&since=4", want: 1)
+        #expect(resumed.dropFirst().first.flatMap { jsonObject($0)?["seq"] as? Int } == 5, "\(resumed)")
+        // A bad filter is said in a message.
+        let bad = try client(port, "/api/v1/events?since=soon", want: 1)
+        #expect(bad.dropFirst().first.flatMap { jsonObject($0)?["error"] as? String } == "since wants the number of the last event seen (got soon)", "\(bad)")
+    }
+
+    @Test func beyondLoopbackTheTokenIsAskedFor() throws {
+        let (p, c, port, token) = try daemon(host: "0.0.0.0")
+        defer { c.close(); p.terminate(); p.waitUntilExit() }
+        let refused = try client(port, "/api/v1/events?since=0", want: 1)
+        let said = refused.dropFirst().first.flatMap { jsonObject($0) }
+        #expect(said?["type"] as? String == "error", "\(refused)")
+        #expect((said?["error"] as? String)?.contains("pipetop token") == true)
+        let taken = try client(port, "/api/v1/events?since=0", want: 1, headers: ["Authorization": "Bearer \(token)"])
+        #expect(taken.dropFirst().first.flatMap { jsonObject($0)?["seq"] as? Int } == 1, "\(taken)")
+    }
+}

@@ -59,10 +59,10 @@ extension TraceGenerator {
 
         case .daynight:
             // Calls to an API whose latency follows its load: a day/night cycle (compressed to
-            // 1,000 s, so a run sees about three) that makes a call up to nine times slower at
+            // 450 s, so a run of about 25 min sees three) that makes a call up to nine times slower at
             // the peak than at night; runs start at any time of day.
             let items = 6000
-            let period = 1000.0, phase = rng.uniform(0, 2 * .pi)
+            let period = 450.0, phase = rng.uniform(0, 2 * .pi)
             var costs: [Double] = [], clock = 0.0
             for _ in 0..<items {
                 let load = 1 + 0.5 * sin(2 * .pi * clock / period + phase)  // 0.5 ... 1.5

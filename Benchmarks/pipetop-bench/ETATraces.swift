@@ -41,9 +41,14 @@ struct Trace {
 /// The situations ETA estimators meet in real pipelines (issue 6), each run several times.
 enum TraceKind: String, CaseIterable {
     case constant, slowdown, ratelimit, warmup, heavytail, phases, resumed, outage
+    // Shapes from real sources (issue 22), built in ETATracesFromLife.swift.
+    case fanout, transfer, daynight, batches, training, stragglers
 
     /// Whether past runs can foretell this run's course (the range is held to its target there).
     var historyCanAnticipate: Bool { self != .slowdown && self != .outage }
+
+    /// The kinds tuned on before issue 22, and the ones added by it.
+    static let original: [TraceKind] = [.constant, .slowdown, .ratelimit, .warmup, .heavytail, .phases, .resumed, .outage]
 }
 
 /// Builds the events of one run: items done one after another at the given costs, reported
@@ -167,6 +172,8 @@ enum TraceGenerator {
             let at = Int(Double(items) * rng.uniform(0.4, 0.8))
             b = TraceBuilder(job: job, pipeline: kind.rawValue, start: start, phases: [("work", items)])
             b.phase("work", total: items, costs: jitter(items, 0.25), waits: [at: rng.uniform(120, 300)])
+        default:
+            (b, items) = fromLife(kind, job: job, start: start, speed: speed, rng: &rng)
         }
         b.finish()
         return Trace(kind: kind.rawValue, run: run + 1, job: job, events: b.events, start: start, end: b.t, totalItems: items)

@@ -29,6 +29,9 @@ public enum Estimator {
     struct Part {
         var seconds: Double
         var logVar: Double
+        /// How badly the live look-back predicted this phase's own past (`Backtest`): a
+        /// range calibrated on earlier runs is widened by it.
+        var misfit: Double = 0
     }
 
     // MARK: Live rate
@@ -172,12 +175,24 @@ public enum Estimator {
         if remainingItems == 0 { return Part(seconds: 0, logVar: 0) }
         let live = liveRate(w, now: a, remainingItems: remainingItems)
 
+        // Where the look-back did worse than the phase's average on its own past (a cycling
+        // or bursty rate), lean towards the average and widen the range.
+        var backtest: Backtest?
+        if let rem = remainingItems, let live, live.rate > 0, let newest = w.last {
+            backtest = Backtest(w, end: max(w.clock(a), newest.t), lookBack: live.seconds, horizon: Double(rem) / live.rate)
+        }
         var liveGuess: Part?
         if let rem = remainingItems, let live, live.rate > 0 {
-            let seconds = Double(rem) / live.rate
+            var rate = live.rate, misfit = 0.0
+            if let bt = backtest {
+                rate = exp(bt.liveWeight * log(live.rate) + (1 - bt.liveWeight) * log(bt.averageRate))
+                misfit = bt.blendVar
+            }
+            let seconds = Double(rem) / rate
             // Trust falls as the look-back gets short against the time ahead.
             let reach = min(20, max(1, seconds / max(1, live.seconds)))
-            liveGuess = Part(seconds: seconds, logVar: live.logVar + 0.005 + 0.015 * (reach - 1) + 1 / max(4, live.items) / 4)
+            liveGuess = Part(seconds: seconds, logVar: live.logVar + 0.005 + 0.015 * (reach - 1) + 1 / max(4, live.items) / 4 + misfit,
+                             misfit: misfit)
         }
 
         var guesses: [Double] = []
@@ -195,6 +210,15 @@ public enum Estimator {
                         scale = pow(live.seconds / span, trust) * pow(pace, 1 - trust)
                     }
                 }
+                // The same lean for history's scale: this run's whole phase so far against
+                // the past run's time for the same stretch.
+                if let bt = backtest, let first = w.first {
+                    let pastSpan = at - interpolate(curve, Double(first.n) / Double(tot))
+                    if pastSpan > 0.5 {
+                        let whole = (Double(w.last?.n ?? first.n) - Double(first.n)) / bt.averageRate / pastSpan
+                        scale = exp(bt.liveWeight * log(scale) + (1 - bt.liveWeight) * log(whole))
+                    }
+                }
                 guesses.append(max(0, total - at) * scale)
             } else if live == nil {
                 // No curve to place this run on: only worth something while nothing else is.
@@ -207,7 +231,10 @@ public enum Estimator {
             // Scaled by this run's recent pace, the guesses share its noise too.
             historyGuess = Part(seconds: mid, logVar: spread * spread + 0.01 + 0.09 / Double(guesses.count) + (live?.logVar ?? 0))
         }
-        return blend(liveGuess, historyGuess)
+        guard var part = blend(liveGuess, historyGuess) else { return nil }
+        // The misfit counts as far as the live guess does in the blend.
+        if let liveGuess { part.misfit = liveGuess.misfit * part.logVar / liveGuess.logVar }
+        return part
     }
 
     /// Time a phase not yet started will take: its usual working time scaled by this run's
@@ -250,6 +277,7 @@ public enum Estimator {
         let raw = parts.reduce(0) { $0 + $1.seconds }
         // Variance of the sum's logarithm, each part weighted by its share.
         let modelVar = raw > 0 ? parts.reduce(0) { $0 + $1.seconds * $1.seconds * $1.logVar } / (raw * raw) : 0
+        let misfit = raw > 0 ? parts.reduce(0) { $0 + $1.seconds * $1.seconds * $1.misfit } / (raw * raw) : 0
 
         let worked = job.activeElapsed(now: now)
         let progress = raw + worked > 0 ? worked / (raw + worked) : 0
@@ -267,7 +295,8 @@ public enum Estimator {
             // this run does not share. (Half is what the ETA benchmark favours; docs/ETA.md.)
             let shrink = mid == 0 ? 0 : max(0, 1 - sd * sd / n / (mid * mid))
             remaining = raw * exp(-0.5 * mid * shrink)
-            sigma = sd * studentFactor(errors.count)
+            // Past runs' errors, widened by how badly the live model fits this run now.
+            sigma = (pow(sd * studentFactor(errors.count), 2) + misfit).squareRoot()
             calibrated = true
         }
         let spread = exp(z80 * sigma)

@@ -37,8 +37,8 @@ enum MetricValues {
         case .finishETA, .deadlineMargin:
             // On the engine's clock, as deadlines are (`now` is the job's own).
             let engineNow = now + (job.clockSkew ?? 0)
-            guard let o = DeadlineOutlook(job, est, now: engineNow) ?? Self.outlookWithoutDeadline(job, est, now: engineNow) else { return nil }
-            return rule.metric == .finishETA ? o.finish : o.margin
+            if rule.metric == .finishETA { return DeadlineOutlook.expected(job, est, now: engineNow).finish }
+            return DeadlineOutlook(job, est, now: engineNow)?.margin
         case .custom(let name):
             return job.metrics.last { $0.name == name && $0.phase == nil }?.value ?? job.metrics.last { $0.name == name }?.value
         default:
@@ -61,13 +61,6 @@ enum MetricValues {
         case .custom(let name): return job.metrics.last { $0.name == name && $0.phase == p.id }?.value
         default: return nil
         }
-    }
-
-    /// The expected finish of a job that has no deadline (for `job.finish_eta`).
-    private static func outlookWithoutDeadline(_ job: Job, _ est: JobEstimates, now: Double) -> DeadlineOutlook? {
-        var j = job
-        j.deadline = Deadline(maxDuration: 1e12, source: "")
-        return DeadlineOutlook(j, est, now: now)
     }
 
     /// A value as the alert message shows it.

@@ -14,11 +14,10 @@ public enum BoardProjector {
     static func serviceLevels(_ s: PipelineState) -> [BoardServiceLevel]? {
         let levels = s.alertRules.serviceLevels
         guard !levels.isEmpty else { return nil }
+        let last = s.lastStarts(of: Set(levels.map(\.pipeline)))
         return levels.map { l in
             let kept = s.compliance(pipeline: l.pipeline, runs: BoardServiceLevel.runsCounted)
-            let live = s.jobs.values.filter { RunSummary.pipeline(of: $0) == l.pipeline }.map { $0.startedAt + ($0.clockSkew ?? 0) }.max()
-            let last = [live, s.history[l.pipeline]?.last?.startedAt].compactMap { $0 }.max()
-            return BoardServiceLevel(pipeline: l.pipeline, promise: l.summary, met: kept.met, missed: kept.missed, lastStart: last)
+            return BoardServiceLevel(pipeline: l.pipeline, promise: l.summary, met: kept.met, missed: kept.missed, lastStart: last[l.pipeline])
         }
     }
 

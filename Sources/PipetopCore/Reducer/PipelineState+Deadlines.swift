@@ -61,20 +61,27 @@ extension PipelineState {
         alerts.raise(job: job.id, phase: nil, kind: "deadline-risk", severity: level, message: message, labels: job.labels, at: t)
     }
 
+    /// When the newest run of each of `pipelines` started (engine clock), from the jobs the
+    /// engine holds and the history; a pipeline never seen is absent. One pass over the jobs.
+    func lastStarts(of pipelines: Set<String>) -> [String: Double] {
+        var last: [String: Double] = [:]
+        for p in pipelines { if let h = history[p]?.last?.startedAt { last[p] = h } }
+        for job in jobs.values {
+            let p = RunSummary.pipeline(of: job)
+            guard pipelines.contains(p) else { continue }
+            last[p] = max(last[p] ?? -.infinity, job.startedAt + (job.clockSkew ?? 0))
+        }
+        return last
+    }
+
     /// Pipelines expected every so often whose next run is later than that (and its grace).
     private mutating func checkSchedules(now t: Double) {
         let scheduled = alertRules.serviceLevels.filter { $0.every != nil }
         guard !scheduled.isEmpty else { return }
-        var lastStart: [String: Double] = [:]
-        let wanted = Set(scheduled.map(\.pipeline))
-        for job in jobs.values {
-            let p = RunSummary.pipeline(of: job)
-            guard wanted.contains(p) else { continue }
-            lastStart[p] = max(lastStart[p] ?? 0, job.startedAt + (job.clockSkew ?? 0))
-        }
+        let lastStart = lastStarts(of: Set(scheduled.map(\.pipeline)))
         for level in scheduled {
             let p = level.pipeline, every = level.every!
-            let last = [lastStart[p], history[p]?.last?.startedAt, alertRules.awaited[p]].compactMap { $0 }.max() ?? t
+            let last = [lastStart[p], alertRules.awaited[p]].compactMap { $0 }.max() ?? t
             let overdue = t > last + every + level.grace
             let open = alerts.open(job: p, kind: "not-started")
             if !overdue {
@@ -82,7 +89,7 @@ extension PipelineState {
                 continue
             }
             guard open == nil, alertRules.isOn("not-started") else { continue }
-            let since = lastStart[p] != nil || history[p] != nil ? "since its last start at \(Format.finish(last, now: t))"
+            let since = lastStart[p] != nil ? "since its last start at \(Format.finish(last, now: t))"
                 : "since pipetop began to expect it at \(Format.finish(last, now: t))"
             alerts.raise(job: p, phase: nil, kind: "not-started", severity: .warning,
                          message: "no run of \(p) has started \(since) (expected every \(DurationText.text(every)), \(DurationText.text(level.grace)) grace)",

@@ -589,11 +589,14 @@ extension PipelineState {
     /// The count a progress event leaves: its `done`, or the current one moved by `inc`.
     /// Absolute counts below the phase's: most likely two producers on one job id, each
     /// with its own count. Refused, naming the count, unless the event says `reset`.
+    /// (On every progress event: compared field by field, no list built.)
     private static func refuseBackwards(_ e: Event.Progress, _ p: Phase) throws(ApplyError) {
-        for (name, new, now) in [("done", e.done, p.done), ("failed", e.failed, p.failed), ("skipped", e.skipped, p.skipped)] {
-            guard let new, new < now, !(name == "done" && e.inc != nil) else { continue }
-            throw ApplyError("\(name) \(new) is below phase '\(p.id)''s \(name) \(now): counts do not go backwards (two producers on one job id?); send \"reset\":true to start the count again")
+        func refuse(_ name: String, _ new: Int, _ now: Int) -> ApplyError {
+            ApplyError("\(name) \(new) is below phase '\(p.id)''s \(name) \(now): counts do not go backwards (two producers on one job id?); send \"reset\":true to start the count again")
         }
+        if let n = e.done, e.inc == nil, n < p.done { throw refuse("done", n, p.done) }
+        if let n = e.failed, n < p.failed { throw refuse("failed", n, p.failed) }
+        if let n = e.skipped, n < p.skipped { throw refuse("skipped", n, p.skipped) }
     }
 
     private static func newDone(_ e: Event.Progress, from current: Int) throws(ApplyError) -> Int {

@@ -20,16 +20,16 @@ public struct DeadlineOutlook: Sendable, Equatable {
         let skew = job.clockSkew ?? 0
         guard let d = job.deadline, let due = d.due(startedAt: job.startedAt + skew) else { return nil }
         self.due = due
-        rough = true
-        guard !job.state.isTerminal, let e = est.eta?.shown else { return }
+        (finish, earliest, latest, rough) = Self.expected(job, est, now: now)
+    }
+
+    /// When `job` is expected to finish at engine time `now` (its estimate's 80% range; only
+    /// the early end for an estimate that is a lower bound), deadline or not.
+    public static func expected(_ job: Job, _ est: JobEstimates, now: Double)
+        -> (finish: Double?, earliest: Double?, latest: Double?, rough: Bool) {
+        guard !job.state.isTerminal, let e = est.eta?.shown else { return (nil, nil, nil, true) }
         let left = e.left(now: job.ownTime(now))
-        rough = !e.calibrated
-        if e.complete {
-            finish = now + left.eta
-            earliest = now + left.lo
-            latest = now + left.hi
-        } else {
-            earliest = now + left.eta
-        }
+        if e.complete { return (now + left.eta, now + left.lo, now + left.hi, !e.calibrated) }
+        return (nil, now + left.eta, nil, !e.calibrated)
     }
 }

@@ -10,11 +10,7 @@ struct NextflowLaunchDirectory {
     let path: String
 
     init(_ dir: String) throws {
-        guard let real = realpath(dir, nil) else {
-            throw CLIError("pipetop follow nextflow: cannot use \(dir): \(String(cString: strerror(errno)))")
-        }
-        path = String(cString: real)
-        free(real)
+        path = try ResolvedDirectory.path(dir, command: "follow nextflow")
     }
 
     /// Nextflow writes the newest run's log here (the older ones become .nextflow.log.1, .2...).

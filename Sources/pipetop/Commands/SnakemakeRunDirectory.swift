@@ -10,11 +10,7 @@ struct SnakemakeRunDirectory {
     let path: String
 
     init(_ dir: String) throws {
-        guard let real = realpath(dir, nil) else {
-            throw CLIError("pipetop follow snakemake: cannot use \(dir): \(String(cString: strerror(errno)))")
-        }
-        path = String(cString: real)
-        free(real)
+        path = try ResolvedDirectory.path(dir, command: "follow snakemake")
     }
 
     var logDirectory: String { path + "/.snakemake/log" }

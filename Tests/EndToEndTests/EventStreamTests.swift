@@ -9,10 +9,12 @@ import Glibc
 /// `since` and `Last-Event-ID`, a heartbeat, and a client that stops reading.
 @Suite(.serialized) struct EventStreamTests {
     /// Reads an SSE stream with Python's standard library until it has `frames` data frames
-    /// (or 20 s pass): one line per frame, `SEQ JSON`, and `:comment` lines as they come.
+    /// (or 40 s pass): one line per frame, `SEQ JSON`, and `:comment` lines as they come.
     func pythonReader(_ url: String, frames: Int, headers: [String: String] = [:], comments: Bool = false) throws -> [String] {
         let script = """
-        import sys, json, urllib.request
+        import sys, json, signal, urllib.request
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        signal.alarm(40)  # heartbeats keep a socket timeout from firing: a whole deadline
         req = urllib.request.Request(sys.argv[1], headers=json.loads(sys.argv[3]))
         want, seen, ident = int(sys.argv[2]), 0, ""
         with urllib.request.urlopen(req, timeout=20) as r:
@@ -64,13 +66,18 @@ import Glibc
         #expect(frames.map { ($0.1["event"] as? [String: Any])?["done"] as? Int } == [1, 2, 3])
         // The SSE id is the event's number.
         #expect(frames.map(\.0) == frames.map { "\($0.1["seq"] as? Int ?? -1)" })
-        #expect(frames.map(\.0) == ["4", "7", "8"])
+        // Numbered in order: the 4th, 7th and 8th event (numbers start where the engine's
+        // clock stood, so that an earlier engine's are all lower).
+        let ids = frames.compactMap { UInt64($0.0) }
+        try #require(ids.count == 3)
+        #expect([ids[1] - ids[0], ids[2] - ids[0]] == [3, 4], "\(ids)")
+        #expect(ids[0] > 1_000_000_000_000_000, "numbers start at the engine's start in microseconds: \(ids)")
 
         // Resume after the first: with since, and as an EventSource does, with Last-Event-ID.
-        let bySince = try pythonReader(base + "?job=a&type=progress&since=4", frames: 1)
-        #expect(bySince.first?.hasPrefix("7 ") == true, "\(bySince)")
-        let byHeader = try pythonReader(base + "?job=a&type=progress", frames: 1, headers: ["Last-Event-ID": "7"])
-        #expect(byHeader.first?.hasPrefix("8 ") == true, "\(byHeader)")
+        let bySince = try pythonReader(base + "?job=a&type=progress&since=\(ids[0])", frames: 1)
+        #expect(bySince.first?.hasPrefix("\(ids[1]) ") == true, "\(bySince)")
+        let byHeader = try pythonReader(base + "?job=a&type=progress", frames: 1, headers: ["Last-Event-ID": "\(ids[1])"])
+        #expect(byHeader.first?.hasPrefix("\(ids[2]) ") == true, "\(byHeader)")
 
         // Without since: from now on. The reader is waiting when this is sent.
         final class Box: @unchecked Sendable { var lines: [String] = [] }
@@ -91,6 +98,39 @@ import Glibc
         let bad = webRequest(base + "?since=yesterday")
         #expect(bad.status == 400)
         #expect(jsonObject(bad.body)?["error"] as? String == "since wants the number of the last event seen (got yesterday)")
+    }
+
+    /// A client that resumes with a number from before the engine restarted is told that it
+    /// missed events (and takes the Board again), instead of waiting, silently, until the new
+    /// engine's count passes its number.
+    @Test func resumingAfterARestartIsToldWhatWasMissed() throws {
+        let dir = try scratchDir()
+        let sock = dir + "/d.sock", port = try freePort(), db = dir + "/h.db"
+        let args = ["--sample-interval", "0", "--http", "\(port)", "--http-token-file", dir + "/token", "--db", db]
+        let base = "http://127.0.0.1:\(port)/api/v1/events"
+        var p = try startDaemon(sock, args)
+        try #require(waitForHTTP(port))
+        var c = try EngineConnection(path: sock)
+        _ = try send(c, [#"{"type":"job.start","job":"a","name":"a","phases":["x"]}"#]
+                     + (1...50).map { #"{"type":"progress","job":"a","phase":"x","done":\#($0)}"# })
+        let before = try pythonReader(base + "?type=progress&since=0", frames: 50)
+        let last = try #require(before.last.flatMap { UInt64($0.split(separator: " ").first ?? "") })
+        c.close(); p.terminate(); p.waitUntilExit()
+
+        p = try startDaemon(sock, args)
+        defer { p.terminate(); p.waitUntilExit() }
+        try #require(waitForHTTP(port))
+        c = try EngineConnection(path: sock)
+        defer { c.close() }
+        _ = try send(c, [#"{"type":"progress","job":"a","phase":"x","done":51}"#])
+        let after = try pythonReader(base + "?type=progress&since=\(last)", frames: 2)
+        try #require(after.count == 2, "\(after)")
+        let skipped = try #require(jsonObject(String(after[0].drop { $0 != " " }.dropFirst())), "\(after)")
+        #expect(skipped["type"] as? String == "skipped", "\(after)")
+        #expect(skipped["from"] as? Int == Int(last) + 1)
+        #expect(after[1].contains(#""done":51"#), "\(after)")
+        let seq = try #require(UInt64(after[1].split(separator: " ").first ?? ""))
+        #expect(seq > last, "the restarted engine's numbers are above the earlier one's")
     }
 
     @Test func aQuietStreamGetsAHeartbeat() throws {

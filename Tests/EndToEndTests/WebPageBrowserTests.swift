@@ -4,7 +4,8 @@ import Testing
 
 /// The live page in a real headless browser (Debian's chromium through chromedriver): it shows
 /// a running job, its progress moves as events arrive, an alert acknowledged from it is
-/// acknowledged in the engine, and a job named `<script>` shows as text.
+/// acknowledged in the engine, a silence from it too, a phase's steps (newest first, the
+/// failed with why, filtered), a failed job's reason, and a job named `<script>` shows as text.
 @Suite(.serialized) struct WebPageBrowserTests {
     @Test func thePageInARealBrowser() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"),
@@ -22,9 +23,14 @@ import Testing
         #expect(r.out.contains("shown as text: <script>alert(1)</script>"), "\(r.out)")
         #expect(r.out.contains("progress moved to 60/100"))
         #expect(r.out.contains("page: acknowledged by web:robot"), "\(r.out)")
-        // The engine has the acknowledgement, as the CLI reads it.
-        let alerts = try runPipetop(["alerts", "--socket", sock])
+        #expect(r.out.contains("page: silenced until"), "\(r.out)")
+        #expect(r.out.contains("steps: page <i>3</i>|failed|HTTP 503 after 3 retries / page 2|running|GET /orders?page=2 / page 1|done|"), "\(r.out)")
+        #expect(r.out.contains("why: load failed: disk full on /data"), "\(r.out)")
+        // The engine has the acknowledgement and the silence, as the CLI reads them.
+        let alerts = try runPipetop(["alerts", "--all", "--socket", sock])
         #expect(alerts.out.contains("acknowledged by web:robot"), "\(alerts.out)")
+        let silences = try runPipetop(["alerts", "--json", "--socket", sock])
+        #expect(silences.out.contains("web:robot") && silences.out.contains("silence"), "\(silences.out)")
         // The page is served with a policy that runs nothing but its own script.
         let page = webRequest("http://127.0.0.1:\(port)/")
         #expect(page.headers["content-type"]?.hasPrefix("text/html") == true)

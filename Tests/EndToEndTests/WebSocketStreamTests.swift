@@ -35,14 +35,28 @@ import Testing
         let got = try client(port, "/api/v1/events?job=a&type=progress&since=0", want: 2)
         #expect(got.first == "HTTP/1.1 101 Switching Protocols", "\(got)")
         let frames = got.dropFirst().compactMap { jsonObject($0) }
-        #expect(frames.map { $0["seq"] as? Int } == [4, 5], "\(got)")
+        // The 4th and 5th events (numbers start where the engine's clock stood).
+        let seqs = frames.compactMap { $0["seq"] as? Int }
+        try #require(seqs.count == 2, "\(got)")
+        #expect(seqs[1] == seqs[0] + 1, "\(got)")
         #expect(frames.map { ($0["event"] as? [String: Any])?["job"] as? String } == ["a", "a"])
-        // Resumed after 4: only 5.
-        let resumed = try client(port, "/api/v1/events?job=a&since=4", want: 1)
-        #expect(resumed.dropFirst().first.flatMap { jsonObject($0)?["seq"] as? Int } == 5, "\(resumed)")
+        // Resumed after the first: only the second.
+        let resumed = try client(port, "/api/v1/events?job=a&since=\(seqs[0])", want: 1)
+        #expect(resumed.dropFirst().first.flatMap { jsonObject($0)?["seq"] as? Int } == seqs[1], "\(resumed)")
         // A bad filter is said in a message.
         let bad = try client(port, "/api/v1/events?since=soon", want: 1)
         #expect(bad.dropFirst().first.flatMap { jsonObject($0)?["error"] as? String } == "since wants the number of the last event seen (got soon)", "\(bad)")
+    }
+
+    /// Only the event stream takes a WebSocket: an upgrade asked elsewhere is answered as
+    /// plain HTTP (it was a dropped connection, with nothing said).
+    @Test func anUpgradeOnAnotherPathIsAnsweredAsPlainHTTP() throws {
+        let (p, c, port, _) = try daemon(host: "127.0.0.1")
+        defer { c.close(); p.terminate(); p.waitUntilExit() }
+        let board = try client(port, "/api/v1/board", want: 1)
+        #expect(board.first == "HTTP/1.1 200 OK", "\(board)")
+        let nothing = try client(port, "/api/v1/nothing", want: 1)
+        #expect(nothing.first == "HTTP/1.1 404 Not Found", "\(nothing)")
     }
 
     @Test func beyondLoopbackTheTokenIsAskedFor() throws {
@@ -53,6 +67,7 @@ import Testing
         #expect(said?["type"] as? String == "error", "\(refused)")
         #expect((said?["error"] as? String)?.contains("pipetop token") == true)
         let taken = try client(port, "/api/v1/events?since=0", want: 1, headers: ["Authorization": "Bearer \(token)"])
-        #expect(taken.dropFirst().first.flatMap { jsonObject($0)?["seq"] as? Int } == 1, "\(taken)")
+        // The engine's first event (the job.start).
+        #expect(taken.dropFirst().first.flatMap { (jsonObject($0)?["event"] as? [String: Any])?["type"] as? String } == "job.start", "\(taken)")
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
 /// One client of an `HTTPListener`: reads a request (its body up to the cap), has the
 /// listener's services answer it, and writes the answer before reading the next one.
@@ -95,6 +96,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A WebSocket upgrade no service takes (another path, a bad key): the request comes
+        // on as plain HTTP and is answered as such, rather than the connection dropped.
+        if error is NIOWebSocketUpgradeError { return }
         context.close(promise: nil)
     }
 }

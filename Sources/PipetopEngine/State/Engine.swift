@@ -155,7 +155,16 @@ public final class Engine: Sendable {
     }
 
     /// Starts keeping applied events for the event stream (from the next one).
-    func keepEvents() { inner.withLock { s in if s.events == nil { s.events = EventLog() } } }
+    func keepEvents() {
+        let now = clock.now()
+        inner.withLock { s in if s.events == nil { s.events = EventLog(startedAt: now) } }
+    }
+
+    /// The number of the last event a client resuming after `since` is taken to have had
+    /// (`EventLog.resumePoint`).
+    func resumePoint(since: UInt64?) -> UInt64 {
+        inner.withLock { s in s.events?.resumePoint(since: since) ?? 0 }
+    }
 
     /// Applied events numbered after `seq` (oldest first), with the oldest number still kept
     /// and the next to come.

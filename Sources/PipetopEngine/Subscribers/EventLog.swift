@@ -5,6 +5,11 @@ import PipetopWire
 /// (`"events": true`): each gets every event after the last it got, so a pause and a resume
 /// inside one frame are both seen. Bounded: a viewer further behind than `capacity` is told
 /// what it missed (`skipped`) instead of the engine keeping a backlog for it.
+///
+/// Numbers start at the microsecond the log began, not at 1: a number a client kept from
+/// before an engine restart is below every number of the restarted engine, so resuming from
+/// it is answered with `skipped` (take the Board again) instead of waiting, silently, for the
+/// new engine's count to pass it.
 struct EventLog: Sendable {
     static let capacity = 8_192
 
@@ -18,8 +23,17 @@ struct EventLog: Sendable {
 
     private var ring: [Entry] = []
     private var head = 0
+    /// The number the first event got.
+    let first: UInt64
     /// The number the next event gets.
-    private(set) var next: UInt64 = 1
+    private(set) var next: UInt64
+
+    /// Numbers from `startedAt` (engine clock, seconds) in microseconds: under 2^53 until
+    /// the year 2255, so JavaScript reads them exactly.
+    init(startedAt: Double) {
+        first = startedAt > 1 && startedAt < 9e9 ? UInt64(startedAt * 1_000_000) : 1
+        next = first
+    }
 
     mutating func record(_ event: Event, line: String?) {
         let e = Entry(seq: next, job: event.job, type: event.typeName, line: line ?? String(EventEncoder.line(event).dropLast()))
@@ -29,6 +43,17 @@ struct EventLog: Sendable {
 
     /// The oldest number still kept.
     var oldest: UInt64 { next - UInt64(ring.count) }
+
+    /// Where a client that asks to resume after `since` starts (the number of the last event
+    /// it is taken to have): nil, from now; 0, everything kept; a number from before this
+    /// log began (an earlier engine), where it is, so that what it missed is reported as
+    /// skipped; a number this log has not reached (a clock set back between restarts, or
+    /// made up), the same as one from an earlier engine.
+    func resumePoint(since: UInt64?) -> UInt64 {
+        guard let since else { return next &- 1 }
+        if since == 0 { return first &- 1 }
+        return since < next ? since : 0
+    }
 
     /// Events numbered after `seq`, oldest first.
     func after(_ seq: UInt64) -> ArraySlice<Entry> {

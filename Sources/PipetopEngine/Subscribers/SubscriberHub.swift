@@ -72,7 +72,7 @@ public final class SubscriberHub: Sendable {
             viewer.eventJobs = sub.eventJobs
             viewer.eventTypes = sub.eventTypes
             // From `since` when given (the engine tells what it no longer has), else from now.
-            viewer.lastEvent = sub.since ?? (engine.events(after: UInt64.max).next &- 1)
+            viewer.lastEvent = engine.resumePoint(since: sub.since)
         }
         let already = subscribers.withLock { subs -> Bool in
             let key = ObjectIdentifier(channel)

@@ -23,8 +23,9 @@ struct EventStream: HTTPStream {
 
     func start(on channel: Channel) {
         let client = EventStreamClient(engine: engine, channel: channel, filter: filter, framing: framing)
-        // From `since` when given (what is no longer kept is reported skipped), else from now.
-        client.last = filter.since ?? (engine.events(after: UInt64.max).next &- 1)
+        // From `since` when given (what is no longer kept, or was an earlier engine's, is
+        // reported skipped), else from now.
+        client.last = engine.resumePoint(since: filter.since)
         let loop = channel.eventLoop
         let id = hub.addLocal(fps: SubscriberHub.defaultFPS) { loop.execute { client.pump() } }
         let heartbeat = loop.scheduleRepeatedTask(initialDelay: .seconds(Self.heartbeatSeconds), delay: .seconds(Self.heartbeatSeconds)) { _ in

@@ -36,6 +36,11 @@ button { font:inherit; }
 #badge { padding:.1em .5em; border-radius:1em; background:var(--todo); }
 #badge.on { background:var(--bad); color:#fff; }
 #tokenbox { display:none; padding:.5em 1em; border-bottom:1px solid var(--line); }
+.why { color:var(--bad); overflow-wrap:anywhere; margin:.2em 0; }
+tr.phase { cursor:pointer; } tr.phase.sel { outline:2px solid var(--run); }
+.st-failed { color:var(--bad); } .st-running { color:var(--run); }
+.acts { white-space:nowrap; } .acts select, .acts button { margin:0 .2em .2em 0; }
+#steps h3 { font-size:1em; margin:1em 0 .3em; }
 </style>
 </head>
 <body>
@@ -44,12 +49,12 @@ button { font:inherit; }
 <main>
 <section><h2>Jobs</h2><div id="jobs"></div></section>
 <section id="detail" hidden><h2>Job <span id="dname" class="name"></span> <button id="dclose">close</button></h2><div id="dbody"></div></section>
-<section><h2>Alerts</h2><label class="dim">acknowledge as <input id="who" size="12" placeholder="your name"></label><table><tbody id="alerts"></tbody></table></section>
+<section><h2>Alerts</h2><label class="dim">acknowledge or silence as <input id="who" size="12" placeholder="your name"></label><table><tbody id="alerts"></tbody></table></section>
 </main>
 <script>
 "use strict";
 const $ = id => document.getElementById(id);
-let board = null, focus = null, lastSeq = null, pending = false, streaming = false, waitingAck = null;
+let board = null, focus = null, focusPhase = null, stepFilter = "all", lastSeq = null, pending = false, streaming = false, waiting = null;
 // Every string from the engine goes in through here: text, never HTML.
 function el(tag, text, cls) { const e = document.createElement(tag); if (text != null) e.textContent = String(text); if (cls) e.className = cls; return e; }
 function token() { return sessionStorage.getItem("pipetop-token") || ""; }
@@ -57,13 +62,23 @@ function headers() { const t = token(); return t ? { "Authorization": "Bearer " 
 function askToken(why) { $("tokenbox").style.display = "block"; $("tokenwhy").textContent = why; }
 $("savetoken").onclick = () => {
   sessionStorage.setItem("pipetop-token", $("token").value.trim()); $("tokenbox").style.display = "none";
-  // The acknowledgement that asked for the token goes now.
-  if (waitingAck) { const id = waitingAck; waitingAck = null; ack(id); } else refresh();
+  // The acknowledgement or silence that asked for the token goes now.
+  if (waiting) { const w = waiting; waiting = null; act(w); } else refresh();
   if (!streaming) follow();
 };
 $("who").value = localStorage.getItem("pipetop-who") || "";
 $("who").onchange = () => localStorage.setItem("pipetop-who", $("who").value.trim());
-$("dclose").onclick = () => { focus = null; $("detail").hidden = true; };
+$("dclose").onclick = () => { focus = null; focusPhase = null; $("detail").hidden = true; remember(); };
+// The job and phase looked at are kept in the address (#job=ID&phase=ID): a link to share,
+// and what a reload comes back to.
+function remember() {
+  const h = focus ? "job=" + encodeURIComponent(focus) + (focusPhase ? "&phase=" + encodeURIComponent(focusPhase) : "") : "";
+  if (location.hash.slice(1) !== h) history.replaceState(null, "", h ? "#" + h : location.pathname);
+}
+function recall() {
+  const q = new URLSearchParams(location.hash.slice(1));
+  if (q.get("job")) { focus = q.get("job"); focusPhase = q.get("phase"); $("detail").hidden = false; }
+}
 async function api(path, opts) {
   const r = await fetch(path, Object.assign({ headers: headers(), cache: "no-store" }, opts || {}));
   if (r.status === 401) { askToken("this needs the token"); throw new Error("401"); }
@@ -84,11 +99,14 @@ function renderJobs() {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
     top.append(el("span", j.name, "name"), el("span", j.state, "state dim"),
-      el("span", j.total != null ? (j.done + "/" + j.total) : String(j.done), "count"), el("span", eta(j, now), "eta dim"));
+      el("span", j.total != null ? (j.done + "/" + j.total) : j.done + " done", "count"), el("span", eta(j, now), "eta dim"));
     const strip = el("div", null, "strip");
     for (const p of j.phases) { const s = el("span", null, "s-" + p.state); s.title = p.name + ": " + p.state; strip.append(s); }
     const bar = el("div", null, "bar"), fill = el("div"); fill.style.width = pct(j.done + j.failed + j.skipped, j.total) + "%"; bar.append(fill);
-    d.append(top, strip, bar); box.append(d);
+    d.append(top, strip, bar);
+    if (j.stalledSince != null && j.state === "running") d.append(el("div", "stalled " + dur(now - j.stalledSince) + ": no progress", "why"));
+    if (j.error) d.append(el("div", j.error, "why"));
+    box.append(d);
   }
 }
 function renderAlerts() {
@@ -96,42 +114,92 @@ function renderAlerts() {
   const body = $("alerts"); body.replaceChildren();
   for (const a of board.alerts) {
     const tr = el("tr", null, "alert " + a.severity); tr.dataset.alert = a.id;
-    const act = el("td");
-    if (a.ack) act.append(el("span", "acknowledged by " + a.ack.by, "acked dim"));
-    else if (a.resolvedAt == null) { const b = el("button", "acknowledge", "ack"); b.onclick = () => ack(a.id); act.append(b); }
-    else act.append(el("span", "resolved", "dim"));
-    tr.append(el("td", a.severity, "sev"), el("td", a.job), el("td", a.message, "msg"), act); body.append(tr);
+    const acts = el("td", null, "acts");
+    if (a.ack) acts.append(el("div", "acknowledged by " + a.ack.by, "acked dim"));
+    if (a.silencedUntil != null) acts.append(el("div", "silenced until " + clock(a.silencedUntil), "silenced dim"));
+    if (a.resolvedAt != null) acts.append(el("div", "resolved", "dim"));
+    else {
+      if (!a.ack) { const b = el("button", "acknowledge", "ack"); b.onclick = () => act({ kind: "ack", id: a.id }); acts.append(b); }
+      // A silence mutes the alert's rule for its job (as `pipetop silence` does).
+      const pick = el("select", null, "for"); pick.title = "how long to silence " + a.kind + " for " + a.job;
+      for (const [label, s] of [["1 hour", 3600], ["4 hours", 14400], ["1 day", 86400], ["1 week", 604800]]) { const o = el("option", label); o.value = s; pick.append(o); }
+      const b = el("button", a.silencedUntil != null ? "silence again" : "silence", "silence"); b.onclick = () => act({ kind: "silence", id: a.id, seconds: Number(pick.value) });
+      acts.append(pick, b);
+    }
+    const what = el("td", a.message, "msg");
+    if (a.count > 1) what.append(el("span", " ×" + a.count, "dim"));
+    const job = board.jobs.find(j => j.id === a.job);
+    tr.append(el("td", a.severity, "sev"), el("td", job ? job.name : a.job), what, el("td", clock(a.firstAt), "dim"), acts); body.append(tr);
   }
 }
-async function ack(id) {
-  if (!token()) { waitingAck = id; askToken("acknowledging needs the token, even here"); return; }
-  const who = $("who").value.trim() || "anonymous";
+// Acknowledging and silencing change the engine: they need the token, even on loopback.
+async function act(w) {
+  if (!token()) { waiting = w; askToken((w.kind === "ack" ? "acknowledging" : "silencing") + " needs the token, even here"); return; }
+  const body = { by: $("who").value.trim() || "anonymous" };
+  if (w.kind === "silence") body.for = w.seconds;
   try {
-    const r = await api("/api/v1/alerts/" + encodeURIComponent(id) + "/ack", { method: "POST", body: JSON.stringify({ by: who }) });
+    const r = await api("/api/v1/alerts/" + encodeURIComponent(w.id) + "/" + w.kind, { method: "POST", body: JSON.stringify(body) });
     if (!r.ok) $("link").textContent = (await r.json()).error;
   } catch (e) {}
   refresh();
 }
-async function openJob(id) { focus = id; $("detail").hidden = false; await refreshJob(); }
+function clock(t) { const d = new Date((t + (board ? board.localSkew || 0 : 0)) * 1000); return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
+async function openJob(id) { if (focus !== id) focusPhase = null; focus = id; $("detail").hidden = false; remember(); await refreshJob(); }
 async function refreshJob() {
   if (!focus) return;
   let j;
   try { const r = await api("/api/v1/jobs/" + encodeURIComponent(focus)); if (!r.ok) { $("dbody").replaceChildren(el("p", (await r.json()).error)); return; } j = await r.json(); } catch (e) { return; }
   $("dname").textContent = j.name;
+  const now = Date.now() / 1000 - (board ? board.localSkew || 0 : 0), jobNow = now - (j.skew || 0);
+  const facts = [j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
+  if (j.eta) facts.push(eta(j, now));
+  if (j.deadline) facts.push("due " + clock(j.deadline.due) + (j.deadline.source ? " (" + j.deadline.source + ")" : ""));
+  if (j.tally && (j.tally.warnings || j.errorCount)) facts.push(j.errorCount + " errors, " + j.tally.warnings + " warnings");
+  const parts = [el("p", facts.join(" · "), "dim")];
+  if (j.error) parts.push(el("p", j.error, "why"));
   const t = el("table"), head = el("tr"); ["phase", "state", "done", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
   for (const p of j.phases) {
-    const tr = el("tr"), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = pct(p.done + p.failed + p.skipped, p.total) + "%"; bar.append(fill);
+    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = pct(p.done + p.failed + p.skipped, p.total) + "%"; bar.append(fill);
+    tr.dataset.phase = p.id; tr.title = "show the steps of " + p.name;
+    tr.onclick = () => { focusPhase = focusPhase === p.id ? null : p.id; remember(); refreshJob(); };
     const cell = el("td", (p.done + (p.total != null ? "/" + p.total : "")) + (p.failed ? " (" + p.failed + " failed)" : "")); cell.append(bar);
-    const steps = (p.steps && p.steps.recent || []).slice(-5).map(s => s.name + " " + (s.state || "")).join(", ");
-    tr.append(el("td", p.name), el("td", p.state), cell, el("td", p.rate != null ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
+    const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + " running" + (st.failed ? ", " + st.failed + " failed" : "") + ")" : "";
+    const name = el("td", p.name); if (p.error) name.append(el("div", p.error, "why"));
+    tr.append(name, el("td", p.state), cell, el("td", p.rate != null ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
   }
-  const parts = [t];
+  parts.push(t);
+  const chosen = j.phases.find(p => p.id === focusPhase);
+  if (chosen) parts.push(stepsView(chosen, jobNow));
   const r = j.resources;
   if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow * 100) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS / 1048576).toFixed(0) + " MiB", "dim"));
   if (r && r.cpu && r.cpu.length) parts.push(spark(r.cpu, "CPU"));
   if (r && r.rss && r.rss.length) parts.push(spark(r.rss, "memory"));
+  if (j.artifacts && j.artifacts.length) parts.push(el("p", "artifacts: " + j.artifacts.map(a => a.name + (a.location ? " (" + a.location + ")" : "")).join(" · "), "dim"));
   if (j.logs && j.logs.length) parts.push(el("pre", j.logs.slice(-20).map(l => (l.level || "") + " " + l.message).join("\n")));
   $("dbody").replaceChildren(...parts);
+}
+// One phase's steps, newest first: what it is doing now and what failed, with why.
+function stepsView(p, jobNow) {
+  const box = el("div"); box.id = "steps";
+  const st = p.steps || {}, items = (st.items || []).slice().reverse();
+  const h = el("h3", "Steps of " + p.name); box.append(h);
+  const summary = (st.kept || 0) + " kept, " + (st.running || 0) + " running, " + (st.failed || 0) + " failed" +
+    (st.dropped ? "; " + st.dropped + " earlier finished ones counted only" : "") + (st.longest ? "; longest " + dur(st.longest) : "");
+  const pick = el("select"); pick.id = "stepfilter";
+  for (const f of ["all", "running", "failed"]) { const o = el("option", f); o.value = f; o.selected = f === stepFilter; pick.append(o); }
+  pick.onchange = () => { stepFilter = pick.value; refreshJob(); };
+  const line = el("p", summary + " · show ", "dim"); line.append(pick); box.append(line);
+  const shown = items.filter(s => stepFilter === "all" || s.state === stepFilter);
+  if (!shown.length) { box.append(el("p", stepFilter === "all" ? "No steps reported in this phase." : "None " + stepFilter + ".", "dim")); return box; }
+  const t = el("table"), head = el("tr"); ["step", "state", "time", "detail"].forEach(x => head.append(el("th", x))); t.append(head);
+  for (const s of shown.slice(0, 200)) {
+    const tr = el("tr", null, "step"); tr.dataset.step = s.id;
+    tr.append(el("td", s.id), el("td", s.state, "st-" + s.state), el("td", dur((s.endedAt != null ? s.endedAt : jobNow) - s.startedAt)), el("td", s.detail || "", s.state === "failed" ? "why" : "dim"));
+    t.append(tr);
+  }
+  box.append(t);
+  if (shown.length > 200) box.append(el("p", "… and " + (shown.length - 200) + " older", "dim"));
+  return box;
 }
 function spark(values, label) {
   const ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg"), line = document.createElementNS(ns, "polyline");
@@ -173,7 +241,7 @@ async function follow() {
   setTimeout(() => { refresh(); follow(); }, 1000);
 }
 setInterval(() => { if (board) renderJobs(); }, 1000);  // ETA counts down between events
-refresh(); follow();
+recall(); refresh(); follow();
 </script>
 </body>
 </html>

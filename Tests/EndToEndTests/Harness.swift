@@ -230,3 +230,13 @@ func stopChild(_ pid: pid_t) {
     kill(pid, SIGKILL)
     waitpid(pid, &status, 0)
 }
+
+/// Polls `make` until it gives a value or `seconds` pass.
+func pollValue<T>(seconds: Double, _ make: () -> T?) -> T? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if let v = make() { return v }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    return nil
+}

@@ -24,6 +24,24 @@ struct RunCommandPythonBarTests {
         #expect(r.job?.phase("run")?.total == 9)
     }
 
+    /// Epochs of batches: one count over the whole run (3 × 40), not the epoch bar's 3/3 at
+    /// the end after turns with the batch bar.
+    @Test func nestedTqdmBarsMakeOneCount() throws {
+        let d = try Daemon()
+        let python = try RunCommandTools.barsPython()
+        let s = try script(d, "nested", """
+            import time
+            from tqdm import tqdm
+            for e in tqdm(range(3), desc="epoch"):
+                for b in tqdm(range(40), desc="batch", leave=False):
+                    time.sleep(0.005)
+            """)
+        let r = try RunCommandTools.run(d, id: "nest", [], [python, s])
+        #expect(r.status == 0)
+        #expect(r.job?.phase("run")?.done == 120, "\(String(describing: r.job?.phase("run")))")
+        #expect(r.job?.phase("run")?.total == 120)
+    }
+
     @Test func richWithPty() throws {
         let d = try Daemon()
         let python = try RunCommandTools.barsPython()

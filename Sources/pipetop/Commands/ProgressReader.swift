@@ -19,8 +19,8 @@ final class ProgressReader: @unchecked Sendable {
     private var cursor: PhaseCursor
     private var noted = false
     private var sawTool = false
-    /// Per phase, the last count sent (see `progress`).
-    private var lastDone: [String: Int] = [:]
+    /// Per phase, its bars (nested ones made one count) and the last count sent.
+    private var bars: [String: NestedBars] = [:]
     private var unitSent: Set<String> = []
     private var runningTargets: [String] = []
     private var failedTargets: Set<String> = []
@@ -134,9 +134,18 @@ final class ProgressReader: @unchecked Sendable {
     }
 
     /// The first of `lines` (newest first) with progress is taken; false when none has any.
+    /// An older line of another bar among them (an outer bar that ticked just before the inner
+    /// one redrew) is taken first, so that nested bars are both seen.
     private func readFirst(_ lines: [ArraySlice<UInt8>], reading: ProgressParser.Reading) -> Bool {
-        for l in lines {
-            if let p = ProgressParser.progress(String(decoding: l, as: UTF8.self), reading: reading), take(p) { return true }
+        for (k, l) in lines.enumerated() {
+            guard let p = ProgressParser.progress(String(decoding: l, as: UTF8.self), reading: reading), take(p, dryRun: true) else { continue }
+            if case .counts(_, let total) = p.amount {
+                for older in lines.dropFirst(k + 1) {
+                    if let q = ProgressParser.progress(String(decoding: older, as: UTF8.self), reading: reading),
+                       case .counts(_, let t) = q.amount, t != total, take(q) { break }
+                }
+            }
+            return take(p)
         }
         return false
     }
@@ -207,10 +216,11 @@ final class ProgressReader: @unchecked Sendable {
         step(m.target, .running, detail: nil)
     }
 
-    /// Progress from a tool's format, or prose counts while no tool has been seen.
-    private func take(_ p: ToolProgress) -> Bool {
+    /// Progress from a tool's format, or prose counts while no tool has been seen (with
+    /// `dryRun`, only whether it would be taken).
+    private func take(_ p: ToolProgress, dryRun: Bool = false) -> Bool {
         if GenericCounts.isGeneric(p) && sawTool { return false }
-        progress(p)
+        if !dryRun { progress(p) }
         return true
     }
 
@@ -218,22 +228,21 @@ final class ProgressReader: @unchecked Sendable {
         if !GenericCounts.isGeneric(p) { sawTool = true }
         guard let (phase, start) = cursor.phaseForProgress(job: job) else { return }
         for e in start { queue.offer(e) }
-        // A count lower than the last one sent is a new bar (the next epoch's tqdm, a second
-        // rsync): it starts the count again, which the engine takes only when told.
-        func send(done: Int, total: Int?) {
-            let again = lastDone[phase].map { done < $0 } ?? false
-            lastDone[phase] = done
-            queue.offer(Event(job: job, .progress(.init(phase: phase, done: done, total: total, reset: again))))
+        // Nested bars (epochs and batches) make one count; a count lower than the last one
+        // sent is a new bar (a second rsync): it starts the count again, which the engine
+        // takes only when told.
+        func send(_ c: NestedBars.Count) {
+            queue.offer(Event(job: job, .progress(.init(phase: phase, done: c.done, total: c.total, reset: c.reset))))
         }
         switch p.amount {
         case .counts(let done, let total):
-            send(done: done, total: total)
+            send(bars[phase, default: NestedBars()].take(done: done, total: total, nests: NestedBars.nestingTools.contains(p.tool)))
         case .percent(let v):
-            send(done: Int(v.rounded(.down)), total: 100)
+            send(bars[phase, default: NestedBars()].take(done: Int(v.rounded(.down)), total: 100, nests: false))
         case .bytes(let n):
             // Bytes with no total: the phase counts in bytes (its rate reads "MB/s").
             if unitSent.insert(phase).inserted { queue.offer(Event(job: job, .phaseStart(.init(phase: phase, unit: "B")))) }
-            send(done: n, total: nil)
+            send(bars[phase, default: NestedBars()].take(done: n))
         }
     }
 

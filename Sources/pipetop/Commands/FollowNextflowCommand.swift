@@ -24,9 +24,6 @@ struct FollowNextflowCommand: ParsableCommand {
 
     @OptionGroup var socketOptions: SocketOptions
 
-    /// How often the log is read for new lines, in seconds.
-    static let poll = 0.2
-
     func run() throws {
         let launch = try NextflowLaunchDirectory(dir)
         waitForRun(in: launch)
@@ -37,39 +34,22 @@ struct FollowNextflowCommand: ParsableCommand {
         var queue: ReportQueue?
         EmitCommand.say("pipetop follow: following \(launch.log)" + (parser.pid.map { " (Nextflow pid \($0))" } ?? ""))
 
-        var pidGone = false
-        var lastLook = false
-        while true {
-            let lines = tail.read()
-            for line in lines {
-                if parser.live { parser.now = Date().timeIntervalSince1970 }
-                let events = parser.feed(line)
-                if queue == nil, let job = parser.job {
-                    queue = ReportQueue(reporter: Reporter(socket: socketOptions.resolved, job: job, who: "pipetop follow", goesOn: "the run is followed on"))
-                }
-                for e in events { queue?.send(e) }
+        // The job's id is Nextflow's run name, known from the log's first lines.
+        let outcome = LogFollowLoop.run(&parser, tail: tail, send: { e in
+            if queue == nil {
+                queue = ReportQueue(reporter: Reporter(socket: socketOptions.resolved, job: e.job, who: "pipetop follow", goesOn: "the run is followed on"))
             }
-            guard lines.isEmpty else { continue }
-            for e in parser.caughtUp() { queue?.send(e) }
-            parser.live = true
-            if lastLook { break }
-            if parser.ended || pidGone { lastLook = true; Thread.sleep(forTimeInterval: Self.poll); continue }
-            if let pid = parser.pid, kill(pid, 0) != 0, errno == ESRCH { pidGone = true; continue }
-            // A new run rolled the log away: this one will say no more.
-            if inode != nil, launch.logInode() != inode { pidGone = true; continue }
-            Thread.sleep(forTimeInterval: Self.poll)
-        }
-        parser.now = Date().timeIntervalSince1970
-        if parser.ended {
-            for e in parser.end() { queue?.send(e) }
-            queue?.finish(within: 5)
-            return
-        }
+            queue?.send(e)
+        }, replaced: { inode != nil && launch.logInode() != inode })
+        if outcome == .ended { for e in parser.end() { queue?.send(e) } }
         queue?.finish(within: 5)
-        if let pid = parser.pid {
-            throw CLIError("pipetop follow: Nextflow (pid \(pid)) is gone and its log does not say how the run ended; the engine reports the job as lost")
+        switch outcome {
+        case .ended: return
+        case .processGone:
+            throw CLIError("pipetop follow: Nextflow (pid \(parser.pid ?? 0)) is gone and its log does not say how the run ended; the engine reports the job as lost")
+        case .replaced:
+            throw CLIError("pipetop follow: a new run replaced the log before it said how the run ended; the job stays as last reported")
         }
-        throw CLIError("pipetop follow: a new run replaced the log before it said how the run ended; the job stays as last reported")
     }
 
     /// Returns when DIR/.nextflow.log holds a run that has not ended.
@@ -79,7 +59,7 @@ struct FollowNextflowCommand: ParsableCommand {
         EmitCommand.say("pipetop follow: no Nextflow run is going in \(launch.path) (no .nextflow.log, or its run has ended); waiting for the next one")
         while true {
             if let now = launch.logInode(), now != before, !launch.logHasEnded() { return }
-            Thread.sleep(forTimeInterval: Self.poll)
+            Thread.sleep(forTimeInterval: LogFollowLoop.poll)
         }
     }
 }

@@ -25,9 +25,6 @@ struct FollowSnakemakeCommand: ParsableCommand {
 
     @OptionGroup var socketOptions: SocketOptions
 
-    /// How often the log is read for new lines, in seconds.
-    static let poll = 0.2
-
     func run() throws {
         let run = try SnakemakeRunDirectory(dir)
         let log = waitForRun(in: run)
@@ -41,32 +38,12 @@ struct FollowSnakemakeCommand: ParsableCommand {
         let queue = ReportQueue(reporter: Reporter(socket: socketOptions.resolved, job: run.jobID, who: "pipetop follow", goesOn: "the run is followed on"))
         EmitCommand.say("pipetop follow: following \(log) as \(jobName)" + (parser.pid.map { " (Snakemake pid \($0))" } ?? ""))
 
-        var pidGone = false
-        var lastLook = false
-        while true {
-            let lines = tail.read()
-            for line in lines {
-                if parser.live { parser.now = Date().timeIntervalSince1970 }
-                for e in parser.feed(line) { queue.send(e) }
-            }
-            guard lines.isEmpty else { continue }
-            for e in parser.caughtUp() { queue.send(e) }
-            // All that was written before is read: from here on, lines happen now.
-            parser.live = true
-            if lastLook { break }
-            // The end's last lines (the final error) may follow "Complete log" a moment later.
-            if parser.ended || pidGone { lastLook = true; Thread.sleep(forTimeInterval: Self.poll); continue }
-            if let pid = parser.pid, kill(pid, 0) != 0, errno == ESRCH { pidGone = true; continue }
-            Thread.sleep(forTimeInterval: Self.poll)
-        }
-        if parser.ended {
-            parser.now = Date().timeIntervalSince1970
-            for e in parser.end() { queue.send(e) }
-            queue.finish(within: 5)
-            return
-        }
+        let outcome = LogFollowLoop.run(&parser, tail: tail, send: queue.send)
+        if outcome == .ended { for e in parser.end() { queue.send(e) } }
         queue.finish(within: 5)
-        throw CLIError("pipetop follow: Snakemake (pid \(parser.pid ?? 0)) is gone and its log does not say how the run ended; the engine reports the job as lost")
+        guard outcome == .ended else {
+            throw CLIError("pipetop follow: Snakemake (pid \(parser.pid ?? 0)) is gone and its log does not say how the run ended; the engine reports the job as lost")
+        }
     }
 
     /// The newest log of a run that has not ended; else waits for a new log to appear.
@@ -76,7 +53,7 @@ struct FollowSnakemakeCommand: ParsableCommand {
         EmitCommand.say("pipetop follow: no Snakemake run is going in \(run.path) (its newest log has ended, or there is none in .snakemake/log); waiting for the next one")
         while true {
             if let fresh = run.logs().last(where: { !before.contains($0) }) { return fresh }
-            Thread.sleep(forTimeInterval: Self.poll)
+            Thread.sleep(forTimeInterval: LogFollowLoop.poll)
         }
     }
 }

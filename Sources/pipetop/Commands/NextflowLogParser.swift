@@ -14,7 +14,7 @@ import PipetopEngine
 /// -- Goodbye", Session.abort's "Session aborted -- Cause: ..."). Names are from Nextflow
 /// 26.08.0-edge's source. The log has no task resources (they are in the trace file): none
 /// are reported. Pure: no files are read here.
-struct NextflowLogParser {
+struct NextflowLogParser: FollowedLog {
     /// Filled from the log; the job's id needs both.
     private(set) var runName: String?
     private(set) var runId: String?

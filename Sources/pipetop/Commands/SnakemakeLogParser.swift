@@ -6,7 +6,7 @@ import PipetopCore
 /// one job per run, rules as phases (in the order of the "Job stats" table, which is the
 /// rule graph's), Snakemake's jobs as steps named by their wildcards, failed jobs with the
 /// last lines of their log files. Pure: the log files are read through `logLines`.
-struct SnakemakeLogParser {
+struct SnakemakeLogParser: FollowedLog {
     let job: String
     let name: String
     let labels: [String: String]

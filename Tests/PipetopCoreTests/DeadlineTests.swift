@@ -126,6 +126,27 @@ struct DeadlineTests {
         #expect(open(s, "not-started")?.message.contains("since its last start") == true)
     }
 
+    /// An SLA that names a job's id, not its pipeline (label, else name), holds nothing: the
+    /// job's log says so and how to fix it, and the not-started alarm names the job.
+    @Test func anSLANamingAJobsIDInsteadOfItsPipelineIsExplained() throws {
+        var s = PipelineState()
+        s.configureServiceLevels([ServiceLevel(pipeline: "nightly-import", maxDuration: 600, every: 3600)], at: 0)
+        try s.apply(Event(job: "nightly-import", .jobStart(.init(name: "nightly import"))), now: 10)
+        let job = try #require(s.jobs["nightly-import"])
+        #expect(job.deadline == nil)
+        let said = try #require(job.logs.last { $0.message.contains("[[sla]]") })
+        #expect(said.message.contains(#"this job's pipeline is its name, "nightly import" (it has no pipeline label)"#), "\(said.message)")
+        #expect(said.message.contains("start it with the label pipeline=nightly-import"))
+        s.evaluateRules(now: 10 + 3600 + 151)
+        let a = try #require(open(s, "not-started"))
+        #expect(a.message.contains(#"a job with the id nightly-import started at"#) && a.message.contains(#"its pipeline is "nightly import""#), "\(a.message)")
+        // With the label, the next run is held and nothing is said.
+        try s.apply(Event(job: "nightly-import", .jobEnd(.init(status: .completed))), now: 7000)
+        try s.apply(Event(job: "nightly-import", .jobStart(.init(name: "nightly import", labels: ["pipeline": "nightly-import"]))), now: 8000)
+        #expect(s.jobs["nightly-import"]?.deadline != nil)
+        #expect(s.jobs["nightly-import"]?.logs.contains { $0.message.contains("[[sla]]") } == false)
+    }
+
     @Test func deadlineChecksCanBeSwitchedOff() throws {
         var s = PipelineState()
         s.configureRules([], off: ["deadline-missed"])

@@ -91,8 +91,13 @@ extension PipelineState {
             guard open == nil, alertRules.isOn("not-started") else { continue }
             let since = lastStart[p] != nil ? "since its last start at \(Format.finish(last, now: t))"
                 : "since pipetop began to expect it at \(Format.finish(last, now: t))"
+            // A job with the pipeline's name as its id, held to no SLA, is likely what the
+            // user meant: said, so that the alarm explains itself.
+            let byID = jobs[p].map { j in
+                "; a job with the id \(p) started at \(Format.finish(j.startedAt + (j.clockSkew ?? 0), now: t)), but its pipeline is \"\(RunSummary.pipeline(of: j))\" (give it the label pipeline=\(p))"
+            } ?? ""
             alerts.raise(job: p, phase: nil, kind: "not-started", severity: .warning,
-                         message: "no run of \(p) has started \(since) (expected every \(DurationText.text(every)), \(DurationText.text(level.grace)) grace)",
+                         message: "no run of \(p) has started \(since) (expected every \(DurationText.text(every)), \(DurationText.text(level.grace)) grace)" + byID,
                          at: t)
         }
     }

@@ -344,10 +344,23 @@ extension PipelineState {
         job.samplePid = start.samplePid
         job.deadline = Self.promise(of: start) ?? alertRules.serviceLevels.first { $0.pipeline == RunSummary.pipeline(of: job) }?
             .deadline(forRunStartingAt: t)
+        if let missed = Self.slaNamingOnlyTheID(of: job, in: alertRules.serviceLevels) { job.logs.append(LogLine(at: t, level: .warn, message: missed, phase: nil, category: nil)) }
         Self.declare(start.phases, in: &job)
         if jobs[id] == nil { order.append(id) }
         jobs[id] = job
         liveJobs += 1
+    }
+
+    /// Said in the job's log when an `[[sla]]` names the job's id but not its pipeline (its
+    /// `pipeline` label, else its name), which is what an SLA holds: else the job would run
+    /// with no deadline, and the SLA's `not-started` alert fire, with nothing to say why.
+    static func slaNamingOnlyTheID(of job: Job, in levels: [ServiceLevel]) -> String? {
+        let pipeline = RunSummary.pipeline(of: job)
+        guard job.id != pipeline, levels.contains(where: { $0.pipeline == job.id }),
+              !levels.contains(where: { $0.pipeline == pipeline }) else { return nil }
+        return "pipetop: the [[sla]] for \(job.id) does not hold this job: an SLA holds a pipeline's runs, and this job's pipeline is "
+            + (job.labels["pipeline"] != nil ? "its label pipeline=\(pipeline)" : "its name, \"\(pipeline)\" (it has no pipeline label)")
+            + ", not its id; start it with the label pipeline=\(job.id) to hold it to that SLA"
     }
 
     /// The deadline a `job.start` declares itself (it wins over a configured `[[sla]]`).

@@ -103,8 +103,13 @@ call("POST", S + "/element/" + element("#savetoken") + "/click", {})
 acked = until("the page shows the acknowledgement", lambda: js("const a = document.querySelector('#alerts .acked'); return a && a.textContent"))
 print("page: " + acked, flush=True)
 
-# Silenced from the page (the token is kept in the tab by now): for a day.
-js("const s = document.querySelector('#alerts select.for'); s.value = '86400'; return true")
+# Silenced from the page (the token is kept in the tab by now): for a day, chosen in the list
+# as a person does, kept while the page is drawn again (an event comes between).
+call("POST", S + "/element/" + element("#alerts select.for option[value='86400']") + "/click", {})
+emit({"type": "progress", "job": "web1", "phase": "fetch", "done": 61})
+until("the page is drawn again", lambda: js("const c = document.querySelector('.job .count'); return c && c.textContent === '61/100'"))
+kept = js("return document.querySelector('#alerts select.for').value")
+if kept != "86400": fail("the chosen length was lost when the page was drawn again: %r" % kept)
 call("POST", S + "/element/" + element("#alerts button.silence") + "/click", {})
 silenced = until("the page shows the silence", lambda: js("const a = document.querySelector('#alerts .silenced'); return a && a.textContent"))
 print("page: " + silenced, flush=True)
@@ -115,11 +120,12 @@ emit({"type": "step", "job": "web1", "phase": "fetch", "step": "page 1", "state"
      {"type": "step", "job": "web1", "phase": "fetch", "step": "page <i>3</i>", "state": "failed", "detail": "HTTP 503 after 3 retries"})
 call("POST", S + "/element/" + element(".job") + "/click", {})
 until("the job's phases are shown", lambda: js("return document.querySelector('#dbody tr.phase') != null"))
+if "job=web1" not in js("return location.hash"): fail("the job is not kept in the address: %r" % js("return location.hash"))
 # Clicked in the page (a redraw between finding the row and clicking it would leave the
 # driver's reference stale), again until the steps show: the page redraws as events come.
 rows = until("the phase's steps are listed", lambda: js("if (!document.getElementById('steps')) document.querySelector('#dbody tr.phase').click(); const r = [...document.querySelectorAll('#steps tr.step')]; return r.length === 3 ? r.map(x => [...x.children].slice(0, 2).map(c => c.textContent).concat([x.children[3].textContent]).join('|')) : null"))
 if rows[0] != "page <i>3</i>|failed|HTTP 503 after 3 retries": fail("the newest, failed step is not first with its reason: %r" % rows)
-js("const f = document.getElementById('stepfilter'); f.value = 'failed'; f.onchange(); return true")
+call("POST", S + "/element/" + element("#stepfilter option[value='failed']") + "/click", {})
 until("the failed filter keeps the failed step only", lambda: js("const r = document.querySelectorAll('#steps tr.step'); return r.length === 1 && r[0].dataset.step === 'page <i>3</i>'"))
 print("steps: " + " / ".join(rows), flush=True)
 

@@ -29,8 +29,14 @@ import Testing
         // The engine has the acknowledgement and the silence, as the CLI reads them.
         let alerts = try runPipetop(["alerts", "--all", "--socket", sock])
         #expect(alerts.out.contains("acknowledged by web:robot"), "\(alerts.out)")
-        let silences = try runPipetop(["alerts", "--json", "--socket", sock])
-        #expect(silences.out.contains("web:robot") && silences.out.contains("silence"), "\(silences.out)")
+        // Silenced for the day chosen in the page's list.
+        let listed = try runPipetop(["alerts", "--json", "--socket", sock])
+        let silence = try #require((jsonObject(listed.out)?["silences"] as? [[String: Any]])?.first, "\(listed.out)")
+        #expect(silence["by"] as? String == "web:robot")
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let until = try #require((silence["until"] as? String).flatMap { iso.date(from: $0) }, "\(silence)")
+        #expect(abs(until.timeIntervalSinceNow - 86_400) < 600, "silenced until \(until)")
         // The page is served with a policy that runs nothing but its own script.
         let page = webRequest("http://127.0.0.1:\(port)/")
         #expect(page.headers["content-type"]?.hasPrefix("text/html") == true)

@@ -55,8 +55,29 @@ tr.phase { cursor:pointer; } tr.phase.sel { outline:2px solid var(--run); }
 "use strict";
 const $ = id => document.getElementById(id);
 let board = null, focus = null, focusPhase = null, stepFilter = "all", lastSeq = null, pending = false, streaming = false, waiting = null;
+// The silence length chosen per alert: the list is drawn again as events come.
+const silenceFor = {};
 // Every string from the engine goes in through here: text, never HTML.
 function el(tag, text, cls) { const e = document.createElement(tag); if (text != null) e.textContent = String(text); if (cls) e.className = cls; return e; }
+// Draws `nodes` into `box` by bringing what is there to look like them, in place: elements
+// that stay keep their identity, so a click under way, an open list or a selection on them
+// is not lost when the view is drawn again (several times a second on a busy engine).
+function show(box, ...nodes) { const fresh = document.createElement(box.nodeName); fresh.append(...nodes); patchChildren(box, fresh); }
+function patchChildren(old, fresh) {
+  const oc = [...old.childNodes], fc = [...fresh.childNodes];
+  fc.forEach((f, i) => { if (i < oc.length) patch(oc[i], f); else old.append(f); });
+  for (const o of oc.slice(fc.length)) o.remove();
+}
+function patch(old, fresh) {
+  if (old.nodeType !== fresh.nodeType || old.nodeName !== fresh.nodeName) return old.replaceWith(fresh);
+  if (old.nodeType === Node.TEXT_NODE) { if (old.data !== fresh.data) old.data = fresh.data; return; }
+  if (old.nodeType !== Node.ELEMENT_NODE) return old.replaceWith(fresh);
+  for (const a of [...old.attributes]) if (!fresh.hasAttribute(a.name)) old.removeAttribute(a.name);
+  for (const a of [...fresh.attributes]) if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+  old.onclick = fresh.onclick; old.onchange = fresh.onchange;
+  if (old.nodeName === "OPTION" && old.selected !== fresh.selected) old.selected = fresh.selected;
+  patchChildren(old, fresh);
+}
 function token() { return sessionStorage.getItem("pipetop-token") || ""; }
 function headers() { const t = token(); return t ? { "Authorization": "Bearer " + t } : {}; }
 function askToken(why) { $("tokenbox").style.display = "block"; $("tokenwhy").textContent = why; }
@@ -78,7 +99,10 @@ function remember() {
 function recall() {
   const q = new URLSearchParams(location.hash.slice(1));
   if (q.get("job")) { focus = q.get("job"); focusPhase = q.get("phase"); $("detail").hidden = false; }
+  else { focus = null; focusPhase = null; $("detail").hidden = true; }
 }
+// A link pasted into a tab already on the page.
+window.onhashchange = () => { recall(); refreshJob(); };
 async function api(path, opts) {
   const r = await fetch(path, Object.assign({ headers: headers(), cache: "no-store" }, opts || {}));
   if (r.status === 401) { askToken("this needs the token"); throw new Error("401"); }
@@ -92,9 +116,9 @@ function eta(j, now) {
 }
 function pct(done, total) { return total ? Math.min(100, 100 * done / total) : 0; }
 function renderJobs() {
-  const box = $("jobs"); box.replaceChildren();
+  const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
-  if (!board.jobs.length) box.append(el("p", "No jobs yet.", "dim"));
+  if (!board.jobs.length) cards.push(el("p", "No jobs yet.", "dim"));
   for (const j of board.jobs) {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
@@ -106,12 +130,13 @@ function renderJobs() {
     d.append(top, strip, bar);
     if (j.stalledSince != null && j.state === "running") d.append(el("div", "stalled " + dur(now - j.stalledSince) + ": no progress", "why"));
     if (j.error) d.append(el("div", j.error, "why"));
-    box.append(d);
+    cards.push(d);
   }
+  show($("jobs"), ...cards);
 }
 function renderAlerts() {
   const n = board.unacknowledged; $("badge").textContent = n; $("badge").className = n ? "on" : "";
-  const body = $("alerts"); body.replaceChildren();
+  const rows = [];
   for (const a of board.alerts) {
     const tr = el("tr", null, "alert " + a.severity); tr.dataset.alert = a.id;
     const acts = el("td", null, "acts");
@@ -120,17 +145,25 @@ function renderAlerts() {
     if (a.resolvedAt != null) acts.append(el("div", "resolved", "dim"));
     else {
       if (!a.ack) { const b = el("button", "acknowledge", "ack"); b.onclick = () => act({ kind: "ack", id: a.id }); acts.append(b); }
-      // A silence mutes the alert's rule for its job (as `pipetop silence` does).
-      const pick = el("select", null, "for"); pick.title = "how long to silence " + a.kind + " for " + a.job;
-      for (const [label, s] of [["1 hour", 3600], ["4 hours", 14400], ["1 day", 86400], ["1 week", 604800]]) { const o = el("option", label); o.value = s; pick.append(o); }
-      const b = el("button", a.silencedUntil != null ? "silence again" : "silence", "silence"); b.onclick = () => act({ kind: "silence", id: a.id, seconds: Number(pick.value) });
-      acts.append(pick, b);
+      // A silence mutes the alert's rule for its job (as `pipetop silence` does): only an
+      // alert about a job the engine holds, from a rule or an event (not the engine's own).
+      if (board.jobs.some(j => j.id === a.job) && a.kind !== "overflow") {
+        const pick = el("select", null, "for"); pick.title = "how long to silence " + a.kind + " for " + a.job;
+        for (const [label, s] of [["1 hour", 3600], ["4 hours", 14400], ["1 day", 86400], ["1 week", 604800]]) {
+          const o = el("option", label); o.value = s; o.selected = String(s) === String(silenceFor[a.id] || 3600); pick.append(o);
+        }
+        // Handlers read what is on screen (the drawn list), not the element made for this draw.
+        pick.onchange = e => { silenceFor[a.id] = e.target.value; };
+        const b = el("button", a.silencedUntil != null ? "silence again" : "silence", "silence"); b.onclick = () => act({ kind: "silence", id: a.id, seconds: Number(silenceFor[a.id] || 3600) });
+        acts.append(pick, b);
+      }
     }
     const what = el("td", a.message, "msg");
     if (a.count > 1) what.append(el("span", " ×" + a.count, "dim"));
     const job = board.jobs.find(j => j.id === a.job);
-    tr.append(el("td", a.severity, "sev"), el("td", job ? job.name : a.job), what, el("td", clock(a.firstAt), "dim"), acts); body.append(tr);
+    tr.append(el("td", a.severity, "sev"), el("td", job ? job.name : a.job), what, el("td", clock(a.firstAt), "dim"), acts); rows.push(tr);
   }
+  show($("alerts"), ...rows);
 }
 // Acknowledging and silencing change the engine: they need the token, even on loopback.
 async function act(w) {
@@ -143,12 +176,16 @@ async function act(w) {
   } catch (e) {}
   refresh();
 }
-function clock(t) { const d = new Date((t + (board ? board.localSkew || 0 : 0)) * 1000); return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); }
+// A time on the engine's clock as the browser's local time; with the date when not today.
+function clock(t) {
+  const d = new Date((t + (board ? board.localSkew || 0 : 0)) * 1000), time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return d.toDateString() === new Date().toDateString() ? time : d.toLocaleDateString([], { month: "short", day: "numeric" }) + " " + time;
+}
 async function openJob(id) { if (focus !== id) focusPhase = null; focus = id; $("detail").hidden = false; remember(); await refreshJob(); }
 async function refreshJob() {
   if (!focus) return;
   let j;
-  try { const r = await api("/api/v1/jobs/" + encodeURIComponent(focus)); if (!r.ok) { $("dbody").replaceChildren(el("p", (await r.json()).error)); return; } j = await r.json(); } catch (e) { return; }
+  try { const r = await api("/api/v1/jobs/" + encodeURIComponent(focus)); if (!r.ok) { show($("dbody"), el("p", (await r.json()).error)); return; } j = await r.json(); } catch (e) { return; }
   $("dname").textContent = j.name;
   const now = Date.now() / 1000 - (board ? board.localSkew || 0 : 0), jobNow = now - (j.skew || 0);
   const facts = [j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
@@ -176,7 +213,7 @@ async function refreshJob() {
   if (r && r.rss && r.rss.length) parts.push(spark(r.rss, "memory"));
   if (j.artifacts && j.artifacts.length) parts.push(el("p", "artifacts: " + j.artifacts.map(a => a.name + (a.location ? " (" + a.location + ")" : "")).join(" · "), "dim"));
   if (j.logs && j.logs.length) parts.push(el("pre", j.logs.slice(-20).map(l => (l.level || "") + " " + l.message).join("\n")));
-  $("dbody").replaceChildren(...parts);
+  show($("dbody"), ...parts);
 }
 // One phase's steps, newest first: what it is doing now and what failed, with why.
 function stepsView(p, jobNow) {
@@ -187,7 +224,7 @@ function stepsView(p, jobNow) {
     (st.dropped ? "; " + st.dropped + " earlier finished ones counted only" : "") + (st.longest ? "; longest " + dur(st.longest) : "");
   const pick = el("select"); pick.id = "stepfilter";
   for (const f of ["all", "running", "failed"]) { const o = el("option", f); o.value = f; o.selected = f === stepFilter; pick.append(o); }
-  pick.onchange = () => { stepFilter = pick.value; refreshJob(); };
+  pick.onchange = e => { stepFilter = e.target.value; refreshJob(); };
   const line = el("p", summary + " · show ", "dim"); line.append(pick); box.append(line);
   const shown = items.filter(s => stepFilter === "all" || s.state === stepFilter);
   if (!shown.length) { box.append(el("p", stepFilter === "all" ? "No steps reported in this phase." : "None " + stepFilter + ".", "dim")); return box; }

@@ -34,9 +34,11 @@ struct FollowNextflowCommand: ParsableCommand {
         var queue: ReportQueue?
         EmitCommand.say("pipetop follow: following \(launch.log)" + (parser.pid.map { " (Nextflow pid \($0))" } ?? ""))
 
-        // The job's id is Nextflow's run name, known from the log's first lines.
+        // The job's id is Nextflow's run name, known from the log's first lines; what comes
+        // before it belongs to no job.
         let outcome = LogFollowLoop.run(&parser, tail: tail, send: { e in
             if queue == nil {
+                guard e.job != NextflowLogParser.unnamedJob else { return }
                 queue = ReportQueue(reporter: Reporter(socket: socketOptions.resolved, job: e.job, who: "pipetop follow", goesOn: "the run is followed on"))
             }
             queue?.send(e)

@@ -15,7 +15,7 @@ enum LogFollowLoop {
 
     static func run<Log: FollowedLog>(_ log: inout Log, tail: FileLineTail, send: (Event) -> Void,
                                       replaced: () -> Bool = { false }) -> Outcome {
-        var gone: Outcome?
+        var stop: Outcome?
         var lastLook = false
         while true {
             let lines = tail.read()
@@ -28,13 +28,14 @@ enum LogFollowLoop {
             // All that was written before is read: from here on, lines happen now.
             log.live = true
             if lastLook { break }
-            if log.ended || gone != nil { lastLook = true; Thread.sleep(forTimeInterval: poll); continue }
-            if let pid = log.pid, kill(pid, 0) != 0, errno == ESRCH { gone = .processGone; continue }
+            if log.ended || stop != nil { lastLook = true; Thread.sleep(forTimeInterval: poll); continue }
+            if let pid = log.pid, kill(pid, 0) != 0, errno == ESRCH { stop = .processGone; continue }
             // A new run rolled the log away: this one will say no more.
-            if replaced() { gone = .replaced; continue }
+            if replaced() { stop = .replaced; continue }
             Thread.sleep(forTimeInterval: poll)
         }
         log.now = Date().timeIntervalSince1970
-        return log.ended ? .ended : gone ?? .processGone
+        // The loop ends only after the log said so or `stop` was set.
+        return log.ended ? .ended : stop!
     }
 }

@@ -98,7 +98,10 @@ struct NextflowLogParser: FollowedLog {
 
     // MARK: - What the lines mean
 
-    private func event(_ body: Event.Body) -> Event { Event(job: job ?? "nextflow", ts: now, body) }
+    /// The job of what is read before the log names the run (dropped by the follower).
+    static let unnamedJob = "nextflow"
+
+    private func event(_ body: Event.Body) -> Event { Event(job: job ?? Self.unnamedJob, ts: now, body) }
 
     private mutating func start() -> [Event] {
         guard !started, job != nil else { return [] }

@@ -8,9 +8,10 @@ import PipetopCore
 /// steps; `PIPETOP` lines from the stream `--progress-from` names are passed on.
 ///
 /// Once a known tool's format has been seen, prose counts (`3/4` in a sentence, a date) no
-/// longer move the bar. Counts are absolute, so of many lines only the last with progress
-/// matters, and it is read at most every `interval` seconds a stream (the rest is kept and
-/// read when the stream goes quiet): a command printing fast is never slowed by parsing.
+/// longer move the bar. Counts are absolute, so of many lines only the last few that may hold
+/// progress are read (oldest first, so that nested bars drawn together are all seen), at most
+/// every `interval` seconds a stream (the rest is kept and read when the stream goes quiet):
+/// a command printing fast is never slowed by parsing.
 final class ProgressReader: @unchecked Sendable {
     private let job: String
     private let queue: ReportQueue
@@ -38,7 +39,7 @@ final class ProgressReader: @unchecked Sendable {
 
     /// Complete lines of one stream (ended by `\n` or by a bar's `\r`, without the last end).
     /// Lines that count each (events, make's targets) are taken in order; of the lines
-    /// between them only the last with progress is looked for, from the end.
+    /// between them only the last few that may hold progress are read.
     func lines(_ bytes: ArraySlice<UInt8>, stream: Int32, reading: ProgressParser.Reading) {
         lock.lock(); defer { lock.unlock() }
         var segmentStart = bytes.startIndex
@@ -55,11 +56,11 @@ final class ProgressReader: @unchecked Sendable {
     /// reads it whole.
     func quiet(stream: Int32, partial: ArraySlice<UInt8>, reading: ProgressParser.Reading) {
         lock.lock(); defer { lock.unlock() }
-        if let d = deferred.removeValue(forKey: stream) { _ = readFirst(d.map { $0[...] }, reading: reading) }
+        if let d = deferred.removeValue(forKey: stream) { _ = readProgress(d.map { $0[...] }, reading: reading) }
         guard !partial.isEmpty, partial.count <= ProgressParser.longestLine,
               let p = ProgressParser.progress(String(decoding: partial, as: UTF8.self), reading: reading),
               !GenericCounts.isGeneric(p) else { return }
-        progress(p)
+        progress([p])
     }
 
     /// A job parallel wrote to its joblog: a step, failed when it did.
@@ -128,26 +129,17 @@ final class ProgressReader: @unchecked Sendable {
             return
         }
         lastParse[stream] = now
-        // Lines put off before these are older: read only when these hold no progress.
+        // Lines put off before these are older: read before them.
         let older = deferred.removeValue(forKey: stream) ?? []
-        _ = readFirst(lines.map { bytes[$0] } + older.map { $0[...] }, reading: reading)
+        _ = readProgress(lines.map { bytes[$0] } + older.map { $0[...] }, reading: reading)
     }
 
-    /// The first of `lines` (newest first) with progress is taken; false when none has any.
-    /// An older line of another bar among them (an outer bar that ticked just before the inner
-    /// one redrew) is taken first, so that nested bars are both seen.
-    private func readFirst(_ lines: [ArraySlice<UInt8>], reading: ProgressParser.Reading) -> Bool {
-        for (k, l) in lines.enumerated() {
-            guard let p = ProgressParser.progress(String(decoding: l, as: UTF8.self), reading: reading), take(p, dryRun: true) else { continue }
-            if case .counts(_, let total) = p.amount {
-                for older in lines.dropFirst(k + 1) {
-                    if let q = ProgressParser.progress(String(decoding: older, as: UTF8.self), reading: reading),
-                       case .counts(_, let t) = q.amount, t != total, take(q) { break }
-                }
-            }
-            return take(p)
-        }
-        return false
+    /// The progress in `lines` (newest first) is taken, oldest first, and sent as one count:
+    /// nested bars drawn in the same moment (an outer bar that ticked just before the inner
+    /// one redrew) are all seen. False when none has any.
+    private func readProgress(_ lines: [ArraySlice<UInt8>], reading: ProgressParser.Reading) -> Bool {
+        let readings = lines.compactMap { ProgressParser.progress(String(decoding: $0, as: UTF8.self), reading: reading) }
+        return take(readings.reversed())
     }
 
     /// The last lines of `bytes` (at most 4, newest first) that may hold progress: those with
@@ -216,34 +208,40 @@ final class ProgressReader: @unchecked Sendable {
         step(m.target, .running, detail: nil)
     }
 
-    /// Progress from a tool's format, or prose counts while no tool has been seen (with
-    /// `dryRun`, only whether it would be taken).
-    private func take(_ p: ToolProgress, dryRun: Bool = false) -> Bool {
-        if GenericCounts.isGeneric(p) && sawTool { return false }
-        if !dryRun { progress(p) }
+    /// Progress from a tool's format, or prose counts while no tool has been seen (oldest
+    /// first); false when none is taken.
+    private func take(_ readings: [ToolProgress]) -> Bool {
+        if readings.contains(where: { !GenericCounts.isGeneric($0) }) { sawTool = true }
+        let taken = sawTool ? readings.filter { !GenericCounts.isGeneric($0) } : readings
+        guard !taken.isEmpty else { return false }
+        progress(taken)
         return true
     }
 
-    private func progress(_ p: ToolProgress) {
-        if !GenericCounts.isGeneric(p) { sawTool = true }
+    /// Readings (oldest first) of the phase that runs, sent as one count.
+    private func progress(_ readings: [ToolProgress]) {
+        if readings.contains(where: { !GenericCounts.isGeneric($0) }) { sawTool = true }
         guard let (phase, start) = cursor.phaseForProgress(job: job) else { return }
         for e in start { queue.offer(e) }
         // Nested bars (epochs and batches) make one count; a count lower than the last one
         // sent is a new bar (a second rsync): it starts the count again, which the engine
         // takes only when told.
-        func send(_ c: NestedBars.Count) {
-            queue.offer(Event(job: job, .progress(.init(phase: phase, done: c.done, total: c.total, reset: c.reset))))
+        var phaseBars = bars[phase] ?? NestedBars()
+        for p in readings {
+            switch p.amount {
+            case .counts(let done, let total):
+                phaseBars.observe(done: done, total: total, nests: NestedBars.nestingTools.contains(p.tool))
+            case .percent(let v):
+                phaseBars.observe(done: Int(v.rounded(.down)), total: 100, nests: false)
+            case .bytes(let n):
+                // Bytes with no total: the phase counts in bytes (its rate reads "MB/s").
+                if unitSent.insert(phase).inserted { queue.offer(Event(job: job, .phaseStart(.init(phase: phase, unit: "B")))) }
+                phaseBars.observe(done: n)
+            }
         }
-        switch p.amount {
-        case .counts(let done, let total):
-            send(bars[phase, default: NestedBars()].take(done: done, total: total, nests: NestedBars.nestingTools.contains(p.tool)))
-        case .percent(let v):
-            send(bars[phase, default: NestedBars()].take(done: Int(v.rounded(.down)), total: 100, nests: false))
-        case .bytes(let n):
-            // Bytes with no total: the phase counts in bytes (its rate reads "MB/s").
-            if unitSent.insert(phase).inserted { queue.offer(Event(job: job, .phaseStart(.init(phase: phase, unit: "B")))) }
-            send(bars[phase, default: NestedBars()].take(done: n))
-        }
+        let c = phaseBars.count()
+        bars[phase] = phaseBars
+        if let c { queue.offer(Event(job: job, .progress(.init(phase: phase, done: c.done, total: c.total, reset: c.reset)))) }
     }
 
     private func step(_ name: String, _ state: StepState, detail: String?) {

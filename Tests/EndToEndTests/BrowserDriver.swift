@@ -98,6 +98,11 @@ def element(css):
 call("POST", S + "/element/" + element("#who") + "/value", {"text": "robot"})
 call("POST", S + "/element/" + element("#alerts button.ack") + "/click", {})
 until("the page asks for the token", lambda: js("return getComputedStyle(document.getElementById('tokenbox')).display !== 'none'"))
+# A wrong token first: said so, and the acknowledgement waits for the right one.
+call("POST", S + "/element/" + element("#token") + "/value", {"text": "not-the-token"})
+call("POST", S + "/element/" + element("#savetoken") + "/click", {})
+until("the page says the token was refused", lambda: js("return getComputedStyle(document.getElementById('tokenbox')).display !== 'none' && document.getElementById('tokenwhy').textContent.includes('refused')"))
+js("document.getElementById('token').value = ''; return true")
 call("POST", S + "/element/" + element("#token") + "/value", {"text": token})
 call("POST", S + "/element/" + element("#savetoken") + "/click", {})
 acked = until("the page shows the acknowledgement", lambda: js("const a = document.querySelector('#alerts .acked'); return a && a.textContent"))

@@ -20,9 +20,10 @@ final class HTTPConnection {
 
     deinit { close(fd) }
 
-    /// Sends a request; `body` goes with a Content-Length unless `declaredLength` says otherwise.
-    func send(_ method: String, _ path: String, body: [UInt8] = [], declaredLength: Int? = nil) {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: Nextflow/26.08.0\r\n"
+    /// Sends a request; `body` goes with a Content-Length unless `declaredLength` says otherwise;
+    /// `host` is the Host header.
+    func send(_ method: String, _ path: String, body: [UInt8] = [], declaredLength: Int? = nil, host: String = "127.0.0.1") {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: Nextflow/26.08.0\r\n"
         head += "Content-Type: application/json\r\nContent-Length: \(declaredLength ?? body.count)\r\n\r\n"
         let bytes = Array(head.utf8) + body
         var off = 0

@@ -157,7 +157,7 @@ struct MetricsLimitTests {
         #expect(try send(c, lines).isEmpty)
         let fd = connect(port)
         defer { close(fd) }
-        let request = Array("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        let request = Array("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
         let many = Array((0..<500).map { _ in request }.joined())
         var off = 0
         while off < many.count {

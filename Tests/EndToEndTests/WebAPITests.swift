@@ -96,6 +96,56 @@ import Testing
         #expect(webRequest(base + "/metrics").body.contains("pipetop_engine_events_applied_total"))
     }
 
+    /// DNS rebinding: on loopback, a request addressed to another name (a page of another site
+    /// whose name resolves to 127.0.0.1) is refused; loopback names are served.
+    @Test func onLoopbackOnlyLoopbackNamesAreServed() throws {
+        let (p, _, port, _) = try daemon()
+        defer { p.terminate(); p.waitUntilExit() }
+        let c = try HTTPConnection(port: port)
+        for host in ["127.0.0.1:\(port)", "localhost:\(port)", "[::1]:\(port)", "LOCALHOST", "pipetop.localhost:\(port)", "127.0.0.2"] {
+            c.send("GET", "/api/v1/board", host: host)
+            #expect(c.answer()?.status == 200, "\(host)")
+        }
+        for host in ["evil.example:\(port)", "evil.example", "127.0.0.1.evil.example", "localhost.evil.example:\(port)"] {
+            let r = try HTTPConnection(port: port)
+            r.send("GET", "/api/v1/board", host: host)
+            let a = r.answer()
+            #expect(a?.status == 421, "\(host): \(String(describing: a))")
+            #expect(a?.body.contains("listens on the loopback only") == true)
+            r.send("GET", "/metrics", host: host)
+            #expect(r.answer()?.status == 421, "every service on the listener: \(host)")
+        }
+    }
+
+    /// An answer is never a change that was not made: a second acknowledgement is refused with
+    /// who acknowledged first. Filters take names, and a misspelt event type is said.
+    @Test func aSecondAcknowledgementIsRefusedAndFiltersAreChecked() throws {
+        let (p, _, port, tokenFile) = try daemon()
+        defer { p.terminate(); p.waitUntilExit() }
+        let token = try #require(tokenWritten(tokenFile))
+        let base = "http://127.0.0.1:\(port)/api/v1"
+        let alerts = try #require(jsonObject(webRequest(base + "/alerts").body)?["alerts"] as? [[String: Any]])
+        let id = try #require(alerts.first?["id"] as? String).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        #expect(webRequest(base + "/alerts/\(id)/ack", method: "POST", token: token, body: #"{"by":"alice"}"#).status == 200)
+        let again = webRequest(base + "/alerts/\(id)/ack", method: "POST", token: token, body: #"{"by":"bob"}"#)
+        #expect(again.status == 409)
+        #expect((jsonObject(again.body)?["error"] as? String)?.contains("already acknowledged by web:alice") == true, "\(again.body)")
+
+        let bogus = webRequest(base + "/events?type=progres")
+        #expect(bogus.status == 400)
+        #expect((jsonObject(bogus.body)?["error"] as? String)?.hasPrefix("there is no event type 'progres': the types are job.start,") == true, "\(bogus.body)")
+        // Alerts of one job, by its name; of another, none.
+        let mine = jsonObject(webRequest(base + "/alerts?job=nightly%20import").body)?["alerts"] as? [[String: Any]]
+        #expect(mine?.count == 1)
+        let none = jsonObject(webRequest(base + "/alerts?job=other").body)?["alerts"] as? [[String: Any]]
+        #expect(none?.isEmpty == true)
+        #expect(webRequest(base + "/alerts?severity=critical").status == 400)
+        // Each job carries its progress as the dashboard weighs it.
+        let jobs = jsonObject(webRequest(base + "/board").body)?["jobs"] as? [[String: Any]]
+        let progress = try #require(jobs?.first?["progress"] as? Double)
+        #expect(progress > 0 && progress < 1, "\(progress)")
+    }
+
     @Test func beyondLoopbackEveryRequestNeedsTheToken() throws {
         // Bound to every address: reached here over 127.0.0.1, but the listener is open to
         // other hosts, so the token is asked for whoever connects.

@@ -61,6 +61,10 @@ public struct Event: Sendable, Equatable {
     /// The job id that addresses every job (silence, alerts.clear).
     public static let anyJob = "*"
 
+    /// Every event type's wire name (what `typeName` gives).
+    public static let typeNames = ["job.start", "phase.start", "progress", "step", "phase.end", "checkpoint", "log", "metric", "job.state",
+                                   "job.end", "alert", "artifact", "ack", "rule", "silence", "alerts.clear", "job.forget", "alert.record"]
+
     /// The wire name of this event's type.
     public var typeName: String {
         switch body {

@@ -49,6 +49,7 @@ public final class HTTPListener: @unchecked Sendable {
 
     /// The first service's answer to `request`, else a 404 that says what is served here.
     func answer(_ request: HTTPRequest) -> HTTPAnswer {
+        if address.isLoopback, let refused = LoopbackHost.refusal(request) { return refused }
         for s in services {
             if let a = s.answer(request) { return a }
         }
@@ -78,8 +79,11 @@ public final class HTTPListener: @unchecked Sendable {
     func webSocketUpgrade() -> NIOHTTPServerUpgradeSendableConfiguration? {
         let takers = services.compactMap { $0 as? any WebSocketService }
         guard !takers.isEmpty else { return nil }
+        let loopback = address.isLoopback
         @Sendable func taker(_ head: HTTPRequestHead) -> (any WebSocketService, HTTPRequest)? {
             let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers)
+            // Not upgraded: answered as plain HTTP, with the refusal.
+            if loopback && !LoopbackHost.admits(request.headers.first(name: "host")) { return nil }
             return takers.first { $0.takesWebSocket(request) }.map { ($0, request) }
         }
         let upgrader = NIOWebSocketServerUpgrader(

@@ -1,4 +1,5 @@
 import Foundation
+import PipetopCore
 
 /// What a client of `/api/v1/events` asked for: `job=ID[,ID]`, `type=a,b`, and where to
 /// resume (`since=SEQ`, or the `Last-Event-ID` an EventSource sends when it reconnects).
@@ -19,7 +20,12 @@ struct EventFilter: Sendable {
             let list = Set(value.split(separator: ",").map(String.init))
             switch key {
             case "job": jobs = (jobs ?? []).union(list)
-            case "type": types = (types ?? []).union(list)
+            case "type":
+                // A misspelt type would match nothing, silently, for ever.
+                if let unknown = list.sorted().first(where: { !Event.typeNames.contains($0) }) {
+                    throw FilterError("there is no event type '\(unknown)': the types are \(Event.typeNames.joined(separator: ", "))")
+                }
+                types = (types ?? []).union(list)
             case "since":
                 guard let n = UInt64(value) else { throw FilterError("since wants the number of the last event seen (got \(value))") }
                 since = n

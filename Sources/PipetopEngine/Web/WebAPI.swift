@@ -34,7 +34,7 @@ public final class WebAPI: WebSocketService, Sendable {
         case ["board"]:
             return get(request) { .json(self.board(BoardOptions())) }
         case ["alerts"]:
-            return get(request) { self.alerts() }
+            return get(request) { self.alerts(request) }
         case ["events"]:
             return get(request) { self.events(request) }
         case let p where p.count == 3 && p[0] == "alerts" && (p[2] == "ack" || p[2] == "silence"):
@@ -78,15 +78,41 @@ public final class WebAPI: WebSocketService, Sendable {
         .jsonError(.notFound, "pipetop's web API has no \(request.path): it serves /api/v1/board, /api/v1/alerts, /api/v1/events, /api/v1/jobs/ID and /api/v1/jobs/ID/export")
     }
 
+    /// The Board as JSON, each job with its `progress` (0...1, weighted as the dashboard's bar
+    /// is: `BoardJob.fraction`), so the page shows the same figure as the terminal.
     private func board(_ options: BoardOptions) -> JSONValue {
         let (_, state) = engine.snapshot()
-        return (try? JSONValueEncoder.encode(BoardProjector.board(state, now: engine.clock.now(), options: options))) ?? .null
+        let now = engine.clock.now()
+        let b = BoardProjector.board(state, now: now, options: options)
+        guard case .object(var top)? = try? JSONValueEncoder.encode(b) else { return .null }
+        let progress = Dictionary(b.jobs.map { ($0.id, $0.fraction(at: now)) }, uniquingKeysWith: { a, _ in a })
+        if let k = top.firstIndex(where: { $0.0 == "jobs" }), case .array(let jobs) = top[k].1 {
+            top[k].1 = .array(jobs.map { j in
+                guard case .object(var m) = j, case .string(let id)? = m.first(where: { $0.0 == "id" })?.1, let f = progress[id] else { return j }
+                m.append(("progress", .double((f * 1000).rounded() / 1000)))
+                return .object(m)
+            })
+        }
+        return .object(top)
     }
 
-    private func alerts() -> HTTPAnswer {
-        guard case .object(let b) = board(BoardOptions(timelinePoints: 0, logLines: 0)) else { return .jsonError(.internalServerError, "the Board could not be made") }
-        let keep = b.filter { $0.0 == "alerts" || $0.0 == "unacknowledged" || $0.0 == "at" }
-        return .json(.object(keep))
+    /// The alerts, all or (`?job=ID` or name, repeatable) of those jobs.
+    private func alerts(_ request: HTTPRequest) -> HTTPAnswer {
+        var jobs: Set<String>?
+        for pair in Self.query(request).split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard kv[0] == "job" else { return .jsonError(.badRequest, "/api/v1/alerts takes job (an id or name), not \(kv[0])") }
+            guard let value = (kv.count > 1 ? String(kv[1]) : "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                return .jsonError(.badRequest, "the value of job is not valid percent-encoding")
+            }
+            let state = engine.snapshot().state
+            jobs = (jobs ?? []).union(value.split(separator: ",").map { state.jobID(for: String($0)) ?? String($0) })
+        }
+        let (_, state) = engine.snapshot()
+        let b = BoardProjector.board(state, now: engine.clock.now(), options: BoardOptions(timelinePoints: 0, logLines: 0))
+        let listed = jobs.map { j in b.alerts.filter { j.contains($0.job) } } ?? b.alerts
+        let open = jobs == nil ? b.unacknowledged : listed.filter(\.needsAttention).count
+        return .json(.object([("at", .double(b.at)), ("alerts", (try? JSONValueEncoder.encode(listed)) ?? .array([])), ("unacknowledged", .int(open))]))
     }
 
     /// The job an address names (its id or name, percent-encoded; nil: not valid encoding).
@@ -151,8 +177,18 @@ public final class WebAPI: WebSocketService, Sendable {
     }
 
     private func filter(_ request: HTTPRequest) throws(EventFilter.FilterError) -> EventFilter {
-        let query = request.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-        return try EventFilter(query: query, lastEventID: request.headers.first(name: "last-event-id"))
+        var f = try EventFilter(query: Self.query(request), lastEventID: request.headers.first(name: "last-event-id"))
+        // A job by its name too, as /api/v1/jobs/ID takes it (its newest run); an id not
+        // known yet stays, for a job that starts later.
+        if let jobs = f.jobs {
+            let state = engine.snapshot().state
+            f.jobs = Set(jobs.map { state.jobID(for: $0) ?? $0 })
+        }
+        return f
+    }
+
+    static func query(_ request: HTTPRequest) -> String {
+        request.uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
     }
 
     /// The event stream (Server-Sent Events), filtered as the query asks.

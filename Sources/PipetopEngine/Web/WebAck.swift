@@ -52,6 +52,13 @@ struct WebAck {
             return .json(.object([("silenced", .string(alert.id)), ("rule", .string(alert.ruleName)), ("job", .string(alert.job)),
                                   ("seconds", .double(seconds)), ("by", .string("web:" + name))]))
         }
+        // Said, not answered 200 for a change that is not made (the CLI refuses the same).
+        if let ack = alert.ack {
+            return .jsonError(.conflict, "alert '\(alert.id)' is already acknowledged by \(ack.by)")
+        }
+        if alert.resolvedAt != nil {
+            return .jsonError(.conflict, "alert '\(alert.id)' is resolved: there is nothing to acknowledge")
+        }
         if let e = engine.apply(Event(job: alert.job, .ack(.init(alert: alert.id, by: "web:" + name, comment: comment)))) {
             return .jsonError(.conflict, "the engine refused the acknowledgement: \(e.reason)")
         }

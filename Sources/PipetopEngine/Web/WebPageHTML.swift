@@ -28,8 +28,8 @@ section h2 { font-size:1em; margin:1.2em 0 .4em; }
 .bar { height:6px; background:var(--todo); border-radius:3px; overflow:hidden; }
 .bar div { height:100%; background:var(--run); }
 .s-done,.s-succeeded { background:var(--ok)!important; } .s-running { background:var(--run)!important; }
-.s-failed { background:var(--bad)!important; } .s-skipped,.s-cancelled { background:var(--warn)!important; }
-table { border-collapse:collapse; width:100%; } td,th { text-align:left; padding:.2em .4em; border-bottom:1px solid var(--line); vertical-align:top; }
+.s-failed { background:var(--bad)!important; } .s-skipped,.s-canceled { background:var(--warn)!important; }
+table { border-collapse:collapse; width:100%; } td,th { text-align:left; padding:.2em .4em; border-bottom:1px solid var(--line); vertical-align:top; overflow-wrap:anywhere; }
 .alert.critical .sev { color:var(--bad); font-weight:600; } .alert.warning .sev { color:var(--warn); }
 pre { white-space:pre-wrap; overflow-wrap:anywhere; font-size:12px; }
 button { font:inherit; }
@@ -104,10 +104,17 @@ function recall() {
 // A link pasted into a tab already on the page.
 window.onhashchange = () => { recall(); refreshJob(); };
 async function api(path, opts) {
-  const r = await fetch(path, Object.assign({ headers: headers(), cache: "no-store" }, opts || {}));
-  if (r.status === 401) { askToken("this needs the token"); throw new Error("401"); }
+  const sent = token(), r = await fetch(path, Object.assign({ headers: headers(), cache: "no-store" }, opts || {}));
+  if (r.status === 401) {
+    // A token that was sent and refused is forgotten, and said so: a wrong one, or an old
+    // one after the token file was made again.
+    if (sent) { sessionStorage.removeItem("pipetop-token"); askToken("the engine refused that token: copy it again from `pipetop token` on its host"); }
+    else askToken("this needs the token");
+    throw new Error("401");
+  }
   return r;
 }
+function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 function dur(s) { s = Math.max(0, Math.round(s)); if (s < 60) return s + "s"; if (s < 3600) return Math.floor(s / 60) + "m" + String(s % 60).padStart(2, "0") + "s"; return Math.floor(s / 3600) + "h" + String(Math.floor(s % 3600 / 60)).padStart(2, "0") + "m"; }
 function eta(j, now) {
   if (!j.eta) return "";
@@ -115,18 +122,28 @@ function eta(j, now) {
   return "ETA " + mark + dur(e.remaining - gone) + " (" + dur(e.low - gone) + "–" + dur(e.high - gone) + ")";
 }
 function pct(done, total) { return total ? Math.min(100, 100 * done / total) : 0; }
+// Needs attention first (failed, or an alert no one has answered), then running, then
+// finished; newest first in each: the dashboard's default order.
+function ordered(jobs) {
+  const alerting = new Set(board.alerts.filter(a => a.resolvedAt == null && !a.ack && a.silencedUntil == null).map(a => a.job));
+  const finished = ["completed", "failed", "canceled"];
+  const rank = j => j.state === "failed" || alerting.has(j.id) ? 0 : finished.includes(j.state) ? 2 : 1;
+  return jobs.slice().sort((a, b) => rank(a) - rank(b) || b.startedAt - a.startedAt || (a.id < b.id ? -1 : 1));
+}
 function renderJobs() {
   const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
   if (!board.jobs.length) cards.push(el("p", "No jobs yet.", "dim"));
-  for (const j of board.jobs) {
+  for (const j of ordered(board.jobs)) {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
     top.append(el("span", j.name, "name"), el("span", j.state, "state dim"),
-      el("span", j.total != null ? (j.done + "/" + j.total) : j.done + " done", "count"), el("span", eta(j, now), "eta dim"));
+      el("span", j.total != null ? (j.done + "/" + j.total) : j.done ? j.done + " done" : "", "count"),
+      el("span", Math.floor(100 * (j.progress || 0)) + "%", "pct"), el("span", eta(j, now), "eta dim"));
     const strip = el("div", null, "strip");
     for (const p of j.phases) { const s = el("span", null, "s-" + p.state); s.title = p.name + ": " + p.state; strip.append(s); }
-    const bar = el("div", null, "bar"), fill = el("div"); fill.style.width = pct(j.done + j.failed + j.skipped, j.total) + "%"; bar.append(fill);
+    // The job's progress as the dashboard weighs it (phases by their usual time).
+    const bar = el("div", null, "bar"), fill = el("div", null, j.state === "failed" ? "s-failed" : ""); fill.style.width = Math.min(100, 100 * (j.progress || 0)) + "%"; bar.append(fill);
     d.append(top, strip, bar);
     if (j.stalledSince != null && j.state === "running") d.append(el("div", "stalled " + dur(now - j.stalledSince) + ": no progress", "why"));
     if (j.error) d.append(el("div", j.error, "why"));
@@ -173,7 +190,10 @@ async function act(w) {
   try {
     const r = await api("/api/v1/alerts/" + encodeURIComponent(w.id) + "/" + w.kind, { method: "POST", body: JSON.stringify(body) });
     if (!r.ok) $("link").textContent = (await r.json()).error;
-  } catch (e) {}
+  } catch (e) {
+    // The token was refused: the action goes once a right one is given.
+    if (String(e.message) === "401") { waiting = w; return; }
+  }
   refresh();
 }
 // A time on the engine's clock as the browser's local time; with the date when not today.
@@ -181,7 +201,11 @@ function clock(t) {
   const d = new Date((t + (board ? board.localSkew || 0 : 0)) * 1000), time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return d.toDateString() === new Date().toDateString() ? time : d.toLocaleDateString([], { month: "short", day: "numeric" }) + " " + time;
 }
-async function openJob(id) { if (focus !== id) focusPhase = null; focus = id; $("detail").hidden = false; remember(); await refreshJob(); }
+async function openJob(id) {
+  if (focus !== id) focusPhase = null;
+  focus = id; $("detail").hidden = false; remember(); await refreshJob();
+  $("detail").scrollIntoView({ block: "start" });  // below a long list it would go unseen
+}
 async function refreshJob() {
   if (!focus) return;
   let j;
@@ -191,12 +215,12 @@ async function refreshJob() {
   const facts = [j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
   if (j.eta) facts.push(eta(j, now));
   if (j.deadline) facts.push("due " + clock(j.deadline.due) + (j.deadline.source ? " (" + j.deadline.source + ")" : ""));
-  if (j.tally && (j.tally.warnings || j.errorCount)) facts.push(j.errorCount + " errors, " + j.tally.warnings + " warnings");
+  if (j.tally && (j.tally.warnings || j.errorCount)) facts.push(plural(j.errorCount, "error") + ", " + plural(j.tally.warnings, "warning"));
   const parts = [el("p", facts.join(" · "), "dim")];
   if (j.error) parts.push(el("p", j.error, "why"));
   const t = el("table"), head = el("tr"); ["phase", "state", "done", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
   for (const p of j.phases) {
-    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = pct(p.done + p.failed + p.skipped, p.total) + "%"; bar.append(fill);
+    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = (p.total == null && p.state === "done" ? 100 : pct(p.done + p.failed + p.skipped, p.total)) + "%"; bar.append(fill);
     tr.dataset.phase = p.id; tr.title = "show the steps of " + p.name;
     tr.onclick = () => { focusPhase = focusPhase === p.id ? null : p.id; remember(); refreshJob(); };
     const cell = el("td", (p.done + (p.total != null ? "/" + p.total : "")) + (p.failed ? " (" + p.failed + " failed)" : "")); cell.append(bar);

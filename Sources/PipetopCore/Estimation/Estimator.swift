@@ -178,14 +178,23 @@ public enum Estimator {
         // Where the look-back did worse than the phase's average on its own past (a cycling
         // or bursty rate), lean towards the average and widen the range.
         var backtest: Backtest?
-        if let rem = remainingItems, let live, live.rate > 0, let newest = w.last {
-            backtest = Backtest(w, end: max(w.clock(a), newest.t), lookBack: live.seconds, horizon: Double(rem) / live.rate)
-        }
-        var liveGuess: Part?
+        let end = max(w.clock(a), w.last?.t ?? 0)
         if let rem = remainingItems, let live, live.rate > 0 {
+            backtest = Backtest(w, end: end, lookBack: live.seconds, horizon: Double(rem) / live.rate,
+                                curves: past.phase(p.id).compactMap(\.curve))
+        }
+        // A rate that cycles, with a period and a half behind: the time left over whole cycles.
+        let cycle = remainingItems != nil && live != nil ? Cycle(w, end: end) : nil
+        var liveGuess: Part?
+        if let rem = remainingItems, let cycle {
+            let seconds = cycle.seconds(for: Double(rem), w)
+            let v = cycle.logVar(seconds)
+            liveGuess = Part(seconds: seconds, logVar: 0.005 + v, misfit: v)
+        } else if let rem = remainingItems, let live, live.rate > 0 {
             var rate = live.rate, misfit = 0.0
-            if let bt = backtest {
-                rate = exp(bt.liveWeight * log(live.rate) + (1 - bt.liveWeight) * log(bt.averageRate))
+            if let bt = backtest, let first = w.first, let newest = w.last, end > first.t, newest.n > first.n {
+                let average = Double(newest.n - first.n) / (end - first.t)
+                rate = exp(bt.liveWeight * log(live.rate) + (1 - bt.liveWeight) * log(average))
                 misfit = bt.blendVar
             }
             let seconds = Double(rem) / rate
@@ -212,11 +221,12 @@ public enum Estimator {
                 }
                 // The same lean for history's scale: this run's whole phase so far against
                 // the past run's time for the same stretch.
-                if let bt = backtest, let first = w.first {
+                // With a cycle seen, the whole phase alone (the look-back saw part of a cycle).
+                if let first = w.first, let weight = cycle != nil ? 0 : backtest?.liveWeight, end > first.t {
                     let pastSpan = at - interpolate(curve, Double(first.n) / Double(tot))
                     if pastSpan > 0.5 {
-                        let whole = (Double(w.last?.n ?? first.n) - Double(first.n)) / bt.averageRate / pastSpan
-                        scale = exp(bt.liveWeight * log(scale) + (1 - bt.liveWeight) * log(whole))
+                        let whole = (end - first.t) / pastSpan
+                        scale = exp(weight * log(scale) + (1 - weight) * log(whole))
                     }
                 }
                 guesses.append(max(0, total - at) * scale)

@@ -206,6 +206,11 @@ public enum Estimator {
 
         var guesses: [Double] = []
         let f = p.fraction
+        // Whether this run's pace says how fast it is, asked of the past runs (`PaceCheck`).
+        var paceCheck: PaceCheck?
+        if let f, let tot = p.effectiveTotal, tot > 0, let first = w.first {
+            paceCheck = PaceCheck(past.phase(p.id).compactMap(\.curve), from: Double(first.n) / Double(tot), to: f)
+        }
         for ps in past.phase(p.id) {
             guard let total = ps.workSeconds else { continue }
             if let curve = ps.curve, curve.count == 21, let f, let tot = p.effectiveTotal, tot > 0 {
@@ -229,6 +234,7 @@ public enum Estimator {
                         scale = exp(weight * log(scale) + (1 - weight) * log(whole))
                     }
                 }
+                if let pc = paceCheck { scale = pow(scale, pc.weight) * pow(pace, 1 - pc.weight) }
                 guesses.append(max(0, total - at) * scale)
             } else if live == nil {
                 // No curve to place this run on: only worth something while nothing else is.

@@ -19,6 +19,10 @@ struct Backtest: Equatable {
     var blendVar: Double
     /// Moments tested in this run and in earlier ones.
     var tested: Int
+    /// How much worse the blend did on this run than on the earlier runs (mean squared log
+    /// error, 0 when not worse or either is untested): a misfit past runs' errors do not
+    /// carry, so a range calibrated on them would claim too much.
+    var unforeseen: Double = 0
 
     /// Tested moments per run (evenly spread over the phase so far).
     static let points = 8
@@ -50,13 +54,14 @@ struct Backtest: Equatable {
     /// This run's phase (`w`, up to `end`) and the phase in earlier runs (their progress
     /// curves, active seconds to each 5%); nil when neither can be tested yet.
     init?(_ w: RateWindow, end: Double, lookBack: Double, horizon: Double, curves: [[Double]] = []) {
-        var errs: [(live: Double, average: Double)] = []
+        var own: [(live: Double, average: Double)] = [], earlier: [(live: Double, average: Double)] = []
         if let first = w.first, end > first.t {
-            errs = Self.errors(start: first.t, n0: Double(first.n), end: end, lookBack: lookBack, horizon: horizon) { w.count(at: $0) }
+            own = Self.errors(start: first.t, n0: Double(first.n), end: end, lookBack: lookBack, horizon: horizon) { w.count(at: $0) }
         }
         for curve in curves.suffix(Self.pastRuns) where curve.count == 21 && curve[20] > curve[0] {
-            errs += Self.errors(start: curve[0], n0: 0, end: curve[20], lookBack: lookBack, horizon: horizon) { progress(curve, at: $0) }
+            earlier += Self.errors(start: curve[0], n0: 0, end: curve[20], lookBack: lookBack, horizon: horizon) { progress(curve, at: $0) }
         }
+        let errs = own + earlier
         guard errs.count >= 3 else { return nil }
         let ms = { (e: [Double]) in e.reduce(0) { $0 + $1 * $1 } / Double(e.count) }
         let lv = ms(errs.map(\.live)), av = ms(errs.map(\.average))
@@ -64,8 +69,10 @@ struct Backtest: Equatable {
         // look-back several times worse, not a little).
         liveWeight = (av * av + 1e-8) / (lv * lv + av * av + 2e-8)
         let wl = liveWeight
-        blendVar = ms(errs.map { wl * $0.live + (1 - wl) * $0.average })
+        let blend = { (e: [(live: Double, average: Double)]) in ms(e.map { wl * $0.live + (1 - wl) * $0.average }) }
+        blendVar = blend(errs)
         tested = errs.count
+        if own.count >= 3 && earlier.count >= 3 { unforeseen = max(0, blend(own) - blend(earlier)) }
     }
 }
 

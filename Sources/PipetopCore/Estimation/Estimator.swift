@@ -22,6 +22,8 @@ public enum Estimator {
     /// Runs with recorded errors needed before the range counts as calibrated.
     public static let calibrationRuns = 3
     static let z80 = 1.2816
+    /// Share of this run's misfit added to a calibrated range (past runs' errors carry the rest).
+    static let misfitShare = 0.3
     /// A clear change of rate: the recent stretch is this many times faster or slower.
     static let changeRatio = 1.8
 
@@ -32,6 +34,8 @@ public enum Estimator {
         /// How badly the live look-back predicted this phase's own past (`Backtest`): a
         /// range calibrated on earlier runs is widened by it.
         var misfit: Double = 0
+        /// The part of it earlier runs did not show (`Backtest.unforeseen`).
+        var unforeseen: Double = 0
     }
 
     // MARK: Live rate
@@ -191,17 +195,18 @@ public enum Estimator {
             let v = cycle.logVar(seconds)
             liveGuess = Part(seconds: seconds, logVar: 0.005 + v, misfit: v)
         } else if let rem = remainingItems, let live, live.rate > 0 {
-            var rate = live.rate, misfit = 0.0
+            var rate = live.rate, misfit = 0.0, unforeseen = 0.0
             if let bt = backtest, let first = w.first, let newest = w.last, end > first.t, newest.n > first.n {
                 let average = Double(newest.n - first.n) / (end - first.t)
                 rate = exp(bt.liveWeight * log(live.rate) + (1 - bt.liveWeight) * log(average))
                 misfit = bt.blendVar
+                unforeseen = bt.unforeseen
             }
             let seconds = Double(rem) / rate
             // Trust falls as the look-back gets short against the time ahead.
             let reach = min(20, max(1, seconds / max(1, live.seconds)))
             liveGuess = Part(seconds: seconds, logVar: live.logVar + 0.005 + 0.015 * (reach - 1) + 1 / max(4, live.items) / 4 + misfit,
-                             misfit: misfit)
+                             misfit: misfit, unforeseen: unforeseen)
         }
 
         var guesses: [Double] = []
@@ -249,7 +254,10 @@ public enum Estimator {
         }
         guard var part = blend(liveGuess, historyGuess) else { return nil }
         // The misfit counts as far as the live guess does in the blend.
-        if let liveGuess { part.misfit = liveGuess.misfit * part.logVar / liveGuess.logVar }
+        if let liveGuess {
+            part.misfit = liveGuess.misfit * part.logVar / liveGuess.logVar
+            part.unforeseen = liveGuess.unforeseen * part.logVar / liveGuess.logVar
+        }
         return part
     }
 
@@ -294,6 +302,7 @@ public enum Estimator {
         // Variance of the sum's logarithm, each part weighted by its share.
         let modelVar = raw > 0 ? parts.reduce(0) { $0 + $1.seconds * $1.seconds * $1.logVar } / (raw * raw) : 0
         let misfit = raw > 0 ? parts.reduce(0) { $0 + $1.seconds * $1.seconds * $1.misfit } / (raw * raw) : 0
+        let unforeseen = raw > 0 ? parts.reduce(0) { $0 + $1.seconds * $1.seconds * $1.unforeseen } / (raw * raw) : 0
 
         let worked = job.activeElapsed(now: now)
         let progress = raw + worked > 0 ? worked / (raw + worked) : 0
@@ -311,9 +320,17 @@ public enum Estimator {
             // this run does not share. (Half is what the ETA benchmark favours; docs/ETA.md.)
             let shrink = mid == 0 ? 0 : max(0, 1 - sd * sd / n / (mid * mid))
             remaining = raw * exp(-0.5 * mid * shrink)
-            // Past runs' errors, widened by how badly the live model fits this run now.
-            sigma = (pow(sd * studentFactor(errors.count), 2) + misfit).squareRoot()
-            calibrated = true
+            let calibration = pow(sd * studentFactor(errors.count), 2)
+            if unforeseen > calibration {
+                // This run misfits beyond what its past runs' errors carry (a shape they did
+                // not show): a range built on them would claim too much. Rough, and wide.
+                sigma = max(sigma, (calibration + misfit).squareRoot())
+            } else {
+                // Past runs' errors, widened by part of how badly the live model fits this
+                // run now (their errors carry the rest; a third is what the benchmark favours).
+                sigma = (calibration + misfitShare * misfit).squareRoot()
+                calibrated = true
+            }
         }
         let spread = exp(z80 * sigma)
         return Estimate(at: now, remaining: remaining, lo: remaining / spread, hi: remaining * spread, raw: raw,

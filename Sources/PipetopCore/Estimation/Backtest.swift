@@ -23,6 +23,8 @@ struct Backtest: Equatable {
     /// error, 0 when not worse or either is untested): a misfit past runs' errors do not
     /// carry, so a range calibrated on them would claim too much.
     var unforeseen: Double = 0
+    /// The blend's mean squared log error on the earlier runs (nil when none were tested).
+    var earlierVar: Double?
 
     /// Tested moments per run (evenly spread over the phase so far).
     static let points = 8
@@ -72,7 +74,8 @@ struct Backtest: Equatable {
         let blend = { (e: [(live: Double, average: Double)]) in ms(e.map { wl * $0.live + (1 - wl) * $0.average }) }
         blendVar = blend(errs)
         tested = errs.count
-        if own.count >= 3 && earlier.count >= 3 { unforeseen = max(0, blend(own) - blend(earlier)) }
+        if earlier.count >= 3 { earlierVar = blend(earlier) }
+        if own.count >= 3, let e = earlierVar { unforeseen = max(0, blend(own) - e) }
     }
 }
 

@@ -29,6 +29,8 @@ struct Cycle: Equatable {
     /// (weaker ones came from noise or a fan-out's stages on the benchmark's traces).
     static let minStrength = 0.7
     static let minDip = 0.3
+    /// The smallest swing of the rate between buckets (standard deviation / mean) that counts.
+    static let minSwing = 0.1
     static let periodsUsed = 3
 
     init?(_ w: RateWindow, end: Double) {
@@ -46,7 +48,9 @@ struct Cycle: Equatable {
         let mean = d.reduce(0, +) / Double(k)
         for i in d.indices { d[i] -= mean }
         let variance = d.reduce(0) { $0 + $1 * $1 } / Double(k)
-        guard mean > 0, variance > 0 else { return nil }
+        // A swing of the rate too small to matter to the time left is no cycle (and a
+        // likeness among near-equal buckets is rounding).
+        guard mean > 0, variance > pow(Self.minSwing * mean, 2) else { return nil }
         func likeness(_ lag: Int) -> Double {
             var s = 0.0
             for i in 0..<(k - lag) { s += d[i] * d[i + lag] }

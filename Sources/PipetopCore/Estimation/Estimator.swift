@@ -193,7 +193,10 @@ public enum Estimator {
         if let rem = remainingItems, let cycle {
             let seconds = cycle.seconds(for: Double(rem), w)
             let v = cycle.logVar(seconds)
-            liveGuess = Part(seconds: seconds, logVar: 0.005 + v, misfit: v)
+            // A cycle past runs did not show (their rate held still for the backtest) is a
+            // shape their errors do not carry.
+            let unforeseen = max(backtest?.unforeseen ?? 0, backtest?.earlierVar.map { v - $0 } ?? 0)
+            liveGuess = Part(seconds: seconds, logVar: 0.005 + v, misfit: v, unforeseen: unforeseen)
         } else if let rem = remainingItems, let live, live.rate > 0 {
             var rate = live.rate, misfit = 0.0, unforeseen = 0.0
             if let bt = backtest, let first = w.first, let newest = w.last, end > first.t, newest.n > first.n {

@@ -11,9 +11,14 @@ import Foundation
 /// - The two are blended by how much each deserves trust (the live look-back against the time
 ///   ahead; the number of past runs and how well they agree). Phases ahead come from history
 ///   scaled by this run's pace, else from their totals at the rates seen.
+/// - Where the look-back did worse than the phase's average on its own past and on earlier
+///   runs' (`Backtest`), it leans to the average; a rate that cycles (`Cycle`) is worked out
+///   over whole cycles; history's scaling by this run's pace counts as far as it helped on
+///   the past runs (`PaceCheck`).
 /// - The range (80%) comes from the errors the raw estimate made on earlier runs at the same
-///   point of progress, which also correct its bias; with fewer than three such runs it
-///   comes from the model's own uncertainty and is marked rough.
+///   point of progress, which also correct its bias; with fewer than three such runs, or
+///   where this run misfits beyond what those runs showed, it comes from the model's own
+///   uncertainty and is marked rough.
 ///
 /// All functions are pure: state and time in, estimate out.
 public enum Estimator {

@@ -16,6 +16,9 @@ struct Score {
     var jumpiness: [Double] = []
     var covered = 0, points = 0
     var coveredCalibrated = 0, pointsCalibrated = 0
+    /// Points of runs with three or more earlier ones (which can be calibrated), and how many
+    /// of them were shown rough.
+    var pointsWithHistory = 0, roughWithHistory = 0
     var widths: [Double] = []
 
     var meanError: Double { errors.isEmpty ? .nan : errors.reduce(0, +) / Double(errors.count) }
@@ -25,6 +28,7 @@ struct Score {
         errors += o.errors; jumpiness += o.jumpiness; widths += o.widths
         covered += o.covered; points += o.points
         coveredCalibrated += o.coveredCalibrated; pointsCalibrated += o.pointsCalibrated
+        pointsWithHistory += o.pointsWithHistory; roughWithHistory += o.roughWithHistory
     }
 }
 
@@ -93,6 +97,11 @@ enum ETABench {
                 let inside = (lo...hi).contains(trace.end - times[i])
                 out.points += 1
                 out.covered += inside ? 1 : 0
+                // (A pipeline's first run records no errors: the fifth run is the first calibrated.)
+                if trace.run > Estimator.calibrationRuns + 1 {
+                    out.pointsWithHistory += 1
+                    out.roughWithHistory += s.calibrated[i] ? 0 : 1
+                }
                 if s.calibrated[i] {
                     out.pointsCalibrated += 1
                     out.coveredCalibrated += inside ? 1 : 0
@@ -187,17 +196,19 @@ enum ETABench {
         print(row("all", all.map { f($0.meanJumpiness) }))
 
         print("\npipetop's 80% range: coverage (share of points where the real time left fell inside) and mean width / actual")
-        print(row("trace", ["calibr.", "points", "all", "width"]))
+        print(row("trace", ["calibr.", "points", "all", "width", "rough"]))
         var anticipated = Score()
         for (kind, scores) in byKind {
             let s = scores[0]
             if kind.historyCanAnticipate { anticipated.merge(s) }
             let cal = s.pointsCalibrated > 0 ? Double(s.coveredCalibrated) / Double(s.pointsCalibrated) : .nan
             let width = s.widths.isEmpty ? Double.nan : s.widths.reduce(0, +) / Double(s.widths.count)
-            print(row(kind.rawValue + (kind.historyCanAnticipate ? "" : "*"), [f(cal), "\(s.pointsCalibrated)", f(Double(s.covered) / Double(max(1, s.points))), f(width)]))
+            let rough = Double(s.roughWithHistory) / Double(max(1, s.pointsWithHistory))
+            print(row(kind.rawValue + (kind.historyCanAnticipate ? "" : "*"), [f(cal), "\(s.pointsCalibrated)", f(Double(s.covered) / Double(max(1, s.points))), f(width), f(rough)]))
         }
         let antCal = Double(anticipated.coveredCalibrated) / Double(max(1, anticipated.pointsCalibrated))
-        print("(* history cannot foresee where the change comes; calibrated = points where pipetop had 3+ earlier runs to calibrate on)")
+        print("(* history cannot foresee where the change comes; calibrated = points where pipetop had 3+ earlier runs to calibrate on;")
+        print(" rough = share of the points of runs with 3+ calibrating runs before them shown rough: the run misfits beyond what those runs' errors carry)")
 
         let sortedCost = cost.sorted()
         print(String(format: "\nestimate cost: median %.1f µs, p99 %.1f µs per job refresh", sortedCost[sortedCost.count / 2], sortedCost[sortedCost.count * 99 / 100]))

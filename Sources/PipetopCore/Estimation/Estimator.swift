@@ -11,9 +11,14 @@ import Foundation
 /// - The two are blended by how much each deserves trust (the live look-back against the time
 ///   ahead; the number of past runs and how well they agree). Phases ahead come from history
 ///   scaled by this run's pace, else from their totals at the rates seen.
+/// - Where the look-back did worse than the phase's average on its own past and on earlier
+///   runs' (`Backtest`), it leans to the average; a rate that cycles (`Cycle`) is worked out
+///   over whole cycles; history's scaling by this run's pace counts as far as it helped on
+///   the past runs (`PaceCheck`).
 /// - The range (80%) comes from the errors the raw estimate made on earlier runs at the same
-///   point of progress, which also correct its bias; with fewer than three such runs it
-///   comes from the model's own uncertainty and is marked rough.
+///   point of progress, which also correct its bias; with fewer than three such runs, or
+///   where this run misfits beyond what those runs showed, it comes from the model's own
+///   uncertainty and is marked rough.
 ///
 /// All functions are pure: state and time in, estimate out.
 public enum Estimator {
@@ -22,6 +27,8 @@ public enum Estimator {
     /// Runs with recorded errors needed before the range counts as calibrated.
     public static let calibrationRuns = 3
     static let z80 = 1.2816
+    /// Share of this run's misfit added to a calibrated range (past runs' errors carry the rest).
+    static let misfitShare = 0.3
     /// A clear change of rate: the recent stretch is this many times faster or slower.
     static let changeRatio = 1.8
 
@@ -32,6 +39,8 @@ public enum Estimator {
         /// How badly the live look-back predicted this phase's own past (`Backtest`): a
         /// range calibrated on earlier runs is widened by it.
         var misfit: Double = 0
+        /// The part of it earlier runs did not show (`Backtest.unforeseen`).
+        var unforeseen: Double = 0
     }
 
     // MARK: Live rate
@@ -178,25 +187,43 @@ public enum Estimator {
         // Where the look-back did worse than the phase's average on its own past (a cycling
         // or bursty rate), lean towards the average and widen the range.
         var backtest: Backtest?
-        if let rem = remainingItems, let live, live.rate > 0, let newest = w.last {
-            backtest = Backtest(w, end: max(w.clock(a), newest.t), lookBack: live.seconds, horizon: Double(rem) / live.rate)
-        }
-        var liveGuess: Part?
+        let end = max(w.clock(a), w.last?.t ?? 0)
         if let rem = remainingItems, let live, live.rate > 0 {
-            var rate = live.rate, misfit = 0.0
-            if let bt = backtest {
-                rate = exp(bt.liveWeight * log(live.rate) + (1 - bt.liveWeight) * log(bt.averageRate))
+            backtest = Backtest(w, end: end, lookBack: live.seconds, horizon: Double(rem) / live.rate,
+                                curves: past.phase(p.id).compactMap(\.curve))
+        }
+        // A rate that cycles, with a period and a half behind: the time left over whole cycles.
+        let cycle = remainingItems != nil && live != nil ? Cycle(w, end: end) : nil
+        var liveGuess: Part?
+        if let rem = remainingItems, let cycle {
+            let seconds = cycle.seconds(for: Double(rem), w)
+            let v = cycle.logVar(seconds)
+            // A cycle past runs did not show (their rate held still for the backtest) is a
+            // shape their errors do not carry.
+            let unforeseen = max(backtest?.unforeseen ?? 0, backtest?.earlierVar.map { v - $0 } ?? 0)
+            liveGuess = Part(seconds: seconds, logVar: 0.005 + v, misfit: v, unforeseen: unforeseen)
+        } else if let rem = remainingItems, let live, live.rate > 0 {
+            var rate = live.rate, misfit = 0.0, unforeseen = 0.0
+            if let bt = backtest, let first = w.first, let newest = w.last, end > first.t, newest.n > first.n {
+                let average = Double(newest.n - first.n) / (end - first.t)
+                rate = exp(bt.liveWeight * log(live.rate) + (1 - bt.liveWeight) * log(average))
                 misfit = bt.blendVar
+                unforeseen = bt.unforeseen
             }
             let seconds = Double(rem) / rate
             // Trust falls as the look-back gets short against the time ahead.
             let reach = min(20, max(1, seconds / max(1, live.seconds)))
             liveGuess = Part(seconds: seconds, logVar: live.logVar + 0.005 + 0.015 * (reach - 1) + 1 / max(4, live.items) / 4 + misfit,
-                             misfit: misfit)
+                             misfit: misfit, unforeseen: unforeseen)
         }
 
         var guesses: [Double] = []
         let f = p.fraction
+        // Whether this run's pace says how fast it is, asked of the past runs (`PaceCheck`).
+        var paceCheck: PaceCheck?
+        if let f, let tot = p.effectiveTotal, tot > 0, let first = w.first {
+            paceCheck = PaceCheck(past.phase(p.id).compactMap(\.curve), from: Double(first.n) / Double(tot), to: f)
+        }
         for ps in past.phase(p.id) {
             guard let total = ps.workSeconds else { continue }
             if let curve = ps.curve, curve.count == 21, let f, let tot = p.effectiveTotal, tot > 0 {
@@ -212,13 +239,15 @@ public enum Estimator {
                 }
                 // The same lean for history's scale: this run's whole phase so far against
                 // the past run's time for the same stretch.
-                if let bt = backtest, let first = w.first {
+                // With a cycle seen, the whole phase alone (the look-back saw part of a cycle).
+                if let first = w.first, let weight = cycle != nil ? 0 : backtest?.liveWeight, end > first.t {
                     let pastSpan = at - interpolate(curve, Double(first.n) / Double(tot))
                     if pastSpan > 0.5 {
-                        let whole = (Double(w.last?.n ?? first.n) - Double(first.n)) / bt.averageRate / pastSpan
-                        scale = exp(bt.liveWeight * log(scale) + (1 - bt.liveWeight) * log(whole))
+                        let whole = (end - first.t) / pastSpan
+                        scale = exp(weight * log(scale) + (1 - weight) * log(whole))
                     }
                 }
+                if let pc = paceCheck { scale = pow(scale, pc.weight) * pow(pace, 1 - pc.weight) }
                 guesses.append(max(0, total - at) * scale)
             } else if live == nil {
                 // No curve to place this run on: only worth something while nothing else is.
@@ -233,7 +262,10 @@ public enum Estimator {
         }
         guard var part = blend(liveGuess, historyGuess) else { return nil }
         // The misfit counts as far as the live guess does in the blend.
-        if let liveGuess { part.misfit = liveGuess.misfit * part.logVar / liveGuess.logVar }
+        if let liveGuess {
+            part.misfit = liveGuess.misfit * part.logVar / liveGuess.logVar
+            part.unforeseen = liveGuess.unforeseen * part.logVar / liveGuess.logVar
+        }
         return part
     }
 
@@ -278,6 +310,7 @@ public enum Estimator {
         // Variance of the sum's logarithm, each part weighted by its share.
         let modelVar = raw > 0 ? parts.reduce(0) { $0 + $1.seconds * $1.seconds * $1.logVar } / (raw * raw) : 0
         let misfit = raw > 0 ? parts.reduce(0) { $0 + $1.seconds * $1.seconds * $1.misfit } / (raw * raw) : 0
+        let unforeseen = raw > 0 ? parts.reduce(0) { $0 + $1.seconds * $1.seconds * $1.unforeseen } / (raw * raw) : 0
 
         let worked = job.activeElapsed(now: now)
         let progress = raw + worked > 0 ? worked / (raw + worked) : 0
@@ -295,9 +328,17 @@ public enum Estimator {
             // this run does not share. (Half is what the ETA benchmark favours; docs/ETA.md.)
             let shrink = mid == 0 ? 0 : max(0, 1 - sd * sd / n / (mid * mid))
             remaining = raw * exp(-0.5 * mid * shrink)
-            // Past runs' errors, widened by how badly the live model fits this run now.
-            sigma = (pow(sd * studentFactor(errors.count), 2) + misfit).squareRoot()
-            calibrated = true
+            let calibration = pow(sd * studentFactor(errors.count), 2)
+            if unforeseen > calibration {
+                // This run misfits beyond what its past runs' errors carry (a shape they did
+                // not show): a range built on them would claim too much. Rough, and wide.
+                sigma = max(sigma, (calibration + misfit).squareRoot())
+            } else {
+                // Past runs' errors, widened by part of how badly the live model fits this
+                // run now (their errors carry the rest; a third is what the benchmark favours).
+                sigma = (calibration + misfitShare * misfit).squareRoot()
+                calibrated = true
+            }
         }
         let spread = exp(z80 * sigma)
         return Estimate(at: now, remaining: remaining, lo: remaining / spread, hi: remaining * spread, raw: raw,

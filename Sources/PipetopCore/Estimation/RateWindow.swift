@@ -8,7 +8,7 @@
 /// but are not speed.
 ///
 /// Fixed memory: at most `capacity` samples. Bursts closer than `spacing` overwrite the newest
-/// sample; when full, the older half is thinned to every other sample, so resolution fades with
+/// sample; when full, the older half is thinned (`thin`), so resolution fades with
 /// age (dense for the last minutes, sparse for hours ago) while the whole phase stays covered.
 public struct RateWindow: Sendable, Codable, Equatable {
     public struct Sample: Sendable, Codable, Equatable {
@@ -149,7 +149,11 @@ public struct RateWindow: Sendable, Codable, Equatable {
             lastIncrease = t
         }
         let flat = n == l.n && samples.count > 1 && samples[samples.count - 2].n == n
-        if (t - l.t < Self.spacing || flat), samples.count > 1 {
+        // The newest moves with each update until it is `spacing` past the one before it
+        // (against the newest itself, steady updates a little closer than `spacing` would
+        // all merge into one sliding sample).
+        let burst = samples.count > 1 && l.t - samples[samples.count - 2].t < Self.spacing
+        if burst || flat {
             // A burst, or the same count again: move the newest sample instead of adding one,
             // so neither pushes older history out.
             samples[samples.count - 1] = Sample(t: max(t, l.t), n: n)
@@ -180,12 +184,21 @@ public struct RateWindow: Sendable, Codable, Equatable {
     /// This window's clock at active time `now` (see `offset`).
     public func clock(_ now: Double) -> Double { now - offset }
 
-    /// Drops every other sample of the older half (never the first).
+    /// Makes room in the older half (never dropping the first): a sample goes when it is
+    /// closer to the one kept before it than a twentieth of its age, so resolution fades with
+    /// age but every stretch of the phase keeps some (thinning every other sample each time
+    /// would leave the oldest stretch of a long phase with none). When nothing is that close,
+    /// every other sample goes.
     private mutating func thin() {
         let half = samples.count / 2
+        let newest = samples[samples.count - 1].t
         var kept: [Sample] = [samples[0]]
         kept.reserveCapacity(Self.capacity)
-        for i in 1..<half where i % 2 == 0 { kept.append(samples[i]) }
+        for i in 1..<half where samples[i].t - kept[kept.count - 1].t >= (newest - samples[i].t) / 20 { kept.append(samples[i]) }
+        if kept.count >= half - 1 {
+            kept = [samples[0]]
+            for i in 1..<half where i % 2 == 0 { kept.append(samples[i]) }
+        }
         kept.append(contentsOf: samples[half...])
         samples = kept
     }

@@ -72,6 +72,12 @@ extension Spool {
         return data.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Whether the `full` marker is there (one stat), without removing it.
+    public func isMarkedFull() -> Bool {
+        var st = stat()
+        return lstat(root + "/" + Self.fullMarker, &st) == 0
+    }
+
     /// Removes the `full` marker; true when it was there (events were dropped since the last
     /// drain).
     public func clearFullMarker() -> Bool {

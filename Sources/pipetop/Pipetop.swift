@@ -71,7 +71,9 @@ struct EngineOptions: ParsableArguments {
         valueName: "group"))
     var allowGroup: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds between /proc samples of the host and the jobs' process trees; 0 turns sampling off.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Seconds between /proc samples of the host and the jobs' process trees; 0 turns sampling off.",
+                                            discussion: "The engine's beat (estimates and alert rules, the spool, viewers' frames) follows it, a second apart at most.",
+                                            valueName: "seconds"))
     var sampleInterval: Double = 1
 
     /// The engine and its socket server, with the alert rules and notifications of the config

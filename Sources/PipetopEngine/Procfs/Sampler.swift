@@ -2,46 +2,31 @@ import Foundation
 import PipetopCore
 import Synchronization
 
-/// Reads the host and every running job's process tree each `interval` on its own thread,
-/// and applies the readings to the engine through the reducer. It never runs on the socket
-/// server's event loops, so a slow /proc never delays ingest.
+/// Reads the host and every running job's process tree, and applies the readings to the
+/// engine through the reducer. The engine's beat (`EngineBeat`) calls `tick` every `interval`,
+/// off the socket server's event loops, so a slow /proc never delays ingest.
 public final class Sampler: @unchecked Sendable {
     public let interval: Double
     private let engine: Engine
-    private let onChange: @Sendable () -> Void
-    private let stopped = Atomic(false)
     /// When the last reading ended (engine clock): a sampler that stops or hangs shows here
     /// (`pipetop status`).
     private let lastReading = Mutex<Double?>(nil)
     public var lastReadingAt: Double? { lastReading.withLock { $0 } }
+    /// Readings taken so far.
+    public var readings: Int { readCount.load(ordering: .acquiring) }
+    private let readCount = Atomic(0)
     private let host = HostReader()
     /// One reader per process, shared by the jobs it reports (an orchestrator reporting a
     /// thousand jobs from one process is read once a tick, not a thousand times).
     private var trees: [Int32: ProcessTreeReader] = [:]
 
-    public init(engine: Engine, interval: Double = 1, onChange: @escaping @Sendable () -> Void = {}) {
+    public init(engine: Engine, interval: Double = 1) {
         self.engine = engine
         self.interval = interval
-        self.onChange = onChange
     }
 
-    public func start() {
-        let t = Thread { [self] in
-            while !stopped.load(ordering: .acquiring) {
-                let began = Date().timeIntervalSince1970
-                tick()
-                lastReading.withLock { $0 = engine.clock.now() }
-                let spent = Date().timeIntervalSince1970 - began
-                Thread.sleep(forTimeInterval: max(0.01, interval - spent))
-            }
-        }
-        t.name = "pipetop-sampler"
-        t.start()
-    }
-
-    public func stop() { stopped.store(true, ordering: .releasing) }
-
-    /// One reading of the host and the tracked trees, applied to the engine.
+    /// One reading of the host and the tracked trees, applied to the engine (one caller at a
+    /// time: the beat).
     public func tick() {
         let now = engine.clock.now()
         let state = engine.snapshot().state
@@ -66,6 +51,7 @@ public final class Sampler: @unchecked Sendable {
         }
         for pid in trees.keys where samples[pid] == nil { trees[pid] = nil }
         engine.apply(SamplerReading(at: now, host: host.sample(), jobs: jobs, gone: gone))
-        onChange()
+        lastReading.withLock { $0 = engine.clock.now() }
+        readCount.add(1, ordering: .releasing)
     }
 }

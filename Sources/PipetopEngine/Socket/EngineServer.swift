@@ -20,13 +20,15 @@ public final class EngineServer: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     public let host = ProcessInfo.processInfo.hostName
     private var channel: Channel?
-    private var estimates: RepeatedTask?
 
     /// Samples /proc for the host and each job's process tree (nil when sampling is off).
     public let sampler: Sampler?
 
-    /// The estimates are refreshed by the sampler (see init), not by their own timer.
-    private let ticksWithSamples: Bool
+    /// The engine's periodic work (sampling, estimates and rules, the spool, viewers'
+    /// frames and heartbeats, notifications) on one timer; runs on `beatThread` unless a
+    /// dashboard in this process hosts it (`beat.host()`).
+    public let beat: EngineBeat
+    private let beatThread: BeatThread
 
     /// Sends alerts to webhooks, commands, Alertmanager (nil: none configured).
     public let notifier: Notifier?
@@ -34,8 +36,8 @@ public final class EngineServer: @unchecked Sendable {
     /// Who may connect besides the engine's user and root.
     public let peerPolicy: PeerPolicy
 
-    /// Applies events spooled for this socket every second while the engine runs (set before
-    /// `start`; nil: the spool is not looked at).
+    /// Applies events spooled for this socket, looked for at every beat while the engine runs
+    /// (set before `start`; nil: the spool is not looked at).
     public var spoolDrain: SpoolDrain?
 
     /// `sampleInterval` 0 turns sampling off.
@@ -50,14 +52,13 @@ public final class EngineServer: @unchecked Sendable {
         let hub = SubscriberHub(engine: engine, hello: .init(engine: "pipetop \(pipetopVersion)", host: host, socket: socketPath),
                                 loop: group.next())
         self.hub = hub
-        // Sampling once a second or faster: estimates are refreshed right after each sample, so
-        // viewers get one change a second from both, not two (each wakes every idle dashboard).
-        let aligned = sampleInterval > 0 && sampleInterval <= 1
-        ticksWithSamples = aligned
-        sampler = sampleInterval > 0 ? Sampler(engine: engine, interval: sampleInterval) {
-            if aligned { _ = engine.tick() }
-            hub.changed()
-        } : nil
+        let sampler = sampleInterval > 0 ? Sampler(engine: engine, interval: sampleInterval) : nil
+        self.sampler = sampler
+        // Estimates move with time, not only with events: a stall must show though nothing
+        // comes. They are refreshed on the beat, right after a sample: viewers get one change a
+        // beat from both, not two (each wakes every idle dashboard).
+        beat = EngineBeat(engine: engine, sampler: sampler, hub: hub, notifier: notifier)
+        beatThread = BeatThread(beat: beat)
         engine.attachHealth(sampler: sampler, notifier: notifier, socket: socketPath) { [weak hub] in hub?.count ?? 0 }
     }
 
@@ -113,24 +114,9 @@ public final class EngineServer: @unchecked Sendable {
         } else {
             chmod(socketPath, 0o600)
         }
-        sampler?.start()
-        // Estimates move with time, not only with events: a stall must show though nothing comes.
-        let notifier = self.notifier, ticksWithSamples = self.ticksWithSamples, seen = seenVersion, spoolDrain = self.spoolDrain
-        estimates = group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            // Off the event loop: a big spool must not hold this loop's connections.
-            if let spoolDrain { DispatchQueue.global(qos: .utility).async { if spoolDrain.drain(into: engine).applied > 0 { hub.changed() } } }
-            if !ticksWithSamples && engine.tick() { hub.changed() }
-            // Changes made off the socket (pipetop's own alerts: a disk that fails, a notification
-            // given up) reach viewers within a second, even on an idle engine.
-            let version = engine.version
-            if seen.exchange(version) != version { hub.changed() }
-            hub.heartbeat()
-            notifier?.observe(engine.snapshot().state, now: engine.clock.now())
-        }
+        beat.watch(spoolDrain)
+        beatThread.start()
     }
-
-    /// The engine's version at the last timer tick.
-    private let seenVersion = VersionSeen()
 
     /// Refused connections, logged on standard error (at most once a minute per uid).
     private let refusalLog = RefusalLog()
@@ -153,9 +139,8 @@ public final class EngineServer: @unchecked Sendable {
 
     /// Stops listening, closes every connection, and removes the socket file.
     public func stop() {
-        estimates?.cancel()
+        beatThread.stop()
         notifier?.stop()
-        sampler?.stop()
         try? channel?.close().wait()
         channel = nil
         unlink(socketPath)

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// The engine's version as the server's timer last saw it: a change nobody announced (one
-/// made off the socket) is sent to viewers from there.
+/// The engine's version as its beat last saw it: a change nobody announced (one made off the
+/// socket) is sent to viewers from there.
 final class VersionSeen: Sendable {
     private let value = Atomic<UInt64>(0)
     /// Stores `v`; returns the version seen before.

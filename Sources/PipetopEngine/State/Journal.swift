@@ -29,7 +29,9 @@ public final class Journal: @unchecked Sendable {
     /// Wakes the writer before its window is over: a client waits for a commit (`sync`).
     private let wake = DispatchSemaphore(value: 0)
     /// The writer sleeps until something is queued (not a window at a time: an idle engine
-    /// would wake 20 times a second); the first row queued then wakes it.
+    /// would wake 20 times a second); the first row queued then wakes it. While rows wait it
+    /// sleeps out its window: more rows do not wake it (a producer per connection would
+    /// otherwise wake it, and cost a commit, at every read), a `sync` and a full backlog do.
     private let sleeping = Atomic(false)
     private var thread: Thread?
     /// Supplies (state, journal seq it covers, state version) for snapshots; set by the engine.
@@ -41,6 +43,8 @@ public final class Journal: @unchecked Sendable {
     public var quietSnapshotEvery: Double = 600
     /// Snapshots considered and written (tests watch an idle engine write none).
     public let snapshotsConsidered = Atomic<Int>(0)
+    /// Commits of queued rows (tests count them against the windows).
+    public let commits = Atomic<Int>(0)
     public let snapshotsWritten = Atomic<Int>(0)
     private var lastSnapshotSeq: Int64 = -1
     private var lastSnapshotVersion: UInt64?
@@ -71,10 +75,13 @@ public final class Journal: @unchecked Sendable {
             if through == last { through = 0 }  // nothing was added
         }
         guard through > 0 else { return }
-        if sleeping.exchange(false, ordering: .acquiringAndReleasing) { wake.signal() }
         pendingBytes.add(bytes, ordering: .relaxed)
-        rowsHeld.add(added, ordering: .relaxed)
+        let held = rowsHeld.add(added, ordering: .relaxed).newValue
         enqueued.store(through, ordering: .releasing)
+        // A backlog that passes half its bound is written without waiting out the window (once,
+        // as it passes: producers are about to be held back for it).
+        let pressing = held > maxBacklog / 2 && held - added <= maxBacklog / 2
+        if sleeping.exchange(false, ordering: .acquiringAndReleasing) || pressing { wake.signal() }
     }
 
     func enqueue(_ events: [Applied]) {
@@ -193,13 +200,24 @@ public final class Journal: @unchecked Sendable {
                 // costs a transaction and a copy of everything held.
                 if failing.load(ordering: .acquiring) {
                     Thread.sleep(forTimeInterval: retryEvery)
-                } else {
+                } else if pending.withLock({ $0.rows.isEmpty }) {
                     // Nothing queued: sleep until a row is (or the next snapshot or prune is due).
                     sleeping.store(true, ordering: .releasing)
-                    let idle = pending.withLock { $0.rows.isEmpty }
-                    let rest = idle ? max(window, min(lastSnapshot + snapshotEvery, lastPrune + pruneEvery) - Date().timeIntervalSince1970) : window
-                    _ = wake.wait(timeout: .now() + rest)
+                    // (Checked again: a row queued before the flag was up did not wake us.)
+                    if pending.withLock({ $0.rows.isEmpty }) {
+                        let rest = max(window, min(lastSnapshot + snapshotEvery, lastPrune + pruneEvery) - Date().timeIntervalSince1970)
+                        _ = wake.wait(timeout: .now() + rest)
+                    }
                     sleeping.store(false, ordering: .releasing)
+                    // Woken by a row: the rows of the window go with it in one commit (a `sync`
+                    // ends the wait at once). Events that come one at a time would otherwise
+                    // each find the writer idle and cost a commit of their own.
+                    if !pending.withLock({ $0.rows.isEmpty }) && waiters.withLock({ $0.isEmpty }) {
+                        _ = wake.wait(timeout: .now() + window)
+                    }
+                } else {
+                    // Rows wait: they are written at the end of the window (sooner for a `sync`).
+                    _ = wake.wait(timeout: .now() + window)
                 }
                 flush()
                 let now = Date().timeIntervalSince1970
@@ -235,6 +253,7 @@ public final class Journal: @unchecked Sendable {
             while written < batch.count {
                 let chunk = batch[written..<min(batch.count, written + Self.chunk)]
                 try store.append(chunk.map(\.row))
+                commits.add(1, ordering: .relaxed)
                 written += chunk.count
                 // Every event up to the chunk's last row is in (a count merged into an earlier
                 // row was newer: it is in too); the last chunk covers the whole batch.

@@ -8,8 +8,9 @@ import Synchronization
 /// the decoder and the one reducer, journaled like any line, with their own `ts`.
 ///
 /// When: once at start (after the state is restored from the database and before jobs whose
-/// process died are failed, so a spooled `job.end` is what gets recorded), then every second
-/// while the engine runs. The engine looks (one stat of the spool file) rather than waiting for
+/// process died are failed, so a spooled `job.end` is what gets recorded), then at every beat
+/// of the engine (a second apart at most) that finds a spool file or the `full` marker
+/// (`hasWork`). The engine looks (two stats a beat) rather than waiting for
 /// a client to hand the spool over: a client that spooled may never come back (a script that
 /// ended), and the Python client and `emit` need no part in delivery.
 public final class SpoolDrain: Sendable {
@@ -28,6 +29,10 @@ public final class SpoolDrain: Sendable {
         guard let brace = line.firstIndex(of: "{") else { return line }
         return line[...brace] + #""spooled":true,"# + line[line.index(after: brace)...]
     }
+
+    /// Whether a drain has anything to do: a spool file with events, or the `full` marker to
+    /// report (two `lstat`s, cheap on every beat).
+    public var hasWork: Bool { spool.hasEvents() || spool.isMarkedFull() }
 
     /// What one drain did.
     public struct Outcome: Equatable, Sendable {

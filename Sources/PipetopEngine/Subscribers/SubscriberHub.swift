@@ -5,9 +5,11 @@ import PipetopWire
 import Synchronization
 
 /// Fans the Board out to viewers (subscriber protocol 2). Event-driven, so an idle engine
-/// does not wake: a change schedules one send per viewer no sooner than its frame interval
-/// allows, and a viewer that is not reading (its socket full) is skipped until it drains,
-/// then gets the newest Board whole: coalesced, never an unbounded queue.
+/// does not wake: a change schedules one send for when the first viewer's frame interval
+/// allows (a change while that send is already due schedules nothing), and a viewer that is
+/// not reading (its socket full) is skipped until it drains, then gets the newest Board
+/// whole: coalesced, never an unbounded queue. A local viewer paced on the engine's beat gets
+/// its frames from the beat's own flush (`beat(changed:)`): no timer, no wakeup of a loop.
 public final class SubscriberHub: Sendable {
     public static let defaultFPS = 10.0
     public static let maxFPS = 30.0
@@ -19,6 +21,9 @@ public final class SubscriberHub: Sendable {
     private let subscribers = Mutex<[ObjectIdentifier: Subscriber]>([:])
     /// When the next flush is due (nil: none scheduled).
     private let nextFlush = Mutex<Double?>(nil)
+    /// One flush at a time (the loop's and the beat's): a viewer's delta is counted from
+    /// what it was last sent.
+    private let flushing = Mutex(false)
 
     private struct Subscriber {
         /// A socket viewer gets bytes; an in-process viewer (the local dashboard) a nudge.
@@ -36,6 +41,13 @@ public final class SubscriberHub: Sendable {
         var fellBehind = false
         /// Keeps a local subscriber's identity alive while it is registered.
         var token: AnyObject? = nil
+        /// A local viewer whose frames fall on the engine's beat (this many seconds apart):
+        /// sent only by the beat's flush (or for news), when its next frame is due within
+        /// half a beat, so frames average `interval` apart on beats (1.5 s on a 1 s beat: 1 s,
+        /// then 2 s). Nil: paced by the hub's own timer.
+        var beat: Double? = nil
+        /// When its next frame is due (a viewer on the beat).
+        var dueAt: Double = 0
         /// What a socket viewer looks at and was last sent (nil: the local dashboard).
         var board: BoardViewer? = nil
 
@@ -113,12 +125,18 @@ public final class SubscriberHub: Sendable {
         schedule(after: 0, on: channel.eventLoop)
     }
 
-    /// An in-process viewer: `notify` runs (on an event loop) when a new version is due; the
-    /// viewer then projects its Board from `engine.snapshot()` itself. Returns a token for `removeLocal`.
-    public func addLocal(fps: Double, notify: @escaping @Sendable () -> Void) -> ObjectIdentifier {
+    /// An in-process viewer: `notify` runs (on an event loop, or on the beat's thread) when a
+    /// new version is due; the viewer then projects its Board from `engine.snapshot()` itself.
+    /// `beat`: the engine's beat interval when the viewer's frames are to fall on it (its
+    /// refresh is a beat or longer). Returns a token for `removeLocal`.
+    public func addLocal(fps: Double, beat: Double? = nil, notify: @escaping @Sendable () -> Void) -> ObjectIdentifier {
         let token = LocalToken()
         let id = ObjectIdentifier(token)
-        subscribers.withLock { $0[id] = Subscriber(sink: .local(notify), interval: 1 / min(Self.maxFPS, max(Self.minFPS, fps)), token: token) }
+        subscribers.withLock { subs in
+            var s = Subscriber(sink: .local(notify), interval: 1 / min(Self.maxFPS, max(Self.minFPS, fps)), token: token)
+            s.beat = beat
+            subs[id] = s
+        }
         schedule(after: 0, on: loop)
         return id
     }
@@ -137,9 +155,31 @@ public final class SubscriberHub: Sendable {
     /// was applied is something a person must see at once (a job ended, a phase failed, a
     /// critical alert): it goes to every viewer now, not at its next frame.
     public func changed(news: Bool = false) {
-        if subscribers.withLock({ $0.isEmpty }) { return }
+        // When the first viewer may have a frame: the loop wakes then, not at every change.
+        let due = subscribers.withLock { subs -> Double? in
+            var due: Double?
+            for s in subs.values where s.beat == nil || news {
+                let at = s.sentAt + (news ? min(s.interval, 1 / Self.maxFPS) : s.interval)
+                due = min(due ?? at, at)
+            }
+            return due
+        }
+        guard let due else { return }  // nobody, or viewers on the beat: it sends
         if news { newsPending.store(true, ordering: .releasing) }
-        schedule(after: 0, on: loop)
+        schedule(after: due - engine.clock.now(), on: loop)
+    }
+
+    /// The engine's beat: sends what is due (viewers on the beat get their frames here, on the
+    /// beat's thread) when anything changed since the last beat or a viewer on the beat waits
+    /// for a version, and a heartbeat to viewers that heard nothing for a while.
+    func beat(changed: Bool) {
+        let version = engine.version
+        let (any, waiting) = subscribers.withLock { subs in
+            (!subs.isEmpty, subs.values.contains { $0.beat != nil && $0.sentVersion != version })
+        }
+        guard any else { return }
+        if changed || waiting { flush(on: loop, beat: true) }
+        heartbeat()
     }
 
     /// News waits for no viewer's pace (but one frame in `1 / maxFPS` at most, whatever comes).
@@ -177,8 +217,13 @@ public final class SubscriberHub: Sendable {
     }
 
     /// Sends the newest Board to every viewer that is due (whole, or what changed since its
-    /// last), and reschedules for the rest.
-    func flush(on loop: EventLoop) {
+    /// last), and reschedules for the rest. `beat`: the beat's flush, the only one that sends
+    /// viewers on the beat (but for news).
+    func flush(on loop: EventLoop, beat: Bool = false) {
+        flushing.withLock { _ in flushLocked(on: loop, beat: beat) }
+    }
+
+    private func flushLocked(on loop: EventLoop, beat: Bool) {
         let now = engine.clock.now()
         let (version, state) = engine.snapshot()
         var boardDue: [(Channel, BoardViewer, resync: Bool)] = []
@@ -187,11 +232,18 @@ public final class SubscriberHub: Sendable {
         let news = newsPending.exchange(false, ordering: .acquiring)
         subscribers.withLock { subs in
             for (key, var s) in subs where s.sentVersion != version {
-                let wait = (news ? min(s.interval, 1 / Self.maxFPS) : s.interval) + s.sentAt - now
-                if wait > 0 {
-                    nextDelay = min(nextDelay ?? wait, wait)
-                    if news { newsPending.store(true, ordering: .releasing) }  // still news at that flush
-                    continue
+                if let b = s.beat, !news {
+                    // On the beat: its frame is sent when due within half a beat; the grid of
+                    // its frames is kept (no drift), unless it fell a whole frame behind.
+                    guard beat, now >= s.dueAt - b / 2 else { continue }
+                    s.dueAt = now - s.dueAt < s.interval ? s.dueAt + s.interval : now + s.interval
+                } else {
+                    let wait = (news ? min(s.interval, 1 / Self.maxFPS) : s.interval) + s.sentAt - now
+                    if wait > 0 {
+                        nextDelay = min(nextDelay ?? wait, wait)
+                        if news { newsPending.store(true, ordering: .releasing) }  // still news at that flush
+                        continue
+                    }
                 }
                 guard s.isWritable else {  // resumed by WritabilityWatcher
                     if !s.fellBehind { s.fellBehind = true; subs[key] = s }

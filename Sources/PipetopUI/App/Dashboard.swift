@@ -80,12 +80,17 @@ public final class Dashboard {
             model.now = snapshotAt.engine == 0 ? localNow : snapshotAt.engine + (localNow - snapshotAt.local)
             // The clock on screen moves once a refresh. While the engine beats (its snapshots come
             // every interval) its next one is waited for a little longer, so that one draw serves
-            // both: one wakeup per refresh, not two.
+            // both: one wakeup per refresh, not two. An engine in this process sends its frames
+            // on its own beats, up to a beat apart from the refresh: waited for a beat longer.
             // Times on screen show whole seconds: a faster refresh does not move the clock faster.
             let tick = max(1, refresh)
-            let beating = model.link == .live && localNow - lastSnapshot < 2 * tick
-            let clockDue = lastDraw + tick + (beating ? min(0.5, tick / 4) : 0)
-            if localNow >= clockDue { needsDraw = true }
+            let beating = model.link == .live && localNow - lastSnapshot < 2 * (tick + (source.beat ?? 0))
+            let slack = beating ? source.beat ?? min(0.5, tick / 4) : 0
+            let clockDue = lastDraw + tick + slack
+            // With the engine's beat run here, the loop wakes every beat anyway: the clock moves
+            // on the beat nearest its time rather than on a wakeup of its own.
+            let onBeat = source.beat.map { $0 / 2 } ?? 0
+            if localNow >= clockDue - onBeat { needsDraw = true }
             if needsDraw {
                 let (w, h) = terminal.size
                 onScreen = DashboardView.render(model, width: w, height: h, glyphs: glyphs, theme: theme)
@@ -96,7 +101,7 @@ public final class Dashboard {
             }
             // Sleep until a key, something from the source, its own deadline, or the clock.
             let pending = shownVersion != latest?.version || latest?.link != model.link
-            var wait = min(sourceWait, lastDraw + tick + (beating ? min(0.5, tick / 4) : 0) - localNow)
+            var wait = min(sourceWait, source.beat == nil ? lastDraw + tick + slack - localNow : .infinity)
             if pending { wait = min(wait, lastSnapshot + Self.minGap - localNow) }
             let timeout = Int32(max(1, min(60_000, (wait * 1000).rounded(.up))))
             var fds = [pollfd(fd: terminal.inputFD, events: Int16(POLLIN), revents: 0),

@@ -10,6 +10,9 @@ public protocol SnapshotSource: AnyObject, Sendable {
     /// the dashboard's thread at every turn of its loop; returns the seconds after which it
     /// must be called again even if nothing becomes readable.
     func pump() -> Double
+    /// Seconds between the beats of an engine that `pump` runs (the engine in this process):
+    /// its frames fall on those beats, and the clock on screen waits for them. Nil: none.
+    var beat: Double? { get }
     /// The newest snapshot, or nil before the first one arrived.
     func current() -> SourceSnapshot?
     /// Sends events to the engine (acknowledgements); never blocks the dashboard for long.
@@ -19,4 +22,8 @@ public protocol SnapshotSource: AnyObject, Sendable {
     /// What the person looks at (nil job: the overview): that phase's steps and that job's
     /// timelines come in the Boards from now on.
     func focus(job: String?, phase: String?)
+}
+
+extension SnapshotSource {
+    public var beat: Double? { nil }
 }

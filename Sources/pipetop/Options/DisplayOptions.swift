@@ -14,7 +14,9 @@ struct DisplayOptions: ParsableArguments {
     var color: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Seconds between refreshes, as in htop (0.1 to 10; keys and resizes still act at once). Default: 1.5.", valueName: "seconds"))
+        "Seconds between refreshes, as in htop (0.1 to 10; keys and resizes still act at once). Default: 1.5.",
+        discussion: "With the engine in this process (no daemon), a refresh of a second or more falls on the engine's once-a-second beat: 1.5 refreshes after 1 s and 2 s by turns.",
+        valueName: "seconds"))
     var delay: Double?
 
     @Option(name: .long, help: ArgumentHelp("Refreshes per second instead (1 to 60): --fps 10 is --delay 0.1.", valueName: "n"))

@@ -81,7 +81,14 @@ struct EngineOptions: ParsableArguments {
         let (config, problems) = Config.load()
         for p in problems { SafeWrite.stderr("pipetop: config: \(p)\n") }
         let policy: PeerPolicy
-        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(ErrorText.sentence(error))") }
+        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch {
+            // Name what the user wrote: the flag, or the key of the config file.
+            if allowGroup == nil, let group = config.allowGroup {
+                let line = config.lines["allow_group"].map { " (line \($0))" } ?? ""
+                throw CLIError("pipetop: allow_group in \(Config.path())\(line): there is no group '\(group)'")
+            }
+            throw CLIError("pipetop: \(ErrorText.sentence(error))")
+        }
         // A live engine on this socket refuses us anyway: say so before a database or the
         // spool is touched (the spool is drained only by the engine that will own the socket).
         if SocketPath.probe(socketPath) == .live {

@@ -24,6 +24,28 @@ struct Pipetop: ParsableCommand {
         subcommands: [DashboardCommand.self, DaemonCommand.self, TokenCommand.self, ConfigCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, StatusCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, FollowCommand.self, BridgeCommand.self, DemoCommand.self, DemoWorkerCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// `pipetop WORD` with a WORD that is no command is an error naming it: the parser would
+    /// hand the word to the default command (the dashboard) and print only its usage.
+    static func main() {
+        if let word = CommandLine.arguments.dropFirst().first, let error = unknownCommand(word) {
+            SafeWrite.stderr(TerminalSafe.text("Error: \(error)\n"))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        Self.main(nil)
+    }
+
+    /// Why `word`, as the first argument, is no command (nil: it is one, or an option).
+    static func unknownCommand(_ word: String) -> String? {
+        guard !word.hasPrefix("-"), word != "help" else { return nil }
+        var shown: [String] = []
+        for command in configuration.subcommands {
+            let name = command._commandName
+            if name == word { return nil }
+            if command.configuration.shouldDisplay { shown.append(name) }
+        }
+        return "there is no command '\(word)'; the commands are \(shown.joined(separator: ", ")) (`pipetop help COMMAND` says what one does)"
+    }
 }
 
 /// Options of the engine itself, for the commands that run one.

@@ -17,7 +17,7 @@ struct Pipetop: ParsableCommand {
           pipetop daemon                # the engine alone, for a tmux pane or systemd
           pipetop emit job.start --job j1 name=import phases='["fetch","load"]'
           pipetop emit progress --job j1 --phase fetch done=120 total=1000
-          pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
+          pipetop run -- ./import.sh    # any command as a job, unchanged
           pipetop config check          # every problem in config.toml, with its line
         """,
         version: pipetopVersion,

@@ -63,4 +63,40 @@ struct CLIMessageTests {
         let help = try runPipetop(["help", "status"])
         #expect(help.status == 0 && help.out.contains("pipetop status"), "\(help)")
     }
+
+    /// At 80 columns every example of these commands' help stays on its own line.
+    @Test(arguments: [[], ["daemon"], ["config", "check"], ["status"], ["alerts"], ["ack"], ["silence"], ["export"]])
+    func helpExamplesAreNotWrapped(_ command: [String]) throws {
+        let r = try runPipetop(command + ["--help"], env: ["COLUMNS": "80"])
+        #expect(r.status == 0, "\(r)")
+        var inExamples = false
+        for line in r.out.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "Examples:" { inExamples = true; continue }
+            if line.isEmpty { inExamples = false }
+            #expect(!inExamples || line.hasPrefix("  "), "an example of `pipetop \(command.joined(separator: " "))` wraps: \(line)")
+        }
+    }
+
+    @Test func theDaemonsStartLineSaysWhereThePageIs() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func startLine(_ http: String, _ name: String) throws -> String {
+            let pid = try spawnServer(["/bin/sh", "-c", "exec '\(pipetopBinary)' daemon --socket \(dir)/\(name).sock --db :memory: --sample-interval 0 --http \(http) --http-token-file \(dir)/token > \(dir)/\(name).out"],
+                                      log: dir + "/\(name).log")
+            defer { stopChild(pid) }
+            let deadline = Date().addingTimeInterval(10)
+            var text = ""
+            while !text.hasSuffix("\n") && Date() < deadline {
+                text = (try? String(contentsOfFile: "\(dir)/\(name).out", encoding: .utf8)) ?? ""
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return text
+        }
+        let local = try startLine("0", "a")
+        #expect(local.hasPrefix("pipetop engine ") && local.contains("listening on \(dir)/a.sock; the page and web API at http://127.0.0.1:"), "\(local)")
+        #expect(!local.contains(":0/") && local.contains("acknowledging and silencing do: `pipetop token`"), "\(local)")
+        let wide = try startLine("0.0.0.0:0", "b")
+        #expect(wide.contains("at http://0.0.0.0:") && wide.contains("beyond loopback every API request needs the token"), "\(wide)")
+    }
 }
+

@@ -13,7 +13,7 @@ struct AlertsCommand: ParsableCommand {
 
         Examples:
           pipetop alerts
-          pipetop alerts --all --json | jq '.alerts[] | select(.severity == "critical")'
+          pipetop alerts --all --json | jq '.alerts[] | {job, phase, message}'
           pipetop alerts --all --severity critical --since 24h --limit 20
           pipetop alerts --job "nightly import"
         """)
@@ -193,7 +193,7 @@ struct SilenceCommand: ParsableCommand {
           pipetop silence --rule stalled --for 1h
           pipetop silence --job import-42 --for 30m --comment "maintenance"
           pipetop silence --match team=data --rule slow --for 2h
-          pipetop silence --expire s12345678-1      # lift a silence early (ids: pipetop alerts)
+          pipetop silence --expire s12345678-1      # lift early (id: pipetop alerts)
         """)
 
     @Option(name: .long, help: "The rule (e.g. stalled, error-rate, or a configured rule's name).")

@@ -17,13 +17,35 @@ struct Pipetop: ParsableCommand {
           pipetop daemon                # the engine alone, for a tmux pane or systemd
           pipetop emit job.start --job j1 name=import phases='["fetch","load"]'
           pipetop emit progress --job j1 --phase fetch done=120 total=1000
-          pipetop run -- ./import.sh    # any command as a job, sampled, no change to it
+          pipetop run -- ./import.sh    # any command as a job, unchanged
           pipetop config check          # every problem in config.toml, with its line
         """,
         version: pipetopVersion,
         subcommands: [DashboardCommand.self, DaemonCommand.self, TokenCommand.self, ConfigCommand.self, EmitCommand.self, RunCommand.self, ResumeCommand.self, ReportCommand.self, HistoryCommand.self, StatusCommand.self, AlertsCommand.self, AckCommand.self, SilenceCommand.self, AttachCommand.self, ExportCommand.self, ReplayCommand.self, FollowCommand.self, BridgeCommand.self, DemoCommand.self, DemoWorkerCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// `pipetop WORD` with a WORD that is no command is an error naming it: the parser would
+    /// hand the word to the default command (the dashboard) and print only its usage.
+    static func main() {
+        if let word = CommandLine.arguments.dropFirst().first, let error = unknownCommand(word) {
+            SafeWrite.stderr(TerminalSafe.text("Error: \(error)\n"))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        Self.main(nil)
+    }
+
+    /// Why `word`, as the first argument, is no command (nil: it is one, or an option).
+    static func unknownCommand(_ word: String) -> String? {
+        guard !word.hasPrefix("-"), word != "help" else { return nil }
+        var shown: [String] = []
+        for command in configuration.subcommands {
+            let name = command._commandName
+            if name == word { return nil }
+            if command.configuration.shouldDisplay { shown.append(name) }
+        }
+        return "there is no command '\(word)'; the commands are \(shown.joined(separator: ", ")) (`pipetop help COMMAND` says what one does)"
+    }
 }
 
 /// Options of the engine itself, for the commands that run one.
@@ -83,7 +105,14 @@ struct EngineOptions: ParsableArguments {
         let (config, problems) = Config.load()
         for p in problems { SafeWrite.stderr("pipetop: config: \(p)\n") }
         let policy: PeerPolicy
-        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch { throw CLIError("pipetop: \(ErrorText.sentence(error))") }
+        do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch {
+            // Name what the user wrote: the flag, or the key of the config file.
+            if allowGroup == nil, let group = config.allowGroup {
+                let line = config.lines["allow_group"].map { " (line \($0))" } ?? ""
+                throw CLIError("pipetop: allow_group in \(Config.path())\(line): there is no group '\(group)'")
+            }
+            throw CLIError("pipetop: \(ErrorText.sentence(error))")
+        }
         // A live engine on this socket refuses us anyway: say so before a database or the
         // spool is touched (the spool is drained only by the engine that will own the socket).
         if SocketPath.probe(socketPath) == .live {

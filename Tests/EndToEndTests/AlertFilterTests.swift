@@ -52,4 +52,30 @@ struct AlertFilterTests {
         let mixed = try runPipetop(["silence", "--expire", id, "--for", "1h", "--socket", d.sock])
         #expect(mixed.status != 0 && mixed.err.contains("--expire lifts a silence by its id"), "\(mixed)")
     }
+
+    @Test func eachAlertNamesItsJobAndAJobsSilencesAreItsOwn() throws {
+        let d = try NotifyTests.ConfiguredDaemon { _ in "" }
+        try d.send([
+            #"{"type":"job.start","job":"team/imp","name":"nightly import","phases":["load"],"labels":{"team":"data"}}"#,
+            #"{"type":"job.start","job":"etl","name":"etl"}"#,
+            #"{"type":"alert","job":"team/imp","phase":"load","severity":"critical","message":"disk full","name":"disk"}"#,
+            #"{"type":"alert","job":"etl","severity":"warning","message":"slow","name":"slow"}"#,
+        ])
+        for args in [["--job", "etl"], ["--job", "team/imp"], ["--match", "team=data"], ["--rule", "stalled"]] {
+            let made = try runPipetop(["silence"] + args + ["--for", "1h", "--socket", d.sock])
+            #expect(made.status == 0, "\(made)")
+        }
+        let r = try runPipetop(["alerts", "--json", "--job", "nightly import", "--socket", d.sock])
+        #expect(r.status == 0, "\(r)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let alerts = try #require(doc["alerts"] as? [[String: Any]])
+        #expect(alerts.count == 1, "\(r.out)")
+        #expect(alerts.first?["job"] as? String == "team/imp" && alerts.first?["job_name"] as? String == "nightly import"
+                && alerts.first?["phase"] as? String == "load", "\(r.out)")
+        // The job's own silence, the one by its label and the one for every job; not etl's.
+        let silences = try #require(doc["silences"] as? [[String: Any]])
+        #expect(silences.count == 3 && !silences.contains { $0["job"] as? String == "etl" }, "\(r.out)")
+        let text = try runPipetop(["alerts", "--job", "nightly import", "--socket", d.sock])
+        #expect(text.status == 0 && !text.out.contains("job etl") && text.out.contains("job team/imp"), "\(text)")
+    }
 }

@@ -16,7 +16,8 @@ struct ConfigTests {
             fps = 5
             socket = "/tmp/x.sock"
             """, file: "c.toml")
-        #expect(c == Config(theme: "light", color: "256", ascii: true, fps: 5, socket: "/tmp/x.sock"))
+        #expect(c == Config(theme: "light", color: "256", ascii: true, fps: 5, socket: "/tmp/x.sock",
+                              lines: ["theme": 2, "color": 3, "ascii": 4, "fps": 5, "socket": 6]))
     }
 
     @Test func readsAlertRulesAndNotifications() throws {

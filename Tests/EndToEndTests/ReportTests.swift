@@ -102,6 +102,8 @@ struct ReportTests {
         let missing = try runPipetop(["report", "nope", "--socket", d.sock])
         #expect(missing.status != 0 && missing.err.contains("no job has the id or name 'nope'"))
         let none = try runPipetop(["report", "--socket", d.dir + "/none.sock", "--db", d.dir + "/none.db"])
-        #expect(none.status != 0 && none.err.contains("no engine on the socket and no database"))
+        #expect(none.status != 0 && none.err.contains("there is no database at \(d.dir)/none.db"), "\(none.err)")
+        let neither = try runPipetop(["report", "--socket", d.dir + "/none.sock"], env: ["PIPETOP_DB": d.dir + "/none.db"])
+        #expect(neither.status != 0 && neither.err.contains("no engine is listening on \(d.dir)/none.sock, and there is no database at \(d.dir)/none.db"), "\(neither.err)")
     }
 }

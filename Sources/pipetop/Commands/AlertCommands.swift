@@ -13,7 +13,7 @@ struct AlertsCommand: ParsableCommand {
 
         Examples:
           pipetop alerts
-          pipetop alerts --all --json | jq '.alerts[] | select(.severity == "critical")'
+          pipetop alerts --all --json | jq '.alerts[] | {job, phase, message}'
           pipetop alerts --all --severity critical --since 24h --limit 20
           pipetop alerts --job "nightly import"
         """)
@@ -62,17 +62,20 @@ struct AlertsCommand: ParsableCommand {
                 ("alerts", .array(alerts.map { a in
                     var m: [(String, JSONValue)] = []
                     if case .object(let fields) = Report.alert(a) { m = fields }
+                    // Whose alert: an id alone is ambiguous (job ids may hold '/').
+                    m.insert(("job", .string(a.job)), at: 1)
+                    m.insert(("job_name", state.jobs[a.job].map { .string($0.name) } ?? .null), at: 2)
                     m.append(("rule", .string(a.ruleName)))
                     m.append(("silenced_until", a.silencedUntil.map { .string(Report.iso($0)) } ?? .null))
                     m.append(("labels", .object((a.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
                     m.append(("context", a.context ?? .null))
                     return .object(m)
                 })),
-                ("pending", .array(Self.pending(state).map { p in
+                ("pending", .array(Self.pending(state).filter { p in jobID.map { p.job == $0 } ?? true }.map { p in
                     .object([("rule", .string(p.rule)), ("job", .string(p.job)), ("phase", p.phase.map(JSONValue.string) ?? .null),
                              ("since", .string(Report.iso(p.since))), ("for_s", .double(p.after))])
                 })),
-                ("silences", .array(state.alertRules.silences.filter { $0.until > now }.map { s in
+                ("silences", .array(Self.silences(state, now: now, job: jobID).map { s in
                     .object([("id", .string(s.id)), ("rule", s.rule.map(JSONValue.string) ?? .null), ("job", s.job.map(JSONValue.string) ?? .null),
                              ("match", .object(s.match.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                              ("until", .string(Report.iso(s.until))), ("by", .string(s.by)), ("comment", s.comment.map(JSONValue.string) ?? .null)])
@@ -98,10 +101,10 @@ struct AlertsCommand: ParsableCommand {
             // One failure, one alert: its failed phases and error lines under it.
             for d in a.details ?? [] { print("         | \(d)") }
         }
-        for p in Self.pending(state) {
+        for p in Self.pending(state) where jobID.map({ p.job == $0 }) ?? true {
             print("pending  \(p.rule) for \(p.job)\(p.phase.map { "/" + $0 } ?? "") since \(Format.clock(p.since)) (fires after \(Format.duration(p.after)))")
         }
-        for s in state.alertRules.silences where s.until > now {
+        for s in Self.silences(state, now: now, job: jobID) {
             let what = [s.rule.map { "rule \($0)" }, s.job.map { "job \($0)" },
                         s.match.isEmpty ? nil : s.match.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")]
                 .compactMap { $0 }.joined(separator: " ")
@@ -115,6 +118,18 @@ extension AlertsCommand {
     static func plain(_ v: JSONValue) -> String {
         if case .string(let s) = v { return s }
         return JSONWriter.string(v)
+    }
+
+    /// The silences in force; with a job, only those that can mute its alerts (for it, or for
+    /// any job whose labels it has).
+    static func silences(_ state: PipelineState, now: Double, job: String?) -> [Silence] {
+        state.alertRules.silences.filter { s in
+            guard s.until > now else { return false }
+            guard let job else { return true }
+            if let only = s.job, only != job { return false }
+            let labels = state.jobs[job]?.labels ?? [:]
+            return s.match.allSatisfy { labels[$0.key] == $0.value }
+        }
     }
 
     /// Rule conditions that hold but have not yet held for their `for`.
@@ -178,7 +193,7 @@ struct SilenceCommand: ParsableCommand {
           pipetop silence --rule stalled --for 1h
           pipetop silence --job import-42 --for 30m --comment "maintenance"
           pipetop silence --match team=data --rule slow --for 2h
-          pipetop silence --expire s12345678-1      # lift a silence early (ids: pipetop alerts)
+          pipetop silence --expire s12345678-1      # lift early (id: pipetop alerts)
         """)
 
     @Option(name: .long, help: "The rule (e.g. stalled, error-rate, or a configured rule's name).")

@@ -20,6 +20,8 @@ struct DaemonCommand: ParsableCommand {
 
         Only the engine's user (and root) may use it; --allow-group lets one group's members in.
 
+        Its start line on standard output names the socket and, with --http, the page's address as bound (a port 0 shows the one chosen) and who needs the token there.
+
         --http serves the live page, the web API and event stream (/api/v1/, docs/WEB.md) and /metrics; beyond loopback every request to the API needs the token that `pipetop token` prints, and acknowledging or silencing from the web always does (docs/SECURITY.md).
 
         --http, --metrics and --weblog given the same address share one HTTP listener (write it the same way in both); different addresses are two listeners. Anyone who can reach the weblog's port can create jobs: it listens on 127.0.0.1 unless told otherwise (docs/SECURITY.md).
@@ -63,11 +65,22 @@ struct DaemonCommand: ParsableCommand {
             throw error
         }
         defer { services.stop() }
-        print("pipetop engine \(pipetopVersion) listening on \(path)")
+        print("pipetop engine \(pipetopVersion) listening on \(path)" + Self.webLine(http, services))
         fflush(nil)
         let done = DispatchSemaphore(value: 0)
         SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _, _ in done.signal() }
         done.wait()
         server.stop()
+    }
+
+    /// Where the page is, for the start line (empty without --http): its address as bound, and
+    /// who may read it.
+    static func webLine(_ http: String?, _ services: HTTPServices) -> String {
+        guard let http, let at = try? ListenAddress(http, option: "--http") else { return "" }
+        let port = services.listeners.first { $0.address == at }?.port ?? at.port
+        let shown = ListenAddress(host: at.host, port: port)
+        return "; the page and web API at http://\(shown)/"
+            + (at.isLoopback ? " (loopback: reading needs no token, acknowledging and silencing do: `pipetop token`)"
+                           : " (beyond loopback every API request needs the token: `pipetop token`)")
     }
 }

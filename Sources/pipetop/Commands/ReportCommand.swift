@@ -73,8 +73,14 @@ enum StateReader {
             }
             throw CLIError("pipetop \(command): the engine sent no state within 10 s")
         }
-        guard path != ":memory:", FileManager.default.fileExists(atPath: path) else {
-            throw CLIError("pipetop \(command): no engine on the socket and no database at \(path)")
+        // Say where both were looked for (`:memory:` from a caller that reads only the engine).
+        guard path != ":memory:" else {
+            if preferDatabase { throw CLIError("pipetop \(command): --db :memory: is no file to read; give a database file, or leave --db out to ask the running engine") }
+            throw CLIError("pipetop \(command): no engine is listening on \(socket); start one with `pipetop daemon`, or give its --socket")
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            if preferDatabase { throw CLIError("pipetop \(command): there is no database at \(path)") }
+            throw CLIError("pipetop \(command): no engine is listening on \(socket), and there is no database at \(path)")
         }
         do { return (try Store.reading(path).restoreState().state, Date().timeIntervalSince1970) } catch {
             throw CLIError("pipetop \(command): \(Self.unreadable(path, error))")

@@ -54,8 +54,14 @@ struct StatusCommand: ParsableCommand {
         let c: EngineConnection
         do { c = try EngineConnection(path: socket, connectTimeout: 5) } catch let e as ClientError where e.refused {
             throw CLIError("the engine on \(socket) refused this connection: \(e)")
+        } catch let e as ClientError {
+            switch SocketPath.probe(socket) {
+            case .absent: throw CLIError("no engine is listening on \(socket) (there is no socket there); start one with `pipetop daemon`, or give its --socket")
+            case .stale: throw CLIError("no engine is listening on \(socket) (the socket is left from an engine that stopped); start one with `pipetop daemon`, or give its --socket")
+            default: throw CLIError(e.description)  // its sentence says what is in the way
+            }
         } catch {
-            throw CLIError("no engine is listening on \(socket) (\(error)); start one with `pipetop daemon`, or give its --socket")
+            throw CLIError("no engine is listening on \(socket): \(ErrorText.sentence(error))")
         }
         defer { c.close() }
         try c.send(#"{"type":"health"}"# + "\n")

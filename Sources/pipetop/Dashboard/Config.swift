@@ -47,6 +47,9 @@ struct Config: Equatable {
     var allowGroup: String?
     /// `[alerts]`, `[[rule]]` and `[[notify]]`: docs/ALERTS.md.
     var alerts = AlertConfig()
+    /// The line each top-level and `[engine]` key was read from, for the problems found only
+    /// when the setting is used (a theme or a group that does not exist).
+    var lines: [String: Int] = [:]
 
     static let keys = ["theme", "color", "ascii", "mouse", "delay", "fps", "socket"]
 
@@ -160,12 +163,13 @@ struct Config: Equatable {
             let where_ = "\(file):\(n)"
             do {
                 switch section {
-                case .top: try c.set(key, value, at: where_)
+                case .top: try c.set(key, value, at: where_); c.lines[key] = n
                 case .alerts: try c.alerts.set(key, value, at: where_)
                 case .engine:
                     guard key == "allow_group" else { throw ParseError(description: "\(where_): unknown key '\(key)' in [engine] (known: allow_group)") }
                     guard case .string(let g) = value, !g.isEmpty else { throw ParseError(description: "\(where_): key 'allow_group' needs a quoted group name") }
                     c.allowGroup = g
+                    c.lines[key] = n
                 case .rule, .notify, .sla: tables[tables.count - 1].fields.append((key, value))
                 case .unknown: break
                 }

@@ -539,7 +539,7 @@ extension PipelineState {
                 throw ApplyError("job.end status must be completed, failed or canceled, not \(e.status.rawValue)")
             }
             let running = job.phases.filter { $0.state == .running }.map(\.id)
-            if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals) }
+            if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals, at: t) }
             try move(&job, &est, to: e.status, at: t)
             if let err = e.error { job.error = err }
             job.verdict = e.byEngine ? EngineVerdict(at: t, closedPhases: running) : nil

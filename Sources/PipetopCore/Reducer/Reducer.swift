@@ -540,7 +540,9 @@ extension PipelineState {
             }
             let running = job.phases.filter { $0.state == .running }.map(\.id)
             if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals, at: t) }
-            try move(&job, &est, to: e.status, at: t)
+            // The engine's verdict ends the job when its process was last seen, not when the
+            // engine judged (an engine restarted minutes later): its duration goes to history.
+            try move(&job, &est, to: e.status, at: e.byEngine ? job.lastSeen(before: t) : t)
             if let err = e.error { job.error = err }
             job.verdict = e.byEngine ? EngineVerdict(at: t, closedPhases: running) : nil
         }

@@ -28,7 +28,7 @@ section h2 { font-size:1em; margin:1.2em 0 .4em; }
 .bar { height:6px; background:var(--todo); border-radius:3px; overflow:hidden; }
 .bar div { height:100%; background:var(--run); }
 .s-done,.s-succeeded { background:var(--ok)!important; } .s-running { background:var(--run)!important; }
-.s-failed { background:var(--bad)!important; } .s-skipped,.s-cancelled { background:var(--warn)!important; }
+.s-failed { background:var(--bad)!important; } .s-skipped,.s-canceled { background:var(--warn)!important; }
 table { border-collapse:collapse; width:100%; } td,th { text-align:left; padding:.2em .4em; border-bottom:1px solid var(--line); vertical-align:top; }
 .alert.critical .sev { color:var(--bad); font-weight:600; } .alert.warning .sev { color:var(--warn); }
 pre { white-space:pre-wrap; overflow-wrap:anywhere; font-size:12px; }

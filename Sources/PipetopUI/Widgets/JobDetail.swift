@@ -24,7 +24,9 @@ struct JobDetail: Widget {
             y += 1
         }
         if job.error != nil, y < r.maxY {
-            g.put(" \(glyphs.phase(.failed)) job failed: \(job.error!)", x: r.x, y: y, style: theme.error, limit: r.maxX)
+            // A lost job is not failed (yet), a canceled one not at all: the line says which.
+            let verdict = job.isLost ? "lost" : job.state == .canceled ? "canceled" : "failed"
+            g.put(" \(glyphs.phase(.failed)) job \(verdict): \(job.error!)", x: r.x, y: y, style: theme.error, limit: r.maxX)
             y += 1
         }
         // Sub-steps still running, then the most recent failure.

@@ -34,6 +34,9 @@ public struct BoardJob: Sendable, Equatable, Codable {
     /// The verdict is the engine's own (lost, ended while no engine ran; `error` says what was
     /// seen), and is undone if the job reports again.
     public var byEngine: Bool
+    /// Lost: unfinished, its process gone with no job.end (`error` says what was seen). It has
+    /// no ETA and no stall; every viewer says "lost" instead.
+    public var isLost: Bool { byEngine && !state.isTerminal }
     public var errorCount: Int
     /// The phase a person wants to see first: the running one, else the last that ended.
     public var currentPhaseID: String?

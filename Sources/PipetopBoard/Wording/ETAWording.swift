@@ -29,6 +29,7 @@ public enum ETAWording {
         case .pending: return ("waiting " + stallTime(j.waited(at: now) ?? 0), .waiting)
         default: break
         }
+        if j.isLost { return ("lost", .failed) }
         if let idle = j.stalled(at: now) { return ("stalled " + stallTime(idle), .stalled) }
         guard let e = j.eta else { return ("-", .unknown) }
         let left = e.left(at: now)
@@ -63,6 +64,7 @@ public enum ETAWording {
         guard !j.state.isTerminal else { return "" }
         if j.state == .paused { return ", paused" }
         if j.state == .pending { return ", waiting to run for \(Format.duration(j.waited(at: now) ?? 0))" }
+        if j.isLost { return "" }  // the state says lost, the error why
         if let idle = j.stalled(at: now) { return ", stalled \(Format.duration(idle))" }
         guard let e = j.eta else { return "" }
         let left = e.left(at: now)

@@ -41,7 +41,7 @@ public enum JobFraction {
         for (p, w) in zip(parts, weights) {
             switch p.state {
             case .done, .skipped: sum += w
-            case .failed, .running: sum += w * (p.fraction ?? timeBased(p.elapsed, p.expected) ?? 0)
+            case .failed, .canceled, .running: sum += w * (p.fraction ?? timeBased(p.elapsed, p.expected) ?? 0)
             case .pending: break
             }
         }
@@ -60,7 +60,7 @@ public enum JobFraction {
         for p in phases {
             switch p.state {
             case .done, .skipped: sum += 1
-            case .failed, .running: sum += p.fraction ?? 0
+            case .failed, .canceled, .running: sum += p.fraction ?? 0
             case .pending: break
             }
         }

@@ -38,12 +38,14 @@ public enum BoardProjector {
         }
         let focused = options.focuses(job: j.id)
         let est = s.estimates[job: j.id]
-        let stalled = j.state.isTerminal ? nil : Estimator.stall(j, est, now: now)
+        // A lost job neither stalls nor has an ETA: it is lost, and says why.
+        let lost = !j.state.isTerminal && j.lostAt != nil
+        let stalled = j.state.isTerminal || lost ? nil : Estimator.stall(j, est, now: now)
         var out = BoardJob(
             id: j.id, name: j.name, pipeline: pipeline, run: j.run, state: j.state, labels: j.labels, pid: j.pid,
             startedAt: j.startedAt, endedAt: j.endedAt, skew: skew, done: done, failed: failed, skipped: skipped,
-            total: j.phases.isEmpty ? nil : total, eta: eta(j, est, skew: skew),
-            stalledSince: stalled.map { BoardRounding.time(engineNow - $0) }, error: j.error, byEngine: j.verdict != nil,
+            total: j.phases.isEmpty ? nil : total, eta: lost ? nil : eta(j, est, skew: skew),
+            stalledSince: stalled.map { BoardRounding.time(engineNow - $0) }, error: lost ? Self.lostReason(j) : j.error, byEngine: j.verdict != nil || lost,
             errorCount: j.errorCount, currentPhaseID: j.currentPhase?.id,
             phases: j.phases.map { phase($0, of: j, est, in: s, now: now, engineNow: engineNow, pipeline: pipeline,
                                          focused: focused, steps: options.focuses(job: j.id, phase: $0.id)) },
@@ -60,6 +62,12 @@ public enum BoardProjector {
         return out
     }
 
+    /// Why a job is lost, as its alert says it.
+    static func lostReason(_ j: Job) -> String {
+        guard let pid = j.pid, let gone = j.pidGoneAt else { return "its process is gone and no job.end came" }
+        return PipelineState.goneMessage(pid: pid, goneAt: gone, lastReport: j.updatedAt, engineStart: false)
+    }
+
     /// The estimate as shown, anchored where it was made (engine's clock): it changes only
     /// when the engine's shown estimate does (see `ETATrack`), and viewers count down from it.
     static func eta(_ j: Job, _ est: JobEstimates, skew: Double) -> BoardETA? {
@@ -73,14 +81,14 @@ public enum BoardProjector {
     static func phase(_ p: Phase, of j: Job, _ est: JobEstimates, in s: PipelineState, now: Double, engineNow: Double, pipeline: String,
                       focused: Bool, steps: Bool) -> BoardPhase {
         let w = est.rate(p.id)
-        let stalled = Estimator.stall(p, w, in: j, now: now)
-        let left = p.state == .running && stalled == nil ? s.phaseETA(p, of: j, est, now: now) : nil
+        let stalled = j.lostAt != nil ? nil : Estimator.stall(p, w, in: j, now: now)
+        let left = p.state == .running && stalled == nil && j.lostAt == nil ? s.phaseETA(p, of: j, est, now: now) : nil
         let stepList = BoardSteps(kept: p.steps.count, running: p.steps.runningCount, failed: p.steps.failedCount + p.steps.folded.failed,
                                   dropped: p.steps.dropped, longest: BoardRounding.time(p.steps.longest), items: steps ? p.steps.items : nil,
                                   recent: recentSteps(p.steps))
         return BoardPhase(
             id: p.id, name: p.name, state: p.state, done: p.done, failed: p.failed, skipped: p.skipped, total: p.effectiveTotal,
-            unit: p.unit, rate: est.rate(of: p, in: j, now: now).map(BoardRounding.rate),
+            unit: p.unit, rate: j.lostAt != nil ? nil : est.rate(of: p, in: j, now: now).map(BoardRounding.rate),  // lost: no current rate
             peakRate: w.peak > 0 ? BoardRounding.rate(w.peak) : nil,
             throughput: focused ? est.throughput(of: p, in: j, buckets: throughputSlices, now: now).map(BoardRounding.rate) : nil,
             startedAt: p.startedAt, endedAt: p.endedAt,

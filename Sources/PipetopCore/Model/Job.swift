@@ -59,6 +59,11 @@ public struct Job: Sendable, Codable, Equatable {
     /// How long a watched process may be gone before the job is lost: `pipetop run` (or any
     /// parent) sends job.end just after its child exits, and the sampler may look in between.
     public static let lostGrace = 5.0
+    /// When the job was last known alive, for an end the engine judges: when its watched
+    /// process was first found gone, else its last report or reading; never after `t`.
+    public func lastSeen(before t: Double) -> Double {
+        min(t, pidGoneAt ?? max(updatedAt, resources?.cpu.lastAt ?? updatedAt))
+    }
     /// The process the sampler reads: the watched one while it lives, else the sampling hint.
     public var sampledPid: Int32? { pidGoneAt == nil && lostAt == nil ? (pid ?? samplePid) : samplePid }
 

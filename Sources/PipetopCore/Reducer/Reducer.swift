@@ -404,7 +404,7 @@ extension PipelineState {
             let i = try phaseSlot(&job, e.phase)
             var p = job.phases[i]
             switch p.state {
-            case .done, .skipped:
+            case .done, .skipped, .canceled:
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); it cannot start again")
             case .failed:
                 p.retries += 1
@@ -464,7 +464,8 @@ extension PipelineState {
 
         case .phaseEnd(let e):
             try requireLive(job, "phase.end")
-            guard e.status.isFinished else {
+            // `canceled` is the engine's word for a phase its job's cancel stopped, not a job's.
+            guard e.status.isFinished, e.status != .canceled else {
                 throw ApplyError("phase.end status must be done, failed or skipped, not \(e.status.rawValue)")
             }
             let i = try phaseSlot(&job, e.phase)
@@ -539,8 +540,10 @@ extension PipelineState {
                 throw ApplyError("job.end status must be completed, failed or canceled, not \(e.status.rawValue)")
             }
             let running = job.phases.filter { $0.state == .running }.map(\.id)
-            if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals) }
-            try move(&job, &est, to: e.status, at: t)
+            if job.state.canMove(to: e.status), let totals = e.totals { job.settle(totals, at: t) }
+            // The engine's verdict ends the job when its process was last seen, not when the
+            // engine judged (an engine restarted minutes later): its duration goes to history.
+            try move(&job, &est, to: e.status, at: e.byEngine ? job.lastSeen(before: t) : t)
             if let err = e.error { job.error = err }
             job.verdict = e.byEngine ? EngineVerdict(at: t, closedPhases: running) : nil
         }
@@ -575,14 +578,15 @@ extension PipelineState {
                 job.phases[i].steps.closeRunning(as: next == .completed ? .done : .failed, detail: "still running when the job \(next.rawValue)", at: t)
                 switch job.phases[i].state {
                 case .running:
-                    job.phases[i].state = next == .completed ? .done : .failed
+                    // A canceled job's running phases were stopped, not failed (no red strip).
+                    job.phases[i].state = next == .completed ? .done : next == .canceled ? .canceled : .failed
                     job.phases[i].endedAt = t
                     job.phases[i].activeEnd = job.activeTime(t)
                     if next == .completed, let start = job.phases[i].activeStart, est.phase(job.phases[i].id) != nil {
                         let e = job.activeTime(t) - start
                         est.update(job.phases[i].id, hint: i) { $0.finishCurve(activeElapsed: e) }
                     }
-                    if next != .completed && job.phases[i].error == nil { job.phases[i].error = "job \(next.rawValue)" }
+                    if next == .failed && job.phases[i].error == nil { job.phases[i].error = "job failed" }
                 case .pending where next == .completed:
                     // The job finished without them: they were not needed.
                     job.phases[i].state = .skipped

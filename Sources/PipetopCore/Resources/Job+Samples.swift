@@ -3,6 +3,7 @@ extension Job {
     /// running phase.
     mutating func absorb(_ sample: TreeSample, at t: Double) {
         if resources == nil { resources = JobResources() }
+        let previous = resources!.cpu.lastAt
         resources!.last = sample
         resources!.cpu.append(sample.cpuPercent, at: t)
         resources!.rss.append(Double(sample.rss), at: t)
@@ -16,12 +17,29 @@ extension Job {
         for i in phases.indices where phases[i].state == .running {
             var u = phases[i].usage ?? PhaseUsage()
             u.cpuSeconds += sample.cpuSeconds * share
-            u.sampledSeconds += sample.interval
-            u.peakCPU = max(u.peakCPU, sample.cpuPercent)
+            // A first reading (no interval) brings the CPU used since the tree started: the
+            // time it covers is the phase's so far (since the last reading), else the average
+            // is CPU over a shorter time than it was used in (108% for one busy thread).
+            let covered = sample.interval > 0 ? sample.interval : Self.span(of: phases[i], since: previous, to: t)
+            u.sampledSeconds += covered
+            u.peakCPU = max(u.peakCPU, sample.interval > 0 ? sample.cpuPercent : Self.rate(sample.cpuSeconds, over: covered))
             u.peakRSS = max(u.peakRSS, sample.rss)
             u.readBytes += Int(Double(sample.readBytes) * share)
             u.writeBytes += Int(Double(sample.writeBytes) * share)
             phases[i].usage = u
         }
     }
+
+    /// The time a phase ran from its start, or from the last reading when later, to `t`.
+    static func span(of phase: Phase, since lastReading: Double?, to t: Double) -> Double {
+        let from = max(phase.startedAt ?? t, lastReading ?? -.infinity)
+        return max(0, t - from)
+    }
+
+    /// CPU% of `cpuSeconds` used over `seconds`, or 0 over too short a time to say (a clock
+    /// tick over a few milliseconds would read as hundreds of percent).
+    static func rate(_ cpuSeconds: Double, over seconds: Double) -> Double {
+        seconds >= minimumRateSpan ? cpuSeconds / seconds * 100 : 0
+    }
+    static let minimumRateSpan = 0.25
 }

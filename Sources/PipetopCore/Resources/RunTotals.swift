@@ -19,9 +19,12 @@ public struct RunTotals: Sendable, Codable, Equatable {
 extension Job {
     /// Raises the job's totals to `totals` where the sampler saw less. What the sampler
     /// missed is charged to the phases still running (split evenly), so the phases' figures
-    /// add up to the job's as they do for samples. Called before the job's phases close.
-    mutating func settle(_ totals: RunTotals) {
+    /// add up to the job's as they do for samples. Called before the job's phases close, at
+    /// `t`, the job's end: the missed CPU was used since the last reading (or the phase's
+    /// start), so that time joins what the phases' averages are over, and its rate is a reading.
+    mutating func settle(_ totals: RunTotals, at t: Double) {
         var r = resources ?? JobResources()
+        let lastReading = r.cpu.lastAt
         let missedCPU = max(0, (totals.cpuSeconds ?? 0) - r.cpuSeconds)
         let missedRead = max(0, (totals.readBytes ?? 0) - r.readBytes)
         let missedWrite = max(0, (totals.writeBytes ?? 0) - r.writeBytes)
@@ -37,6 +40,9 @@ extension Job {
         for i in phases.indices where phases[i].state == .running {
             var u = phases[i].usage ?? PhaseUsage()
             u.cpuSeconds += missedCPU * share
+            let covered = Self.span(of: phases[i], since: lastReading, to: t)
+            u.sampledSeconds += covered
+            u.peakCPU = max(u.peakCPU, Self.rate(missedCPU, over: covered))
             u.readBytes += Int(Double(missedRead) * share)
             u.writeBytes += Int(Double(missedWrite) * share)
             u.peakRSS = max(u.peakRSS, totals.maxRSS ?? 0)

@@ -137,7 +137,9 @@ function renderJobs() {
   for (const j of ordered(board.jobs)) {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
-    top.append(el("span", j.name, "name"), el("span", j.state, "state dim"),
+    // Lost: the engine's verdict (its process gone without an end), said on the job itself.
+    const lost = j.byEngine && !["completed", "failed", "canceled"].includes(j.state);
+    top.append(el("span", j.name, "name"), el("span", lost ? "lost" : j.state, lost ? "state why" : "state dim"),
       el("span", j.total != null ? (j.done + "/" + j.total) : j.done ? j.done + " done" : "", "count"),
       el("span", Math.floor(100 * (j.progress || 0)) + "%", "pct"), el("span", eta(j, now), "eta dim"));
     const strip = el("div", null, "strip");

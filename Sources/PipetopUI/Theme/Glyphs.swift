@@ -21,7 +21,7 @@ public struct Glyphs: Sendable, Equatable {
         case .running: return u ? "◐" : "*"
         case .done: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
-        case .skipped: return u ? "⊘" : "/"
+        case .skipped, .canceled: return u ? "⊘" : "/"
         }
     }
 

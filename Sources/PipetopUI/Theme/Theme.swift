@@ -117,7 +117,7 @@ public struct Theme: Sendable, Equatable {
         case .running: return running
         case .done: return done
         case .failed: return failed
-        case .skipped: return skipped
+        case .skipped, .canceled: return skipped
         }
     }
 

@@ -19,7 +19,7 @@ public struct JobView: Widget {
             return
         }
         var y = r.y
-        var facts = [job.state.rawValue]
+        var facts = [job.isLost ? "lost" : job.state.rawValue]
         if job.run > 1 { facts.append("run \(job.run)") }
         if job.state == .pending {
             // Queued: not started, so no start time, elapsed time or estimate; its wait instead.

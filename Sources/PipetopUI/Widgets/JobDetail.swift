@@ -24,7 +24,9 @@ struct JobDetail: Widget {
             y += 1
         }
         if job.error != nil, y < r.maxY {
-            g.put(" \(glyphs.phase(.failed)) job failed: \(job.error!)", x: r.x, y: y, style: theme.error, limit: r.maxX)
+            // A lost job is not failed (yet), a canceled one not at all: the line says which.
+            let verdict = job.isLost ? "lost" : job.state == .canceled ? "canceled" : "failed"
+            g.put(" \(glyphs.phase(.failed)) job \(verdict): \(job.error!)", x: r.x, y: y, style: theme.error, limit: r.maxX)
             y += 1
         }
         // Sub-steps still running, then the most recent failure.
@@ -55,7 +57,7 @@ struct JobDetail: Widget {
         for i in 0..<width { g.put(glyphs.horizontal, x: x + i, y: y, style: theme.border) }
         var cx = x + 1
         cx += g.put(" \(job.name) ", x: cx, y: y, style: theme.title, limit: x + width)
-        var facts = [job.state.rawValue]
+        var facts = [job.isLost ? "lost" : job.state.rawValue]
         if job.run > 1 { facts.append("run \(job.run)") }
         // Queued: how long it has waited, not an elapsed time (it has not started).
         facts.append(job.state == .pending ? "waiting \(Format.duration(job.waited(at: now) ?? 0))" : Format.duration(job.elapsed(at: now)))

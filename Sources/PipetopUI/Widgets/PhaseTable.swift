@@ -82,6 +82,7 @@ struct PhaseTable {
                 return ETAText.phase(p, now: now, theme: theme)
             case .failed: return ("failed", theme.failed)
             case .skipped: return ("skipped", theme.skipped)
+            case .canceled: return ("canceled", theme.skipped)
             case .done: return ("done", theme.done)
             case .pending: return ("", theme.dim)
             }

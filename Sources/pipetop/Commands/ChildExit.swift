@@ -11,8 +11,10 @@ struct ChildExit {
     var status: Int32
     var totals: RunTotals
 
-    /// Waits for `pid` to end (through interruptions).
-    static func wait(for pid: pid_t) -> ChildExit {
+    /// Waits for `pid` to end (through interruptions). `inheritedRSS` is pipetop's own peak
+    /// when it started the command (see `OwnPeakMemory`): a rusage peak not above it is not
+    /// the command's, and is left out.
+    static func wait(for pid: pid_t, inheritedRSS: Int?) -> ChildExit {
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
         let io = (try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)).flatMap(Self.io)
@@ -21,7 +23,7 @@ struct ChildExit {
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-        return ChildExit(status: status, totals: RunTotals(cpuSeconds: cpu, maxRSS: Int(usage.ru_maxrss) * 1024,
+        return ChildExit(status: status, totals: RunTotals(cpuSeconds: cpu, maxRSS: OwnPeakMemory.commandPeak(maxRSS: Int(usage.ru_maxrss) * 1024, inherited: inheritedRSS),
                                                            readBytes: io.map(\.read), writeBytes: io.map(\.write)))
     }
 

@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a command as a pipetop job, with no change to the command.",
         discussion: """
-        The command's process tree is sampled (CPU, memory, I/O); at its end its own rusage and /proc/PID/io make the job's totals complete. The job ends completed or failed from its exit status; pipetop's exit status is the command's. SIGINT, SIGTERM and SIGHUP sent to pipetop are passed on. The command gets PIPETOP_SOCKET and PIPETOP_JOB, so a pipetop client inside it reports into the same job. Without an engine the command still runs (pipetop warns once).
+        The command's process tree is sampled (CPU, memory, I/O), and only it: never pipetop itself. At its end its own rusage and /proc/PID/io make the job's totals complete; its rusage's peak memory counts only when above pipetop's own (a command started by pipetop inherits that figure in its rusage, so below it the peak is the sampler's). The job ends completed or failed from its exit status; pipetop's exit status is the command's. SIGINT, SIGTERM and SIGHUP sent to pipetop are passed on. The command gets PIPETOP_SOCKET and PIPETOP_JOB, so a pipetop client inside it reports into the same job. Without an engine the command still runs (pipetop warns once).
 
         A command that cannot start ends its job as failed with the reason, and pipetop exits as a shell would: 127 when it is not found, 126 when it cannot be executed (a directory, no exec permission).
 
@@ -98,7 +98,10 @@ struct RunCommand: ParsableCommand {
         // progress is read from the output, unbuffered (unless the person set it).
         if progressFrom != nil && env["PYTHONUNBUFFERED"] == nil { env["PYTHONUNBUFFERED"] = "1" }
         // The job exists before the command runs, so its own first events are never refused.
-        let start = Event.JobStart(name: jobName, phases: phaseList.map { .init(id: $0) }, labels: ["command": argv.joined(separator: " ")])
+        // `"pid": null` until the command has one: else the engine would sample the sender,
+        // pipetop itself, and take its memory for the command's.
+        var start = Event.JobStart(name: jobName, phases: phaseList.map { .init(id: $0) }, labels: ["command": argv.joined(separator: " ")])
+        start.unwatched = true
         queue.send(Event(job: jobID, .jobStart(start)))
         // The first declared phase starts with the command; without --phases the implicit
         // phase `run`, which gives way to phases the command reports itself (see PhaseCursor).
@@ -121,6 +124,8 @@ struct RunCommand: ParsableCommand {
             queue.finish(within: 5)
             throw ExitCode(error.exitCode)
         }
+        // Read once the command has exec'd (posix_spawn returns after it): what it inherited.
+        let inheritedRSS = OwnPeakMemory.read()
         for c in captures { c.commandStarted() }
         forwarder.forward(to: child)
         windows.follow(child)
@@ -135,7 +140,7 @@ struct RunCommand: ParsableCommand {
             return OutputRelay(c, tail: tail, progress: r == nil ? nil : reader, reading: r ?? .detected)
         }
 
-        let exit = ChildExit.wait(for: child)
+        let exit = ChildExit.wait(for: child, inheritedRSS: inheritedRSS)
         // Everything the command wrote reaches its reader; output a background grandchild
         // holds open must not hold the job open for long (see OutputRelay.drain).
         for r in relays { r.drain() }

@@ -150,7 +150,7 @@ enum Report {
         let now = b.at
         var out = ""
         for j in jobs {
-            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.state.rawValue), "
+            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.isLost ? "lost" : j.state.rawValue), "
             // A queued job has no progress or elapsed time yet: only its wait ("waiting to run for 4m").
             if j.state != .pending { out += "\(Format.percent(j.fraction(at: b.at))), \(Format.duration(j.elapsed(at: now)))" }
             out += (j.state == .pending ? String(ETAWording.sentence(j, now: now).dropFirst(2)) : ETAWording.sentence(j, now: now))

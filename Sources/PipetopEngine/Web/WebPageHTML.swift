@@ -29,7 +29,10 @@ section h2 { font-size:1em; margin:1.2em 0 .4em; }
 .bar div { height:100%; background:var(--run); }
 .s-done,.s-succeeded { background:var(--ok)!important; } .s-running { background:var(--run)!important; }
 .s-failed { background:var(--bad)!important; } .s-skipped,.s-canceled { background:var(--warn)!important; }
-table { border-collapse:collapse; width:100%; } td,th { text-align:left; padding:.2em .4em; border-bottom:1px solid var(--line); vertical-align:top; overflow-wrap:anywhere; }
+table { border-collapse:collapse; width:100%; } td,th { text-align:left; padding:.2em .4em; border-bottom:1px solid var(--line); vertical-align:top; }
+/* Long words (a signed URL in a message) wrap in the cells that carry text from jobs, so
+   the buttons stay on screen; short cells keep their words whole. */
+td.msg, #steps td { overflow-wrap:anywhere; } td.wrap { overflow-wrap:break-word; }
 .alert.critical .sev { color:var(--bad); font-weight:600; } .alert.warning .sev { color:var(--warn); }
 pre { white-space:pre-wrap; overflow-wrap:anywhere; font-size:12px; }
 button { font:inherit; }
@@ -180,7 +183,7 @@ function renderAlerts() {
     const what = el("td", a.message, "msg");
     if (a.count > 1) what.append(el("span", " ×" + a.count, "dim"));
     const job = board.jobs.find(j => j.id === a.job);
-    tr.append(el("td", a.severity, "sev"), el("td", job ? job.name : a.job), what, el("td", clock(a.firstAt), "dim"), acts); rows.push(tr);
+    tr.append(el("td", a.severity, "sev"), el("td", job ? job.name : a.job, "wrap"), what, el("td", clock(a.firstAt), "dim"), acts); rows.push(tr);
   }
   show($("alerts"), ...rows);
 }
@@ -227,7 +230,7 @@ async function refreshJob() {
     tr.onclick = () => { focusPhase = focusPhase === p.id ? null : p.id; remember(); refreshJob(); };
     const cell = el("td", (p.done + (p.total != null ? "/" + p.total : "")) + (p.failed ? " (" + p.failed + " failed)" : "")); cell.append(bar);
     const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + " running" + (st.failed ? ", " + st.failed + " failed" : "") + ")" : "";
-    const name = el("td", p.name); if (p.error) name.append(el("div", p.error, "why"));
+    const name = el("td", p.name, "wrap"); if (p.error) name.append(el("div", p.error, "why"));
     tr.append(name, el("td", p.state), cell, el("td", p.rate != null ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
   }
   parts.push(t);

@@ -329,6 +329,19 @@ struct JobOrderTests {
         #expect(DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains("JOB by cpu↓"))
     }
 
+    @Test func theDefaultOrderIsTheBoardsAttentionOrderAndOTurnsItsGroupsRound() throws {
+        var m = try Fixture.model()
+        // A job whose process vanished: lost, so it ranks with the failed ones.
+        m.board.jobs.append(BoardJob(id: "vanished", name: "vanished", state: .running, startedAt: 0, error: "its process is gone", byEngine: true))
+        #expect(m.sortedJobs.map(\.id) == m.board.byAttention.map(\.id))
+        let groups = m.sortedJobs.map { JobAttention($0, alerting: m.board.alertingJobs.contains($0.id)).group }
+        #expect(groups == groups.sorted() && groups.first == .needed && Set(groups).count == 3, "\(groups)")
+        #expect(zip(m.sortedJobs, groups).filter { $0.1 == .needed }.map(\.0.id).contains("vanished"))
+        press(&m, .char("O"))
+        let reversed = m.sortedJobs.map { JobAttention($0, alerting: m.board.alertingJobs.contains($0.id)).group }
+        #expect(reversed == groups.sorted(by: >), "finished first when reversed")
+    }
+
     @Test func vShowsActiveThenFailedThenAllAndTheHeaderSaysWhich() throws {
         var m = try Fixture.model()
         press(&m, .char("v"))

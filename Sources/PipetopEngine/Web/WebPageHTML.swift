@@ -125,19 +125,12 @@ function eta(j, now) {
   return "ETA " + mark + dur(e.remaining - gone) + " (" + dur(e.low - gone) + "–" + dur(e.high - gone) + ")";
 }
 function pct(done, total) { return total ? Math.min(100, 100 * done / total) : 0; }
-// Needs attention first (failed, or an alert no one has answered), then running, then
-// finished; newest first in each: the dashboard's default order.
-function ordered(jobs) {
-  const alerting = new Set(board.alerts.filter(a => a.resolvedAt == null && !a.ack && a.silencedUntil == null).map(a => a.job));
-  const finished = ["completed", "failed", "canceled"];
-  const rank = j => j.state === "failed" || alerting.has(j.id) ? 0 : finished.includes(j.state) ? 2 : 1;
-  return jobs.slice().sort((a, b) => rank(a) - rank(b) || b.startedAt - a.startedAt || (a.id < b.id ? -1 : 1));
-}
 function renderJobs() {
   const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
   if (!board.jobs.length) cards.push(el("p", "No jobs yet.", "dim"));
-  for (const j of ordered(board.jobs)) {
+  // In the order the engine sends them: needs attention first, as the dashboard lists them.
+  for (const j of board.jobs) {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
     // Lost: the engine's verdict (its process gone without an end), said on the job itself.

@@ -3,7 +3,8 @@ import PipetopCore
 /// The order of the overview's jobs, as htop and k9s sort their lists: `o` picks the next key,
 /// `O` turns the order round. Each key has the direction people reach for first.
 public enum JobSort: String, Sendable, CaseIterable {
-    /// Failed or alerting first, then running, then finished; newest first in each group.
+    /// Failed, lost or alerting first, then running, then finished; newest first in each group
+    /// (the Board's order, `JobAttention`).
     case attention
     case name, progress, eta, elapsed, cpu, memory, state
 
@@ -28,8 +29,9 @@ public enum JobSort: String, Sendable, CaseIterable {
 
     public var next: JobSort { Self.allCases[(Self.allCases.firstIndex(of: self)! + 1) % Self.allCases.count] }
 
-    /// `a` before `b` in this order (before reversing); nil when they tie.
-    func before(_ a: BoardJob, _ b: BoardJob, at now: Double, rank: (BoardJob) -> Int) -> Bool? {
+    /// `a` before `b` in this order (before reversing); nil when they tie, and always for
+    /// `attention`, the default order the caller falls back on (`JobAttention`).
+    func before(_ a: BoardJob, _ b: BoardJob, at now: Double) -> Bool? {
         func cmp<T: Comparable>(_ x: T?, _ y: T?, ascending: Bool) -> Bool? {
             switch (x, y) {
             case (nil, nil): return nil
@@ -39,7 +41,7 @@ public enum JobSort: String, Sendable, CaseIterable {
             }
         }
         switch self {
-        case .attention: return cmp(rank(a), rank(b), ascending: true)
+        case .attention: return nil
         case .name: return cmp(a.name.lowercased(), b.name.lowercased(), ascending: true)
         case .progress: return cmp(a.fraction(at: now), b.fraction(at: now), ascending: false)
         case .eta:

@@ -3,8 +3,6 @@ import PipetopCore
 /// The rows of each list, in the order shown and after the `/` filter: one place, so the
 /// views that draw them and the navigator that moves through them always agree.
 public enum Lists {
-    /// Jobs: by default failed or alerting first, then the ones still going, then the finished
-    /// ones, newest first inside each group; or in the order `sort` says (ties: that default).
     /// The id of the row that stands for the finished jobs folded away (`foldFinished`).
     public static let foldedID = "\u{0}finished"
     /// Finished jobs that ended longer ago than this fold into one row on the overview.
@@ -16,7 +14,7 @@ public enum Lists {
     public static func overview(_ s: Board, filter: String?, show: JobShow, sort: JobSort, reversed: Bool, unfold: Bool) -> [BoardJob] {
         let rows = jobs(s, filter: filter, show: show, sort: sort, reversed: reversed)
         guard !unfold, show == .all, filter?.isEmpty ?? true else { return rows }
-        let alerting = Set(s.alerts.filter(\.needsAttention).map(\.job))
+        let alerting = s.alertingJobs
         func old(_ j: BoardJob) -> Bool {
             j.state.isTerminal && j.state != .failed && !alerting.contains(j.id) && s.at - (j.endedAt ?? s.at) > foldAfter
         }
@@ -27,26 +25,25 @@ public enum Lists {
                                                   startedAt: folded.map(\.startedAt).min() ?? s.at, endedAt: newest)]
     }
 
+    /// Jobs: by default in attention order (the Board's, `JobAttention`: failed, lost or
+    /// alerting first, then the ones still going, then the finished ones, newest first inside
+    /// each group); or in the order `sort` says (ties: that default). Reversed, the attention
+    /// order turns its groups round, still newest first inside each.
     public static func jobs(_ s: Board, filter: String?, show: JobShow = .all, sort: JobSort = .attention, reversed: Bool = false) -> [BoardJob] {
-        let alerting = Set(s.alerts.filter(\.needsAttention).map(\.job))
-        func rank(_ j: BoardJob) -> Int {
-            if j.state == .failed || alerting.contains(j.id) { return 0 }
-            return j.state.isTerminal ? 2 : 1
-        }
+        let alerting = s.alertingJobs
         let openKinds = filter?.isEmpty == false ? Dictionary(grouping: s.alerts.filter(\.isOpen), by: \.job).mapValues { $0.map(\.ruleName) } : [:]
         // The keys are sorted, not the jobs: moving whole jobs about was a fifth of a busy
         // dashboard's time (profiled at 10 frames a second with 50 jobs).
-        var keys = s.jobs.indices.compactMap { i -> (rank: Int, started: Double, id: String, index: Int)? in
+        var keys = s.jobs.indices.compactMap { i -> (attention: JobAttention, index: Int)? in
             let j = s.jobs[i]
             guard show.includes(j, alerting: alerting.contains(j.id)),
                   filter?.isEmpty ?? true || matches(filter, rowWords(j, alerting: alerting.contains(j.id), alertKinds: openKinds[j.id] ?? [])) else { return nil }
-            return (rank(j), Double(j.startedAt), j.id, i)
+            return (JobAttention(j, alerting: alerting.contains(j.id)), i)
         }
         keys.sort { a, b in
-            if sort != .attention, let first = sort.before(s.jobs[a.index], s.jobs[b.index], at: s.at, rank: rank) { return first != reversed }
-            if a.rank != b.rank { return (a.rank < b.rank) != (sort == .attention && reversed) }
-            if a.started != b.started { return a.started > b.started }
-            return a.id < b.id
+            if sort != .attention, let first = sort.before(s.jobs[a.index], s.jobs[b.index], at: s.at) { return first != reversed }
+            if a.attention.group != b.attention.group { return (a.attention.group < b.attention.group) != (sort == .attention && reversed) }
+            return a.attention < b.attention
         }
         return keys.map { s.jobs[$0.index] }
     }

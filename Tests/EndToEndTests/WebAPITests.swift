@@ -96,6 +96,38 @@ import Testing
         #expect(webRequest(base + "/metrics").body.contains("pipetop_engine_events_applied_total"))
     }
 
+    /// The Board's jobs come in the order the dashboard lists them by default (the read
+    /// model's `Board.byAttention`): they follow the alerts as people answer them.
+    @Test func theBoardsJobsComeNeedingAttentionFirst() throws {
+        let (p, sock, port, tokenFile) = try daemon()
+        defer { p.terminate(); p.waitUntilExit() }
+        let c = try EngineConnection(path: sock)
+        defer { c.close() }
+        let t0 = Date().timeIntervalSince1970 - 100
+        func start(_ id: String, _ k: Double, pending: Bool = false) -> String {
+            #"{"type":"job.start","job":"\#(id)","name":"\#(id)","ts":\#(t0 + k)\#(pending ? #","state":"pending""# : "")}"#
+        }
+        _ = try send(c, [start("done", 1), #"{"type":"job.end","job":"done","status":"completed"}"#,
+                         start("running", 2), start("alerting", 3),
+                         #"{"type":"alert","job":"alerting","severity":"warning","message":"slow","name":"slow"}"#,
+                         start("failed", 4), #"{"type":"job.end","job":"failed","status":"failed","error":"disk full"}"#,
+                         start("waiting", 5, pending: true)])
+        let base = "http://127.0.0.1:\(port)/api/v1"
+        func order() throws -> [String] {
+            let b = try #require(jsonObject(webRequest(base + "/board").body))
+            return try #require(b["jobs"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        }
+        // n1 (`daemon()`'s job, with a critical alert, started just now) needs a person too.
+        #expect(try order() == ["n1", "failed", "alerting", "waiting", "running", "done"])
+        let alerts = try #require(jsonObject(webRequest(base + "/alerts?job=alerting").body)?["alerts"] as? [[String: Any]])
+        let id = try #require(alerts.first?["id"] as? String)
+        let token = try #require(tokenWritten(tokenFile))
+        let encoded = try #require(id.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        #expect(webRequest(base + "/alerts/\(encoded)/ack", method: "POST", token: token, body: #"{"by":"alice"}"#).status == 200)
+        // Acknowledged, it is one of the running jobs again.
+        #expect(try order() == ["n1", "failed", "waiting", "alerting", "running", "done"])
+    }
+
     /// DNS rebinding: on loopback, a request addressed to another name (a page of another site
     /// whose name resolves to 127.0.0.1) is refused; loopback names are served.
     @Test func onLoopbackOnlyLoopbackNamesAreServed() throws {

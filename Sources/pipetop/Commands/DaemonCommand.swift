@@ -64,12 +64,14 @@ struct DaemonCommand: ParsableCommand {
             server.stop()
             throw error
         }
-        defer { services.stop() }
         print("pipetop engine \(pipetopVersion) listening on \(path)" + Self.webLine(http, services))
         fflush(nil)
         let done = DispatchSemaphore(value: 0)
         SignalWatch.on([SIGINT, SIGTERM, SIGHUP]) { _, _ in done.signal() }
         done.wait()
+        // The web first: a stream asked for while the engine's loops shut down was scheduled
+        // on a stopped loop (a crash in debug builds, an error line otherwise).
+        services.stop()
         server.stop()
     }
 

@@ -61,6 +61,95 @@ final class HTTPConnection {
         return nil
     }
 
+    /// Sends `text` as it is (a request written out whole).
+    func sendRaw(_ text: String) {
+        let bytes = Array(text.utf8)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return }
+            off += n
+        }
+    }
+
+    /// The next answer's head only (for HEAD, and for a stream): its status, its headers (names
+    /// lower-cased) and whatever came after the head in the same reads; nil when the server
+    /// closed or said nothing within `seconds`.
+    func head(within seconds: Double = 10) -> (status: Int, headers: [String: String], after: [UInt8])? {
+        var got = [UInt8]()
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let end = Array("\r\n\r\n".utf8)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let i = (0..<max(0, got.count - 3)).first(where: { Array(got[$0..<$0 + 4]) == end }) {
+                let lines = String(decoding: got[..<i], as: UTF8.self).split(separator: "\r\n")
+                guard let status = lines.first?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+                var headers: [String: String] = [:]
+                for line in lines.dropFirst() {
+                    let kv = line.split(separator: ":", maxSplits: 1)
+                    if kv.count == 2 { headers[kv[0].lowercased()] = kv[1].trimmingCharacters(in: .whitespaces) }
+                }
+                return (status, headers, Array(got[(i + 4)...]))
+            }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) >= 0 else { return nil }
+            if p.revents == 0 { continue }
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { return nil }
+            got += buf[0..<n]
+        }
+        return nil
+    }
+
+    /// The next whole answer with its headers (names lower-cased): its body as long as its
+    /// Content-Length says.
+    func answerWithHeaders(within seconds: Double = 10) -> (status: Int, headers: [String: String], body: String)? {
+        guard let h = head(within: seconds) else { return nil }
+        let length = h.headers["content-length"].flatMap { Int($0) } ?? 0
+        var body = h.after
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let deadline = Date().addingTimeInterval(seconds)
+        while body.count < length && Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) >= 0 else { return nil }
+            if p.revents == 0 { continue }
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { break }
+            body += buf[0..<n]
+        }
+        return (h.status, h.headers, String(decoding: body.prefix(length), as: UTF8.self))
+    }
+
+    /// Reads until `marker` has come (true) or the server closed or `seconds` passed (false).
+    func read(until marker: String, within seconds: Double = 10) -> Bool {
+        var got = ""
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let deadline = Date().addingTimeInterval(seconds)
+        while !got.contains(marker) && Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) >= 0 else { return false }
+            if p.revents == 0 { continue }
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { return false }
+            got += String(decoding: buf[0..<n], as: UTF8.self)
+        }
+        return got.contains(marker)
+    }
+
+    /// True once the server has closed the connection (within `seconds`).
+    func closedByServer(within seconds: Double = 10) -> Bool {
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) >= 0 else { return false }
+            if p.revents == 0 { continue }
+            let n = recv(fd, &buf, buf.count, 0)
+            if n <= 0 { return true }
+        }
+        return false
+    }
+
     /// One request and its answer.
     func post(_ path: String, _ body: String) -> (status: Int, body: String)? {
         send("POST", path, body: Array(body.utf8))

@@ -80,7 +80,7 @@ import Testing
         #expect((jsonObject(unknown.body)?["error"] as? String)?.contains("/api/v1/board") == true)
         let wrongMethod = webRequest(base + "/api/v1/board", method: "DELETE")
         #expect(wrongMethod.status == 405)
-        #expect(wrongMethod.headers["allow"] == "GET")
+        #expect(wrongMethod.headers["allow"] == "GET, HEAD")
         #expect(jsonObject(wrongMethod.body)?["error"] is String)
         // Sent raw: URLSession would encode the % itself.
         let raw = try HTTPConnection(port: port)

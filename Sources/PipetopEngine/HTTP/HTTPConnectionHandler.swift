@@ -3,11 +3,14 @@ import NIOHTTP1
 import NIOWebSocket
 
 /// One client of an `HTTPListener`: reads a request (its body up to the cap), has the
-/// listener's services answer it, and writes the answer before reading the next one.
+/// listener's services answer it, and writes the answer before reading the next one. HEAD is
+/// answered as GET would be (status and headers) without the body.
 final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
     let listener: HTTPListener
+    /// Its place in the listener's limits: a stream's once its answer is one.
+    let slot: HTTPConnectionSlot
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     /// The body went past the cap: the rest of the request is dropped and 413 answered.
@@ -15,7 +18,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// An answer is still on its way: the client has not read it yet.
     private var answering = false
 
-    init(listener: HTTPListener) { self.listener = listener }
+    init(listener: HTTPListener, slot: HTTPConnectionSlot) { self.listener = listener; self.slot = slot }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -39,7 +42,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             // A new request before the last answer was taken: a client that asks and does
             // not read would make the server queue answers for ever.
             guard !answering else { context.close(promise: nil); return }
-            let request = HTTPRequest(method: h.method, uri: h.uri, headers: h.headers, body: body)
+            // The services answer HEAD as GET; `write` leaves the body out.
+            let request = HTTPRequest(method: h.method == .HEAD ? .GET : h.method, uri: h.uri, headers: h.headers, body: body)
             body = ByteBuffer()
             write(listener.answer(request), for: h, keepAlive: h.isKeepAlive, context: context)
         }
@@ -54,16 +58,19 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     private func write(_ answer: HTTPAnswer, for h: HTTPRequestHead, keepAlive keep: Bool, context: ChannelHandlerContext) {
-        if let stream = answer.stream { return start(stream, answer, for: h, context: context) }
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: answer.contentType)
-        headers.add(name: "Content-Length", value: "\(answer.body.readableBytes)")
+        let head = h.method == .HEAD
+        if let stream = answer.stream, !head {
+            guard slot.becomeStream() else { return write(HTTPListener.streamsFull, for: h, keepAlive: false, context: context) }
+            return start(stream, answer, for: h, context: context)
+        }
+        var headers = answer.stream == nil ? HTTPHeaders([("Content-Type", answer.contentType), ("Content-Length", "\(answer.body.readableBytes)")])
+            : streamHeaders(answer)  // HEAD of a stream: the head its GET gets, and no stream
         headers.add(name: "Connection", value: keep ? "keep-alive" : "close")
-        for (name, value) in answer.headers { headers.add(name: name, value: value) }
+        if answer.stream == nil { for (name, value) in answer.headers { headers.add(name: name, value: value) } }
         answering = true
         context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: answer.status, headers: headers))), promise: nil)
-        if answer.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil) }
+        if answer.body.readableBytes > 0 && !head { context.write(wrapOutboundOut(.body(.byteBuffer(answer.body))), promise: nil) }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let timeout = context.eventLoop.scheduleTask(in: .seconds(HTTPListener.writeSeconds)) {
             loopBound.value.1.close(promise: nil)
@@ -80,14 +87,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// A streamed answer: the head now, then the stream owns the connection. A request sent
     /// on it afterwards closes it (`answering` stays set).
     private func start(_ stream: any HTTPStream, _ answer: HTTPAnswer, for h: HTTPRequestHead, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: answer.contentType)
-        headers.add(name: "Cache-Control", value: "no-cache")
-        headers.add(name: "Transfer-Encoding", value: "chunked")
-        for (name, value) in answer.headers { headers.add(name: name, value: value) }
         answering = true
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: answer.status, headers: headers))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: h.version, status: answer.status, headers: streamHeaders(answer)))), promise: nil)
         stream.start(on: context.channel)
+    }
+
+    private func streamHeaders(_ answer: HTTPAnswer) -> HTTPHeaders {
+        var headers = HTTPHeaders([("Content-Type", answer.contentType), ("Cache-Control", "no-cache"), ("Transfer-Encoding", "chunked")])
+        for (name, value) in answer.headers { headers.add(name: name, value: value) }
+        return headers
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

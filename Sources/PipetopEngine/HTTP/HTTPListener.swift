@@ -2,22 +2,28 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
-import Synchronization
 
 /// One TCP listener for everything the engine serves over HTTP (`/metrics`, Nextflow's
-/// weblog; issue 23's web API is meant to be more services on it). Its limits hold for every
-/// service: any local user can reach a loopback port, so connections are capped, idle ones
-/// closed, answers a client does not read dropped with the client, and bodies bounded.
+/// weblog, the web API and its event stream). Its limits hold for every service: any local
+/// user can reach a loopback port, so connections and streams are capped, idle ones closed,
+/// answers a client does not read dropped with the client, and bodies bounded.
 public final class HTTPListener: @unchecked Sendable {
     public let address: ListenAddress
     let services: [any HTTPService]
     private var channel: Channel?
     private let group: MultiThreadedEventLoopGroup
 
-    /// Most clients connected at once; past it a new connection is closed at once. Prometheus
-    /// and Nextflow need one each; hundreds held by another local user ran the engine out of
-    /// descriptors.
+    /// Most connections for short requests at once (a scrape, a page load, a weblog POST);
+    /// past it a new connection is closed at once. Prometheus and Nextflow need one each;
+    /// hundreds held by another local user ran the engine out of descriptors.
     public static let maxConnections = 16
+    /// Most long-lived streams at once (the event stream, SSE or WebSocket: each open page
+    /// holds one). A connection whose answer becomes a stream moves from the short requests'
+    /// count to this one, so that open pages never lock out scrapes and page loads; past it a
+    /// stream is refused with 503 and a sentence (`streamsFull`).
+    public static let maxStreams = 16
+    /// How long a refused stream is told to wait before it asks again (`Retry-After`).
+    public static let streamRetrySeconds = 30
     /// A connection with nothing sent or received for this long is closed.
     public static let idleSeconds: Int64 = 60
     /// An answer the client has not taken within this long (it does not read) closes it.
@@ -26,7 +32,7 @@ public final class HTTPListener: @unchecked Sendable {
     /// past it the answer is 413 and the connection is closed.
     public static let maxBodyBytes = 1 << 20
 
-    private let connections = Mutex(0)
+    let limits = HTTPLimits(maxConnections: maxConnections, maxStreams: maxStreams)
 
     public init(_ address: ListenAddress, services: [any HTTPService]) {
         self.address = address
@@ -34,18 +40,16 @@ public final class HTTPListener: @unchecked Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
-    /// Connections open now (for tests and the limit).
-    public var connectionCount: Int { connections.withLock { $0 } }
+    /// Connections for short requests open now, and streams (for tests and the limits).
+    public var connectionCount: Int { limits.connections }
+    public var streamCount: Int { limits.streams }
 
-    func admit() -> Bool {
-        connections.withLock { n in
-            guard n < Self.maxConnections else { return false }
-            n += 1
-            return true
-        }
+    /// The answer to a stream asked for while every one of `maxStreams` is open.
+    static var streamsFull: HTTPAnswer {
+        var a = HTTPAnswer.jsonError(.serviceUnavailable, "the engine already serves \(maxStreams) event streams, as many as it takes at once (each open page holds one): close one, or try again in \(streamRetrySeconds) s")
+        a.headers.append(("Retry-After", "\(streamRetrySeconds)"))
+        return a
     }
-
-    func release() { connections.withLock { $0 -= 1 } }
 
     /// The first service's answer to `request`, else a 404 that says what is served here.
     func answer(_ request: HTTPRequest) -> HTTPAnswer {
@@ -62,12 +66,12 @@ public final class HTTPListener: @unchecked Sendable {
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                guard listener.admit() else { return channel.close() }
-                channel.closeFuture.whenComplete { _ in listener.release() }
+                guard let slot = listener.limits.admit() else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in slot.release() }
                 return channel.pipeline.addHandler(IdleStateHandler(allTimeout: .seconds(Self.idleSeconds))).flatMap {
-                    channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: listener.webSocketUpgrade())
+                    channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: listener.webSocketUpgrade(slot: slot))
                 }.flatMap {
-                    channel.pipeline.addHandler(HTTPConnectionHandler(listener: listener), name: Self.handlerName)
+                    channel.pipeline.addHandler(HTTPConnectionHandler(listener: listener, slot: slot), name: Self.handlerName)
                 }
             }
             .bind(host: address.host, port: address.port).wait()
@@ -75,8 +79,10 @@ public final class HTTPListener: @unchecked Sendable {
 
     static let handlerName = "pipetop-http"
 
-    /// WebSocket upgrades for the services that take them (nil: none does).
-    func webSocketUpgrade() -> NIOHTTPServerUpgradeSendableConfiguration? {
+    /// WebSocket upgrades for the services that take them (nil: none does), on the connection
+    /// that holds `slot`. An upgrade takes a stream's place; when none is free the request
+    /// goes on as plain HTTP, where the stream it asks for is refused with `streamsFull`.
+    func webSocketUpgrade(slot: HTTPConnectionSlot) -> NIOHTTPServerUpgradeSendableConfiguration? {
         let takers = services.compactMap { $0 as? any WebSocketService }
         guard !takers.isEmpty else { return nil }
         let loopback = address.isLoopback
@@ -87,7 +93,9 @@ public final class HTTPListener: @unchecked Sendable {
             return takers.first { $0.takesWebSocket(request) }.map { ($0, request) }
         }
         let upgrader = NIOWebSocketServerUpgrader(
-            shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(taker(head) == nil ? nil : HTTPHeaders()) },
+            shouldUpgrade: { channel, head in
+                channel.eventLoop.makeSucceededFuture(taker(head) != nil && slot.becomeStream() ? HTTPHeaders() : nil)
+            },
             upgradePipelineHandler: { channel, head in
                 guard let (service, request) = taker(head) else { return channel.close() }
                 // The plain-HTTP handler goes first: the connection speaks frames from here.

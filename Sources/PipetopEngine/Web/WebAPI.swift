@@ -67,8 +67,8 @@ public final class WebAPI: WebSocketService, Sendable {
 
     private func get(_ request: HTTPRequest, _ make: () -> HTTPAnswer) -> HTTPAnswer {
         guard request.method == .GET else {
-            var a = HTTPAnswer.jsonError(.methodNotAllowed, "\(request.path) is read with GET, not \(request.method.rawValue)")
-            a.headers.append(("Allow", "GET"))
+            var a = HTTPAnswer.jsonError(.methodNotAllowed, "\(request.path) is read with GET (or HEAD), not \(request.method.rawValue)")
+            a.headers.append(("Allow", "GET, HEAD"))
             return a
         }
         return make()

@@ -279,8 +279,11 @@ function soon() { if (!pending) { pending = true; setTimeout(refresh, 250); } }
 async function follow() {
   const q = lastSeq != null ? "?since=" + lastSeq : "";
   streaming = true;
+  let retry = 1000, said = null;
   try {
     const r = await api("/api/v1/events" + q);
+    // Every stream the engine takes is open (a tab each): say so, and ask again when it says.
+    if (r.status === 503) { retry = 1000 * (Number(r.headers.get("Retry-After")) || 30); said = (await r.json()).error; }
     if (!r.ok) throw new Error(String(r.status));
     $("link").textContent = "live";
     // What changed before the stream began is in the Board taken now.
@@ -296,8 +299,8 @@ async function follow() {
       }
     }
   } catch (e) { if (String(e.message) === "401") { streaming = false; $("link").textContent = "needs the token"; return; } }
-  $("link").textContent = "reconnecting…";
-  setTimeout(() => { refresh(); follow(); }, 1000);
+  $("link").textContent = said || "reconnecting…";
+  setTimeout(() => { refresh(); follow(); }, retry);
 }
 setInterval(() => { if (board) renderJobs(); }, 1000);  // ETA counts down between events
 recall(); refresh(); follow();

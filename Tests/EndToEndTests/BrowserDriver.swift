@@ -138,6 +138,29 @@ print("steps: " + " / ".join(rows), flush=True)
 emit({"type": "job.end", "job": "web1", "status": "failed", "error": "load failed: disk full on /data"})
 why = until("the failed job says why", lambda: js("const w = document.querySelector('.job .why'); return w && w.textContent"))
 print("why: " + why, flush=True)
+
+# Every place for an event stream taken (other tabs, other clients): a new tab still shows the
+# jobs and says why it is not live. The places this page does not hold are taken from here.
+host, http_port = page.split("//")[1].split("/")[0].split(":")
+held = []
+while len(held) < 32:
+    c = socket.create_connection((host, int(http_port)))
+    c.sendall(("GET /api/v1/events HTTP/1.1\r\nHost: %s:%s\r\n\r\n" % (host, http_port)).encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = c.recv(4096)
+        if not chunk: break
+        head += chunk
+    if not head.startswith(b"HTTP/1.1 200"): c.close(); break
+    held.append(c)
+if len(held) != 15: fail("the page holds one stream of 16, so 15 more were expected: %d" % len(held))
+tab = call("POST", S + "/window/new", {"type": "tab"})
+call("POST", S + "/window", {"handle": tab["handle"]})
+call("POST", S + "/url", {"url": page})
+said = until("the page says every stream is taken", lambda: js("const l = document.getElementById('link').textContent; return l.includes('event streams') ? l : null"))
+until("the page still shows the jobs", lambda: js("return document.querySelector('.job .why') != null"))
+print("streams full: " + said, flush=True)
+for c in held: c.close()
 call("DELETE", S)
 
 """#

@@ -64,16 +64,51 @@ struct CLIMessageTests {
         #expect(help.status == 0 && help.out.contains("pipetop status"), "\(help)")
     }
 
-    /// At 80 columns every example of these commands' help stays on its own line.
-    @Test(arguments: [[], ["daemon"], ["config", "check"], ["status"], ["alerts"], ["ack"], ["silence"], ["export"]])
-    func helpExamplesAreNotWrapped(_ command: [String]) throws {
-        let r = try runPipetop(command + ["--help"], env: ["COLUMNS": "80"])
-        #expect(r.status == 0, "\(r)")
-        var inExamples = false
-        for line in r.out.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "Examples:" { inExamples = true; continue }
-            if line.isEmpty { inExamples = false }
-            #expect(!inExamples || line.hasPrefix("  "), "an example of `pipetop \(command.joined(separator: " "))` wraps: \(line)")
+    /// Every subcommand, as `pipetop --help` and each command's own help list them (nested
+    /// ones such as `config check` too), so a new one is checked without being named here.
+    static func allCommands() throws -> [[String]] {
+        func subcommands(_ command: [String]) throws -> [String] {
+            let r = try runPipetop(command + ["--help"], env: ["COLUMNS": "80"])
+            guard let start = r.out.range(of: "SUBCOMMANDS:\n") else { return [] }
+            // The section ends at its first empty line ("See 'pipetop help ...'" follows).
+            let section = r.out[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }
+            return section.compactMap { line in
+                // "  name (default)   What it does."; wrapped descriptions are indented further.
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first,
+                      word.allSatisfy({ $0.isLowercase || $0 == "-" }) else { return nil }
+                return String(word)
+            }
+        }
+        var all: [[String]] = [[]]
+        var queue: [[String]] = [[]]
+        while !queue.isEmpty {
+            let c = queue.removeFirst()
+            guard c.count < 3 else { continue }  // pipetop's commands nest two deep at most
+            for name in try subcommands(c) where !all.contains(c + [name]) {
+                all.append(c + [name]); queue.append(c + [name])
+            }
+        }
+        return all
+    }
+
+    /// At 80 columns every example of every command's help stays on its own line (a long one
+    /// goes on with an indented continuation line), and no example line passes 80 columns.
+    @Test func helpExamplesAreNotWrapped() throws {
+        let commands = try Self.allCommands()
+        for name in ["run", "token", "resume", "attach", "config check", "daemon"] {
+            #expect(commands.contains(name.split(separator: " ").map(String.init)), "\(name) is found")
+        }
+        for command in commands {
+            let r = try runPipetop(command + ["--help"], env: ["COLUMNS": "80"])
+            #expect(r.status == 0, "\(r)")
+            var inExamples = false
+            for line in r.out.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line == "Examples:" { inExamples = true; continue }
+                if line.isEmpty { inExamples = false }
+                guard inExamples else { continue }
+                #expect(line.hasPrefix("  "), "an example of `pipetop \(command.joined(separator: " "))` wraps: \(line)")
+                #expect(line.unicodeScalars.count <= 80, "an example of `pipetop \(command.joined(separator: " "))` is too wide: \(line)")
+            }
         }
     }
 

@@ -92,6 +92,35 @@ struct ReportTests {
         #expect(d.contains("alert critical: job etl, \"quoted\" failed: x failed"))
     }
 
+    /// A command that ended before the sampler's first look, whose parent could not tell its
+    /// peak from pipetop's own (`pipetop run -- true`): its peak memory was never seen, and
+    /// no report says 0 B of it.
+    @Test func aPeakNeverSampledIsSaidSoNotZero() throws {
+        var s = PipelineState()
+        let t0 = 1_763_900_000.0
+        try s.apply(Event(job: "q", .jobStart(.init(name: "quick", phases: [.init(id: "run")]))), now: t0)
+        try s.apply(Event(job: "q", .phaseStart(.init(phase: "run"))), now: t0)
+        try s.apply(Event(job: "q", .jobEnd(.init(status: .completed, totals: RunTotals(cpuSeconds: 0.002, readBytes: 0, writeBytes: 0)))), now: t0 + 0.01)
+        let b = board(s, t0 + 1)
+        let d = Report.text(b, jobs: b.jobs, detailed: true)
+        #expect(d.contains("peak rss not sampled") && !d.contains("peak rss 0B"), "\(d)")
+        let v = Report.json(b, jobs: b.jobs)
+        let job = try #require(v["jobs"].flatMap { if case .array(let a) = $0 { return a.first } else { return nil } })
+        #expect(job["resources"]?["peak_rss_bytes"] == .null)
+        guard case .array(let phases)? = job["phases"] else { Issue.record("no phases"); return }
+        #expect(phases[0]["peak_rss_bytes"] == .null && phases[0]["cpu_seconds"] == .double(0.002))
+        let csv = Report.csv(b.jobs, now: t0 + 1).split(separator: "\n")
+        let rss = try #require(Report.csvColumns.firstIndex(of: "peak_rss"))
+        #expect(csv[1].split(separator: ",", omittingEmptySubsequences: false)[rss] == "")
+        // One that was seen says its figure.
+        var seen = s
+        try seen.apply(Event(job: "q2", .jobStart(.init(name: "quick2", phases: [.init(id: "run")]))), now: t0)
+        try seen.apply(Event(job: "q2", .phaseStart(.init(phase: "run"))), now: t0)
+        try seen.apply(Event(job: "q2", .jobEnd(.init(status: .completed, totals: RunTotals(cpuSeconds: 0.002, maxRSS: 3 << 20)))), now: t0 + 0.01)
+        let b2 = board(seen, t0 + 1)
+        #expect(Report.text(b2, jobs: b2.jobs, detailed: true).contains("peak rss 3.0MiB"))
+    }
+
     @Test func theCommandReadsTheEngineOrTheFile() throws {
         let d = try Daemon()
         let c = try EngineConnection(path: d.sock)

@@ -1,5 +1,6 @@
 import Testing
 import PipetopBoard
+@testable import PipetopCore
 
 /// A job's percent weighs its phases by the work they take, not one each.
 @Suite struct JobFractionTests {
@@ -36,5 +37,55 @@ import PipetopBoard
                          past: PastDurations(p50: 100, p95: 120, p99: 130, runs: 5))
         // Engine time 1,640 is the job's 1,040: 40 s of a 100 s run.
         #expect(abs(j.fraction(at: 1_640) - 0.4) < 1e-9)
+    }
+}
+
+/// The bar shows work done: a failed job never looks finished.
+@Suite struct WorkDoneTests {
+    typealias Part = JobFraction.Part
+
+    /// As `pipetop follow` leaves a Snakemake run that failed half way: never-run jobs counted
+    /// skipped, the rules none of whose jobs ran ended skipped.
+    static func failedHalfWay() throws -> PipelineState {
+        var s = PipelineState()
+        func at(_ dt: Double, _ body: Event.Body) throws { try s.apply(Event(job: "sm", body), now: 1_000 + dt) }
+        try at(0, .jobStart(.init(name: "snake", phases: ["prep", "align", "merge"].map { .init(id: $0) })))
+        try at(1, .phaseStart(.init(phase: "align", total: 10)))
+        try at(5, .progress(.init(phase: "align", done: 5, failed: 1)))
+        try at(6, .progress(.init(phase: "prep", skipped: 2, total: 2)))
+        try at(6, .phaseEnd(.init(phase: "prep", status: .skipped)))
+        try at(6, .progress(.init(phase: "align", skipped: 4)))
+        try at(6, .progress(.init(phase: "merge", skipped: 1, total: 1)))
+        try at(6, .phaseEnd(.init(phase: "merge", status: .skipped)))
+        try at(6, .jobEnd(.init(status: .failed, error: "1 of 13 jobs failed")))
+        return s
+    }
+
+    @Test func aJobThatFailedHalfWayIsHalfDone() throws {
+        let s = try Self.failedHalfWay()
+        let j = try #require(BoardProjector.board(s, now: 1_010, options: .everything)[job: "sm"])
+        // Failed items and never-run (skipped) ones in a failed phase are no progress.
+        let align = try #require(j.phase("align"))
+        #expect(align.progressed == 5)
+        #expect(align.fraction == 0.5)
+        #expect(align.progressFacts == ["5/10", "50%", "1 failed", "4 skipped"])
+        // Skipped phases had no work: no bar, no weight.
+        #expect(j.phase("prep")?.fraction == nil)
+        #expect(j.fraction(at: 1_010) == 0.5)
+        // The engine's own figure (deadline alerts) says the same.
+        #expect(s.jobs["sm"]?.fraction == 0.5)
+    }
+
+    @Test func skippedPhasesWeighNothingAndFailedItemsAreNotDone() {
+        let parts = [Part(state: .skipped, fraction: nil, expected: nil, total: 50, elapsed: nil),
+                     Part(state: .failed, fraction: 0.25, expected: nil, total: 100, elapsed: 9),
+                     Part(state: .done, fraction: 1, expected: nil, total: 100, elapsed: 9)]
+        #expect(JobFraction.weighted(parts, completed: false, jobElapsed: 20, jobExpected: nil) == 0.625)
+        #expect(JobFraction.of([(PhaseState.skipped, nil), (.failed, 0.5), (.pending, nil)], completed: false) == 0.25)
+        #expect(JobFraction.of([(PhaseState.skipped, nil)], completed: false) == 0)
+        // Skipped items are found done while the phase runs (a resumed job's earlier work).
+        #expect(JobFraction.phase(state: .running, done: 100, skipped: 500, total: 1_000) == 0.6)
+        #expect(JobFraction.phase(state: .failed, done: 100, skipped: 500, total: 1_000) == 0.1)
+        #expect(JobFraction.phase(state: .running, done: 5, skipped: 0, total: 10) == 0.5)
     }
 }

@@ -54,6 +54,36 @@ struct OverviewViewTests {
         #expect(text.contains("1230/1800 rows"), "done, as the table says DONE 1230 (3 failed apart)")
     }
 
+    /// The phase screen's title and the job screen's row give one phase the same counts and
+    /// percent (BoardPhase.progressFacts): failed items are not progress on either.
+    @Test func phaseAndJobScreensAgreeOnAPhase() throws {
+        var m = try Fixture.model()
+        _ = m.nav.handle(.enter, state: m.board, pageSize: 16, width: 100)
+        let job = DashboardView.render(m, width: 100, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        for k in [Key.down, .down, .enter] { _ = m.nav.handle(k, state: m.board, pageSize: 16, width: 100) }
+        let phase = DashboardView.render(m, width: 100, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        #expect(phase.contains("enrich  failed · 1230/1800 rows · 68% · 3 failed"))
+        let row = try #require(job.split(separator: "\n").first { $0.contains("✗ enrich") && $0.contains("1800") })
+        #expect(row.contains(" 1230 ") && row.contains(" 3 ") && row.contains(" 68%"), "\(row)")
+        // The overview's detail pane says it too.
+        let overview = DashboardView.render(try Fixture.model(selected: "etl"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        let pane = try #require(overview.split(separator: "\n").first { $0.contains("✗ enrich") && $0.contains("/1800") })
+        #expect(pane.contains("1230/1800 rows") && pane.contains("68%"))
+    }
+
+    /// A lost job (its process gone, no job.end) is counted lost in the header, not running.
+    @Test func theHeaderCountsALostJobAsLost() throws {
+        var m = try Fixture.model()
+        let i = try #require(m.board.jobs.firstIndex { $0.id == "imp" })
+        #expect(m.board.jobs[i].state == .running)
+        let before = DashboardView.render(m, width: 160, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        #expect(before.contains("4 jobs: 2 running, 1 failed, 1 done"))
+        m.board.jobs[i].byEngine = true
+        m.board.jobs[i].error = "process 4242 is gone and sent no job.end"
+        let after = DashboardView.render(m, width: 160, height: 30, glyphs: .utf8, theme: .defaultDark).text
+        #expect(after.contains("4 jobs: 1 running, 1 lost, 1 failed, 1 done"), "\(after)")
+    }
+
     @Test func aStalledPhaseSaysSo() throws {
         let text = DashboardView.render(try Fixture.model(selected: "gen"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
         #expect(text.contains("stalled 2m40s"))

@@ -96,6 +96,8 @@ struct EventDecoderTests {
         (#"{"type":"progress","job":"j","phase":"p"}"#, "progress needs at least one of"),
         (#"{"type":"progress","job":"j","phase":"p","done":1,"inc":1}"#, "either 'done' or 'inc'"),
         (#"{"type":"step","job":"j","phase":"p","step":"s","state":"ok"}"#, "field 'state' must be one of running, done, failed; got 'ok'"),
+        // Only the engine ends a step canceled (its job's cancel).
+        (#"{"type":"step","job":"j","phase":"p","step":"s","state":"canceled"}"#, "field 'state' must be one of running, done, failed; got 'canceled'"),
         (#"{"type":"phase.end","job":"j","phase":"p","status":"running"}"#, "must be one of done, failed, skipped"),
         (#"{"type":"job.end","job":"j","status":"running"}"#, "must be one of completed, failed, canceled"),
         (#"{"type":"job.state","job":"j","state":"sleeping"}"#, "field 'state' must be one of pending, running"),

@@ -45,11 +45,24 @@ public struct BoardPhase: Sendable, Equatable, Codable {
     /// Items accounted for: processed, failed or skipped.
     public var accounted: Int { done &+ failed &+ skipped }
 
-    /// 0...1; nil when there is no total to measure against (1 once done).
-    public var fraction: Double? {
-        guard let t = total else { return state == .done ? 1 : nil }
-        if t == 0 { return state.isFinished ? 1 : 0 }
-        return min(1, Double(accounted) / Double(t))
+    /// Items that count as progress (`JobFraction.progressed`): done, and skipped unless the
+    /// phase failed or was canceled. Failed items are not progress.
+    public var progressed: Int { JobFraction.progressed(state: state, done: done, skipped: skipped) }
+
+    /// Work done, 0...1 (`progressed` of the total); nil when there is no total to measure
+    /// against (1 once done) and for a skipped phase (no work to do).
+    public var fraction: Double? { JobFraction.phase(state: state, done: done, skipped: skipped, total: total) }
+
+    /// "6/10 items · 60% · 1 failed · 3 skipped": the phase's progress as every screen says it
+    /// (the counts are `progressed` of the total, the percent is `fraction`).
+    public var progressFacts: [String] {
+        var facts: [String] = []
+        if let t = total { facts.append("\(Format.count(progressed))/\(Format.count(t))" + (unit.map { " " + $0 } ?? "")) }
+        else if done > 0 { facts.append(Format.count(done) + (unit.map { " " + $0 } ?? "")) }
+        if let f = fraction { facts.append(Format.percent(f)) }
+        if failed > 0 { facts.append("\(Format.count(failed)) failed") }
+        if skipped > 0 { facts.append("\(Format.count(skipped)) skipped") }
+        return facts
     }
 
     /// Seconds since it started (to its end once ended) at `now` (engine's clock), for a job

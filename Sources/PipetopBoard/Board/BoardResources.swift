@@ -8,7 +8,12 @@ public struct BoardResources: Sendable, Equatable, Codable {
     /// The job's cgroup memory limit, if any.
     public var memoryLimit: Int?
     public var cpuSeconds: Double
+    /// The largest resident set seen (bytes); 0 when none was (see `peakRSSSeen`).
     public var peakRSS: Int
+    /// The peak, or nil when no reading ever saw the tree's memory (a command that ended
+    /// before the sampler's first look, with no peak of its own from its parent): a live
+    /// process is never 0 bytes, so 0 means "not sampled", never a figure to show.
+    public var peakRSSSeen: Int? { peakRSS > 0 ? peakRSS : nil }
     public var readBytes: Int
     public var writeBytes: Int
     /// Recent values, one a second, oldest first (what a graph can show); empty unless asked.

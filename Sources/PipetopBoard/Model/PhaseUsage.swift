@@ -5,6 +5,8 @@ public struct PhaseUsage: Sendable, Codable, Equatable {
     public var sampledSeconds: Double = 0
     public var peakCPU: Double = 0
     public var peakRSS: Int = 0
+    /// The peak, or nil when it was never sampled (as `BoardResources.peakRSSSeen`).
+    public var peakRSSSeen: Int? { peakRSS > 0 ? peakRSS : nil }
     public var readBytes: Int = 0
     public var writeBytes: Int = 0
     public init() {}

@@ -13,6 +13,9 @@ public enum Format {
     }
 
     /// "950", "12.3k", "4.50M".
+    /// A peak resident set, or "not sampled" when none was seen (`peakRSSSeen`).
+    public static func peakRSS(_ bytes: Int?) -> String { bytes.map(Self.bytes) ?? "not sampled" }
+
     public static func count(_ n: Int) -> String {
         let a = abs(n)
         if a < 10_000 { return "\(n)" }

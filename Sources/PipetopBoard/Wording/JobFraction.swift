@@ -1,6 +1,8 @@
-/// How far along a job is, 0...1, from its phases: each phase weighs the same; done and
-/// skipped count whole, a running or failed one by its own fraction (0 without a total). The
-/// engine's `Job` and the Board's `BoardJob` both say it this way.
+/// How far along a job is, 0...1, from its phases: work done, so a failed job never looks
+/// finished. A done phase counts whole, a running, failed or canceled one by its own fraction
+/// (`phase`: failed items are not progress); a skipped phase had no work to do, so it weighs
+/// nothing (neither done work nor work left). The engine's `Job` and the Board's `BoardJob`
+/// both say it this way.
 public enum JobFraction {
     /// One phase as the weighted form needs it.
     public struct Part: Sendable {
@@ -30,19 +32,19 @@ public enum JobFraction {
         let weights: [Double]
         if !ran.isEmpty && ran.allSatisfy({ ($0.expected ?? 0) > 0 }) {
             weights = parts.map { $0.state == .skipped ? 0 : $0.expected! }
-        } else if parts.allSatisfy({ ($0.total ?? 0) > 0 }) {
-            weights = parts.map { Double($0.total!) }
+        } else if !ran.isEmpty && ran.allSatisfy({ ($0.total ?? 0) > 0 }) {
+            weights = parts.map { $0.state == .skipped ? 0 : Double($0.total!) }
         } else {
-            weights = parts.map { _ in 1 }
+            weights = parts.map { $0.state == .skipped ? 0 : 1 }
         }
         let all = weights.reduce(0, +)
-        guard all > 0 else { return of(parts.map { ($0.state, $0.fraction) }, completed: false) }
+        guard all > 0 else { return 0 }
         var sum = 0.0
         for (p, w) in zip(parts, weights) {
             switch p.state {
-            case .done, .skipped: sum += w
+            case .done: sum += w
             case .failed, .canceled, .running: sum += w * (p.fraction ?? timeBased(p.elapsed, p.expected) ?? 0)
-            case .pending: break
+            case .pending, .skipped: break
             }
         }
         return min(1, sum / all)
@@ -54,16 +56,36 @@ public enum JobFraction {
         return min(0.99, e / x)
     }
 
+    /// Each phase weighs the same (skipped ones nothing), as `weighted` does without pasts or totals.
     public static func of(_ phases: some Collection<(state: PhaseState, fraction: Double?)>, completed: Bool) -> Double {
-        guard !phases.isEmpty else { return completed ? 1 : 0 }
-        var sum = 0.0
+        if completed { return 1 }
+        var sum = 0.0, count = 0
         for p in phases {
             switch p.state {
-            case .done, .skipped: sum += 1
+            case .done: sum += 1
             case .failed, .canceled, .running: sum += p.fraction ?? 0
             case .pending: break
+            case .skipped: continue
             }
+            count += 1
         }
-        return min(1, sum / Double(phases.count))
+        return count == 0 ? 0 : min(1, sum / Double(count))
+    }
+
+    /// Items that count as progress in a phase: done ones, and skipped ones (found done, no
+    /// work left) while the phase runs or once it is done. Failed items are not progress; in
+    /// a phase that failed, was canceled or was skipped, skipped items are ones that never ran
+    /// (how the Snakemake, Nextflow and Luigi readers count them), so only done ones count there.
+    public static func progressed(state: PhaseState, done: Int, skipped: Int) -> Int {
+        state == .running || state == .done ? done &+ skipped : done
+    }
+
+    /// A phase's own fraction of work done, 0...1, against the total shown: nil without a
+    /// total (1 once done), and nil for a skipped phase (it had no work to do).
+    public static func phase(state: PhaseState, done: Int, skipped: Int, total: Int?) -> Double? {
+        if state == .skipped { return nil }
+        guard let t = total else { return state == .done ? 1 : nil }
+        if t == 0 { return state == .done ? 1 : 0 }
+        return min(1, Double(progressed(state: state, done: done, skipped: skipped)) / Double(t))
     }
 }

@@ -98,9 +98,12 @@ public struct Job: Sendable, Codable, Equatable {
             ?? phases.first
     }
 
-    /// Overall completion in 0...1: each phase weighs the same; a running phase counts by
-    /// its own fraction (0 when it has no total).
-    public var fraction: Double { JobFraction.of(phases.lazy.map { ($0.state, $0.fraction) }, completed: state == .completed) }
+    /// Overall work done in 0...1: each phase weighs the same (a skipped one nothing); a running,
+    /// failed or canceled phase counts by its own work done (`JobFraction.phase`: 0 without a total).
+    public var fraction: Double {
+        JobFraction.of(phases.lazy.map { ($0.state, JobFraction.phase(state: $0.state, done: $0.done, skipped: $0.skipped, total: $0.effectiveTotal)) },
+                       completed: state == .completed)
+    }
 
     public func elapsed(now: Double) -> Double { max(0, (endedAt ?? now) - startedAt) }
 

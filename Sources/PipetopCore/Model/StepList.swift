@@ -142,6 +142,7 @@ public struct StepList: Sendable {
         case .running: runningCount += d
         case .failed: failedCount += d
         case .done: doneCount += d
+        case .canceled: break  // finished, neither done nor failed: kept like a failed one
         }
     }
 
@@ -295,6 +296,7 @@ extension StepState {
         case .running: 0
         case .done: 1
         case .failed: 2
+        case .canceled: 3
         }
     }
 }

@@ -456,6 +456,8 @@ extension PipelineState {
 
         case .step(let e):
             try requireLive(job, "step")
+            // `canceled` is the engine's word for a step its job's cancel stopped.
+            guard e.state != .canceled else { throw ApplyError("step state must be running, done or failed, not canceled") }
             let i = try phaseSlot(&job, e.phase)
             if job.phases[i].state == .pending { startImplicitly(&job.phases[i], &est, in: job, at: t) }
             job.phases[i].steps.upsert(id: e.step, state: e.state, detail: e.detail, at: t)
@@ -574,8 +576,10 @@ extension PipelineState {
         if next.isTerminal {
             job.endedAt = t
             for i in job.phases.indices {
-                // Steps still going end with their job: it will not report them any more.
-                job.phases[i].steps.closeRunning(as: next == .completed ? .done : .failed, detail: "still running when the job \(next.rawValue)", at: t)
+                // Steps still going end with their job: it will not report them any more. A
+                // canceled job's were stopped, as its phases were, not failed.
+                job.phases[i].steps.closeRunning(as: next == .completed ? .done : next == .canceled ? .canceled : .failed,
+                                                 detail: "still running when the job \(next.rawValue)", at: t)
                 switch job.phases[i].state {
                 case .running:
                     // A canceled job's running phases were stopped, not failed (no red strip).

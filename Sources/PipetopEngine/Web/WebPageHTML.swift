@@ -41,7 +41,7 @@ button { font:inherit; }
 #tokenbox { display:none; padding:.5em 1em; border-bottom:1px solid var(--line); }
 .why { color:var(--bad); overflow-wrap:anywhere; margin:.2em 0; }
 tr.phase { cursor:pointer; } tr.phase.sel { outline:2px solid var(--run); }
-.st-failed { color:var(--bad); } .st-running { color:var(--run); }
+.st-failed { color:var(--bad); } .st-running { color:var(--run); } .st-canceled { color:var(--warn); }
 .acts { white-space:nowrap; } .acts select, .acts button { margin:0 .2em .2em 0; }
 #steps h3 { font-size:1em; margin:1em 0 .3em; }
 </style>
@@ -125,6 +125,14 @@ function eta(j, now) {
   return "ETA " + mark + dur(e.remaining - gone) + " (" + dur(e.low - gone) + "–" + dur(e.high - gone) + ")";
 }
 function pct(done, total) { return total ? Math.min(100, 100 * done / total) : 0; }
+// Work done, as the dashboard's bar (JobFraction.phase): failed items are not progress; skipped
+// ones are unless the phase failed or was canceled (there they never ran); a skipped phase had none.
+function phasePct(p) {
+  if (p.state === "skipped") return 0;
+  if (p.total == null) return p.state === "done" ? 100 : 0;
+  if (p.total === 0) return p.state === "done" ? 100 : 0;
+  return pct(p.state === "failed" || p.state === "canceled" ? p.done : p.done + p.skipped, p.total);
+}
 function renderJobs() {
   const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
@@ -218,7 +226,7 @@ async function refreshJob() {
   if (j.error) parts.push(el("p", j.error, "why"));
   const t = el("table"), head = el("tr"); ["phase", "state", "done", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
   for (const p of j.phases) {
-    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = (p.total == null && p.state === "done" ? 100 : pct(p.done + p.failed + p.skipped, p.total)) + "%"; bar.append(fill);
+    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = phasePct(p) + "%"; bar.append(fill);
     tr.dataset.phase = p.id; tr.title = "show the steps of " + p.name;
     tr.onclick = () => { focusPhase = focusPhase === p.id ? null : p.id; remember(); refreshJob(); };
     const cell = el("td", (p.done + (p.total != null ? "/" + p.total : "")) + (p.failed ? " (" + p.failed + " failed)" : "")); cell.append(bar);
@@ -230,7 +238,7 @@ async function refreshJob() {
   const chosen = j.phases.find(p => p.id === focusPhase);
   if (chosen) parts.push(stepsView(chosen, jobNow));
   const r = j.resources;
-  if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow * 100) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS / 1048576).toFixed(0) + " MiB", "dim"));
+  if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow * 100) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS > 0 ? (r.peakRSS / 1048576).toFixed(0) + " MiB" : "not sampled"), "dim"));
   if (r && r.cpu && r.cpu.length) parts.push(spark(r.cpu, "CPU"));
   if (r && r.rss && r.rss.length) parts.push(spark(r.rss, "memory"));
   if (j.artifacts && j.artifacts.length) parts.push(el("p", "artifacts: " + j.artifacts.map(a => a.name + (a.location ? " (" + a.location + ")" : "")).join(" · "), "dim"));

@@ -31,13 +31,19 @@ public struct Grid: Sendable, Equatable {
     }
 
     /// Writes text from (x, y), clipped at `limit` (default: the grid's right edge).
-    /// Control characters are shown as visible text. Returns the columns written.
+    /// Control characters are shown as visible text. Returns the columns written. With
+    /// `ellipsis` (`Glyphs.ellipsis`), text that does not fit ends with it, so a reader sees
+    /// that it was cut.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
+    public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil, ellipsis: String? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, limit ?? width)
+        var shown = TextWidth.visible(text)
+        if let ellipsis, x >= 0, end > x, TextWidth.columns(shown) > end - x {
+            shown = TextWidth.truncate(shown, to: end - x, ellipsis: ellipsis)
+        }
         var col = x
-        for ch in TextWidth.visible(text) {
+        for ch in shown {
             let w = TextWidth.columns(ch)
             if w == 0 { continue }
             if col + w > end { break }

@@ -33,6 +33,7 @@ public struct Glyphs: Sendable, Equatable {
         case .canceling, .canceled: return u ? "⊘" : "/"
         case .completed: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
+        case .canceled: return u ? "⊘" : "/"
         }
     }
 
@@ -41,6 +42,7 @@ public struct Glyphs: Sendable, Equatable {
         case .running: return u ? "◐" : "*"
         case .done: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
+        case .canceled: return u ? "⊘" : "/"
         }
     }
 

@@ -137,6 +137,7 @@ public struct Theme: Sendable, Equatable {
         case .running: return running
         case .done: return done
         case .failed: return failed
+        case .canceled: return skipped
         }
     }
 

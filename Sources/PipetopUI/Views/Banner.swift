@@ -23,7 +23,7 @@ struct Banner: Widget {
         // narrow screen keeps its start.
         for (row, (text, style)) in lines.prefix(r.height).enumerated() {
             g.fill(Rect(x: r.x, y: r.y + row, width: r.width, height: 1), style)
-            g.put(" \(glyphs.alertMark) \(text)", x: r.x, y: r.y + row, style: style, limit: r.maxX)
+            g.put(" \(glyphs.alertMark) \(text)", x: r.x, y: r.y + row, style: style, limit: r.maxX, ellipsis: glyphs.ellipsis)
         }
     }
 }

@@ -70,7 +70,7 @@ public struct DashboardView: Widget {
         }
         if let hint = m.nav.hint {
             g.fill(r, theme.footerText)
-            g.put(" " + hint, x: r.x, y: y, style: theme.warn, limit: r.maxX)
+            g.put(" " + hint, x: r.x, y: y, style: theme.warn, limit: r.maxX, ellipsis: glyphs.ellipsis)
             return
         }
         Footer(bindings: KeyTable.footer(for: m.nav.context), status: status, statusStyle: statusStyle, urgent: m.link != .live || m.nav.filter != nil,

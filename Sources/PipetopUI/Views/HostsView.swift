@@ -41,7 +41,7 @@ struct HostsView: Widget {
             // Why it dropped, whole, wrapped under it.
             if case .lost(let why) = h.link {
                 for line in WordWrap.lines(why, width: max(10, r.width - 6)) where y < r.maxY {
-                    g.put(line, x: r.x + 4, y: y, style: theme.error, limit: r.maxX)
+                    g.put(line, x: r.x + 4, y: y, style: theme.error, limit: r.maxX, ellipsis: glyphs.ellipsis)
                     y += 1
                 }
             }

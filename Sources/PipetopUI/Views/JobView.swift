@@ -47,7 +47,7 @@ public struct JobView: Widget {
             .render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
         y += 1
         if let err = job.error {
-            g.put(" \(glyphs.phase(.failed)) \(err)", x: r.x, y: y, style: theme.error, limit: r.maxX)
+            g.put(" \(glyphs.phase(.failed)) \(err)", x: r.x, y: y, style: theme.error, limit: r.maxX, ellipsis: glyphs.ellipsis)
             y += 1
         }
         let flow = PhaseFlow(job: job, glyphs: glyphs, theme: theme)

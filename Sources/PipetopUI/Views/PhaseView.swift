@@ -22,9 +22,8 @@ public struct PhaseView: Widget {
         }
         var y = r.y
         var facts = [p.state.rawValue]
-        if let t = p.total { facts.append("\(Format.count(p.accounted))/\(Format.count(t))" + (p.unit.map { " " + $0 } ?? "")) }
-        if let f = p.fraction { facts.append(Format.percent(f)) }
-        if p.failed > 0 { facts.append("\(Format.count(p.failed)) failed") }
+        // The same counts and percent as the job screen's row (BoardPhase.progressFacts).
+        facts += p.progressFacts
         if p.retries > 0 { facts.append("retry \(p.retries)") }
         // The ETA before the elapsed time: a narrow screen cuts from the end.
         if p.state == .running { facts.append(ETAText.phase(p, now: m.now, label: "ETA ", theme: theme).0) }
@@ -40,7 +39,7 @@ public struct PhaseView: Widget {
             .render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
         y += 1
         if let err = p.error {
-            g.put(" \(glyphs.phase(.failed)) \(err)", x: r.x, y: y, style: theme.error, limit: r.maxX)
+            g.put(" \(glyphs.phase(.failed)) \(err)", x: r.x, y: y, style: theme.error, limit: r.maxX, ellipsis: glyphs.ellipsis)
             y += 1
         }
         let steps = Lists.steps(p, filter: m.nav.filter)
@@ -56,7 +55,7 @@ public struct PhaseView: Widget {
         // The row counter only where it fits whole (a cut "row" says nothing).
         let counter = "   row \(cursor + 1) of \(steps.count)"
         if !steps.isEmpty && 1 + TextWidth.columns(summary + counter) <= r.width { summary += counter }
-        g.put(" " + summary, x: r.x, y: y, style: theme.dim, limit: r.maxX)
+        g.put(" " + summary, x: r.x, y: y, style: theme.dim, limit: r.maxX, ellipsis: glyphs.ellipsis)
         y += 1
 
         let idWidth = min(32, max(8, steps.prefix(2000).map { TextWidth.columns($0.id) }.max() ?? 8))
@@ -88,7 +87,7 @@ public struct PhaseView: Widget {
             g.put(Format.clock(step.startedAt), x: xStart, y: row, style: st(theme.dim))
             g.put(TextWidth.fit(Format.duration(step.duration(now: job.ownTime(m.now))), 8, alignRight: true), x: xDuration, y: row, style: st(theme.dim))
             if let d = step.detail {
-                g.put(d, x: xDetail, y: row, style: st(step.state == .failed ? theme.error : theme.text), limit: r.maxX)
+                g.put(d, x: xDetail, y: row, style: st(step.state == .failed ? theme.error : theme.text), limit: r.maxX, ellipsis: glyphs.ellipsis)
             }
         }
     }

@@ -20,7 +20,7 @@ struct AlertDetails: Widget {
                   factStyle: theme.dim, glyphs: glyphs, theme: theme).render(into: &g, rect: r)
         let shown = details.suffix(r.height - 1)
         for (k, line) in shown.enumerated() {
-            g.put(line, x: r.x + 2, y: r.y + 1 + k, style: theme.text, limit: r.maxX - 1)
+            g.put(line, x: r.x + 2, y: r.y + 1 + k, style: theme.text, limit: r.maxX - 1, ellipsis: glyphs.ellipsis)
         }
     }
 }

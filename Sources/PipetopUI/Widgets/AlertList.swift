@@ -52,7 +52,7 @@ struct AlertList: Widget {
             let notesWidth = min(noteCols, max(room - TextWidth.columns(a.message) - 1, min(noteCols, room / 3)))
             let notesShown = TextWidth.truncate(notes, to: max(0, notesWidth), ellipsis: glyphs.ellipsis)
             let msgEnd = timeX - TextWidth.columns(notesShown)
-            g.put(a.message, x: x, y: y, style: a.severity == .critical && a.needsAttention ? st(theme.error) : base, limit: msgEnd)
+            g.put(a.message, x: x, y: y, style: a.severity == .critical && a.needsAttention ? st(theme.error) : base, limit: msgEnd, ellipsis: glyphs.ellipsis)
             g.put(notesShown, x: msgEnd, y: y, style: st(theme.dim))
             g.put(time, x: timeX, y: y, style: st(theme.dim))
         }

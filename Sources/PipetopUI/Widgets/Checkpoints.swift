@@ -12,7 +12,7 @@ struct Checkpoints: Widget {
         TitleRule(title: "checkpoints", facts: ["\(job.checkpoints.count)"], factStyle: theme.dim, glyphs: glyphs, theme: theme)
             .render(into: &g, rect: r)
         guard let last = job.checkpoints.last else {
-            g.put("none yet (a job sends {\"type\":\"checkpoint\",...} to mark where it can resume)", x: x + 2, y: y + 1, style: theme.dim, limit: x + width)
+            g.put("none yet (a job sends {\"type\":\"checkpoint\",...} to mark where it can resume)", x: x + 2, y: y + 1, style: theme.dim, limit: x + width, ellipsis: glyphs.ellipsis)
             return
         }
         let label = " \(last.name) at \(Format.clock(last.at)), \(Format.count(last.done)) done"
@@ -24,6 +24,6 @@ struct Checkpoints: Widget {
             let pos = Int(saturating: (c.at - start) / span * Double(axis - 1))
             g.put(glyphs.checkpoint, x: x + 2 + max(0, min(axis - 1, pos)), y: y + 1, style: theme.running)
         }
-        g.put(label, x: x + 2 + axis, y: y + 1, style: theme.text, limit: x + width)
+        g.put(label, x: x + 2 + axis, y: y + 1, style: theme.text, limit: x + width, ellipsis: glyphs.ellipsis)
     }
 }

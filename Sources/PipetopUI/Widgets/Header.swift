@@ -12,11 +12,15 @@ struct Header: Widget {
         g.fill(Rect(x: r.x, y: y, width: r.width, height: 1), theme.header)
         var x = r.x + g.put(" pipetop ", x: r.x, y: y, style: theme.headerAccent)
         let jobs = m.board.jobs
+        // A lost job (its process gone with no job.end) is not running, waiting or paused any
+        // more: it is counted as lost, as its row says.
+        let live = jobs.filter { !$0.isLost }
         let counts: [(String, Int)] = [
-            ("running", jobs.filter { $0.state.isActive }.count),
+            ("running", live.filter { $0.state.isActive }.count),
+            ("lost", jobs.count - live.count),
             // The queue's depth: jobs declared but waiting for a slot.
-            ("waiting", jobs.filter { $0.state == .pending }.count),
-            ("paused", jobs.filter { $0.state == .paused }.count),
+            ("waiting", live.filter { $0.state == .pending }.count),
+            ("paused", live.filter { $0.state == .paused }.count),
             ("failed", jobs.filter { $0.state == .failed }.count),
             ("done", jobs.filter { $0.state == .completed }.count),
             ("canceled", jobs.filter { $0.state == .canceled }.count),

@@ -26,7 +26,7 @@ struct JobDetail: Widget {
         if job.error != nil, y < r.maxY {
             // A lost job is not failed (yet), a canceled one not at all: the line says which.
             let verdict = job.isLost ? "lost" : job.state == .canceled ? "canceled" : "failed"
-            g.put(" \(glyphs.phase(.failed)) job \(verdict): \(job.error!)", x: r.x, y: y, style: theme.error, limit: r.maxX)
+            g.put(" \(glyphs.phase(.failed)) job \(verdict): \(job.error!)", x: r.x, y: y, style: theme.error, limit: r.maxX, ellipsis: glyphs.ellipsis)
             y += 1
         }
         // Sub-steps still running, then the most recent failure.
@@ -48,7 +48,7 @@ struct JobDetail: Widget {
             x += g.put(Format.clock(l.at) + " ", x: x, y: y, style: theme.dim)
             x += g.put(TextWidth.fit(l.level.rawValue.uppercased(), 5), x: x, y: y, style: theme.log(l.level))
             if let ph = l.phase { x += g.put(" " + ph, x: x, y: y, style: theme.dim, limit: x + 17) }
-            g.put(" " + l.message, x: x, y: y, style: theme.log(l.level) == theme.error ? theme.error : theme.text, limit: r.maxX)
+            g.put(" " + l.message, x: x, y: y, style: theme.log(l.level) == theme.error ? theme.error : theme.text, limit: r.maxX, ellipsis: glyphs.ellipsis)
             y += 1
         }
     }
@@ -56,7 +56,7 @@ struct JobDetail: Widget {
     private func titleRule(_ g: inout Grid, job: BoardJob, x: Int, y: Int, width: Int, now: Double, glyphs: Glyphs, theme: Theme) {
         for i in 0..<width { g.put(glyphs.horizontal, x: x + i, y: y, style: theme.border) }
         var cx = x + 1
-        cx += g.put(" \(job.name) ", x: cx, y: y, style: theme.title, limit: x + width)
+        cx += g.put(" \(job.name) ", x: cx, y: y, style: theme.title, limit: x + width, ellipsis: glyphs.ellipsis)
         var facts = [job.isLost ? "lost" : job.state.rawValue]
         if job.run > 1 { facts.append("run \(job.run)") }
         // Queued: how long it has waited, not an elapsed time (it has not started).
@@ -64,7 +64,7 @@ struct JobDetail: Widget {
         if let pid = job.pid { facts.append("pid \(pid)") }
         if job.id != job.name { facts.append("id \(job.id)") }
         let text = " " + facts.joined(separator: " \(glyphs.dot) ") + " "
-        g.put(text, x: cx, y: y, style: theme.job(job.state), limit: x + width)
+        g.put(text, x: cx, y: y, style: theme.job(job.state), limit: x + width, ellipsis: glyphs.ellipsis)
     }
 
     /// "● fetch ─▶ ◐ parse ─▶ ○ load". When it does not fit, phases far from the running one
@@ -114,8 +114,9 @@ struct JobDetail: Widget {
         let countW = 17, pctW = 5, rateW = width >= 72 ? 10 : 0, elapsedW = width >= 64 ? 8 : 0, etaW = 12
         let counts: String = {
             let figures: String
-            // Done, as the phase table's DONE says; failures show in its FAILED column.
-            if let t = p.total { figures = "\(Format.count(p.done))/\(Format.count(t))" }
+            // Work done of the total, as the percent beside it and the phase screen say
+            // (BoardPhase.progressed: failed items are not progress).
+            if let t = p.total { figures = "\(Format.count(p.progressed))/\(Format.count(t))" }
             else if p.done > 0 { figures = Format.count(p.done) }
             else { return "" }
             // The unit goes when it does not fit; the figures never do.
@@ -133,7 +134,7 @@ struct JobDetail: Widget {
         cx += pctW
         if p.state == .failed {
             let why = p.error ?? "failed"
-            g.put(" " + why, x: cx, y: y, style: theme.error, limit: x + width)
+            g.put(" " + why, x: cx, y: y, style: theme.error, limit: x + width, ellipsis: glyphs.ellipsis)
             return
         }
         let rate = p.rate
@@ -163,10 +164,10 @@ struct JobDetail: Widget {
         cx += g.put(glyphs.stepIndent + " ", x: cx, y: y, style: theme.dim)
         cx += g.put(phase.name + ": ", x: cx, y: y, style: theme.dim, limit: x + width)
         cx += g.put(glyphs.step(step.state) + " ", x: cx, y: y, style: theme.step(step.state))
-        cx += g.put(step.id, x: cx, y: y, style: step.state == .failed ? theme.error : theme.text, limit: x + width)
+        cx += g.put(step.id, x: cx, y: y, style: step.state == .failed ? theme.error : theme.text, limit: x + width, ellipsis: glyphs.ellipsis)
         cx += g.put(" " + Format.duration(step.duration(now: now)), x: cx, y: y, style: theme.dim, limit: x + width)
         if let d = step.detail {
-            g.put("  " + d, x: cx, y: y, style: step.state == .failed ? theme.error : theme.dim, limit: x + width)
+            g.put("  " + d, x: cx, y: y, style: step.state == .failed ? theme.error : theme.dim, limit: x + width, ellipsis: glyphs.ellipsis)
         }
     }
 }

@@ -20,7 +20,7 @@ struct LogLines: Widget {
             x += g.put(Format.clock(l.at) + " ", x: x, y: y, style: theme.dim)
             x += g.put(TextWidth.fit(l.level.rawValue.uppercased(), 5) + " ", x: x, y: y, style: theme.log(l.level))
             if let ph = l.phase { x += g.put(TextWidth.truncate(ph, to: 16) + " ", x: x, y: y, style: theme.dim) }
-            g.put(l.message, x: x, y: y, style: l.level == .error ? theme.error : theme.text, limit: r.maxX)
+            g.put(l.message, x: x, y: y, style: l.level == .error ? theme.error : theme.text, limit: r.maxX, ellipsis: glyphs.ellipsis)
         }
     }
 }

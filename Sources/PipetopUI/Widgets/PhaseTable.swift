@@ -95,7 +95,7 @@ struct PhaseTable {
         // Per-phase accounting from the sampler: average CPU%, CPU seconds, peak RSS, I/O.
         case "CPU%": return (p.usage?.averageCPU.map { "\(Int($0.rounded()))" } ?? "-", theme.dim)
         case "CPU-S": return (p.usage.map { String(format: "%.1f", $0.cpuSeconds) } ?? "-", theme.dim)
-        case "RSS": return (p.usage.map { Format.bytes($0.peakRSS) } ?? "-", theme.dim)
+        case "RSS": return (p.usage?.peakRSSSeen.map { Format.bytes($0) } ?? "-", theme.dim)
         case "READ": return (p.usage.map { Format.bytes($0.readBytes) } ?? "-", theme.dim)
         case "WRITE": return (p.usage.map { Format.bytes($0.writeBytes) } ?? "-", theme.dim)
         default: return ("", theme.text)

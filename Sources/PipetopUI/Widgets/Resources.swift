@@ -13,16 +13,16 @@ struct Resources: Widget {
             TitleRule(title: "resources", facts: [], factStyle: theme.dim, glyphs: glyphs, theme: theme).render(into: &g, rect: r)
             // A job too short to be sampled may still have its totals from its end (pipetop run).
             let note = job.resources.map { res in
-                "in all \(String(format: "%.1f", res.cpuSeconds)) cpu-s, peak rss \(Format.bytes(res.peakRSS)), read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes)) (no samples: it ended first)"
+                "in all \(String(format: "%.1f", res.cpuSeconds)) cpu-s, peak rss \(Format.peakRSS(res.peakRSSSeen)), read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes)) (no samples: it ended first)"
             } ?? (job.pid == nil
                 ? "no samples: the job named no pid, so there is no process tree to sample"
                 : job.state.isTerminal ? "no samples: the job ended before its process was sampled"
                 : "no samples yet for pid \(job.pid!) (sampled every second while the job runs)")
-            g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX)
+            g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX, ellipsis: glyphs.ellipsis)
             return
         }
         // 100% is one core (as top counts a process); said in cores so it is never read as the host's share.
-        let facts = ["cpu \(Int(saturating: cpuNow.rounded()))% (\(String(format: "%.1f", cpuNow / 100)) cores)", "rss \(Format.bytes(rssNow)) (peak \(Format.bytes(res.peakRSS)))",
+        let facts = ["cpu \(Int(saturating: cpuNow.rounded()))% (\(String(format: "%.1f", cpuNow / 100)) cores)", "rss \(Format.bytes(rssNow)) (peak \(Format.peakRSS(res.peakRSSSeen)))",
                      "\(res.processes ?? 0) proc \(res.threads ?? 0) thr", "\(String(format: "%.1f", res.cpuSeconds)) cpu-s",
                      "read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes))"]
         TitleRule(title: "resources", facts: facts, factStyle: theme.text, glyphs: glyphs, theme: theme).render(into: &g, rect: r)

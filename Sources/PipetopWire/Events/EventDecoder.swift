@@ -119,8 +119,13 @@ public enum EventDecoder {
             if p.done != nil && p.inc != nil { throw WireError("progress takes either 'done' or 'inc', not both") }
             body = .progress(p)
         case "step":
-            body = .step(.init(phase: try f.id("phase"), step: try f.id("step"),
-                               state: try f.requiredEnum("state", StepState.self),
+            // `canceled` is the engine's word (a canceled job's running steps), not a producer's.
+            let phase = try f.id("phase"), step = try f.id("step")
+            guard let raw = try f.optionalString("state") else { throw WireError("missing required field 'state'") }
+            guard let state = StepState(rawValue: raw), state != .canceled else {
+                throw WireError("field 'state' must be one of running, done, failed; got '\(raw)'")
+            }
+            body = .step(.init(phase: phase, step: step, state: state,
                                detail: try f.optionalString("detail")))
         case "phase.end":
             let status = try f.optionalEnum("status", PhaseState.self) ?? .done

@@ -13,8 +13,10 @@ struct AttachCommand: ParsableCommand {
         Examples:
           pipetop attach build-3
           pipetop attach ana@gpu-1 gpu-2:/run/user/1000/pipetop/pipetop.sock
-          pipetop attach cluster-head --ssh-option '-J bastion' --ssh-option '-p 2222' --pipetop /opt/pipetop/bin/pipetop
-          pipetop attach gpu-1:/run/a.sock gpu-1:/run/b.sock     # two engines on one host, named by their sockets
+          pipetop attach cluster-head --ssh-option '-J bastion' \\
+            --ssh-option '-p 2222' --pipetop /opt/pipetop/bin/pipetop
+          # two engines on one host, named by their sockets:
+          pipetop attach gpu-1:/run/a.sock gpu-1:/run/b.sock
         """)
 
     @Argument(help: ArgumentHelp("Hosts as [user@]host[:socket] (the socket on that host; default: its default).", valueName: "host"))

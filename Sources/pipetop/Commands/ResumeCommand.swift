@@ -14,7 +14,7 @@ struct ResumeCommand: ParsableCommand {
         Asks the engine on the socket; when none is running, reads the database file. Prints the checkpoint's data (JSON) so a script can pick it up, or with --json the whole answer. Exit status 1 when the job has no checkpoint.
 
         Examples:
-          cursor=$(pipetop resume import-42)        # e.g. {"cursor":"c2VjcmV0","page":500}
+          cursor=$(pipetop resume import-42)  # e.g. {"cursor":"c2VjcmV0","page":500}
           pipetop resume import-42 --json
         """)
 

@@ -28,11 +28,11 @@ struct RunCommand: ParsableCommand {
         Examples:
           pipetop run -- ./import.sh
           pipetop run --name nightly --phases fetch,load -- make -j4 all
-          pipetop run -- python train.py                  # a tqdm bar, read with no flag
+          pipetop run -- python train.py                     # a tqdm bar, no flag
           pipetop run -- rsync -a --info=progress2 src/ dst/
           pipetop run -- parallel --bar --joblog jobs.tsv ./convert {} ::: *.raw
-          pipetop run --pty --log train.log -- python train.py   # rich draws into the file
-          pipetop run --progress-from stdout -- ./etl.sh         # "processed 120/1000" lines
+          pipetop run --pty --log t.log -- python train.py   # rich draws into t.log
+          pipetop run --progress-from stdout -- ./etl.sh     # "processed 120/1000"
           pipetop run --log /tmp/etl.log -- ./etl.sh
         """)
 

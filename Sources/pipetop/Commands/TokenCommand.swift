@@ -9,7 +9,8 @@ struct TokenCommand: ParsableCommand {
         `pipetop daemon --http` asks for it beyond loopback (every request) and for acknowledging or silencing from the web: send `Authorization: Bearer TOKEN`. The file is only its owner's (0600); remove it and restart the engine for a new token.
 
         Examples:
-          curl -H "Authorization: Bearer $(pipetop token)" http://server:8080/api/v1/board
+          curl -H "Authorization: Bearer $(pipetop token)" \\
+            http://server:8080/api/v1/board
         """)
 
     @Option(name: .customLong("http-token-file"), help: ArgumentHelp("The token file the engine was given. Default: $XDG_STATE_HOME/pipetop/http-token, else ~/.local/state/pipetop/http-token.", valueName: "path"))

@@ -50,7 +50,7 @@ enum Report {
         if let w = j.waited(at: b.at) { m.append(("waited_s", .double(round3(w)))) }
         if let r = j.resources {
             m.append(("resources", .object([
-                ("cpu_seconds", .double(round3(r.cpuSeconds))), ("peak_rss_bytes", .int(r.peakRSS)),
+                ("cpu_seconds", .double(round3(r.cpuSeconds))), ("peak_rss_bytes", r.peakRSSSeen.map(JSONValue.int) ?? .null),
                 ("read_bytes", .int(r.readBytes)), ("write_bytes", .int(r.writeBytes)),
                 ("cpu_percent_now", r.cpuNow.map { .double(round3($0)) } ?? .null),
                 ("rss_bytes_now", r.rssNow.map { .int($0) } ?? .null),
@@ -93,7 +93,7 @@ enum Report {
             ("cpu_seconds", u.map { .double(round3($0.cpuSeconds)) } ?? .null),
             ("cpu_percent_avg", u?.averageCPU.map { .double(round3($0)) } ?? .null),
             ("cpu_percent_peak", u.map { .double(round3($0.peakCPU)) } ?? .null),
-            ("peak_rss_bytes", u.map { .int($0.peakRSS) } ?? .null),
+            ("peak_rss_bytes", u?.peakRSSSeen.map(JSONValue.int) ?? .null),
             ("read_bytes", u.map { .int($0.readBytes) } ?? .null), ("write_bytes", u.map { .int($0.writeBytes) } ?? .null),
         ]
         return .object(fields)
@@ -129,7 +129,7 @@ enum Report {
                     p.startedAt.map(iso) ?? "", p.endedAt.map(iso) ?? "", j.elapsed(of: p, at: now).map { num($0) } ?? "",
                     "\(p.done)", "\(p.failed)", "\(p.skipped)", p.total.map(String.init) ?? "", p.unit ?? "",
                     p.averageRate(at: now, skew: j.skew).map { num($0) } ?? "", u?.averageCPU.map { num($0) } ?? "", u.map { num($0.cpuSeconds) } ?? "",
-                    u.map { "\($0.peakRSS)" } ?? "", u.map { "\($0.readBytes)" } ?? "", u.map { "\($0.writeBytes)" } ?? "",
+                    u?.peakRSSSeen.map { "\($0)" } ?? "", u.map { "\($0.readBytes)" } ?? "", u.map { "\($0.writeBytes)" } ?? "",
                     "\(p.errorCount)", p.error ?? "",
                 ]
                 out += fields.map(csvField).joined(separator: ",") + "\n"
@@ -184,7 +184,7 @@ enum Report {
                 out += line + "\n"
                 if detailed, let u = p.usage {
                     out += "           cpu \(String(format: "%.1f", u.cpuSeconds)) s (avg \(Int((u.averageCPU ?? 0).rounded()))%, peak \(Int(u.peakCPU.rounded()))%), "
-                    out += "peak rss \(Format.bytes(u.peakRSS)), read \(Format.bytes(u.readBytes)), write \(Format.bytes(u.writeBytes))\n"
+                    out += "peak rss \(Format.peakRSS(u.peakRSSSeen)), read \(Format.bytes(u.readBytes)), write \(Format.bytes(u.writeBytes))\n"
                 }
                 if detailed {
                     for step in p.steps.items ?? [] where step.state == .failed {

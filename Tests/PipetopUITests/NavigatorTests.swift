@@ -344,12 +344,20 @@ struct JobOrderTests {
 
     @Test func vShowsActiveThenFailedThenAllAndTheHeaderSaysWhich() throws {
         var m = try Fixture.model()
+        // A job whose process vanished with no end: lost, not active, and shown with the failed.
+        m.board.jobs.append(BoardJob(id: "vanished", name: "vanished", state: .running, startedAt: 0, error: "its process is gone", byEngine: true))
         press(&m, .char("v"))
         #expect(m.nav.show == .active && m.sortedJobs.allSatisfy { !$0.state.isTerminal } && !m.sortedJobs.isEmpty)
+        #expect(!m.sortedJobs.contains { $0.id == "vanished" }, "a lost job is not active")
         #expect(DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains("showing active"))
         press(&m, .char("v"))
         let alerting = Set(m.board.alerts.filter(\.needsAttention).map(\.job))
-        #expect(m.nav.show == .failed && m.sortedJobs.allSatisfy { $0.state == .failed || alerting.contains($0.id) })
+        #expect(m.nav.show == .failed && m.sortedJobs.allSatisfy { $0.state == .failed || $0.isLost || alerting.contains($0.id) })
+        #expect(Set(m.sortedJobs.map(\.id)) == Set(m.board.jobs.filter { $0.state == .failed || $0.isLost || alerting.contains($0.id) }.map(\.id)))
+        #expect(m.sortedJobs.contains { $0.id == "vanished" }, "a lost job needs a person as a failed one does")
+        #expect(DashboardView.render(m, width: 80, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains("showing failed/lost/alerting"))
+        // Where the counts do not fit, the view's name still does.
+        #expect(DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains(" failed/lost/alerting "))
         press(&m, .char("v"))
         #expect(m.nav.show == .all && m.sortedJobs.count == m.board.jobs.count)
     }

@@ -26,7 +26,7 @@ public enum KeyTable {
         Binding([.char("!")], .alerts, in: [.overview, .job, .phase], footer: "alerts", help: "all alerts, full screen"),
         Binding([.char("o")], .sortNext, in: [.overview], help: "sort jobs by the next key: needs attention, name, progress, ETA, elapsed, CPU, memory, state"),
         Binding([.char("O")], .sortReverse, in: [.overview], help: "reverse the order"),
-        Binding([.char("v")], .showNext, in: [.overview], footer: "view", help: "show all jobs, the active ones, or the failed and alerting ones"),
+        Binding([.char("v")], .showNext, in: [.overview], footer: "view", help: "show all jobs, the active ones, or the failed, lost and alerting ones"),
         Binding([.char("K")], .signalJob, in: [.overview, .job], help: "signal the selected job's process: TERM, INT or KILL (asks first; its log says what was sent)"),
         Binding([.char("D")], .forgetJob, in: [.overview, .job], help: "forget the selected finished job: off the list with its alerts; its past runs stay (asks first)"),
         Binding([.char("E")], .endJob, in: [.overview, .job], help: "end the selected job as failed or canceled, when its process is gone (asks first)"),

@@ -31,7 +31,7 @@ public struct OverviewView: Widget {
                 alerting: Set(m.board.alerts.lazy.filter(\.needsAttention).map(\.job)),
                 state: m.board, now: m.now, glyphs: glyphs, theme: theme, sort: m.nav.sort, reversed: m.nav.sortReversed,
                 emptyText: m.nav.list(.jobs).filter?.isEmpty == false ? "no job matches the filter"
-                    : m.nav.show == .active ? "no active job (v shows the others)" : "no failed or alerting job (v shows the others)")
+                    : m.nav.show == .active ? "no active job (v shows the others)" : "no failed, lost or alerting job (v shows the others)")
             .render(into: &g, rect: Rect(x: r.x, y: r.y, width: r.width, height: 1 + listRows))
         let top = r.y + 1 + listRows
         // The host's CPU and memory take the room the selected job does not need.

@@ -27,7 +27,7 @@ struct Header: Widget {
         ]
         let parts = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
         // Which jobs the overview shows (`v`), when not all of them: kept whatever else goes.
-        let shows = m.nav.show != .all ? "showing \(m.nav.show.rawValue) \(glyphs.dot) " : ""
+        let shows = m.nav.show != .all ? "showing \(m.nav.show.label) \(glyphs.dot) " : ""
         let total = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")"
         func summary(_ kept: ArraySlice<String>) -> String { shows + total + (kept.isEmpty ? "" : ": " + kept.joined(separator: ", ")) }
         let unacked = m.board.unacknowledged
@@ -47,7 +47,8 @@ struct Header: Widget {
             kept.removeLast()
             shown = summary(kept)
         }
-        if TextWidth.columns(shown) > room { shown = m.nav.show != .all ? m.nav.show.rawValue : total }
+        if TextWidth.columns(shown) > room { shown = m.nav.show != .all ? "showing \(m.nav.show.label)" : total }
+        if TextWidth.columns(shown) > room && m.nav.show != .all { shown = m.nav.show.label }
         if TextWidth.columns(shown) <= room { g.put(shown, x: x, y: y, style: theme.header) }
         g.put(alertText, x: alertX, y: y, style: unacked > 0 ? theme.error.with(.reverse) : theme.header)
         g.put(right, x: r.maxX - TextWidth.columns(right), y: y, style: theme.header)

@@ -109,5 +109,11 @@ struct LostTests {
         #expect(Self.lost(s, "short").isEmpty && s[job: "short"]?.lostAt == nil)
         #expect(s[job: "short"]?.samplePid == client.processIdentifier && s[job: "short"]?.pid == nil)
         #expect(Self.lost(s, "nopid").isEmpty && s[job: "nopid"]?.pid == nil && s[job: "nopid"]?.samplePid == nil)
+        // `pipetop status` counts the lost job lost, not running (its state is still running).
+        let jobs = e.engine.health().jobs
+        #expect(s[job: "named"]?.state == .running && jobs["lost"] == 1 && jobs["running"] == 2, "\(jobs)")
+        // And so does /metrics.
+        let metrics = MetricsExposition.text(BoardProjector.board(s, now: e.engine.clock.now()), counters: .init(applied: 0, refused: 0, subscribers: 0))
+        #expect(metrics.contains(#"pipetop_engine_jobs{state="lost"} 1"#) && metrics.contains(#"pipetop_engine_jobs{state="running"} 2"#), "\(metrics)")
     }
 }

@@ -114,9 +114,11 @@ public enum MetricsExposition {
         family("pipetop_engine_events_applied_total", "counter", "Events the engine applied.", [([], Double(counters.applied))])
         family("pipetop_engine_events_refused_total", "counter", "Lines the engine refused.", [([], Double(counters.refused))])
         family("pipetop_engine_viewers", "gauge", "Viewers subscribed.", [([], Double(counters.subscribers))])
-        family("pipetop_engine_jobs", "gauge", "Jobs the engine knows, by state.", JobState.allCases.map { st in
-            ([("state", st.rawValue)], Double(jobs.filter { $0.state == st }.count))
-        })
+        // As `pipetop status` counts them: a lost job under "lost", not the state it was left in.
+        family("pipetop_engine_jobs", "gauge", "Jobs the engine knows, by state (lost: its process gone with no job.end).",
+               EngineHealth.jobKeys.map { key in
+                   ([("state", key)], Double(jobs.filter { ($0.isLost ? EngineHealth.lost : $0.state.rawValue) == key }.count))
+               })
         if let h = counters.health {
             family("pipetop_engine_health", "gauge", "The engine's health: 0 healthy, 1 degraded, 2 unhealthy (`pipetop status` says why).",
                    [([], Double(h.status.code))])

@@ -24,9 +24,15 @@ extension Engine {
         let parts = healthParts.withLock { $0 }
         let state = snapshot().state
         var byState: [String: Int] = [:]
-        for st in JobState.allCases { byState[st.rawValue] = 0 }
+        for st in EngineHealth.jobKeys { byState[st] = 0 }
         var longest: Double?
         for job in state.jobs.values {
+            // A lost job (its process gone with no job.end) is neither running nor waiting any
+            // more: counted lost, as every viewer says it.
+            if !job.state.isTerminal && job.lostAt != nil {
+                byState[EngineHealth.lost, default: 0] += 1
+                continue
+            }
             byState[job.state.rawValue, default: 0] += 1
             if job.state == .pending, let q = job.queuedAt { longest = max(longest ?? 0, max(0, job.ownTime(now) - q)) }
         }

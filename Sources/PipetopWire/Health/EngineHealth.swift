@@ -110,8 +110,15 @@ public struct EngineHealth: Sendable, Codable, Equatable {
     public var sampler: Sampler?
     public var notifiers: [Target]
     public var viewers: Int
-    /// Jobs the engine knows, by state (every state, 0 included).
+    /// Jobs the engine knows, by state (every key of `jobKeys`, 0 included). A lost job is
+    /// counted under `lost`, not under the state it was left in.
     public var jobs: [String: Int]
+    /// The key for lost jobs: unfinished, their process gone with no job.end.
+    public static let lost = "lost"
+    /// The keys of `jobs`, in the order people read them: the state machine's, lost after running.
+    public static var jobKeys: [String] {
+        JobState.allCases.map(\.rawValue).flatMap { $0 == JobState.running.rawValue ? [$0, lost] : [$0] }
+    }
     public var queue: Queue
 
     enum CodingKeys: String, CodingKey {

@@ -9,9 +9,9 @@ public enum HealthReply {
     /// The health as JSON (`type: true`: as the wire's reply, with `"type":"health"` first).
     public static func json(_ h: EngineHealth, type: Bool = false) -> JSONValue {
         guard case .object(var members) = (try? JSONValueEncoder.encode(h)) ?? .object([]) else { return .object([]) }
-        // Jobs by state in the state machine's order (a dictionary has none).
+        // Jobs by state in the state machine's order, lost after running (a dictionary has none).
         if let i = members.firstIndex(where: { $0.0 == "jobs" }) {
-            let known = JobState.allCases.map(\.rawValue)
+            let known = EngineHealth.jobKeys
             members[i].1 = .object((known.filter { h.jobs[$0] != nil } + h.jobs.keys.filter { !known.contains($0) }.sorted())
                 .map { ($0, JSONValue.int(h.jobs[$0]!)) })
         }

@@ -30,7 +30,7 @@ enum StatusText {
             out += line + "\n"
         }
         out += "  viewers   \(h.viewers)\n"
-        let order = JobState.allCases.map(\.rawValue)
+        let order = EngineHealth.jobKeys
         let counts = order.compactMap { st in h.jobs[st].flatMap { $0 > 0 ? "\($0) \(st == "pending" ? "waiting" : st)" : nil } }
         out += "  jobs      " + (counts.isEmpty ? "none" : counts.joined(separator: ", ")) + "\n"
         if h.queue.waiting > 0 {

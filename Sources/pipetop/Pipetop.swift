@@ -104,6 +104,8 @@ struct EngineOptions: ParsableArguments {
     func makeServer(socketPath: String, keepByDefault: Bool) throws -> EngineServer {
         let (config, problems) = Config.load()
         for p in problems { SafeWrite.stderr("pipetop: config: \(p)\n") }
+        // A notify command that cannot run is a warning, not a refusal: its program may come later.
+        for p in config.notifyProblems(file: Config.path()) { SafeWrite.stderr("pipetop: config: warning: \(p)\n") }
         let policy: PeerPolicy
         do { policy = try PeerPolicy(allowGroup: allowGroup ?? config.allowGroup) } catch {
             // Name what the user wrote: the flag, or the key of the config file.

@@ -50,6 +50,9 @@ struct Config: Equatable {
     /// The line each top-level and `[engine]` key was read from, for the problems found only
     /// when the setting is used (a theme or a group that does not exist).
     var lines: [String: Int] = [:]
+    /// The line of each kept `[[notify]]`'s `command` key (else of its table), in the order of
+    /// `alerts.notify`, for the problems found only when a notification is sent.
+    var notifyLines: [Int] = []
 
     static let keys = ["theme", "color", "ascii", "mouse", "delay", "fps", "socket"]
 
@@ -119,7 +122,7 @@ struct Config: Equatable {
         // or nowhere (an unknown section, already reported).
         enum Section { case top, engine, alerts, rule, notify, sla, unknown }
         var section = Section.top
-        var tables: [(section: Section, line: Int, fields: [(String, JSONValue)], broken: Bool)] = []
+        var tables: [(section: Section, line: Int, fields: [(String, JSONValue)], broken: Bool, keyLines: [String: Int])] = []
         var n = 0
         for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             n += 1
@@ -137,9 +140,9 @@ struct Config: Equatable {
                 switch header {
                 case "[alerts]": section = .alerts
                 case "[engine]": section = .engine
-                case "[[rule]]": section = .rule; tables.append((.rule, n, [], false))
-                case "[[notify]]": section = .notify; tables.append((.notify, n, [], false))
-                case "[[sla]]": section = .sla; tables.append((.sla, n, [], false))
+                case "[[rule]]": section = .rule; tables.append((.rule, n, [], false, [:]))
+                case "[[notify]]": section = .notify; tables.append((.notify, n, [], false, [:]))
+                case "[[sla]]": section = .sla; tables.append((.sla, n, [], false, [:]))
                 default:
                     section = .unknown
                     problem("unknown section \(header) (known: [engine], [alerts], [[rule]], [[notify]], [[sla]]); its lines are left out")
@@ -170,7 +173,9 @@ struct Config: Equatable {
                     guard case .string(let g) = value, !g.isEmpty else { throw ParseError(description: "\(where_): key 'allow_group' needs a quoted group name") }
                     c.allowGroup = g
                     c.lines[key] = n
-                case .rule, .notify, .sla: tables[tables.count - 1].fields.append((key, value))
+                case .rule, .notify, .sla:
+                    tables[tables.count - 1].fields.append((key, value))
+                    tables[tables.count - 1].keyLines[key] = n
                 case .unknown: break
                 }
             } catch {
@@ -188,7 +193,9 @@ struct Config: Equatable {
             do {
                 switch t.section {
                 case .rule: c.alerts.rules.append(try Rule.parse(t.fields))
-                case .notify: c.alerts.notify.append(try NotifyTarget.parse(t.fields))
+                case .notify:
+                    c.alerts.notify.append(try NotifyTarget.parse(t.fields))
+                    c.notifyLines.append(t.keyLines["command"] ?? t.line)
                 case .sla:
                     let level = try ServiceLevel.parse(t.fields)
                     guard !c.alerts.serviceLevels.contains(where: { $0.pipeline == level.pipeline }) else {

@@ -3,7 +3,7 @@ import PipetopEngine
 
 /// What the file's syntax does not show but the daemon and the dashboard find when they use a
 /// setting: a theme that does not exist or cannot be read, a group that does not exist, a
-/// socket path too long for a Unix socket. `pipetop config check` says these too, so that
+/// socket path too long for a Unix socket, a notify command whose program cannot run. `pipetop config check` says these too, so that
 /// "ok" means the engine and the dashboard will take the file as it is.
 extension Config {
     /// The most bytes of a Unix socket's path (sun_path less its closing NUL).
@@ -22,7 +22,22 @@ extension Config {
             out.append(ConfigProblem(file: file, line: lines["socket"],
                                      message: "key 'socket': the path is \(socket.utf8.count) bytes long, more than a Unix socket's \(Self.maxSocketPathBytes); no engine can listen there"))
         }
-        return out
+        return out + notifyProblems(file: file, environment: environment)
+    }
+
+    /// Each `command` notify target whose program cannot run, as `/bin/sh -c` would find it
+    /// with this PATH: found out only when an alert fires otherwise. The target is kept (the
+    /// program may be installed later); the daemon warns at start.
+    func notifyProblems(file: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                        directory: String = FileManager.default.currentDirectoryPath) -> [ConfigProblem] {
+        alerts.notify.indices.compactMap { i in
+            let target = alerts.notify[i]
+            guard target.kind == .command, let command = target.command,
+                  let why = ShellProgram.problem(command, path: environment["PATH"], directory: directory) else { return nil }
+            return ConfigProblem(file: file, line: i < notifyLines.count ? notifyLines[i] : nil,
+                                 message: "[[notify]] command '\(command)': \(why); the target is kept, but every notification to it fails until that is fixed",
+                                 leftOut: false)
+        }
     }
 
     /// Whether no group has this name (or number), as the engine's peer policy would find.

@@ -36,7 +36,7 @@ enum DashboardRunner {
             throw CLIError("pipetop: \(ErrorText.sentence(error))")
         }
         let (chosen, themeProblem) = ThemeChoice.resolve(display.theme)
-        let problem = [Config.summary(configProblems), themeProblem].compactMap { $0 }.first
+        let problem = [Config.summary(configProblems + config.notifyProblems(file: Config.path())), themeProblem].compactMap { $0 }.first
         // Without colours only attributes tell states apart: the monochrome theme is made for that.
         let theme: Theme = terminal.depth == .none ? .monochrome : chosen
         let dashboard = Dashboard(source: source, glyphs: glyphs, theme: theme, refresh: display.delay, notice: problem, user: userAtHost(),

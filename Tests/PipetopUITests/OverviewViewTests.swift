@@ -84,6 +84,17 @@ struct OverviewViewTests {
         #expect(after.contains("4 jobs: 1 running, 1 lost, 1 failed, 1 done"), "\(after)")
     }
 
+    /// On a narrow terminal the header's counts that need a person are the last to go.
+    @Test func aNarrowHeaderKeepsTheFailedAndLostCounts() throws {
+        var m = try Fixture.model()
+        let header = { (w: Int) in String(DashboardView.render(m, width: w, height: 16, glyphs: .utf8, theme: .defaultDark).text.split(separator: "\n")[0]) }
+        #expect(header(60).contains("4 jobs: 1 failed") && !header(60).contains("done"), "\(header(60))")
+        let i = try #require(m.board.jobs.firstIndex { $0.id == "imp" })
+        m.board.jobs[i].byEngine = true
+        #expect(header(60).contains("4 jobs: 1 lost") && !header(60).contains("running"), "\(header(60))")
+        #expect(header(160).contains("4 jobs: 1 running, 1 lost, 1 failed, 1 done"), "the order is kept: \(header(160))")
+    }
+
     @Test func aStalledPhaseSaysSo() throws {
         let text = DashboardView.render(try Fixture.model(selected: "gen"), width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text
         #expect(text.contains("stalled 2m40s"))

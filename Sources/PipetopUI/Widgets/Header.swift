@@ -25,7 +25,11 @@ struct Header: Widget {
             ("done", jobs.filter { $0.state == .completed }.count),
             ("canceled", jobs.filter { $0.state == .canceled }.count),
         ]
-        let parts = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
+        let shownCounts = counts.filter { $0.1 > 0 }
+        let parts = shownCounts.map { "\($0.1) \($0.0)" }
+        // Where not all fit, the ones that need a person go last: a narrow terminal still
+        // says "1 failed" when it has no room for "3 done".
+        let dropOrder = ["canceled", "done", "paused", "waiting", "running", "failed", "lost"]
         // Which jobs the overview shows (`v`), when not all of them: kept whatever else goes.
         let shows = m.nav.show != .all ? "showing \(m.nav.show.label) \(glyphs.dot) " : ""
         let total = "\(jobs.count) job\(jobs.count == 1 ? "" : "s")"
@@ -39,12 +43,15 @@ struct Header: Widget {
         }
         let alertX = r.maxX - TextWidth.columns(right) - TextWidth.columns(alertText)
         x += g.put(" \(m.host) \(glyphs.dot) ", x: x, y: y, style: theme.header, limit: alertX)
-        // Whole words only: the counts go from the end ("4 jobs: 2 running"), never cut mid-word.
+        // Whole words only: whole counts go, in `dropOrder`, never cut mid-word.
         let room = alertX - 1 - x
         var kept = parts[...]
+        var names = shownCounts.map(\.0)
         var shown = summary(kept)
         while TextWidth.columns(shown) > room && !kept.isEmpty {
-            kept.removeLast()
+            let i = dropOrder.lazy.compactMap { names.firstIndex(of: $0) }.first ?? names.count - 1
+            kept.remove(at: kept.startIndex + i)
+            names.remove(at: i)
             shown = summary(kept)
         }
         if TextWidth.columns(shown) > room { shown = m.nav.show != .all ? "showing \(m.nav.show.label)" : total }

@@ -327,6 +327,12 @@ struct JobOrderTests {
         press(&m, .char("o"), .char("o"), .char("o"))  // eta, elapsed, cpu: no column of its own
         #expect(m.nav.sort == .cpu)
         #expect(DashboardView.render(m, width: 100, height: 30, glyphs: .utf8, theme: .defaultDark).text.contains("JOB by cpu↓"))
+        // By state, a lost job (left running, its row says lost) sorts with the failed ones.
+        m.board.jobs.append(BoardJob(id: "vanished", name: "vanished", state: .running, startedAt: 0, error: "its process is gone", byEngine: true))
+        press(&m, .char("o"), .char("o"))
+        #expect(m.nav.sort == .state)
+        let states = m.sortedJobs.map { $0.isLost ? "lost" : $0.state.rawValue }
+        #expect(states.prefix(2).sorted() == ["failed", "lost"], "\(states)")
     }
 
     @Test func theDefaultOrderIsTheBoardsAttentionOrderAndOTurnsItsGroupsRound() throws {

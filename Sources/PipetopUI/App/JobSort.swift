@@ -50,12 +50,15 @@ public enum JobSort: String, Sendable, CaseIterable {
         case .elapsed: return cmp((a.endedAt ?? now) - a.startedAt, (b.endedAt ?? now) - b.startedAt, ascending: false)
         case .cpu: return cmp(a.state.isTerminal ? nil : a.resources?.cpuNow, b.state.isTerminal ? nil : b.resources?.cpuNow, ascending: false)
         case .memory: return cmp(a.state.isTerminal ? nil : a.resources?.rssNow, b.state.isTerminal ? nil : b.resources?.rssNow, ascending: false)
-        case .state: return cmp(Self.stateOrder(a.state), Self.stateOrder(b.state), ascending: true)
+        case .state: return cmp(Self.stateOrder(a), Self.stateOrder(b), ascending: true)
         }
     }
 
-    private static func stateOrder(_ s: JobState) -> Int {
-        switch s {
+    /// Failed and lost first (a lost job is left running, but its row says lost), as the
+    /// rows say the state.
+    private static func stateOrder(_ j: BoardJob) -> Int {
+        if j.isLost { return 0 }
+        switch j.state {
         case .failed: return 0
         case .running, .completing: return 1
         case .pausing, .paused: return 2

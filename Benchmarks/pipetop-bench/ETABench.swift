@@ -153,8 +153,7 @@ enum ETABench {
         print("wrote \(TraceKind.allCases.count * runs) runs to \(dir)")
     }
 
-    static func main(quick: Bool, seed: UInt64) {
-        let runs = quick ? 3 : 8
+    static func main(runs: Int, seed: UInt64) {
         var state = PipelineState()
         var cost: [Double] = []
         var byKind: [(TraceKind, [Score])] = []

@@ -152,9 +152,10 @@ case "eta":
         try ETABench.write(to: args[i + 1], runs: 8)
     } else {
         let seed = args.firstIndex(of: "--seed").flatMap { $0 + 1 < args.count ? UInt64(args[$0 + 1]) : nil } ?? 42
-        ETABench.main(quick: args.contains("--quick"), seed: seed)
+        let runs = args.firstIndex(of: "--runs").flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil }
+        ETABench.main(runs: args.contains("--quick") ? 3 : max(5, runs ?? 20), seed: seed)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | emit [--quick] | run [--quick] | rules [--quick] | overload [--quick] | latency [--quick] | terminal [--quick] | bytes [--quick] [--show] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | emit [--quick] | run [--quick] | rules [--quick] | overload [--quick] | latency [--quick] | terminal [--quick] | bytes [--quick] [--show] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] [--runs N] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

@@ -59,6 +59,22 @@ import Testing
         #expect(nothing.first == "HTTP/1.1 404 Not Found", "\(nothing)")
     }
 
+    /// Browsers let any page open a WebSocket to any host: a page of another origin is refused
+    /// (it could read every event from a loopback listener, which asks no token), the page of
+    /// this listener's own origin and a client that says no origin are served.
+    @Test func aPageOfAnotherOriginMayNotOpenTheStream() throws {
+        let (p, c, port, _) = try daemon(host: "127.0.0.1")
+        defer { c.close(); p.terminate(); p.waitUntilExit() }
+        for origin in ["http://evil.example", "http://127.0.0.1:\(port + 1)", "null"] {
+            let refused = try client(port, "/api/v1/events?since=0", want: 1, headers: ["Origin": origin])
+            #expect(refused.first == "HTTP/1.1 403 Forbidden", "\(origin): \(refused)")
+        }
+        for origin in ["http://127.0.0.1:\(port)", "http://127.0.0.1:\(port)/"] {
+            let served = try client(port, "/api/v1/events?since=0", want: 1, headers: ["Origin": origin])
+            #expect(served.first == "HTTP/1.1 101 Switching Protocols", "\(origin): \(served)")
+        }
+    }
+
     @Test func beyondLoopbackTheTokenIsAskedFor() throws {
         let (p, c, port, token) = try daemon(host: "0.0.0.0")
         defer { c.close(); p.terminate(); p.waitUntilExit() }

@@ -12,10 +12,10 @@ public enum Format {
         return "\(t / 86_400)d\(pad(t % 86_400 / 3600))h"
     }
 
-    /// "950", "12.3k", "4.50M".
     /// A peak resident set, or "not sampled" when none was seen (`peakRSSSeen`).
     public static func peakRSS(_ bytes: Int?) -> String { bytes.map(Self.bytes) ?? "not sampled" }
 
+    /// "950", "12.3k", "4.50M".
     public static func count(_ n: Int) -> String {
         let a = abs(n)
         if a < 10_000 { return "\(n)" }

@@ -29,6 +29,8 @@ public enum Estimator {
     static let z80 = 1.2816
     /// Share of this run's misfit added to a calibrated range (past runs' errors carry the rest).
     static let misfitShare = 0.3
+    /// The smallest spread of a calibrated range (standard deviation of the log).
+    static let calibratedFloor = 0.006
     /// A clear change of rate: the recent stretch is this many times faster or slower.
     static let changeRatio = 1.8
 
@@ -321,10 +323,11 @@ public enum Estimator {
         if progress >= 0.05 && runs >= calibrationRuns, let mid = median(errors) {
             // Robust: one run that went badly must not set the range of all that follow.
             let n = Double(errors.count)
-            // The floor is 1%: where the past errors were smaller (a steady rate) a 2% floor
+            // The floor is 0.6%: where the past errors were smaller (a steady rate) a 2% floor
             // made the range hold the truth every time and, through the shrink below, left a
-            // real bias uncorrected (constant rate 1.10x the overall average; 1.08x at 1%).
-            let sd = max(0.01, 1.4826 * (median(errors.map { abs($0 - mid) }) ?? 0))
+            // real bias uncorrected (constant rate 1.10x the overall average; 1.08x at 1%); at
+            // 1% a steady rate's range still held the truth 97% of the time, 87% at 0.6%.
+            let sd = max(calibratedFloor, 1.4826 * (median(errors.map { abs($0 - mid) }) ?? 0))
             // Correct the bias only as far as the errors show one beyond chance (shrunk toward
             // none, James–Stein style), and then only half of it: part of a past run's error
             // came from its own situation (where it stood in a rate-limit cycle, say), which
@@ -339,6 +342,9 @@ public enum Estimator {
             } else {
                 // Past runs' errors, widened by part of how badly the live model fits this
                 // run now (their errors carry the rest; a third is what the benchmark favours).
+                // (Counting only the misfit beyond their spread narrowed the ranges of warm-up
+                // and resumed runs on the tuning seed but left batches, transfer, stragglers and
+                // resumed runs too narrow on held-out seeds: docs/ETA.md.)
                 sigma = (calibration + misfitShare * misfit).squareRoot()
                 calibrated = true
             }

@@ -54,6 +54,7 @@ public final class HTTPListener: @unchecked Sendable {
     /// The first service's answer to `request`, else a 404 that says what is served here.
     func answer(_ request: HTTPRequest) -> HTTPAnswer {
         if address.isLoopback, let refused = LoopbackHost.refusal(request) { return refused }
+        if let refused = WebSocketOrigin.refusal(request) { return refused }
         for s in services {
             if let a = s.answer(request) { return a }
         }
@@ -90,6 +91,7 @@ public final class HTTPListener: @unchecked Sendable {
             let request = HTTPRequest(method: head.method, uri: head.uri, headers: head.headers)
             // Not upgraded: answered as plain HTTP, with the refusal.
             if loopback && !LoopbackHost.admits(request.headers.first(name: "host")) { return nil }
+            if WebSocketOrigin.refusal(request) != nil { return nil }
             return takers.first { $0.takesWebSocket(request) }.map { ($0, request) }
         }
         let upgrader = NIOWebSocketServerUpgrader(

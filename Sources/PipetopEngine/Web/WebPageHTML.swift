@@ -238,7 +238,7 @@ async function refreshJob() {
   const chosen = j.phases.find(p => p.id === focusPhase);
   if (chosen) parts.push(stepsView(chosen, jobNow));
   const r = j.resources;
-  if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow * 100) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS > 0 ? (r.peakRSS / 1048576).toFixed(0) + " MiB" : "not sampled"), "dim"));
+  if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS > 0 ? (r.peakRSS / 1048576).toFixed(0) + " MiB" : "not sampled"), "dim"));
   if (r && r.cpu && r.cpu.length) parts.push(spark(r.cpu, "CPU"));
   if (r && r.rss && r.rss.length) parts.push(spark(r.rss, "memory"));
   if (j.artifacts && j.artifacts.length) parts.push(el("p", "artifacts: " + j.artifacts.map(a => a.name + (a.location ? " (" + a.location + ")" : "")).join(" · "), "dim"));

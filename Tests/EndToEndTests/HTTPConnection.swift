@@ -25,7 +25,11 @@ final class HTTPConnection {
     func send(_ method: String, _ path: String, body: [UInt8] = [], declaredLength: Int? = nil, host: String = "127.0.0.1") {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: Nextflow/26.08.0\r\n"
         head += "Content-Type: application/json\r\nContent-Length: \(declaredLength ?? body.count)\r\n\r\n"
-        let bytes = Array(head.utf8) + body
+        write(Array(head.utf8) + body)
+    }
+
+    /// Writes all of `bytes` (stops early only if the server closed).
+    private func write(_ bytes: [UInt8]) {
         var off = 0
         while off < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
@@ -34,11 +38,24 @@ final class HTTPConnection {
         }
     }
 
+    /// One wait of up to 100 ms for bytes, appended to `got`: `.closed` when the server closed
+    /// (or the wait failed), `.nothing` when none came in time.
+    private enum Received { case bytes, nothing, closed }
+    private func receive(into got: inout [UInt8]) -> Received {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, 100) >= 0 else { return .closed }
+        if p.revents == 0 { return .nothing }
+        var buf = [UInt8](repeating: 0, count: 65536)
+        let n = recv(fd, &buf, buf.count, 0)
+        if n <= 0 { return .closed }
+        got += buf[0..<n]
+        return .bytes
+    }
+
     /// The next whole answer (status, body), or nil when the server closed or said nothing
     /// within `seconds`.
     func answer(within seconds: Double = 10) -> (status: Int, body: String)? {
         var got = [UInt8]()
-        var buf = [UInt8](repeating: 0, count: 65536)
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let text = String(decoding: got, as: UTF8.self)
@@ -51,33 +68,19 @@ final class HTTPConnection {
                     return (status, String(decoding: body.prefix(length), as: UTF8.self))
                 }
             }
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 100) >= 0 else { return nil }
-            if p.revents == 0 { continue }
-            let n = recv(fd, &buf, buf.count, 0)
-            if n <= 0 { return nil }
-            got += buf[0..<n]
+            if receive(into: &got) == .closed { return nil }
         }
         return nil
     }
 
     /// Sends `text` as it is (a request written out whole).
-    func sendRaw(_ text: String) {
-        let bytes = Array(text.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + off, bytes.count - off, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { return }
-            off += n
-        }
-    }
+    func sendRaw(_ text: String) { write(Array(text.utf8)) }
 
     /// The next answer's head only (for HEAD, and for a stream): its status, its headers (names
     /// lower-cased) and whatever came after the head in the same reads; nil when the server
     /// closed or said nothing within `seconds`.
     func head(within seconds: Double = 10) -> (status: Int, headers: [String: String], after: [UInt8])? {
         var got = [UInt8]()
-        var buf = [UInt8](repeating: 0, count: 65536)
         let end = Array("\r\n\r\n".utf8)
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -91,12 +94,7 @@ final class HTTPConnection {
                 }
                 return (status, headers, Array(got[(i + 4)...]))
             }
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 100) >= 0 else { return nil }
-            if p.revents == 0 { continue }
-            let n = recv(fd, &buf, buf.count, 0)
-            if n <= 0 { return nil }
-            got += buf[0..<n]
+            if receive(into: &got) == .closed { return nil }
         }
         return nil
     }
@@ -107,33 +105,22 @@ final class HTTPConnection {
         guard let h = head(within: seconds) else { return nil }
         let length = h.headers["content-length"].flatMap { Int($0) } ?? 0
         var body = h.after
-        var buf = [UInt8](repeating: 0, count: 65536)
         let deadline = Date().addingTimeInterval(seconds)
         while body.count < length && Date() < deadline {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 100) >= 0 else { return nil }
-            if p.revents == 0 { continue }
-            let n = recv(fd, &buf, buf.count, 0)
-            if n <= 0 { break }
-            body += buf[0..<n]
+            let r = receive(into: &body)
+            if r == .closed { break }
         }
         return (h.status, h.headers, String(decoding: body.prefix(length), as: UTF8.self))
     }
 
     /// Reads until `marker` has come (true) or the server closed or `seconds` passed (false).
     func read(until marker: String, within seconds: Double = 10) -> Bool {
-        var got = ""
-        var buf = [UInt8](repeating: 0, count: 65536)
+        var got = [UInt8]()
         let deadline = Date().addingTimeInterval(seconds)
-        while !got.contains(marker) && Date() < deadline {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 100) >= 0 else { return false }
-            if p.revents == 0 { continue }
-            let n = recv(fd, &buf, buf.count, 0)
-            if n <= 0 { return false }
-            got += String(decoding: buf[0..<n], as: UTF8.self)
+        while !String(decoding: got, as: UTF8.self).contains(marker) && Date() < deadline {
+            if receive(into: &got) == .closed { return false }
         }
-        return got.contains(marker)
+        return String(decoding: got, as: UTF8.self).contains(marker)
     }
 
     /// True once the server has closed the connection (within `seconds`).

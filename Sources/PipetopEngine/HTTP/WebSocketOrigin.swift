@@ -18,12 +18,12 @@ enum WebSocketOrigin {
         }
         if let slash = rest.firstIndex(of: "/") { rest = String(rest[..<slash]) }
         guard !rest.isEmpty else { return nil }
-        let host = LoopbackHost.name(rest)
-        if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") || rest.hasPrefix("["),
-           rest[rest.index(after: colon)...].allSatisfy(\.isNumber), let p = Int(rest[rest.index(after: colon)...]) {
+        // The port is what follows the last colon, when that is past any `[…]` (an IPv6 address).
+        if let colon = rest.lastIndex(of: ":"), colon > (rest.lastIndex(of: "]") ?? rest.startIndex),
+           let p = Int(rest[rest.index(after: colon)...]) {
             port = p
         }
-        return (host, port)
+        return (LoopbackHost.name(rest), port)
     }
 
     static func isSameOrigin(origin: String, host: String?) -> Bool {

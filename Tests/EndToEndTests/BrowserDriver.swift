@@ -134,6 +134,13 @@ call("POST", S + "/element/" + element("#stepfilter option[value='failed']") + "
 until("the failed filter keeps the failed step only", lambda: js("const r = document.querySelectorAll('#steps tr.step'); return r.length === 1 && r[0].dataset.step === 'page <i>3</i>'"))
 print("steps: " + " / ".join(rows), flush=True)
 
+# The phase's row says its progress as the dashboard does (the engine's progressFacts and
+# progress): skipped items count while it runs, failed ones do not, and the bar agrees.
+emit({"type": "progress", "job": "web1", "phase": "fetch", "failed": 1, "skipped": 4})
+facts = until("the phase row shows the dashboard's facts", lambda: js("const c = document.querySelector('#dbody tr.phase td.progress'); return c && c.textContent.includes('skipped') ? [c.textContent, c.querySelector('.bar div').style.width] : null"))
+if facts != ["65/100 · 65% · 1 failed · 4 skipped", "65%"]: fail("the phase row does not say what the dashboard says: %r" % facts)
+print("phase row: " + facts[0] + " bar " + facts[1], flush=True)
+
 # A job that fails shows why on the overview.
 emit({"type": "job.end", "job": "web1", "status": "failed", "error": "load failed: disk full on /data"})
 why = until("the failed job says why", lambda: js("const w = document.querySelector('.job .why'); return w && w.textContent"))
@@ -142,6 +149,8 @@ print("why: " + why, flush=True)
 # Every place for an event stream taken (other tabs, other clients): a new tab still shows the
 # jobs and says why it is not live. The places this page does not hold are taken from here.
 host, http_port = page.split("//")[1].split("/")[0].split(":")
+# The first tab holds its stream once its link reads live (after a reconnect it may not yet).
+until("the first tab's link is live", lambda: js("return document.getElementById('link').textContent === 'live'"))
 held = []
 while len(held) < 32:
     c = socket.create_connection((host, int(http_port)))

@@ -78,24 +78,15 @@ public final class WebAPI: WebSocketService, Sendable {
         .jsonError(.notFound, "pipetop's web API has no \(request.path): it serves /api/v1/board, /api/v1/alerts, /api/v1/events, /api/v1/jobs/ID and /api/v1/jobs/ID/export")
     }
 
-    /// The Board as JSON, its jobs in attention order (`Board.byAttention`, the dashboard's
-    /// default order), each with its `progress` (0...1, weighted as the dashboard's bar is:
-    /// `BoardJob.fraction`), so the page shows the same rows and figures as the terminal.
+    /// The Board as JSON (`WebBoardJSON`: with each job's and phase's progress as the
+    /// dashboard shows it), its jobs in attention order (`Board.byAttention`, the dashboard's
+    /// default order), so the page shows the same rows and figures as the terminal.
     private func board(_ options: BoardOptions) -> JSONValue {
         let (_, state) = engine.snapshot()
         let now = engine.clock.now()
         var b = BoardProjector.board(state, now: now, options: options)
         b.jobs = b.byAttention
-        guard case .object(var top)? = try? JSONValueEncoder.encode(b) else { return .null }
-        let progress = Dictionary(b.jobs.map { ($0.id, $0.fraction(at: now)) }, uniquingKeysWith: { a, _ in a })
-        if let k = top.firstIndex(where: { $0.0 == "jobs" }), case .array(let jobs) = top[k].1 {
-            top[k].1 = .array(jobs.map { j in
-                guard case .object(var m) = j, case .string(let id)? = m.first(where: { $0.0 == "id" })?.1, let f = progress[id] else { return j }
-                m.append(("progress", .double((f * 1000).rounded() / 1000)))
-                return .object(m)
-            })
-        }
-        return .object(top)
+        return WebBoardJSON.encode(b, now: now)
     }
 
     /// The alerts, all or (`?job=ID` or name, repeatable) of those jobs.

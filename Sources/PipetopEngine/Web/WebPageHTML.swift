@@ -124,15 +124,6 @@ function eta(j, now) {
   const e = j.eta, gone = e.frozen ? 0 : now - e.madeAt, mark = e.confidence === "rough" ? "≈" : e.confidence === "calibrated" ? "" : "≥";
   return "ETA " + mark + dur(e.remaining - gone) + " (" + dur(e.low - gone) + "–" + dur(e.high - gone) + ")";
 }
-function pct(done, total) { return total ? Math.min(100, 100 * done / total) : 0; }
-// Work done, as the dashboard's bar (JobFraction.phase): failed items are not progress; skipped
-// ones are unless the phase failed or was canceled (there they never ran); a skipped phase had none.
-function phasePct(p) {
-  if (p.state === "skipped") return 0;
-  if (p.total == null) return p.state === "done" ? 100 : 0;
-  if (p.total === 0) return p.state === "done" ? 100 : 0;
-  return pct(p.state === "failed" || p.state === "canceled" ? p.done : p.done + p.skipped, p.total);
-}
 function renderJobs() {
   const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
@@ -224,12 +215,14 @@ async function refreshJob() {
   if (j.tally && (j.tally.warnings || j.errorCount)) facts.push(plural(j.errorCount, "error") + ", " + plural(j.tally.warnings, "warning"));
   const parts = [el("p", facts.join(" · "), "dim")];
   if (j.error) parts.push(el("p", j.error, "why"));
-  const t = el("table"), head = el("tr"); ["phase", "state", "done", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
+  const t = el("table"), head = el("tr"); ["phase", "state", "progress", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
   for (const p of j.phases) {
-    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = phasePct(p) + "%"; bar.append(fill);
+    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = 100 * (p.progress || 0) + "%"; bar.append(fill);
     tr.dataset.phase = p.id; tr.title = "show the steps of " + p.name;
     tr.onclick = () => { focusPhase = focusPhase === p.id ? null : p.id; remember(); refreshJob(); };
-    const cell = el("td", (p.done + (p.total != null ? "/" + p.total : "")) + (p.failed ? " (" + p.failed + " failed)" : "")); cell.append(bar);
+    // Counts, percent and bar as the dashboard says them (the engine's progressFacts and
+    // progress: failed items are not progress, skipped ones are while the phase runs or once done).
+    const cell = el("td", (p.progressFacts || []).join(" · "), "progress"); cell.append(bar);
     const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + " running" + (st.failed ? ", " + st.failed + " failed" : "") + ")" : "";
     const name = el("td", p.name, "wrap"); if (p.error) name.append(el("div", p.error, "why"));
     tr.append(name, el("td", p.state), cell, el("td", p.rate != null ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);

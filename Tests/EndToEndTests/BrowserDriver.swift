@@ -119,6 +119,13 @@ call("POST", S + "/element/" + element("#alerts button.silence") + "/click", {})
 silenced = until("the page shows the silence", lambda: js("const a = document.querySelector('#alerts .silenced'); return a && a.textContent"))
 print("page: " + silenced, flush=True)
 
+# On a phone's width an alert is a block: its message gets the row's width, not a letter's.
+call("POST", S + "/window/rect", {"width": 420, "height": 900})
+narrow = until("the alert's message is as wide as its row on a narrow window", lambda: js("const m = document.querySelector('#alerts td.msg'), t = document.querySelector('#alerts tr'); return m && t && window.innerWidth <= 640 ? [m.getBoundingClientRect().width, t.getBoundingClientRect().width] : null"))
+if narrow[0] < 0.9 * narrow[1]: fail("on a narrow window the alert's message is squeezed: %r of %r px" % (narrow[0], narrow[1]))
+call("POST", S + "/window/rect", {"width": 1280, "height": 900})
+print("narrow: the alert's message has the row's width", flush=True)
+
 # A phase's steps: click the job, then its phase; the failed step says why.
 emit({"type": "step", "job": "web1", "phase": "fetch", "step": "page 1", "state": "done"},
      {"type": "step", "job": "web1", "phase": "fetch", "step": "page 2", "state": "running", "detail": "GET /orders?page=2"},

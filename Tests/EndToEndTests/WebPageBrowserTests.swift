@@ -25,6 +25,7 @@ import Testing
         #expect(r.out.contains("progress moved to 60/100"))
         #expect(r.out.contains("page: acknowledged by web:robot"), "\(r.out)")
         #expect(r.out.contains("page: silenced until"), "\(r.out)")
+        #expect(r.out.contains("narrow: the alert's message has the row's width"), "\(r.out)")
         #expect(r.out.contains("steps: page <i>3</i>|failed|HTTP 503 after 3 retries / page 2|running|GET /orders?page=2 / page 1|done|"), "\(r.out)")
         #expect(r.out.contains("phase row: 65/100 · 65% · 1 failed · 4 skipped bar 65%"), "\(r.out)")
         #expect(r.out.contains("why: load failed: disk full on /data"), "\(r.out)")

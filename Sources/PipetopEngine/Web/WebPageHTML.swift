@@ -43,6 +43,12 @@ button { font:inherit; }
 tr.phase { cursor:pointer; } tr.phase.sel { outline:2px solid var(--run); }
 .st-failed { color:var(--bad); } .st-running { color:var(--run); } .st-canceled { color:var(--warn); }
 .acts { white-space:nowrap; } .acts select, .acts button { margin:0 .2em .2em 0; }
+/* A phone's width: an alert is a block (severity, job and time on a line, the message under,
+   the buttons under that), so its message is not squeezed to a letter a line. */
+@media (max-width: 40em) {
+  #alerts tr { display:flex; flex-wrap:wrap; gap:0 .6em; border-bottom:1px solid var(--line); padding:.3em 0; }
+  #alerts td { border:0; padding:0; } #alerts td.msg { order:1; flex-basis:100%; } #alerts td.acts { order:2; flex-basis:100%; white-space:normal; }
+}
 #steps h3 { font-size:1em; margin:1em 0 .3em; }
 </style>
 </head>

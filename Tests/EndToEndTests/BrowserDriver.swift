@@ -153,6 +153,18 @@ emit({"type": "job.end", "job": "web1", "status": "failed", "error": "load faile
 why = until("the failed job says why", lambda: js("const w = document.querySelector('.job .why'); return w && w.textContent"))
 print("why: " + why, flush=True)
 
+# A job whose process vanishes without an end is lost: its card and its details say so (not
+# "running"), as the dashboard's job screen does.
+victim = subprocess.Popen(["sleep", "600"])
+emit({"type": "job.start", "job": "gone1", "name": "vanishing", "phases": ["scan"], "pid": victim.pid})
+victim.kill(); victim.wait()
+until("the vanished job's card says lost", lambda: js("return [...document.querySelectorAll('.job')].some(d => d.dataset.job === 'gone1' && d.querySelector('.state').textContent === 'lost')"), seconds=30)
+js("location.hash = 'job=gone1'; return true")
+facts = until("the vanished job's details say lost", lambda: js("const n = document.getElementById('dname'), p = document.querySelector('#dbody p'); return n && n.textContent === 'vanishing' && p ? p.textContent : null"))
+if not facts.startswith("lost · "): fail("the lost job's details do not say lost: %r" % facts)
+js("location.hash = ''; return true")
+print("lost: " + facts.split(" · ")[0], flush=True)
+
 # Every place for an event stream taken (other tabs, other clients): a new tab still shows the
 # jobs and says why it is not live. The places this page does not hold are taken from here.
 host, http_port = page.split("//")[1].split("/")[0].split(":")

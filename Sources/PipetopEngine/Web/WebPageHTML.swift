@@ -130,6 +130,9 @@ function eta(j, now) {
   const e = j.eta, gone = e.frozen ? 0 : now - e.madeAt, mark = e.confidence === "rough" ? "≈" : e.confidence === "calibrated" ? "" : "≥";
   return "ETA " + mark + dur(e.remaining - gone) + " (" + dur(e.low - gone) + "–" + dur(e.high - gone) + ")";
 }
+// Lost: the engine's verdict (its process gone without an end), said on the job itself
+// wherever its state is shown, as the dashboard says it.
+function isLost(j) { return j.byEngine && !["completed", "failed", "canceled"].includes(j.state); }
 function renderJobs() {
   const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
@@ -138,8 +141,7 @@ function renderJobs() {
   for (const j of board.jobs) {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
-    // Lost: the engine's verdict (its process gone without an end), said on the job itself.
-    const lost = j.byEngine && !["completed", "failed", "canceled"].includes(j.state);
+    const lost = isLost(j);
     top.append(el("span", j.name, "name"), el("span", lost ? "lost" : j.state, lost ? "state why" : "state dim"),
       el("span", j.total != null ? (j.done + "/" + j.total) : j.done ? j.done + " done" : "", "count"),
       el("span", Math.floor(100 * (j.progress || 0)) + "%", "pct"), el("span", eta(j, now), "eta dim"));
@@ -215,7 +217,7 @@ async function refreshJob() {
   try { const r = await api("/api/v1/jobs/" + encodeURIComponent(focus)); if (!r.ok) { show($("dbody"), el("p", (await r.json()).error)); return; } j = await r.json(); } catch (e) { return; }
   $("dname").textContent = j.name;
   const now = Date.now() / 1000 - (board ? board.localSkew || 0 : 0), jobNow = now - (j.skew || 0);
-  const facts = [j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
+  const facts = [isLost(j) ? "lost" : j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
   if (j.eta) facts.push(eta(j, now));
   if (j.deadline) facts.push("due " + clock(j.deadline.due) + (j.deadline.source ? " (" + j.deadline.source + ")" : ""));
   if (j.tally && (j.tally.warnings || j.errorCount)) facts.push(plural(j.errorCount, "error") + ", " + plural(j.tally.warnings, "warning"));
@@ -310,6 +312,9 @@ async function follow() {
   setTimeout(() => { refresh(); follow(); }, retry);
 }
 setInterval(() => { if (board) renderJobs(); }, 1000);  // ETA counts down between events
+// What the engine decides itself (a job lost, an alert a rule raised, the sampler's figures)
+// changes the Board with no event on the stream: it is taken again every 2 s as well.
+setInterval(() => { if (board && !document.hidden) soon(); }, 2000);
 recall(); refresh(); follow();
 </script>
 </body>

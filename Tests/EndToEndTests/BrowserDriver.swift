@@ -119,6 +119,13 @@ call("POST", S + "/element/" + element("#alerts button.silence") + "/click", {})
 silenced = until("the page shows the silence", lambda: js("const a = document.querySelector('#alerts .silenced'); return a && a.textContent"))
 print("page: " + silenced, flush=True)
 
+# On a phone's width an alert is a block: its message gets the row's width, not a letter's.
+call("POST", S + "/window/rect", {"width": 420, "height": 900})
+narrow = until("the alert's message is as wide as its row on a narrow window", lambda: js("const m = document.querySelector('#alerts td.msg'), t = document.querySelector('#alerts tr'); return m && t && window.innerWidth <= 640 ? [m.getBoundingClientRect().width, t.getBoundingClientRect().width] : null"))
+if narrow[0] < 0.9 * narrow[1]: fail("on a narrow window the alert's message is squeezed: %r of %r px" % (narrow[0], narrow[1]))
+call("POST", S + "/window/rect", {"width": 1280, "height": 900})
+print("narrow: the alert's message has the row's width", flush=True)
+
 # A phase's steps: click the job, then its phase; the failed step says why.
 emit({"type": "step", "job": "web1", "phase": "fetch", "step": "page 1", "state": "done"},
      {"type": "step", "job": "web1", "phase": "fetch", "step": "page 2", "state": "running", "detail": "GET /orders?page=2"},
@@ -134,14 +141,35 @@ call("POST", S + "/element/" + element("#stepfilter option[value='failed']") + "
 until("the failed filter keeps the failed step only", lambda: js("const r = document.querySelectorAll('#steps tr.step'); return r.length === 1 && r[0].dataset.step === 'page <i>3</i>'"))
 print("steps: " + " / ".join(rows), flush=True)
 
+# The phase's row says its progress as the dashboard does (the engine's progressFacts and
+# progress): skipped items count while it runs, failed ones do not, and the bar agrees.
+emit({"type": "progress", "job": "web1", "phase": "fetch", "failed": 1, "skipped": 4})
+facts = until("the phase row shows the dashboard's facts", lambda: js("const c = document.querySelector('#dbody tr.phase td.progress'); return c && c.textContent.includes('skipped') ? [c.textContent, c.querySelector('.bar div').style.width] : null"))
+if facts != ["65/100 · 65% · 1 failed · 4 skipped", "65%"]: fail("the phase row does not say what the dashboard says: %r" % facts)
+print("phase row: " + facts[0] + " bar " + facts[1], flush=True)
+
 # A job that fails shows why on the overview.
 emit({"type": "job.end", "job": "web1", "status": "failed", "error": "load failed: disk full on /data"})
 why = until("the failed job says why", lambda: js("const w = document.querySelector('.job .why'); return w && w.textContent"))
 print("why: " + why, flush=True)
 
+# A job whose process vanishes without an end is lost: its card and its details say so (not
+# "running"), as the dashboard's job screen does.
+victim = subprocess.Popen(["sleep", "600"])
+emit({"type": "job.start", "job": "gone1", "name": "vanishing", "phases": ["scan"], "pid": victim.pid})
+victim.kill(); victim.wait()
+until("the vanished job's card says lost", lambda: js("return [...document.querySelectorAll('.job')].some(d => d.dataset.job === 'gone1' && d.querySelector('.state').textContent === 'lost')"), seconds=30)
+js("location.hash = 'job=gone1'; return true")
+facts = until("the vanished job's details say lost", lambda: js("const n = document.getElementById('dname'), p = document.querySelector('#dbody p'); return n && n.textContent === 'vanishing' && p ? p.textContent : null"))
+if not facts.startswith("lost · "): fail("the lost job's details do not say lost: %r" % facts)
+js("location.hash = ''; return true")
+print("lost: " + facts.split(" · ")[0], flush=True)
+
 # Every place for an event stream taken (other tabs, other clients): a new tab still shows the
 # jobs and says why it is not live. The places this page does not hold are taken from here.
 host, http_port = page.split("//")[1].split("/")[0].split(":")
+# The first tab holds its stream once its link reads live (after a reconnect it may not yet).
+until("the first tab's link is live", lambda: js("return document.getElementById('link').textContent === 'live'"))
 held = []
 while len(held) < 32:
     c = socket.create_connection((host, int(http_port)))

@@ -76,6 +76,9 @@ final class HTTPConnection {
     /// Sends `text` as it is (a request written out whole).
     func sendRaw(_ text: String) { write(Array(text.utf8)) }
 
+    /// Sends `bytes` as they are (a WebSocket frame).
+    func sendBytes(_ bytes: [UInt8]) { write(bytes) }
+
     /// The next answer's head only (for HEAD, and for a stream): its status, its headers (names
     /// lower-cased) and whatever came after the head in the same reads; nil when the server
     /// closed or said nothing within `seconds`.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PipetopCore
 @testable import PipetopClient
 
 /// `pipetop daemon --http`: the Board, a job, its export and the alerts as JSON over real
@@ -176,6 +177,45 @@ import Testing
         let jobs = jsonObject(webRequest(base + "/board").body)?["jobs"] as? [[String: Any]]
         let progress = try #require(jobs?.first?["progress"] as? Double)
         #expect(progress > 0 && progress < 1, "\(progress)")
+    }
+
+    /// Each phase carries its progress as the dashboard says it (the read model's
+    /// `BoardPhase.progressFacts` and `fraction`), so the page works out none of it: skipped
+    /// items count while a phase runs, not once it failed; failed ones never; no total, no
+    /// percent.
+    @Test func eachPhaseCarriesItsProgressAsTheDashboardSaysIt() throws {
+        let (p, sock, port, _) = try daemon()
+        defer { p.terminate(); p.waitUntilExit() }
+        let c = try EngineConnection(path: sock)
+        defer { c.close() }
+        let errors = try send(c, [#"{"type":"job.start","job":"w","name":"w","phases":["a","b","c","d"]}"#,
+                         #"{"type":"phase.start","job":"w","phase":"a","total":10}"#,
+                         #"{"type":"progress","job":"w","phase":"a","done":1,"failed":1,"skipped":4}"#,
+                         #"{"type":"phase.start","job":"w","phase":"b","total":10}"#,
+                         #"{"type":"progress","job":"w","phase":"b","done":2,"skipped":3}"#,
+                         #"{"type":"phase.end","job":"w","phase":"b","status":"failed","error":"no space"}"#,
+                         #"{"type":"phase.start","job":"w","phase":"c"}"#,
+                         #"{"type":"progress","job":"w","phase":"c","done":7}"#])
+        #expect(errors.isEmpty, "\(errors)")
+        let want: [String: (facts: [String], progress: Double?)] = [
+            "a": (["5/10", "50%", "1 failed", "4 skipped"], 0.5), "b": (["2/10", "20%", "3 skipped"], 0.2),
+            "c": (["7"], nil), "d": ([], nil)]
+        let base = "http://127.0.0.1:\(port)/api/v1"
+        let boardJobs = try #require(jsonObject(webRequest(base + "/board").body)?["jobs"] as? [[String: Any]])
+        let fromBoard = try #require(boardJobs.first { $0["id"] as? String == "w" }?["phases"] as? [[String: Any]])
+        let fromJob = try #require(jsonObject(webRequest(base + "/jobs/w").body)?["phases"] as? [[String: Any]])
+        for (source, phases) in [("board", fromBoard), ("job", fromJob)] {
+            #expect(phases.count == 4, "\(source)")
+            for json in phases {
+                let id = try #require(json["id"] as? String)
+                #expect(json["progressFacts"] as? [String] == want[id]?.facts, "\(source) \(id): \(json)")
+                #expect(json["progress"] as? Double == want[id]?.progress, "\(source) \(id): \(json)")
+                // What the dashboard shows for the phase, from the same read model.
+                let phase = try JSONDecoder().decode(BoardPhase.self, from: JSONSerialization.data(withJSONObject: json))
+                #expect(json["progressFacts"] as? [String] == phase.progressFacts, "\(source) \(id)")
+                #expect(json["progress"] as? Double == phase.fraction, "\(source) \(id)")
+            }
+        }
     }
 
     @Test func beyondLoopbackEveryRequestNeedsTheToken() throws {

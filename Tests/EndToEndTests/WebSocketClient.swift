@@ -1,6 +1,7 @@
 /// A minimal WebSocket client (RFC 6455) in Python's standard library: connects, upgrades,
 /// prints the status line, then each text message on its own line until it has `want` of
-/// them (or 20 s pass), and closes properly. Arguments: host, port, path, want, headers JSON.
+/// them (or 20 s pass), and closes properly; an upgrade refused, the answer's body as its
+/// Content-Length says. Arguments: host, port, path, want, headers JSON.
 let webSocketClientScript = #"""
 import base64, json, os, socket, struct, sys
 host, port, path, want, extra = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), json.loads(sys.argv[5])
@@ -17,6 +18,11 @@ while b"\r\n\r\n" not in buf:
 status, _, rest = buf.partition(b"\r\n\r\n")
 print(status.split(b"\r\n")[0].decode(), flush=True)
 if b" 101 " not in status.split(b"\r\n")[0] + b" ":
+    length = [int(l.split(b":", 1)[1]) for l in status.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+    while length and len(rest) < length[0]:
+        chunk = s.recv(65536)
+        if not chunk: break
+        rest += chunk
     print(rest.decode(errors="replace"), flush=True); sys.exit(0)
 def need(n):
     global rest

@@ -43,9 +43,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             // not read would make the server queue answers for ever.
             guard !answering else { context.close(promise: nil); return }
             // The services answer HEAD as GET; `write` leaves the body out.
-            let request = HTTPRequest(method: h.method == .HEAD ? .GET : h.method, uri: h.uri, headers: h.headers, body: body)
+            let request = HTTPRequest(method: h.method == .HEAD ? .GET : h.method, sentMethod: h.method, uri: h.uri, headers: h.headers, body: body)
             body = ByteBuffer()
-            write(listener.answer(request), for: h, keepAlive: h.isKeepAlive, context: context)
+            // A WebSocket upgrade not taken (refused, or asked on another path) ends with its
+            // answer: its client wanted another protocol, not a next request, so the
+            // connection's place is given back rather than held until it idles out.
+            let upgrade = h.headers.first(name: "upgrade")?.lowercased() == "websocket"
+            write(listener.answer(request), for: h, keepAlive: h.isKeepAlive && !upgrade, context: context)
         }
     }
 

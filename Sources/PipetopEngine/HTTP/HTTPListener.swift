@@ -81,8 +81,12 @@ public final class HTTPListener: @unchecked Sendable {
     static let handlerName = "pipetop-http"
 
     /// WebSocket upgrades for the services that take them (nil: none does), on the connection
-    /// that holds `slot`. An upgrade takes a stream's place; when none is free the request
-    /// goes on as plain HTTP, where the stream it asks for is refused with `streamsFull`.
+    /// that holds `slot`. Everything that refuses one (the host, the origin, the service's
+    /// token and filter) is checked first: a refused request goes on as plain HTTP, where it
+    /// is answered with its refusal, and takes no stream place. NIO asks `shouldUpgrade` as
+    /// soon as the head is in, before any body: a place taken for a refused request would be
+    /// held until the connection idled out. An upgrade taken takes a stream's place; when none
+    /// is free the request goes on as plain HTTP, where it is refused with `streamsFull`.
     func webSocketUpgrade(slot: HTTPConnectionSlot) -> NIOHTTPServerUpgradeSendableConfiguration? {
         let takers = services.compactMap { $0 as? any WebSocketService }
         guard !takers.isEmpty else { return nil }

@@ -39,7 +39,7 @@ public final class WebAPI: WebSocketService, Sendable {
             return get(request) { self.events(request) }
         case let p where p.count == 3 && p[0] == "alerts" && (p[2] == "ack" || p[2] == "silence"):
             guard request.method == .POST else {
-                var a = HTTPAnswer.jsonError(.methodNotAllowed, "\(p[2] == "ack" ? "an acknowledgement" : "a silence") is sent with POST, not \(request.method.rawValue)")
+                var a = HTTPAnswer.jsonError(.methodNotAllowed, "\(p[2] == "ack" ? "an acknowledgement" : "a silence") is sent with POST only, not \(request.sentMethod.rawValue)")
                 a.headers.append(("Allow", "POST"))
                 return a
             }
@@ -78,24 +78,15 @@ public final class WebAPI: WebSocketService, Sendable {
         .jsonError(.notFound, "pipetop's web API has no \(request.path): it serves /api/v1/board, /api/v1/alerts, /api/v1/events, /api/v1/jobs/ID and /api/v1/jobs/ID/export")
     }
 
-    /// The Board as JSON, its jobs in attention order (`Board.byAttention`, the dashboard's
-    /// default order), each with its `progress` (0...1, weighted as the dashboard's bar is:
-    /// `BoardJob.fraction`), so the page shows the same rows and figures as the terminal.
+    /// The Board as JSON (`WebBoardJSON`: with each job's and phase's progress as the
+    /// dashboard shows it), its jobs in attention order (`Board.byAttention`, the dashboard's
+    /// default order), so the page shows the same rows and figures as the terminal.
     private func board(_ options: BoardOptions) -> JSONValue {
         let (_, state) = engine.snapshot()
         let now = engine.clock.now()
         var b = BoardProjector.board(state, now: now, options: options)
         b.jobs = b.byAttention
-        guard case .object(var top)? = try? JSONValueEncoder.encode(b) else { return .null }
-        let progress = Dictionary(b.jobs.map { ($0.id, $0.fraction(at: now)) }, uniquingKeysWith: { a, _ in a })
-        if let k = top.firstIndex(where: { $0.0 == "jobs" }), case .array(let jobs) = top[k].1 {
-            top[k].1 = .array(jobs.map { j in
-                guard case .object(var m) = j, case .string(let id)? = m.first(where: { $0.0 == "id" })?.1, let f = progress[id] else { return j }
-                m.append(("progress", .double((f * 1000).rounded() / 1000)))
-                return .object(m)
-            })
-        }
-        return .object(top)
+        return WebBoardJSON.encode(b, now: now)
     }
 
     /// The alerts, all or (`?job=ID` or name, repeatable) of those jobs.
@@ -160,22 +151,19 @@ public final class WebAPI: WebSocketService, Sendable {
         return .jsonText(out, type: "application/x-ndjson; charset=utf-8")
     }
 
-    /// A WebSocket on `/api/v1/events`, with what the SSE form takes (token, filters).
+    /// A WebSocket on `/api/v1/events`, with what the SSE form takes (token, filters). Both
+    /// are checked here, before the upgrade takes one of the stream places: a request refused
+    /// is answered as plain HTTP (401 or 400 with the sentence, as the SSE form is), so a
+    /// client without the token or with a bad filter never holds a place.
     public func takesWebSocket(_ request: HTTPRequest) -> Bool {
-        hub != nil && request.method == .GET && request.path == "/api/v1/events"
+        guard hub != nil, request.method == .GET, request.path == "/api/v1/events" else { return false }
+        return refusal(request, always: false) == nil && (try? filter(request)) != nil
     }
 
-    /// A refused token or filter is said in one message, `{"type":"error","error":"a
-    /// sentence"}`, then the socket is closed with 1008 (policy) or 1003 (bad data).
+    /// The connection is a WebSocket now: the stream goes on it (`takesWebSocket` took it).
     public func startWebSocket(_ request: HTTPRequest, on channel: Channel) {
-        if refusal(request, always: false) != nil {
-            return WebSocketRefusal.send("this needs the engine's token: send `Authorization: Bearer TOKEN` (`pipetop token` prints it on the engine's host)", code: .policyViolation, on: channel)
-        }
-        do {
-            EventStream(engine: engine, hub: hub!, filter: try filter(request), framing: .webSocket).start(on: channel)
-        } catch {
-            WebSocketRefusal.send(error.sentence, code: .unacceptableData, on: channel)
-        }
+        guard let hub, let filter = try? filter(request) else { return channel.close(promise: nil) }
+        EventStream(engine: engine, hub: hub, filter: filter, framing: .webSocket).start(on: channel)
     }
 
     private func filter(_ request: HTTPRequest) throws(EventFilter.FilterError) -> EventFilter {

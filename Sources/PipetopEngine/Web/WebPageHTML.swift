@@ -43,6 +43,12 @@ button { font:inherit; }
 tr.phase { cursor:pointer; } tr.phase.sel { outline:2px solid var(--run); }
 .st-failed { color:var(--bad); } .st-running { color:var(--run); } .st-canceled { color:var(--warn); }
 .acts { white-space:nowrap; } .acts select, .acts button { margin:0 .2em .2em 0; }
+/* A phone's width: an alert is a block (severity, job and time on a line, the message under,
+   the buttons under that), so its message is not squeezed to a letter a line. */
+@media (max-width: 40em) {
+  #alerts tr { display:flex; flex-wrap:wrap; gap:0 .6em; border-bottom:1px solid var(--line); padding:.3em 0; }
+  #alerts td { border:0; padding:0; } #alerts td.msg { order:1; flex-basis:100%; } #alerts td.acts { order:2; flex-basis:100%; white-space:normal; }
+}
 #steps h3 { font-size:1em; margin:1em 0 .3em; }
 </style>
 </head>
@@ -124,15 +130,9 @@ function eta(j, now) {
   const e = j.eta, gone = e.frozen ? 0 : now - e.madeAt, mark = e.confidence === "rough" ? "≈" : e.confidence === "calibrated" ? "" : "≥";
   return "ETA " + mark + dur(e.remaining - gone) + " (" + dur(e.low - gone) + "–" + dur(e.high - gone) + ")";
 }
-function pct(done, total) { return total ? Math.min(100, 100 * done / total) : 0; }
-// Work done, as the dashboard's bar (JobFraction.phase): failed items are not progress; skipped
-// ones are unless the phase failed or was canceled (there they never ran); a skipped phase had none.
-function phasePct(p) {
-  if (p.state === "skipped") return 0;
-  if (p.total == null) return p.state === "done" ? 100 : 0;
-  if (p.total === 0) return p.state === "done" ? 100 : 0;
-  return pct(p.state === "failed" || p.state === "canceled" ? p.done : p.done + p.skipped, p.total);
-}
+// Lost: the engine's verdict (its process gone without an end), said on the job itself
+// wherever its state is shown, as the dashboard says it.
+function isLost(j) { return j.byEngine && !["completed", "failed", "canceled"].includes(j.state); }
 function renderJobs() {
   const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
@@ -141,8 +141,7 @@ function renderJobs() {
   for (const j of board.jobs) {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
-    // Lost: the engine's verdict (its process gone without an end), said on the job itself.
-    const lost = j.byEngine && !["completed", "failed", "canceled"].includes(j.state);
+    const lost = isLost(j);
     top.append(el("span", j.name, "name"), el("span", lost ? "lost" : j.state, lost ? "state why" : "state dim"),
       el("span", j.total != null ? (j.done + "/" + j.total) : j.done ? j.done + " done" : "", "count"),
       el("span", Math.floor(100 * (j.progress || 0)) + "%", "pct"), el("span", eta(j, now), "eta dim"));
@@ -218,18 +217,20 @@ async function refreshJob() {
   try { const r = await api("/api/v1/jobs/" + encodeURIComponent(focus)); if (!r.ok) { show($("dbody"), el("p", (await r.json()).error)); return; } j = await r.json(); } catch (e) { return; }
   $("dname").textContent = j.name;
   const now = Date.now() / 1000 - (board ? board.localSkew || 0 : 0), jobNow = now - (j.skew || 0);
-  const facts = [j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
+  const facts = [isLost(j) ? "lost" : j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
   if (j.eta) facts.push(eta(j, now));
   if (j.deadline) facts.push("due " + clock(j.deadline.due) + (j.deadline.source ? " (" + j.deadline.source + ")" : ""));
   if (j.tally && (j.tally.warnings || j.errorCount)) facts.push(plural(j.errorCount, "error") + ", " + plural(j.tally.warnings, "warning"));
   const parts = [el("p", facts.join(" · "), "dim")];
   if (j.error) parts.push(el("p", j.error, "why"));
-  const t = el("table"), head = el("tr"); ["phase", "state", "done", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
+  const t = el("table"), head = el("tr"); ["phase", "state", "progress", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
   for (const p of j.phases) {
-    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = phasePct(p) + "%"; bar.append(fill);
+    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = 100 * (p.progress || 0) + "%"; bar.append(fill);
     tr.dataset.phase = p.id; tr.title = "show the steps of " + p.name;
     tr.onclick = () => { focusPhase = focusPhase === p.id ? null : p.id; remember(); refreshJob(); };
-    const cell = el("td", (p.done + (p.total != null ? "/" + p.total : "")) + (p.failed ? " (" + p.failed + " failed)" : "")); cell.append(bar);
+    // Counts, percent and bar as the dashboard says them (the engine's progressFacts and
+    // progress: failed items are not progress, skipped ones are while the phase runs or once done).
+    const cell = el("td", (p.progressFacts || []).join(" · "), "progress"); cell.append(bar);
     const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + " running" + (st.failed ? ", " + st.failed + " failed" : "") + ")" : "";
     const name = el("td", p.name, "wrap"); if (p.error) name.append(el("div", p.error, "why"));
     tr.append(name, el("td", p.state), cell, el("td", p.rate != null ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
@@ -311,6 +312,9 @@ async function follow() {
   setTimeout(() => { refresh(); follow(); }, retry);
 }
 setInterval(() => { if (board) renderJobs(); }, 1000);  // ETA counts down between events
+// What the engine decides itself (a job lost, an alert a rule raised, the sampler's figures)
+// changes the Board with no event on the stream: it is taken again every 2 s as well.
+setInterval(() => { if (board && !document.hidden) soon(); }, 2000);
 recall(); refresh(); follow();
 </script>
 </body>

@@ -1,0 +1,35 @@
+import PipetopCore
+import PipetopWire
+
+/// The Board as the web API sends it: as protocol 2's `board` frame carries it, plus the
+/// figures its viewers would otherwise work out for themselves, taken from the read model so
+/// that the page says what the dashboard says and computes none of them: each job's `progress`
+/// (`BoardJob.fraction`, the dashboard's bar), each phase's `progress` (`BoardPhase.fraction`;
+/// left out when there is nothing to measure against) and `progressFacts`
+/// (`BoardPhase.progressFacts`, as the dashboard's phase screen words them).
+enum WebBoardJSON {
+    static func encode(_ board: Board, now: Double) -> JSONValue {
+        guard case .object(var top)? = try? JSONValueEncoder.encode(board) else { return .null }
+        if let k = top.firstIndex(where: { $0.0 == "jobs" }), case .array(let jobs) = top[k].1 {
+            top[k].1 = .array(zip(jobs, board.jobs).map { json, job in
+                guard case .object(var m) = json else { return json }
+                m.append(("progress", .double(rounded(job.fraction(at: now)))))
+                if let i = m.firstIndex(where: { $0.0 == "phases" }), case .array(let phases) = m[i].1 {
+                    m[i].1 = .array(zip(phases, job.phases).map(phase))
+                }
+                return .object(m)
+            })
+        }
+        return .object(top)
+    }
+
+    private static func phase(_ json: JSONValue, _ p: BoardPhase) -> JSONValue {
+        guard case .object(var m) = json else { return json }
+        if let f = p.fraction { m.append(("progress", .double(rounded(f)))) }
+        m.append(("progressFacts", .array(p.progressFacts.map { .string($0) })))
+        return .object(m)
+    }
+
+    /// Three decimals: a tenth of a percent is finer than any bar shows.
+    private static func rounded(_ f: Double) -> Double { (f * 1000).rounded() / 1000 }
+}

@@ -126,12 +126,12 @@ function eta(j, now) {
 }
 function pct(done, total) { return total ? Math.min(100, 100 * done / total) : 0; }
 // Work done, as the dashboard's bar (JobFraction.phase): failed items are not progress; skipped
-// ones are unless the phase failed or was canceled (there they never ran); a skipped phase had none.
+// ones (found done) are; a skipped phase had no work.
 function phasePct(p) {
   if (p.state === "skipped") return 0;
   if (p.total == null) return p.state === "done" ? 100 : 0;
   if (p.total === 0) return p.state === "done" ? 100 : 0;
-  return pct(p.state === "failed" || p.state === "canceled" ? p.done : p.done + p.skipped, p.total);
+  return pct(p.done + p.skipped, p.total);
 }
 function renderJobs() {
   const cards = [];

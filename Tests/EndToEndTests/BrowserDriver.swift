@@ -139,6 +139,18 @@ emit({"type": "job.end", "job": "web1", "status": "failed", "error": "load faile
 why = until("the failed job says why", lambda: js("const w = document.querySelector('.job .why'); return w && w.textContent"))
 print("why: " + why, flush=True)
 
+# A job whose process went with no end is said lost on its card and in its detail, and so is
+# its phase that was running (not the running colour, not "running").
+gone = subprocess.Popen(["sleep", "0.1"])
+emit({"type": "job.start", "job": "web2", "name": "vanishing", "phases": ["load", "index"], "pid": gone.pid},
+     {"type": "phase.start", "job": "web2", "phase": "load"})
+gone.wait()
+card = until("the lost job's card says lost", lambda: js("const c = document.querySelector('.job[data-job=web2]'); return c && c.querySelector('.state').textContent === 'lost' ? [...c.querySelectorAll('.strip span')].map(s => s.className + '|' + s.title) : null"), seconds=30)
+if card != ["s-lost|load: lost", "s-pending|index: pending"]: fail("the lost job's strip: %r" % card)
+detail = until("the lost job's detail says lost", lambda: js("const c = document.querySelector('.job[data-job=web2]'); if (document.getElementById('dname').textContent !== 'vanishing') c.click(); const r = document.querySelector('#dbody tr.phase'); return document.getElementById('dname').textContent === 'vanishing' && r ? [document.querySelector('#dbody p').textContent.split(' ')[0], r.children[1].textContent] : null"))
+if detail != ["lost", "lost"]: fail("the lost job's detail: %r" % detail)
+print("lost: " + " / ".join(card), flush=True)
+
 # Every place for an event stream taken (other tabs, other clients): a new tab still shows the
 # jobs and says why it is not live. The places this page does not hold are taken from here.
 host, http_port = page.split("//")[1].split("/")[0].split(":")

@@ -29,6 +29,7 @@ section h2 { font-size:1em; margin:1.2em 0 .4em; }
 .bar div { height:100%; background:var(--run); }
 .s-done,.s-succeeded { background:var(--ok)!important; } .s-running { background:var(--run)!important; }
 .s-failed { background:var(--bad)!important; } .s-skipped,.s-canceled { background:var(--warn)!important; }
+.s-lost { background:repeating-linear-gradient(45deg,var(--bad) 0 3px,var(--todo) 3px 6px)!important; }
 table { border-collapse:collapse; width:100%; } td,th { text-align:left; padding:.2em .4em; border-bottom:1px solid var(--line); vertical-align:top; }
 /* Long words (a signed URL in a message) wrap in the cells that carry text from jobs, so
    the buttons stay on screen; short cells keep their words whole. */
@@ -133,6 +134,10 @@ function phasePct(p) {
   if (p.total === 0) return p.state === "done" ? 100 : 0;
   return pct(p.done + p.skipped, p.total);
 }
+// Lost: the engine's verdict (its process gone without an end), said on the job and on its
+// phase that was running (not known to run any more), as the dashboard and /metrics say it.
+function isLost(j) { return j.byEngine && !["completed", "failed", "canceled"].includes(j.state); }
+function phaseState(j, p) { return isLost(j) && p.state === "running" ? "lost" : p.state; }
 function renderJobs() {
   const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
@@ -141,13 +146,12 @@ function renderJobs() {
   for (const j of board.jobs) {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
-    // Lost: the engine's verdict (its process gone without an end), said on the job itself.
-    const lost = j.byEngine && !["completed", "failed", "canceled"].includes(j.state);
+    const lost = isLost(j);
     top.append(el("span", j.name, "name"), el("span", lost ? "lost" : j.state, lost ? "state why" : "state dim"),
       el("span", j.total != null ? (j.done + "/" + j.total) : j.done ? j.done + " done" : "", "count"),
       el("span", Math.floor(100 * (j.progress || 0)) + "%", "pct"), el("span", eta(j, now), "eta dim"));
     const strip = el("div", null, "strip");
-    for (const p of j.phases) { const s = el("span", null, "s-" + p.state); s.title = p.name + ": " + p.state; strip.append(s); }
+    for (const p of j.phases) { const ps = phaseState(j, p), s = el("span", null, "s-" + ps); s.title = p.name + ": " + ps; strip.append(s); }
     // The job's progress as the dashboard weighs it (phases by their usual time).
     const bar = el("div", null, "bar"), fill = el("div", null, j.state === "failed" ? "s-failed" : ""); fill.style.width = Math.min(100, 100 * (j.progress || 0)) + "%"; bar.append(fill);
     d.append(top, strip, bar);
@@ -218,7 +222,7 @@ async function refreshJob() {
   try { const r = await api("/api/v1/jobs/" + encodeURIComponent(focus)); if (!r.ok) { show($("dbody"), el("p", (await r.json()).error)); return; } j = await r.json(); } catch (e) { return; }
   $("dname").textContent = j.name;
   const now = Date.now() / 1000 - (board ? board.localSkew || 0 : 0), jobNow = now - (j.skew || 0);
-  const facts = [j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
+  const facts = [isLost(j) ? "lost" : j.state, "started " + clock(j.startedAt + (j.skew || 0)), "ran " + dur((j.endedAt != null ? j.endedAt : jobNow) - j.startedAt)];
   if (j.eta) facts.push(eta(j, now));
   if (j.deadline) facts.push("due " + clock(j.deadline.due) + (j.deadline.source ? " (" + j.deadline.source + ")" : ""));
   if (j.tally && (j.tally.warnings || j.errorCount)) facts.push(plural(j.errorCount, "error") + ", " + plural(j.tally.warnings, "warning"));
@@ -226,13 +230,14 @@ async function refreshJob() {
   if (j.error) parts.push(el("p", j.error, "why"));
   const t = el("table"), head = el("tr"); ["phase", "state", "done", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
   for (const p of j.phases) {
-    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = phasePct(p) + "%"; bar.append(fill);
+    const ps = phaseState(j, p);
+    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + ps); fill.style.width = phasePct(p) + "%"; bar.append(fill);
     tr.dataset.phase = p.id; tr.title = "show the steps of " + p.name;
     tr.onclick = () => { focusPhase = focusPhase === p.id ? null : p.id; remember(); refreshJob(); };
     const cell = el("td", (p.done + (p.total != null ? "/" + p.total : "")) + (p.failed ? " (" + p.failed + " failed)" : "")); cell.append(bar);
     const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + " running" + (st.failed ? ", " + st.failed + " failed" : "") + ")" : "";
     const name = el("td", p.name, "wrap"); if (p.error) name.append(el("div", p.error, "why"));
-    tr.append(name, el("td", p.state), cell, el("td", p.rate != null ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
+    tr.append(name, el("td", ps, ps === "lost" ? "why" : ""), cell, el("td", p.rate != null && ps !== "lost" ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
   }
   parts.push(t);
   const chosen = j.phases.find(p => p.id === focusPhase);

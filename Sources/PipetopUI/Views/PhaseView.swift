@@ -21,12 +21,12 @@ public struct PhaseView: Widget {
             return
         }
         var y = r.y
-        var facts = [p.state.rawValue]
+        var facts = [job.isLost(p) ? "lost" : p.state.rawValue]
         // The same counts and percent as the job screen's row (BoardPhase.progressFacts).
         facts += p.progressFacts
         if p.retries > 0 { facts.append("retry \(p.retries)") }
         // The ETA before the elapsed time: a narrow screen cuts from the end.
-        if p.state == .running { facts.append(ETAText.phase(p, now: m.now, label: "ETA ", theme: theme).0) }
+        if p.state == .running && !job.isLost(p) { facts.append(ETAText.phase(p, now: m.now, label: "ETA ", theme: theme).0) }
         if let e = job.elapsed(of: p, at: m.now) { facts.append(Format.duration(e)) }
         if p.state == .running {
             // Rates where there is room.
@@ -35,7 +35,7 @@ public struct PhaseView: Widget {
                 if let peak = p.peakRate { facts.append("peak " + Format.rate(peak, unit: p.unit)) }
             }
         }
-        TitleRule(title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts, factStyle: theme.phase(p.state), glyphs: glyphs, theme: theme)
+        TitleRule(title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts, factStyle: theme.phase(p, of: job), glyphs: glyphs, theme: theme)
             .render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
         y += 1
         if let err = p.error {

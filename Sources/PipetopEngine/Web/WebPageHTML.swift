@@ -316,6 +316,9 @@ async function follow() {
   setTimeout(() => { refresh(); follow(); }, retry);
 }
 setInterval(() => { if (board) renderJobs(); }, 1000);  // ETA counts down between events
+// The engine's own verdicts (a job lost, a stall) come with no event: the Board is taken
+// again every 5 s too, so an open page says them without waiting for the next event.
+setInterval(() => { if (board) soon(); }, 5000);
 recall(); refresh(); follow();
 </script>
 </body>

@@ -47,6 +47,18 @@ struct LostJobViewTests {
         #expect(row.contains(" lost") && !row.contains("ETA"), "\(row)")
     }
 
+    @Test(arguments: [Glyphs.Tier.utf8, .ascii])
+    func thePhaseScreenSaysItsRunningStepIsLost(_ tier: Glyphs.Tier) throws {
+        let g = Glyphs(tier)
+        var m = try Self.lostImport()
+        for _ in 0..<2 { _ = m.nav.handle(.enter, state: m.board, pageSize: 22, width: 120) }
+        #expect(m.nav.screen == .phase(job: "imp", phase: "validate"))
+        let lines = DashboardView.render(m, width: 120, height: 30, glyphs: g, theme: .defaultDark).text.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains(" lost ") && $0.contains("nightly-import") }, "the title says lost: \(lines)")
+        let step = try #require(lines.first { $0.contains("shard 6") }, "\(lines)")
+        #expect(step.contains(g.lost + " shard 6") && step.contains(" lost ") && !step.contains("running"), "\(step)")
+    }
+
     @Test func theHelpNamesTheLostSymbol() throws {
         var m = try Fixture.model()
         _ = m.nav.handle(.char("?"), state: m.board, pageSize: 52, width: 200)

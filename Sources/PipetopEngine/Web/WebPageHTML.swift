@@ -241,7 +241,7 @@ async function refreshJob() {
   }
   parts.push(t);
   const chosen = j.phases.find(p => p.id === focusPhase);
-  if (chosen) parts.push(stepsView(chosen, jobNow));
+  if (chosen) parts.push(stepsView(j, chosen, jobNow));
   const r = j.resources;
   if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS > 0 ? (r.peakRSS / 1048576).toFixed(0) + " MiB" : "not sampled"), "dim"));
   if (r && r.cpu && r.cpu.length) parts.push(spark(r.cpu, "CPU"));
@@ -251,7 +251,7 @@ async function refreshJob() {
   show($("dbody"), ...parts);
 }
 // One phase's steps, newest first: what it is doing now and what failed, with why.
-function stepsView(p, jobNow) {
+function stepsView(j, p, jobNow) {
   const box = el("div"); box.id = "steps";
   const st = p.steps || {}, items = (st.items || []).slice().reverse();
   const h = el("h3", "Steps of " + p.name); box.append(h);
@@ -266,7 +266,9 @@ function stepsView(p, jobNow) {
   const t = el("table"), head = el("tr"); ["step", "state", "time", "detail"].forEach(x => head.append(el("th", x))); t.append(head);
   for (const s of shown.slice(0, 200)) {
     const tr = el("tr", null, "step"); tr.dataset.step = s.id;
-    tr.append(el("td", s.id), el("td", s.state, "st-" + s.state), el("td", dur((s.endedAt != null ? s.endedAt : jobNow) - s.startedAt)), el("td", s.detail || "", s.state === "failed" ? "why" : "dim"));
+    // A lost job's running step is not known to run any more, as its phase.
+    const ss = isLost(j) && s.state === "running" ? "lost" : s.state;
+    tr.append(el("td", s.id), el("td", ss, "st-" + ss), el("td", dur((s.endedAt != null ? s.endedAt : jobNow) - s.startedAt)), el("td", s.detail || "", s.state === "failed" ? "why" : "dim"));
     t.append(tr);
   }
   box.append(t);

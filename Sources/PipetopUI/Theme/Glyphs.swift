@@ -47,6 +47,9 @@ public struct Glyphs: Sendable, Equatable {
         }
     }
 
+    /// A job's step as it stands: lost in a lost job if it was running, else by its state.
+    public func step(_ s: Step, of job: BoardJob) -> String { job.isLost(s) ? lost : step(s.state) }
+
     public func step(_ s: StepState) -> String {
         switch s {
         case .running: return u ? "◐" : "*"

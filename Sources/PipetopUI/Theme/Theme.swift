@@ -139,6 +139,9 @@ public struct Theme: Sendable, Equatable {
         }
     }
 
+    /// A job's step as it stands: a lost job's running step in the failed style, as "lost" is.
+    public func step(_ s: Step, of job: BoardJob) -> Style { job.isLost(s) ? failed : step(s.state) }
+
     public func step(_ s: StepState) -> Style {
         switch s {
         case .running: return running

@@ -81,9 +81,9 @@ public struct PhaseView: Widget {
             if selected { g.paint(Rect(x: 0, y: row, width: r.width, height: 1), theme.selection) }
             func st(_ x: Style) -> Style { selected ? x.on(theme.selection.bg).with(theme.selection.attrs) : x }
             if selected { g.put(glyphs.selected, x: 0, y: row, style: st(theme.title)) }
-            g.put(glyphs.step(step.state), x: 2, y: row, style: st(theme.step(step.state)))
+            g.put(glyphs.step(step, of: job), x: 2, y: row, style: st(theme.step(step, of: job)))
             g.put(TextWidth.truncate(step.id, to: idWidth, ellipsis: glyphs.ellipsis), x: 4, y: row, style: st(step.state == .failed ? theme.error : theme.text))
-            g.put(step.state.rawValue, x: xState, y: row, style: st(theme.step(step.state)))
+            g.put(job.isLost(step) ? "lost" : step.state.rawValue, x: xState, y: row, style: st(theme.step(step, of: job)))
             g.put(Format.clock(step.startedAt), x: xStart, y: row, style: st(theme.dim))
             g.put(TextWidth.fit(Format.duration(step.duration(now: job.ownTime(m.now))), 8, alignRight: true), x: xDuration, y: row, style: st(theme.dim))
             if let d = step.detail {

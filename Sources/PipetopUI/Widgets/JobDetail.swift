@@ -165,7 +165,7 @@ struct JobDetail: Widget {
         var cx = x + 3
         cx += g.put(glyphs.stepIndent + " ", x: cx, y: y, style: theme.dim)
         cx += g.put(phase.name + ": ", x: cx, y: y, style: theme.dim, limit: x + width)
-        cx += g.put(glyphs.step(step.state) + " ", x: cx, y: y, style: theme.step(step.state))
+        cx += g.put(glyphs.step(step, of: job) + " ", x: cx, y: y, style: theme.step(step, of: job))
         cx += g.put(step.id, x: cx, y: y, style: step.state == .failed ? theme.error : theme.text, limit: x + width, ellipsis: glyphs.ellipsis)
         cx += g.put(" " + Format.duration(step.duration(now: now)), x: cx, y: y, style: theme.dim, limit: x + width)
         if let d = step.detail {

@@ -153,17 +153,21 @@ emit({"type": "job.end", "job": "web1", "status": "failed", "error": "load faile
 why = until("the failed job says why", lambda: js("const w = document.querySelector('.job .why'); return w && w.textContent"))
 print("why: " + why, flush=True)
 
-# A job whose process vanishes without an end is lost: its card and its details say so (not
-# "running"), as the dashboard's job screen does.
-victim = subprocess.Popen(["sleep", "600"])
-emit({"type": "job.start", "job": "gone1", "name": "vanishing", "phases": ["scan"], "pid": victim.pid})
-victim.kill(); victim.wait()
-until("the vanished job's card says lost", lambda: js("return [...document.querySelectorAll('.job')].some(d => d.dataset.job === 'gone1' && d.querySelector('.state').textContent === 'lost')"), seconds=30)
-js("location.hash = 'job=gone1'; return true")
-facts = until("the vanished job's details say lost", lambda: js("const n = document.getElementById('dname'), p = document.querySelector('#dbody p'); return n && n.textContent === 'vanishing' && p ? p.textContent : null"))
-if not facts.startswith("lost · "): fail("the lost job's details do not say lost: %r" % facts)
+# A job whose process went with no end is said lost on its card and in its detail, and so is
+# its phase that was running (not the running colour, not "running").
+gone = subprocess.Popen(["sleep", "0.1"])
+emit({"type": "job.start", "job": "web2", "name": "vanishing", "phases": ["load", "index"], "pid": gone.pid},
+     {"type": "phase.start", "job": "web2", "phase": "load"},
+     {"type": "step", "job": "web2", "phase": "load", "step": "part 1", "state": "running"})
+gone.wait()
+card = until("the lost job's card says lost", lambda: js("const c = document.querySelector('.job[data-job=web2]'); return c && c.querySelector('.state').textContent === 'lost' ? [...c.querySelectorAll('.strip span')].map(s => s.className + '|' + s.title) : null"), seconds=30)
+if card != ["s-lost|load: lost", "s-pending|index: pending"]: fail("the lost job's strip: %r" % card)
+detail = until("the lost job's detail says lost", lambda: js("const c = document.querySelector('.job[data-job=web2]'); if (document.getElementById('dname').textContent !== 'vanishing') c.click(); const r = document.querySelector('#dbody tr.phase'); return document.getElementById('dname').textContent === 'vanishing' && r ? [document.querySelector('#dbody p').textContent.split(' ')[0], r.children[1].textContent] : null"))
+if detail != ["lost", "lost"]: fail("the lost job's detail: %r" % detail)
+step = until("the lost job's running step says lost", lambda: js("stepFilter = 'all'; if (!document.getElementById('steps')) document.querySelector('#dbody tr.phase').click(); const r = document.querySelector('#steps tr.step'); return r ? r.children[1].textContent : null"))
+if step != "lost": fail("the lost job's running step: %r" % step)
+print("lost: " + " / ".join(card), flush=True)
 js("location.hash = ''; return true")
-print("lost: " + facts.split(" · ")[0], flush=True)
 
 # Every place for an event stream taken (other tabs, other clients): a new tab still shows the
 # jobs and says why it is not live. The places this page does not hold are taken from here.

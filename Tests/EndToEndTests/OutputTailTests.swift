@@ -57,15 +57,53 @@ struct OutputTailTests {
     }
 
     @Test func theTailGoesToTheLogByStreamInBoundedMessages() {
-        let lines: [OutputTail.Line] = [.init(stream: 1, text: "a"), .init(stream: 1, text: "b"), .init(stream: 2, text: "c"), .init(stream: 1, text: "d")]
+        let lines: [OutputTail.Line] = [.init(stream: 1, text: "a"), .init(stream: 1, text: "b"), .init(stream: 2, text: "c"),
+                                        .init(stream: 2, text: "Error: c failed"), .init(stream: 1, text: "d")]
         let logs = OutputTail.logEvents(lines, job: "j").compactMap { e -> Event.Log? in if case .log(let l) = e.body { return l } else { return nil } }
-        #expect(logs.map(\.message) == ["a\nb", "c", "d"])
-        #expect(logs.map(\.level) == [.info, .warn, .info])
-        #expect(logs.map(\.category) == ["stdout", "stderr", "stdout"])
+        // One message per run of lines of one stream and one level.
+        #expect(logs.map(\.message) == ["a\nb", "c", "Error: c failed", "d"])
+        #expect(logs.map(\.level) == [.info, .info, .error, .info])
+        #expect(logs.map(\.category) == ["stdout", "stderr", "stderr", "stdout"])
         let big = (0..<10).map { OutputTail.Line(stream: 2, text: String(repeating: "z", count: 4_000) + "\($0)") }
         let parts = OutputTail.logEvents(big, job: "j").compactMap { e -> String? in if case .log(let l) = e.body { return l.message } else { return nil } }
         #expect(parts.count == 3)
         #expect(parts.allSatisfy { $0.utf8.count <= OutputTail.logMessageBytes })
         #expect(parts.joined(separator: "\n") == big.map(\.text).joined(separator: "\n"))
+    }
+
+    /// stderr is where most tools write ordinary progress: a line is info unless it says more.
+    @Test(arguments: [
+        (" 42%|████▏     | 42/100 [00:01<00:02, 40.00it/s]", LogLevel.info),
+        ("Building DAG of jobs...", .info),
+        ("sending incremental file list", .info),
+        ("Exiting because a job execution failed. Look above for error message", .info),
+        ("0 errors, 0 warnings", .info),
+        ("ErrorCount=0", .info),
+        ("Error in rule qc:", .error),
+        ("error: linker command failed", .error),
+        ("ERROR: no such table", .error),
+        ("2026-12-02 12:00:01,003 ERROR db: connection lost", .error),
+        ("[FATAL] out of memory", .error),
+        ("rsync error: some files could not be transferred (code 23)", .error),
+        ("gcc: fatal error: no input files", .error),
+        ("ValueError: bad input: 42", .error),
+        ("subprocess.CalledProcessError: Command 'x' returned non-zero exit status 1.", .error),
+        ("panic: runtime error: index out of range", .error),
+        ("Traceback (most recent call last):", .error),
+        ("WARNING: 3 rows have no date", .warn),
+        ("Warning: the lockfile is old", .warn),
+        ("12:00:01 WARN cache: stale entry", .warn),
+        ("/src/x.py:3: UserWarning: the default will change", .warn),
+        ("main.c:4:5: warning: unused variable 'x'", .warn),
+    ])
+    func aLineIsLoggedAtTheLevelItSays(_ line: String, _ level: LogLevel) {
+        #expect(OutputLineLevel.level(of: line) == level)
+    }
+
+    @Test func aTracebacksIndentedLinesAreErrorsUntilItEnds() {
+        var reader = OutputLineLevel()
+        let lines = ["Traceback (most recent call last):", "  File \"x.py\", line 3, in <module>", "    load(42)",
+                     "ValueError: bad input: 42", "  indented, but after the traceback"]
+        #expect(lines.map { reader.level(of: $0) } == [.error, .error, .error, .error, .info])
     }
 }

@@ -38,6 +38,8 @@ struct RunCommandOutcomeTests {
     static let script = """
     import sys
     print("loading rows")
+    sys.stderr.write(" 50%|#####     | 1/2 [00:01<00:01,  1.00it/s]\\n")
+    sys.stderr.write("WARNING: 3 rows have no date\\n")
     def load(x):
         raise ValueError("bad input: %s" % x)
     load(42)
@@ -58,9 +60,14 @@ struct RunCommandOutcomeTests {
         #expect(job.error == #"exit status 1: ValueError: bad input: 42 (after: raise ValueError("bad input: %s" % x))"#, "\(job.error ?? "")")
         let lines = job.logs.map(\.message)
         #expect(!lines.contains { $0.contains("\n") }, "\(lines)")
-        #expect(job.logs.contains { $0.message == "Traceback (most recent call last):" && $0.level == .warn && $0.category == "stderr" }, "\(lines)")
-        let errors = job.logs.filter { $0.category == "stderr" }.map(\.message)
-        #expect(errors.last == "ValueError: bad input: 42", "\(errors)")
+        // Each stderr line at the level it says: progress is info, a warning warn, the
+        // traceback (its indented lines too) and its exception error.
+        let stderr = job.logs.filter { $0.category == "stderr" }
+        #expect(stderr.first { $0.message.hasPrefix(" 50%|") }?.level == .info, "\(lines)")
+        #expect(stderr.first { $0.message == "WARNING: 3 rows have no date" }?.level == .warn, "\(lines)")
+        let traceback = stderr.drop { $0.message != "Traceback (most recent call last):" }
+        #expect(traceback.count >= 4 && traceback.allSatisfy { $0.level == .error }, "\(traceback.map { "\($0.level) \($0.message)" })")
+        #expect(stderr.last?.message == "ValueError: bad input: 42", "\(lines)")
         #expect(job.logs.contains { $0.message == "loading rows" && $0.level == .info && $0.category == "stdout" })
         #expect(s.alerts.all.contains { $0.kind == "job-failed" && $0.message.contains("ValueError: bad input: 42") })
         let report = try runPipetop(["report", "tb", "--socket", d.sock])

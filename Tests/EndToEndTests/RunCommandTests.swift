@@ -7,11 +7,11 @@ import Testing
 
 /// The newest state of the engine at `sock`, as the CLI reads it (`{"type":"state"}`,
 /// checkpoints' data too), asked again until `ok` holds or 5 s pass.
-func engineState(_ sock: String, until ok: (PipelineState) -> Bool = { _ in true }) throws -> PipelineState? {
+func engineState(_ sock: String, seconds: Double = 5, until ok: (PipelineState) -> Bool = { _ in true }) throws -> PipelineState? {
     let viewer = try EngineConnection(path: sock)
     defer { viewer.close() }
     var last: PipelineState?
-    let deadline = Date().addingTimeInterval(5)
+    let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         try viewer.send(#"{"type":"state"}"# + "\n")
         guard let l = try viewer.readLine(timeout: 2), let s = try StateReply.parse(l) else { continue }

@@ -64,7 +64,8 @@ struct SnakemakePluginTests {
         let (snakemake, out) = try SnakemakeWorkflow.start(["--profile", "profile", "--config", "gate=\(gate)"], in: dir, env: env)
         defer { if snakemake.isRunning { snakemake.terminate() } }
         let job = SnakemakeWorkflow.jobID(dir)
-        let going = try engineState(d.sock) { $0[job: job]?.phase("prepare")?.state == .running }
+        // Snakemake's own start (importing its modules) takes over 5 s on a loaded machine.
+        let going = try engineState(d.sock, seconds: 60) { $0[job: job]?.phase("prepare")?.state == .running }
         #expect(going?[job: job]?.phase("prepare")?.state == .running)
 
         // Ctrl-C: Snakemake lets the running job end, then stops.

@@ -44,19 +44,17 @@ import PipetopBoard
 @Suite struct WorkDoneTests {
     typealias Part = JobFraction.Part
 
-    /// As `pipetop follow` leaves a Snakemake run that failed half way: never-run jobs counted
-    /// skipped, the rules none of whose jobs ran ended skipped.
+    /// As the Snakemake readers leave a run that failed half way: the jobs that never ran are
+    /// left out (work not done), the rules none of whose jobs ran stay pending.
     static func failedHalfWay() throws -> PipelineState {
         var s = PipelineState()
         func at(_ dt: Double, _ body: Event.Body) throws { try s.apply(Event(job: "sm", body), now: 1_000 + dt) }
         try at(0, .jobStart(.init(name: "snake", phases: ["prep", "align", "merge"].map { .init(id: $0) })))
+        try at(0.5, .phaseStart(.init(phase: "prep", total: 2)))
+        try at(0.9, .progress(.init(phase: "prep", done: 2)))
+        try at(0.9, .phaseEnd(.init(phase: "prep", status: .done)))
         try at(1, .phaseStart(.init(phase: "align", total: 10)))
         try at(5, .progress(.init(phase: "align", done: 5, failed: 1)))
-        try at(6, .progress(.init(phase: "prep", skipped: 2, total: 2)))
-        try at(6, .phaseEnd(.init(phase: "prep", status: .skipped)))
-        try at(6, .progress(.init(phase: "align", skipped: 4)))
-        try at(6, .progress(.init(phase: "merge", skipped: 1, total: 1)))
-        try at(6, .phaseEnd(.init(phase: "merge", status: .skipped)))
         try at(6, .jobEnd(.init(status: .failed, error: "1 of 13 jobs failed")))
         return s
     }
@@ -64,16 +62,40 @@ import PipetopBoard
     @Test func aJobThatFailedHalfWayIsHalfDone() throws {
         let s = try Self.failedHalfWay()
         let j = try #require(BoardProjector.board(s, now: 1_010, options: .everything)[job: "sm"])
-        // Failed items and never-run (skipped) ones in a failed phase are no progress.
+        // Failed items and never-run ones (not sent at all) are no progress.
         let align = try #require(j.phase("align"))
+        #expect(align.state == .failed)
         #expect(align.progressed == 5)
         #expect(align.fraction == 0.5)
-        #expect(align.progressFacts == ["5/10", "50%", "1 failed", "4 skipped"])
-        // Skipped phases had no work: no bar, no weight.
-        #expect(j.phase("prep")?.fraction == nil)
+        #expect(align.progressFacts == ["5/10", "50%", "1 failed"])
+        // The rule that never started is work left, not work found done.
+        #expect(j.phase("merge")?.state == .pending)
+        #expect(j.phase("merge")?.skipped == 0)
+        // prep whole, align half, merge none: a half-done job.
         #expect(j.fraction(at: 1_010) == 0.5)
         // The engine's own figure (deadline alerts) says the same.
         #expect(s.jobs["sm"]?.fraction == 0.5)
+    }
+
+    /// A resumed run: 500 items found done, 100 more done, then it fails. Found-done work is
+    /// done work in every phase state: the bar does not drop when the phase fails.
+    @Test func aResumedRunThatFailsKeepsItsFoundDoneWork() throws {
+        var s = PipelineState()
+        func at(_ dt: Double, _ body: Event.Body) throws { try s.apply(Event(job: "r", body), now: 1_000 + dt) }
+        try at(0, .jobStart(.init(name: "resume", phases: [.init(id: "load")])))
+        try at(0, .phaseStart(.init(phase: "load", total: 1_000)))
+        try at(0.5, .progress(.init(phase: "load", skipped: 500)))
+        try at(30, .progress(.init(phase: "load", done: 100, failed: 3)))
+        let running = try #require(BoardProjector.board(s, now: 1_031, options: .everything)[job: "r"])
+        #expect(running.fraction(at: 1_031) == 0.6)
+        try at(31, .jobEnd(.init(status: .failed, error: "disk full")))
+        let j = try #require(BoardProjector.board(s, now: 1_040, options: .everything)[job: "r"])
+        let load = try #require(j.phase("load"))
+        #expect(load.state == .failed)
+        #expect(load.progressed == 600)
+        #expect(load.progressFacts == ["600/1000", "60%", "3 failed", "500 skipped"])
+        #expect(j.fraction(at: 1_040) == 0.6)
+        #expect(s.jobs["r"]?.fraction == 0.6)
     }
 
     @Test func skippedPhasesWeighNothingAndFailedItemsAreNotDone() {
@@ -83,9 +105,10 @@ import PipetopBoard
         #expect(JobFraction.weighted(parts, completed: false, jobElapsed: 20, jobExpected: nil) == 0.625)
         #expect(JobFraction.of([(PhaseState.skipped, nil), (.failed, 0.5), (.pending, nil)], completed: false) == 0.25)
         #expect(JobFraction.of([(PhaseState.skipped, nil)], completed: false) == 0)
-        // Skipped items are found done while the phase runs (a resumed job's earlier work).
+        // Skipped items are found done (a resumed job's earlier work), whatever the phase's state.
         #expect(JobFraction.phase(state: .running, done: 100, skipped: 500, total: 1_000) == 0.6)
-        #expect(JobFraction.phase(state: .failed, done: 100, skipped: 500, total: 1_000) == 0.1)
+        #expect(JobFraction.phase(state: .failed, done: 100, skipped: 500, total: 1_000) == 0.6)
+        #expect(JobFraction.phase(state: .canceled, done: 100, skipped: 500, total: 1_000) == 0.6)
         #expect(JobFraction.phase(state: .running, done: 5, skipped: 0, total: 10) == 0.5)
     }
 }

@@ -96,7 +96,8 @@ struct LostTests {
             import os, socket, sys
             s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
             s.sendall(b'{"type":"job.start","job":"short"}\\n{"type":"job.start","job":"nopid","pid":null}\\n'
-                      + b'{"type":"job.start","job":"named","pid":%d}\\n{"type":"sync","id":1}\\n' % os.getpid())
+                      + b'{"type":"job.start","job":"named","pid":%d}\\n' % os.getpid()
+                      + b'{"type":"phase.start","job":"named","phase":"load"}\\n{"type":"sync","id":1}\\n')
             s.recv(100)
             """, e.path]
         try client.run()
@@ -115,5 +116,10 @@ struct LostTests {
         // And so does /metrics.
         let metrics = MetricsExposition.text(BoardProjector.board(s, now: e.engine.clock.now()), counters: .init(applied: 0, refused: 0, subscribers: 0))
         #expect(metrics.contains(#"pipetop_engine_jobs{state="lost"} 1"#) && metrics.contains(#"pipetop_engine_jobs{state="running"} 2"#), "\(metrics)")
+        // Its info says lost too, and so does its phase that was running, never running.
+        let lines = metrics.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix(#"pipetop_job_info{job_id="named","#) && $0.hasSuffix(#",state="lost"} 1"#) }, "\(metrics)")
+        #expect(lines.contains { $0.hasPrefix(#"pipetop_phase_info{job_id="named","#) && $0.hasSuffix(#",phase="load",state="lost"} 1"#) }, "\(metrics)")
+        #expect(lines.contains { $0.hasPrefix(#"pipetop_job_info{job_id="short","#) && $0.hasSuffix(#",state="running"} 1"#) }, "\(metrics)")
     }
 }

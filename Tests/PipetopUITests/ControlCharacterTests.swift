@@ -36,5 +36,11 @@ struct ControlCharacterTests {
         #expect(NCursesTerminal.cellScalars("\u{9B}", asciiOnly: true) == [UInt32(UInt8(ascii: "?"))])
         #expect(NCursesTerminal.cellScalars("é", asciiOnly: false) == [UInt32(0xE9)])
         #expect(NCursesTerminal.cellScalars("", asciiOnly: false) == [UInt32(UInt8(ascii: " "))])
+        // A tqdm bar's blocks are `#` in ASCII (as the dashboard's own bars), other text `?`.
+        for block in ["█", "▏", "▌", "▉", "▁", "▓"] {
+            #expect(NCursesTerminal.cellScalars(block, asciiOnly: true) == [UInt32(UInt8(ascii: "#"))], "\(block)")
+            #expect(NCursesTerminal.cellScalars(block, asciiOnly: false) == block.unicodeScalars.map(\.value))
+        }
+        #expect(NCursesTerminal.cellScalars("é", asciiOnly: true) == [UInt32(UInt8(ascii: "?"))])
     }
 }

@@ -37,6 +37,11 @@ public struct BoardJob: Sendable, Equatable, Codable {
     /// Lost: unfinished, its process gone with no job.end (`error` says what was seen). It has
     /// no ETA and no stall; every viewer says "lost" instead.
     public var isLost: Bool { byEngine && !state.isTerminal }
+    /// A phase of a lost job that was running when its process went: nobody knows whether it
+    /// still runs, so it reads lost, not running (no running symbol, no ETA).
+    public func isLost(_ p: BoardPhase) -> Bool { isLost && p.state == .running }
+    /// A step of a lost job that was running: the same, for its step.
+    public func isLost(_ s: Step) -> Bool { isLost && s.state == .running }
     public var errorCount: Int
     /// The phase a person wants to see first: the running one, else the last that ended.
     public var currentPhaseID: String?

@@ -45,9 +45,9 @@ public struct BoardPhase: Sendable, Equatable, Codable {
     /// Items accounted for: processed, failed or skipped.
     public var accounted: Int { done &+ failed &+ skipped }
 
-    /// Items that count as progress (`JobFraction.progressed`): done, and skipped unless the
-    /// phase failed or was canceled. Failed items are not progress.
-    public var progressed: Int { JobFraction.progressed(state: state, done: done, skipped: skipped) }
+    /// Items that count as progress (`JobFraction.progressed`): done and skipped (found done).
+    /// Failed items are not progress.
+    public var progressed: Int { JobFraction.progressed(done: done, skipped: skipped) }
 
     /// Work done, 0...1 (`progressed` of the total); nil when there is no total to measure
     /// against (1 once done) and for a skipped phase (no work to do).

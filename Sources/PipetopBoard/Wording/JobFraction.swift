@@ -72,12 +72,11 @@ public enum JobFraction {
         return count == 0 ? 0 : min(1, sum / Double(count))
     }
 
-    /// Items that count as progress in a phase: done ones, and skipped ones (found done, no
-    /// work left) while the phase runs or once it is done. Failed items are not progress; in
-    /// a phase that failed, was canceled or was skipped, skipped items are ones that never ran
-    /// (how the Snakemake, Nextflow and Luigi readers count them), so only done ones count there.
-    public static func progressed(state: PhaseState, done: Int, skipped: Int) -> Int {
-        state == .running || state == .done ? done &+ skipped : done
+    /// Items that count as progress in a phase: done ones, and skipped ones (work found done
+    /// already, such as a resumed run's earlier work), whatever state the phase is in. Failed
+    /// items are not progress. Readers leave items that never ran out of both (work left).
+    public static func progressed(done: Int, skipped: Int) -> Int {
+        done &+ skipped
     }
 
     /// A phase's own fraction of work done, 0...1, against the total shown: nil without a
@@ -86,6 +85,6 @@ public enum JobFraction {
         if state == .skipped { return nil }
         guard let t = total else { return state == .done ? 1 : nil }
         if t == 0 { return state == .done ? 1 : 0 }
-        return min(1, Double(progressed(state: state, done: done, skipped: skipped)) / Double(t))
+        return min(1, Double(progressed(done: done, skipped: skipped)) / Double(t))
     }
 }

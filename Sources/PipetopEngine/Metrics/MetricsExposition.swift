@@ -36,8 +36,10 @@ public enum MetricsExposition {
         func jl(_ j: BoardJob) -> [(String, String)] { [("job_id", j.id), ("pipeline", j.pipeline)] }
         func pl(_ j: BoardJob, _ p: BoardPhase) -> [(String, String)] { jl(j) + [("phase", p.id)] }
 
-        family("pipetop_job_info", "gauge", "One per job; its state as a label (running, completed, failed, ...).",
-               jobs.map { (jl($0) + [("state", $0.state.rawValue)], 1) })
+        // A lost job is said lost (as pipetop_engine_jobs and every viewer say), not the state
+        // it was left in; so is its phase that was running.
+        family("pipetop_job_info", "gauge", "One per job; its state as a label (running, completed, failed, lost, ...).",
+               jobs.map { (jl($0) + [("state", $0.isLost ? EngineHealth.lost : $0.state.rawValue)], 1) })
         family("pipetop_job_run", "gauge", "The job's run number (1 for the first run under its id).", jobs.map { (jl($0), Double($0.run)) })
         family("pipetop_job_progress_ratio", "gauge", "How far along the job is, 0 to 1.", jobs.map { (jl($0), $0.fraction(at: b.at)) })
         // A queued job has not started: its wait is a family of its own.
@@ -76,7 +78,7 @@ public enum MetricsExposition {
         for j in jobs {
             for p in j.phases {
                 let l = pl(j, p)
-                states.append((l + [("state", p.state.rawValue)], 1))
+                states.append((l + [("state", j.isLost(p) ? EngineHealth.lost : p.state.rawValue)], 1))
                 items.append((l, Double(p.done)))
                 failed.append((l, Double(p.failed)))
                 skipped.append((l, Double(p.skipped)))
@@ -85,7 +87,7 @@ public enum MetricsExposition {
                 if let d = j.elapsed(of: p, at: now) { durations.append((l, d)) }
             }
         }
-        family("pipetop_phase_info", "gauge", "One per phase; its state as a label.", states)
+        family("pipetop_phase_info", "gauge", "One per phase; its state as a label (lost: running in a lost job).", states)
         family("pipetop_phase_items_done_total", "counter", "Items the phase has done.", items)
         family("pipetop_phase_items_failed_total", "counter", "Items of the phase that failed.", failed)
         family("pipetop_phase_items_skipped_total", "counter", "Items of the phase that were skipped.", skipped)

@@ -29,6 +29,7 @@ section h2 { font-size:1em; margin:1.2em 0 .4em; }
 .bar div { height:100%; background:var(--run); }
 .s-done,.s-succeeded { background:var(--ok)!important; } .s-running { background:var(--run)!important; }
 .s-failed { background:var(--bad)!important; } .s-skipped,.s-canceled { background:var(--warn)!important; }
+.s-lost { background:repeating-linear-gradient(45deg,var(--bad) 0 3px,var(--todo) 3px 6px)!important; }
 table { border-collapse:collapse; width:100%; } td,th { text-align:left; padding:.2em .4em; border-bottom:1px solid var(--line); vertical-align:top; }
 /* Long words (a signed URL in a message) wrap in the cells that carry text from jobs, so
    the buttons stay on screen; short cells keep their words whole. */
@@ -130,9 +131,10 @@ function eta(j, now) {
   const e = j.eta, gone = e.frozen ? 0 : now - e.madeAt, mark = e.confidence === "rough" ? "≈" : e.confidence === "calibrated" ? "" : "≥";
   return "ETA " + mark + dur(e.remaining - gone) + " (" + dur(e.low - gone) + "–" + dur(e.high - gone) + ")";
 }
-// Lost: the engine's verdict (its process gone without an end), said on the job itself
-// wherever its state is shown, as the dashboard says it.
+// Lost: the engine's verdict (its process gone without an end), said on the job and on its
+// phase that was running (not known to run any more), as the dashboard and /metrics say it.
 function isLost(j) { return j.byEngine && !["completed", "failed", "canceled"].includes(j.state); }
+function phaseState(j, p) { return isLost(j) && p.state === "running" ? "lost" : p.state; }
 function renderJobs() {
   const cards = [];
   const now = Date.now() / 1000 - (board.localSkew || 0);
@@ -146,7 +148,7 @@ function renderJobs() {
       el("span", j.total != null ? (j.done + "/" + j.total) : j.done ? j.done + " done" : "", "count"),
       el("span", Math.floor(100 * (j.progress || 0)) + "%", "pct"), el("span", eta(j, now), "eta dim"));
     const strip = el("div", null, "strip");
-    for (const p of j.phases) { const s = el("span", null, "s-" + p.state); s.title = p.name + ": " + p.state; strip.append(s); }
+    for (const p of j.phases) { const ps = phaseState(j, p), s = el("span", null, "s-" + ps); s.title = p.name + ": " + ps; strip.append(s); }
     // The job's progress as the dashboard weighs it (phases by their usual time).
     const bar = el("div", null, "bar"), fill = el("div", null, j.state === "failed" ? "s-failed" : ""); fill.style.width = Math.min(100, 100 * (j.progress || 0)) + "%"; bar.append(fill);
     d.append(top, strip, bar);
@@ -225,7 +227,8 @@ async function refreshJob() {
   if (j.error) parts.push(el("p", j.error, "why"));
   const t = el("table"), head = el("tr"); ["phase", "state", "progress", "rate", "steps"].forEach(h => head.append(el("th", h))); t.append(head);
   for (const p of j.phases) {
-    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + p.state); fill.style.width = 100 * (p.progress || 0) + "%"; bar.append(fill);
+    const ps = phaseState(j, p);
+    const tr = el("tr", null, "phase" + (p.id === focusPhase ? " sel" : "")), bar = el("div", null, "bar"), fill = el("div", null, "s-" + ps); fill.style.width = 100 * (p.progress || 0) + "%"; bar.append(fill);
     tr.dataset.phase = p.id; tr.title = "show the steps of " + p.name;
     tr.onclick = () => { focusPhase = focusPhase === p.id ? null : p.id; remember(); refreshJob(); };
     // Counts, percent and bar as the dashboard says them (the engine's progressFacts and
@@ -233,11 +236,11 @@ async function refreshJob() {
     const cell = el("td", (p.progressFacts || []).join(" · "), "progress"); cell.append(bar);
     const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + " running" + (st.failed ? ", " + st.failed + " failed" : "") + ")" : "";
     const name = el("td", p.name, "wrap"); if (p.error) name.append(el("div", p.error, "why"));
-    tr.append(name, el("td", p.state), cell, el("td", p.rate != null ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
+    tr.append(name, el("td", ps, ps === "lost" ? "why" : ""), cell, el("td", p.rate != null && ps !== "lost" ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
   }
   parts.push(t);
   const chosen = j.phases.find(p => p.id === focusPhase);
-  if (chosen) parts.push(stepsView(chosen, jobNow));
+  if (chosen) parts.push(stepsView(j, chosen, jobNow));
   const r = j.resources;
   if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS > 0 ? (r.peakRSS / 1048576).toFixed(0) + " MiB" : "not sampled"), "dim"));
   if (r && r.cpu && r.cpu.length) parts.push(spark(r.cpu, "CPU"));
@@ -247,7 +250,7 @@ async function refreshJob() {
   show($("dbody"), ...parts);
 }
 // One phase's steps, newest first: what it is doing now and what failed, with why.
-function stepsView(p, jobNow) {
+function stepsView(j, p, jobNow) {
   const box = el("div"); box.id = "steps";
   const st = p.steps || {}, items = (st.items || []).slice().reverse();
   const h = el("h3", "Steps of " + p.name); box.append(h);
@@ -262,7 +265,9 @@ function stepsView(p, jobNow) {
   const t = el("table"), head = el("tr"); ["step", "state", "time", "detail"].forEach(x => head.append(el("th", x))); t.append(head);
   for (const s of shown.slice(0, 200)) {
     const tr = el("tr", null, "step"); tr.dataset.step = s.id;
-    tr.append(el("td", s.id), el("td", s.state, "st-" + s.state), el("td", dur((s.endedAt != null ? s.endedAt : jobNow) - s.startedAt)), el("td", s.detail || "", s.state === "failed" ? "why" : "dim"));
+    // A lost job's running step is not known to run any more, as its phase.
+    const ss = isLost(j) && s.state === "running" ? "lost" : s.state;
+    tr.append(el("td", s.id), el("td", ss, "st-" + ss), el("td", dur((s.endedAt != null ? s.endedAt : jobNow) - s.startedAt)), el("td", s.detail || "", s.state === "failed" ? "why" : "dim"));
     t.append(tr);
   }
   box.append(t);

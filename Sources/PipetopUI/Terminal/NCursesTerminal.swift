@@ -125,12 +125,16 @@ public final class NCursesTerminal: TerminalBackend {
     /// What goes into one curses cell: at most four scalars (a character and its combining
     /// marks). `Grid.put` already shows control characters as text; a control character that
     /// reaches a cell some other way becomes U+FFFD (`?` in ASCII), never a byte the terminal obeys.
+    /// In ASCII a block element (U+2580–U+259F: the bar tqdm and other tools draw, in a job's
+    /// message or log) is `#`, as the dashboard's own ASCII bars are, not `?`.
     static func cellScalars(_ text: String, asciiOnly: Bool) -> [UInt32] {
         var out: [UInt32] = []
         for u in text.unicodeScalars.prefix(4) {
             let v = u.value
             if v < 0x20 || (v >= 0x7F && v < 0xA0) {
                 out.append(asciiOnly ? UInt32(UInt8(ascii: "?")) : 0xFFFD)
+            } else if asciiOnly && (0x2580...0x259F).contains(v) {
+                out.append(UInt32(UInt8(ascii: "#")))
             } else {
                 out.append(asciiOnly && v > 0x7E ? UInt32(UInt8(ascii: "?")) : v)
             }

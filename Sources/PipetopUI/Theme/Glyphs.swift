@@ -3,7 +3,8 @@ import PipetopCore
 /// The characters the dashboard draws with, in two tiers: UTF-8 (block bars, round symbols,
 /// box lines) and ASCII for terminals or locales that cannot show them. In ASCII too each
 /// glyph has one meaning: `>` is only the cursor, `*` only running, `~` only "about", `..`
-/// only a cut text, `X` only failed (README.md lists them).
+/// only a cut text, `X` only failed, `?` only not known (a lost job or phase, a total not
+/// given) (README.md lists them).
 public struct Glyphs: Sendable, Equatable {
     public enum Tier: String, Sendable { case utf8, ascii }
     public let tier: Tier
@@ -25,6 +26,15 @@ public struct Glyphs: Sendable, Equatable {
         }
     }
 
+    /// A lost job, and its phase that was running (`BoardJob.isLost`): not known to go on.
+    public var lost: String { u ? "◌" : "?" }
+
+    /// A job's phase as it stands: lost in a lost job if it was running, else by its state.
+    public func phase(_ p: BoardPhase, of job: BoardJob) -> String { job.isLost(p) ? lost : phase(p.state) }
+
+    /// A job as it stands: lost, else by its state.
+    public func job(_ j: BoardJob) -> String { j.isLost ? lost : job(j.state) }
+
     public func job(_ s: JobState) -> String {
         switch s {
         case .pending: return u ? "○" : "."
@@ -36,6 +46,9 @@ public struct Glyphs: Sendable, Equatable {
         case .canceled: return u ? "⊘" : "/"
         }
     }
+
+    /// A job's step as it stands: lost in a lost job if it was running, else by its state.
+    public func step(_ s: Step, of job: BoardJob) -> String { job.isLost(s) ? lost : step(s.state) }
 
     public func step(_ s: StepState) -> String {
         switch s {

@@ -121,6 +121,13 @@ public struct Theme: Sendable, Equatable {
         }
     }
 
+    /// A job's phase as it stands: a lost job's running phase is styled as its row's "lost"
+    /// (the failed style), else by its state.
+    public func phase(_ p: BoardPhase, of job: BoardJob) -> Style { job.isLost(p) ? failed : phase(p.state) }
+
+    /// A job as it stands: lost in the failed style, as its ETA column's "lost".
+    public func job(_ j: BoardJob) -> Style { j.isLost ? failed : job(j.state) }
+
     public func job(_ s: JobState) -> Style {
         switch s {
         case .pending: return pending
@@ -131,6 +138,9 @@ public struct Theme: Sendable, Equatable {
         case .failed: return failed
         }
     }
+
+    /// A job's step as it stands: a lost job's running step in the failed style, as "lost" is.
+    public func step(_ s: Step, of job: BoardJob) -> Style { job.isLost(s) ? failed : step(s.state) }
 
     public func step(_ s: StepState) -> Style {
         switch s {

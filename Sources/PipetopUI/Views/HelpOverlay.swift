@@ -62,9 +62,10 @@ struct HelpOverlay: Widget {
             }
         }
         let states = [PhaseState.pending, .running, .done, .failed, .skipped].map { "\(glyphs.phase($0)) \($0.rawValue)" }.joined(separator: "  ")
+        let lost = "\(glyphs.lost) lost: its process went with no end"
         let eta = "ETA: 12m  \(glyphs.rough)12m rough range  \(glyphs.atLeast)12m at least  stalled 3m  paused  waiting 4m"
         lines.append(("", "", true))
-        for text in [states, eta] { for l in WordWrap.lines(text, width: width - 4) { lines.append((l, "", true)) } }
+        for text in [states, lost, eta] { for l in WordWrap.lines(text, width: width - 4) { lines.append((l, "", true)) } }
         return (lines, keyWidth)
     }
 

@@ -21,12 +21,12 @@ public struct PhaseView: Widget {
             return
         }
         var y = r.y
-        var facts = [p.state.rawValue]
+        var facts = [job.isLost(p) ? "lost" : p.state.rawValue]
         // The same counts and percent as the job screen's row (BoardPhase.progressFacts).
         facts += p.progressFacts
         if p.retries > 0 { facts.append("retry \(p.retries)") }
         // The ETA before the elapsed time: a narrow screen cuts from the end.
-        if p.state == .running { facts.append(ETAText.phase(p, now: m.now, label: "ETA ", theme: theme).0) }
+        if p.state == .running && !job.isLost(p) { facts.append(ETAText.phase(p, now: m.now, label: "ETA ", theme: theme).0) }
         if let e = job.elapsed(of: p, at: m.now) { facts.append(Format.duration(e)) }
         if p.state == .running {
             // Rates where there is room.
@@ -35,7 +35,7 @@ public struct PhaseView: Widget {
                 if let peak = p.peakRate { facts.append("peak " + Format.rate(peak, unit: p.unit)) }
             }
         }
-        TitleRule(title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts, factStyle: theme.phase(p.state), glyphs: glyphs, theme: theme)
+        TitleRule(title: "\(job.name) \(glyphs.flowArrow) \(p.name)", facts: facts, factStyle: theme.phase(p, of: job), glyphs: glyphs, theme: theme)
             .render(into: &g, rect: Rect(x: r.x, y: y, width: r.width, height: 1))
         y += 1
         if let err = p.error {
@@ -81,9 +81,9 @@ public struct PhaseView: Widget {
             if selected { g.paint(Rect(x: 0, y: row, width: r.width, height: 1), theme.selection) }
             func st(_ x: Style) -> Style { selected ? x.on(theme.selection.bg).with(theme.selection.attrs) : x }
             if selected { g.put(glyphs.selected, x: 0, y: row, style: st(theme.title)) }
-            g.put(glyphs.step(step.state), x: 2, y: row, style: st(theme.step(step.state)))
+            g.put(glyphs.step(step, of: job), x: 2, y: row, style: st(theme.step(step, of: job)))
             g.put(TextWidth.truncate(step.id, to: idWidth, ellipsis: glyphs.ellipsis), x: 4, y: row, style: st(step.state == .failed ? theme.error : theme.text))
-            g.put(step.state.rawValue, x: xState, y: row, style: st(theme.step(step.state)))
+            g.put(job.isLost(step) ? "lost" : step.state.rawValue, x: xState, y: row, style: st(theme.step(step, of: job)))
             g.put(Format.clock(step.startedAt), x: xStart, y: row, style: st(theme.dim))
             g.put(TextWidth.fit(Format.duration(step.duration(now: job.ownTime(m.now))), 8, alignRight: true), x: xDuration, y: row, style: st(theme.dim))
             if let d = step.detail {

@@ -67,7 +67,7 @@ struct JobColumns {
         let base = selected ? theme.selection : Style.plain
         func st(_ s: Style) -> Style { selected ? Style(fg: s.fg, bg: theme.selection.bg, attrs: s.attrs.union(theme.selection.attrs)) : s }
         if selected { g.put(glyphs.selected, x: 0, y: y, style: st(theme.title)) }
-        g.put(glyphs.job(job.state), x: 2, y: y, style: st(theme.job(job.state)))
+        g.put(glyphs.job(job), x: 2, y: y, style: st(theme.job(job)))
         if alerting { g.put(glyphs.alertMark, x: 1, y: y, style: st(theme.error)) }
         g.put(TextWidth.truncate(label ?? job.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: xName, y: y, style: st(theme.text))
         // One cell per phase, coloured and shaped by its state.
@@ -76,14 +76,14 @@ struct JobColumns {
             if i == stripWidth - 1 && job.phases.count > stripWidth {
                 g.put(glyphs.ellipsis, x: x, y: y, style: st(theme.dim)); break
             }
-            x += g.put(glyphs.phase(p.state), x: x, y: y, style: st(theme.phase(p.state)))
+            x += g.put(glyphs.phase(p, of: job), x: x, y: y, style: st(theme.phase(p, of: job)))
         }
         if nowWidth > 0, let p = job.currentPhase, job.state.isActive || job.state == .failed || job.state == .paused {
             // Done, as the phase table's DONE says (failed and skipped items are counted apart).
             let counts = p.total.map { " \(Format.count(p.done))/\(Format.count($0))" } ?? ""
             let nameRoom = max(4, nowWidth - TextWidth.columns(counts))
             let label = TextWidth.truncate(p.name, to: nameRoom, ellipsis: glyphs.ellipsis)
-            let lx = xNow + g.put(label, x: xNow, y: y, style: st(theme.phase(p.state)))
+            let lx = xNow + g.put(label, x: xNow, y: y, style: st(theme.phase(p, of: job)))
             g.put(counts, x: lx, y: y, style: st(theme.dim), limit: xNow + nowWidth)
         }
         let fraction = job.fraction(at: now)  // once a row: it is worked out from every phase

@@ -95,18 +95,18 @@ struct JobDetail: Widget {
         let end = x + width
         for (i, p) in job.phases.enumerated() {
             if i > 0 { cx += g.put(" \(glyphs.flowArrow) ", x: cx, y: y, style: theme.border, limit: end) }
-            cx += g.put(glyphs.phase(p.state), x: cx, y: y, style: theme.phase(p.state), limit: end)
+            cx += g.put(glyphs.phase(p, of: job), x: cx, y: y, style: theme.phase(p, of: job), limit: end)
             if named[i] {
-                cx += g.put(" " + p.name, x: cx, y: y, style: i == focus ? theme.phase(p.state).with(.bold) : theme.phase(p.state), limit: end)
+                cx += g.put(" " + p.name, x: cx, y: y, style: i == focus ? theme.phase(p, of: job).with(.bold) : theme.phase(p, of: job), limit: end)
             }
             if cx >= end { break }
         }
     }
 
     private func phaseRow(_ g: inout Grid, _ p: BoardPhase, of job: BoardJob, x: Int, y: Int, width: Int, nameWidth: Int, now: Double, glyphs: Glyphs, theme: Theme) {
-        let style = theme.phase(p.state)
+        let style = theme.phase(p, of: job)
         var cx = x + 1
-        cx += g.put(glyphs.phase(p.state), x: cx, y: y, style: style)
+        cx += g.put(glyphs.phase(p, of: job), x: cx, y: y, style: style)
         cx += 1
         g.put(TextWidth.truncate(p.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: cx, y: y, style: p.state == .running ? theme.title : theme.text)
         cx += nameWidth + 1
@@ -140,7 +140,7 @@ struct JobDetail: Widget {
         let rate = p.rate
         let extra = p.failed > 0 ? "\(p.failed) failed" : ""
         if rateW > 0 {
-            g.put(TextWidth.fit(p.state == .running ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
+            g.put(TextWidth.fit(p.state == .running && !job.isLost(p) ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
                   style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
             cx += rateW
         }
@@ -150,7 +150,9 @@ struct JobDetail: Widget {
         }
         var etaText = ""
         var etaStyle = theme.text
-        if p.state == .running {
+        if job.isLost(p) {
+            etaText = "lost"; etaStyle = theme.failed
+        } else if p.state == .running {
             (etaText, etaStyle) = ETAText.phase(p, now: now, label: "ETA ", theme: theme)
         } else if p.state == .skipped {
             etaText = "skipped"; etaStyle = theme.skipped
@@ -163,7 +165,7 @@ struct JobDetail: Widget {
         var cx = x + 3
         cx += g.put(glyphs.stepIndent + " ", x: cx, y: y, style: theme.dim)
         cx += g.put(phase.name + ": ", x: cx, y: y, style: theme.dim, limit: x + width)
-        cx += g.put(glyphs.step(step.state) + " ", x: cx, y: y, style: theme.step(step.state))
+        cx += g.put(glyphs.step(step, of: job) + " ", x: cx, y: y, style: theme.step(step, of: job))
         cx += g.put(step.id, x: cx, y: y, style: step.state == .failed ? theme.error : theme.text, limit: x + width, ellipsis: glyphs.ellipsis)
         cx += g.put(" " + Format.duration(step.duration(now: now)), x: cx, y: y, style: theme.dim, limit: x + width)
         if let d = step.detail {

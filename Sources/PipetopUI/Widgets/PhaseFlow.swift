@@ -26,7 +26,7 @@ struct PhaseFlow: Widget {
         var cx = x
         let arrow = " \(glyphs.flowArrow) "
         for (i, p) in job.phases.enumerated() {
-            let label = glyphs.phase(p.state) + " " + TextWidth.truncate(p.name, to: max(4, width / 3), ellipsis: glyphs.ellipsis)
+            let label = glyphs.phase(p, of: job) + " " + TextWidth.truncate(p.name, to: max(4, width / 3), ellipsis: glyphs.ellipsis)
             let need = TextWidth.columns(label) + (i > 0 ? TextWidth.columns(arrow) : 0)
             if i > 0 && cx + need > x + width {
                 if row + 1 >= maxRows {
@@ -39,7 +39,7 @@ struct PhaseFlow: Widget {
             } else if i > 0 {
                 cx += put(arrow, cx, y + row, theme.border, nil)
             }
-            let style = p.state == .running ? theme.phase(p.state).with(.bold) : theme.phase(p.state)
+            let style = p.state == .running ? theme.phase(p, of: job).with(.bold) : theme.phase(p, of: job)
             cx += put(label, cx, y + row, style, x + width)
         }
         return row + 1

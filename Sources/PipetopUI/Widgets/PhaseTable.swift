@@ -50,10 +50,10 @@ struct PhaseTable {
         if selected { g.paint(Rect(x: 0, y: y, width: width, height: 1), theme.selection) }
         func st(_ s: Style) -> Style { selected ? s.on(theme.selection.bg).with(theme.selection.attrs) : s }
         if selected { g.put(glyphs.selected, x: 0, y: y, style: st(theme.title)) }
-        g.put(glyphs.phase(p.state), x: 2, y: y, style: st(theme.phase(p.state)))
+        g.put(glyphs.phase(p, of: job), x: 2, y: y, style: st(theme.phase(p, of: job)))
         g.put(TextWidth.truncate(p.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: 4, y: y,
               style: st(p.state == .running ? theme.title : theme.text))
-        ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: st(theme.phase(p.state)), empty: st(theme.barEmpty), glyphs: glyphs)
+        ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: st(theme.phase(p, of: job)), empty: st(theme.barEmpty), glyphs: glyphs)
             .render(into: &g, rect: Rect(x: xBar, y: y, width: max(0, barWidth - 1), height: 1))
         var x = xColumns
         for c in columns {
@@ -70,13 +70,14 @@ struct PhaseTable {
         case "SKIPPED": return (p.skipped > 0 ? Format.count(p.skipped) : "-", theme.dim)
         case "TOTAL": return (p.total.map(Format.count) ?? "?", theme.dim)
         case "%": return (p.fraction.map(Format.percent) ?? "", theme.text)
-        case "RATE": return (Format.rate(p.state == .running ? p.rate : nil), theme.dim)
+        case "RATE": return (Format.rate(p.state == .running && !job.isLost(p) ? p.rate : nil), theme.dim)
         case "PEAK": return (p.peakRate.map { Format.rate($0) } ?? "-", theme.dim)
         case "THROUGHPUT":
             let rates = p.throughput ?? []
             return (rates.isEmpty ? "" : glyphs.sparkline(rates), theme.phase(p.state))
         case "ELAPSED": return (job.elapsed(of: p, at: now).map(Format.duration) ?? "", theme.dim)
         case "ETA":
+            if job.isLost(p) { return ("lost", theme.failed) }
             switch p.state {
             case .running:
                 return ETAText.phase(p, now: now, theme: theme)

@@ -13,7 +13,7 @@ struct FollowSnakemakeCommand: ParsableCommand {
         commandName: "snakemake",
         abstract: "Follow a Snakemake run in DIR (default: here) from its log, until it ends.",
         discussion: """
-        Reads DIR/.snakemake/log/*.snakemake.log (Snakemake 7 to 9), the newest run that has not ended; with none, waits for the next run to start. Rules become phases (in the order of Snakemake's job stats), jobs become steps named by their wildcards, failed jobs carry their log files' last lines, and the job ends as the log says (completed, failed with never-run jobs counted skipped, or canceled). The Snakemake process running in DIR is sampled and watched. The log does not show a job's own start time to the second or its resources; see docs/INTEGRATIONS.md.
+        Reads DIR/.snakemake/log/*.snakemake.log (Snakemake 7 to 9), the newest run that has not ended; with none, waits for the next run to start. Rules become phases (in the order of Snakemake's job stats), jobs become steps named by their wildcards, failed jobs carry their log files' last lines, and the job ends as the log says (completed, failed with never-run jobs left as work not done, or canceled). The Snakemake process running in DIR is sampled and watched. The log does not show a job's own start time to the second or its resources; see docs/INTEGRATIONS.md.
         """
     )
 

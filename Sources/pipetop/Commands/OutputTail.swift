@@ -79,21 +79,25 @@ final class OutputTail: @unchecked Sendable {
 
     static let logMessageBytes = 16_384
 
-    /// The output's tail as log lines: stdout at info, stderr at warn (category `stdout` or
-    /// `stderr`), consecutive lines of one stream in one multi-line message of at most
+    /// The output's tail as log lines, each at the level its words say (`OutputLineLevel`:
+    /// info unless it says error or warning, on either stream; category `stdout` or `stderr`),
+    /// consecutive lines of one stream and level in one multi-line message of at most
     /// `logMessageBytes` (protocol lines are limited to 64 KiB, escapes included).
     static func logEvents(_ lines: [OutputTail.Line], job: String) -> [Event] {
+        var readers: [Int32: OutputLineLevel] = [:]
+        let levels = lines.map { readers[$0.stream, default: OutputLineLevel()].level(of: $0.text) }
         var out: [Event] = []
         var i = 0
         while i < lines.count {
-            let stream = lines[i].stream
+            let stream = lines[i].stream, level = levels[i]
             var j = i, bytes = 0
-            while j < lines.count && lines[j].stream == stream && (j == i || bytes + lines[j].text.utf8.count < logMessageBytes) {
+            while j < lines.count && lines[j].stream == stream && levels[j] == level
+                    && (j == i || bytes + lines[j].text.utf8.count < logMessageBytes) {
                 bytes += lines[j].text.utf8.count + 1
                 j += 1
             }
             let text = lines[i..<j].map(\.text).joined(separator: "\n")
-            out.append(Event(job: job, .log(.init(level: stream == 2 ? .warn : .info, message: text, category: stream == 2 ? "stderr" : "stdout"))))
+            out.append(Event(job: job, .log(.init(level: level, message: text, category: stream == 2 ? "stderr" : "stdout"))))
             i = j
         }
         return out

@@ -99,8 +99,8 @@ struct SnakemakeLogParser: FollowedLog {
     /// so it means its job now, not when the next line comes.
     mutating func caughtUp() -> [Event] { closeBlock() }
 
-    /// The job's end, as far as the log tells it: canceled, failed (jobs that never ran are
-    /// counted skipped) or completed.
+    /// The job's end, as far as the log tells it: canceled, failed or completed. Jobs that never
+    /// ran stay work left, not `skipped` (work found done): their rule's phase stays pending.
     mutating func end() -> [Event] {
         var out = closeBlock()
         if !started {
@@ -120,17 +120,6 @@ struct SnakemakeLogParser: FollowedLog {
             status = .failed; error = "Snakemake stopped after \(done) of \(total) jobs"
         } else {
             status = .completed
-        }
-        if status == .failed {
-            for rule in order {
-                let c = counts[rule] ?? (0, 0)
-                let rest = (totals[rule] ?? 0) - c.done - c.failed
-                guard rest > 0 else { continue }
-                out.append(event(.progress(.init(phase: rule, skipped: rest, total: totals[rule]))))
-                if !startedPhases.contains(rule) {
-                    out.append(event(.phaseEnd(.init(phase: rule, status: .skipped))))
-                }
-            }
         }
         out.append(event(.jobEnd(.init(status: status, error: error))))
         return out

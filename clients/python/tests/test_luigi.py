@@ -57,14 +57,15 @@ def test_families_come_upstream_first():
     assert family_order(["0"], chain, {"4999": "A", "0": "B"}) == ["A", "B"]
 
 
-def test_a_failed_task_fails_the_job_and_skips_its_downstream(engine, outputs, monkeypatch):
+def test_a_failed_task_fails_the_job_and_leaves_its_downstream_undone(engine, outputs, monkeypatch):
     monkeypatch.setenv("PIPELINE_FAIL", "Clean")
     assert not luigi.build([wf.Report(parts=2)], local_scheduler=True, log_level="ERROR")
     job = job_when(engine, "luigi:Report", "failed")
     assert [p["id"] for p in job["phases"]] == ["Fetch", "Clean", "Report"]
     ph = phases(job)
-    assert [(p["total"], p["done"], p["failed"], p["skipped"], p["state"]) for p in job["phases"]] == [
-        (2, 2, 0, 0, "done"), (1, 0, 1, 0, "failed"), (1, 0, 0, 1, "skipped")]
+    # Report never ran: work not done, never `skipped` (found done); its phase stays pending.
+    assert [(p.get("total"), p["done"], p["failed"], p["skipped"], p["state"]) for p in job["phases"]] == [
+        (2, 2, 0, 0, "done"), (1, 0, 1, 0, "failed"), (None, 0, 0, 0, "pending")]
     assert set(steps(ph["Fetch"])) == {"part=1", "part=2"}
     failed = steps(ph["Clean"])["parts=2"]
     assert failed["state"] == "failed"
@@ -94,14 +95,15 @@ def test_missing_external_data_fails_the_job(engine, outputs):
     source = steps(ph["Source"])["Source"]
     assert source["state"] == "failed"
     assert "its output does not exist" in source["detail"]
-    assert (ph["Load"]["skipped"], ph["Load"]["state"]) == (1, "skipped")
+    assert (ph["Load"]["skipped"], ph["Load"]["state"]) == (0, "pending")
 
 
 def test_two_workers_count_every_task_once(engine, outputs, monkeypatch):
     monkeypatch.setenv("PIPELINE_FAIL", "Clean")
     luigi.build([wf.Report(parts=4)], local_scheduler=True, workers=2, log_level="ERROR")
     job = job_when(engine, "luigi:Report", "failed")
-    assert [(p["done"], p["failed"], p["skipped"]) for p in job["phases"]] == [(4, 0, 0), (0, 1, 0), (0, 0, 1)]
+    assert [(p["done"], p["failed"], p["skipped"], p["state"]) for p in job["phases"]] == [
+        (4, 0, 0, "done"), (0, 1, 0, "failed"), (0, 0, 0, "pending")]
     assert set(steps(phases(job)["Fetch"])) == {"part=1", "part=2", "part=3", "part=4"}
     assert job["error"] == "1 of 6 tasks failed: Clean parts=4"
 

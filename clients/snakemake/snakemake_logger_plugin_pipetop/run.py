@@ -155,7 +155,9 @@ class RunReport(object):
             phase.end("done")
 
     def finish(self):
-        """The run's end (Snakemake has no event for it): how it ended follows from what was seen."""
+        """The run's end (Snakemake has no event for it): how it ended follows from what was seen.
+        Jobs that never ran stay work left, not `skipped` (work found done): their rule's phase
+        stays pending, or ends failed with the job if some of its jobs had started."""
         if self.job is None:
             if not (self.started and self.errors):
                 return  # nothing to be done, or no run at all
@@ -172,19 +174,4 @@ class RunReport(object):
             status, error = "failed", "Snakemake stopped after %d of %d jobs" % (self.done, self.total)
         else:
             status, error = "completed", None
-        if status == "failed":
-            self._skip_the_rest()
         self.job.end(status, error)
-
-    def _skip_the_rest(self):
-        """Jobs that never ran because the run failed (an upstream job failed) are skipped."""
-        for rule, total in self.totals.items():
-            done, failed = self._count(rule)
-            rest = total - done - failed
-            if rest <= 0:
-                continue
-            phase = self.job.phase(rule)
-            self.job._sender.send({"type": "progress", "job": self.job.id, "phase": rule, "skipped": rest,
-                                   "total": total})
-            if not phase._started:
-                phase.end("skipped")

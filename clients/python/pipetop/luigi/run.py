@@ -150,7 +150,9 @@ class RunReport(object):
 
     def finish(self, outcome, error=None):
         """The run's end. `outcome` is luigi's verdict: None (it succeeded), "failed" (with
-        luigi's words in `error`), or "canceled"; the tasks seen decide first."""
+        luigi's words in `error`), or "canceled"; the tasks seen decide first. Tasks that never
+        ran stay work left, not `skipped` (work found done): their family's phase stays pending,
+        or ends failed with the job if some of its tasks had started."""
         with self.lock:
             failed = [t for t in self.tasks.values() if t.state == "failed"]
             running = [t for t in self.tasks.values() if t.state == "running"]
@@ -170,19 +172,4 @@ class RunReport(object):
                 error = error or "luigi ended with %d of %d tasks not run" % (len(running) + len(todo), planned)
             else:
                 status, error = "completed", None
-            if status == "failed":
-                self._skip_the_rest()
             self.job.end(status, error)
-
-    def _skip_the_rest(self):
-        """Tasks that never ran (their upstream failed, or luigi stopped) are skipped."""
-        for family in list(self.job._phases):
-            done, failed, total = self._count(family)
-            rest = total - done - failed
-            if rest <= 0:
-                continue
-            phase = self.job.phase(family)
-            self.job._sender.send({"type": "progress", "job": self.job.id, "phase": family, "skipped": rest,
-                                   "total": total})
-            if not phase._started:
-                phase.end("skipped")

@@ -62,7 +62,8 @@ public struct StepList: Sendable {
 
     private struct Span: Sendable, Equatable { var start: UInt32; var count: UInt32 }
     private static let hasDetail: UInt8 = 0x80
-    private static let states = StepState.allCases
+    /// By `StepState.index` (`unknown` last: only a newer engine's snapshot holds it).
+    private static let states = StepState.allCases + [.unknown]
     /// Up to this many steps are found by a scan, with no index.
     private static let scanned = 8
 
@@ -148,6 +149,7 @@ public struct StepList: Sendable {
         case .failed: failedCount += d
         case .done: doneCount += d
         case .canceled: canceledCount += d  // finished, neither done nor failed
+        case .unknown: break
         }
     }
 
@@ -306,6 +308,7 @@ extension StepState {
         case .done: 1
         case .failed: 2
         case .canceled: 3
+        case .unknown: 4
         }
     }
 }

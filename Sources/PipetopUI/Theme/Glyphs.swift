@@ -22,6 +22,7 @@ public struct Glyphs: Sendable, Equatable {
         case .done: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
         case .skipped, .canceled: return u ? "⊘" : "/"
+        case .unknown: return "?"  // an engine newer than this viewer
         }
     }
 
@@ -33,7 +34,7 @@ public struct Glyphs: Sendable, Equatable {
         case .canceling, .canceled: return u ? "⊘" : "/"
         case .completed: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
-        case .canceled: return u ? "⊘" : "/"
+        case .unknown: return "?"
         }
     }
 
@@ -43,6 +44,7 @@ public struct Glyphs: Sendable, Equatable {
         case .done: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
         case .canceled: return u ? "⊘" : "/"
+        case .unknown: return "?"
         }
     }
 

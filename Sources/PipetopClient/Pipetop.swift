@@ -243,9 +243,10 @@ public final class Phase: @unchecked Sendable {
         if let s { skippedItems.store(s, ordering: .relaxed) }
     }
 
-    /// A sub-step: `step("page 3")`, then `step("page 3", .done)`.
-    public func step(_ id: String, _ state: StepState = .running, detail: String? = nil) {
-        job.sender.send(Event(job: job.id, .step(.init(phase: name, step: id, state: state, detail: detail))))
+    /// A sub-step: `step("page 3")`, then `step("page 3", .done)` (or `.failed`; a canceled
+    /// job's running steps the engine ends itself).
+    public func step(_ id: String, _ state: ReportedStepState = .running, detail: String? = nil) {
+        job.sender.send(Event(job: job.id, .step(.init(phase: name, step: id, state: state.state, detail: detail))))
     }
 
     public func end(status: PhaseState = .done, error: String? = nil) {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PipetopClient
 import PipetopCore
+import PipetopWire
 
 /// The Swift reporting API against a real engine. Serialized: the process has one sender,
 /// which follows $PIPETOP_SOCKET.
@@ -40,6 +41,17 @@ struct SwiftClientTests {
         #expect(imp.checkpoints.first?.name == "fetched" && imp.metrics.first?.value == 7)
         let etl = try #require(s[job: "swift-etl"])
         #expect(etl.state == .failed && etl.error == "bad row 3" && etl.phase("parse")?.state == .failed && etl.phase("parse")?.done == 2)
+    }
+
+    /// `step` offers the states a producer may send, each one the engine takes; not `canceled`
+    /// (the engine's word for a canceled job's running steps, which a step event may not say).
+    @Test func stepOffersOnlyTheStatesTheEngineTakes() throws {
+        #expect(ReportedStepState.allCases.map(\.rawValue) == ["running", "done", "failed"])
+        for s in ReportedStepState.allCases {
+            #expect(s.state.rawValue == s.rawValue)
+            let line = EventEncoder.line(Event(job: "j", .step(.init(phase: "p", step: "s", state: s.state))))
+            guard case .success(.event) = EventDecoder.decode(line) else { Issue.record("the engine refuses \(s): \(line)"); continue }
+        }
     }
 
     /// Failed and skipped counts (CryoProtect's update(success:error:) too), alerts with labels

@@ -544,8 +544,17 @@ class Phase(object):
             self.job._sender.send({"type": "progress", "job": self.job.id, "phase": self.name, "total": self.total,
                                    "done": self._done})
 
+    #: What a producer may say of a step; "canceled" is the engine's word for the steps a
+    #: job's cancel stopped (a step event saying it is refused), as in the Swift client.
+    STEP_STATES = ("running", "done", "failed")
+
     def step(self, step, state="running", detail=None):
-        """A sub-step: ``step("page 3")``, then ``step("page 3", "done")``."""
+        """A sub-step: ``step("page 3")``, then ``step("page 3", "done")`` (or ``"failed"``).
+
+        Any other state is a mistake in the caller, said at once (ValueError) rather than sent
+        for the engine to refuse unseen."""
+        if state not in self.STEP_STATES:
+            raise ValueError("a step's state is one of running, done, failed, not %r" % (state,))
         m = {"type": "step", "job": self.job.id, "phase": self.name, "step": str(step), "state": state}
         if detail is not None:
             m["detail"] = str(detail)

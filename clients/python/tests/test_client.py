@@ -90,6 +90,22 @@ def test_a_job_with_phases_steps_and_its_records(engine):
     assert any(l["message"] == "fetch finished" and l["level"] == "warn" for l in j["logs"])
 
 
+def test_step_takes_the_states_a_producer_may_send(engine):
+    # "canceled" is the engine's word (a canceled job's running steps): refused at the call,
+    # not sent for the engine to refuse unseen.
+    with pipetop.job("steps", phases=["fetch"], id="steps") as job:
+        with job.phase("fetch") as ph:
+            for st in ("canceled", "cancelled", "ok", None):
+                with pytest.raises(ValueError, match="one of running, done, failed"):
+                    ph.step("page 1", st)
+            ph.step("page 1")
+            ph.step("page 2", "failed", detail="timeout")
+            ph.step("page 1", "done")
+    s = state(engine, lambda s: s and s["jobs"].get("steps", {}).get("state") == "completed")
+    items = s["jobs"]["steps"]["phases"][0]["steps"]["items"]
+    assert [(st["id"], st["state"]) for st in items] == [("page 1", "done"), ("page 2", "failed")]
+
+
 def test_an_exception_fails_the_phase_and_the_job(engine):
     with pytest.raises(ValueError):
         with pipetop.job("etl", id="etl") as job:

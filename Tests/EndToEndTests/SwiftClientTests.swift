@@ -43,6 +43,25 @@ struct SwiftClientTests {
         #expect(etl.state == .failed && etl.error == "bad row 3" && etl.phase("parse")?.state == .failed && etl.phase("parse")?.done == 2)
     }
 
+    /// A job ended canceled leaves its running phase to the engine, which ends it canceled (not
+    /// failed, no red), with the counts the phase reached and its running step canceled.
+    @Test func cancelingAJobCancelsItsRunningPhaseNotFailsIt() throws {
+        let d = try Daemon()
+        PipetopReport.socket = d.sock
+        defer { PipetopReport.socket = nil }
+        let job = Job("import", phases: ["fetch", "load"], id: "swift-cancel").start()
+        let ph = job.phase("fetch", total: 10).start()
+        ph.advance(4)
+        ph.step("page 5")
+        job.end(status: .canceled, error: "interrupted")
+        let s = try #require(try engineState(d.sock) { $0[job: "swift-cancel"]?.state == .canceled })
+        let fetch = try #require(s[job: "swift-cancel"]?.phase("fetch"))
+        #expect(fetch.state == .canceled && fetch.error == nil, "\(fetch.state) \(String(describing: fetch.error))")
+        #expect(fetch.done == 4)
+        #expect(fetch.steps["page 5"]?.state == .canceled)
+        #expect(s[job: "swift-cancel"]?.phase("load")?.state == .pending)
+    }
+
     /// `step` offers the states a producer may send, each one the engine takes; not `canceled`
     /// (the engine's word for a canceled job's running steps, which a step event may not say).
     @Test func stepOffersOnlyTheStatesTheEngineTakes() throws {

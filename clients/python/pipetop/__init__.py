@@ -561,21 +561,25 @@ class Phase(object):
         self.job._sender.send(m)
 
     def end(self, status="done", error=None):
+        m = {"type": "phase.end", "job": self.job.id, "phase": self.name, "status": status}
+        if error:
+            m["error"] = str(error)
+        self._finish(m)
+
+    def _finish(self, end):
+        # The final counts first, then the end (none when the job's end ends it: canceled).
         if self._ended:
             return
         self._ended = True
         sender = self.job._sender
-        # The final counts first, then the end.
         p = {"type": "progress", "job": self.job.id, "phase": self.name, "done": self._done}
         if self._failed:
             p["failed"] = self._failed
         if self._skipped:
             p["skipped"] = self._skipped
         sender.send(p)
-        m = {"type": "phase.end", "job": self.job.id, "phase": self.name, "status": status}
-        if error:
-            m["error"] = str(error)
-        sender.send(m)
+        if end is not None:
+            sender.send(end)
         with sender.lock:
             if self in sender.phases:
                 sender.phases.remove(self)
@@ -700,7 +704,12 @@ class Job(object):
         self._ended = True
         for p in list(self._phases.values()):
             if p._started and not p._ended:
-                p.end("done" if status == "completed" else "failed", error)
+                if status == "canceled" and self.owned:
+                    # Stopped, not failed: the engine ends it canceled at the job's end (a
+                    # producer cannot say canceled of a phase), so only its counts go.
+                    p._finish(None)
+                else:
+                    p.end("done" if status == "completed" else "failed", error)
         if self.owned:
             m = {"type": "job.end", "job": self.id, "status": status}
             if error:

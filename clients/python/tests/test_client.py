@@ -106,6 +106,22 @@ def test_step_takes_the_states_a_producer_may_send(engine):
     assert [(st["id"], st["state"]) for st in items] == [("page 1", "done"), ("page 2", "failed")]
 
 
+def test_canceling_a_job_cancels_its_running_phase_not_fails_it(engine):
+    # The engine ends it canceled at the job's end (no error, no red), with its counts.
+    job = pipetop.job("import", phases=["fetch", "load"], id="cancel").start()
+    ph = job.phase("fetch", total=10)
+    ph.start()
+    ph.advance(4)
+    ph.step("page 5")
+    job.end("canceled", "interrupted")
+    s = state(engine, lambda s: s and s["jobs"].get("cancel", {}).get("state") == "canceled")
+    phases = {p["id"]: p for p in s["jobs"]["cancel"]["phases"]}
+    assert phases["fetch"]["state"] == "canceled" and phases["fetch"].get("error") is None
+    assert phases["fetch"]["done"] == 4
+    assert phases["fetch"]["steps"]["items"][0]["state"] == "canceled"
+    assert phases["load"]["state"] == "pending"
+
+
 def test_an_exception_fails_the_phase_and_the_job(engine):
     with pytest.raises(ValueError):
         with pipetop.job("etl", id="etl") as job:

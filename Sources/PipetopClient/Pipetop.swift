@@ -253,11 +253,13 @@ public final class Phase: @unchecked Sendable {
         job.sender.send(Event(job: job.id, .step(.init(phase: name, step: id, state: state.state, detail: detail))))
     }
 
-    public func end(status: PhaseState = .done, error: String? = nil) {
+    /// Ends the phase: done, failed (with `error`) or skipped (a canceled job's running phases
+    /// the engine ends itself).
+    public func end(status: ReportedPhaseEnd = .done, error: String? = nil) {
         guard state.exchange(2, ordering: .acquiringAndReleasing) == 1 else { return }
         job.sender.unwatch(self)
         job.sender.send(progressEvent())
-        job.sender.send(Event(job: job.id, .phaseEnd(.init(phase: name, status: status, error: error))))
+        job.sender.send(Event(job: job.id, .phaseEnd(.init(phase: name, status: status.state, error: error))))
     }
 
     /// Its final counts, and no end of its own: its job's end ends it (canceled).

@@ -73,6 +73,16 @@ struct SwiftClientTests {
         }
     }
 
+    /// A phase's end offers what a producer may send, each one the engine takes; not `canceled`.
+    @Test func phaseEndOffersOnlyTheStatusesTheEngineTakes() throws {
+        #expect(ReportedPhaseEnd.allCases.map(\.rawValue) == ["done", "failed", "skipped"])
+        for s in ReportedPhaseEnd.allCases {
+            #expect(s.state.rawValue == s.rawValue)
+            let line = EventEncoder.line(Event(job: "j", .phaseEnd(.init(phase: "p", status: s.state))))
+            guard case .success(.event) = EventDecoder.decode(line) else { Issue.record("the engine refuses \(s): \(line)"); continue }
+        }
+    }
+
     /// Failed and skipped counts (CryoProtect's update(success:error:) too), alerts with labels
     /// and context, a pause, a log category, and resume() reading the checkpoint just sent.
     @Test func countsAlertsStateAndResume() throws {

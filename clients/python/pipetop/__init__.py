@@ -560,7 +560,15 @@ class Phase(object):
             m["detail"] = str(detail)
         self.job._sender.send(m)
 
+    #: How a producer may end a phase; "canceled" is the engine's word for the phases a job's
+    #: cancel stopped (a phase.end saying it is refused), as in the Swift client.
+    END_STATUSES = ("done", "failed", "skipped")
+
     def end(self, status="done", error=None):
+        """Ends the phase: "done", "failed" (with `error`) or "skipped"; any other status is a
+        mistake in the caller, said at once (ValueError)."""
+        if status not in self.END_STATUSES:
+            raise ValueError("a phase ends done, failed or skipped, not %r" % (status,))
         m = {"type": "phase.end", "job": self.job.id, "phase": self.name, "status": status}
         if error:
             m["error"] = str(error)

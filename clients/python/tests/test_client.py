@@ -106,6 +106,18 @@ def test_step_takes_the_states_a_producer_may_send(engine):
     assert [(st["id"], st["state"]) for st in items] == [("page 1", "done"), ("page 2", "failed")]
 
 
+def test_a_phase_ends_with_a_status_a_producer_may_send(engine):
+    with pipetop.job("ends", phases=["fetch"], id="ends") as job:
+        ph = job.phase("fetch")
+        ph.start()
+        for st in ("canceled", "running", "ok"):
+            with pytest.raises(ValueError, match="done, failed or skipped"):
+                ph.end(st)
+        ph.end("skipped")
+    s = state(engine, lambda s: s and s["jobs"].get("ends", {}).get("state") == "completed")
+    assert s["jobs"]["ends"]["phases"][0]["state"] == "skipped"
+
+
 def test_canceling_a_job_cancels_its_running_phase_not_fails_it(engine):
     # The engine ends it canceled at the job's end (no error, no red), with its counts.
     job = pipetop.job("import", phases=["fetch", "load"], id="cancel").start()

@@ -157,7 +157,11 @@ public final class Job: @unchecked Sendable {
             return true
         }
         guard first else { return }
-        for p in livePhases where p.isRunning { p.end(status: status == .completed ? .done : .failed, error: error) }
+        for p in livePhases where p.isRunning {
+            // A canceled job's running phases were stopped, not failed: the engine ends them
+            // canceled at the job's end (a producer cannot say it), so only their counts go.
+            if status == .canceled && owned { p.stop() } else { p.end(status: status == .completed ? .done : .failed, error: error) }
+        }
         if owned { sender.send(Event(job: id, .jobEnd(.init(status: status, error: error)))) }
         sender.unregister(self)
         // No engine now: what waits goes to the spool, so the next engine learns how it ended.
@@ -243,16 +247,26 @@ public final class Phase: @unchecked Sendable {
         if let s { skippedItems.store(s, ordering: .relaxed) }
     }
 
-    /// A sub-step: `step("page 3")`, then `step("page 3", .done)`.
-    public func step(_ id: String, _ state: StepState = .running, detail: String? = nil) {
-        job.sender.send(Event(job: job.id, .step(.init(phase: name, step: id, state: state, detail: detail))))
+    /// A sub-step: `step("page 3")`, then `step("page 3", .done)` (or `.failed`; a canceled
+    /// job's running steps the engine ends itself).
+    public func step(_ id: String, _ state: ReportedStepState = .running, detail: String? = nil) {
+        job.sender.send(Event(job: job.id, .step(.init(phase: name, step: id, state: state.state, detail: detail))))
     }
 
-    public func end(status: PhaseState = .done, error: String? = nil) {
+    /// Ends the phase: done, failed (with `error`) or skipped (a canceled job's running phases
+    /// the engine ends itself).
+    public func end(status: ReportedPhaseEnd = .done, error: String? = nil) {
         guard state.exchange(2, ordering: .acquiringAndReleasing) == 1 else { return }
         job.sender.unwatch(self)
         job.sender.send(progressEvent())
-        job.sender.send(Event(job: job.id, .phaseEnd(.init(phase: name, status: status, error: error))))
+        job.sender.send(Event(job: job.id, .phaseEnd(.init(phase: name, status: status.state, error: error))))
+    }
+
+    /// Its final counts, and no end of its own: its job's end ends it (canceled).
+    func stop() {
+        guard state.exchange(2, ordering: .acquiringAndReleasing) == 1 else { return }
+        job.sender.unwatch(self)
+        job.sender.send(progressEvent())
     }
 }
 

@@ -3,7 +3,7 @@ import PipetopCore
 import PipetopWire
 import Synchronization
 
-/// A viewer's side of subscriber protocol 2: connects, subscribes, keeps the newest Board
+/// A viewer's side of subscriber protocol 3 (it reads engines of 2 too): connects, subscribes, keeps the newest Board
 /// (applying the engine's deltas to it), tells the engine what the person looks at, and
 /// reconnects with backoff when the engine goes away. Driven by `pump()`: the dashboard polls
 /// `fd` beside the keyboard and pumps on its own thread (one wakeup per frame, no thread of
@@ -198,7 +198,8 @@ public final class SubscriptionFeed: Sendable {
             }
             switch msg {
             case .hello(let h):
-                guard h.v >= BoardMessage.version else {
+                // An engine of protocol 2 sends only states this viewer knows.
+                guard h.v >= BoardMessage.oldest else {
                     throw ClientError("the engine speaks subscriber protocol \(h.v); this viewer speaks \(BoardMessage.version): update pipetop on the engine's host")
                 }
                 update { $0.hello = h; $0.link = .live }

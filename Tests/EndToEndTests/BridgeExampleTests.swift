@@ -7,7 +7,7 @@ struct BridgeExampleTests {
     @Test func theHelpExampleGetsTheHelloAndTheBoardAndEnds() throws {
         let d = try Daemon()
         for run in 1...5 {
-            let r = try runProcess("/bin/sh", ["-c", #"printf '%s\n' '{"type":"subscribe","v":2}' | "$0" bridge --socket "$1" | head -2"#,
+            let r = try runProcess("/bin/sh", ["-c", #"printf '%s\n' '{"type":"subscribe","v":3}' | "$0" bridge --socket "$1" | head -2"#,
                                                pipetopBinary, d.sock])
             let lines = r.out.split(separator: "\n")
             #expect(lines.count == 2, "run \(run): \(r.out) \(r.err)")

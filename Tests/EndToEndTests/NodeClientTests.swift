@@ -64,6 +64,19 @@ struct NodeClientTests {
         #expect(job.logs.contains { $0.level == .error && $0.message.contains("fail.js") }, "the stack is not in the log: \(job.logs)")
     }
 
+    /// A job ended canceled leaves its running phase to the engine, which ends it canceled (not
+    /// failed, no error), with the counts it reached and its running step canceled.
+    @Test func cancelingAJobCancelsItsRunningPhaseNotFailsIt() throws {
+        let d = try Daemon()
+        let r = try Self.run("canceled.js", env: ["PIPETOP_SOCKET": d.sock])
+        #expect(r.status == 0, "\(r.out)\n\(r.err)")
+        let s = try #require(try Self.state(d.sock) { $0[job: "node-cancel"]?.state == .canceled })
+        let fetch = try #require(s[job: "node-cancel"]?.phase("fetch"))
+        #expect(fetch.state == .canceled && fetch.error == nil && fetch.done == 4, "\(fetch)")
+        #expect(fetch.steps["page 5"]?.state == .canceled)
+        #expect(s[job: "node-cancel"]?.phase("load")?.state == .pending)
+    }
+
     /// No engine while the script runs: its events go to the spool (the same file, modes and
     /// times as the other clients'), and the next engine on the socket applies them.
     @Test func withNoEngineTheJobIsSpooledAndTheNextEngineGetsIt() throws {

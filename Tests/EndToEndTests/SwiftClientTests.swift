@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import PipetopClient
 import PipetopCore
+import PipetopWire
 
 /// The Swift reporting API against a real engine. Serialized: the process has one sender,
 /// which follows $PIPETOP_SOCKET.
@@ -40,6 +41,46 @@ struct SwiftClientTests {
         #expect(imp.checkpoints.first?.name == "fetched" && imp.metrics.first?.value == 7)
         let etl = try #require(s[job: "swift-etl"])
         #expect(etl.state == .failed && etl.error == "bad row 3" && etl.phase("parse")?.state == .failed && etl.phase("parse")?.done == 2)
+    }
+
+    /// A job ended canceled leaves its running phase to the engine, which ends it canceled (not
+    /// failed, no red), with the counts the phase reached and its running step canceled.
+    @Test func cancelingAJobCancelsItsRunningPhaseNotFailsIt() throws {
+        let d = try Daemon()
+        PipetopReport.socket = d.sock
+        defer { PipetopReport.socket = nil }
+        let job = Job("import", phases: ["fetch", "load"], id: "swift-cancel").start()
+        let ph = job.phase("fetch", total: 10).start()
+        ph.advance(4)
+        ph.step("page 5")
+        job.end(status: .canceled, error: "interrupted")
+        let s = try #require(try engineState(d.sock) { $0[job: "swift-cancel"]?.state == .canceled })
+        let fetch = try #require(s[job: "swift-cancel"]?.phase("fetch"))
+        #expect(fetch.state == .canceled && fetch.error == nil, "\(fetch.state) \(String(describing: fetch.error))")
+        #expect(fetch.done == 4)
+        #expect(fetch.steps["page 5"]?.state == .canceled)
+        #expect(s[job: "swift-cancel"]?.phase("load")?.state == .pending)
+    }
+
+    /// `step` offers the states a producer may send, each one the engine takes; not `canceled`
+    /// (the engine's word for a canceled job's running steps, which a step event may not say).
+    @Test func stepOffersOnlyTheStatesTheEngineTakes() throws {
+        #expect(ReportedStepState.allCases.map(\.rawValue) == ["running", "done", "failed"])
+        for s in ReportedStepState.allCases {
+            #expect(s.state.rawValue == s.rawValue)
+            let line = EventEncoder.line(Event(job: "j", .step(.init(phase: "p", step: "s", state: s.state))))
+            guard case .success(.event) = EventDecoder.decode(line) else { Issue.record("the engine refuses \(s): \(line)"); continue }
+        }
+    }
+
+    /// A phase's end offers what a producer may send, each one the engine takes; not `canceled`.
+    @Test func phaseEndOffersOnlyTheStatusesTheEngineTakes() throws {
+        #expect(ReportedPhaseEnd.allCases.map(\.rawValue) == ["done", "failed", "skipped"])
+        for s in ReportedPhaseEnd.allCases {
+            #expect(s.state.rawValue == s.rawValue)
+            let line = EventEncoder.line(Event(job: "j", .phaseEnd(.init(phase: "p", status: s.state))))
+            guard case .success(.event) = EventDecoder.decode(line) else { Issue.record("the engine refuses \(s): \(line)"); continue }
+        }
     }
 
     /// Failed and skipped counts (CryoProtect's update(success:error:) too), alerts with labels

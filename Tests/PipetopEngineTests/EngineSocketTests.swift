@@ -170,7 +170,7 @@ struct EngineSocketTests {
         let line = try #require(try viewer.readLine(timeout: 5))
         guard case .error(let n, let reason)? = Reply.parse(line) else { Issue.record("expected an error, got \(line)"); return }
         #expect(n == 1)
-        #expect(reason.contains("protocol 2") && reason.contains("asked for 1"), "\(reason)")
+        #expect(reason.contains("protocol 3 (and 2)") && reason.contains("asked for 1") && reason.contains(#""v":3"#), "\(reason)")
         // The connection stays usable: the same viewer subscribes again, speaking 2.
         try viewer.send(#"{"type":"subscribe","v":2}"# + "\n")
         #expect(try BoardMessage.decode(try #require(try viewer.readLine(timeout: 5))) != .heartbeat(now: 0))

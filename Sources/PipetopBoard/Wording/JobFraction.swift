@@ -44,7 +44,7 @@ public enum JobFraction {
             switch p.state {
             case .done: sum += w
             case .failed, .canceled, .running: sum += w * (p.fraction ?? timeBased(p.elapsed, p.expected) ?? 0)
-            case .pending, .skipped: break
+            case .pending, .skipped, .unknown: break
             }
         }
         return min(1, sum / all)
@@ -64,7 +64,7 @@ public enum JobFraction {
             switch p.state {
             case .done: sum += 1
             case .failed, .canceled, .running: sum += p.fraction ?? 0
-            case .pending: break
+            case .pending, .unknown: break
             case .skipped: continue
             }
             count += 1

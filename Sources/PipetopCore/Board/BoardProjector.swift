@@ -83,7 +83,9 @@ public enum BoardProjector {
         let w = est.rate(p.id)
         let stalled = j.lostAt != nil ? nil : Estimator.stall(p, w, in: j, now: now)
         let left = p.state == .running && stalled == nil && j.lostAt == nil ? s.phaseETA(p, of: j, est, now: now) : nil
+        let canceled = p.steps.canceledCount + (p.steps.folded.canceled ?? 0)
         let stepList = BoardSteps(kept: p.steps.count, running: p.steps.runningCount, failed: p.steps.failedCount + p.steps.folded.failed,
+                                  canceled: canceled > 0 ? canceled : nil,
                                   dropped: p.steps.dropped, longest: BoardRounding.time(p.steps.longest), items: steps ? p.steps.items : nil,
                                   recent: recentSteps(p.steps))
         return BoardPhase(

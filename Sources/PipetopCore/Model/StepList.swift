@@ -25,10 +25,12 @@ public struct StepList: Sendable {
 
     /// What older finished steps added up to once they were no longer kept in detail.
     public struct Folded: Sendable, Codable, Equatable {
-        /// Steps folded (done, and failed ones past `limit`).
+        /// Steps folded (done, and failed or canceled ones past `limit`).
         public var count = 0
         /// Of them, failed.
         public var failed = 0
+        /// Of them, canceled (nil in snapshots from before canceled steps: none).
+        public var canceled: Int?
         /// Their durations, summed, and the longest.
         public var seconds = 0.0
         public var longest = 0.0
@@ -51,6 +53,8 @@ public struct StepList: Sendable {
     private var base: Double = 0
     public private(set) var runningCount = 0
     public private(set) var failedCount = 0
+    /// Steps its job's cancel stopped (kept in detail; folded ones are in `folded`).
+    public private(set) var canceledCount = 0
     private var doneCount = 0
     public private(set) var folded = Folded()
     /// The phase has ended: fewer done steps are kept (`keepDoneSettled`).
@@ -58,7 +62,8 @@ public struct StepList: Sendable {
 
     private struct Span: Sendable, Equatable { var start: UInt32; var count: UInt32 }
     private static let hasDetail: UInt8 = 0x80
-    private static let states = StepState.allCases
+    /// By `StepState.index` (`unknown` last: only a newer engine's snapshot holds it).
+    private static let states = StepState.allCases + [.unknown]
     /// Up to this many steps are found by a scan, with no index.
     private static let scanned = 8
 
@@ -97,10 +102,11 @@ public struct StepList: Sendable {
         return max(0, (e.isNaN ? now - base : Double(e)) - Double(starts[i]))
     }
 
-    /// The longest any finished step took, kept or folded.
+    /// The longest any finished step took, kept or folded (not a canceled one: it was stopped).
     public var longest: Double {
         var m = folded.longest
-        for i in ids.indices where !ends[i].isNaN { m = Swift.max(m, Double(ends[i] - starts[i])) }
+        let canceled = UInt8(StepState.canceled.index)
+        for i in ids.indices where !ends[i].isNaN && flags[i] & 0x7f != canceled { m = Swift.max(m, Double(ends[i] - starts[i])) }
         return m
     }
 
@@ -142,7 +148,8 @@ public struct StepList: Sendable {
         case .running: runningCount += d
         case .failed: failedCount += d
         case .done: doneCount += d
-        case .canceled: break  // finished, neither done nor failed: kept like a failed one
+        case .canceled: canceledCount += d  // finished, neither done nor failed
+        case .unknown: break
         }
     }
 
@@ -215,7 +222,11 @@ public struct StepList: Sendable {
             folded.count += 1
             if flags[i] & 0x7f == UInt8(StepState.failed.index) { folded.failed += 1 }
             folded.seconds += d
-            folded.longest = Swift.max(folded.longest, d)
+            if flags[i] & 0x7f == UInt8(StepState.canceled.index) {
+                folded.canceled = (folded.canceled ?? 0) + 1  // stopped: not the slowest
+            } else {
+                folded.longest = Swift.max(folded.longest, d)
+            }
         }
         rebuild(keeping: ids.indices.filter { keep[$0] })
     }
@@ -297,6 +308,7 @@ extension StepState {
         case .done: 1
         case .failed: 2
         case .canceled: 3
+        case .unknown: 4
         }
     }
 }

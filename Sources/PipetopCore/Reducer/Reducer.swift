@@ -406,6 +406,9 @@ extension PipelineState {
             switch p.state {
             case .done, .skipped, .canceled:
                 throw ApplyError("phase '\(e.phase)' already ended (\(p.state.rawValue)); it cannot start again")
+            case .unknown:
+                // Only from a newer engine's snapshot: what it was is not known here.
+                throw ApplyError("phase '\(e.phase)' is in a state this engine does not know; it cannot start again")
             case .failed:
                 p.retries += 1
                 p.error = nil

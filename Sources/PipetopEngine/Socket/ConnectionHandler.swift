@@ -164,10 +164,10 @@ final class ConnectionHandler: ChannelInboundHandler {
             answer(JSONWriter.string(ResumeReply.json(job: job, state: engine.snapshot().state)) + "\n", on: context.channel)
         case .success(.subscribe(let s)):
             applyBatch(context)
-            guard s.version >= BoardMessage.version else {
+            guard s.version >= BoardMessage.oldest else {
                 // Said, never a silent drop: an old viewer learns both versions.
                 engine.countRefusedLine()
-                reply(context, .error(line: lineNumber, reason: "this engine speaks subscriber protocol \(BoardMessage.version) and the viewer asked for "
+                reply(context, .error(line: lineNumber, reason: "this engine speaks subscriber protocol \(BoardMessage.version) (and \(BoardMessage.oldest)) and the viewer asked for "
                     + "\(s.version): subscribe with \"v\":\(BoardMessage.version), or update pipetop on the viewer's side"))
                 return
             }

@@ -4,7 +4,7 @@ import PipetopCore
 import PipetopWire
 import Synchronization
 
-/// Fans the Board out to viewers (subscriber protocol 2). Event-driven, so an idle engine
+/// Fans the Board out to viewers (subscriber protocol 3, or 2 to a viewer that speaks 2). Event-driven, so an idle engine
 /// does not wake: a change schedules one send for when the first viewer's frame interval
 /// allows (a change while that send is already due schedules nothing), and a viewer that is
 /// not reading (its socket full) is skipped until it drains, then gets the newest Board
@@ -74,10 +74,12 @@ public final class SubscriberHub: Sendable {
     /// A viewer gets a whole Board at least this often.
     public static let resyncEvery = 60.0
 
-    /// A viewer of subscriber protocol 2 (the connection checked the version).
+    /// A viewer of subscriber protocol 2 or later (the connection checked the version).
     func add(_ channel: Channel, _ sub: WireMessage.Subscribe) {
         let f = min(Self.maxFPS, max(Self.minFPS, sub.fps ?? Self.defaultFPS))
         var viewer = BoardViewer(options: BoardOptions(focusJob: sub.focusJob, focusPhase: sub.focusPhase, checkpointData: sub.checkpointData))
+        // An older viewer is sent the Board in the states its protocol knows.
+        viewer.version = min(sub.version, BoardMessage.version)
         if sub.events {
             engine.keepEvents()
             viewer.events = true
@@ -102,8 +104,9 @@ public final class SubscriberHub: Sendable {
             return false
         }
         if !already {
+            // The protocol spoken on this connection (an older viewer's own).
             var h = hello
-            h.v = BoardMessage.version
+            h.v = viewer.version
             send(Data(BoardMessage.hello(h).line().utf8), to: channel)
             _ = channel.pipeline.addHandler(WritabilityWatcher(hub: self), position: .first)
         }
@@ -279,19 +282,22 @@ public final class SubscriberHub: Sendable {
         if let d = nextDelay { schedule(after: d, on: loop) }
     }
 
-    /// Protocol 2: the Board projected once per distinct view (most viewers share one), sent
+    /// The Board projected once per distinct view and protocol (most viewers share one), sent
     /// whole or as what changed since each viewer's last; then the events each asked for.
     private func sendBoards(_ due: [(Channel, BoardViewer, resync: Bool)], state: PipelineState, version: UInt64,
                             now: Double) -> [(ObjectIdentifier, BoardViewer)] {
-        var boards: [BoardOptions: JSONValue] = [:]
+        struct View: Hashable { var options: BoardOptions; var version: Int }
+        var boards: [View: JSONValue] = [:]
         var out: [(ObjectIdentifier, BoardViewer)] = []
         for (channel, var viewer, resync) in due {
             let value: JSONValue
-            if let b = boards[viewer.options] {
+            let view = View(options: viewer.options, version: viewer.version)
+            if let b = boards[view] {
                 value = b
             } else {
-                guard let b = try? JSONValueEncoder.encode(BoardProjector.board(state, now: now, options: viewer.options)) else { continue }
-                boards[viewer.options] = b
+                let board = BoardForOlderViewers.board(BoardProjector.board(state, now: now, options: viewer.options), protocol: viewer.version)
+                guard let b = try? JSONValueEncoder.encode(board) else { continue }
+                boards[view] = b
                 value = b
             }
             if viewer.events { sendEvents(&viewer, to: channel) }

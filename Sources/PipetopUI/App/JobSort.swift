@@ -65,6 +65,7 @@ public enum JobSort: String, Sendable, CaseIterable {
         case .pending: return 3
         case .canceling, .canceled: return 4
         case .completed: return 5
+        case .unknown: return 6  // an engine newer than this viewer
         }
     }
 }

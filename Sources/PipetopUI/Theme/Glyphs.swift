@@ -23,6 +23,7 @@ public struct Glyphs: Sendable, Equatable {
         case .done: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
         case .skipped, .canceled: return u ? "⊘" : "/"
+        case .unknown: return "?"  // an engine newer than this viewer
         }
     }
 
@@ -43,7 +44,7 @@ public struct Glyphs: Sendable, Equatable {
         case .canceling, .canceled: return u ? "⊘" : "/"
         case .completed: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
-        case .canceled: return u ? "⊘" : "/"
+        case .unknown: return "?"
         }
     }
 
@@ -56,6 +57,7 @@ public struct Glyphs: Sendable, Equatable {
         case .done: return u ? "●" : "+"
         case .failed: return u ? "✗" : "X"
         case .canceled: return u ? "⊘" : "/"
+        case .unknown: return "?"
         }
     }
 

@@ -118,6 +118,7 @@ public struct Theme: Sendable, Equatable {
         case .done: return done
         case .failed: return failed
         case .skipped, .canceled: return skipped
+        case .unknown: return dim  // an engine newer than this viewer: no verdict to colour
         }
     }
 
@@ -136,6 +137,7 @@ public struct Theme: Sendable, Equatable {
         case .canceling, .canceled: return skipped
         case .completed: return done
         case .failed: return failed
+        case .unknown: return dim
         }
     }
 
@@ -148,6 +150,7 @@ public struct Theme: Sendable, Equatable {
         case .done: return done
         case .failed: return failed
         case .canceled: return skipped
+        case .unknown: return dim
         }
     }
 

@@ -47,10 +47,11 @@ public struct PhaseView: Widget {
         let list = p.steps
         let failed = list.failed
         var summary = "\(Format.count(list.total)) step\(list.total == 1 ? "" : "s") \(glyphs.dot) \(list.running) running \(glyphs.dot) \(failed) failed"
+        // Stopped by the job's cancel: neither failed nor done.
+        if let canceled = list.canceled, canceled > 0 { summary += " \(glyphs.dot) \(Format.count(canceled)) canceled" }
         if list.dropped > 0 {
             // Older done steps are summarised (StepList's rules): say what they add up to.
-            let done = list.total - list.running - failed
-            summary += " \(glyphs.dot) \(Format.count(done)) done, \(Format.count(list.dropped)) not listed \(glyphs.dot) slowest \(Format.duration(list.longest))"
+            summary += " \(glyphs.dot) \(Format.count(list.done)) done, \(Format.count(list.dropped)) not listed \(glyphs.dot) slowest \(Format.duration(list.longest))"
         }
         // The row counter only where it fits whole (a cut "row" says nothing).
         let counter = "   row \(cursor + 1) of \(steps.count)"

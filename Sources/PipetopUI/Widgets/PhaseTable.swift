@@ -86,6 +86,7 @@ struct PhaseTable {
             case .canceled: return ("canceled", theme.skipped)
             case .done: return ("done", theme.done)
             case .pending: return ("", theme.dim)
+            case .unknown: return ("unknown", theme.dim)
             }
         case "ERR": return (p.errorCount > 0 ? "\(p.errorCount)" : "-", p.errorCount > 0 ? theme.error : theme.dim)
         case "PAST p50/p95/p99":

@@ -122,7 +122,7 @@ public enum EventDecoder {
             // `canceled` is the engine's word (a canceled job's running steps), not a producer's.
             let phase = try f.id("phase"), step = try f.id("step")
             guard let raw = try f.optionalString("state") else { throw WireError("missing required field 'state'") }
-            guard let state = StepState(rawValue: raw), state != .canceled else {
+            guard let state = StepState(rawValue: raw), [.running, .done, .failed].contains(state) else {
                 throw WireError("field 'state' must be one of running, done, failed; got '\(raw)'")
             }
             body = .step(.init(phase: phase, step: step, state: state,
@@ -389,7 +389,8 @@ struct Fields {
 
     func optionalEnum<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(WireError) -> E? where E.RawValue == String {
         guard let s = try optionalString(key) else { return nil }
-        guard let e = E(rawValue: s) else {
+        // Only the values an engine gives: a viewer's `unknown` is not a producer's word.
+        guard let e = E(rawValue: s), E.allCases.contains(where: { $0.rawValue == s }) else {
             let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
             throw WireError("field '\(key)' must be one of \(allowed); got '\(s)'")
         }

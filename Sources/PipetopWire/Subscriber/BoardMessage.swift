@@ -1,12 +1,16 @@
 import PipetopCore
 
-/// Subscriber protocol 2 (docs/PROTOCOL.md, "Viewers"): what the engine sends a viewer that
-/// subscribed with `"v":2`. A hello, the Board, then field-level deltas of it (`MergePatch`)
+/// Subscriber protocol 3 (docs/PROTOCOL.md, "Viewers"): what the engine sends a viewer that
+/// subscribed with `"v":3` (or 2: the same, in the states protocol 2 knows). A hello, the Board, then field-level deltas of it (`MergePatch`)
 /// at most at the viewer's frame rate and only when something changed; a heartbeat when
 /// nothing did for a while; and, to viewers that asked, every applied event in order.
 public enum BoardMessage: Sendable, Equatable {
-    /// The subscriber protocol this engine speaks.
-    public static let version = 2
+    /// The subscriber protocol this engine speaks. 3: a phase or step may be `canceled`, and
+    /// a viewer reads a state it does not know as unknown instead of dropping the frame.
+    public static let version = 3
+    /// The oldest it still serves (`BoardForOlderViewers`) and, for a viewer, the oldest engine
+    /// it reads (an engine of 2 never sends a state a viewer of 3 does not know).
+    public static let oldest = 2
 
     case hello(SubscriberHello)
     /// The whole Board (as JSON: the viewer decodes it, or keeps it to apply deltas to).

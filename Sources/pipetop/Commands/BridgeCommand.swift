@@ -14,7 +14,7 @@ struct BridgeCommand: ParsableCommand {
 
         Examples:
           ssh build-3 pipetop bridge
-          printf '%s\\n' '{"type":"subscribe","v":2}' | pipetop bridge | head -2
+          printf '%s\\n' '{"type":"subscribe","v":3}' | pipetop bridge | head -2
         """)
 
     @OptionGroup var socketOptions: SocketOptions

@@ -108,7 +108,11 @@ class Job {
     this._ended = true;
     if (!this._started) this.start();
     for (const p of this._phases.values()) {
-      if (p._started && !p._ended) p.end(status === 'completed' ? 'done' : 'failed', error);
+      if (!p._started || p._ended) continue;
+      // A canceled job's running phases were stopped, not failed: the engine ends them
+      // canceled at the job's end (a producer cannot say it), so only their counts go.
+      if (status === 'canceled' && this.owned) p._finish(null);
+      else p.end(status === 'completed' ? 'done' : 'failed', error);
     }
     const s = this._sender;
     if (this.owned) {

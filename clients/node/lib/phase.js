@@ -98,18 +98,22 @@ class Phase {
 
   /** Ends the phase: 'done' (the default), 'failed' (with `error`) or 'skipped'. */
   end(status = 'done', error) {
+    const m = { type: 'phase.end', job: this.job.id, phase: this.name, status };
+    if (error) m.error = String(error);
+    this._finish(m);
+  }
+
+  // The final counts first, then the end (none when the job's end ends it: canceled).
+  _finish(end) {
     if (this._ended) return;
     if (!this._started) this.start();
     this._ended = true;
     const s = this.job._sender;
-    // The final counts first, then the end.
     const p = { type: 'progress', job: this.job.id, phase: this.name, done: this._done };
     if (this._failed) p.failed = this._failed;
     if (this._skipped) p.skipped = this._skipped;
     s.send(p);
-    const m = { type: 'phase.end', job: this.job.id, phase: this.name, status };
-    if (error) m.error = String(error);
-    s.send(m);
+    if (end) s.send(end);
     s.phases.delete(this);
   }
 }

@@ -544,29 +544,50 @@ class Phase(object):
             self.job._sender.send({"type": "progress", "job": self.job.id, "phase": self.name, "total": self.total,
                                    "done": self._done})
 
+    #: What a producer may say of a step; "canceled" is the engine's word for the steps a
+    #: job's cancel stopped (a step event saying it is refused), as in the Swift client.
+    STEP_STATES = ("running", "done", "failed")
+
     def step(self, step, state="running", detail=None):
-        """A sub-step: ``step("page 3")``, then ``step("page 3", "done")``."""
+        """A sub-step: ``step("page 3")``, then ``step("page 3", "done")`` (or ``"failed"``).
+
+        Any other state is a mistake in the caller, said at once (ValueError) rather than sent
+        for the engine to refuse unseen."""
+        if state not in self.STEP_STATES:
+            raise ValueError("a step's state is one of running, done, failed, not %r" % (state,))
         m = {"type": "step", "job": self.job.id, "phase": self.name, "step": str(step), "state": state}
         if detail is not None:
             m["detail"] = str(detail)
         self.job._sender.send(m)
 
+    #: How a producer may end a phase; "canceled" is the engine's word for the phases a job's
+    #: cancel stopped (a phase.end saying it is refused), as in the Swift client.
+    END_STATUSES = ("done", "failed", "skipped")
+
     def end(self, status="done", error=None):
+        """Ends the phase: "done", "failed" (with `error`) or "skipped"; any other status is a
+        mistake in the caller, said at once (ValueError)."""
+        if status not in self.END_STATUSES:
+            raise ValueError("a phase ends done, failed or skipped, not %r" % (status,))
+        m = {"type": "phase.end", "job": self.job.id, "phase": self.name, "status": status}
+        if error:
+            m["error"] = str(error)
+        self._finish(m)
+
+    def _finish(self, end):
+        # The final counts first, then the end (none when the job's end ends it: canceled).
         if self._ended:
             return
         self._ended = True
         sender = self.job._sender
-        # The final counts first, then the end.
         p = {"type": "progress", "job": self.job.id, "phase": self.name, "done": self._done}
         if self._failed:
             p["failed"] = self._failed
         if self._skipped:
             p["skipped"] = self._skipped
         sender.send(p)
-        m = {"type": "phase.end", "job": self.job.id, "phase": self.name, "status": status}
-        if error:
-            m["error"] = str(error)
-        sender.send(m)
+        if end is not None:
+            sender.send(end)
         with sender.lock:
             if self in sender.phases:
                 sender.phases.remove(self)
@@ -691,7 +712,12 @@ class Job(object):
         self._ended = True
         for p in list(self._phases.values()):
             if p._started and not p._ended:
-                p.end("done" if status == "completed" else "failed", error)
+                if status == "canceled" and self.owned:
+                    # Stopped, not failed: the engine ends it canceled at the job's end (a
+                    # producer cannot say canceled of a phase), so only its counts go.
+                    p._finish(None)
+                else:
+                    p.end("done" if status == "completed" else "failed", error)
         if self.owned:
             m = {"type": "job.end", "job": self.id, "status": status}
             if error:

@@ -90,6 +90,50 @@ def test_a_job_with_phases_steps_and_its_records(engine):
     assert any(l["message"] == "fetch finished" and l["level"] == "warn" for l in j["logs"])
 
 
+def test_step_takes_the_states_a_producer_may_send(engine):
+    # "canceled" is the engine's word (a canceled job's running steps): refused at the call,
+    # not sent for the engine to refuse unseen.
+    with pipetop.job("steps", phases=["fetch"], id="steps") as job:
+        with job.phase("fetch") as ph:
+            for st in ("canceled", "cancelled", "ok", None):
+                with pytest.raises(ValueError, match="one of running, done, failed"):
+                    ph.step("page 1", st)
+            ph.step("page 1")
+            ph.step("page 2", "failed", detail="timeout")
+            ph.step("page 1", "done")
+    s = state(engine, lambda s: s and s["jobs"].get("steps", {}).get("state") == "completed")
+    items = s["jobs"]["steps"]["phases"][0]["steps"]["items"]
+    assert [(st["id"], st["state"]) for st in items] == [("page 1", "done"), ("page 2", "failed")]
+
+
+def test_a_phase_ends_with_a_status_a_producer_may_send(engine):
+    with pipetop.job("ends", phases=["fetch"], id="ends") as job:
+        ph = job.phase("fetch")
+        ph.start()
+        for st in ("canceled", "running", "ok"):
+            with pytest.raises(ValueError, match="done, failed or skipped"):
+                ph.end(st)
+        ph.end("skipped")
+    s = state(engine, lambda s: s and s["jobs"].get("ends", {}).get("state") == "completed")
+    assert s["jobs"]["ends"]["phases"][0]["state"] == "skipped"
+
+
+def test_canceling_a_job_cancels_its_running_phase_not_fails_it(engine):
+    # The engine ends it canceled at the job's end (no error, no red), with its counts.
+    job = pipetop.job("import", phases=["fetch", "load"], id="cancel").start()
+    ph = job.phase("fetch", total=10)
+    ph.start()
+    ph.advance(4)
+    ph.step("page 5")
+    job.end("canceled", "interrupted")
+    s = state(engine, lambda s: s and s["jobs"].get("cancel", {}).get("state") == "canceled")
+    phases = {p["id"]: p for p in s["jobs"]["cancel"]["phases"]}
+    assert phases["fetch"]["state"] == "canceled" and phases["fetch"].get("error") is None
+    assert phases["fetch"]["done"] == 4
+    assert phases["fetch"]["steps"]["items"][0]["state"] == "canceled"
+    assert phases["load"]["state"] == "pending"
+
+
 def test_an_exception_fails_the_phase_and_the_job(engine):
     with pytest.raises(ValueError):
         with pipetop.job("etl", id="etl") as job:

@@ -85,6 +85,9 @@ print("shown as text: " + shown[0], flush=True)
 emit({"type": "progress", "job": "web1", "phase": "fetch", "done": 60})
 until("the progress moves to 60/100", lambda: js("const c = document.querySelector('.job .count'); return c && c.textContent === '60/100'"))
 print("progress moved to 60/100", flush=True)
+# The card names the phase the job is at, as the dashboard's NOW column does.
+now_text = until("the card names its current phase", lambda: js("const n = document.querySelector('.job .now'); return n && n.textContent === 'fetch 60/100' ? n.textContent : null"))
+print("card now: " + now_text, flush=True)
 
 # An alert, acknowledged from the page with the token.
 emit({"type": "alert", "job": "web1", "severity": "critical", "message": "disk <b>nearly</b> full", "name": "disk"})
@@ -147,6 +150,21 @@ emit({"type": "progress", "job": "web1", "phase": "fetch", "failed": 1, "skipped
 facts = until("the phase row shows the dashboard's facts", lambda: js("const c = document.querySelector('#dbody tr.phase td.progress'); return c && c.textContent.includes('skipped') ? [c.textContent, c.querySelector('.bar div').style.width] : null"))
 if facts != ["65/100 · 65% · 1 failed · 4 skipped", "65%"]: fail("the phase row does not say what the dashboard says: %r" % facts)
 print("phase row: " + facts[0] + " bar " + facts[1], flush=True)
+# Its rate with its unit in the dashboard's forms (never "0.0/s"), its time and ETA under its state.
+row = until("the phase row has its rate and time", lambda: js("const r = document.querySelector('#dbody tr.phase'); return r && r.children[3].textContent && r.children[1].querySelector('div') ? [r.children[3].textContent, r.children[1].querySelector('div').textContent] : null"))
+# Format.rate's forms: under one a second per minute or hour; one decimal under 10, none above.
+n, per = row[0].rsplit("/", 1)[0].split(" ")[0], row[0].rsplit("/", 1)[1]
+if per not in ("s", "min", "h") or (per == "s" and n != "0" and float(n.rstrip("k")) < 1) or ("." in n and not n.endswith("k") and float(n) >= 10): fail("the rate is not the dashboard's: %r" % row)
+if not row[1][0].isdigit(): fail("the phase's time is not shown: %r" % row)
+print("phase rate and time: " + " | ".join(row), flush=True)
+# A phone's width and a wide screen: the card's phase and the phase row's words are shown
+# and nothing runs off the side of the page.
+for width in (390, 1400):
+    call("POST", S + "/goog/cdp/execute", {"cmd": "Emulation.setDeviceMetricsOverride", "params": {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}})
+    got = until("the page fits %d px" % width, lambda: js("const n = document.querySelector('.job .now'), t = document.querySelector('#dbody table'); return window.innerWidth === arguments[0] && n && t ? [document.documentElement.scrollWidth, n.getBoundingClientRect().right, t.getBoundingClientRect().right, n.textContent] : null", width))
+    if max(got[0], got[1], got[2]) > width + 1: fail("at %d px the page runs off the side: %r" % (width, got))
+    print("width %d: fits (%s)" % (width, got[3]), flush=True)
+call("POST", S + "/goog/cdp/execute", {"cmd": "Emulation.clearDeviceMetricsOverride", "params": {}})
 
 # A job that fails shows why on the overview.
 emit({"type": "job.end", "job": "web1", "status": "failed", "error": "load failed: disk full on /data"})
@@ -168,6 +186,23 @@ step = until("the lost job's running step says lost", lambda: js("stepFilter = '
 if step != "lost": fail("the lost job's running step: %r" % step)
 print("lost: " + " / ".join(card), flush=True)
 js("location.hash = ''; return true")
+
+# A job whose process vanishes without an end is lost: its card and its details say so (not
+# "running"), as the dashboard's job screen does.
+# Its CPU and memory, sampled while it ran, are not shown as its use once it is lost.
+victim = subprocess.Popen(["sleep", "600"])
+emit({"type": "job.start", "job": "gone1", "name": "vanishing", "phases": ["scan"], "pid": victim.pid})
+js("location.hash = 'job=gone1'; return true")
+sampled = "[...document.querySelectorAll('#dbody p')].map(p => p.textContent).find(t => t.startsWith('CPU'))"
+until("the running job's details show its CPU", lambda: js("const n = document.getElementById('dname'); return n && n.textContent === 'vanishing' && " + sampled), seconds=30)
+victim.kill(); victim.wait()
+until("the vanished job's card says lost", lambda: js("return [...document.querySelectorAll('.job')].some(d => d.dataset.job === 'gone1' && d.querySelector('.state').textContent === 'lost')"), seconds=30)
+facts = until("the vanished job's details say lost", lambda: js("const n = document.getElementById('dname'), p = document.querySelector('#dbody p'); return n && n.textContent === 'vanishing' && p && p.textContent.startsWith('lost') ? [p.textContent, " + sampled + "] : null"))
+if not facts[0].startswith("lost · "): fail("the lost job's details do not say lost: %r" % facts)
+if not facts[1].startswith("CPU and memory: not sampled since the job went lost"): fail("the lost job's details show a CPU it no longer uses: %r" % facts)
+js("location.hash = ''; return true")
+print("lost: " + facts[0].split(" · ")[0], flush=True)
+print("lost resources: " + facts[1].split(" · ")[0], flush=True)
 
 # Every place for an event stream taken (other tabs, other clients): a new tab still shows the
 # jobs and says why it is not live. The places this page does not hold are taken from here.

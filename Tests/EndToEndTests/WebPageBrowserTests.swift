@@ -6,7 +6,9 @@ import Testing
 /// a running job, its progress moves as events arrive, an alert acknowledged from it is
 /// acknowledged in the engine, a silence from it too, a phase's steps (newest first, the
 /// failed with why, filtered), a phase's progress as the dashboard words it, a failed job's reason,
-/// a lost job said lost on its card, its details and its running phase and step, a job named `<script>` shows as text, and
+/// a phase's rate, time and ETA as the dashboard words them, a card naming its current phase
+/// (at 390 and 1400 px), a lost job said lost on its card, its details and its running phase and
+/// step (its CPU not shown as now), a job named `<script>` shows as text, and
 /// with every event stream taken the page still shows the jobs and says why it is not live.
 @Suite(.serialized) struct WebPageBrowserTests {
     @Test func thePageInARealBrowser() throws {
@@ -25,6 +27,9 @@ import Testing
         #expect(r.status == 0, "\(r.out)\(r.err)")
         #expect(r.out.contains("shown as text: <script>alert(1)</script>"), "\(r.out)")
         #expect(r.out.contains("progress moved to 60/100"))
+        #expect(r.out.contains("card now: fetch 60/100"), "\(r.out)")
+        #expect(r.out.contains("phase rate and time: "), "\(r.out)")
+        #expect(r.out.contains("width 390: fits (fetch") && r.out.contains("width 1400: fits (fetch"), "\(r.out)")
         #expect(r.out.contains("page: acknowledged by web:robot"), "\(r.out)")
         #expect(r.out.contains("page: silenced until"), "\(r.out)")
         #expect(r.out.contains("narrow: the alert's message has the row's width"), "\(r.out)")
@@ -32,6 +37,8 @@ import Testing
         #expect(r.out.contains("phase row: 65/100 · 65% · 1 failed · 4 skipped bar 65%"), "\(r.out)")
         #expect(r.out.contains("why: load failed: disk full on /data"), "\(r.out)")
         #expect(r.out.contains("lost: s-lost|load: lost / s-pending|index: pending"), "\(r.out)")
+        #expect(r.out.contains("lost: lost"), "\(r.out)")
+        #expect(r.out.contains("lost resources: CPU and memory: not sampled since the job went lost"), "\(r.out)")
         #expect(r.out.contains("streams full: the engine already serves 16 event streams"), "\(r.out)")
         // The engine has the acknowledgement and the silence, as the CLI reads them.
         let alerts = try runPipetop(["alerts", "--all", "--socket", sock])

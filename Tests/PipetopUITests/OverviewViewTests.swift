@@ -71,6 +71,24 @@ struct OverviewViewTests {
         #expect(pane.contains("1230/1800 rows") && pane.contains("68%"))
     }
 
+    /// The overview's NOW column counts a phase's progress as its progressFacts and its
+    /// percent do: skipped items are progress, so 400 done and 28 skipped is 428/1000, 42%.
+    @Test func theNowColumnCountsAsTheProgressFacts() throws {
+        var s = PipelineState()
+        let t0 = Fixture.t0
+        try s.apply(Event(job: "ml", .jobStart(.init(name: "resnet", phases: [.init(id: "train")]))), now: t0)
+        try s.apply(Event(job: "ml", .phaseStart(.init(phase: "train", total: 1000, unit: "batches"))), now: t0)
+        try s.apply(Event(job: "ml", .progress(.init(phase: "train", done: 400, skipped: 28))), now: t0 + 5)
+        let board = Fixture.board(s, now: t0 + 10)
+        let phase = try #require(board.jobs.first?.phases.first)
+        #expect(phase.progressFacts.prefix(2) == ["428/1000 batches", "42%"])
+        let m = DashboardModel(board: board, now: t0 + 10, host: "build-3", socket: "/run/user/1000/pipetop/pipetop.sock",
+                               link: .live, user: "ana@build-3")
+        let text = DashboardView.render(m, width: 160, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        let row = try #require(text.split(separator: "\n").first { $0.contains("resnet") })
+        #expect(row.contains("train 428/1000") && row.contains("42%"), "\(row)")
+    }
+
     /// A lost job (its process gone, no job.end) is counted lost in the header, not running.
     @Test func theHeaderCountsALostJobAsLost() throws {
         var m = try Fixture.model()

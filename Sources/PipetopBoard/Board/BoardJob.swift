@@ -81,6 +81,13 @@ public struct BoardJob: Sendable, Equatable, Codable {
     /// The phase a person wants to see first.
     public var currentPhase: BoardPhase? { currentPhaseID.flatMap(phase) }
 
+    /// The phase the job is at, while it is (running, paused, lost) or where it failed: what
+    /// the overview's NOW column and the page's job card name; nil once it completed or
+    /// was canceled.
+    public var nowPhase: BoardPhase? {
+        state.isActive || state == .failed || state == .paused ? currentPhase : nil
+    }
+
     /// The job's own clock at `now` (engine's clock): what its steps' and phases' times are on.
     public func ownTime(_ now: Double) -> Double { now - skew }
 

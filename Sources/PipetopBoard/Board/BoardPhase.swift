@@ -57,13 +57,17 @@ public struct BoardPhase: Sendable, Equatable, Codable {
     /// (the counts are `progressed` of the total, the percent is `fraction`).
     public var progressFacts: [String] {
         var facts: [String] = []
-        if let t = total { facts.append("\(Format.count(progressed))/\(Format.count(t))" + (unit.map { " " + $0 } ?? "")) }
+        if let c = progressCounts { facts.append(c + (unit.map { " " + $0 } ?? "")) }
         else if done > 0 { facts.append(Format.count(done) + (unit.map { " " + $0 } ?? "")) }
         if let f = fraction { facts.append(Format.percent(f)) }
         if failed > 0 { facts.append("\(Format.count(failed)) failed") }
         if skipped > 0 { facts.append("\(Format.count(skipped)) skipped") }
         return facts
     }
+
+    /// "428/1000": the counts of `progressFacts` without the unit (what a narrow column has
+    /// room for); nil without a total.
+    public var progressCounts: String? { total.map { "\(Format.count(progressed))/\(Format.count($0))" } }
 
     /// Seconds since it started (to its end once ended) at `now` (engine's clock), for a job
     /// whose clock is `skew` behind the engine's.

@@ -6,7 +6,10 @@ import PipetopWire
 /// that the page says what the dashboard says and computes none of them: each job's `progress`
 /// (`BoardJob.fraction`, the dashboard's bar), each phase's `progress` (`BoardPhase.fraction`;
 /// left out when there is nothing to measure against) and `progressFacts`
-/// (`BoardPhase.progressFacts`, as the dashboard's phase screen words them).
+/// (`BoardPhase.progressFacts`, as the dashboard's phase screen words them); a running
+/// phase's `rateText` ("12 rows/s", "30 pages/min", `Format.rate`) and `etaText` ("ETA 4m",
+/// "stalled 2m", `ETAWording.phase`), every started phase's `elapsedText`; and each job's
+/// `nowText` ("train 428/1000", the overview's NOW column, `BoardJob.nowPhase`).
 enum WebBoardJSON {
     static func encode(_ board: Board, now: Double) -> JSONValue {
         guard case .object(var top)? = try? JSONValueEncoder.encode(board) else { return .null }
@@ -14,8 +17,9 @@ enum WebBoardJSON {
             top[k].1 = .array(zip(jobs, board.jobs).map { json, job in
                 guard case .object(var m) = json else { return json }
                 m.append(("progress", .double(rounded(job.fraction(at: now)))))
+                if let p = job.nowPhase { m.append(("nowText", .string(p.name + (p.progressCounts.map { " " + $0 } ?? "")))) }
                 if let i = m.firstIndex(where: { $0.0 == "phases" }), case .array(let phases) = m[i].1 {
-                    m[i].1 = .array(zip(phases, job.phases).map(phase))
+                    m[i].1 = .array(zip(phases, job.phases).map { phase($0, $1, of: job, now: now) })
                 }
                 return .object(m)
             })
@@ -23,10 +27,18 @@ enum WebBoardJSON {
         return .object(top)
     }
 
-    private static func phase(_ json: JSONValue, _ p: BoardPhase) -> JSONValue {
+    private static func phase(_ json: JSONValue, _ p: BoardPhase, of job: BoardJob, now: Double) -> JSONValue {
         guard case .object(var m) = json else { return json }
         if let f = p.fraction { m.append(("progress", .double(rounded(f)))) }
         m.append(("progressFacts", .array(p.progressFacts.map { .string($0) })))
+        // As the phase screen's title: rate and ETA while it runs (a lost job's phases have
+        // neither: nothing is running any more), its time since it started.
+        if p.state == .running && !job.isLost {
+            if let r = p.rate { m.append(("rateText", .string(Format.rate(r, unit: p.unit)))) }
+            let eta = ETAWording.phase(p, now: now, label: "ETA ").0
+            if !eta.isEmpty { m.append(("etaText", .string(eta))) }
+        }
+        if let e = job.elapsed(of: p, at: now) { m.append(("elapsedText", .string(Format.duration(e)))) }
         return .object(m)
     }
 

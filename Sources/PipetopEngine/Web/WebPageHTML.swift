@@ -144,8 +144,9 @@ function renderJobs() {
     const d = el("div", null, "job"); d.dataset.job = j.id; d.onclick = () => openJob(j.id);
     const top = el("div", null, "top");
     const lost = isLost(j);
+    // The phase it is at, as the dashboard's NOW column names it (the engine's nowText).
     top.append(el("span", j.name, "name"), el("span", lost ? "lost" : j.state, lost ? "state why" : "state dim"),
-      el("span", j.total != null ? (j.done + "/" + j.total) : j.done ? j.done + " done" : "", "count"),
+      el("span", j.nowText || "", "now"), el("span", j.total != null ? (j.done + "/" + j.total) : j.done ? j.done + " done" : "", "count"),
       el("span", Math.floor(100 * (j.progress || 0)) + "%", "pct"), el("span", eta(j, now), "eta dim"));
     const strip = el("div", null, "strip");
     for (const p of j.phases) { const ps = phaseState(j, p), s = el("span", null, "s-" + ps); s.title = p.name + ": " + ps; strip.append(s); }
@@ -236,13 +237,19 @@ async function refreshJob() {
     const cell = el("td", (p.progressFacts || []).join(" · "), "progress"); cell.append(bar);
     const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + " running" + (st.failed ? ", " + st.failed + " failed" : "") + (st.canceled ? ", " + st.canceled + " canceled" : "") + ")" : "";
     const name = el("td", p.name, "wrap"); if (p.error) name.append(el("div", p.error, "why"));
-    tr.append(name, el("td", ps, ps === "lost" ? "why" : ""), cell, el("td", p.rate != null && ps !== "lost" ? p.rate.toFixed(1) + "/s" : ""), el("td", steps, "dim")); t.append(tr);
+    // Its time and ETA under its state, its rate with its unit, worded by the engine as the
+    // phase screen words them ("ETA 4m", "stalled 2m", "30 pages/min"); a lost job's phase has neither.
+    const state = el("td", ps, ps === "lost" ? "why" : ""), times = [p.elapsedText, ps !== "lost" && p.etaText].filter(x => x);
+    if (times.length) state.append(el("div", times.join(" · "), "dim"));
+    tr.append(name, state, cell, el("td", ps !== "lost" ? p.rateText || "" : ""), el("td", steps, "dim")); t.append(tr);
   }
   parts.push(t);
   const chosen = j.phases.find(p => p.id === focusPhase);
   if (chosen) parts.push(stepsView(j, chosen, jobNow));
   const r = j.resources;
-  if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS > 0 ? (r.peakRSS / 1048576).toFixed(0) + " MiB" : "not sampled"), "dim"));
+  // A lost job's process is gone: its last reading is not its use now.
+  if (r && isLost(j)) parts.push(el("p", "CPU and memory: not sampled since the job went lost" + (r.peakRSS > 0 ? " · peak " + (r.peakRSS / 1048576).toFixed(0) + " MiB" : ""), "dim"));
+  else if (r) parts.push(el("p", "CPU " + (r.cpuNow != null ? Math.round(r.cpuNow) + "%" : "–") + " · memory " + (r.rssNow != null ? (r.rssNow / 1048576).toFixed(0) + " MiB" : "–") + " · peak " + (r.peakRSS > 0 ? (r.peakRSS / 1048576).toFixed(0) + " MiB" : "not sampled"), "dim"));
   if (r && r.cpu && r.cpu.length) parts.push(spark(r.cpu, "CPU"));
   if (r && r.rss && r.rss.length) parts.push(spark(r.rss, "memory"));
   if (j.artifacts && j.artifacts.length) parts.push(el("p", "artifacts: " + j.artifacts.map(a => a.name + (a.location ? " (" + a.location + ")" : "")).join(" · "), "dim"));

@@ -78,9 +78,10 @@ struct JobColumns {
             }
             x += g.put(glyphs.phase(p, of: job), x: x, y: y, style: st(theme.phase(p, of: job)))
         }
-        if nowWidth > 0, let p = job.currentPhase, job.state.isActive || job.state == .failed || job.state == .paused {
-            // Done, as the phase table's DONE says (failed and skipped items are counted apart).
-            let counts = p.total.map { " \(Format.count(p.done))/\(Format.count($0))" } ?? ""
+        if nowWidth > 0, let p = job.nowPhase {
+            // The counts of the phase's progressFacts (done and skipped of the total, as its
+            // percent and the bar count them; failed items are not progress).
+            let counts = p.progressCounts.map { " " + $0 } ?? ""
             let nameRoom = max(4, nowWidth - TextWidth.columns(counts))
             let label = TextWidth.truncate(p.name, to: nameRoom, ellipsis: glyphs.ellipsis)
             let lx = xNow + g.put(label, x: xNow, y: y, style: st(theme.phase(p, of: job)))

@@ -6,10 +6,11 @@ struct Resources: Widget {
     var glyphs: Glyphs
     var theme: Theme
 
+    /// Whether there is a timeline to draw (the Board carries one for the focused job only).
     static func hasSamples(_ job: BoardJob) -> Bool { (job.resources?.cpu.count ?? 0) > 0 }
 
     func render(into g: inout Grid, rect r: Rect) {
-        guard let res = job.resources, let cpuNow = res.cpuNow, let rssNow = res.rssNow, r.height >= 3 else {
+        guard let res = job.resources, let cpuNow = res.cpuNow, let rssNow = res.rssNow else {
             TitleRule(title: "resources", facts: [], factStyle: theme.dim, glyphs: glyphs, theme: theme).render(into: &g, rect: r)
             // A job too short to be sampled may still have its totals from its end (pipetop run).
             let note = job.resources.map { res in
@@ -22,10 +23,21 @@ struct Resources: Widget {
             return
         }
         // 100% is one core (as top counts a process); said in cores so it is never read as the host's share.
-        let facts = ["cpu \(Int(saturating: cpuNow.rounded()))% (\(String(format: "%.1f", cpuNow / 100)) cores)", "rss \(Format.bytes(rssNow)) (peak \(Format.peakRSS(res.peakRSSSeen)))",
-                     "\(res.processes ?? 0) proc \(res.threads ?? 0) thr", "\(String(format: "%.1f", res.cpuSeconds)) cpu-s",
-                     "read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes))"]
+        // A lost job's process is gone: its last reading is not its use now.
+        let current = job.isLost ? ["not sampled since the job went lost", "peak rss \(Format.peakRSS(res.peakRSSSeen))"]
+            : ["cpu \(Int(saturating: cpuNow.rounded()))% (\(String(format: "%.1f", cpuNow / 100)) cores)", "rss \(Format.bytes(rssNow)) (peak \(Format.peakRSS(res.peakRSSSeen)))",
+               "\(res.processes ?? 0) proc \(res.threads ?? 0) thr"]
+        let facts = current + ["\(String(format: "%.1f", res.cpuSeconds)) cpu-s", "read \(Format.bytes(res.readBytes)) write \(Format.bytes(res.writeBytes))"]
         TitleRule(title: "resources", facts: facts, factStyle: theme.text, glyphs: glyphs, theme: theme).render(into: &g, rect: r)
+        // Sampled, but no room for a graph or no timeline in this Board (it comes with the focus).
+        guard r.height >= 3, !res.cpu.isEmpty else {
+            let n = res.cpu.count
+            let note = n == 0 ? "sampled (its graph comes when the job's details arrive)"
+                : job.state.isTerminal ? "\(n) sample\(n == 1 ? "" : "s") before it ended; no room for the graph"
+                : "\(n) sample\(n == 1 ? "" : "s") so far; no room for the graph"
+            if r.height >= 2 { g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX, ellipsis: glyphs.ellipsis) }
+            return
+        }
         let rssTop = res.rss.max() ?? 0
         TwinGraphs(left: ("cpu%", res.cpu, max(100, res.cpu.max() ?? 0)), right: ("rss", res.rss, max(1, rssTop)),
                    rightLabel: Format.bytes(Int(rssTop)), glyphs: glyphs, theme: theme)

@@ -180,7 +180,7 @@ emit({"type": "job.start", "job": "web2", "name": "vanishing", "phases": ["load"
 gone.wait()
 card = until("the lost job's card says lost", lambda: js("const c = document.querySelector('.job[data-job=web2]'); return c && c.querySelector('.state').textContent === 'lost' ? [...c.querySelectorAll('.strip span')].map(s => s.className + '|' + s.title) : null"), seconds=30)
 if card != ["s-lost|load: lost", "s-pending|index: pending"]: fail("the lost job's strip: %r" % card)
-detail = until("the lost job's detail says lost", lambda: js("const c = document.querySelector('.job[data-job=web2]'); if (document.getElementById('dname').textContent !== 'vanishing') c.click(); const r = document.querySelector('#dbody tr.phase'); return document.getElementById('dname').textContent === 'vanishing' && r ? [document.querySelector('#dbody p').textContent.split(' ')[0], r.children[1].textContent] : null"))
+detail = until("the lost job's detail says lost", lambda: js("const c = document.querySelector('.job[data-job=web2]'); if (document.getElementById('dname').textContent !== 'vanishing') c.click(); const r = document.querySelector('#dbody tr.phase'); return document.getElementById('dname').textContent === 'vanishing' && r ? [document.querySelector('#dbody p').textContent.split(' ')[0], r.children[1].firstChild.textContent] : null"))
 if detail != ["lost", "lost"]: fail("the lost job's detail: %r" % detail)
 step = until("the lost job's running step says lost", lambda: js("stepFilter = 'all'; if (!document.getElementById('steps')) document.querySelector('#dbody tr.phase').click(); const r = document.querySelector('#steps tr.step'); return r ? r.children[1].textContent : null"))
 if step != "lost": fail("the lost job's running step: %r" % step)

@@ -152,10 +152,12 @@ struct DashboardEndToEndTests {
         #expect(exited, "\(s)")
     }
 
-    @Test func demoShowsEveryPhaseStateWithinThreeSeconds() throws {
+    /// Soon after it starts (its failed job fails about 3.5 s in), the demo shows every state a
+    /// phase can be in. Waited for on the screen, not timed: a loaded machine is slower.
+    @Test func demoShowsEveryPhaseState() throws {
         let pane = try TmuxPane("\(pipetopBinary) demo", env: ["LANG": "C.UTF-8"])
         let symbols = ["○", "◐", "●", "✗", "⊘"]
-        let (all, s) = pane.waitFor(3.5) { screen in symbols.allSatisfy { screen.contains($0) } && screen.contains("stall") }
+        let (all, s) = pane.waitFor(20) { screen in symbols.allSatisfy { screen.contains($0) } && screen.contains("stall") }
         #expect(all, "\(s)")
         #expect(s.contains("failed"))
         try pane.keys("q")

@@ -114,8 +114,9 @@ struct RunCommandOutcomeTests {
     }
 
     /// A 3 s busy loop: the job's CPU seconds are what the process itself counted (os.times
-    /// at its end, startup included), within 5%; the sampler alone missed the first and last
-    /// interval (2.2 s of 3).
+    /// at its end, startup included), within 5% or a quarter second (the interpreter's exit,
+    /// after it counted, took 0.16 s on a loaded machine); the sampler alone missed the first
+    /// and last interval (2.2 s of 3).
     @Test func cpuSecondsOfTheWholeRunAreCounted() throws {
         let d = try Daemon()
         let busy = """
@@ -131,7 +132,7 @@ struct RunCommandOutcomeTests {
         #expect(own >= 3.0)
         let s = try #require(try engineState(d.sock) { $0[job: "cpu"]?.state == .completed })
         let cpu = s[job: "cpu"]?.resources?.cpuSeconds ?? 0
-        #expect(abs(cpu - own) <= own * 0.05, "CPU seconds \(cpu), the process counted \(own)")
+        #expect(abs(cpu - own) <= max(own * 0.05, 0.25), "CPU seconds \(cpu), the process counted \(own)")
         let phaseCPU = s[job: "cpu"]?.phases.compactMap(\.usage?.cpuSeconds).reduce(0, +) ?? 0
         #expect(phaseCPU <= cpu + 0.01)
     }

@@ -54,7 +54,12 @@ struct LostJobViewTests {
         for _ in 0..<2 { _ = m.nav.handle(.enter, state: m.board, pageSize: 22, width: 120) }
         #expect(m.nav.screen == .phase(job: "imp", phase: "validate"))
         let lines = DashboardView.render(m, width: 120, height: 30, glyphs: g, theme: .defaultDark).text.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.contains(" lost ") && $0.contains("nightly-import") }, "the title says lost: \(lines)")
+        let title = try #require(lines.first { $0.contains(" lost ") && $0.contains("nightly-import") }, "the title says lost: \(lines)")
+        // No speed for a process that is gone (the title shows rates from 100 columns).
+        #expect(!title.contains("/s") && !title.contains("/min") && !title.contains("peak"), "\(title)")
+        // Its running steps are counted as lost, as each of their rows says.
+        #expect(lines.contains { $0.contains(" 1 step ") && $0.contains(" 1 lost ") }, "\(lines)")
+        #expect(!lines.contains { $0.contains(" 1 step ") && $0.contains(" running ") }, "\(lines)")
         let step = try #require(lines.first { $0.contains("shard 6") }, "\(lines)")
         #expect(step.contains(g.lost + " shard 6") && step.contains(" lost ") && !step.contains("running"), "\(step)")
     }

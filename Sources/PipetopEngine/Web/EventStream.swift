@@ -4,7 +4,7 @@ import NIOWebSocket
 import PipetopWire
 
 /// `GET /api/v1/events` as Server-Sent Events or a WebSocket: the typed event stream of
-/// subscriber protocol 2 (`{"type":"event","seq":N,"event":{...}}`; in SSE `id:` set to N, on
+/// subscriber protocol 3 (`{"type":"event","seq":N,"event":{...}}`; in SSE `id:` set to N, on
 /// a WebSocket one text message each), filtered. A client that does
 /// not read is not written to (nothing queues for it: the engine's one bounded event log is
 /// where it resumes from); when it drains it gets what is still kept, after a `skipped`
@@ -105,7 +105,7 @@ final class EventStreamClient: @unchecked Sendable {
     }
 
     /// A heartbeat when the socket takes it (a client that does not read gets none): a
-    /// comment line, or protocol 2's heartbeat message.
+    /// comment line, or the subscriber protocol's heartbeat message.
     func heartbeat() {
         guard channel.isWritable else { return }
         switch framing {

@@ -1,7 +1,7 @@
 import PipetopCore
 import PipetopWire
 
-/// The Board as the web API sends it: as protocol 2's `board` frame carries it, plus the
+/// The Board as the web API sends it: as protocol 3's `board` frame carries it, plus the
 /// figures its viewers would otherwise work out for themselves, taken from the read model so
 /// that the page says what the dashboard says and computes none of them: each job's `progress`
 /// (`BoardJob.fraction`, the dashboard's bar), each phase's `progress` (`BoardPhase.fraction`;

@@ -288,12 +288,23 @@ function spark(values, label) {
   line.setAttribute("points", values.map((v, i) => i + "," + (20 - 20 * v / max)).join(" ")); line.setAttribute("fill", "none"); line.setAttribute("stroke", "currentColor"); line.setAttribute("stroke-width", "0.5");
   svg.append(line); const d = el("div", label, "dim"); d.append(svg); return d;
 }
-async function refresh() {
+// What the engine decides with no event (a job lost or stalled, an alert raised or cleared).
+function verdicts(b) { return JSON.stringify([b.alerts, (b.jobs || []).map(j => [j.id, j.state, j.byEngine, j.error, j.eta && j.eta.frozen])]); }
+let lastVerdicts = null;
+// Someone is choosing from a menu or has selected text (to copy an error): drawing the alerts
+// or the open job again would close the one and lose the other.
+function interacting() { const a = document.activeElement; return (a && a.tagName === "SELECT") || String(getSelection()) !== ""; }
+// `quiet` (the timer's look): while someone interacts, the alerts and the open job are drawn
+// again only when a verdict changed.
+async function refresh(quiet) {
   pending = false;
   try { const r = await api("/api/v1/board"); if (!r.ok) return; board = await r.json(); } catch (e) { return; }
   board.localSkew = Date.now() / 1000 - board.at;
   $("host").textContent = board.host && board.host.name ? board.host.name : "";
-  renderJobs(); renderAlerts(); refreshJob();
+  const v = verdicts(board), same = v === lastVerdicts; lastVerdicts = v;
+  renderJobs();
+  if (quiet === true && same && interacting()) return;
+  renderAlerts(); refreshJob();
 }
 // Many events in a burst: the Board is taken again at most four times a second.
 function soon() { if (!pending) { pending = true; setTimeout(refresh, 250); } }
@@ -326,7 +337,7 @@ async function follow() {
 setInterval(() => { if (board) renderJobs(); }, 1000);  // ETA counts down between events
 // What the engine decides itself (a job lost, an alert a rule raised, the sampler's figures)
 // changes the Board with no event on the stream: it is taken again every 2 s as well.
-setInterval(() => { if (board && !document.hidden) soon(); }, 2000);
+setInterval(() => { if (board && !document.hidden && !pending) refresh(true); }, 2000);
 recall(); refresh(); follow();
 </script>
 </body>

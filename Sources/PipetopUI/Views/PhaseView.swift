@@ -28,8 +28,8 @@ public struct PhaseView: Widget {
         // The ETA before the elapsed time: a narrow screen cuts from the end.
         if p.state == .running && !job.isLost(p) { facts.append(ETAText.phase(p, now: m.now, label: "ETA ", theme: theme).0) }
         if let e = job.elapsed(of: p, at: m.now) { facts.append(Format.duration(e)) }
-        if p.state == .running {
-            // Rates where there is room.
+        if p.state == .running && !job.isLost(p) {
+            // Rates where there is room (none for a lost job: its process is gone).
             if r.width >= 100 {
                 if let rate = p.rate { facts.append(Format.rate(rate, unit: p.unit)) }
                 if let peak = p.peakRate { facts.append("peak " + Format.rate(peak, unit: p.unit)) }
@@ -46,7 +46,8 @@ public struct PhaseView: Widget {
         let cursor = m.nav.stepIndex(in: m.board)
         let list = p.steps
         let failed = list.failed
-        var summary = "\(Format.count(list.total)) step\(list.total == 1 ? "" : "s") \(glyphs.dot) \(list.running) running \(glyphs.dot) \(failed) failed"
+        // A lost job's running steps are not known to run (each row says lost).
+        var summary = "\(Format.count(list.total)) step\(list.total == 1 ? "" : "s") \(glyphs.dot) \(list.running) \(job.isLost ? "lost" : "running") \(glyphs.dot) \(failed) failed"
         // Stopped by the job's cancel: neither failed nor done.
         if let canceled = list.canceled, canceled > 0 { summary += " \(glyphs.dot) \(Format.count(canceled)) canceled" }
         if list.dropped > 0 {

@@ -33,17 +33,17 @@ public enum WireMessage: Sendable, Equatable {
     /// user, and only to processes of that user. `by` says who asked (the job's log keeps it).
     case signal(job: String, signal: String, by: String?)
 
-    /// A viewer of protocol 2 looks at another job or phase (nil: the overview): it gets
+    /// A viewer (protocol 2 and later) looks at another job or phase (nil: the overview): it gets
     /// that phase's steps and that job's timelines from now on.
     case focus(job: String?, phase: String?)
 
     public struct Subscribe: Sendable, Equatable {
         /// The subscriber protocol the viewer speaks (1 when it does not say).
         public var version: Int = 1
-        /// What the viewer looks at (protocol 2): see `focus`.
+        /// What the viewer looks at (since protocol 2): see `focus`.
         public var focusJob: String?
         public var focusPhase: String?
-        /// Also every applied event, in order (protocol 2), of these jobs and types only
+        /// Also every applied event, in order (since protocol 2), of these jobs and types only
         /// when given, starting after `since` when the engine still has it.
         public var events = false
         public var eventJobs: Set<String>?

@@ -5,7 +5,7 @@ import PipetopEngine
 import PipetopUI
 import Synchronization
 
-/// An engine elsewhere (another process, or across ssh): subscriber protocol 2, the Board.
+/// An engine elsewhere (another process, or across ssh): subscriber protocol 3 (or 2, from an older engine), the Board.
 /// Its socket is read on the dashboard's loop (no thread of its own).
 final class RemoteSource: SnapshotSource {
     let feed: SubscriptionFeed

@@ -153,11 +153,11 @@ enum ETABench {
         print("wrote \(TraceKind.allCases.count * runs) runs to \(dir)")
     }
 
-    static func main(runs: Int, seed: UInt64) {
+    static func main(runs: Int, seed: UInt64, kinds: [TraceKind] = TraceKind.allCases) {
         var state = PipelineState()
         var cost: [Double] = []
         var byKind: [(TraceKind, [Score])] = []
-        for kind in TraceKind.allCases {
+        for kind in kinds {
             var scores = Array(repeating: Score(), count: estimatorNames.count)
             for trace in TraceGenerator.traces(kind: kind, runs: runs, seed: seed) {
                 let r = run(trace, state: &state, cost: &cost)

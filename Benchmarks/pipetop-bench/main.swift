@@ -153,9 +153,16 @@ case "eta":
     } else {
         let seed = args.firstIndex(of: "--seed").flatMap { $0 + 1 < args.count ? UInt64(args[$0 + 1]) : nil } ?? 42
         let runs = args.firstIndex(of: "--runs").flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil }
-        ETABench.main(runs: args.contains("--quick") ? 3 : max(5, runs ?? 20), seed: seed)
+        // `--kinds warmup,training`: only those kinds (for a quick look at one lever).
+        let named = args.firstIndex(of: "--kinds").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
+        let kinds = named.map { $0.split(separator: ",").compactMap { TraceKind(rawValue: String($0)) } } ?? TraceKind.allCases
+        guard !kinds.isEmpty else {
+            FileHandle.standardError.write(Data("pipetop-bench: --kinds names none of \(TraceKind.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+            exit(2)
+        }
+        ETABench.main(runs: args.contains("--quick") ? 3 : max(5, runs ?? 20), seed: seed, kinds: kinds)
     }
 default:
-    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | emit [--quick] | run [--quick] | rules [--quick] | overload [--quick] | latency [--quick] | terminal [--quick] | bytes [--quick] [--show] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] [--runs N] | eta --show KIND | eta --write DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: pipetop-bench [all [--quick] | sampling | ingest [--quick] | clients [--quick] | emit [--quick] | run [--quick] | rules [--quick] | overload [--quick] | latency [--quick] | terminal [--quick] | bytes [--quick] [--show] | memory [--quick] [--soak SECONDS] [--every SECONDS] [--rate EVENTS] | eta [--quick] [--seed N] [--runs N] [--kinds K,K] | eta --show KIND | eta --write DIR]\n".utf8))
     exit(2)
 }

@@ -31,6 +31,11 @@ struct Cycle: Equatable {
     static let minDip = 0.3
     /// The smallest swing of the rate between buckets (standard deviation / mean) that counts.
     static let minSwing = 0.1
+    /// The likeness at which the cycle's estimate counts whole; between `minStrength` and this
+    /// it is blended with the live rate's (issue 22: switching at once made training runs
+    /// jumpier than the overall average; a ramp of 0.2 beat 0.3 and 0.5 on day/night load).
+    static let fullStrength = 0.9
+
     static let periodsUsed = 3
 
     init?(_ w: RateWindow, end: Double) {
@@ -81,6 +86,9 @@ struct Cycle: Equatable {
         itemsPerPeriod = perPeriod
         spread = sd / perPeriod
     }
+
+    /// How far this cycle's estimate counts against the live rate's (0...1).
+    var weight: Double { min(1, max(0, (strength - Self.minStrength) / (Self.fullStrength - Self.minStrength))) }
 
     /// Seconds to do `items` more: whole periods, then the rest along the periods' profile.
     func seconds(for items: Double, _ w: RateWindow) -> Double {

@@ -13,7 +13,7 @@ import Foundation
 ///   scaled by this run's pace, else from their totals at the rates seen.
 /// - Where the look-back did worse than the phase's average on its own past and on earlier
 ///   runs' (`Backtest`), it leans to the average; a rate that cycles (`Cycle`) is worked out
-///   over whole cycles; history's scaling by this run's pace counts as far as it helped on
+///   over whole cycles, as far as it clearly cycles; history's scaling by this run's pace counts as far as it helped on
 ///   the past runs (`PaceCheck`).
 /// - The range (80%) comes from the errors the raw estimate made on earlier runs at the same
 ///   point of progress, which also correct its bias; with fewer than three such runs, or
@@ -194,17 +194,19 @@ public enum Estimator {
             backtest = Backtest(w, end: end, lookBack: live.seconds, horizon: Double(rem) / live.rate,
                                 curves: past.phase(p.id).compactMap(\.curve))
         }
-        // A rate that cycles, with a period and a half behind: the time left over whole cycles.
+        // A rate that cycles, with a period and a half behind: the time left over whole cycles,
+        // blended with the live rate's guess by how clearly it cycles.
         let cycle = remainingItems != nil && live != nil ? Cycle(w, end: end) : nil
-        var liveGuess: Part?
+        var cycleGuess: Part?, plainGuess: Part?
         if let rem = remainingItems, let cycle {
             let seconds = cycle.seconds(for: Double(rem), w)
             let v = cycle.logVar(seconds)
             // A cycle past runs did not show (their rate held still for the backtest) is a
             // shape their errors do not carry.
             let unforeseen = max(backtest?.unforeseen ?? 0, backtest?.earlierVar.map { v - $0 } ?? 0)
-            liveGuess = Part(seconds: seconds, logVar: 0.005 + v, misfit: v, unforeseen: unforeseen)
-        } else if let rem = remainingItems, let live, live.rate > 0 {
+            cycleGuess = Part(seconds: seconds, logVar: 0.005 + v, misfit: v, unforeseen: unforeseen)
+        }
+        if let rem = remainingItems, let live, live.rate > 0 {
             var rate = live.rate, misfit = 0.0, unforeseen = 0.0
             if let bt = backtest, let first = w.first, let newest = w.last, end > first.t, newest.n > first.n {
                 let average = Double(newest.n - first.n) / (end - first.t)
@@ -215,8 +217,21 @@ public enum Estimator {
             let seconds = Double(rem) / rate
             // Trust falls as the look-back gets short against the time ahead.
             let reach = min(20, max(1, seconds / max(1, live.seconds)))
-            liveGuess = Part(seconds: seconds, logVar: live.logVar + 0.005 + 0.015 * (reach - 1) + 1 / max(4, live.items) / 4 + misfit,
-                             misfit: misfit, unforeseen: unforeseen)
+            plainGuess = Part(seconds: seconds, logVar: live.logVar + 0.005 + 0.015 * (reach - 1) + 1 / max(4, live.items) / 4 + misfit,
+                              misfit: misfit, unforeseen: unforeseen)
+        }
+        // How far the cycle's guess counts: from none at the likeness that finds a cycle to all
+        // at `Cycle.fullStrength`, so a cycle coming and going between refreshes (a validation
+        // pause, a quiet stretch) moves the estimate by degrees, not by a switch.
+        let cycleWeight = cycle.map { plainGuess == nil ? 1 : $0.weight } ?? 0
+        var liveGuess: Part?
+        if let cyc = cycleGuess, let plain = plainGuess, cycleWeight < 1 {
+            let k = cycleWeight
+            liveGuess = Part(seconds: exp(k * log(max(cyc.seconds, 0.5)) + (1 - k) * log(max(plain.seconds, 0.5))),
+                             logVar: k * cyc.logVar + (1 - k) * plain.logVar, misfit: k * cyc.misfit + (1 - k) * plain.misfit,
+                             unforeseen: k * cyc.unforeseen + (1 - k) * plain.unforeseen)
+        } else {
+            liveGuess = cycleGuess ?? plainGuess
         }
 
         var guesses: [Double] = []
@@ -241,8 +256,9 @@ public enum Estimator {
                 }
                 // The same lean for history's scale: this run's whole phase so far against
                 // the past run's time for the same stretch.
-                // With a cycle seen, the whole phase alone (the look-back saw part of a cycle).
-                if let first = w.first, let weight = cycle != nil ? 0 : backtest?.liveWeight, end > first.t {
+                // With a cycle seen, towards the whole phase alone (the look-back saw part of a cycle).
+                if let first = w.first, let bw = backtest?.liveWeight ?? (cycleWeight > 0 ? 0 : nil), end > first.t {
+                    let weight = (1 - cycleWeight) * bw
                     let pastSpan = at - interpolate(curve, Double(first.n) / Double(tot))
                     if pastSpan > 0.5 {
                         let whole = (end - first.t) / pastSpan
@@ -263,7 +279,10 @@ public enum Estimator {
             historyGuess = Part(seconds: mid, logVar: spread * spread + 0.01 + 0.09 / Double(guesses.count) + (live?.logVar ?? 0))
         }
         guard var part = blend(liveGuess, historyGuess) else { return nil }
-        // The misfit counts as far as the live guess does in the blend.
+        // The misfit counts as far as the live guess does in the blend. (By that share squared,
+        // as a variance would, and half of it in a calibrated range, seed 42's too wide kinds
+        // came in but held-out seed 7's stragglers, resumed and transfer went too narrow:
+        // docs/ETA.md.)
         if let liveGuess {
             part.misfit = liveGuess.misfit * part.logVar / liveGuess.logVar
             part.unforeseen = liveGuess.unforeseen * part.logVar / liveGuess.logVar

@@ -184,6 +184,9 @@ detail = until("the lost job's detail says lost", lambda: js("const c = document
 if detail != ["lost", "lost"]: fail("the lost job's detail: %r" % detail)
 step = until("the lost job's running step says lost", lambda: js("stepFilter = 'all'; if (!document.getElementById('steps')) document.querySelector('#dbody tr.phase').click(); const r = document.querySelector('#steps tr.step'); return r ? r.children[1].textContent : null"))
 if step != "lost": fail("the lost job's running step: %r" % step)
+# Its steps are counted lost too, in the phase row and above the steps, not "running".
+counts = js("return [document.querySelector('#dbody tr.phase').children[4].textContent, document.getElementById('steps').textContent]")
+if "1 lost" not in counts[0] or "running)" in counts[0] or "1 lost," not in counts[1] or "1 running," in counts[1]: fail("the lost job's step counts: %r" % counts)
 print("lost: " + " / ".join(card), flush=True)
 js("location.hash = ''; return true")
 

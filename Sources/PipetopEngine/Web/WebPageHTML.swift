@@ -235,7 +235,7 @@ async function refreshJob() {
     // Counts, percent and bar as the dashboard says them (the engine's progressFacts and
     // progress: failed items are not progress, skipped ones, found done, are).
     const cell = el("td", (p.progressFacts || []).join(" · "), "progress"); cell.append(bar);
-    const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + " running" + (st.failed ? ", " + st.failed + " failed" : "") + (st.canceled ? ", " + st.canceled + " canceled" : "") + ")" : "";
+    const st = p.steps || {}, steps = st.kept ? st.kept + (st.dropped ? "+" + st.dropped : "") + " (" + (st.running || 0) + (isLost(j) ? " lost" : " running") + (st.failed ? ", " + st.failed + " failed" : "") + (st.canceled ? ", " + st.canceled + " canceled" : "") + ")" : "";
     const name = el("td", p.name, "wrap"); if (p.error) name.append(el("div", p.error, "why"));
     // Its time and ETA under its state, its rate with its unit, worded by the engine as the
     // phase screen words them ("ETA 4m", "stalled 2m", "30 pages/min"); a lost job's phase has neither.
@@ -261,7 +261,7 @@ function stepsView(j, p, jobNow) {
   const box = el("div"); box.id = "steps";
   const st = p.steps || {}, items = (st.items || []).slice().reverse();
   const h = el("h3", "Steps of " + p.name); box.append(h);
-  const summary = (st.kept || 0) + " kept, " + (st.running || 0) + " running, " + (st.failed || 0) + " failed" + (st.canceled ? ", " + st.canceled + " canceled" : "") +
+  const summary = (st.kept || 0) + " kept, " + (st.running || 0) + (isLost(j) ? " lost, " : " running, ") + (st.failed || 0) + " failed" + (st.canceled ? ", " + st.canceled + " canceled" : "") +
     (st.dropped ? "; " + st.dropped + " earlier finished ones counted only" : "") + (st.longest ? "; longest " + dur(st.longest) : "");
   const pick = el("select"); pick.id = "stepfilter";
   for (const f of ["all", "running", "failed"]) { const o = el("option", f); o.value = f; o.selected = f === stepFilter; pick.append(o); }

@@ -36,4 +36,10 @@ struct WebBoardJSONTests {
         #expect(phase["elapsedText"] == .string("2m05s"))
         #expect(job["nowText"] == .string("train 428/1000"))
     }
+
+    /// The lost verdict is sent as the read model has it, so the page does not work it out.
+    @Test func aJobSaysWhetherItIsLost() throws {
+        #expect(try Self.job(Self.board(byEngine: true))["lost"] == .bool(true))
+        #expect(try Self.job(Self.board(byEngine: false))["lost"] == .bool(false))
+    }
 }

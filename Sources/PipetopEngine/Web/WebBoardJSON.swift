@@ -17,6 +17,8 @@ enum WebBoardJSON {
             top[k].1 = .array(zip(jobs, board.jobs).map { json, job in
                 guard case .object(var m) = json else { return json }
                 m.append(("progress", .double(rounded(job.fraction(at: now)))))
+                // The engine's verdict (`BoardJob.isLost`), so the page does not work it out again.
+                m.append(("lost", .bool(job.isLost)))
                 if let p = job.nowPhase { m.append(("nowText", .string(p.name + (p.progressCounts.map { " " + $0 } ?? "")))) }
                 if let i = m.firstIndex(where: { $0.0 == "phases" }), case .array(let phases) = m[i].1 {
                     m[i].1 = .array(zip(phases, job.phases).map { phase($0, $1, of: job, now: now) })

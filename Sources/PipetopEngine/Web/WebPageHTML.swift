@@ -133,7 +133,7 @@ function eta(j, now) {
 }
 // Lost: the engine's verdict (its process gone without an end), said on the job and on its
 // phase that was running (not known to run any more), as the dashboard and /metrics say it.
-function isLost(j) { return j.byEngine && !["completed", "failed", "canceled"].includes(j.state); }
+function isLost(j) { return j.lost === true; }
 function phaseState(j, p) { return isLost(j) && p.state === "running" ? "lost" : p.state; }
 function renderJobs() {
   const cards = [];

@@ -77,6 +77,24 @@ struct NodeClientTests {
         #expect(s[job: "node-cancel"]?.phase("load")?.state == .pending)
     }
 
+    /// A step state or phase status only the engine may say (canceled), or none at all, is
+    /// refused at the call with a sentence (as Swift's types and Python's ValueError do), and the
+    /// job goes on: nothing refused reached the engine to be answered unseen.
+    @Test func aStateOnlyTheEngineMaySayIsRefusedAtTheCall() throws {
+        let d = try Daemon()
+        let r = try Self.run("badstates.js", env: ["PIPETOP_SOCKET": d.sock])
+        #expect(r.status == 0, "\(r.out)\n\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            #"TypeError: a step's state is one of running, done, failed, not "canceled""#,
+            #"TypeError: a step's state is one of running, done, failed, not "skipped""#,
+            #"TypeError: a phase ends done, failed, skipped, not "canceled""#,
+        ], "\(r.out)\n\(r.err)")
+        let s = try #require(try Self.state(d.sock) { $0[job: "node-states"]?.state == .completed })
+        let fetch = try #require(s[job: "node-states"]?.phase("fetch"))
+        #expect(fetch.state == .done && fetch.done == 2 && fetch.steps["page 1"]?.state == .done, "\(fetch)")
+    }
+
     /// No engine while the script runs: its events go to the spool (the same file, modes and
     /// times as the other clients'), and the next engine on the socket applies them.
     @Test func withNoEngineTheJobIsSpooledAndTheNextEngineGetsIt() throws {

@@ -18,6 +18,7 @@ struct Resources: Widget {
             } ?? (job.pid == nil
                 ? "no samples: the job named no pid, so there is no process tree to sample"
                 : job.state.isTerminal ? "no samples: the job ended before its process was sampled"
+                : job.isLost ? "no samples: pid \(job.pid!) went before it was sampled (the job is lost)"
                 : "no samples yet for pid \(job.pid!) (sampled every second while the job runs)")
             g.put(note, x: r.x + 2, y: r.y + 1, style: theme.dim, limit: r.maxX, ellipsis: glyphs.ellipsis)
             return

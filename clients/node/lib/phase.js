@@ -7,6 +7,11 @@ function count(n, what) {
   return Number.isFinite(v) && v >= 0 ? v : 0;
 }
 
+// What a producer may say of a step, and how it may end a phase (as the Swift and Python
+// clients allow); 'canceled' is the engine's word for what a job's cancel stopped.
+const STEP_STATES = ['running', 'done', 'failed'];
+const END_STATUSES = ['done', 'failed', 'skipped'];
+
 class Phase {
   constructor(job, name, total, unit) {
     this.job = job;
@@ -88,16 +93,30 @@ class Phase {
     return this;
   }
 
-  /** A sub-step: step('page 3'), then step('page 3', 'done'). */
+  /**
+   * A sub-step: step('page 3'), then step('page 3', 'done') (or 'failed'). Any other state is
+   * a mistake in the caller, said at once (TypeError) rather than sent for the engine to refuse
+   * unseen: 'canceled' is the engine's word for the steps a job's cancel stopped.
+   */
   step(step, state = 'running', detail) {
+    if (!STEP_STATES.includes(state)) {
+      throw new TypeError(`a step's state is one of ${STEP_STATES.join(', ')}, not ${JSON.stringify(state)}`);
+    }
     const m = { type: 'step', job: this.job.id, phase: this.name, step: String(step), state };
     if (detail != null) m.detail = String(detail);
     this.job._sender.send(m);
     return this;
   }
 
-  /** Ends the phase: 'done' (the default), 'failed' (with `error`) or 'skipped'. */
+  /**
+   * Ends the phase: 'done' (the default), 'failed' (with `error`) or 'skipped'. Any other
+   * status is a mistake in the caller, said at once (TypeError): 'canceled' is the engine's,
+   * for the phases a job's cancel stopped (end the job canceled instead).
+   */
   end(status = 'done', error) {
+    if (!END_STATUSES.includes(status)) {
+      throw new TypeError(`a phase ends ${END_STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
+    }
     const m = { type: 'phase.end', job: this.job.id, phase: this.name, status };
     if (error) m.error = String(error);
     this._finish(m);

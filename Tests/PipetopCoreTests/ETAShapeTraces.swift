@@ -104,10 +104,13 @@ enum ETAShape: String, CaseIterable {
 
 /// pipetop and the overall average (items left x elapsed / items done) on the same runs of
 /// one shape, scored as pipetop-bench does: |ln(predicted / actual time left)| at 10%..90% of
-/// progress and of wall time, and whether the truth fell in pipetop's calibrated 80% range.
+/// progress and of wall time, whether the truth fell in pipetop's calibrated 80% range, and
+/// jumpiness: the total variation of ln(predicted total duration) once a second from 5% of each
+/// run on (every run, the first without history included).
 struct ETAShapeScore {
     var pipetop: [Double] = [], average: [Double] = []
     var covered = 0, calibratedPoints = 0
+    var pipetopJumpiness = 0.0, averageJumpiness = 0.0
 
     var ratio: Double { pipetop.reduce(0, +) / max(1e-9, average.reduce(0, +)) }
     var coverage: Double { Double(covered) / Double(max(1, calibratedPoints)) }
@@ -146,6 +149,20 @@ struct ETAShapeScore {
             for u in updates[next...] { try state.apply(Event(job: job, ts: u.t, .progress(.init(phase: "p", done: u.done))), now: u.t) }
             try state.apply(Event(job: job, ts: end, .phaseEnd(.init(phase: "p", status: .done))), now: end)
             try state.apply(Event(job: job, ts: end, .jobEnd(.init(status: .completed))), now: end)
+            var lastDuration: (pipetop: Double?, average: Double?) = (nil, nil)
+            for s in samples where s.t >= start + 0.05 * (end - start) {
+                let elapsed = s.t - start
+                if let left = s.shown?.left(now: s.t) {
+                    let duration = log(max(1, elapsed + left.eta))
+                    if let last = lastDuration.pipetop { pipetopJumpiness += abs(duration - last) }
+                    lastDuration.pipetop = duration
+                }
+                if s.done > 0 {
+                    let duration = log(max(1, elapsed + Double(total - s.done) * elapsed / Double(s.done)))
+                    if let last = lastDuration.average { averageJumpiness += abs(duration - last) }
+                    lastDuration.average = duration
+                }
+            }
             if r >= warmup, !samples.isEmpty {
                 var points: [Int] = []
                 for k in 1...9 {

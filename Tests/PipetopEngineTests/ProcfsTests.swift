@@ -198,7 +198,9 @@ struct ProcessTreeTests {
         let state = engine.snapshot().state
         let res = try #require(state[job: "j"]?.resources)
         #expect(res.cpu.count == 2)
-        #expect(res.cpuSeconds > 0.1)
+        // `yes` gets about a second of CPU alone; on two cores shared with four busy builds it
+        // got 0.1 s, so only "charged at all" is asked (its exact share is ProcfsTests' CPU test).
+        #expect(res.cpuSeconds > 0.02)
         let usage = try #require(state[job: "j"]?.phase("p")?.usage)
         #expect(abs(usage.cpuSeconds - res.cpuSeconds) < 1e-9)
         #expect(usage.sampledSeconds > 0.8)

@@ -70,7 +70,13 @@ public struct ETATrack: Sendable, Codable, Equatable {
         lastFinish = fresh.finish
         guard let old = shown else { shown = fresh; return }
         let threshold = min(Self.materialChange, max(0.005, 3 * (wobble ?? Self.materialChange)))
-        let material = abs(fresh.finish - old.finish) > threshold * max(fresh.remaining, 1)
+        // The range too: one made when little was known stays as wide as it was while it
+        // counts down (a job steady for a minute read `≈39s 0s–2m24s`, its first second's
+        // range), so it is replaced when either end is a tenth of the time left off.
+        let held = old.left(now: t)
+        let rangeMoved = abs(fresh.lo - held.lo) > Self.materialChange * max(fresh.remaining, 1)
+            || abs(fresh.hi - held.hi) > Self.materialChange * max(fresh.remaining, 1)
+        let material = abs(fresh.finish - old.finish) > threshold * max(fresh.remaining, 1) || rangeMoved
         let kindChanged = (old.stalledFor == nil) != (fresh.stalledFor == nil) || old.paused != fresh.paused
             || old.complete != fresh.complete || old.calibrated != fresh.calibrated
         if kindChanged || material && fresh.stalledFor == nil {

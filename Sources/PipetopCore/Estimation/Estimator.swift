@@ -322,11 +322,14 @@ public enum Estimator {
         guard !job.state.isTerminal else { return nil }
         let pace = pace(job, past: past, now: now)
         var parts: [Part] = []
+        var runningParts: [String: Double] = [:]
         var complete = true
         for p in job.phases {
             let part: Part?
             switch p.state {
-            case .running: part = running(p, est.rate(p.id), in: job, past: past, pace: pace, now: now)
+            case .running:
+                part = running(p, est.rate(p.id), in: job, past: past, pace: pace, now: now)
+                runningParts[p.id] = part?.seconds
             case .pending: part = ahead(p, in: job, past: past, pace: pace, now: now)
             default: continue
             }
@@ -377,27 +380,7 @@ public enum Estimator {
         let spread = exp(z80 * sigma)
         return Estimate(at: now, remaining: remaining, lo: remaining / spread, hi: remaining * spread, raw: raw,
                         complete: complete, calibrated: calibrated, stalledFor: stall(job, est, now: now),
-                        paused: job.state == .paused)
-    }
-
-    /// The raw estimate's log errors on earlier runs at this point of progress.
-    /// (Pooled with the neighbouring tenths, for three times the sample.)
-    static func pastErrors(_ past: PastRuns, progress: Double) -> (errors: [Double], runs: Int) {
-        let i = min(8, max(0, Int((progress * 10).rounded()) - 1))
-        var runs = 0
-        let errors = past.runs.flatMap { run -> [Double] in
-            guard let e = run.etaErrors, e.count == 9 else { return [] }
-            let mine = (max(0, i - 1)...min(8, i + 1)).compactMap { e[$0] }
-            if !mine.isEmpty { runs += 1 }
-            return mine
-        }
-        return (errors, runs)
-    }
-
-    /// t(0.90, n-1) / z(0.90): how much wider a range from n errors must be.
-    static func studentFactor(_ n: Int) -> Double {
-        let t: [Double] = [3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383]
-        return (n - 2 < t.count && n >= 2 ? t[n - 2] : 1.30) / z80
+                        paused: job.state == .paused, phaseSeconds: runningParts.isEmpty ? nil : runningParts)
     }
 
     /// Combines two guesses weighted by their certainty (in log space).
@@ -427,8 +410,20 @@ public struct Estimate: Sendable, Codable, Equatable {
     /// Seconds without progress, when that is longer than the job's gaps warrant.
     public var stalledFor: Double?
     public var paused: Bool
+    /// Each running phase's raw seconds left (a share of `raw`): a phase's own ETA is its share
+    /// of this estimate, so a phase never reads longer than its job, nor a one-phase job's
+    /// phase other than the job (`phaseLeft`).
+    public var phaseSeconds: [String: Double]? = nil
 
     public var finish: Double { at + remaining }
+
+    /// Seconds left in running phase `id` at `now`: its share of the (calibrated) time left
+    /// when this estimate was made, counted down as the job's is; nil when it had no part.
+    public func phaseLeft(_ id: String, now: Double) -> Double? {
+        guard let part = phaseSeconds?[id], raw > 0 else { return nil }
+        let gone = paused || stalledFor != nil ? 0 : max(0, now - at)
+        return max(0, min(1, part / raw) * remaining - gone)
+    }
 
     /// Seconds left (and range) at a later moment `now`: counted down from when it was made,
     /// but it stands still while the job is paused or stalled (no work, no progress).

@@ -21,14 +21,16 @@ extension PipelineState {
         est.eta = track
     }
 
-    /// Seconds left in one running phase of `job` (for per-phase columns; the job's own
-    /// figure is its `ETATrack`).
+    /// Seconds left in one running phase of `job` (for per-phase columns): its share of the
+    /// estimate the job shows (`ETATrack`), so the two never disagree; worked out afresh only
+    /// when the shown estimate has no part for it (made before the phase began).
     public func phaseETA(_ p: Phase, of job: Job, now: Double) -> Double? {
         phaseETA(p, of: job, estimates[job: job.id], now: now)
     }
 
     func phaseETA(_ p: Phase, of job: Job, _ est: JobEstimates, now: Double) -> Double? {
         guard p.state == .running else { return nil }
+        if let left = est.eta?.shown?.phaseLeft(p.id, now: now) { return left }
         let past = pastRuns(pipeline: RunSummary.pipeline(of: job))
         return Estimator.running(p, est.rate(p.id), in: job, past: past, pace: Estimator.pace(job, past: past, now: now), now: now)?.seconds
     }

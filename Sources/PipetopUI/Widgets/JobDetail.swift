@@ -138,9 +138,17 @@ struct JobDetail: Widget {
             return
         }
         let rate = p.rate
-        let extra = p.failed > 0 ? "\(p.failed) failed" : ""
+        // A phase not running says its failed and skipped items (BoardPhase.tallyFacts) where
+        // the rate goes; when both do not fit there, they take the elapsed and ETA cells too.
+        let extra = p.tallyFacts.joined(separator: ", ")
+        let shown = p.state == .running && !job.isLost(p)
+        if !shown, TextWidth.columns(extra) > rateW - 1, etaCell(p, now: now).0.isEmpty {
+            g.put(TextWidth.fit(extra, rateW + elapsedW + etaW - 1, ellipsis: glyphs.ellipsis, alignRight: true), x: cx, y: y,
+                  style: p.failed > 0 ? theme.warn : theme.dim)
+            return
+        }
         if rateW > 0 {
-            g.put(TextWidth.fit(p.state == .running && !job.isLost(p) ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
+            g.put(TextWidth.fit(shown ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
                   style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
             cx += rateW
         }
@@ -148,16 +156,16 @@ struct JobDetail: Widget {
             g.put(TextWidth.fit(job.elapsed(of: p, at: now).map { Format.duration($0) } ?? "", elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
             cx += elapsedW
         }
-        var etaText = ""
-        var etaStyle = theme.text
-        if job.isLost(p) {
-            etaText = "lost"; etaStyle = theme.failed
-        } else if p.state == .running {
-            (etaText, etaStyle) = ETAText.phase(p, now: now, label: "ETA ", theme: theme)
-        } else if p.state == .skipped {
-            etaText = "skipped"; etaStyle = theme.skipped
-        }
-        g.put(TextWidth.fit(etaText, etaW - 1, alignRight: true), x: cx, y: y, style: etaStyle)
+        let (text, etaStyle) = etaCell(p, now: now)
+        g.put(TextWidth.fit(text, etaW - 1, alignRight: true), x: cx, y: y, style: etaStyle)
+    }
+
+    /// What a phase row's last cell says: lost, its ETA while running, skipped, else nothing.
+    private func etaCell(_ p: BoardPhase, now: Double) -> (String, Style) {
+        if job.isLost(p) { return ("lost", theme.failed) }
+        if p.state == .running { return ETAText.phase(p, now: now, label: "ETA ", theme: theme) }
+        if p.state == .skipped { return ("skipped", theme.skipped) }
+        return ("", theme.text)
     }
 
     /// `now` on the job's own clock (its steps' times are).

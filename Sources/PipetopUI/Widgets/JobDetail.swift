@@ -68,7 +68,8 @@ struct JobDetail: Widget {
     }
 
     /// "● fetch ─▶ ◐ parse ─▶ ○ load". When it does not fit, phases far from the running one
-    /// lose their names (the symbols stay), then the line is cut.
+    /// lose their names (the symbols stay; the first phase keeps its name longest), then the
+    /// line is cut.
     private func flow(_ g: inout Grid, job: BoardJob, x: Int, y: Int, width: Int, glyphs: Glyphs, theme: Theme) {
         guard !job.phases.isEmpty else {
             g.put("no phases yet", x: x, y: y, style: theme.dim)
@@ -84,8 +85,12 @@ struct JobDetail: Widget {
             }
             return n
         }
-        // Drop names farthest from the focus first.
-        let byDistance = job.phases.indices.sorted { abs($0 - focus) > abs($1 - focus) }
+        // Drop names farthest from the focus first (the later of two as far), the first
+        // phase's last: a nameless symbol at the head reads as a stray glyph, not the start.
+        let byDistance = job.phases.indices.sorted { a, b in
+            if (a == 0) != (b == 0) { return b == 0 }
+            return abs(a - focus) != abs(b - focus) ? abs(a - focus) > abs(b - focus) : a > b
+        }
         var k = 0
         while length() > width && k < byDistance.count {
             if byDistance[k] != focus { named[byDistance[k]] = false }

@@ -20,7 +20,7 @@ struct SkippedItemsViewTests {
                               socket: "/run/user/1000/pipetop/pipetop.sock", link: .live, user: "ana@build-3")
     }
 
-    @Test(arguments: [80, 100, 160])
+    @Test(arguments: [60, 80, 100, 160])
     func theOverviewPaneSaysSkippedBesideFailed(width: Int) throws {
         let text = DashboardView.render(try model(), width: width, height: 24, glyphs: .utf8, theme: .defaultDark).text
         let row = try #require(text.split(separator: "\n").first { $0.contains(" load ") && $0.contains("/100") })

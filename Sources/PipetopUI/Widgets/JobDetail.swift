@@ -129,7 +129,15 @@ struct JobDetail: Widget {
             return TextWidth.columns(withUnit) <= countW - 1 ? withUnit : figures
         }()
         let tail = countW + pctW + rateW + elapsedW + etaW
-        let barW = min(60, max(0, x + width - cx - tail - 1))
+        // A phase not running says its failed and skipped items (BoardPhase.tallyFacts) where
+        // the rate goes; when both do not fit there, they take the elapsed and ETA cells, and
+        // then from the bar (all of it if need be): both are said on a narrow screen too.
+        let extra = p.tallyFacts.joined(separator: ", ")
+        let shown = p.state == .running && !job.isLost(p)
+        let spans = !shown && p.state != .failed && TextWidth.columns(extra) > rateW - 1 && etaCell(p, now: now).0.isEmpty
+        let full = min(60, max(0, x + width - cx - tail - 1))
+        let room = rateW + elapsedW + etaW - 1
+        let barW = spans ? max(0, full - max(0, TextWidth.columns(extra) - room)) : full
         ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: style, empty: theme.barEmpty, glyphs: glyphs)
             .render(into: &g, rect: Rect(x: cx, y: y, width: barW, height: 1))
         cx += barW + 1
@@ -143,12 +151,8 @@ struct JobDetail: Widget {
             return
         }
         let rate = p.rate
-        // A phase not running says its failed and skipped items (BoardPhase.tallyFacts) where
-        // the rate goes; when both do not fit there, they take the elapsed and ETA cells too.
-        let extra = p.tallyFacts.joined(separator: ", ")
-        let shown = p.state == .running && !job.isLost(p)
-        if !shown, TextWidth.columns(extra) > rateW - 1, etaCell(p, now: now).0.isEmpty {
-            g.put(TextWidth.fit(extra, rateW + elapsedW + etaW - 1, ellipsis: glyphs.ellipsis, alignRight: true), x: cx, y: y,
+        if spans {
+            g.put(TextWidth.fit(extra, room + (full - barW), ellipsis: glyphs.ellipsis, alignRight: true), x: cx, y: y,
                   style: p.failed > 0 ? theme.warn : theme.dim)
             return
         }

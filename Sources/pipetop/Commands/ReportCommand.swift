@@ -11,7 +11,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Report jobs as text, detailed text, JSON or CSV.",
         discussion: """
-        From the engine on the socket, or straight from the database file when no engine runs. JSON and CSV fields are documented in docs/REPORTS.md; CSV has one row per phase.
+        From the engine on the socket, or straight from the database file when no engine runs (or with --db): then every figure is as of the last event recorded, which the report says first (on stderr for JSON and CSV), with no ETA, and a job that was running then reads "running when last seen". A lost job (its process gone with no end) reads lost in every format. JSON and CSV fields are documented in docs/REPORTS.md; CSV has one row per phase.
 
         Examples:
           pipetop report                      # every job, one paragraph each

@@ -25,6 +25,12 @@ public struct StoreFailure: Error, CustomStringConvertible, Sendable, Equatable 
         self.path = path
         self.action = action
         let code = (error as? DatabaseError)?.resultCode
+        // A file that is not SQLite's says so itself; the errno left over is from probing for
+        // its journal ("No such file or directory"), not why it failed.
+        if code == .SQLITE_NOTADB || code == .SQLITE_CORRUPT {
+            reason = "the file is damaged or not a pipetop database"
+            return
+        }
         if systemErrno != 0, code != .SQLITE_CONSTRAINT {
             reason = String(cString: strerror(systemErrno))
             return

@@ -17,6 +17,21 @@ struct CLIMessageTests {
         #expect(Self.count("no engine", in: r.err) == 1 && Self.count("start one", in: r.err) == 1, "\(r.err)")
     }
 
+    /// A file that is not SQLite's: the daemon says what `report` says of it, not the errno
+    /// SQLite left from probing for its journal ("No such file or directory").
+    @Test func aFileThatIsNoDatabaseIsSaidSoByTheDaemonAsByReport() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/notadb.db"
+        try String(repeating: "not a database, just text\n", count: 8).write(toFile: db, atomically: false, encoding: .utf8)
+        let daemon = try runPipetop(["daemon", "--db", db, "--socket", dir + "/d.sock"])
+        #expect(daemon.status != 0)
+        #expect(daemon.err.contains("\(db) cannot be opened (the file is damaged or not a pipetop database)"), "\(daemon.err)")
+        #expect(!daemon.err.contains("No such file"), "\(daemon.err)")
+        let report = try runPipetop(["report", "--db", db, "--socket", dir + "/none.sock"])
+        #expect(report.err.contains("the file is damaged or not a pipetop database"), "\(report.err)")
+    }
+
     @Test func ackWithNoEngineNamesTheSocketNotAnInMemoryDatabase() throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

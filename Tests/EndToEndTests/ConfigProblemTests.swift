@@ -45,6 +45,17 @@ struct ConfigProblemTests {
         #expect(problems[2].description.hasSuffix("this [[rule]] is left out"))
     }
 
+    /// A header with its closing bracket missing is said so, not called an unknown section
+    /// while the section it meant is listed as known.
+    @Test func aHeaderMissingItsBracketIsSaidSo() {
+        let (_, problems) = Config.parseAll(Array("[alerts\nbell = false\n[[rule]\n[alert]\n".utf8), file: "c.toml")
+        #expect(problems.map(\.description) == [
+            "c.toml:1: section header [alerts is missing its closing ] ([alerts]); its lines are left out",
+            "c.toml:3: section header [[rule] is missing its closing ] ([[rule]]); its lines are left out",
+            "c.toml:4: unknown section [alert] (known: [engine], [alerts], [[rule]], [[notify]], [[sla]]); its lines are left out",
+        ], "\(problems)")
+    }
+
     @Test func aLineThatIsNotUTF8IsReportedAndTheRestApplies() {
         var bytes = Array("theme = \"light\"\n".utf8)
         bytes += [0x66, 0x70, 0x73, 0x20, 0x3D, 0x20, 0xFF, 0x0A]  // fps = <0xFF>

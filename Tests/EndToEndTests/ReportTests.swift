@@ -84,7 +84,7 @@ struct ReportTests {
         let s = try reportFixture()
         let t = Report.text(board(s, now), jobs: board(s, now).jobs, detailed: false)
         #expect(t.contains("nightly (ok): completed, 100%, 15s"))
-        #expect(t.contains("  done     fetch  100/100 pages, 10s, 10 pages/s"))
+        #expect(t.contains("  done     fetch  100/100 pages, 100%, 10s, 10 pages/s"), "\(t)")
         #expect(t.contains("failed   x") && t.contains("error: line one,"))
         let d = Report.text(board(s, now), jobs: board(s, now).jobs, detailed: true)
         #expect(d.contains("failed step s1: HTTP 503"))

@@ -49,4 +49,26 @@ struct PhaseCPUAverageTests {
         let u = try #require(s[job: "j1"]?.phase("run")?.usage)
         #expect(u.peakCPU < 11)
     }
+
+    /// An idle command (`bash -c 'echo; sleep 1'` in a loop): its start-up CPU came in the
+    /// first reading, a tenth of a second after the phase began (too short a time to be a
+    /// rate), then it slept. That CPU is in the average; it was in no peak, so a report said
+    /// "avg 83%, peak 0%". The whole sampled time is itself a window the sampler read, so the
+    /// peak is never below the average, at any moment and at the end.
+    @Test func anIdleCommandsStartUpNeverLiftsTheAverageAboveThePeak() throws {
+        var s = try started(["run"])
+        try s.apply(ev(.phaseStart(.init(phase: "run"))), now: 100)
+        reading(&s, at: 100.1, cpu: 0.083, interval: 0)
+        for k in 1...5 {
+            reading(&s, at: 100.1 + Double(k), cpu: 0, interval: 1)
+            let u = try #require(s[job: "j1"]?.phase("run")?.usage)
+            #expect((u.averageCPU ?? 0) <= u.peakCPU, "after \(k) s idle: avg \(u.averageCPU ?? 0)% above peak \(u.peakCPU)%")
+        }
+        // A command that ended a tenth of a second after it began, never read: one window.
+        var q = try started(["run"])
+        try q.apply(ev(.phaseStart(.init(phase: "run"))), now: 100)
+        try q.apply(ev(.jobEnd(.init(status: .completed, totals: RunTotals(cpuSeconds: 0.083)))), now: 100.1)
+        let short = try #require(q[job: "j1"]?.phase("run")?.usage)
+        #expect((short.averageCPU ?? 0) <= short.peakCPU, "avg \(short.averageCPU ?? 0)% above peak \(short.peakCPU)%")
+    }
 }

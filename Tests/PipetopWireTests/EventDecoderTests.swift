@@ -100,6 +100,7 @@ struct EventDecoderTests {
         (#"{"type":"step","job":"j","phase":"p","step":"s","state":"canceled"}"#, "field 'state' must be one of running, done, failed; got 'canceled'"),
         (#"{"type":"phase.end","job":"j","phase":"p","status":"running"}"#, "must be one of done, failed, skipped"),
         (#"{"type":"job.end","job":"j","status":"running"}"#, "must be one of completed, failed, canceled"),
+        (#"{"type":"job.end","job":"j","status":"exploded"}"#, "field 'status' must be one of completed, failed, canceled; got 'exploded'"),
         (#"{"type":"job.state","job":"j","state":"sleeping"}"#, "field 'state' must be one of pending, running"),
         (#"{"type":"job.start","job":"","name":"x"}"#, "field 'job' must not be empty"),
         (#"{"type":"job.start","job":"j","phases":"a,b"}"#, "field 'phases' must be an array, got string"),

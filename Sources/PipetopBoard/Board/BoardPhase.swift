@@ -60,6 +60,13 @@ public struct BoardPhase: Sendable, Equatable, Codable {
         if let c = progressCounts { facts.append(c + (unit.map { " " + $0 } ?? "")) }
         else if done > 0 { facts.append(Format.count(done) + (unit.map { " " + $0 } ?? "")) }
         if let f = fraction { facts.append(Format.percent(f)) }
+        return facts + tallyFacts
+    }
+
+    /// "1 failed · 3 skipped": the items neither done nor to do, as `progressFacts` ends; a
+    /// view with no room for the counts says these, never failed without skipped.
+    public var tallyFacts: [String] {
+        var facts: [String] = []
         if failed > 0 { facts.append("\(Format.count(failed)) failed") }
         if skipped > 0 { facts.append("\(Format.count(skipped)) skipped") }
         return facts

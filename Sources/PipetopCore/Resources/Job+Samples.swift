@@ -26,8 +26,18 @@ extension Job {
             u.peakRSS = max(u.peakRSS, sample.rss)
             u.readBytes += Int(Double(sample.readBytes) * share)
             u.writeBytes += Int(Double(sample.writeBytes) * share)
+            Self.raisePeakToAverage(&u)
             phases[i].usage = u
         }
+    }
+
+    /// A reading over less than `minimumRateSpan` (the first one just after the phase began,
+    /// the end's totals just after the last reading) is no rate, so it is in no peak, yet its
+    /// CPU is in the average: an idle command's start-up read "avg 83%, peak 0%". The phase's
+    /// whole sampled time is a window too, holding that CPU, so its rate (the average) is
+    /// a reading the peak counts: the average is never above the peak.
+    static func raisePeakToAverage(_ u: inout PhaseUsage) {
+        if let avg = u.averageCPU, avg > u.peakCPU { u.peakCPU = avg }
     }
 
     /// The time a phase ran from its start, or from the last reading when later, to `t`.

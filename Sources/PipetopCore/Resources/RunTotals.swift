@@ -46,6 +46,7 @@ extension Job {
             u.readBytes += Int(Double(missedRead) * share)
             u.writeBytes += Int(Double(missedWrite) * share)
             u.peakRSS = max(u.peakRSS, totals.maxRSS ?? 0)
+            Self.raisePeakToAverage(&u)
             phases[i].usage = u
         }
     }

@@ -68,7 +68,8 @@ struct JobDetail: Widget {
     }
 
     /// "● fetch ─▶ ◐ parse ─▶ ○ load". When it does not fit, phases far from the running one
-    /// lose their names (the symbols stay), then the line is cut.
+    /// lose their names (the symbols stay; the first phase keeps its name longest), then the
+    /// line is cut.
     private func flow(_ g: inout Grid, job: BoardJob, x: Int, y: Int, width: Int, glyphs: Glyphs, theme: Theme) {
         guard !job.phases.isEmpty else {
             g.put("no phases yet", x: x, y: y, style: theme.dim)
@@ -84,8 +85,12 @@ struct JobDetail: Widget {
             }
             return n
         }
-        // Drop names farthest from the focus first.
-        let byDistance = job.phases.indices.sorted { abs($0 - focus) > abs($1 - focus) }
+        // Drop names farthest from the focus first (the later of two as far), the first
+        // phase's last: a nameless symbol at the head reads as a stray glyph, not the start.
+        let byDistance = job.phases.indices.sorted { a, b in
+            if (a == 0) != (b == 0) { return b == 0 }
+            return abs(a - focus) != abs(b - focus) ? abs(a - focus) > abs(b - focus) : a > b
+        }
         var k = 0
         while length() > width && k < byDistance.count {
             if byDistance[k] != focus { named[byDistance[k]] = false }
@@ -124,7 +129,15 @@ struct JobDetail: Widget {
             return TextWidth.columns(withUnit) <= countW - 1 ? withUnit : figures
         }()
         let tail = countW + pctW + rateW + elapsedW + etaW
-        let barW = min(60, max(0, x + width - cx - tail - 1))
+        // A phase not running says its failed and skipped items (BoardPhase.tallyFacts) where
+        // the rate goes; when both do not fit there, they take the elapsed and ETA cells, and
+        // then from the bar (all of it if need be): both are said on a narrow screen too.
+        let extra = p.tallyFacts.joined(separator: ", ")
+        let shown = p.state == .running && !job.isLost(p)
+        let spans = !shown && p.state != .failed && TextWidth.columns(extra) > rateW - 1 && etaCell(p, now: now).0.isEmpty
+        let full = min(60, max(0, x + width - cx - tail - 1))
+        let room = rateW + elapsedW + etaW - 1
+        let barW = spans ? max(0, full - max(0, TextWidth.columns(extra) - room)) : full
         ProgressBar(fraction: p.fraction ?? (p.state == .done ? 1 : nil), fill: style, empty: theme.barEmpty, glyphs: glyphs)
             .render(into: &g, rect: Rect(x: cx, y: y, width: barW, height: 1))
         cx += barW + 1
@@ -138,9 +151,13 @@ struct JobDetail: Widget {
             return
         }
         let rate = p.rate
-        let extra = p.failed > 0 ? "\(p.failed) failed" : ""
+        if spans {
+            g.put(TextWidth.fit(extra, room + (full - barW), ellipsis: glyphs.ellipsis, alignRight: true), x: cx, y: y,
+                  style: p.failed > 0 ? theme.warn : theme.dim)
+            return
+        }
         if rateW > 0 {
-            g.put(TextWidth.fit(p.state == .running && !job.isLost(p) ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
+            g.put(TextWidth.fit(shown ? Format.rate(rate) : extra, rateW - 1, alignRight: true), x: cx, y: y,
                   style: p.failed > 0 && p.state != .running ? theme.warn : theme.dim)
             cx += rateW
         }
@@ -148,16 +165,16 @@ struct JobDetail: Widget {
             g.put(TextWidth.fit(job.elapsed(of: p, at: now).map { Format.duration($0) } ?? "", elapsedW - 1, alignRight: true), x: cx, y: y, style: theme.dim)
             cx += elapsedW
         }
-        var etaText = ""
-        var etaStyle = theme.text
-        if job.isLost(p) {
-            etaText = "lost"; etaStyle = theme.failed
-        } else if p.state == .running {
-            (etaText, etaStyle) = ETAText.phase(p, now: now, label: "ETA ", theme: theme)
-        } else if p.state == .skipped {
-            etaText = "skipped"; etaStyle = theme.skipped
-        }
-        g.put(TextWidth.fit(etaText, etaW - 1, alignRight: true), x: cx, y: y, style: etaStyle)
+        let (text, etaStyle) = etaCell(p, now: now)
+        g.put(TextWidth.fit(text, etaW - 1, alignRight: true), x: cx, y: y, style: etaStyle)
+    }
+
+    /// What a phase row's last cell says: lost, its ETA while running, skipped, else nothing.
+    private func etaCell(_ p: BoardPhase, now: Double) -> (String, Style) {
+        if job.isLost(p) { return ("lost", theme.failed) }
+        if p.state == .running { return ETAText.phase(p, now: now, label: "ETA ", theme: theme) }
+        if p.state == .skipped { return ("skipped", theme.skipped) }
+        return ("", theme.text)
     }
 
     /// `now` on the job's own clock (its steps' times are).

@@ -20,10 +20,14 @@ struct PhaseTable {
                     Column(title: "ELAPSED", width: 8), Column(title: "ETA", width: 14), Column(title: "ERR", width: 5),
                     Column(title: "PAST p50/p95/p99", width: 19), Column(title: "CPU%", width: 6), Column(title: "CPU-S", width: 8), Column(title: "RSS", width: 7),
                     Column(title: "READ", width: 7), Column(title: "WRITE", width: 7)]
-        // Least needed first to go when the bar would get too short.
-        for drop in ["READ", "WRITE", "CPU-S", "SKIPPED", "PEAK", "RSS", "CPU%", "THROUGHPUT", "ERR", "PAST p50/p95/p99", "ELAPSED", "FAILED"] {
+        // Least needed first to go when the bar would get too short. Where failed items are
+        // said, skipped ones are (as BoardPhase.progressFacts says them): SKIPPED goes with
+        // FAILED, or first when no phase skipped any (a column of dashes says nothing).
+        let skipped = phases.contains { $0.skipped > 0 }
+        for drop in (skipped ? [] : [["SKIPPED"]]) + [["READ"], ["WRITE"], ["CPU-S"], ["PEAK"], ["RSS"], ["CPU%"], ["THROUGHPUT"], ["ERR"],
+                                                      ["PAST p50/p95/p99"], ["ELAPSED"], ["SKIPPED", "FAILED"]] {
             if width - 5 - nameWidth - cols.reduce(0) { $0 + $1.width } >= 10 { break }
-            cols.removeAll { $0.title == drop }
+            cols.removeAll { drop.contains($0.title) }
         }
         columns = cols
         barWidth = max(0, min(60, width - 5 - nameWidth - cols.reduce(0) { $0 + $1.width }))

@@ -149,9 +149,12 @@ public enum EventDecoder {
         case "job.state":
             body = .jobState(try f.requiredEnum("state", JobState.self))
         case "job.end":
-            let status = try f.optionalEnum("status", JobState.self) ?? .completed
-            guard status.isTerminal else {
-                throw WireError("field 'status' must be one of completed, failed, canceled; got '\(status.rawValue)'")
+            // Only an end's states are allowed, and only they are listed: a word that is no
+            // state at all ("exploded") is told the same three.
+            let raw = try f.optionalString("status")
+            guard let status = raw.map({ JobState(rawValue: $0) }) ?? .completed, status.isTerminal,
+                  JobState.allCases.contains(status) else {
+                throw WireError("field 'status' must be one of completed, failed, canceled; got '\(raw ?? "")'")
             }
             let by = try f.optionalString("by")
             if let by, by != "engine" { throw WireError("field 'by' of job.end can only be \"engine\" (a verdict the engine made), not '\(by)'") }

@@ -11,7 +11,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Report jobs as text, detailed text, JSON or CSV.",
         discussion: """
-        From the engine on the socket, or straight from the database file when no engine runs. JSON and CSV fields are documented in docs/REPORTS.md; CSV has one row per phase.
+        From the engine on the socket, or straight from the database file when no engine runs (or with --db): then every figure is as of the last event recorded, which the report says first (on stderr for JSON and CSV), with no ETA, and a job that was running then reads "running when last seen". A lost job (its process gone with no end) reads lost in every format. JSON and CSV fields are documented in docs/REPORTS.md; CSV has one row per phase.
 
         Examples:
           pipetop report                      # every job, one paragraph each
@@ -33,15 +33,32 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "report", preferDatabase: database.db != nil)
+        let read = try StateReader.readWithSource(socket: socketOptions.resolved, db: database.path, command: "report",
+                                                  preferDatabase: database.db != nil)
+        let state = read.state
         let ids = try jobs.map { try JobArgument.id($0, in: state, command: "report") }
-        let board = BoardProjector.board(state, now: now, options: .everything)
+        // From the file, every figure is as of its last event: the clock stopped there.
+        var source = ReportSource.engine
+        var at = read.now
+        if read.fromDatabase, let asOf = ReportSource.lastRecorded(state) {
+            // Asked for the file with --db: say whether an engine runs all the same.
+            let running = database.db != nil && (try? EngineConnection(path: socketOptions.resolved)).map { $0.close(); return true } == true
+            source = .database(path: database.path, asOf: asOf, engineRunning: running)
+            at = asOf
+        }
+        let board = BoardProjector.board(state, now: at, options: .everything)
         let selected = ids.isEmpty ? board.jobs : ids.compactMap { board[job: $0] }
+        let note = source.note(now: read.now)
         switch format {
-        case .json: Swift.print(JSONWriter.string(Report.json(board, jobs: selected)))
-        case .csv: print(Report.csv(selected, now: board.at), terminator: "")
-        case .text: print(Report.text(board, jobs: selected, detailed: false), terminator: "")
-        case .detailed: print(Report.text(board, jobs: selected, detailed: true), terminator: "")
+        case .json:
+            if let note { FileHandle.standardError.write(Data(TerminalSafe.text("pipetop report: \(note)\n").utf8)) }
+            Swift.print(JSONWriter.string(Report.json(board, jobs: selected, source: source, generatedAt: read.now)))
+        case .csv:
+            if let note { FileHandle.standardError.write(Data(TerminalSafe.text("pipetop report: \(note)\n").utf8)) }
+            print(Report.csv(selected, now: board.at), terminator: "")
+        case .text, .detailed:
+            if let note { print(note.prefix(1).uppercased() + note.dropFirst() + ".") }
+            print(Report.text(board, jobs: selected, detailed: format == .detailed, source: source), terminator: "")
         }
     }
 
@@ -53,6 +70,14 @@ enum StateReader {
     /// The running engine's state, else the database's. `preferDatabase` (an explicit --db)
     /// reads the database even when an engine runs.
     static func read(socket: String, db path: String, command: String, preferDatabase: Bool = false) throws -> (PipelineState, Double) {
+        let r = try readWithSource(socket: socket, db: path, command: command, preferDatabase: preferDatabase)
+        return (r.state, r.now)
+    }
+
+    /// The state, the time it was read at, and whether it came from the database file (no
+    /// engine running: nothing in it is live).
+    static func readWithSource(socket: String, db path: String, command: String,
+                               preferDatabase: Bool = false) throws -> (state: PipelineState, now: Double, fromDatabase: Bool) {
         var engine: EngineConnection?
         if !preferDatabase {
             do { engine = try EngineConnection(path: socket) } catch let e as ClientError where e.refused {
@@ -66,7 +91,7 @@ enum StateReader {
             while Date() < deadline {
                 guard let line = try c.readLine(timeout: 1) else { continue }
                 do {
-                    if let answer = try StateReply.parse(line) { return answer }
+                    if let answer = try StateReply.parse(line) { return (answer.0, answer.1, false) }
                 } catch {
                     throw CLIError("pipetop \(command): the engine's state could not be read: \(error)")
                 }
@@ -82,7 +107,7 @@ enum StateReader {
             if preferDatabase { throw CLIError("pipetop \(command): there is no database at \(path)") }
             throw CLIError("pipetop \(command): no engine is listening on \(socket), and there is no database at \(path)")
         }
-        do { return (try Store.reading(path).restoreState().state, Date().timeIntervalSince1970) } catch {
+        do { return (try Store.reading(path).restoreState().state, Date().timeIntervalSince1970, true) } catch {
             throw CLIError("pipetop \(command): \(Self.unreadable(path, error))")
         }
     }

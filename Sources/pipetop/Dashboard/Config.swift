@@ -145,7 +145,13 @@ struct Config: Equatable {
                 case "[[sla]]": section = .sla; tables.append((.sla, n, [], false, [:]))
                 default:
                     section = .unknown
-                    problem("unknown section \(header) (known: [engine], [alerts], [[rule]], [[notify]], [[sla]]); its lines are left out")
+                    // "[alerts" is a known section with its closing bracket missing: say that.
+                    let known = ["[engine]", "[alerts]", "[[rule]]", "[[notify]]", "[[sla]]"]
+                    if let meant = known.first(where: { $0 == header + "]" || $0 == header + "]]" }) {
+                        problem("section header \(header) is missing its closing \(meant.dropFirst(header.count)) (\(meant)); its lines are left out")
+                    } else {
+                        problem("unknown section \(header) (known: \(known.joined(separator: ", "))); its lines are left out")
+                    }
                 }
                 continue
             }

@@ -9,23 +9,37 @@ enum Report {
 
     // MARK: JSON
 
-    static func json(_ b: Board, jobs: [BoardJob]) -> JSONValue {
-        .object([
+    /// `generatedAt`: when the report is made, if not the board's time (from the database
+    /// the board is as of its last event).
+    static func json(_ b: Board, jobs: [BoardJob], source: ReportSource = .engine, generatedAt: Double? = nil) -> JSONValue {
+        var m: [(String, JSONValue)] = [
             ("schema", .string("pipetop.report/\(schemaVersion)")),
-            ("generated_at", .string(iso(b.at))),
-            ("jobs", .array(jobs.map { job(b, $0) })),
-        ])
+            ("generated_at", .string(iso(generatedAt ?? b.at))),
+            // From the database file with no engine running: the figures are as of its last
+            // event (`as_of`), not live.
+            ("source", .string(source.isLive ? "engine" : "database")),
+        ]
+        if case .database(_, let asOf, _) = source { m.append(("as_of", .string(iso(asOf)))) }
+        m.append(("jobs", .array(jobs.map { job(b, $0, live: source.isLive) })))
+        return .object(m)
     }
 
-    static func job(_ b: Board, _ j: BoardJob) -> JSONValue {
+    /// A job's status as every viewer says it: `lost` for an unfinished job whose process
+    /// went with no end (BoardJob.isLost), else its state.
+    static func status(_ j: BoardJob) -> String { j.isLost ? "lost" : j.state.rawValue }
+    /// A phase's: `lost` for one that was running in a lost job.
+    static func status(_ p: BoardPhase, of j: BoardJob) -> String { j.isLost(p) ? "lost" : p.state.rawValue }
+
+    static func job(_ b: Board, _ j: BoardJob, live: Bool = true) -> JSONValue {
         var m: [(String, JSONValue)] = [
-            ("id", .string(j.id)), ("name", .string(j.name)), ("run", .int(j.run)), ("status", .string(j.state.rawValue)),
+            ("id", .string(j.id)), ("name", .string(j.name)), ("run", .int(j.run)), ("status", .string(status(j))),
+            ("lost", .bool(j.isLost)),
             ("started_at", .string(iso(j.startedAt))), ("ended_at", j.endedAt.map { .string(iso($0)) } ?? .null),
             ("duration_s", .double(round3(j.elapsed(at: b.at)))), ("progress", .double(round3(j.fraction(at: b.at)))),
             ("error", j.error.map(JSONValue.string) ?? .null), ("pid", j.pid.map { .int(Int($0)) } ?? .null),
             ("labels", .object(j.labels.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-            ("eta", eta(j, now: b.at)),
-            ("phases", .array(j.phases.map { phase($0, of: j, now: b.at) })),
+            ("eta", live ? eta(j, now: b.at) : .null),
+            ("phases", .array(j.phases.map { phase($0, of: j, now: b.at, live: live) })),
             ("checkpoints", .array(j.checkpoints.map { c in
                 .object([("name", .string(c.name)), ("at", .string(iso(c.at))), ("done", .int(c.done)), ("failed", .int(c.failed)),
                          ("data", c.data ?? .null)])
@@ -63,7 +77,7 @@ enum Report {
 
     /// The job's estimate as shown: time left, its 80% range, when that is, how sure.
     static func eta(_ j: BoardJob, now: Double) -> JSONValue {
-        guard !j.state.isTerminal, let e = j.eta else { return .null }
+        guard !j.state.isTerminal, !j.isLost, let e = j.eta else { return .null }
         let stalled: JSONValue = j.stalled(at: now).map { .double(round3($0)) } ?? .null
         let left = e.left(at: now)
         let fields: [(String, JSONValue)] = [
@@ -74,19 +88,22 @@ enum Report {
         return .object(fields)
     }
 
-    static func phase(_ p: BoardPhase, of j: BoardJob, now: Double) -> JSONValue {
+    /// `live`: false for figures from the database with no engine (no ETA from a dead clock).
+    static func phase(_ p: BoardPhase, of j: BoardJob, now: Double, live: Bool = true) -> JSONValue {
         let u = p.usage
-        let eta: JSONValue = p.eta(at: now).map { .double(round3($0)) } ?? .null
+        // A lost phase has no rate or ETA: nobody knows whether it still goes.
+        let lost = j.isLost(p)
+        let eta: JSONValue = live && !lost ? p.eta(at: now).map { .double(round3($0)) } ?? .null : .null
         let peak: JSONValue = p.peakRate.map { .double(round3($0)) } ?? .null
         let fields: [(String, JSONValue)] = [
-            ("id", .string(p.id)), ("name", .string(p.name)), ("status", .string(p.state.rawValue)),
+            ("id", .string(p.id)), ("name", .string(p.name)), ("status", .string(status(p, of: j))),
             ("done", .int(p.done)), ("failed", .int(p.failed)), ("skipped", .int(p.skipped)),
             ("total", p.total.map(JSONValue.int) ?? .null), ("unit", p.unit.map(JSONValue.string) ?? .null),
             ("started_at", p.startedAt.map { .string(iso($0)) } ?? .null), ("ended_at", p.endedAt.map { .string(iso($0)) } ?? .null),
             ("duration_s", j.elapsed(of: p, at: now).map { .double(round3($0)) } ?? .null),
-            ("rate_per_s", p.averageRate(at: now, skew: j.skew).map { .double(round3($0)) } ?? .null),
+            ("rate_per_s", lost ? .null : p.averageRate(at: now, skew: j.skew).map { .double(round3($0)) } ?? .null),
             // The recent rate, as the dashboard's RATE column and /metrics show it (running phases).
-            ("rate_now_per_s", p.rate.map { .double(round3($0)) } ?? .null),
+            ("rate_now_per_s", lost ? .null : p.rate.map { .double(round3($0)) } ?? .null),
             ("eta_s", eta), ("peak_rate_per_s", peak),
             ("errors", .int(p.errorCount)), ("retries", .int(p.retries)), ("error", p.error.map(JSONValue.string) ?? .null),
             ("steps", .object([("kept", .int(p.steps.kept)), ("failed", .int(p.steps.failed)), ("dropped", .int(p.steps.dropped))])),
@@ -125,10 +142,10 @@ enum Report {
             for p in j.phases {
                 let u = p.usage
                 let fields: [String] = [
-                    j.id, j.name, "\(j.run)", p.id, p.name, p.state.rawValue,
+                    j.id, j.name, "\(j.run)", p.id, p.name, status(p, of: j),
                     p.startedAt.map(iso) ?? "", p.endedAt.map(iso) ?? "", j.elapsed(of: p, at: now).map { num($0) } ?? "",
                     "\(p.done)", "\(p.failed)", "\(p.skipped)", p.total.map(String.init) ?? "", p.unit ?? "",
-                    p.averageRate(at: now, skew: j.skew).map { num($0) } ?? "", u?.averageCPU.map { num($0) } ?? "", u.map { num($0.cpuSeconds) } ?? "",
+                    j.isLost(p) ? "" : p.averageRate(at: now, skew: j.skew).map { num($0) } ?? "", u?.averageCPU.map { num($0) } ?? "", u.map { num($0.cpuSeconds) } ?? "",
                     u?.peakRSSSeen.map { "\($0)" } ?? "", u.map { "\($0.readBytes)" } ?? "", u.map { "\($0.writeBytes)" } ?? "",
                     "\(p.errorCount)", p.error ?? "",
                 ]
@@ -146,14 +163,20 @@ enum Report {
 
     // MARK: text
 
-    static func text(_ b: Board, jobs: [BoardJob], detailed: Bool) -> String {
+    /// `source`: from the database, the figures are as of its last event (`b.at`), and a
+    /// job that was running then is said to have been, with no ETA.
+    static func text(_ b: Board, jobs: [BoardJob], detailed: Bool, source: ReportSource = .engine) -> String {
         let now = b.at
+        let live = source.isLive
         var out = ""
         for j in jobs {
-            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(j.isLost ? "lost" : j.state.rawValue), "
+            let unfinished = !live && !j.state.isTerminal && !j.isLost
+            out += "\(j.name) (\(j.id)\(j.run > 1 ? ", run \(j.run)" : "")): \(status(j))\(unfinished ? " when last seen" : ""), "
             // A queued job has no progress or elapsed time yet: only its wait ("waiting to run for 4m").
             if j.state != .pending { out += "\(Format.percent(j.fraction(at: b.at))), \(Format.duration(j.elapsed(at: now)))" }
-            out += (j.state == .pending ? String(ETAWording.sentence(j, now: now).dropFirst(2)) : ETAWording.sentence(j, now: now))
+            // No ETA from the database: its clock stopped at the last event.
+            let sentence = live || j.state == .pending ? ETAWording.sentence(j, now: now) : ""
+            out += (j.state == .pending ? String(sentence.dropFirst(2)) : sentence)
                 + (j.error.map { ", error: \($0)" } ?? "") + "\n"
             if let ms = j.metrics, !ms.isEmpty {
                 let shown = ms.map { m -> String in
@@ -169,14 +192,15 @@ enum Report {
             }
             if let d = j.deadline, !j.state.isTerminal { out += "  deadline \(Format.finish(d.due, now: now)) (\(d.source))\n" }
             for p in j.phases {
-                var line = "  \(p.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"
-                // Done, as the dashboard says it; failed items follow.
-                if let t = p.total { line += "  \(p.done)/\(t)" + (p.unit.map { " " + $0 } ?? "") }
-                else if p.done > 0 { line += "  \(p.done)" }
-                if p.failed > 0 { line += ", \(p.failed) failed" }
+                var line = "  \(status(p, of: j).padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.name)"
+                // Counts, percent, failed and skipped items as every screen says them.
+                let facts = p.progressFacts
+                if !facts.isEmpty { line += "  " + facts.joined(separator: ", ") }
                 if let e = j.elapsed(of: p, at: now) { line += ", \(Format.duration(e))" }
-                if let r = p.averageRate(at: now, skew: j.skew) { line += ", \(Format.rate(r, unit: p.unit))" }
-                if p.state == .running {
+                // A lost phase has no rate or ETA: nobody knows whether it still goes.
+                let lost = j.isLost(p)
+                if !lost, let r = p.averageRate(at: now, skew: j.skew) { line += ", \(Format.rate(r, unit: p.unit))" }
+                if p.state == .running && !lost && live {
                     if let idle = p.stalled(at: now) { line += ", stalled \(Format.duration(idle))" }
                     else if let eta = p.eta(at: now) { line += ", ETA \(Format.duration(eta))" }
                 }

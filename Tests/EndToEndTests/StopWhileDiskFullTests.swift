@@ -47,4 +47,31 @@ struct StopWhileDiskFullTests {
         #expect(job.state == .completed && job.error == nil, "\(job.state) \(String(describing: job.error))")
         #expect(job.phase("a")?.done == 100 && job.phase("a")?.state == .done, "\(String(describing: job.phase("a")))")
     }
+
+    /// The spool cannot be written either (its directory's place is taken by a file): the
+    /// stop says the events are lost and why, rather than that they were kept.
+    @Test func aSpoolThatCannotBeWrittenIsSaidAtStop() throws {
+        let disk = try SmallDisk(megabytes: 2)
+        let sock = disk.dir + "/e.sock", db = disk.path + "/pipetop.db", logPath = disk.dir + "/first.log"
+        _ = pipetopBinary  // the harness's private spool (XDG_STATE_HOME), as the engine's
+        let spool = Spool(socket: sock)
+        try FileManager.default.createDirectory(atPath: spool.root, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: spool.directory, contents: nil)
+        defer { unlink(spool.directory) }
+        let pid = try spawnServer([pipetopBinary, "daemon", "--socket", sock, "--db", db, "--sample-interval", "0"], log: logPath)
+        defer { stopChild(pid) }
+        #expect(waitForEngine(sock))
+        let conn = try EngineConnection(path: sock)
+        #expect(try send(conn, [#"{"type":"job.start","job":"j","phases":["a"]}"#]).isEmpty)
+        disk.fill()
+        try conn.send(#"{"type":"job.end","job":"j","status":"completed"}"# + "\n")
+        var unsaved: ClientError?
+        do { _ = try conn.sync(timeout: 30) } catch let e as ClientError { unsaved = e }
+        #expect(unsaved?.unsaved == true, "\(String(describing: unsaved))")
+        conn.close()
+        stopChild(pid)
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        #expect(log.contains("could not be saved before the engine stopped") && log.contains("they are lost: they could not be kept in the spool either"), "\(log)")
+        #expect(!log.contains("they are kept in the spool"), "\(log)")
+    }
 }

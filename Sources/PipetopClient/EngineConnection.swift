@@ -13,6 +13,9 @@ public struct ClientError: Error, CustomStringConvertible {
     public var unsaved = false
     /// The engine did not answer in time (what was sent may still be applied later).
     public var timedOut = false
+    /// Nobody listens at the path (no file, a socket file a killed engine left, not a socket):
+    /// waiting for a connection there delivers nothing.
+    public var noEngine = false
     public init(_ d: String, refused: Bool = false, unsaved: Bool = false, timedOut: Bool = false) {
         description = d; self.refused = refused; self.unsaved = unsaved; self.timedOut = timedOut
     }
@@ -127,7 +130,9 @@ public final class EngineConnection: @unchecked Sendable {
             if code == EAGAIN {
                 throw ClientError("the engine at \(path) does not take connections (it did not accept one within \(Self.seconds(connectTimeout)) s)")
             }
-            throw ClientError("no engine at \(path) (\(why)); start one with `pipetop` or `pipetop daemon`")
+            var e = ClientError("no engine at \(path) (\(why)); start one with `pipetop` or `pipetop daemon`")
+            e.noEngine = true
+            throw e
         }
         // (A socket that appeared after the check is held to our own uid.)
         do { try SocketTrust.checkPeer(fd: fd, path: path, allowed: trusted ?? getuid()) } catch { Glibc.close(fd); throw error }

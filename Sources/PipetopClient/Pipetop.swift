@@ -281,6 +281,9 @@ final class ReportSender: @unchecked Sendable {
     private var jobs: [ObjectIdentifier: Job] = [:]
     private var phases: [ObjectIdentifier: Phase] = [:]
     private var connection: EngineConnection?
+    /// The path where the last connect found nobody listening (or an engine that refused us):
+    /// until one succeeds, waiting delivers nothing there, so a job's end spools at once.
+    private var unreachable: String?
     /// resume() calls waiting for the engine's answer.
     private var waiters: [ResumeWaiter] = []
     private(set) var dropped = 0
@@ -337,10 +340,15 @@ final class ReportSender: @unchecked Sendable {
     /// before went out (so a checkpoint just sent is in it); nil without an engine or in time.
     func resume(job: String, timeout: Double) -> JSONValue? {
         let deadline = Date().addingTimeInterval(timeout)
+        var probed = false
         while true {
             let (pending, connected) = cond.withLock { (!queue.isEmpty || phases.values.contains { $0.isRunning && $0.unsent }, connection?.path == path) }
             if connected && !pending { break }
-            if Date() >= deadline || (!connected && !FileManager.default.fileExists(atPath: path)) { return nil }
+            if Date() >= deadline || (!connected && !connectable) { return nil }
+            if !connected && !probed {
+                probed = true
+                if nobodyListens(at: path) { return nil }
+            }
             cond.withLock { cond.signal() }
             Thread.sleep(forTimeInterval: 0.005)
         }
@@ -385,12 +393,45 @@ final class ReportSender: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
     }
 
+    /// Whether waiting for a connection may deliver: a socket file is there and the last
+    /// connect did not find it dead (a stale socket, a regular file) or refused.
+    private var connectable: Bool {
+        let path = self.path
+        return cond.withLock { unreachable } != path && FileManager.default.fileExists(atPath: path)
+    }
+
+    /// Nobody listens at `path`: a connect is refused there (a socket file an engine killed
+    /// with SIGKILL left, a regular file) or finds nothing. Asked by a caller about to wait when
+    /// the sender has not tried this path yet (it may sleep out a backoff, up to 5 s, from
+    /// another path); an engine that is there sees a connection closed at once.
+    private func nobodyListens(at path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { Glibc.close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in raw.copyBytes(from: bytes); raw[bytes.count] = 0 }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard rc != 0, [ECONNREFUSED, ENOENT, ENOTSOCK, ENOTDIR, EPROTOTYPE].contains(errno) else { return false }
+        cond.withLock { unreachable = path }
+        return true
+    }
+
     func flush(timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
+        var probed = false
         while Date() < deadline {
             let (pending, connected) = cond.withLock { (!queue.isEmpty || phases.values.contains { $0.isRunning && $0.unsent }, connection != nil) }
             if !pending { return true }
-            if !connected && !FileManager.default.fileExists(atPath: path) { return false }  // no engine: do not wait
+            if !connected && !connectable { return false }  // no engine: do not wait
+            if !connected && !probed {
+                probed = true
+                if nobodyListens(at: path) { return false }
+            }
             cond.withLock { cond.signal() }
             Thread.sleep(forTimeInterval: 0.005)
         }
@@ -410,7 +451,14 @@ final class ReportSender: @unchecked Sendable {
                     old.close()
                 }
                 if connection == nil {
-                    let c = try EngineConnection(path: path, connectTimeout: 0.2)
+                    let c: EngineConnection, target = path
+                    do {
+                        c = try EngineConnection(path: target, connectTimeout: 0.2)
+                    } catch let e as ClientError {
+                        // Not for an engine whose listen queue is full: that one is there.
+                        cond.withLock { unreachable = e.noEngine || e.refused ? target : nil }
+                        throw e
+                    }
                     // Another user's engine gets nothing before it has said it takes us.
                     if !c.peerIsOwn { _ = try c.sync(timeout: 1, durable: false) }
                     // A new or restarted engine learns the live jobs again (starting an
@@ -420,7 +468,7 @@ final class ReportSender: @unchecked Sendable {
                     text += livePhases.map { EventEncoder.line($0.startEvent) }.joined()
                     try c.send(text)
                     for p in livePhases { p.markSent(all: true) }
-                    cond.withLock { connection = c }
+                    cond.withLock { connection = c; unreachable = nil }
                     backoff = 0.1
                 }
                 guard let c = connection else { continue }

@@ -31,6 +31,17 @@ struct PrivatePlace {
     }
 }
 
+/// What an engine killed with SIGKILL leaves at its path: a socket file nobody listens on.
+func staleSocket(_ path: String) throws {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_un()
+    addr.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &addr.sun_path) { raw in raw.copyBytes(from: Array(path.utf8)); raw[path.utf8.count] = 0 }
+    let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+    guard rc == 0 else { throw ClientError("cannot bind \(path): \(String(cString: strerror(errno)))") }
+}
+
 /// A Unix socket that listens and never accepts (a stuck engine), with a queue of one.
 final class StuckListener {
     let fd: Int32

@@ -118,6 +118,27 @@ struct NodeClientTests {
         #expect(!FileManager.default.fileExists(atPath: p.spoolFile))
     }
 
+    /// Nobody listening at the socket path (a socket file an engine killed with SIGKILL left,
+    /// or a regular file): each job's end spools at once (it waited 1 s each for a connection
+    /// that could not come), and the next engine on the socket gets all five.
+    @Test(arguments: ["stale socket", "regular file"])
+    func withAStaleSocketFileJobsEndAtOnceAndTheNextEngineGetsThem(leftover: String) throws {
+        let p = try PrivatePlace()
+        if leftover == "stale socket" { try staleSocket(p.sock) } else { FileManager.default.createFile(atPath: p.sock, contents: nil) }
+        let r = try Self.run("stale.js", env: p.env)
+        #expect(r.status == 0, "\(r.out)\n\(r.err)")
+        let ms = Int(r.out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .max
+        #expect(ms < 500, "5 jobs took \(ms) ms with a \(leftover) at the socket path")
+        print("node client: 5 jobs with a \(leftover) at the socket path: \(ms) ms")
+        let ends = p.spooled.filter { $0.contains(#""type":"job.end""#) }
+        #expect(ends.count == 5, "\(p.spooled)")
+        if leftover == "regular file" { unlink(p.sock) }  // an engine replaces only a stale socket
+        let d = try startDaemon(p.sock, ["--sample-interval", "0"], env: p.env)
+        defer { d.terminate(); d.waitUntilExit() }
+        let s = try #require(try Self.state(p.sock) { s in (0..<5).allSatisfy { s[job: "node-stale-\($0)"]?.state == .completed } })
+        #expect(s[job: "node-stale-4"]?.phase("p")?.done == 2)
+    }
+
     /// An engine that stopped reading (SIGSTOP) never holds the script up: it ends on its own
     /// (the run would be killed, status 124/137, if a write waited), and what the socket did not
     /// take went to the spool: once the engine runs again, nothing is missing.

@@ -158,4 +158,32 @@ struct SwiftClientTests {
         #expect(fetch.done == 2 && (fetch.endedAt ?? 0) - (fetch.startedAt ?? 0) >= 0.5, "\(fetch)")
         #expect((load.endedAt ?? 0) - (load.startedAt ?? 0) >= 0.2, "\(load)")
     }
+
+    /// Nobody listening at the socket path (a socket file an engine killed with SIGKILL left,
+    /// or a regular file): each job's end spools at once (it waited 1 s each for a connection
+    /// that could not come), and the next engine on the socket gets all five.
+    @Test(arguments: ["stale socket", "regular file"])
+    func withAStaleSocketFileJobsEndAtOnceAndTheNextEngineGetsThem(leftover: String) throws {
+        let p = try PrivatePlace()
+        if leftover == "stale socket" { try staleSocket(p.sock) } else { FileManager.default.createFile(atPath: p.sock, contents: nil) }
+        setenv("XDG_STATE_HOME", p.state, 1)  // the sender's spool, read when the job ends
+        defer { setenv("XDG_STATE_HOME", "/tmp/pt-state-\(getpid())", 1) }
+        PipetopReport.socket = p.sock
+        defer { PipetopReport.socket = nil }
+        let t = Date()
+        for i in 0..<5 {
+            PipetopReport.job("stale \(i)", phases: ["p"], id: "swift-stale-\(i)") { job in
+                job.phase("p", total: 2) { $0.advance(2) }
+            }
+        }
+        let took = Date().timeIntervalSince(t)
+        #expect(took < 0.5, "5 jobs took \(took) s with a \(leftover) at the socket path")
+        print("swift client: 5 jobs with a \(leftover) at the socket path: \(Int(took * 1000)) ms")
+        #expect(p.spooled.filter { $0.contains(#""type":"job.end""#) }.count == 5, "\(p.spooled)")
+        if leftover == "regular file" { unlink(p.sock) }  // an engine replaces only a stale socket
+        let d = try startDaemon(p.sock, ["--sample-interval", "0"], env: p.env)
+        defer { d.terminate(); d.waitUntilExit() }
+        let s = try #require(try engineState(p.sock) { s in (0..<5).allSatisfy { s[job: "swift-stale-\($0)"]?.state == .completed } })
+        #expect(s[job: "swift-stale-4"]?.phase("p")?.done == 2)
+    }
 }

@@ -67,6 +67,7 @@ public final class Engine: Sendable {
                 }
             }
         }
+        journal.spoolOnStop = spoolDrain?.spool
         journal.start()
         // Before the dead-process check: a spooled job.end of a command that exited while no
         // engine ran is what gets recorded, not "ended while no engine was running".

@@ -1,5 +1,6 @@
 import Foundation
 import PipetopCore
+import PipetopSpool
 import PipetopStore
 import Synchronization
 
@@ -331,13 +332,20 @@ public final class Journal: @unchecked Sendable {
     static func events(_ n: Int64) -> String { n == 1 ? "1 event" : "\(n) events" }
     static func waiting(_ n: Int64) -> String { n == 1 ? "1 event waits" : "\(n) events wait" }
 
-    /// Stops the writer after a last commit and snapshot.
+    /// Where the events the database could not take go when the engine stops: the spool of
+    /// its socket (usually on another filesystem), which the next engine applies at its start.
+    public var spoolOnStop: Spool?
+
+    /// Stops the writer after a last commit and snapshot. What the database still could not
+    /// take is written to `spoolOnStop` (see `spill`), and the log says where it went.
     public func close() {
         guard thread != nil, !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         wake.signal()
         finished.wait()
         if let f = failure {
-            SafeWrite.stderr("pipetop: \(Self.events(backlog)) could not be saved before the engine stopped: \(f)\n")
+            let rows = pending.withLock { $0.take().rows }
+            SafeWrite.stderr("pipetop: \(Self.events(backlog)) could not be saved before the engine stopped: \(f); "
+                             + spill(rows.filter { !$0.spooled }.map(\.row), spooledRows: rows.filter(\.spooled).count) + "\n")
         }
     }
 }

@@ -35,6 +35,9 @@ class Sender {
     this.nextTry = 0;
     this.dropped = 0;
     this.refused = null;
+    // The last connect found nobody listening (no file, a socket file a killed engine left, a
+    // regular file): until one succeeds, waiting delivers nothing, so a job's end spools at once.
+    this.unreachable = false;
     this.warnedSpool = false;
     this.scheduled = false;
     this.waiters = [];       // resume() calls waiting for the engine's answer
@@ -116,11 +119,16 @@ class Sender {
         this.tick();
         if (!this.pending()) return resolve(true);
         if (Date.now() >= deadline) return resolve(false);
-        if (!this.socket && !fs.existsSync(this.path)) return resolve(false);  // no engine: do not wait
+        if (!this.socket && !this.connectable()) return resolve(false);  // no engine: do not wait
         setTimeout(check, 5);
       };
       check();
     });
+  }
+
+  /** Whether waiting may deliver: an engine may be listening, and it is not one refused. */
+  connectable() {
+    return !this.unreachable && this.refused === null && fs.existsSync(this.path);
   }
 
   tick() {
@@ -140,7 +148,7 @@ class Sender {
       if (this.refused === null) { this.refused = e.message; say(e.message); }
       return this.later();
     }
-    if (how === null) return this.later();  // no socket file: no engine
+    if (how === null) { this.unreachable = true; return this.later(); }  // no socket file: no engine
     const s = net.createConnection(this.path);
     s.unref();
     this.socket = s;
@@ -148,7 +156,12 @@ class Sender {
     const timer = setTimeout(() => { if (!this.ready && this.socket === s) this.drop(); }, 200);
     timer.unref();
     let partial = '';
-    s.on('error', () => { if (this.socket === s) this.drop(); });
+    s.on('error', (e) => {
+      if (this.socket !== s) return;
+      // ECONNREFUSED, ENOENT, ENOTSOCK...: nobody listens. EAGAIN: an engine with a full queue.
+      if (!this.ready && e && e.code !== 'EAGAIN') this.unreachable = true;
+      this.drop();
+    });
     s.on('close', () => { if (this.socket === s) this.drop(); });
     s.on('data', (d) => {
       const parts = (partial + d.toString('utf8')).split('\n');
@@ -157,6 +170,7 @@ class Sender {
     });
     s.on('connect', () => {
       clearTimeout(timer);
+      this.unreachable = false;
       this.fd = s._handle && typeof s._handle.fd === 'number' ? s._handle.fd : -1;
       if (this.fd < 0) return this.drop();
       // Another user's engine gets nothing of ours before it has said it takes us.
@@ -213,7 +227,7 @@ class Sender {
           this.queue.push(line({ type: 'resume', job }));
           return this.soon();
         }
-        if (Date.now() >= deadline || (!this.socket && !fs.existsSync(this.path))) return resolve(null);
+        if (Date.now() >= deadline || (!this.socket && !this.connectable())) return resolve(null);
         setTimeout(ask, 5);
       };
       ask();

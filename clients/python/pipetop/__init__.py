@@ -159,6 +159,9 @@ class _Sender(object):
         self.warned_spool = False
         #: Why the engine refused this process (another user's engine), once it said so.
         self.refused = None
+        #: The last connect found nobody listening (no file, a stale socket, not a socket):
+        #: until a connect succeeds, waiting delivers nothing, so a job's end spools at once.
+        self.unreachable = False
         self.replies = b""       # a partial reply line
         self.waiters = []         # resume() calls waiting for the engine's answer
         self.wake = threading.Event()
@@ -216,7 +219,7 @@ class _Sender(object):
             if not pending:
                 return True
             if self.sock is None and not self.connectable():
-                return False  # no engine: do not wait for one
+                return False  # no engine listening: do not wait for one
             time.sleep(0.005)
         return False
 
@@ -238,7 +241,10 @@ class _Sender(object):
         return waiter["answer"]
 
     def connectable(self):
-        return os.path.exists(self.path)
+        """Whether waiting may deliver: not when the last connect found nobody listening (a
+        socket file an engine left when it was killed, or a regular file, is no engine), or the
+        engine there is refused."""
+        return os.path.exists(self.path) and not self.unreachable and self.refused is None
 
     def _connect(self):
         allowed = self._trusted_owner()
@@ -246,7 +252,15 @@ class _Sender(object):
         # Never blocks for long: an engine whose listen queue is full fails the connect at once.
         s.settimeout(0.2)
         try:
-            s.connect(self.path)
+            try:
+                s.connect(self.path)
+            except (socket.timeout, BlockingIOError):
+                self.unreachable = False  # an engine whose listen queue is full: it is there
+                raise
+            except OSError:
+                self.unreachable = True  # ECONNREFUSED, ENOENT, ENOTSOCK...: nobody listens
+                raise
+            self.unreachable = False
             s.settimeout(None)
             s.setblocking(True)
             self._check_peer(s, os.getuid() if allowed is None else allowed)

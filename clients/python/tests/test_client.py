@@ -247,6 +247,52 @@ def test_with_no_engine_the_job_is_spooled_and_the_next_engine_gets_it(tmp_path,
         p.wait()
 
 
+def stale_socket(path):
+    """What an engine killed with SIGKILL leaves: a socket file nobody listens on."""
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(path)
+    s.close()
+
+
+@pytest.mark.parametrize("leftover", ["stale socket", "regular file"])
+def test_with_a_stale_socket_file_jobs_end_at_once_and_the_next_engine_gets_them(tmp_path, monkeypatch, leftover):
+    sock = str(tmp_path / "stale.sock")
+    if leftover == "stale socket":
+        stale_socket(sock)
+    else:
+        open(sock, "w").close()
+    monkeypatch.setenv("PIPETOP_SOCKET", sock)
+    monkeypatch.delenv("PIPETOP_JOB", raising=False)
+    t = time.monotonic()
+    for i in range(5):
+        with pipetop.job("stale %d" % i, id="stale-%d" % i, phases=["p"]) as job:
+            with job.phase("p", total=2) as ph:
+                ph.advance(2)
+    took = time.monotonic() - t
+    # Nobody listens: each end spools at once (it waited 1 s each for a connection that
+    # could not come).
+    assert took < 0.5, "5 jobs took %.2f s with a %s at the socket path" % (took, leftover)
+    _, directory = pipetop.spool_dir(sock)
+    spooled = [json.loads(l) for l in open(os.path.join(directory, "spool.ndjson"))]
+    ends = [m["job"] for m in spooled if m["type"] == "job.end"]
+    assert ends == ["stale-%d" % i for i in range(5)], spooled
+    if leftover == "regular file":
+        os.unlink(sock)  # an engine replaces a stale socket on its own, not somebody's file
+    env = dict(os.environ, PIPETOP_DB=":memory:")
+    p = subprocess.Popen([BIN, "daemon", "--socket", sock, "--sample-interval", "0"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def all_completed(s):
+            jobs = (s or {}).get("jobs", {})
+            return all(jobs.get("stale-%d" % i, {}).get("state") == "completed" for i in range(5))
+        s = state(sock, all_completed, seconds=20)
+        assert all_completed(s), s
+        assert s["jobs"]["stale-4"]["phases"][0]["done"] == 2
+    finally:
+        p.terminate()
+        p.wait()
+
+
 def test_failed_and_skipped_counts_update_alert_state_and_resume(engine):
     assert pipetop.resume("cryo") is None  # nothing known yet
     with pipetop.job("import", id="cryo", labels={"team": "cryo"}) as job:

@@ -237,6 +237,8 @@ final class ProgressReader: @unchecked Sendable {
         for p in readings {
             switch p.amount {
             case .counts(let done, let total):
+                // The tool's unit goes to the phase once, as the protocol's phase.start carries it.
+                if let unit = p.unit, unitSent.insert(phase).inserted { queue.offer(Event(job: job, .phaseStart(.init(phase: phase, unit: unit)))) }
                 phaseBars.observe(done: done, total: total, nests: NestedBars.nestingTools.contains(p.tool))
             case .percent(let v):
                 phaseBars.observe(done: Int(v.rounded(.down)), total: 100, nests: false)

@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a command as a pipetop job, with no change to the command.",
         discussion: """
-        The command's process tree is sampled (CPU, memory, I/O), and only it: never pipetop itself. At its end its own rusage and /proc/PID/io make the job's totals complete; its rusage's peak memory counts only when above pipetop's own (a command started by pipetop inherits that figure in its rusage, so below it the peak is the sampler's). The job ends completed or failed from its exit status; pipetop's exit status is the command's. SIGINT, SIGTERM and SIGHUP sent to pipetop are passed on. The command gets PIPETOP_SOCKET and PIPETOP_JOB, so a pipetop client inside it reports into the same job. Without an engine the command still runs (pipetop warns once).
+        The command's process tree is sampled (CPU, memory, I/O), and only it: never pipetop itself. At its end its own rusage and /proc/PID/io make the job's totals complete; its rusage's peak memory counts only when above pipetop's own (a command started by pipetop inherits that figure in its rusage, so below it the peak is the sampler's). The job ends completed or failed from its exit status, canceled when a SIGINT or SIGTERM sent to pipetop (Ctrl-C, kill) ended the command or it then exited 130 or 143 (a script that caught it and cleaned up; an exit 130 nobody asked for fails); pipetop's exit status is the command's. SIGINT, SIGTERM and SIGHUP sent to pipetop are passed on. The command gets PIPETOP_SOCKET and PIPETOP_JOB, so a pipetop client inside it reports into the same job. Without an engine the command still runs (pipetop warns once).
 
         A command that cannot start ends its job as failed with the reason, and pipetop exits as a shell would: 127 when it is not found, 126 when it cannot be executed (a directory, no exec permission).
 
@@ -148,7 +148,8 @@ struct RunCommand: ParsableCommand {
         joblog?.finish()
 
         live.finish()
-        let ending = JobEnding(status: exit.status, lastErrorLines: tail.lastErrorLines(JobEnding.quotedLines), totals: exit.totals)
+        let ending = JobEnding(status: exit.status, lastErrorLines: tail.lastErrorLines(JobEnding.quotedLines), totals: exit.totals,
+                                userStop: forwarder.userStop)
         queue.send(Event(job: jobID, .jobEnd(ending.end)))
         queue.finish(within: 5)
         if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }

@@ -135,26 +135,32 @@ final class ProgressReader: @unchecked Sendable {
         return take(readings.reversed())
     }
 
-    /// How far back from the end of a run of lines progress is looked for: the newest
-    /// lines hold the count (it is absolute), and a scan of all would cost every byte.
+    /// How far back pv's bare digits are looked for (digits are everywhere: a byte loop).
     static let scanWindow = 2 * ProgressParser.longestLine
+    /// Most marks looked at in one run of lines (binary output is full of them).
+    static let mostProbes = 64
 
-    /// The last lines of `bytes` (at most 4, newest first, in its last `scanWindow` bytes) that
-    /// may hold progress: those with a `/`, `%`, `━` (rich) or, for pv, a digit, not longer
-    /// than a bar can be, and with no NUL (binary output is no bar).
+    /// The last lines of `bytes` (at most 4, newest first) that may hold progress: those with a
+    /// `/`, `%`, `━` (rich) or, for pv, a digit in its last `scanWindow` bytes, not longer than
+    /// a bar can be, and with no NUL (binary output is no bar). The marks are found through
+    /// memrchr, at most `mostProbes` of them.
     static func candidates(_ bytes: ArraySlice<UInt8>, pv: Bool) -> [Range<Int>] {
         bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
             var out: [Range<Int>] = []
-            let floor = max(0, b.count - scanWindow)
-            var k = b.count - 1
-            while k >= floor && out.count < 4 {
+            // "━" is E2 94 81: its last byte stands for it.
+            let marks: [UInt8] = [0x2F, 0x25, 0x81]
+            var at = marks.map { ByteSearch.last($0, in: b) }
+            let floor = pv ? max(0, b.count - scanWindow) : 0
+            var k = b.count - 1, probes = 0
+            while k >= floor && out.count < 4 && probes < mostProbes {
+                probes += 1
+                // Marks past k were passed: look for them again before it.
+                for i in at.indices { if let p = at[i], p > k { at[i] = ByteSearch.last(marks[i], in: b, to: k + 1) } }
                 if pv {
                     let c = b[k]
-                    guard c == 0x2F || c == 0x25 || c == 0x81 || (c >= 0x30 && c <= 0x39) else { k -= 1; continue }
+                    guard marks.contains(c) || (c >= 0x30 && c <= 0x39) else { k -= 1; probes -= 1; continue }
                 } else {
-                    // The last of the marks, through memrchr ("━" is E2 94 81: its last byte
-                    // stands for it).
-                    guard let m = [0x2F, 0x25, 0x81].compactMap({ ByteSearch.last($0, in: b, from: floor, to: k + 1) }).max() else { break }
+                    guard let m = at.compactMap({ $0 }).max() else { break }
                     k = m
                 }
                 let lo = max(0, k - ProgressParser.longestLine)

@@ -41,6 +41,44 @@ enum RunOutputBench {
         return figures
     }
 
+    /// MB/s of `cat` of binary data (NULs, no line end), long lines (16 KiB) and short lines
+    /// (35 bytes), alone, through `pipetop run` (progress read, the default) and through
+    /// `pipetop run --no-progress`, in the same run: what reading progress costs the command.
+    static func throughput(quick: Bool) throws -> [Figure] {
+        let pipetop = try pipetopBinary()
+        let dir = NSTemporaryDirectory() + "pt-bench-run-rate-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let size = quick ? 20_000_000 : 300_000_000
+        let long = String(repeating: "x", count: 16_383)
+        _ = try shell("head -c \(size) /dev/zero > '\(dir)/binary'")
+        _ = try shell("yes '\(long)' | head -c \(size) > '\(dir)/long'")
+        _ = try shell("yes 'a short line of text, 35 bytes....' | head -c \(size) > '\(dir)/short'")
+        let rounds = quick ? 1 : 3
+        print("pipetop run: MB/s of cat of \(size / 1_000_000) MB to /dev/null (median of \(rounds))")
+        print("output              cat alone   via run   --no-progress   run vs alone")
+        var figures: [Figure] = []
+        let none = dir + "/none.sock"
+        for name in ["binary", "long", "short"] {
+            let file = "'\(dir)/\(name)'"
+            var alone: [Double] = [], through: [Double] = [], bare: [Double] = []
+            for _ in 0..<rounds {
+                alone.append(try shell("cat \(file) > /dev/null"))
+                through.append(try shell("'\(pipetop)' run --socket '\(none)' -- cat \(file) > /dev/null 2>/dev/null"))
+                bare.append(try shell("'\(pipetop)' run --no-progress --socket '\(none)' -- cat \(file) > /dev/null 2>/dev/null"))
+            }
+            func rate(_ t: [Double]) -> Double { Double(size) / 1e6 / max(t.sorted()[t.count / 2], 1e-6) }
+            let a = rate(alone), t = rate(through), b = rate(bare)
+            let label = ["binary": "binary (NULs)", "long": "16 KiB lines", "short": "35-byte lines"][name]!
+            print(label.padding(toLength: 18, withPad: " ", startingAt: 0)
+                + String(format: " %9.0f %9.0f %15.0f %13.2fx", a, t, b, t / a))
+            figures.append(Figure(name: "run output MB/s, \(label)", ours: String(format: "%.0f MB/s", t),
+                                  baseline: String(format: "%.0f MB/s alone, %.0f --no-progress", a, b),
+                                  ratio: String(format: "%.2fx --no-progress", t / max(b, 1e-6)), target: "-", met: nil))
+        }
+        return figures
+    }
+
     /// Runs `command` with /bin/sh; its wall time in seconds. (posix_spawn and waitpid:
     /// Foundation's Process notices an exit only every 50 ms or so.)
     private static func shell(_ command: String) throws -> Double {

@@ -2,7 +2,7 @@
 // measured in the same run, so the ratio holds on a noisy machine.
 //
 //   swift run -c release pipetop-bench all            every figure, then a summary table
-//   swift run -c release pipetop-bench [ingest | sampling | clients | emit | overload | latency | terminal | bytes [--show] | run | rules | eta] [--quick]
+//   swift run -c release pipetop-bench [ingest | sampling | clients | emit | overload | latency | terminal | bytes [--show] | run | run-rate | rules | eta] [--quick]
 //   swift run -c release pipetop-bench memory [--quick] [--soak SECONDS]
 import Foundation
 import PipetopEngine
@@ -131,11 +131,17 @@ case "all":
     print()
     figures += try RunOutputBench.main(quick: quick)
     print()
+    figures += try RunOutputBench.throughput(quick: quick)
+    print()
     figures += try RulesBench.main(quick: quick)
     print("\nSummary (\(quick ? "quick run: proves the benchmarks work; figures are not meaningful" : "full run"))")
     Figure.printTable(figures)
 case "rules": _ = try RulesBench.main(quick: CommandLine.arguments.contains("--quick"))
-case "run": _ = try RunOutputBench.main(quick: CommandLine.arguments.contains("--quick"))
+case "run-rate": _ = try RunOutputBench.throughput(quick: CommandLine.arguments.contains("--quick"))
+case "run":
+    _ = try RunOutputBench.main(quick: CommandLine.arguments.contains("--quick"))
+    print()
+    _ = try RunOutputBench.throughput(quick: CommandLine.arguments.contains("--quick"))
 case "clients": _ = try ClientBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "emit": _ = try EmitBench.main(quick: CommandLine.arguments.contains("--quick"))
 case "overload": _ = try OverloadBench.main(quick: CommandLine.arguments.contains("--quick"))

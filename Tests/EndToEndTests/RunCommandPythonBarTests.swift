@@ -24,6 +24,20 @@ struct RunCommandPythonBarTests {
         #expect(r.job?.phase("run")?.total == 9)
     }
 
+    /// tqdm's unit goes to the phase: `240/400 rows`, `11 rows/s`, not items.
+    @Test func tqdmsUnitGoesToThePhase() throws {
+        let d = try Daemon()
+        let python = try RunCommandTools.barsPython()
+        let s = try script(d, "rows", "import time\nfrom tqdm import tqdm\nfor i in tqdm(range(40), unit='rows'):\n    time.sleep(0.01)\n")
+        let r = try RunCommandTools.run(d, id: "rows", [], [python, s])
+        #expect(r.status == 0)
+        #expect(r.job?.phase("run")?.done == 40)
+        #expect(r.job?.phase("run")?.unit == "rows")
+        #expect(TqdmBar.unit(" 60%|██████    | 240/400 [00:21<00:18, 1.20s/rows]") == "rows")
+        #expect(TqdmBar.unit(" 0%|          | 0/400 [00:00<?, ?rows/s]") == "rows")
+        #expect(TqdmBar.unit(" 43%|████▎     | 3/7 [00:00<00:00,  6.65it/s]") == nil)
+    }
+
     /// Epochs of batches: one count over the whole run (3 × 40), not the epoch bar's 3/3 at
     /// the end after turns with the batch bar.
     @Test func nestedTqdmBarsMakeOneCount() throws {

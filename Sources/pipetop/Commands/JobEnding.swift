@@ -5,7 +5,10 @@ import Glibc
 
 /// How a `pipetop run` job ends, from the command's wait status: completed on 0, failed with
 /// the status (and the last error lines of its output) otherwise, canceled when SIGINT or
-/// SIGTERM ended it; and pipetop's own exit status, the command's as a shell gives it.
+/// SIGTERM ended it, or when it exited 130 or 143 (a script that caught the signal, cleaned up
+/// and exited as a shell would) after the person sent pipetop a SIGINT or SIGTERM (`userStop`);
+/// an exit 130 nobody asked for stays a failure. And pipetop's own exit status, the command's
+/// as a shell gives it.
 struct JobEnding {
     var exitCode: Int32
     var end: Event.JobEnd
@@ -14,11 +17,15 @@ struct JobEnding {
     static let quotedLines = 2
     static let quotedCharacters = 300
 
-    init(status: Int32, lastErrorLines: [String], totals: RunTotals?) {
+    init(status: Int32, lastErrorLines: [String], totals: RunTotals?, userStop: Int32? = nil) {
         let reason: String?
         let state: JobState
         if (status & 0x7f) == 0 {
             exitCode = (status >> 8) & 0xff
+            if let sig = userStop, exitCode == 128 + SIGINT || exitCode == 128 + SIGTERM {
+                end = Event.JobEnd(status: .canceled, error: "exit status \(exitCode) after the \(sig == SIGINT ? "SIGINT" : "SIGTERM") sent to pipetop run (Ctrl-C or kill): stopped on request", totals: totals)
+                return
+            }
             state = exitCode == 0 ? .completed : .failed
             reason = exitCode == 0 ? nil : "exit status \(exitCode)"
         } else {

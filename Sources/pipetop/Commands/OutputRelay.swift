@@ -51,10 +51,25 @@ final class OutputRelay: @unchecked Sendable {
         return true
     }
 
+    /// Longest open line kept for the progress reader: a protocol line's limit (64 KiB).
+    static let longestPending = 65_536
+
     private func run() {
         let fd = capture.readFD
         var buffer = [UInt8](repeating: 0, count: 65_536)
         var pending: [UInt8] = []
+        // The open line grew past what can hold progress or an event: its bytes are passed on
+        // unread up to its end (binary output with no line end costs a copy of nothing).
+        var overlong = false
+        func keep(_ bytes: ArraySlice<UInt8>) {
+            guard !overlong else { return }
+            if pending.count + bytes.count > Self.longestPending {
+                pending.removeAll(keepingCapacity: true)
+                overlong = true
+            } else {
+                pending.append(contentsOf: bytes)
+            }
+        }
         // Whether the progress reader has been told the stream went quiet since the last read.
         var quietTold = true
         while true {
@@ -63,7 +78,7 @@ final class OutputRelay: @unchecked Sendable {
                 // stream has been quiet for a moment; the wait costs the command nothing.
                 var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 if poll(&p, 1, 150) == 0 {
-                    progress.quiet(stream: capture.stream, partial: pending[...], reading: reading)
+                    progress.quiet(stream: capture.stream, partial: overlong ? [] : pending[...], reading: reading)
                     quietTold = true
                     continue
                 }
@@ -80,28 +95,37 @@ final class OutputRelay: @unchecked Sendable {
             done.lock(); writing = false; done.unlock()
             if let progress {
                 quietTold = false
+                let (first, last) = buffer.withUnsafeBufferPointer { b in
+                    let c = UnsafeBufferPointer(rebasing: b[0..<n])
+                    return (ByteSearch.firstLineEnd(in: c), ByteSearch.lastLineEnd(in: c))
+                }
                 // The chunk's complete lines are read where they are; only the line still open
                 // at its end is kept (with what was open before it), so bulk output is not copied.
                 let chunk = buffer[0..<n]
-                if let first = chunk.firstIndex(where: ProgressReader.endsLine), let last = chunk.lastIndex(where: ProgressReader.endsLine) {
-                    if !pending.isEmpty {
-                        pending.append(contentsOf: chunk[..<first])
-                        progress.lines(pending[...], stream: capture.stream, reading: reading)
+                if let first, let last {
+                    if overlong {
+                        // The end of a line too long to be progress or an event: passed over.
+                        overlong = false
+                        if first < last { progress.lines(chunk[(first + 1)..<last], stream: capture.stream, reading: reading) }
+                    } else if !pending.isEmpty {
+                        if pending.count + first <= Self.longestPending {
+                            pending.append(contentsOf: chunk[..<first])
+                            progress.lines(pending[...], stream: capture.stream, reading: reading)
+                        }
                         pending.removeAll(keepingCapacity: true)
                         if first < last { progress.lines(chunk[(first + 1)..<last], stream: capture.stream, reading: reading) }
                     } else {
                         progress.lines(chunk[..<last], stream: capture.stream, reading: reading)
                     }
-                    pending.append(contentsOf: chunk[(last + 1)...])
-                } else {
-                    pending.append(contentsOf: chunk)
+                    keep(chunk[(last + 1)...])
+                } else if !overlong {
+                    keep(chunk)
                 }
-                if pending.count > 1 << 20 { pending.removeAll() }  // a line without end: do not grow without bound
             }
             if !delivered { break }
         }
         if let progress {
-            if !pending.isEmpty { progress.lines(pending[...], stream: capture.stream, reading: reading) }
+            if !pending.isEmpty && !overlong { progress.lines(pending[...], stream: capture.stream, reading: reading) }
             progress.quiet(stream: capture.stream, partial: [], reading: reading)
         }
         close(fd)

@@ -79,38 +79,31 @@ final class ProgressReader: @unchecked Sendable {
         eachLines(bytes, events: true).filter { bytes[$0].starts(with: prefix) }
     }
 
-    /// The lines to read each: those that start with `PIPETOP ` (found through memchr for its
-    /// `P`) and those that hold make's markers, so output without them is passed
-    /// over at memory speed.
+    /// The lines to read each: those that start with `PIPETOP ` and those that hold make's
+    /// markers, found with memmem, so output without them is passed over at memory speed.
     static func eachLines(_ bytes: ArraySlice<UInt8>, events: Bool) -> [Range<Int>] {
         bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
-            guard let base = b.baseAddress, b.count > 0 else { return [] }
+            guard b.count > 0 else { return [] }
             var starts = Set<Int>()
-            func lineStart(_ k: Int) -> Int { var s = k; while s > 0 && !endsLine(b[s - 1]) { s -= 1 }; return s }
-            if events && b.count >= prefix.count {
+            func lineStart(_ k: Int) -> Int { ByteSearch.lastLineEnd(in: b, to: k).map { $0 + 1 } ?? 0 }
+            if events {
                 var i = 0
-                while i < b.count, let p = memchr(base + i, 0x50, b.count - i) {
-                    let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                while let k = ByteSearch.find(prefix, in: b, from: i) {
                     i = k + 1
-                    guard k == 0 || endsLine(b[k - 1]), k + prefix.count <= b.count,
-                          prefix.withUnsafeBufferPointer({ memcmp(base + k, $0.baseAddress!, $0.count) }) == 0 else { continue }
-                    starts.insert(k)
+                    if k == 0 || endsLine(b[k - 1]) { starts.insert(k) }
                 }
             }
-            // memmem is not visible from Swift here: memchr for the needle's last byte (a quote, a
-            // bracket: rarer in text than its first letter), then compare.
             for n in needles {
-                var i = n.count - 1
-                while i < b.count, let p = memchr(base + i, Int32(n[n.count - 1]), b.count - i) {
-                    let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self)) - (n.count - 1)
-                    i = k + n.count
-                    guard n.withUnsafeBufferPointer({ memcmp(base + k, $0.baseAddress!, $0.count) }) == 0 else { continue }
-                    starts.insert(lineStart(k))
+                var i = 0
+                while let k = ByteSearch.find(n, in: b, from: i) {
+                    let s = lineStart(k)
+                    starts.insert(s)
+                    // The rest of this line holds nothing more to find.
+                    i = ByteSearch.firstLineEnd(in: b, from: k) ?? b.count
                 }
             }
             return starts.sorted().map { s in
-                var end = s
-                while end < b.count && !endsLine(b[end]) { end += 1 }
+                let end = ByteSearch.firstLineEnd(in: b, from: s) ?? b.count
                 return (bytes.startIndex + s)..<(bytes.startIndex + end)
             }
         }
@@ -142,24 +135,44 @@ final class ProgressReader: @unchecked Sendable {
         return take(readings.reversed())
     }
 
-    /// The last lines of `bytes` (at most 4, newest first) that may hold progress: those with
-    /// a `/`, `%`, `━` (rich) or, for pv, a digit, and not longer than a bar can be.
+    /// How far back pv's bare digits are looked for (digits are everywhere: a byte loop).
+    static let scanWindow = 2 * ProgressParser.longestLine
+    /// Most marks looked at in one run of lines (binary output is full of them).
+    static let mostProbes = 64
+
+    /// The last lines of `bytes` (at most 4, newest first) that may hold progress: those with a
+    /// `/`, `%`, `━` (rich) or, for pv, a digit in its last `scanWindow` bytes, not longer than
+    /// a bar can be, and with no NUL (binary output is no bar). The marks are found through
+    /// memrchr, at most `mostProbes` of them.
     static func candidates(_ bytes: ArraySlice<UInt8>, pv: Bool) -> [Range<Int>] {
         bytes.withUnsafeBufferPointer { b -> [Range<Int>] in
             var out: [Range<Int>] = []
-            var k = b.count - 1
-            while k >= 0 && out.count < 4 {
-                let c = b[k]
-                // "━" is E2 94 81: its last byte stands for it.
-                if c == 0x2F || c == 0x25 || c == 0x81 || (pv && c >= 0x30 && c <= 0x39) {
-                    var start = k, end = k
-                    while start > 0 && !endsLine(b[start - 1]) { start -= 1 }
-                    while end < b.count && !endsLine(b[end]) { end += 1 }
-                    if end - start <= ProgressParser.longestLine { out.append((bytes.startIndex + start)..<(bytes.startIndex + end)) }
-                    k = start - 1
+            // "━" is E2 94 81: its last byte stands for it.
+            let marks: [UInt8] = [0x2F, 0x25, 0x81]
+            var at = marks.map { ByteSearch.last($0, in: b) }
+            let floor = pv ? max(0, b.count - scanWindow) : 0
+            var k = b.count - 1, probes = 0
+            while k >= floor && out.count < 4 && probes < mostProbes {
+                probes += 1
+                // Marks past k were passed: look for them again before it.
+                for i in at.indices { if let p = at[i], p > k { at[i] = ByteSearch.last(marks[i], in: b, to: k + 1) } }
+                if pv {
+                    let c = b[k]
+                    guard marks.contains(c) || (c >= 0x30 && c <= 0x39) else { k -= 1; probes -= 1; continue }
                 } else {
-                    k -= 1
+                    guard let m = at.compactMap({ $0 }).max() else { break }
+                    k = m
                 }
+                let lo = max(0, k - ProgressParser.longestLine)
+                guard let start = ByteSearch.lastLineEnd(in: b, from: lo, to: k).map({ $0 + 1 }) ?? (lo == 0 ? 0 : nil) else {
+                    k = lo - 1  // inside a line too long to be a bar
+                    continue
+                }
+                k = start - 1
+                let end = ByteSearch.firstLineEnd(in: b, from: start, to: min(b.count, start + ProgressParser.longestLine + 1))
+                    ?? (b.count - start <= ProgressParser.longestLine ? b.count : start + ProgressParser.longestLine + 1)
+                guard end - start <= ProgressParser.longestLine, ByteSearch.first(0, in: b, from: start, to: end) == nil else { continue }
+                out.append((bytes.startIndex + start)..<(bytes.startIndex + end))
             }
             return out
         }
@@ -230,6 +243,8 @@ final class ProgressReader: @unchecked Sendable {
         for p in readings {
             switch p.amount {
             case .counts(let done, let total):
+                // The tool's unit goes to the phase once, as the protocol's phase.start carries it.
+                if let unit = p.unit, unitSent.insert(phase).inserted { queue.offer(Event(job: job, .phaseStart(.init(phase: phase, unit: unit)))) }
                 phaseBars.observe(done: done, total: total, nests: NestedBars.nestingTools.contains(p.tool))
             case .percent(let v):
                 phaseBars.observe(done: Int(v.rounded(.down)), total: 100, nests: false)

@@ -12,10 +12,17 @@ final class SignalForwarder: @unchecked Sendable {
     private let lock = NSLock()
     private var child: pid_t?
     private var early: [Int32] = []
+    /// The last SIGINT or SIGTERM pipetop got (Ctrl-C, kill, the dashboard's `K`): the person
+    /// asked the command to stop, so its exit 130/143 is a cancel, not a failure.
+    private var asked: Int32?
+
+    /// The SIGINT or SIGTERM sent to pipetop, if any (from the terminal or passed on).
+    var userStop: Int32? { lock.withLock { asked } }
 
     static func install() -> SignalForwarder {
         let f = SignalForwarder()
         SignalWatch.on([SIGINT, SIGTERM, SIGHUP, SIGQUIT]) { sig, fromTerminal in
+            if sig == SIGINT || sig == SIGTERM { f.lock.withLock { f.asked = sig } }
             if fromTerminal { return }  // the command got it from the terminal already
             let target = f.lock.withLock { () -> pid_t? in
                 if f.child == nil { f.early.append(sig) }

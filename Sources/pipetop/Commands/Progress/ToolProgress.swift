@@ -9,6 +9,8 @@ struct ToolProgress: Equatable, Sendable {
     }
     var tool: String
     var amount: Amount
+    /// What the counts count, when the tool says (tqdm's `unit="rows"`); nil: items.
+    var unit: String?
 
     init(_ tool: String, _ amount: Amount) { self.tool = tool; self.amount = amount }
 

@@ -56,15 +56,21 @@ struct ResourcesWidgetTests {
 
 extension ResourcesWidgetTests {
     /// A lost job's process is gone: its last reading is not shown as its use now.
-    @Test func aLostJobIsNotSaidToUseCPUNow() throws {
-        let s = try Self.state(samples: 5, ended: false)
+    /// The job screen of the job of `state(samples:ended: false)` once the engine has judged
+    /// it lost (its process gone without a job.end).
+    static func lostJobScreen(samples: Int) throws -> String {
+        let s = try state(samples: samples, ended: false)
         let now = Fixture.t0 + 10
         var board = BoardProjector.board(s, now: now, options: BoardOptions(focusJob: "short"))
         board.jobs[0].byEngine = true
         board.jobs[0].error = "process 5151 is gone and sent no job.end"
         var m = DashboardModel(board: board, now: now, host: "build-3", socket: "/run/user/1000/pipetop/pipetop.sock", link: .live, user: "ana@build-3")
         _ = m.nav.handle(.enter, state: m.board, pageSize: 16, width: 80)
-        let text = DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        return DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
+    }
+
+    @Test func aLostJobIsNotSaidToUseCPUNow() throws {
+        let text = try Self.lostJobScreen(samples: 5)
         #expect(text.contains("not sampled since the job went lost") && !text.contains("cpu 50%"), "\(text)")
     }
 }
@@ -73,13 +79,7 @@ extension ResourcesWidgetTests {
     /// A lost job never sampled is not promised samples "every second while the job runs": its
     /// process went before the sampler saw it.
     @Test func aLostJobNeverSampledSaysItsProcessWent() throws {
-        let s = try Self.state(samples: 0, ended: false)
-        let now = Fixture.t0 + 10
-        var board = BoardProjector.board(s, now: now, options: BoardOptions(focusJob: "short"))
-        board.jobs[0].byEngine = true
-        var m = DashboardModel(board: board, now: now, host: "build-3", socket: "/run/user/1000/pipetop/pipetop.sock", link: .live, user: "ana@build-3")
-        _ = m.nav.handle(.enter, state: m.board, pageSize: 16, width: 80)
-        let text = DashboardView.render(m, width: 80, height: 24, glyphs: .utf8, theme: .defaultDark).text
+        let text = try Self.lostJobScreen(samples: 0)
         #expect(text.contains("no samples: pid 5151 went before it was sampled (the job is lost)"), "\(text)")
         #expect(!text.contains("while the job runs"), "\(text)")
     }

@@ -15,7 +15,10 @@ struct NotifyRestartTests {
         let db: String
         private(set) var pid: pid_t = 0
         private var starts = 0
-        init(config: String) throws {
+        /// Seconds between /proc samples (0: none; a lost job needs them).
+        private let sampleInterval: String
+        init(config: String, sampleInterval: String = "0") throws {
+            self.sampleInterval = sampleInterval
             dir = try scratchDir()
             sock = dir + "/d.sock"
             db = dir + "/p.db"
@@ -30,7 +33,7 @@ struct NotifyRestartTests {
         func start() throws {
             starts += 1
             pid = try spawnServer(["/usr/bin/env", "XDG_CONFIG_HOME=\(dir)", pipetopBinary, "daemon", "--socket", sock, "--db", db,
-                                   "--sample-interval", "0"], log: dir + "/log\(starts)")
+                                   "--sample-interval", sampleInterval], log: dir + "/log\(starts)")
             guard waitForEngine(sock) else { throw ClientError("the daemon did not start: \(log)") }
         }
         /// SIGTERM, then a new engine on the same database.

@@ -66,6 +66,9 @@ public struct Alert: Sendable, Codable, Equatable, Identifiable {
     public var isSilenced: Bool { silencedUntil != nil }
     /// Open, not silenced, and nobody has said "seen".
     public var needsAttention: Bool { isOpen && ack == nil && silencedUntil == nil }
+    /// Raised already acknowledged: it took over an alert a person had acknowledged for the
+    /// same cause (a lost job's death, now its failure). Not news: no notification fires for it.
+    public var seenBeforeRaised: Bool { ack.map { $0.at < firstAt } ?? false }
     /// The rule that raised it: `stalled` for `rule:stalled`, else the kind itself.
     public var ruleName: String { kind.hasPrefix("rule:") ? String(kind.dropFirst(5)) : kind }
     /// How a person wants alerts listed: open before resolved, unacknowledged before

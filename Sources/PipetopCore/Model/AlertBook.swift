@@ -104,6 +104,23 @@ public struct AlertBook: Sendable, Codable, Equatable {
         }
     }
 
+    /// A lost job's death, now a failure (the engine ended it after a restart, or a person
+    /// did): one death, one alarm. The `lost` alert `lostID` is folded into the failure
+    /// `failureID` as a line of its details, and an acknowledgement of it stays: the failure
+    /// carries it (same who, when and comment), so nothing asks again for what was seen.
+    mutating func foldDeath(_ lostID: String, into failureID: String, at t: Double) {
+        guard let i = all.firstIndex(where: { $0.id == lostID }), let f = all.firstIndex(where: { $0.id == failureID }) else { return }
+        let lost = all[i]
+        if lost.isOpen { all[i].resolvedAt = t }
+        all[i].foldedInto = failureID
+        var line = "lost since \(Format.clock(lost.firstAt)) (\(lost.id))"
+        if let ack = lost.ack {
+            line += ", acknowledged by \(ack.by) at \(Format.clock(ack.at))"
+            if all[f].ack == nil { all[f].ack = ack }
+        }
+        addDetail(id: failureID, line, at: lost.lastAt)
+    }
+
     /// An error line as a failure's detail.
     static func errorDetail(_ message: String, phase: String?) -> String {
         "error" + (phase.map { " in \($0)" } ?? "") + ": " + message

@@ -260,6 +260,10 @@ extension PipelineState {
             // One failure, one alert: the failed phases and error lines become its details.
             if let failure = alerts.open(job: job.id, kind: "job-failed") {
                 alerts.fold(job: job.id, kinds: ["phase-failed", "error-log"], into: failure.id, at: t)
+                // A lost job's death was already alarmed: its failure is the same death.
+                if before.lostAt != nil, let lost = alerts.open(job: job.id, kind: "rule:lost") {
+                    alerts.foldDeath(lost.id, into: failure.id, at: t)
+                }
             }
         }
     }

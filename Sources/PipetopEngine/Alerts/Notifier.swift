@@ -187,6 +187,9 @@ public final class Courier: @unchecked Sendable {
             guard a.isOpen else { return last?.status == "firing" ? "resolved" : nil }
             // Silenced: nothing goes out (it will when the silence ends, if still open).
             if a.isSilenced { return nil }
+            // Acknowledged before it was raised (a lost job's death, now a failure): the
+            // death was sent as `lost`; its failure is not sent as a new one.
+            if last == nil && a.seenBeforeRaised { return nil }
             guard let last, last.status == "firing" else { return "firing" }
             guard target.kind == .alertmanager || a.ack == nil else { return nil }
             return now - last.at >= target.repeatEvery ? "firing" : nil

@@ -61,7 +61,8 @@ public final class Dashboard {
                 if needsDraw || localNow - lastSnapshot >= Self.minGap || shownVersion == nil || snap.link != model.link {
                     lastSnapshot = localNow
                     shownVersion = snap.version
-                    model.board = snap.board
+                    model.disconnectedAt = Self.disconnected(since: model.disconnectedAt, snap, at: localNow)
+                    model.board = model.disconnectedAt == nil ? snap.board : snap.board.lastSeen
                     model.host = snap.host
                     model.socket = snap.socket
                     model.link = snap.link
@@ -76,8 +77,10 @@ public final class Dashboard {
                     needsDraw = true
                 }
             }
-            // The engine's clock, moved on by the time since the snapshot, so elapsed times tick.
-            model.now = snapshotAt.engine == 0 ? localNow : snapshotAt.engine + (localNow - snapshotAt.local)
+            // The engine's clock, moved on by the time since the snapshot, so elapsed times tick;
+            // cut off from it, the clock stops at its last update: nothing counts on unseen.
+            model.now = snapshotAt.engine == 0 ? localNow
+                : model.disconnectedAt != nil ? snapshotAt.engine : snapshotAt.engine + (localNow - snapshotAt.local)
             // The clock on screen moves once a refresh. While the engine beats (its snapshots come
             // every interval) its next one is waited for a little longer, so that one draw serves
             // both: one wakeup per refresh, not two. An engine in this process sends its frames
@@ -139,4 +142,11 @@ public final class Dashboard {
         }
     }
 
+    /// When the link to the one engine shown dropped: kept from the first snapshot that is
+    /// not live, once there was a state to show; nil again once live. (Several engines over
+    /// ssh: each host's link is on the `H` screen, and the live ones go on.)
+    static func disconnected(since: Double?, _ snap: SourceSnapshot, at now: Double) -> Double? {
+        guard snap.link != .live, snap.hosts.isEmpty, snap.board.at > 0 else { return nil }
+        return since ?? now
+    }
 }

@@ -21,6 +21,9 @@ public struct DashboardModel: Sendable, Equatable {
     public var notice: String?
     /// Each engine, when several are watched over ssh (the `H` screen).
     public var hosts: [HostLink] = []
+    /// When the link to the engine dropped (wall clock), nil while live: what is on screen is
+    /// the state as of the last update (`board.at`), and nothing on it counts on as if live.
+    public var disconnectedAt: Double?
 
     public init(board: Board, now: Double, host: String, socket: String, link: Link = .live, user: String = "me@here") {
         self.board = board; self.now = now; self.host = host; self.socket = socket; self.link = link

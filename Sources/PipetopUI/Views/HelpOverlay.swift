@@ -64,8 +64,10 @@ struct HelpOverlay: Widget {
         let states = [PhaseState.pending, .running, .done, .failed, .skipped].map { "\(glyphs.phase($0)) \($0.rawValue)" }.joined(separator: "  ")
         let lost = "\(glyphs.lost) lost: its process went with no end"
         let eta = "ETA: 12m  \(glyphs.rough)12m rough range  \(glyphs.atLeast)12m at least  stalled 3m  paused  waiting 4m"
+        // Cut off from the engine, the screen is the past: the banner says since when.
+        let notLive = "not live: the engine is out of reach; the screen shows its last update (reconnects by itself)"
         lines.append(("", "", true))
-        for text in [states, lost, eta] { for l in WordWrap.lines(text, width: width - 4) { lines.append((l, "", true)) } }
+        for text in [states, lost, eta, notLive] { for l in WordWrap.lines(text, width: width - 4) { lines.append((l, "", true)) } }
         return (lines, keyWidth)
     }
 

@@ -29,7 +29,7 @@ public struct OverviewView: Widget {
         let cursor = m.nav.list(.jobs).index(in: jobs, id: \.id).map { jobs[$0].id }
         JobList(jobs: jobs, selected: cursor, showsCursor: !m.nav.alertsFocused,
                 alerting: Set(m.board.alerts.lazy.filter(\.needsAttention).map(\.job)),
-                state: m.board, now: m.now, glyphs: glyphs, theme: theme, sort: m.nav.sort, reversed: m.nav.sortReversed,
+                state: m.board, now: m.now, stale: m.disconnectedAt != nil, glyphs: glyphs, theme: theme, sort: m.nav.sort, reversed: m.nav.sortReversed,
                 emptyText: m.nav.list(.jobs).filter?.isEmpty == false ? "no job matches the filter"
                     : m.nav.show == .active ? "no active job (v shows the others)" : "no failed, lost or alerting job (v shows the others)")
             .render(into: &g, rect: Rect(x: r.x, y: r.y, width: r.width, height: 1 + listRows))

@@ -36,8 +36,9 @@ struct Header: Widget {
         func summary(_ kept: ArraySlice<String>) -> String { shows + total + (kept.isEmpty ? "" : ": " + kept.joined(separator: ", ")) }
         let unacked = m.board.unacknowledged
         let alertText = unacked > 0 ? " \(glyphs.alertMark) \(unacked) alert\(unacked == 1 ? "" : "s") " : " no alerts "
-        var right = " \(Format.clock(m.now)) "
-        if let h = m.board.host.last, r.width >= 100 {
+        // Cut off from the engine the clock stops at its last update, and says so.
+        var right = (m.disconnectedAt == nil ? " " : " as of ") + "\(Format.clock(m.now)) "
+        if let h = m.board.host.last, r.width >= 100, m.disconnectedAt == nil {
             // "host": a job's cpu% counts cores (100% = one), the host's is of all of them.
             right = " host cpu \(Int(saturating: h.cpuPercent.rounded()))% mem \(Format.bytes(h.memUsed))/\(Format.bytes(h.memTotal))" + right
         }

@@ -13,6 +13,8 @@ struct JobColumns {
     let nowWidth: Int
     /// Wide terminals show the ETA's range too.
     let etaWidth: Int
+    /// The ETA column of an unfinished job while the engine is out of reach.
+    static let notLive = "not live"
     static let pct = 5, rate = 9, elapsed = 8, eta = 14, etaWide = 24
 
     init(width: Int, jobs: [BoardJob]) {
@@ -62,14 +64,18 @@ struct JobColumns {
         g.put(TextWidth.fit(title("ETA"), etaWidth - 1, alignRight: true), x: xEta, y: y, style: s)
     }
 
-    func row(_ g: inout Grid, y: Int, job: BoardJob, label: String? = nil, state: Board, selected: Bool, alerting: Bool = false, now: Double, glyphs: Glyphs, theme: Theme) {
+    func row(_ g: inout Grid, y: Int, job: BoardJob, label: String? = nil, state: Board, selected: Bool, alerting: Bool = false, now: Double,
+             stale: Bool = false, glyphs: Glyphs, theme: Theme) {
         if selected { g.paint(Rect(x: 0, y: y, width: width, height: 1), theme.selection) }
         let base = selected ? theme.selection : Style.plain
         func st(_ s: Style) -> Style { selected ? Style(fg: s.fg, bg: theme.selection.bg, attrs: s.attrs.union(theme.selection.attrs)) : s }
         if selected { g.put(glyphs.selected, x: 0, y: y, style: st(theme.title)) }
         g.put(glyphs.job(job), x: 2, y: y, style: st(theme.job(job)))
         if alerting { g.put(glyphs.alertMark, x: 1, y: y, style: st(theme.error)) }
-        g.put(TextWidth.truncate(label ?? job.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: xName, y: y, style: st(theme.text))
+        // An unfinished job on a screen cut off from its engine: dim, and no estimate (its
+        // state is as when last seen; the banner says when).
+        let unseen = stale && !job.state.isTerminal
+        g.put(TextWidth.truncate(label ?? job.name, to: nameWidth, ellipsis: glyphs.ellipsis), x: xName, y: y, style: st(unseen ? theme.dim : theme.text))
         // One cell per phase, coloured and shaped by its state.
         var x = xStrip
         for (i, p) in job.phases.enumerated() {
@@ -100,7 +106,7 @@ struct JobColumns {
             let elapsed = job.state == .pending ? "-" : Format.duration(job.elapsed(at: now))
             g.put(TextWidth.fit(elapsed, Self.elapsed - 1, alignRight: true), x: xElapsed, y: y, style: st(theme.dim))
         }
-        let (eta, etaStyle) = etaText(job, now: now, glyphs: glyphs, theme: theme)
+        let (eta, etaStyle) = unseen ? (Self.notLive, theme.dim) : etaText(job, now: now, glyphs: glyphs, theme: theme)
         g.put(TextWidth.fit(eta, etaWidth - 1, alignRight: true), x: xEta, y: y, style: st(etaStyle))
     }
 

@@ -13,6 +13,8 @@ struct JobList: Widget {
     var alerting: Set<String>
     var state: Board
     var now: Double
+    /// Cut off from the engine: unfinished jobs are as they were when last seen.
+    var stale = false
     var glyphs: Glyphs
     var theme: Theme
     var sort = JobSort.attention
@@ -41,7 +43,7 @@ struct JobList: Widget {
                 continue
             }
             cols.row(&g, y: r.y + 1 + row, job: job, label: labels[job.id] ?? job.name, state: state, selected: job.id == selected && showsCursor,
-                     alerting: alerting.contains(job.id), now: now, glyphs: glyphs, theme: theme)
+                     alerting: alerting.contains(job.id), now: now, stale: stale, glyphs: glyphs, theme: theme)
         }
         if jobs.isEmpty {
             g.put(emptyText, x: 4, y: r.y + 1, style: theme.dim)

@@ -106,6 +106,38 @@ struct ReportTruthTests {
     }
 }
 
+extension ReportTruthTests {
+    /// `history` and `alerts` read from the database with no engine say so first, as of the
+    /// last event recorded (as `report` does, in the same words), and `alerts --since` counts
+    /// back from then: a failure recorded 10 minutes ago is within "the last minute" of the file.
+    @Test func historyAndAlertsFromTheDatabaseAreAsOfTheLastEvent() throws {
+        let dir = try scratchDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sock = dir + "/e.sock", db = dir + "/e.db", none = dir + "/none.sock"
+        let engine = try startDaemon(sock, ["--sample-interval", "0", "--db", db])
+        let c = try EngineConnection(path: sock)
+        let t0 = (Date().timeIntervalSince1970 - 600).rounded()
+        _ = try send(c, [#"{"type":"job.start","job":"w","name":"warm","phases":["a"],"ts":\#(t0)}"#,
+                         #"{"type":"job.end","job":"w","status":"failed","error":"exit status 1","ts":\#(t0 + 5)}"#])
+        _ = try #require(try engineState(sock) { $0[job: "w"]?.state == .failed })
+        c.close()
+        engine.terminate()
+        engine.waitUntilExit()
+
+        let asOf = "as of \(Format.clock(t0 + 5)) ("
+        for command in [["history"], ["alerts", "--all"]] {
+            let t = try runPipetop(command + ["--db", db, "--socket", none])
+            #expect(t.status == 0, "\(t.err)")
+            #expect(t.out.hasPrefix("A" + asOf.dropFirst()) && t.out.contains("ago), the last event recorded in \(db); no engine is running"), "\(t.out)")
+            let j = try runPipetop(command + ["--json", "--db", db, "--socket", none])
+            #expect(j.status == 0 && (try? JSONParser.parse(j.out)) != nil, "stdout stays JSON: \(j.out)")
+            #expect(j.err.hasPrefix("pipetop \(command[0]): " + asOf) && j.err.contains("no engine is running"), "\(j.err)")
+        }
+        let recent = try runPipetop(["alerts", "--since", "1m", "--db", db, "--socket", none])
+        #expect(recent.out.contains("w/-/job-failed#1"), "the file's last minute: \(recent.out)")
+    }
+}
+
 extension ISO8601DateFormatter {
     /// Reads the reports' times (fractional seconds).
     static var fractional: ISO8601DateFormatter {

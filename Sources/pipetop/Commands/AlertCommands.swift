@@ -9,7 +9,7 @@ struct AlertsCommand: ParsableCommand {
         commandName: "alerts",
         abstract: "List the alerts: open ones (with --all, resolved ones too), and the silences.",
         discussion: """
-        Reads the running engine (else the database). Open alerts first, unacknowledged before acknowledged, most severe first. docs/ALERTS.md explains the rules behind them.
+        Reads the running engine (else the database: then it says first that it is as of the last event recorded, and --since counts back from that event). Open alerts first, unacknowledged before acknowledged, most severe first. docs/ALERTS.md explains the rules behind them.
 
         Examples:
           pipetop alerts
@@ -27,7 +27,7 @@ struct AlertsCommand: ParsableCommand {
     @Option(name: .long, help: "Only this job's alerts (its id or name; a pipeline's name for a run that did not start).")
     var job: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only alerts seen in this last while: 90s, 30m, 2h, 1d.", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp("Only alerts seen in this last while: 90s, 30m, 2h, 1d (read from the database with no engine: before its last event).", valueName: "duration"))
     var since: String?
 
     @Option(name: .long, help: "At most this many alerts (the first as listed).")
@@ -46,7 +46,15 @@ struct AlertsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "alerts", preferDatabase: database.db != nil)
+        let read = try StateReader.readWithSource(socket: socketOptions.resolved, db: database.path, command: "alerts",
+                                                  preferDatabase: database.db != nil)
+        let state = read.state
+        // From the file: as of its last event (a job's or an alert's), said first; --since and
+        // the silences in force are reckoned from then, not from a clock the file never saw.
+        let source = ReportSource.of(fromDatabase: read.fromDatabase, state: state, path: database.path,
+                                     socket: socketOptions.resolved, askedForFile: database.db != nil, alerts: true)
+        let now = source.time(now: read.now)
+        source.announce("alerts", now: read.now, toStderr: json)
         let least = severity.flatMap(Alert.Severity.init(rawValue:)) ?? .info
         let after = since.flatMap(DurationText.seconds).map { now - $0 }
         // A job's name means its id; a name no job has may be a pipeline's (not-started).

@@ -9,7 +9,7 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "Statistics and finished runs of a pipeline (or of every pipeline).",
         discussion: """
-        A pipeline is a job's `pipeline` label, else its name. The engine keeps the last 200 runs of each; each with its status, duration, items and per-phase durations.
+        Reads the running engine (else the database: then it says first that it is as of the last event recorded). A pipeline is a job's `pipeline` label, else its name. The engine keeps the last 200 runs of each; each with its status, duration, items and per-phase durations.
 
         Per pipeline: its runs and how many completed (the success rate), the durations of the completed runs (avg, min, max, p50, p95, p99; nearest rank) with a sparkline of them over the runs, and the same per phase (over the runs where it ended done; its success rate is done / (done + failed)), then the runs themselves, newest first. Durations under a second print in milliseconds. --json is documented in docs/REPORTS.md (schema pipetop.history/1).
 
@@ -44,7 +44,12 @@ struct HistoryCommand: ParsableCommand {
         if let from, let to, to <= from {
             throw CLIError("pipetop history: --until (\(Report.iso(to))) must come after --since (\(Report.iso(from)))")
         }
-        let (state, now) = try StateReader.read(socket: socketOptions.resolved, db: database.path, command: "history", preferDatabase: database.db != nil)
+        let read = try StateReader.readWithSource(socket: socketOptions.resolved, db: database.path, command: "history",
+                                                  preferDatabase: database.db != nil)
+        let (state, now) = (read.state, read.now)
+        // From the file: said first, as `report` says it (the runs are history either way).
+        let source = ReportSource.of(fromDatabase: read.fromDatabase, state: state, path: database.path,
+                                     socket: socketOptions.resolved, askedForFile: database.db != nil)
         var history = state.history
         if let p = pipeline {
             // A pipeline's name, else a job's id or name standing for its pipeline.
@@ -54,6 +59,7 @@ struct HistoryCommand: ParsableCommand {
         }
         let stats = history.sorted { $0.key < $1.key }.map { RunStatistics(pipeline: $0.key, runs: $0.value, since: from, until: to) }
             .filter { !$0.runs.isEmpty || pipeline != nil }
+        source.announce("history", now: now, toStderr: json)
         if json {
             Swift.print(JSONWriter.string(HistoryReport.json(stats, since: from, until: to, now: now)))
             return

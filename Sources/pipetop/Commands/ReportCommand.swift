@@ -38,26 +38,17 @@ struct ReportCommand: ParsableCommand {
         let state = read.state
         let ids = try jobs.map { try JobArgument.id($0, in: state, command: "report") }
         // From the file, every figure is as of its last event: the clock stopped there.
-        var source = ReportSource.engine
-        var at = read.now
-        if read.fromDatabase, let asOf = ReportSource.lastRecorded(state) {
-            // Asked for the file with --db: say whether an engine runs all the same.
-            let running = database.db != nil && (try? EngineConnection(path: socketOptions.resolved)).map { $0.close(); return true } == true
-            source = .database(path: database.path, asOf: asOf, engineRunning: running)
-            at = asOf
-        }
-        let board = BoardProjector.board(state, now: at, options: .everything)
+        let source = ReportSource.of(fromDatabase: read.fromDatabase, state: state, path: database.path,
+                                     socket: socketOptions.resolved, askedForFile: database.db != nil)
+        let board = BoardProjector.board(state, now: source.time(now: read.now), options: .everything)
         let selected = ids.isEmpty ? board.jobs : ids.compactMap { board[job: $0] }
-        let note = source.note(now: read.now)
+        source.announce("report", now: read.now, toStderr: format == .json || format == .csv)
         switch format {
         case .json:
-            if let note { FileHandle.standardError.write(Data(TerminalSafe.text("pipetop report: \(note)\n").utf8)) }
             Swift.print(JSONWriter.string(Report.json(board, jobs: selected, source: source, generatedAt: read.now)))
         case .csv:
-            if let note { FileHandle.standardError.write(Data(TerminalSafe.text("pipetop report: \(note)\n").utf8)) }
             print(Report.csv(selected, now: board.at), terminator: "")
         case .text, .detailed:
-            if let note { print(note.prefix(1).uppercased() + note.dropFirst() + ".") }
             print(Report.text(board, jobs: selected, detailed: format == .detailed, source: source), terminator: "")
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+import PipetopClient
 import PipetopCore
 
 /// Where a report's figures come from: the running engine, as of now; or the database file
@@ -14,8 +16,39 @@ enum ReportSource: Equatable {
 
     /// When the database's figures are from: the latest time any job was last seen (its
     /// last report, or the sampler's last reading of it); nil for a database with no jobs.
-    static func lastRecorded(_ state: PipelineState) -> Double? {
-        state.orderedJobs.map { $0.lastSeen(before: .infinity) }.max()
+    /// With `alerts`, an alert's news counts too (raised, acknowledged, resolved after that).
+    static func lastRecorded(_ state: PipelineState, alerts: Bool = false) -> Double? {
+        let jobs = state.orderedJobs.map { $0.lastSeen(before: .infinity) }.max()
+        guard alerts else { return jobs }
+        let news = state.alerts.all.map { a in max(a.lastAt, a.resolvedAt ?? a.lastAt, a.ack?.at ?? a.lastAt) }.max()
+        return [jobs, news].compactMap { $0 }.max()
+    }
+
+    /// Where a command's state came from (`StateReader.readWithSource`): the engine, else the
+    /// file as of its last event. `askedForFile` (--db given): says whether an engine runs all
+    /// the same on `socket`.
+    static func of(fromDatabase: Bool, state: PipelineState, path: String, socket: String, askedForFile: Bool,
+                   alerts: Bool = false) -> ReportSource {
+        guard fromDatabase, let asOf = lastRecorded(state, alerts: alerts) else { return .engine }
+        let running = askedForFile && (try? EngineConnection(path: socket)).map { $0.close(); return true } == true
+        return .database(path: path, asOf: asOf, engineRunning: running)
+    }
+
+    /// The time the figures are as of: the file's last event, else `now` (live).
+    func time(now: Double) -> Double {
+        if case .database(_, let asOf, _) = self { return asOf }
+        return now
+    }
+
+    /// Says where the figures are from before `command` prints them: a sentence first on
+    /// stdout for text, a line on stderr for JSON and CSV (stdout stays the data). Nothing when live.
+    func announce(_ command: String, now: Double, toStderr: Bool) {
+        guard let note = note(now: now) else { return }
+        if toStderr {
+            FileHandle.standardError.write(Data(TerminalSafe.text("pipetop \(command): \(note)\n").utf8))
+        } else {
+            Swift.print(TerminalSafe.text(note.prefix(1).uppercased() + note.dropFirst() + "."))
+        }
     }
 
     /// "as of 20:31:05 (3m12s ago), the last event recorded in FILE; no engine is running":

@@ -208,6 +208,19 @@ struct EstimationTests {
         track.update(estimate(120, at: 2), worked: 2, phase: "p", at: 2)  // finish 122: material
         #expect(track.shown?.finish == 122)
     }
+
+    @Test func aRangeThatMovedIsReplacedWithoutMovingTheFinish() {
+        var track = ETATrack(at: 0)
+        // The first second's range: little known, wide.
+        track.update(Estimate(at: 0, remaining: 100, lo: 20, hi: 400, raw: 100, complete: true, calibrated: false, stalledFor: nil, paused: false),
+                     worked: 0, phase: "p", at: 0)
+        // Ten seconds on: the same finish, give or take 2%, and a narrow range.
+        track.update(Estimate(at: 10, remaining: 92, lo: 80, hi: 105, raw: 92, complete: true, calibrated: false, stalledFor: nil, paused: false),
+                     worked: 10, phase: "p", at: 10)
+        let left = track.shown?.left(now: 10)
+        #expect(track.shown?.finish == 100, "the finish stays: its change is no news")
+        #expect(left?.lo == 80 && left?.hi == 105, "the range is today's: \(String(describing: left))")
+    }
 }
 
 @Suite("ETA from history")

@@ -221,6 +221,18 @@ struct EstimationTests {
         #expect(track.shown?.finish == 100, "the finish stays: its change is no news")
         #expect(left?.lo == 80 && left?.hi == 105, "the range is today's: \(String(describing: left))")
     }
+
+    @Test func aNarrowingRangeIsReplacedBeforeItIsATenthOff() {
+        var track = ETATrack(at: 0)
+        track.update(Estimate(at: 0, remaining: 100, lo: 92, hi: 108, raw: 100, complete: true, calibrated: true, stalledFor: nil, paused: false),
+                     worked: 50, phase: "p", at: 0)
+        // Same finish; each end 6 s (6% of the time left) in: less than a tenth, but more than
+        // a quarter of the new range's width. Held, it would claim far less than it knows.
+        track.update(Estimate(at: 0, remaining: 100, lo: 98, hi: 102, raw: 100, complete: true, calibrated: true, stalledFor: nil, paused: false),
+                     worked: 50, phase: "p", at: 0)
+        let left = track.shown?.left(now: 0)
+        #expect(left?.lo == 98 && left?.hi == 102, "the narrower range is shown: \(String(describing: left))")
+    }
 }
 
 @Suite("ETA from history")

@@ -74,8 +74,11 @@ public struct ETATrack: Sendable, Codable, Equatable {
         // counts down (a job steady for a minute read `≈39s 0s–2m24s`, its first second's
         // range), so it is replaced when either end is a tenth of the time left off.
         let held = old.left(now: t)
-        let rangeMoved = abs(fresh.lo - held.lo) > Self.materialChange * max(fresh.remaining, 1)
-            || abs(fresh.hi - held.hi) > Self.materialChange * max(fresh.remaining, 1)
+        // (Or a quarter of the fresh range's width, when that is less: a steady run's range
+        // narrows as it goes, and one held at a tenth of the time left was far too wide to
+        // be honest: warm-up runs' ranges held the truth 98% of the time. docs/ETA.md.)
+        let rangeTolerance = min(Self.materialChange * max(fresh.remaining, 1), max(1, 0.25 * (fresh.hi - fresh.lo)))
+        let rangeMoved = abs(fresh.lo - held.lo) > rangeTolerance || abs(fresh.hi - held.hi) > rangeTolerance
         let material = abs(fresh.finish - old.finish) > threshold * max(fresh.remaining, 1)
         let kindChanged = (old.stalledFor == nil) != (fresh.stalledFor == nil) || old.paused != fresh.paused
             || old.complete != fresh.complete || old.calibrated != fresh.calibrated

@@ -27,10 +27,17 @@ final class ReadOnlyMount {
         for f in files {
             try FileManager.default.copyItem(atPath: f, toPath: dir + "/" + (f as NSString).lastPathComponent)
         }
-        guard mount("tmpfs", dir, "tmpfs", UInt(MS_REMOUNT | MS_RDONLY), nil) == 0 else {
-            let why = String(cString: strerror(errno))
-            remove()
-            throw MountError("cannot remount \(dir) read-only: \(why)")
+        // EBUSY while a process another test spawns at that moment still holds a copied file
+        // open (inherited); it lets go when it execs or ends.
+        var tries = 0
+        while mount("tmpfs", dir, "tmpfs", UInt(MS_REMOUNT | MS_RDONLY), nil) != 0 {
+            tries += 1
+            guard errno == EBUSY && tries < 100 else {
+                let why = String(cString: strerror(errno))
+                remove()
+                throw MountError("cannot remount \(dir) read-only: \(why)")
+            }
+            usleep(100_000)
         }
     }
 

@@ -24,7 +24,14 @@ struct ReadOnlyStoreTests {
         mkdir(dir, 0o700)
         guard mount("tmpfs", dir, "tmpfs", 0, "size=16m,mode=0755") == 0 else { rmdir(dir); return nil }
         for f in files { try? FileManager.default.copyItem(atPath: f, toPath: dir + "/" + (f as NSString).lastPathComponent) }
-        guard mount("tmpfs", dir, "tmpfs", UInt(MS_REMOUNT | MS_RDONLY), nil) == 0 else { umount(dir); rmdir(dir); return nil }
+        // EBUSY while a process another test spawns at that moment still holds a copied file
+        // open (inherited); it lets go when it execs or ends.
+        var tries = 0
+        while mount("tmpfs", dir, "tmpfs", UInt(MS_REMOUNT | MS_RDONLY), nil) != 0 {
+            tries += 1
+            guard errno == EBUSY && tries < 100 else { umount2(dir, Int32(MNT_DETACH)); rmdir(dir); return nil }
+            usleep(100_000)
+        }
         return dir
     }
 

@@ -24,7 +24,8 @@ extension Estimator {
         return (n - 2 < t.count && n >= 2 ? t[n - 2] : 1.30) / z80
     }
 
-    /// The `level` quantile of sorted values (linear between neighbours).
+    /// The `level` quantile of sorted values (linear between neighbours). Not PipetopBoard's
+    /// `percentile` (nearest rank): a range's width would jump a whole rank as runs are added.
     static func quantile(_ sorted: [Double], _ level: Double) -> Double {
         guard sorted.count > 1 else { return sorted.first ?? 0 }
         let x = min(1, max(0, level)) * Double(sorted.count - 1)
